@@ -1,0 +1,48 @@
+# One-command targets: `make test` and `make demo` install first on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test test-slow demo bench lint clean docs
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@# PyTorch is an optional oracle: install the pinned CPU build when it is reachable.
+	-$(BIN)/pip install -q torch==2.13.0 || echo "torch==2.13.0 not installed: oracle tests will skip"
+	@if ! command -v dot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+	      || echo "could not install graphviz with apt; rendering tests will skip"; \
+	  else \
+	    echo "graphviz 'dot' is missing: install it with 'sudo apt-get install graphviz' (or 'brew install graphviz')"; \
+	  fi; \
+	fi
+	touch $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest -q -n 2 tests --doctest-modules autograd_core nn optim
+	$(BIN)/python -m pytest -q --nbmake notebooks
+
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow tests
+
+demo: install
+	$(BIN)/python -m autograd_core demo
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+lint: install
+	$(BIN)/ruff check autograd_core nn optim tests bench
+	$(BIN)/ruff format --check autograd_core nn optim tests bench
+
+docs: install
+	$(BIN)/python -m autograd_core viz --example xor -o docs/xor_graph.png
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,83 @@
+"""autograd-core: a readable reverse-mode automatic-differentiation engine on NumPy and CuPy.
+
+The public API follows PyTorch's names (``tensor``, ``no_grad``, ``grad``) so that a PyTorch user
+guesses right; ``grad_table`` exposes the back-propagation algorithm of the course notes.
+"""
+
+from __future__ import annotations
+
+from autograd_core import ops
+from autograd_core.broadcast import broadcast_shapes
+from autograd_core.creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from autograd_core.device import Device
+from autograd_core.dtypes import (
+    bool_,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from autograd_core.errors import (
+    AnomalyError,
+    AutogradError,
+    BackwardError,
+    DeviceError,
+    DTypeError,
+    GradcheckError,
+    GraphFreedError,
+    ShapeError,
+    VJPError,
+)
+from autograd_core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd_core.graph import backward, grad, grad_table
+from autograd_core.methods import attach_methods
+from autograd_core.ops import *  # noqa: F403
+from autograd_core.random import Generator, manual_seed, seed
+from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
+from autograd_core.tensor import Tensor
+
+attach_methods()
+
+from autograd_core import cuda, functional  # noqa: E402
+from autograd_core.anomaly import detect_anomaly  # noqa: E402
+from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "empty", "arange", "linspace",
+    "eye", "rand", "randn", "randint", "zeros_like", "ones_like", "full_like", "empty_like",
+    "rand_like", "randn_like", "Device", "Generator", "manual_seed", "seed",
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_",
+    "set_default_dtype", "get_default_dtype", "no_grad", "enable_grad", "set_grad_enabled",
+    "is_grad_enabled", "backward", "grad", "grad_table", "detect_anomaly", "gradcheck",
+    "gradgradcheck", "functional", "cuda", "broadcast_shapes", "OP_REGISTRY", "register_op",
+    "get_op", "list_ops", "AutogradError", "ShapeError", "DTypeError", "DeviceError",
+    "BackwardError", "GraphFreedError", "VJPError", "AnomalyError", "GradcheckError",
+    *ops.__all__,
+]

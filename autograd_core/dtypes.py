@@ -1,0 +1,60 @@
+"""Dtype names, the default float dtype, and how Python data is given a dtype."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+__all__ = [
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool_",
+    "set_default_dtype",
+    "get_default_dtype",
+    "is_floating",
+]
+
+float16 = numpy.dtype("float16")
+float32 = numpy.dtype("float32")
+float64 = numpy.dtype("float64")
+int8 = numpy.dtype("int8")
+int16 = numpy.dtype("int16")
+int32 = numpy.dtype("int32")
+int64 = numpy.dtype("int64")
+uint8 = numpy.dtype("uint8")
+bool_ = numpy.dtype("bool")
+
+_default_float = float32
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the dtype given to tensors made from Python floats (float32 unless changed).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.set_default_dtype(ac.float64); ac.tensor([1.0]).dtype
+        dtype('float64')
+        >>> ac.set_default_dtype(ac.float32)
+    """
+    global _default_float
+    dt = numpy.dtype(dtype)
+    if dt.kind != "f":
+        raise TypeError(f"set_default_dtype: expected a floating dtype, got {dt}.")
+    _default_float = dt
+
+
+def get_default_dtype() -> numpy.dtype:
+    """Return the default floating dtype."""
+    return _default_float
+
+
+def is_floating(dtype: Any) -> bool:
+    """True for floating (and complex) dtypes, the ones that can carry gradients."""
+    return numpy.dtype(dtype).kind in "fc"

@@ -1,0 +1,51 @@
+"""The typed errors of autograd-core; each also subclasses the builtin a caller would expect."""
+
+from __future__ import annotations
+
+__all__ = [
+    "AutogradError",
+    "ShapeError",
+    "DTypeError",
+    "DeviceError",
+    "BackwardError",
+    "GraphFreedError",
+    "VJPError",
+    "AnomalyError",
+    "GradcheckError",
+]
+
+
+class AutogradError(Exception):
+    """Base class of every error raised by autograd-core."""
+
+
+class ShapeError(AutogradError, ValueError):
+    """Incompatible shapes, for example operands that do not broadcast."""
+
+
+class DTypeError(AutogradError, TypeError):
+    """A dtype that the operation cannot take, such as a gradient on an integer tensor."""
+
+
+class DeviceError(AutogradError, RuntimeError):
+    """Inputs on different devices, or a CUDA device asked for where CuPy is unavailable."""
+
+
+class BackwardError(AutogradError, RuntimeError):
+    """Back-propagation cannot start or cannot reach what was asked for."""
+
+
+class GraphFreedError(BackwardError):
+    """A second backward through a graph whose saved arrays were already released."""
+
+
+class VJPError(AutogradError, RuntimeError):
+    """An op's VJP returned the wrong number, shape or kind of gradients (a bug in the op)."""
+
+
+class AnomalyError(AutogradError, FloatingPointError):
+    """Under ``detect_anomaly()``, an op produced NaN or Inf."""
+
+
+class GradcheckError(AutogradError, AssertionError):
+    """Analytic and numeric gradients disagree."""

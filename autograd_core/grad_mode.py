@@ -1,0 +1,112 @@
+"""Thread-local switches for gradient recording: no_grad, enable_grad, set_grad_enabled."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Mode(threading.local):
+    # Class attributes are the per-thread defaults: every new thread starts with recording on.
+    enabled = True
+    anomaly = False
+
+
+MODE = _Mode()
+
+
+def is_grad_enabled() -> bool:
+    """Return whether operations on this thread are recorded for back-propagation."""
+    return MODE.enabled
+
+
+class set_grad_enabled:
+    """Turn gradient recording on or off, as a context manager, a decorator or a plain call.
+
+    The switch is per thread, so a ``no_grad`` block in one thread never affects another.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor([1.0], requires_grad=True)
+        >>> with ac.set_grad_enabled(False):
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = MODE.enabled
+        self.mode = bool(mode)
+        MODE.enabled = self.mode
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        MODE.enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+        MODE.enabled = self.prev  # used as a decorator: the call in __init__ must not stick
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = MODE.enabled
+            MODE.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                MODE.enabled = prev
+
+        return wrapper  # type: ignore[return-value]
+
+
+class _FixedMode:
+    mode: bool
+
+    def __enter__(self) -> None:
+        self.prev = MODE.enabled
+        MODE.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        MODE.enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = MODE.enabled
+            MODE.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                MODE.enabled = prev
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_FixedMode):
+    """Context manager and decorator under which no operation is recorded.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> w = ac.ones(2, requires_grad=True)
+        >>> with ac.no_grad():
+        ...     (w * 3).requires_grad
+        False
+    """
+
+    mode = False
+
+
+class enable_grad(_FixedMode):
+    """Context manager and decorator that turns recording back on inside a ``no_grad`` block."""
+
+    mode = True

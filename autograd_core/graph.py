@@ -1,0 +1,429 @@
+"""Back-propagation over the recorded graph: ``backward``, ``grad`` and the inspectable grad table.
+
+The walk is the algorithm of ``seeds/002_*.txt`` (Goodfellow et al., §6.5): a reverse
+topological sweep that fills a ``GradTable``. The order comes from Kahn's algorithm with child
+counts (HIPS autograd), so it is iterative and a chain of any length back-propagates; each edge
+is visited once, and each node's saved arrays are released right after its VJP unless
+``retain_graph`` is set.
+
+Vertices of the graph are op nodes (one per non-leaf tensor; every op has one output) and leaf
+tensors that require grad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd_core.broadcast import sum_to
+from autograd_core.errors import BackwardError, ShapeError, VJPError
+from autograd_core.grad_mode import MODE
+from autograd_core.grad_table import GradTable
+from autograd_core.op import Op, _check_finite
+from autograd_core.tensor import Tensor
+
+__all__ = ["backward", "grad", "grad_table", "GradTableEntry", "GradTableReport", "toposort"]
+
+Trace = Callable[..., None]
+
+
+def _vertex(t: Tensor) -> Any:
+    return t.node if t.node is not None else t
+
+
+def _parents(op: Op) -> list[Any]:
+    if op.inputs is None:
+        raise op._freed()
+    return [
+        _vertex(t) if need else None for t, need in zip(op.inputs, op.needs_input_grad)
+    ]
+
+
+def _child_counts(roots: Sequence[Any]) -> dict[Any, int]:
+    """Count, for every vertex reachable from ``roots``, the edges arriving from its children."""
+    counts: dict[Any, int] = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Tensor):
+            continue
+        for p in _parents(v):
+            if p is None:
+                continue
+            counts[p] = counts.get(p, 0) + 1
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return counts
+
+
+def toposort(*outputs: Tensor) -> list[Any]:
+    """The vertices reachable from ``outputs`` in the order back-propagation visits them
+    (outputs first, leaves last)."""
+    roots = list(dict.fromkeys(_vertex(t) for t in outputs if t.requires_grad))
+    counts = _child_counts(roots)
+    ready = [v for v in roots if counts.get(v, 0) == 0]
+    order = []
+    while ready:
+        v = ready.pop()
+        order.append(v)
+        if isinstance(v, Tensor):
+            continue
+        for p in _parents(v):
+            if p is None:
+                continue
+            counts[p] -= 1
+            if counts[p] == 0:
+                ready.append(p)
+    return order
+
+
+class _NoDoubleBackward(Op):
+    """Stands for the gradient of an op whose VJP is not differentiable; differentiating it
+    again raises instead of silently returning zero."""
+
+    name = "no_double_backward"
+
+    def forward(self, *xs: Any, value: Any, op: str) -> Any:
+        return value
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        raise BackwardError(
+            f"{self.params['op']}: this op does not support double backward, but a second "
+            "derivative through it was asked for. Restructure the computation, or compute "
+            "this second derivative numerically (autograd_core.gradcheck)."
+        )
+
+
+def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
+    if create_graph and not op.double_backward:
+        MODE.enabled = False
+        try:
+            grads = op.vjp(g)
+        finally:
+            MODE.enabled = True
+        return tuple(
+            None if gx is None
+            else _NoDoubleBackward.apply(*op.inputs, value=gx.data, op=op.label)
+            for gx in grads
+        )
+    prev = MODE.enabled
+    MODE.enabled = create_graph
+    try:
+        return op.vjp(g)
+    finally:
+        MODE.enabled = prev
+
+
+def _check_grads(op: Op, grads: Any) -> tuple[Tensor | None, ...]:
+    inputs = op.inputs
+    if type(grads) is not tuple or len(grads) != len(inputs):
+        n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
+        raise VJPError(
+            f"{op.label}.vjp returned {n} gradients for {len(inputs)} inputs. "
+            "This is a bug in the op, not in your code."
+        )
+    out = []
+    for i, (x, gx, need) in enumerate(zip(inputs, grads, op.needs_input_grad)):
+        if gx is None or not need:
+            out.append(None)
+            continue
+        if gx.shape != x.shape:
+            if op.broadcasts:
+                gx = sum_to(gx, x.shape)
+            if gx.shape != x.shape:
+                raise VJPError(
+                    f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "
+                    f"{i} of shape {tuple(x.shape)}. This is a bug in the op, not in your code."
+                )
+        if gx.dtype != x.dtype:
+            gx = gx.astype(x.dtype)
+        out.append(gx)
+    return tuple(out)
+
+
+def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
+    for hook in list(hooks or ()):
+        new = hook(g)
+        if new is not None:
+            if not isinstance(new, Tensor) or new.shape != g.shape:
+                raise BackwardError(
+                    f"hook {hook!r} returned {type(new).__name__} "
+                    f"{getattr(new, 'shape', '')}; a hook must return None or a Tensor of the "
+                    f"gradient's shape {tuple(g.shape)}."
+                )
+            g = new
+    return g
+
+
+def _store_grad(t: Tensor, g: Tensor, create_graph: bool, claimed: set[int]) -> None:
+    """Add ``g`` into ``t.grad``: the first gradient is taken over when nothing else can hold
+    its array, later ones are added in place (HIPS autograd's lesson: no zero-fill)."""
+    if create_graph:
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    arr = g.data
+    if t.grad is None:
+        if arr.base is not None or id(arr) in claimed or not arr.flags.writeable:
+            arr = arr.copy()
+        claimed.add(id(arr))
+        t.grad = Tensor._make(arr, False, None)
+    elif t.grad.requires_grad:  # a graph-carrying grad from an earlier create_graph backward
+        t.grad = Tensor._make(t.grad.data + arr, False, None)
+    else:
+        t.grad.data += arr
+
+
+def _run(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Tensor],
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    capture: dict[Any, Tensor | None] | None = None,
+    table: GradTable | None = None,
+    trace: Trace | None = None,
+) -> None:
+    """The back-propagation sweep shared by ``backward``, ``grad`` and ``grad_table``.
+
+    ``capture`` maps the vertices whose gradients ``grad`` returns; when it is given, no leaf's
+    ``.grad`` is touched. ``trace(event, ...)`` is told each step (for step-through tools).
+    """
+    table = table if table is not None else GradTable()
+    vertices = []
+    for t, g in zip(roots, root_grads):
+        v = _vertex(t)
+        vertices.append(v)
+        table.accumulate(v, g, None)
+    counts = _child_counts(list(dict.fromkeys(vertices)))
+    ready = [v for v in dict.fromkeys(vertices) if counts.get(v, 0) == 0]
+    claimed = {id(g.data) for g in root_grads}
+    while ready:
+        v = ready.pop()
+        g = table.pop(v)
+        if isinstance(v, Tensor):  # a leaf: the end of a path
+            if g is not None:
+                g = _apply_hooks(v._hooks, g)
+                if trace is not None:
+                    trace("leaf", v, g)
+                if capture is None:
+                    _store_grad(v, g, create_graph, claimed)
+            if capture is not None and v in capture:
+                capture[v] = g
+            continue
+        op: Op = v
+        if op.inputs is None:
+            raise op._freed()
+        if g is not None:
+            g = _apply_hooks(op.hooks, g)
+            for ref in op.retained or ():
+                t = ref()
+                if t is not None:
+                    _store_grad(t, g, create_graph, claimed)
+        if capture is not None and v in capture:
+            capture[v] = g
+        if trace is not None:
+            trace("node", op, g)
+        grads: tuple[Tensor | None, ...] = (None,) * len(op.inputs)
+        if g is not None:
+            grads = _check_grads(op, _run_vjp(op, g, create_graph))
+            if MODE.anomaly:
+                for gx in grads:
+                    if gx is not None:
+                        _check_finite(op, gx.data, "backward", op.created_at)
+        for i, (x, gx, need) in enumerate(zip(op.inputs, grads, op.needs_input_grad)):
+            if not need:
+                continue
+            p = _vertex(x)
+            if gx is not None:
+                table.accumulate(p, gx, op)
+                if trace is not None:
+                    trace("edge", op, i, p, gx)
+            counts[p] -= 1
+            if counts[p] == 0:
+                ready.append(p)
+        if not retain_graph:
+            op.release()
+    table.assert_empty()
+
+
+def _root_grads(
+    outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, api: str
+) -> list[Tensor]:
+    from autograd_core.creation import as_array
+
+    grads = []
+    for i, y in enumerate(outputs):
+        given = None if grad_outputs is None else grad_outputs[i]
+        if not isinstance(y, Tensor):
+            raise BackwardError(f"{api}: output {i} is a {type(y).__name__}, not a Tensor.")
+        if not y.requires_grad:
+            raise BackwardError(
+                f"{api}: output {i} (shape {tuple(y.shape)}) does not require grad and has no "
+                "graph, so there is nothing to differentiate. Create the inputs with "
+                "requires_grad=True and make sure the computation is not under no_grad()."
+            )
+        if given is None:
+            if y.data.size != 1:
+                raise BackwardError(
+                    f"{api}: needs a scalar output or an explicit gradient; output {i} has shape "
+                    f"{tuple(y.shape)}. Call y.sum().backward() or pass "
+                    "gradient=ac.ones_like(y)."
+                )
+            given = Tensor._make(y.xp.ones(y.shape, y.dtype), False, None)
+        elif not isinstance(given, Tensor):
+            given = Tensor._make(y.xp.asarray(as_array(given), dtype=y.dtype), False, None)
+        if given.shape != y.shape:
+            raise ShapeError(
+                f"{api}: the gradient for output {i} has shape {tuple(given.shape)} but the "
+                f"output has shape {tuple(y.shape)}; they must match."
+            )
+        grads.append(given)
+    return grads
+
+
+def backward(
+    tensor: Tensor,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """Accumulate ∂tensor/∂leaf into ``leaf.grad`` for every leaf that requires grad.
+
+    See ``Tensor.backward``.
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _root_grads([tensor], None if gradient is None else [gradient], "backward")
+    _run([tensor], grads, retain_graph=retain_graph, create_graph=create_graph)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Return ∂outputs/∂inputs (summed over outputs, weighted by ``grad_outputs``) without
+    touching any ``.grad``; the semantics of ``torch.autograd.grad``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor(3.0, requires_grad=True)
+        >>> (dx,) = ac.grad(x ** 3, x, create_graph=True)
+        >>> dx, ac.grad(dx, x)[0]
+        (tensor(27., grad_fn=<mul>), tensor(18.))
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is not None and not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs]
+    if retain_graph is None:
+        retain_graph = create_graph
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor) or not x.requires_grad:
+            raise BackwardError(
+                f"grad: input {i} does not require grad, so no gradient can be taken with "
+                "respect to it. Create it with requires_grad=True."
+            )
+    grads = _root_grads(outputs, grad_outputs, "grad")
+    capture: dict[Any, Tensor | None] = {_vertex(x): None for x in inputs}
+    _run(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture)
+    result = []
+    for i, x in enumerate(inputs):
+        g = capture[_vertex(x)]
+        if g is None and not allow_unused:
+            raise BackwardError(
+                f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
+                "path of the graph leads to it. Pass allow_unused=True to get None for it."
+            )
+        if g is not None and not create_graph and g.requires_grad:
+            g = g.detach()
+        result.append(g)
+    return tuple(result)
+
+
+@dataclass
+class GradTableEntry:
+    """One row of the grad table: a node u(j) of the graph and ∂ℒ/∂u(j).
+
+    Attributes:
+        vertex: the op node (for a value computed by an op) or the leaf tensor.
+        label: the op's label, or the leaf's name (``"leaf"`` when unnamed).
+        shape: the shape of u(j).
+        grad: ∂ℒ/∂u(j) as an array, the sum of ``contributions``.
+        contributions: ``(child_label, array)`` per edge u(j) → u(i), the terms
+            grad_table[u(i)] · ∂u(i)/∂u(j) of the seeds' sum.
+    """
+
+    vertex: Any
+    label: str
+    shape: tuple[int, ...]
+    grad: Any
+    contributions: list[tuple[str, Any]] = field(default_factory=list)
+
+
+class GradTableReport(list):
+    """The grad table of one backward sweep: a list of GradTableEntry in the order the sweep
+    filled it (the loss first, the leaves last), with lookup by tensor."""
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, Tensor):
+            v = _vertex(key)
+            for e in self:
+                if e.vertex is v:
+                    return e
+            raise KeyError("this tensor is not a node of the graph")
+        return super().__getitem__(key)
+
+    def __str__(self) -> str:
+        lines = []
+        for j, e in enumerate(self):
+            lines.append(
+                f"grad_table[u{len(self) - j}] {e.label} {e.shape}: "
+                f"{len(e.contributions)} contribution(s), |grad| = "
+                f"{float((e.grad.astype('float64') ** 2).sum() ** 0.5):.6g}"
+            )
+        return "\n".join(lines)
+
+
+def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
+    """Run back-propagation from ``loss`` and return the full grad table, without touching any
+    ``.grad`` and keeping the graph.
+
+    Every node of the graph gets an entry holding ∂loss/∂node and the per-child contributions
+    that were summed into it, so the sweep can be compared line by line with the algorithm of
+    ``seeds/002_*.txt`` or the delta rule of ``seeds/001_*.txt``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor(2.0, requires_grad=True)
+        >>> table = ac.grad_table(x * x + x)   # fan-out: x feeds mul twice and add once
+        >>> [len(e.contributions) for e in table]
+        [1, 1, 3]
+        >>> float(table[x].grad)
+        5.0
+    """
+    gt = GradTable(record=True)
+    order: list[tuple[Any, Tensor | None]] = []
+
+    def trace(event: str, v: Any, *rest: Any) -> None:
+        if event in ("node", "leaf"):
+            order.append((v, rest[0]))
+
+    grads = _root_grads([loss], None if gradient is None else [gradient], "grad_table")
+    capture: dict[Any, Tensor | None] = {}
+    _run([loss], grads, retain_graph=True, create_graph=False, capture=capture, table=gt,
+         trace=trace)
+    report = GradTableReport()
+    contribs = gt.contributions or {}
+    for v, g in order:
+        label = (v.name or "leaf") if isinstance(v, Tensor) else v.label
+        terms = [("output" if c is None else c.label, t.data) for c, t in contribs.get(v, [])]
+        shape = tuple(v.shape) if isinstance(v, Tensor) else tuple(g.shape)
+        report.append(GradTableEntry(v, label, shape, None if g is None else g.data, terms))
+    return report

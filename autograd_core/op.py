@@ -1,0 +1,190 @@
+"""The Op base class: one differentiable primitive, its forward on arrays and its VJP on Tensors.
+
+An op instance is also the graph node of the tensor it produced (Chainer's FunctionNode,
+PyTorch's ``ctx``): it keeps its input tensors (the parents), what its forward saved, and which
+inputs need a gradient. Its ``vjp`` is written with Tensor operations, so when the engine runs it
+with recording on (``create_graph=True``) the backward pass is itself a graph and can be
+differentiated again; with recording off the same code runs as plain array arithmetic.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy
+
+from autograd_core import device as _device
+from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, ShapeError
+from autograd_core.grad_mode import MODE
+
+if TYPE_CHECKING:
+    from autograd_core.tensor import Tensor
+
+__all__ = ["Op"]
+
+_ndarray = numpy.ndarray
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class Op:
+    """Base class of every registered op.
+
+    Subclasses define ``forward(self, *arrays, **params) -> array`` and
+    ``vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]`` (one entry per input).
+
+    Class attributes (set by ``@register_op``):
+        name: the registry key and label (``"mul"``).
+        broadcasts: the engine reduces input gradients to the input shapes with ``sum_to``.
+        differentiable: False for ops with no gradient (comparisons, floor, argmax).
+        double_backward: False if the VJP is not itself differentiable; asking for a second
+            derivative through such an op raises a clear error.
+        save_output: keep the forward output for the VJP (``self.output()``).
+
+    Attributes of a recorded instance:
+        inputs: the input tensors, in order (the parents ``Pa(u)`` of the seeds' algorithm).
+        needs_input_grad: one bool per input.
+        params: the keyword arguments of the call (axis, shape ...), shown by viz and errors.
+        out: the saved output array when ``save_output`` is set.
+        saved: extra arrays the forward chose to keep (masks, indices).
+    """
+
+    name: ClassVar[str] = "op"
+    broadcasts: ClassVar[bool] = False
+    differentiable: ClassVar[bool] = True
+    double_backward: ClassVar[bool] = True
+    save_output: ClassVar[bool] = False
+
+    inputs: tuple[Tensor, ...] | None
+    needs_input_grad: tuple[bool, ...]
+    params: dict[str, Any]
+    xp: Any
+    out: Any
+    saved: Any
+    created_at: list[traceback.FrameSummary] | None
+    hooks: list[Any] | None
+    retained: list[Any] | None
+
+    def forward(self, *xs: Any, **params: Any) -> Any:
+        raise NotImplementedError
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """The op's name, used by viz, repr and error messages."""
+        return self.name
+
+    # -- helpers for VJPs ------------------------------------------------------------------
+
+    def output(self) -> Tensor:
+        """The forward output as a Tensor attached to this node, so that a VJP using it stays
+        differentiable (``tanh``: x̄ = ȳ(1 − y²))."""
+        from autograd_core.tensor import Tensor
+
+        if self.out is None:
+            raise self._freed()
+        return Tensor._make(self.out, True, self)
+
+    def _freed(self) -> GraphFreedError:
+        return GraphFreedError(
+            f"{self.label}: this node already released its saved arrays after a backward pass. "
+            "Pass retain_graph=True to the first backward() (or grad()) to backpropagate twice."
+        )
+
+    def release(self) -> None:
+        """Drop the parents and saved arrays (after its VJP ran, unless retain_graph)."""
+        self.inputs = None
+        self.out = None
+        self.saved = None
+
+    # -- applying an op --------------------------------------------------------------------
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        """Run the forward on the inputs' arrays and, when recording, link the output to this node.
+
+        This is the forward-propagation step of the seeds' algorithm,
+        ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents.
+        """
+        from autograd_core.tensor import Tensor
+
+        op = cls.__new__(cls)
+        xs = [t.data for t in inputs]
+        if _device.cupy_loaded():
+            op.xp = _check_devices(cls.name, inputs)
+        else:
+            op.xp = numpy
+        op.out = None
+        op.saved = None
+        try:
+            y = op.forward(*xs, **params)
+        except ValueError as e:  # NumPy's shape complaints, reworded to name the op and inputs
+            raise ShapeError(f"{cls.name}: {e}. Inputs: {_describe(inputs)}.") from e
+        if type(y) is not _ndarray:
+            y = op.xp.asarray(y)
+        requires = False
+        if MODE.enabled and cls.differentiable:
+            for t in inputs:
+                if t.requires_grad:
+                    requires = True
+                    break
+        if not requires:
+            if MODE.anomaly:
+                _check_finite(op, y, "forward", None)
+            return Tensor._make(y, False, None)
+        op.inputs = inputs
+        op.needs_input_grad = tuple([t.requires_grad for t in inputs])
+        op.params = params
+        op.hooks = None
+        op.retained = None
+        if cls.save_output:
+            op.out = y
+        if MODE.anomaly:
+            op.created_at = traceback.extract_stack()[:-2]
+            _check_finite(op, y, "forward", op.created_at)
+        else:
+            op.created_at = None
+        return Tensor._make(y, True, op)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} op {self.label!r}>"
+
+
+def _describe(inputs: tuple[Tensor, ...]) -> str:
+    return ", ".join(f"{tuple(t.shape)} {t.dtype} on {t.device}" for t in inputs)
+
+
+def _check_devices(name: str, inputs: tuple[Tensor, ...]) -> Any:
+    devices = {_device.device_of(t.data) for t in inputs}
+    if len(devices) > 1:
+        shown = ", ".join(str(_device.device_of(t.data)) for t in inputs)
+        raise DeviceError(
+            f"{name}: inputs are on different devices ({shown}). "
+            "Move them to one device with .to(device) first."
+        )
+    return _device.get_array_module(*[t.data for t in inputs])
+
+
+def _where(created_at: list[traceback.FrameSummary] | None) -> str:
+    if not created_at:
+        return "(creation site not recorded: enable detect_anomaly() before the forward pass)"
+    # The innermost frame outside this package is the user's line.
+    for frame in reversed(created_at):
+        if not frame.filename.startswith(_PACKAGE_DIR):
+            return f"{frame.filename}:{frame.lineno} ({frame.line})"
+    frame = created_at[-1]
+    return f"{frame.filename}:{frame.lineno}"
+
+
+def _check_finite(op: Op, y: Any, phase: str, created_at: Any) -> None:
+    xp = op.xp
+    if y.dtype.kind in "fc" and not bool(xp.isfinite(y).all()):
+        bad = "NaN" if bool(xp.isnan(y).any()) else "Inf"
+        raise AnomalyError(
+            f"{op.label}: the {phase} pass produced {bad} (output shape {tuple(y.shape)}, "
+            f"{y.dtype}); the op was created at {_where(created_at)}. Check this op's inputs "
+            "(log of 0, division by 0, overflowing exp) or lower the learning rate."
+        )

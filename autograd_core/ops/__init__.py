@@ -1,0 +1,13 @@
+"""Every op family; importing this package registers all ops (one registry, one entry each)."""
+
+from __future__ import annotations
+
+from autograd_core.ops import binary, linalg, reduce, shape, unary
+from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.linalg import *  # noqa: F403
+from autograd_core.ops.reduce import *  # noqa: F403
+from autograd_core.ops.shape import *  # noqa: F403
+from autograd_core.ops.unary import *  # noqa: F403
+
+_FAMILIES = (unary, binary, reduce, shape, linalg)
+__all__ = [name for family in _FAMILIES for name in family.__all__]

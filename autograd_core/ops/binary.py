@@ -1,0 +1,255 @@
+"""Elementwise binary ops with NumPy broadcasting: add, sub, mul, div, pow, maximum, minimum,
+where, and the comparisons (which have no gradient).
+
+Every differentiable op here is registered with ``broadcasts=True``: its VJP returns gradients of
+the broadcast output shape, and the engine reduces each to its input's shape with ``sum_to``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.op import Op
+from autograd_core.ops._common import const, lift, lift_pair
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = [
+    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "where",
+    "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not",
+]
+
+
+@register_op("add", broadcasts=True)
+class Add(Op):
+    r"""z = a + b. VJP: ā = z̄, b̄ = z̄ (each summed over its broadcast axes). Saves nothing."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return gy, gy
+
+
+@register_op("sub", broadcasts=True)
+class Sub(Op):
+    r"""z = a − b. VJP: ā = z̄, b̄ = −z̄. Saves nothing."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a - b
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return gy, (-gy if self.needs_input_grad[1] else None)
+
+
+@register_op("mul", broadcasts=True)
+class Mul(Op):
+    r"""z = a · b. VJP: ā = z̄ · b, b̄ = z̄ · a. Saves both inputs (as the parents)."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a * b
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (gy * b if need_a else None), (gy * a if need_b else None)
+
+
+@register_op("div", broadcasts=True)
+class Div(Op):
+    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · a / b². Saves both inputs."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a / b
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = gy / b if need_a else None
+        gb = -gy * a / (b * b) if need_b else None
+        return ga, gb
+
+
+@register_op("pow", broadcasts=True)
+class Pow(Op):
+    r"""z = a ** b. VJP: ā = z̄ · b · a^(b−1), b̄ = z̄ · z · log a.
+
+    b̄ is only defined for a > 0; where a ≤ 0 it is taken as 0 (PyTorch's convention for a = 0
+    with b > 0). Saves both inputs and the output.
+    """
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return a**b
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = gy * b * a ** (b - 1) if need_a else None
+        gb = None
+        if need_b:
+            positive = const(a.data > 0)
+            safe_a = where(positive, a, 1.0)
+            gb = gy * where(positive, a**b * safe_a.log(), 0.0)
+        return ga, gb
+
+
+@register_op("maximum", broadcasts=True)
+class Maximum(Op):
+    r"""z = max(a, b) elementwise. VJP: the gradient goes to the larger input; on a tie it is
+    split equally (½ each), which keeps max(a, a) = a exact (PyTorch's rule). Saves both inputs."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.maximum(a, b)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        return _select_grads(self, gy, a.data > b.data, a.data == b.data)
+
+
+@register_op("minimum", broadcasts=True)
+class Minimum(Op):
+    r"""z = min(a, b) elementwise. VJP: to the smaller input; ties split ½–½. Saves both inputs."""
+
+    def forward(self, a: Any, b: Any) -> Any:
+        return self.xp.minimum(a, b)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        a, b = self.inputs
+        return _select_grads(self, gy, a.data < b.data, a.data == b.data)
+
+
+def _select_grads(op: Op, gy: Tensor, a_wins: Any, tie: Any) -> tuple[Tensor | None, ...]:
+    dtype = gy.dtype
+    wa = a_wins.astype(dtype) + tie.astype(dtype) * 0.5
+    need_a, need_b = op.needs_input_grad
+    ga = gy * const(wa) if need_a else None
+    gb = gy * const(1 - wa) if need_b else None
+    return ga, gb
+
+
+@register_op("where", broadcasts=True)
+class Where(Op):
+    r"""z = cond ? a : b elementwise. VJP: ā = z̄ where cond, else 0; b̄ = z̄ where not cond.
+    The condition has no gradient. Saves the condition (as the parent)."""
+
+    def forward(self, cond: Any, a: Any, b: Any) -> Any:
+        return self.xp.where(cond, a, b)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        cond = self.inputs[0]
+        _, need_a, need_b = self.needs_input_grad
+        zero = const(self.xp.zeros((), gy.dtype))
+        ga = where(cond, gy, zero) if need_a else None
+        gb = where(cond, zero, gy) if need_b else None
+        return None, ga, gb
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """a + b with broadcasting.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.add(ac.tensor([1.0, 2.0]), 1)
+        tensor([2., 3.])
+    """
+    return Add.apply(*lift_pair(a, b))
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """a − b with broadcasting."""
+    return Sub.apply(*lift_pair(a, b))
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """a · b elementwise with broadcasting."""
+    return Mul.apply(*lift_pair(a, b))
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """a / b (true division) with broadcasting."""
+    return Div.apply(*lift_pair(a, b))
+
+
+def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
+    """a ** b with broadcasting; either side may be a Python number.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.pow(ac.tensor([2.0, 3.0]), 2)
+        tensor([4., 9.])
+    """
+    return Pow.apply(*lift_pair(a, b))
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum with broadcasting (ties split the gradient ½–½)."""
+    return Maximum.apply(*lift_pair(a, b))
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum with broadcasting (ties split the gradient ½–½)."""
+    return Minimum.apply(*lift_pair(a, b))
+
+
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """``a`` where ``cond`` is true, else ``b``, with broadcasting over all three.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor([-1.0, 2.0])
+        >>> ac.where(x > 0, x, 0.0)
+        tensor([0., 2.])
+    """
+    if isinstance(a, Tensor):
+        b = lift(b, a)
+    elif isinstance(b, Tensor):
+        a = lift(a, b)
+    else:
+        a, b = lift(a), lift(b)
+    cond = lift(cond)
+    if cond.dtype.kind != "b":
+        cond = const(cond.data.astype(bool))
+    return Where.apply(cond, a, b)
+
+
+def _comparison(name: str, fn: str) -> tuple[type[Op], Any]:
+    def forward(self: Op, a: Any, b: Any) -> Any:
+        return getattr(self.xp, fn)(a, b)
+
+    cls = register_op(name, differentiable=False)(
+        type(name.capitalize(), (Op,), {
+            "forward": forward,
+            "__doc__": f"Elementwise ``{fn}`` returning a bool tensor; no gradient.",
+            "__module__": __name__,
+        })
+    )
+
+    def public(a: Any, b: Any) -> Tensor:
+        return cls.apply(*lift_pair(a, b))
+
+    public.__name__ = name
+    public.__doc__ = f"Elementwise ``{fn}(a, b)`` with broadcasting; a bool tensor, no gradient."
+    return cls, public
+
+
+Eq, eq = _comparison("eq", "equal")
+Ne, ne = _comparison("ne", "not_equal")
+Lt, lt = _comparison("lt", "less")
+Le, le = _comparison("le", "less_equal")
+Gt, gt = _comparison("gt", "greater")
+Ge, ge = _comparison("ge", "greater_equal")
+LogicalAnd, logical_and = _comparison("logical_and", "logical_and")
+LogicalOr, logical_or = _comparison("logical_or", "logical_or")
+
+
+@register_op("logical_not", differentiable=False)
+class LogicalNot(Op):
+    """Elementwise logical not; no gradient."""
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.logical_not(a)
+
+
+def logical_not(a: Tensor) -> Tensor:
+    """Elementwise logical not (``~t``)."""
+    return LogicalNot.apply(lift(a))

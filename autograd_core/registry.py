@@ -1,0 +1,57 @@
+"""The one registry of ops: ``@register_op`` adds a class under its name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from autograd_core.op import Op
+
+__all__ = ["OP_REGISTRY", "register_op", "get_op", "list_ops"]
+
+OP_REGISTRY: dict[str, type[Op]] = {}
+
+T = TypeVar("T", bound=type[Op])
+
+
+def register_op(
+    name: str,
+    *,
+    broadcasts: bool = False,
+    differentiable: bool = True,
+    double_backward: bool = True,
+    save_output: bool = False,
+) -> Callable[[T], T]:
+    """Register an Op subclass under ``name`` and set its class attributes.
+
+    Every registered op must have an entry in ``autograd_core.testing.op_db`` (a coverage test
+    enforces it), so an op cannot land without its gradient check.
+    """
+
+    def deco(cls: T) -> T:
+        if name in OP_REGISTRY:
+            raise ValueError(f"register_op: an op named {name!r} is already registered.")
+        cls.name = name
+        cls.broadcasts = broadcasts
+        cls.differentiable = differentiable
+        cls.double_backward = double_backward and differentiable
+        cls.save_output = save_output
+        OP_REGISTRY[name] = cls
+        return cls
+
+    return deco
+
+
+def get_op(name: str) -> type[Op]:
+    """Return the op class registered under ``name``."""
+    try:
+        return OP_REGISTRY[name]
+    except KeyError:
+        raise KeyError(
+            f"get_op: no op named {name!r}. Run `autograd-core ops` to list the registered ops."
+        ) from None
+
+
+def list_ops() -> list[str]:
+    """Return the sorted names of all registered ops."""
+    return sorted(OP_REGISTRY)
