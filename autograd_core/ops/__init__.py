@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from autograd_core.ops import binary, linalg, reduce, shape, unary
+from autograd_core.ops import activation, binary, indexing, join, linalg, reduce, shape, unary
+from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.indexing import *  # noqa: F403
+from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 
-_FAMILIES = (unary, binary, reduce, shape, linalg)
+_FAMILIES = (unary, activation, binary, reduce, shape, join, indexing, linalg)
 __all__ = [name for family in _FAMILIES for name in family.__all__]

@@ -1,3 +1,12 @@
 """OpSpecs per op family; importing this package fills ``OP_DB``."""
 
-from autograd_core.testing.specs import binary, linalg, reduce, shape, unary  # noqa: F401
+from autograd_core.testing.specs import (  # noqa: F401
+    activation,
+    binary,
+    indexing,
+    join,
+    linalg,
+    reduce,
+    shape,
+    unary,
+)

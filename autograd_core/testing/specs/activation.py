@@ -1,0 +1,3 @@
+"""OpSpecs of ops/activation.py."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""OpSpecs of ops/indexing.py."""
+
+from __future__ import annotations

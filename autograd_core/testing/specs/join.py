@@ -1,0 +1,3 @@
+"""OpSpecs of ops/join.py."""
+
+from __future__ import annotations
