@@ -82,3 +82,65 @@ OP_DB += [
            notes="a CPU-only machine can only move to the same device; the GPU suite checks "
                  "cpu <-> cuda"),
 ]
+
+
+def torch_functional():
+    """``torch.nn.functional``, imported only when the torch oracle runs."""
+    import torch.nn.functional
+
+    return torch.nn.functional
+
+
+def _pad_ref(x, pad, value=0.0):
+    # NumPy oracle for PyTorch's width order (last axis first); negative widths crop.
+    widths = [(0, 0)] * x.ndim
+    for k in range(len(pad) // 2):
+        widths[x.ndim - 1 - k] = (pad[2 * k], pad[2 * k + 1])
+    crop = tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(widths, x.shape))
+    grow = [(max(b, 0), max(a, 0)) for b, a in widths]
+    return np.pad(x[crop], grow, mode="constant", constant_values=value)
+
+
+def _pad_cases(rng):
+    return [
+        Case((rng.standard_normal((3, 4)), (1, 2)), {}, "last axis"),
+        Case((rng.standard_normal((2, 3, 4)), (0, 1, 2, 0)), {"value": 1.5}, "two axes, value"),
+        Case((rng.standard_normal((3, 5)), (-1, 2, 1, -2)), {}, "negative widths crop"),
+        Case((rng.standard_normal((1, 1)), (1, 1, 1, 1)), {}, "size-1 axes"),
+        Case((rng.standard_normal((0, 3)), (1, 0, 2, 1)), {}, "zero-size axis"),
+        Case((noncontig(rng.standard_normal((3, 4))), (2, 1)), {}, "non-contiguous"),
+    ]
+
+
+def _flip_cases(rng):
+    return [
+        Case((rng.standard_normal((5,)), 0), {}, "vector"),
+        Case((rng.standard_normal((2, 3, 4)), (0, -1)), {}, "two axes, negative"),
+        Case((rng.standard_normal((1, 3)), (0, 1)), {}, "size-1 axis"),
+        Case((rng.standard_normal((0, 3)), (1,)), {}, "zero-size"),
+        Case((rng.standard_normal(()), ()), {}, "0-d"),
+        Case((noncontig(rng.standard_normal((3, 4))), -2), {}, "non-contiguous"),
+    ]
+
+
+def _repeat_cases(rng):
+    return [
+        Case((rng.standard_normal((3,)), 2), {}, "vector x2"),
+        Case((rng.standard_normal((2, 3)), 2, 1, 3), {}, "new leading axis"),
+        Case((rng.standard_normal(()), 2, 3), {}, "0-d -> (2,3)"),
+        Case((rng.standard_normal((1, 1)), 3, 2), {}, "size-1 axes"),
+        Case((rng.standard_normal((2, 3)), 0, 2), {}, "zero repetitions"),
+        Case((rng.standard_normal((0, 3)), 2, 2), {}, "zero-size input"),
+        Case((noncontig(rng.standard_normal((2, 3))), 2, 2), {}, "non-contiguous"),
+    ]
+
+
+OP_DB += [
+    OpSpec("pad", ac.pad, _pad_cases, ref=_pad_ref,
+           torch_fn=lambda x, pad, value=0.0: torch_functional().pad(x, pad, value=value)),
+    OpSpec("flip", ac.flip, _flip_cases, ref=lambda x, dims: np.flip(x, dims),
+           torch_fn=lambda x, dims: x.flip(dims)),
+    OpSpec("repeat", ac.repeat, _repeat_cases, ref=lambda x, *reps: np.tile(x, reps),
+           torch_fn=lambda x, *reps: x.repeat(*reps),
+           notes="tile (NumPy semantics) is the same op with its counts padded by leading 1s"),
+]
