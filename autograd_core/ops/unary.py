@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops._common import const, lift
+from autograd_core.ops._special import erf_array, erfc_array
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["neg", "exp", "log", "tanh", "relu", "abs"]
+__all__ = [
+    "neg", "exp", "log", "tanh", "relu", "abs",
+    "sign", "log1p", "expm1", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos",
+    "erf", "erfc", "clip", "clamp", "floor", "ceil", "round",
+]
 
 
 @register_op("neg")
@@ -130,3 +136,343 @@ def relu(x: Tensor) -> Tensor:
 def abs(x: Tensor) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
     """|x| elementwise; gradient 0 at x = 0."""
     return Abs.apply(lift(x))
+
+
+# -- rounding and sign: no gradient -------------------------------------------------------
+
+
+@register_op("sign", differentiable=False)
+class Sign(Op):
+    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.sign(x)
+
+
+@register_op("floor", differentiable=False)
+class Floor(Op):
+    r"""y = ⌊x⌋. Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.floor(x)
+
+
+@register_op("ceil", differentiable=False)
+class Ceil(Op):
+    r"""y = ⌈x⌉. Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.ceil(x)
+
+
+@register_op("round", differentiable=False)
+class Round(Op):
+    r"""y = x rounded to ``decimals`` places, halves to even (NumPy's and PyTorch's rule).
+    Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any, decimals: int) -> Any:
+        return self.xp.round(x, decimals)
+
+
+# -- smooth elementwise functions ---------------------------------------------------------
+
+
+@register_op("log1p")
+class Log1p(Op):
+    r"""y = ln(1 + x) (domain x > −1), accurate for small |x|. VJP: x̄ = ȳ / (1 + x).
+    Saves the input (as the parent)."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.log1p(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy / (1 + self.inputs[0]),)
+
+
+@register_op("expm1", save_output=True)
+class Expm1(Op):
+    r"""y = eˣ − 1, accurate for small |x|. VJP: x̄ = ȳ · (y + 1). Saves the output."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.expm1(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * (self.output() + 1),)
+
+
+@register_op("sqrt", save_output=True)
+class Sqrt(Op):
+    r"""y = √x (differentiable for x > 0). VJP: x̄ = ȳ / (2y).
+
+    At x = 0 the derivative is +∞ (as in NumPy and PyTorch: the gradient there is inf).
+    Saves the output (cheaper than recomputing √x).
+    """
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.sqrt(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * 0.5 / self.output(),)
+
+
+@register_op("rsqrt", save_output=True)
+class Rsqrt(Op):
+    r"""y = 1/√x (domain x > 0). VJP: x̄ = −½ ȳ · y³. Saves the output."""
+
+    def forward(self, x: Any) -> Any:
+        return 1 / self.xp.sqrt(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (gy * -0.5 * (y * y * y),)
+
+
+@register_op("square")
+class Square(Op):
+    r"""y = x². VJP: x̄ = 2 ȳ · x. Saves the input (as the parent)."""
+
+    def forward(self, x: Any) -> Any:
+        return x * x
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * 2 * self.inputs[0],)
+
+
+@register_op("reciprocal", save_output=True)
+class Reciprocal(Op):
+    r"""y = 1/x (x ≠ 0). VJP: x̄ = −ȳ · y². Saves the output."""
+
+    def forward(self, x: Any) -> Any:
+        return 1 / x
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (-gy * (y * y),)
+
+
+@register_op("sin")
+class Sin(Op):
+    r"""y = sin x. VJP: x̄ = ȳ · cos x. Saves the input (as the parent)."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.sin(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * cos(self.inputs[0]),)
+
+
+@register_op("cos")
+class Cos(Op):
+    r"""y = cos x. VJP: x̄ = −ȳ · sin x. Saves the input (as the parent)."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.cos(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (-gy * sin(self.inputs[0]),)
+
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+@register_op("erf")
+class Erf(Op):
+    r"""y = erf x = (2/√π) ∫₀ˣ e^(−t²) dt. VJP: x̄ = ȳ · (2/√π) e^(−x²).
+
+    Forward by Cody's rational approximations (``ops/_special.py``; float64 relative error
+    below 1e-15). Saves the input (as the parent).
+    """
+
+    def forward(self, x: Any) -> Any:
+        return erf_array(self.xp, x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        x = self.inputs[0]
+        return (gy * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
+
+
+@register_op("erfc")
+class Erfc(Op):
+    r"""y = erfc x = 1 − erf x, accurate where it is tiny (x ≫ 1). VJP: x̄ = −ȳ · (2/√π) e^(−x²).
+    Saves the input (as the parent)."""
+
+    def forward(self, x: Any) -> Any:
+        return erfc_array(self.xp, x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        x = self.inputs[0]
+        return (gy * -_TWO_OVER_SQRT_PI * exp(-(x * x)),)
+
+
+@register_op("clip", broadcasts=True)
+class Clip(Op):
+    r"""y = min(max(x, lo), hi) elementwise, with either bound optional (PyTorch's ``clamp``).
+
+    Bounds are inputs (constants for Python numbers, so Tensor bounds get gradients too) and
+    broadcast against x. VJP:
+
+    - x̄ = ȳ · [lo ≤ x ≤ hi]: 1 strictly inside, 0 outside, and **1 at a bound** (the
+      subgradient convention of ``torch.clamp``);
+    - lō = ȳ · [x < lo], hī = ȳ · [x > hi]: the bound that is returned receives the gradient.
+
+    When lo > hi the output is hi everywhere (NumPy and PyTorch) and all of the gradient goes
+    to hi. Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
+    constants: the second derivative is 0 almost everywhere).
+    """
+
+    def forward(self, x: Any, *bounds: Any, has_min: bool, has_max: bool) -> Any:
+        lo = bounds[0] if has_min else None
+        hi = bounds[-1] if has_max else None
+        if lo is None:
+            return self.xp.minimum(x, hi)
+        if hi is None:
+            return self.xp.maximum(x, lo)
+        return self.xp.clip(x, lo, hi)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        has_min, has_max = self.params["has_min"], self.params["has_max"]
+        x = self.inputs[0].data
+        lo = self.inputs[1].data if has_min else None
+        hi = self.inputs[-1].data if has_max else None
+        above = (x > hi) if has_max else None
+        below = (x < lo) if has_min else None
+        if has_min and has_max:
+            above = above | (lo > hi)
+            below = below & ~above
+        outside = above if below is None else below if above is None else above | below
+        grads: list[Tensor | None] = [gy * const(~outside) if self.needs_input_grad[0] else None]
+        if has_min:
+            grads.append(gy * const(below) if self.needs_input_grad[1] else None)
+        if has_max:
+            grads.append(gy * const(above) if self.needs_input_grad[-1] else None)
+        return tuple(grads)
+
+
+def sign(x: Tensor) -> Tensor:
+    """sign(x) ∈ {−1, 0, 1} elementwise; no gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.sign(ac.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
+    """
+    return Sign.apply(lift(x))
+
+
+def floor(x: Tensor) -> Tensor:
+    """⌊x⌋ elementwise; no gradient."""
+    return Floor.apply(lift(x))
+
+
+def ceil(x: Tensor) -> Tensor:
+    """⌈x⌉ elementwise; no gradient."""
+    return Ceil.apply(lift(x))
+
+
+def round(x: Tensor, decimals: int = 0) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
+    """Round to ``decimals`` places, halves to even (``round(2.5) = 2``); no gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.round(ac.tensor([0.5, 1.5, 2.25]))
+        tensor([0., 2., 2.])
+    """
+    return Round.apply(lift(x), decimals=int(decimals))
+
+
+def log1p(x: Tensor) -> Tensor:
+    """ln(1 + x) elementwise, accurate for small |x|; domain x > −1."""
+    return Log1p.apply(lift(x))
+
+
+def expm1(x: Tensor) -> Tensor:
+    """eˣ − 1 elementwise, accurate for small |x|."""
+    return Expm1.apply(lift(x))
+
+
+def sqrt(x: Tensor) -> Tensor:
+    """√x elementwise; the gradient is infinite at 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.sqrt(ac.tensor([4.0, 9.0]))
+        tensor([2., 3.])
+    """
+    return Sqrt.apply(lift(x))
+
+
+def rsqrt(x: Tensor) -> Tensor:
+    """1/√x elementwise; domain x > 0."""
+    return Rsqrt.apply(lift(x))
+
+
+def square(x: Tensor) -> Tensor:
+    """x² elementwise."""
+    return Square.apply(lift(x))
+
+
+def reciprocal(x: Tensor) -> Tensor:
+    """1/x elementwise."""
+    return Reciprocal.apply(lift(x))
+
+
+def sin(x: Tensor) -> Tensor:
+    """Sine elementwise (radians)."""
+    return Sin.apply(lift(x))
+
+
+def cos(x: Tensor) -> Tensor:
+    """Cosine elementwise (radians)."""
+    return Cos.apply(lift(x))
+
+
+def erf(x: Tensor) -> Tensor:
+    """The error function elementwise (float64 relative error < 1e-15).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.erf(ac.tensor([0.0, 1.0]))
+        tensor([0.    , 0.8427])
+    """
+    return Erf.apply(lift(x))
+
+
+def erfc(x: Tensor) -> Tensor:
+    """The complementary error function 1 − erf(x), accurate where it is tiny."""
+    return Erfc.apply(lift(x))
+
+
+def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """Clamp ``x`` to [min, max] elementwise (alias ``clamp``); either bound may be None.
+
+    Bounds may be Python numbers or Tensors broadcasting against ``x``; Tensor bounds receive
+    gradients. The gradient to ``x`` is 1 for min ≤ x ≤ max (bounds included, as
+    ``torch.clamp``) and 0 outside.
+
+    Args:
+        x: the input.
+        min: the lower bound, or None for no lower bound.
+        max: the upper bound, or None for no upper bound.
+
+    Returns:
+        A Tensor of the broadcast shape of ``x`` and the bounds.
+
+    Raises:
+        TypeError: if both bounds are None.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.clip(ac.tensor([-2.0, 0.5, 3.0]), -1, 1)
+        tensor([-1. ,  0.5,  1. ])
+    """
+    if min is None and max is None:
+        raise TypeError("clip: at least one of min and max must be given, got both None. "
+                        "Pass min=..., max=... or both.")
+    x = lift(x)
+    bounds = [lift(b, x) for b in (min, max) if b is not None]
+    return Clip.apply(x, *bounds, has_min=min is not None, has_max=max is not None)
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """Alias of :func:`clip` (PyTorch's name)."""
+    return clip(x, min, max)

@@ -1,0 +1,100 @@
+"""Array kernels for special functions NumPy lacks (erf, erfc), written for any array module.
+
+The error function uses W. J. Cody's rational Chebyshev approximations ("Rational Chebyshev
+approximations for the error function", Math. Comp. 23 (1969) 631–638; the coefficients of
+Netlib SPECFUN ``CALERF``, also used by SciPy's and Cephes' ancestors). In float64 they are
+accurate to a few units in the last place on the whole real line (measured against
+``math.erf``/``math.erfc``: max relative error below 1e-15, see
+``tests/autograd_core/test_activation_values.py``). The arithmetic runs in the input's dtype, so
+float32 stays float32.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["erf_array", "erfc_array"]
+
+# erf(x) = x · A(x²) / B(x²) for |x| ≤ 0.46875
+_A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
+      3.20937758913846947e03, 1.85777706184603153e-1)
+_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
+      2.84423683343917062e03)
+# erfc(x) = exp(−x²) · C(x) / D(x) for 0.46875 < x ≤ 4
+_C = (5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
+      2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
+      2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8)
+_D = (1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
+      1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
+      3.43936767414372164e03, 1.23033935480374942e03)
+# erfc(x) = exp(−x²) / x · (1/√π − z P(z) / Q(z)), z = 1/x², for x > 4
+_P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1,
+      1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2)
+_Q = (2.56852019228982242e00, 1.87295284992346047e00, 5.27905102951428412e-1,
+      6.05183413124413191e-2, 2.33520497626869185e-3)
+_SQRPI = 5.6418958354775628695e-1  # 1/√π
+_SMALL = 0.46875
+
+
+def _erf_small(x: Any) -> Any:
+    z = x * x
+    num = _A[4] * z
+    den = z
+    for i in range(3):
+        num = (num + _A[i]) * z
+        den = (den + _B[i]) * z
+    return x * (num + _A[3]) / (den + _B[3])
+
+
+def _erfc_positive(xp: Any, y: Any) -> Any:
+    """erfc(y) for y > 0.46875 (NaN propagates)."""
+    y = xp.minimum(y, 40.0)  # erfc(40) underflows to 0 in float64; also keeps inf − inf out
+    mid = y <= 4.0
+    r = xp.empty_like(y)
+    ym = y[mid]
+    num = _C[8] * ym
+    den = ym
+    for i in range(7):
+        num = (num + _C[i]) * ym
+        den = (den + _D[i]) * ym
+    r[mid] = (num + _C[7]) / (den + _D[7])
+    far = ~mid
+    yf = y[far]
+    z = 1.0 / (yf * yf)
+    num = _P[5] * z
+    den = z
+    for i in range(4):
+        num = (num + _P[i]) * z
+        den = (den + _Q[i]) * z
+    r[far] = (_SQRPI - z * (num + _P[4]) / (den + _Q[4])) / yf
+    # exp(−y²) as exp(−s²)·exp(−(y−s)(y+s)) with s = y rounded down to 1/16: y² is exact
+    # in the first factor, which keeps the relative error small where erfc is tiny.
+    s = xp.trunc(y * 16.0) / 16.0
+    return xp.exp(-s * s) * xp.exp(-(y - s) * (y + s)) * r
+
+
+def erf_array(xp: Any, x: Any) -> Any:
+    """erf(x) elementwise for a float array of module ``xp`` (same shape and dtype)."""
+    x = xp.asarray(x)
+    flat = x.reshape(-1)
+    out = xp.empty_like(flat)
+    y = xp.abs(flat)
+    small = y <= _SMALL
+    out[small] = _erf_small(flat[small])
+    rest = ~small
+    out[rest] = xp.copysign(1.0 - _erfc_positive(xp, y[rest]), flat[rest])
+    return out.reshape(x.shape)
+
+
+def erfc_array(xp: Any, x: Any) -> Any:
+    """erfc(x) = 1 − erf(x) elementwise, accurate also where it is tiny (x ≫ 1)."""
+    x = xp.asarray(x)
+    flat = x.reshape(-1)
+    out = xp.empty_like(flat)
+    y = xp.abs(flat)
+    small = y <= _SMALL
+    out[small] = 1.0 - _erf_small(flat[small])
+    rest = ~small
+    r = _erfc_positive(xp, y[rest])
+    out[rest] = xp.where(flat[rest] < 0, 2.0 - r, r)
+    return out.reshape(x.shape)
