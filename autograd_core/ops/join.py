@@ -2,4 +2,228 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from autograd_core.errors import ShapeError
+from autograd_core.op import Op
+from autograd_core.ops._common import dim_arg, lift
+from autograd_core.ops.shape import flatten, getitem
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["cat", "concatenate", "stack", "split", "chunk"]
+
+
+def _slice_along(x: Tensor, axis: int, start: int, stop: int) -> Tensor:
+    """``x[..., start:stop, ...]`` with the slice on ``axis``."""
+    return getitem(x, (slice(None),) * axis + (slice(start, stop),))
+
+
+@register_op("cat")
+class Cat(Op):
+    r"""y = the inputs x₀, x₁, … joined along ``axis`` (their other axes are equal).
+
+    VJP: x̄ᵢ = the slice of ȳ along ``axis`` that xᵢ filled, offsets given by the input sizes
+    (a zero-size input gets a zero-size slice). Saves only the sizes along ``axis``. Does not
+    broadcast.
+    """
+
+    def forward(self, *xs: Any, axis: int) -> Any:
+        self.sizes = [x.shape[axis] for x in xs]
+        return self.xp.concatenate(xs, axis=axis)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        axis, grads, start = self.params["axis"], [], 0
+        for size, need in zip(self.sizes, self.needs_input_grad):
+            grads.append(_slice_along(gy, axis, start, start + size) if need else None)
+            start += size
+        return tuple(grads)
+
+
+@register_op("stack")
+class Stack(Op):
+    r"""y = the inputs x₀, x₁, … (of equal shapes) stacked along a new axis ``axis``:
+    y[…, i, …] = xᵢ.
+
+    VJP: x̄ᵢ = ȳ[…, i, …], the i-th entry along ``axis``. Saves nothing. Does not broadcast.
+    """
+
+    def forward(self, *xs: Any, axis: int) -> Any:
+        return self.xp.stack(xs, axis=axis)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        lead = (slice(None),) * self.params["axis"]
+        return tuple(getitem(gy, lead + (i,)) if need else None
+                     for i, need in enumerate(self.needs_input_grad))
+
+
+def _lift_all(op: str, tensors: Any) -> list[Tensor]:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence) or not tensors:
+        raise ShapeError(
+            f"{op}: expected a non-empty list or tuple of tensors, got {type(tensors).__name__}"
+            f"{'' if not isinstance(tensors, Sequence) else f' of length {len(tensors)}'}. "
+            f"Pass the tensors as a list: {op}([a, b])."
+        )
+    return [lift(t) for t in tensors]
+
+
+def _shapes(xs: list[Tensor]) -> str:
+    return ", ".join(str(tuple(x.shape)) for x in xs)
+
+
+def _axis(op: str, dim: Any, n: int, x: Tensor) -> int:
+    d = int(dim)
+    if not -n <= d < n:
+        raise ShapeError(
+            f"{op}: dim {d} is out of range for inputs of shape {tuple(x.shape)}; valid dims "
+            f"are {-n} to {n - 1}. Pass a dim in that range."
+        )
+    return d % n
+
+
+def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing axis ``dim`` (alias ``axis``, default 0), as ``torch.cat``.
+
+    Every input has the same number of axes and the same size on every axis except ``dim``;
+    inputs of size 0 along ``dim`` are allowed. Mixed dtypes are promoted as in NumPy.
+
+    Raises:
+        ShapeError: an empty list, a 0-d input, or shapes that differ outside ``dim``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.cat([ac.ones(2, 3), ac.zeros(1, 3)]).shape, ac.cat([ac.ones(2, 1)] * 3, dim=-1).shape
+        ((3, 3), (2, 3))
+    """
+    xs = _lift_all("cat", tensors)
+    first = xs[0]
+    for i, x in enumerate(xs):
+        if x.ndim == 0:
+            raise ShapeError(
+                f"cat: input {i} is 0-d (shapes: {_shapes(xs)}); a 0-d tensor has no axis to join "
+                "along. Use stack, or reshape the scalars to (1,) first."
+            )
+    d = _axis("cat", 0 if dim is None and axis is None else dim_arg("cat", dim, axis),
+              first.ndim, first)
+    for i, x in enumerate(xs):
+        if x.ndim != first.ndim or any(a != b for k, (a, b) in enumerate(zip(x.shape, first.shape))
+                                       if k != d):
+            raise ShapeError(
+                f"cat: input {i} has shape {tuple(x.shape)}, which does not match input 0's shape "
+                f"{tuple(first.shape)} outside dim {d}. Shapes: {_shapes(xs)}. Make every axis "
+                f"except dim {d} equal (reshape, pad or broadcast the inputs), or join along "
+                "another dim."
+            )
+    return Cat.apply(*xs, axis=d)
+
+
+def concatenate(tensors: Sequence[Any], axis: int | None = 0) -> Tensor:
+    """NumPy's name for ``cat``; ``axis=None`` flattens every input first (as NumPy).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.concatenate([ac.ones(2, 2), ac.zeros(1, 2)], axis=None).shape
+        (6,)
+    """
+    if axis is None:
+        return cat([flatten(t) for t in _lift_all("concatenate", tensors)], dim=0)
+    return cat(tensors, dim=axis)
+
+
+def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Stack tensors of equal shape along a new axis ``dim`` (alias ``axis``, default 0), which
+    may be −ndim−1 … ndim, as ``torch.stack``.
+
+    Raises:
+        ShapeError: an empty list or inputs of different shapes.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.stack([ac.ones(2, 3), ac.zeros(2, 3)]).shape, ac.stack([ac.ones(2)] * 3, -1).shape
+        ((2, 2, 3), (2, 3))
+    """
+    xs = _lift_all("stack", tensors)
+    first = xs[0]
+    for i, x in enumerate(xs):
+        if x.shape != first.shape:
+            raise ShapeError(
+                f"stack: input {i} has shape {tuple(x.shape)} but input 0 has shape "
+                f"{tuple(first.shape)}; stack needs inputs of one shape. Shapes: {_shapes(xs)}. "
+                "Use cat to join along an existing axis, or pad/broadcast the inputs to one shape."
+            )
+    d = _axis("stack", 0 if dim is None and axis is None else dim_arg("stack", dim, axis),
+              first.ndim + 1, first)
+    return Stack.apply(*xs, axis=d)
+
+
+def split(
+    x: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0
+) -> tuple[Tensor, ...]:
+    """Split x along ``dim`` into pieces, as ``torch.split``: an int gives pieces of that size
+    (the last one smaller if the size does not divide), a list gives the size of each piece.
+
+    Each piece is a slice (``getitem``) of x, so gradients flow back into place.
+
+    Raises:
+        ShapeError: a 0-d x, a size below 1 (0 only for an empty axis), or sections that do not
+            sum to the size of ``dim``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> [p.shape for p in ac.arange(5.0).split(2)]
+        [(2,), (2,), (1,)]
+        >>> [p.shape for p in ac.ones(2, 5).split([1, 4], dim=1)]
+        [(2, 1), (2, 4)]
+    """
+    x = lift(x)
+    if x.ndim == 0:
+        raise ShapeError("split: cannot split a 0-d tensor (shape ()). Reshape it to (1,) first.")
+    d = _axis("split", dim, x.ndim, x)
+    size = x.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step < 0 or (step == 0 and size > 0):
+            raise ShapeError(
+                f"split: split size {step} cannot split dim {d} of size {size} (shape "
+                f"{tuple(x.shape)}). Pass a split size of at least 1."
+            )
+        count = max(math.ceil(size / step), 1) if step else 1
+        sizes = [step] * (count - 1) + [size - step * (count - 1)]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes) or sum(sizes) != size:
+            raise ShapeError(
+                f"split: sections {sizes} sum to {sum(sizes)}, but dim {d} of shape "
+                f"{tuple(x.shape)} has size {size}. Pass non-negative sizes that sum to {size}, "
+                "or an int piece size."
+            )
+    pieces, start = [], 0
+    for s in sizes:
+        pieces.append(_slice_along(x, d, start, start + s))
+        start += s
+    return tuple(pieces)
+
+
+def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Split x into ``chunks`` pieces of size ceil(n / chunks) along ``dim``, as ``torch.chunk``
+    (so there may be fewer pieces than asked for). An alias of ``split``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> [p.shape for p in ac.arange(5.0).chunk(4)]
+        [(2,), (2,), (1,)]
+    """
+    x = lift(x)
+    if int(chunks) < 1:
+        raise ShapeError(
+            f"chunk: chunks must be at least 1, got {chunks} (tensor of shape {tuple(x.shape)}). "
+            "Pass a positive number of pieces."
+        )
+    if x.ndim == 0:
+        raise ShapeError("chunk: cannot chunk a 0-d tensor (shape ()). Reshape it to (1,) first.")
+    size = x.shape[_axis("chunk", dim, x.ndim, x)]
+    if size == 0:
+        return split(x, [0] * int(chunks), dim)
+    return split(x, math.ceil(size / int(chunks)), dim)
