@@ -202,12 +202,18 @@ class Optimizer:
     def _run_kernel(kernel: Callable[..., None], arrays: tuple[Any, ...], **options: Any) -> None:
         """Call ``kernel(*arrays, **options)``, in cache-sized slices for large NumPy arrays.
 
-        The arrays all have the parameter's shape (None stands for an unused optional array);
+        The arrays all have the parameter's shape (None stands for an unused optional array;
+        kernels need at least 1-d arrays, so 0-d ones are passed as shape-(1,) views);
         the kernel is elementwise and writes its results into them, so slicing changes the
         speed and never the result. Slicing is used only when every array that the kernel may
         write (all but the gradient, ``arrays[1]``) is C-contiguous, so its flat view aliases it.
         """
         param = arrays[0]
+        if param.ndim == 0:
+            # Arithmetic on 0-d arrays returns NumPy scalars, which cannot be ``out=`` targets;
+            # shape-(1,) views of the same memory can.
+            arrays = tuple(None if a is None else a.reshape(1) for a in arrays)
+            param = arrays[0]
         if (
             param.size < 2 * _CHUNK
             or get_array_module(param).__name__ != "numpy"

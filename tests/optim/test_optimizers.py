@@ -393,6 +393,17 @@ def test_sgd_kernel_needs_buffer_with_momentum() -> None:
         optim.sgd_update(np.zeros(1), np.zeros(1), lr=0.1, momentum=0.9)
 
 
+@pytest.mark.parametrize("info", OPTIM_DB, ids=lambda i: i.name)
+def test_zero_dimensional_parameters(info: OptimizerInfo) -> None:
+    w = ac.tensor(1.5, dtype=ac.float64, requires_grad=True)
+    opt = getattr(optim, info.name)([w], **info.cases[-1].kwargs)
+    for _ in range(3):
+        w.grad = ac.tensor(2.0 * w.data, dtype=ac.float64)
+        opt.step()
+    assert w.data.shape == () and 0.0 < float(w.data) < 1.5
+    assert all(v.shape == () for v in opt.state[w].values() if hasattr(v, "shape"))
+
+
 def test_float32_parameters_stay_float32() -> None:
     w = ac.tensor(np.ones(5, np.float32), requires_grad=True)
     opt = optim.Adam([w], lr=0.1)
