@@ -98,6 +98,17 @@ class _NoDoubleBackward(Op):
 
 
 def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
+    # Under detect_anomaly the ops inside a VJP are not checked one by one: the VJP's results
+    # are, under the name of the op that owns it (an inf inside can be legitimate).
+    anomaly = MODE.anomaly
+    MODE.anomaly = False
+    try:
+        return _vjp_in_mode(op, g, create_graph)
+    finally:
+        MODE.anomaly = anomaly
+
+
+def _vjp_in_mode(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
     if create_graph and not op.double_backward:
         MODE.enabled = False
         try:
@@ -185,6 +196,7 @@ def _run(
     capture: dict[Any, Tensor | None] | None = None,
     table: GradTable | None = None,
     trace: Trace | None = None,
+    must_reach: Sequence[tuple[int, Tensor]] = (),
 ) -> None:
     """The back-propagation sweep shared by ``backward``, ``grad`` and ``grad_table``.
 
@@ -198,6 +210,13 @@ def _run(
         vertices.append(v)
         table.accumulate(v, g, None)
     counts = _child_counts(list(dict.fromkeys(vertices)))
+    for i, x in must_reach:  # checked before any VJP runs, so the graph is still intact
+        v = _vertex(x)
+        if v not in counts and not any(v is r for r in vertices):
+            raise BackwardError(
+                f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
+                "path of the graph leads to it. Pass allow_unused=True to get None for it."
+            )
     ready = [v for v in dict.fromkeys(vertices) if counts.get(v, 0) == 0]
     claimed = {id(g.data) for g in root_grads}
     while ready:
@@ -332,15 +351,11 @@ def grad(
             )
     grads = _root_grads(outputs, grad_outputs, "grad")
     capture: dict[Any, Tensor | None] = {_vertex(x): None for x in inputs}
-    _run(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture)
+    _run(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture,
+         must_reach=() if allow_unused else list(enumerate(inputs)))
     result = []
     for i, x in enumerate(inputs):
         g = capture[_vertex(x)]
-        if g is None and not allow_unused:
-            raise BackwardError(
-                f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
-                "path of the graph leads to it. Pass allow_unused=True to get None for it."
-            )
         if g is not None and not create_graph and g.requires_grad:
             g = g.detach()
         result.append(g)

@@ -1,0 +1,107 @@
+"""The real console script, run in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def run(*args, cwd=None, env_path=None):
+    cmd = [sys.executable, "-m", "autograd_core", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_gradcheck_one_op_passes():
+    r = run("gradcheck", "--op", "tanh")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "tanh" in r.stdout and r.stdout.strip().splitlines()[-1].startswith("16 passed, 0 failed")
+
+
+def test_gradcheck_glob_and_json():
+    r = run("gradcheck", "--op", "ma*", "--order", "1", "--json")
+    data = json.loads(r.stdout)
+    assert r.returncode == 0 and data["failed"] == 0
+    assert {row["op"] for row in data["results"]} >= {"matmul", "maximum"}
+
+
+def test_ops_lists_every_registered_op():
+    import autograd_core as ac
+
+    r = run("ops", "--json")
+    names = {row["op"] for row in json.loads(r.stdout)}
+    assert names == set(ac.OP_REGISTRY)
+
+
+def test_user_function_and_bad_specs(tmp_path):
+    (tmp_path / "mymod.py").write_text(textwrap.dedent("""
+        import autograd_core as ac
+        def f(a, b):
+            return (a @ b).tanh()
+        def broken(a):
+            return a.exp()   # but pretend its derivative is wrong below
+    """))
+    r = run("gradcheck", "--fn", "mymod:f", "--shape", "3,4", "--shape", "4", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "2 passed, 0 failed" in r.stdout
+    r = run("gradcheck", "--fn", "nomodule:f", "--shape", "3", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot import 'nomodule'" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("gradcheck", "--fn", "mymod:f", "--shape", "3,4", "--shape", "5", cwd=tmp_path)
+    assert r.returncode == 2 and "failed on inputs of shape (3, 4), (5,)" in r.stderr
+    r = run("gradcheck", "--fn", "mymod:f", "--shape", "3,x", cwd=tmp_path)
+    assert r.returncode == 2 and "bad shape" in r.stderr
+
+
+def test_wrong_op_is_caught_by_the_command(tmp_path):
+    (tmp_path / "wrongop.py").write_text(textwrap.dedent("""
+        import numpy as np
+        from autograd_core.op import Op
+        from autograd_core.ops._common import lift
+
+        class WrongExp(Op):
+            name = "wrong_exp"
+            def forward(self, x):
+                return np.exp(x)
+            def vjp(self, gy):
+                return (gy * 1.0,)      # should be gy * exp(x)
+
+        def f(x):
+            return WrongExp.apply(lift(x))
+    """))
+    r = run("gradcheck", "--fn", "wrongop:f", "--shape", "3", "--order", "1", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "VJP mismatch" in r.stdout and "input 0" in r.stdout and "1 failed" in r.stdout
+
+
+def test_model_gradcheck(tmp_path):
+    (tmp_path / "models.py").write_text(textwrap.dedent("""
+        import autograd_core as ac
+
+        class Net:
+            def __init__(self):
+                self.w = ac.randn(4, 3, dtype=ac.float64, requires_grad=True)
+                self.b = ac.zeros(3, dtype=ac.float64, requires_grad=True)
+            def named_parameters(self):
+                return [("w", self.w), ("b", self.b)]
+            def __call__(self, x):
+                return (x @ self.w + self.b).tanh()
+
+        def make_net():
+            return Net()
+    """))
+    r = run("gradcheck", "--model", "models:make_net", "--input-shape", "2,4", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "3 passed, 0 failed" in r.stdout
+    for name in ("input", "w", "b"):
+        assert name in r.stdout
+
+
+@pytest.mark.parametrize("argv", [["gradcheck", "--op", "nope"], ["gradcheck", "--fn", "x"]])
+def test_command_errors_exit_2_with_one_line(argv):
+    r = run(*argv)
+    assert r.returncode == 2
+    assert r.stderr.startswith("autograd-core: error:") and "Traceback" not in r.stderr
