@@ -1,5 +1,370 @@
-"""Activation functions and normalised exponentials: sigmoid, the ReLU family, GELU, SiLU, softplus, softmax, log_softmax."""
+"""Activation functions and normalised exponentials: sigmoid, the ReLU family, GELU, SiLU, softplus, softmax, log_softmax.
+
+Every op here is elementwise except softmax and log_softmax, which normalise along one axis;
+none of them broadcasts. Forwards avoid overflow (no ``exp`` of a large positive number), so
+inputs of ±1e4 give finite values and gradients in float32 and float64, and Python-number
+constants keep float32 inputs float32.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+from typing import Any
+
+from autograd_core.op import Op
+from autograd_core.ops._common import const, dim_arg, lift, normalize_axis
+from autograd_core.ops._special import erfc_array
+from autograd_core.ops.binary import where
+from autograd_core.ops.unary import erfc, exp, tanh
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = [
+    "sigmoid", "logsigmoid", "softplus", "silu", "gelu", "elu", "leaky_relu", "hardtanh",
+    "softmax", "log_softmax",
+]
+
+_SQRT1_2 = 1 / math.sqrt(2)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_GELU_KAPPA = 0.044715
+
+
+def _sigmoid_array(xp: Any, x: Any) -> Any:
+    # σ(x) = ½ tanh(x/2) + ½: no overflow for any x and ~1.5× faster in NumPy than
+    # 1 / (1 + e⁻ˣ), which overflows (with a warning) for x < −709. The price: the absolute
+    # error is that of tanh near ±1 (≈ 1e-16 in float64), so for x ≲ −20 (float64) or x ≲ −9
+    # (float32) σ loses relative accuracy and reaches 0 early; use logsigmoid for log σ.
+    # Augmented assignment works in place on arrays and rebinds NumPy scalars (0-d inputs).
+    y = xp.tanh(x * 0.5)
+    y *= 0.5
+    y += 0.5
+    return y
+
+
+@register_op("sigmoid", save_output=True)
+class Sigmoid(Op):
+    r"""y = σ(x) = 1 / (1 + e⁻ˣ), computed as ½ tanh(x/2) + ½ (stable, no overflow).
+
+    VJP: x̄ = ȳ · y (1 − y). Saves the output (the derivative is a function of it). Accuracy:
+    absolute error ≈ 1 ulp of ½, so relative accuracy fades in the far negative tail
+    (σ(x) < ~1e-12 in float64); ``logsigmoid`` is exact there.
+    """
+
+    def forward(self, x: Any) -> Any:
+        return _sigmoid_array(self.xp, x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (gy * (y * (1 - y)),)
+
+
+@register_op("logsigmoid")
+class LogSigmoid(Op):
+    r"""y = log σ(x) = min(x, 0) − log(1 + e^(−|x|)) (stable for any x).
+
+    VJP: x̄ = ȳ · σ(−x) (= ȳ (1 − σ(x))). Saves the input (as the parent).
+    """
+
+    def forward(self, x: Any) -> Any:
+        xp = self.xp
+        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * sigmoid(-self.inputs[0]),)
+
+
+@register_op("softplus")
+class Softplus(Op):
+    r"""y = (1/β) log(1 + e^(βx)), and y = x where βx > ``threshold`` (PyTorch's rule).
+
+    Computed as (max(βx, 0) + log(1 + e^(−|βx|))) / β, which never overflows.
+    VJP: x̄ = ȳ · σ(βx), and x̄ = ȳ where βx > threshold (the linear branch). Saves the input
+    (as the parent); the threshold mask is recomputed in the VJP.
+    """
+
+    def forward(self, x: Any, beta: float, threshold: float) -> Any:
+        xp = self.xp
+        z = x * beta if beta != 1 else x
+        y = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
+        if beta != 1:
+            y /= beta
+        return xp.where(z > threshold, x, y)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        x = self.inputs[0]
+        beta, threshold = self.params["beta"], self.params["threshold"]
+        z = x * beta if beta != 1 else x
+        return (gy * where(const(z.data > threshold), 1.0, sigmoid(z)),)
+
+
+@register_op("silu")
+class SiLU(Op):
+    r"""y = x · σ(x) (also called swish).
+
+    VJP: x̄ = ȳ · σ(x) (1 + x (1 − σ(x))). Saves the input (as the parent); σ(x) is recomputed
+    as a Tensor op so the VJP can be differentiated again.
+    """
+
+    def forward(self, x: Any) -> Any:
+        return x * _sigmoid_array(self.xp, x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        x = self.inputs[0]
+        s = sigmoid(x)
+        return (gy * (s * (1 + x * (1 - s))),)
+
+
+@register_op("gelu")
+class GELU(Op):
+    r"""y = x · Φ(x), Φ the standard normal CDF; or, with ``approximate="tanh"``,
+    y = ½ x (1 + tanh(√(2/π) (x + 0.044715 x³))).
+
+    Exact: Φ(x) = ½ erfc(−x/√2) with Cody's erfc (float64 relative error < 1e-15, also in the
+    negative tail where 1 + erf(x/√2) would cancel). VJP: x̄ = ȳ · (Φ(x) + x φ(x)),
+    φ(x) = e^(−x²/2) / √(2π).
+
+    Tanh: with u = √(2/π) (x + 0.044715 x³) and t = tanh u,
+    x̄ = ȳ · (½ (1 + t) + ½ x (1 − t²) √(2/π) (1 + 3 · 0.044715 x²)).
+
+    Saves the input (as the parent); Φ or t is recomputed with Tensor ops in the VJP so that
+    it is differentiable again.
+    """
+
+    def forward(self, x: Any, approximate: str) -> Any:
+        xp = self.xp
+        if approximate == "tanh":
+            u = (x + _GELU_KAPPA * (x * x * x)) * _SQRT_2_OVER_PI
+            return 0.5 * x * (1 + xp.tanh(u))
+        return x * (0.5 * erfc_array(xp, x * -_SQRT1_2))
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        x = self.inputs[0]
+        if self.params["approximate"] == "tanh":
+            t = tanh((x + _GELU_KAPPA * (x * x * x)) * _SQRT_2_OVER_PI)
+            dt = (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * (x * x)))
+            return (gy * (0.5 * (1 + t) + 0.5 * x * dt),)
+        cdf = 0.5 * erfc(x * -_SQRT1_2)
+        pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
+        return (gy * (cdf + x * pdf),)
+
+
+@register_op("elu", save_output=True)
+class ELU(Op):
+    r"""y = x for x > 0, α (eˣ − 1) for x ≤ 0.
+
+    VJP: x̄ = ȳ for x > 0 and x̄ = ȳ · α eˣ = ȳ (y + α) for x ≤ 0. At x = 0 the left derivative
+    α is used (PyTorch's convention; for α = 1 both sides agree). Saves the output (the
+    derivative for x ≤ 0 is y + α) and the mask x > 0.
+    """
+
+    def forward(self, x: Any, alpha: float) -> Any:
+        xp = self.xp
+        mask = x > 0
+        self.saved = mask
+        return xp.where(mask, x, alpha * xp.expm1(xp.minimum(x, 0)))
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (gy * where(const(self.saved), 1.0, y + self.params["alpha"]),)
+
+
+@register_op("leaky_relu")
+class LeakyReLU(Op):
+    r"""y = x for x > 0, s · x for x ≤ 0 (s = ``negative_slope``).
+
+    VJP: x̄ = ȳ · w with w = 1 for x > 0 and s for x ≤ 0; at x = 0 the slope s is used
+    (PyTorch's convention). Saves w as a constant: the second derivative is 0 almost everywhere.
+    """
+
+    def forward(self, x: Any, negative_slope: float) -> Any:
+        w = (x > 0).astype(x.dtype)
+        w *= 1 - negative_slope
+        w += negative_slope
+        self.saved = w
+        return x * w  # a multiply by w: several times cheaper than where(x > 0, x, s·x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * const(self.saved),)
+
+
+@register_op("hardtanh")
+class Hardtanh(Op):
+    r"""y = clip(x, min_val, max_val).
+
+    VJP: x̄ = ȳ · [min_val < x < max_val]: 1 strictly inside, **0 at the bounds** and outside
+    (PyTorch's ``hardtanh`` convention, unlike ``clip``, which passes the gradient at the
+    bounds, as ``torch.clamp`` does). Saves that mask as a constant.
+    """
+
+    def forward(self, x: Any, min_val: float, max_val: float) -> Any:
+        self.saved = (x > min_val) & (x < max_val)
+        return self.xp.clip(x, min_val, max_val)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * const(self.saved),)
+
+
+@register_op("softmax", save_output=True)
+class Softmax(Op):
+    r"""y = eˣ / Σ eˣ along ``axis``, computed as e^(x − max x) / Σ e^(x − max x) (stable).
+
+    VJP: x̄ = y ⊙ (ȳ − Σ ȳ ⊙ y), the sum along the axis. Saves the output. A 0-d input is its
+    own single-element axis (y = 1); an empty input gives an empty output.
+    """
+
+    def forward(self, x: Any, axis: tuple[int, ...] | None) -> Any:
+        if x.size == 0:
+            return self.xp.exp(x)  # an empty array of the right dtype
+        y = self.xp.exp(x - x.max(axis=axis, keepdims=True))
+        y /= y.sum(axis=axis, keepdims=True)
+        return y
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
+
+
+@register_op("log_softmax", save_output=True)
+class LogSoftmax(Op):
+    r"""y = x − log Σ eˣ along ``axis``, computed as (x − m) − log Σ e^(x − m), m = max x.
+
+    VJP: x̄ = ȳ − softmax(x) Σ ȳ, with softmax(x) = eʸ and the sum along the axis. Saves the
+    output (eʸ is the softmax; no second exp of the input).
+    """
+
+    def forward(self, x: Any, axis: tuple[int, ...] | None) -> Any:
+        xp = self.xp
+        if x.size == 0:
+            return xp.exp(x)
+        z = x - x.max(axis=axis, keepdims=True)
+        return z - xp.log(xp.exp(z).sum(axis=axis, keepdims=True))
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (gy - exp(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
+
+
+def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:
+    d = dim_arg(op, dim, axis)
+    if x.ndim == 0:
+        return None  # a 0-d tensor is one element along its only (implicit) axis
+    return normalize_axis(-1 if d is None else d, x.ndim, op)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """The logistic function σ(x) = 1 / (1 + e⁻ˣ) elementwise; finite for any input.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.sigmoid(ac.tensor([-1e4, 0.0, 1e4]))
+        tensor([0. , 0.5, 1. ])
+    """
+    return Sigmoid.apply(lift(x))
+
+
+def logsigmoid(x: Tensor) -> Tensor:
+    """log σ(x) elementwise, stable for large |x| (log σ(−1e4) = −1e4, not −inf).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.logsigmoid(ac.tensor([-1e4, 0.0]))
+        tensor([-1.0000e+04, -6.9315e-01])
+    """
+    return LogSigmoid.apply(lift(x))
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """(1/β) log(1 + e^(βx)) elementwise; the identity where βx > threshold (as PyTorch).
+
+    Args:
+        x: the input.
+        beta: the sharpness β.
+        threshold: above this value of βx the op returns x (and gradient 1).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.softplus(ac.tensor([0.0, 1e4]))
+        tensor([6.9315e-01, 1.0000e+04])
+    """
+    return Softplus.apply(lift(x), beta=float(beta), threshold=float(threshold))
+
+
+def silu(x: Tensor) -> Tensor:
+    """x · σ(x) elementwise (swish)."""
+    return SiLU.apply(lift(x))
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit x · Φ(x) elementwise.
+
+    Args:
+        x: the input.
+        approximate: ``"none"`` for the exact form (Φ through erfc, float64 relative error
+            below 1e-15) or ``"tanh"`` for ½ x (1 + tanh(√(2/π)(x + 0.044715 x³))).
+
+    Raises:
+        ValueError: for any other ``approximate``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.gelu(ac.tensor([0.0, 1.0]))
+        tensor([0.    , 0.8413])
+    """
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}. "
+                         "Use approximate='tanh' for the tanh approximation.")
+    return GELU.apply(lift(x), approximate=approximate)
+
+
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, α(eˣ − 1) otherwise, elementwise; gradient α at 0."""
+    return ELU.apply(lift(x), alpha=float(alpha))
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, ``negative_slope`` · x otherwise; gradient ``negative_slope`` at 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.leaky_relu(ac.tensor([-2.0, 3.0]), 0.1)
+        tensor([-0.2,  3. ])
+    """
+    return LeakyReLU.apply(lift(x), negative_slope=float(negative_slope))
+
+
+def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """clip(x, min_val, max_val) elementwise; gradient 0 at and outside the bounds.
+
+    Raises:
+        ValueError: if min_val > max_val.
+    """
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r} "
+                         f"and max_val={max_val!r}. Swap them.")
+    return Hardtanh.apply(lift(x), min_val=float(min_val), max_val=float(max_val))
+
+
+def softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """e^x / Σ e^x along ``dim`` (alias ``axis``; default −1), stable for any finite logits.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.softmax(ac.tensor([[0.0, 0.0], [1e4, -1e4]]), dim=-1)
+        tensor([[0.5, 0.5],
+                [1. , 0. ]])
+    """
+    x = lift(x)
+    return Softmax.apply(x, axis=_softmax_axis("softmax", x, dim, axis))
+
+
+def log_softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """x − log Σ e^x along ``dim`` (alias ``axis``; default −1), stable for any finite logits.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.log_softmax(ac.tensor([1e4, -1e4]))
+        tensor([     0., -20000.])
+    """
+    x = lift(x)
+    return LogSoftmax.apply(x, axis=_softmax_axis("log_softmax", x, dim, axis))
