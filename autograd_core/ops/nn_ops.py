@@ -1,0 +1,157 @@
+"""Fused neural-network ops: the affine map of a dense layer and the softmax cross-entropy.
+
+Both could be composed from smaller ops; they are single ops because they are on every training
+step's critical path: the fused forms skip intermediate arrays (``x Wᵀ`` gets the bias added in
+place; the cross-entropy never materialises ``log p`` for the backward pass) and are numerically
+stable by construction (log-sum-exp with the row maximum subtracted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.errors import ShapeError
+from autograd_core.grad_mode import MODE
+from autograd_core.op import Op
+from autograd_core.ops._common import const, lift
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["linear", "softmax_cross_entropy"]
+
+
+@register_op("linear")
+class Linear(Op):
+    r"""y = x Wᵀ + b, the dense layer: x (…, in), W (out, in), b (out,) or absent.
+
+    VJP: x̄ = ȳ W, W̄ = ȳᵀ x (leading axes of x flattened into the batch), b̄ = Σ_batch ȳ.
+    Saves x and W (as the parents). Does not broadcast W or b.
+    """
+
+    def forward(self, x: Any, w: Any, b: Any = None) -> Any:
+        y = x @ w.T
+        if b is not None:
+            y += b  # y is a fresh array: adding in place saves one (batch, out) temporary
+        return y
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        x, w = self.inputs[0], self.inputs[1]
+        need = self.needs_input_grad
+        gx = gy @ w if need[0] else None
+        gw = gb = None
+        if need[1] or (len(need) == 3 and need[2]):
+            g2 = gy if gy.ndim == 2 else gy.reshape(-1, gy.shape[-1])
+            if need[1]:
+                x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+                gw = g2.T @ x2
+            if len(need) == 3 and need[2]:
+                gb = g2.sum(0)
+        return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+
+
+@register_op("softmax_cross_entropy")
+class SoftmaxCrossEntropy(Op):
+    r"""Per-row cross-entropy of soft targets with the softmax of logits, fused and stable.
+
+    Forward, for logits z (N, C) and target coefficients A (N, C):
+    ``ℓᵢ = −Σ_c A_ic log softmax(z)_ic = sᵢ · lseᵢ − Σ_c A_ic z_ic`` with
+    ``lseᵢ = mᵢ + log Σ_c exp(z_ic − mᵢ)``, ``mᵢ = max_c z_ic`` and ``sᵢ = Σ_c A_ic``.
+    Class-index targets, class weights, label smoothing and ignored rows are all encoded in A
+    by ``nn.functional.cross_entropy``.
+
+    VJP: z̄ = ȳ ⊙ (s ⊙ softmax(z) − A), Ā = −ȳ ⊙ log softmax(z) (both per row).
+    Saves softmax(z) and the row log-sum-exp. In a recorded backward
+    (``create_graph=True``) softmax is recomputed from z with Tensor ops so that it is
+    differentiable again. No broadcasting: A must have z's shape.
+    """
+
+    def forward(self, z: Any, a: Any) -> Any:
+        xp = self.xp
+        m = z.max(axis=1, keepdims=True) if z.shape[1] else xp.zeros((z.shape[0], 1), z.dtype)
+        shifted = z - m
+        e = xp.exp(shifted)
+        se = e.sum(axis=1, keepdims=True)
+        log_se = xp.log(se)
+        e /= se
+        # softmax(z), and lse = m + log se (a column: log softmax is z − lse, rebuilt on demand)
+        self.saved = (e, m + log_se)
+        # ℓ = s·lse − Σ A z = Σ A (log se − (z − m))
+        return (a * (log_se - shifted)).sum(axis=1)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        z, a = self.inputs
+        need_z, need_a = self.needs_input_grad
+        g = gy.reshape(-1, 1)
+        if MODE.enabled:  # recording the backward: recompute softmax differentiably
+            shifted = z - const(z.data.max(axis=1, keepdims=True))
+            e = shifted.exp()
+            se = e.sum(axis=1, keepdims=True)
+            p = e / se
+            log_p = shifted - se.log()
+        else:
+            p = const(self.saved[0])
+            log_p = const(z.data - self.saved[1]) if need_a else None
+        gz = g * (a.sum(axis=1, keepdims=True) * p - a) if need_z else None
+        ga = -(g * log_p) if need_a else None
+        return gz, ga
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x Wᵀ + b for x of shape (…, in), W (out, in), b (out,) or None.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.nn_ops import linear
+        >>> linear(ac.ones(4, 3), ac.ones(2, 3), ac.zeros(2)).shape
+        (4, 2)
+    """
+    x, weight = lift(x), lift(weight)
+    if weight.ndim != 2:
+        raise ShapeError(
+            f"linear: weight must be 2-D (out_features, in_features); got shape "
+            f"{tuple(weight.shape)}."
+        )
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ShapeError(
+            f"linear: input of shape {tuple(x.shape)} does not fit weight of shape "
+            f"{tuple(weight.shape)}: the last axis of the input must be in_features="
+            f"{weight.shape[1]}. Check the layer sizes (or flatten the input with nn.Flatten)."
+        )
+    if bias is not None:
+        bias = lift(bias, x)
+        if tuple(bias.shape) != (weight.shape[0],):
+            raise ShapeError(
+                f"linear: bias of shape {tuple(bias.shape)} does not fit weight of shape "
+                f"{tuple(weight.shape)}; expected ({weight.shape[0]},)."
+            )
+    if x.ndim == 1:
+        out = linear(x.reshape(1, -1), weight, bias)
+        return out.reshape(-1)
+    if bias is None:
+        return Linear.apply(x, weight)
+    return Linear.apply(x, weight, bias)
+
+
+def softmax_cross_entropy(logits: Tensor, coeffs: Tensor) -> Tensor:
+    """Per-row ``−Σ_c A_ic log softmax(z)_ic`` for logits z (N, C) and coefficients A (N, C).
+
+    With A one-hot this is the usual cross-entropy of class indices; ``nn.functional.
+    cross_entropy`` builds A for indices, probabilities, weights and label smoothing.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.nn_ops import softmax_cross_entropy
+        >>> z = ac.tensor([[0.0, 0.0]])
+        >>> round(softmax_cross_entropy(z, ac.tensor([[1.0, 0.0]])).item(), 4)
+        0.6931
+    """
+    logits, coeffs = lift(logits), lift(coeffs)
+    if logits.ndim != 2 or tuple(coeffs.shape) != tuple(logits.shape):
+        raise ShapeError(
+            f"softmax_cross_entropy: logits must be 2-D (N, C) and coefficients the same shape; "
+            f"got {tuple(logits.shape)} and {tuple(coeffs.shape)}. Use nn.functional."
+            "cross_entropy for class indices or more dimensions."
+        )
+    if coeffs.dtype != logits.dtype:
+        coeffs = coeffs.to(dtype=logits.dtype)
+    return SoftmaxCrossEntropy.apply(logits, coeffs)

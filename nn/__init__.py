@@ -1,0 +1,60 @@
+"""nn: modules, layers, losses, initialisers, data, a Keras-style training loop and checkpoints.
+
+Names follow PyTorch (``nn.Linear``, ``nn.functional.cross_entropy``, ``state_dict``); the
+course notes' Keras workflow is offered too (``nn.fit`` with ``validation_split``,
+``EarlyStopping``, ``nn.evaluate``).
+"""
+
+from __future__ import annotations
+
+from nn import functional, init
+from nn.activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from nn.containers import ModuleDict, ModuleList, Sequential
+from nn.layers import (
+    BatchNorm1d,
+    Dropout,
+    Embedding,
+    Flatten,
+    Identity,
+    LayerNorm,
+    Linear,
+    Maxout,
+)
+from nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    GaussianNLLLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from nn.module import Module, Parameter
+from nn.regularization import l1_penalty, l2_penalty
+
+__all__ = [
+    "functional", "init", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
+    "Linear", "Identity", "Flatten", "Dropout", "Embedding", "LayerNorm", "BatchNorm1d", "Maxout",
+    "ReLU", "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardtanh",
+    "Softplus", "LogSigmoid", "Softmax", "LogSoftmax",
+    "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
+    "CrossEntropyLoss", "NLLLoss", "GaussianNLLLoss", "KLDivLoss",
+    "l1_penalty", "l2_penalty",
+]

@@ -1,0 +1,398 @@
+"""Stateless forms of the layers: activations, linear, dropout, embedding, normalisation, losses.
+
+Everything here is written with autograd_core ops, so gradients (and second derivatives) come
+from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) it is
+used; otherwise the function is composed from smaller ops in a numerically stable way. The loss
+functions live in ``nn/losses_functional.py`` and are re-exported here (``F.cross_entropy``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import autograd_core as ac
+from autograd_core.device import get_array_module
+from autograd_core.errors import ShapeError
+from autograd_core.ops._common import const
+from autograd_core.ops.nn_ops import linear as _linear_op
+from autograd_core.random import Generator, rng_of
+from autograd_core.tensor import Tensor
+from nn.losses_functional import *  # noqa: F403
+from nn.losses_functional import __all__ as _loss_names
+
+__all__ = [
+    "linear", "relu", "leaky_relu", "prelu", "elu", "gelu", "silu", "sigmoid", "tanh",
+    "hardtanh", "softplus", "logsigmoid", "softmax", "log_softmax", "maxout",
+    "dropout", "embedding", "layer_norm", "batch_norm", "one_hot", *_loss_names,
+]
+
+
+def _engine(name: str) -> Any:
+    """The engine's op function ``name`` if the engine registers one, else None."""
+    return getattr(ac.ops, name, None)
+
+
+def _dim(x: Tensor, dim: int | None) -> int:
+    if dim is None:  # PyTorch's legacy choice for softmax without dim
+        return 0 if x.ndim in (0, 1, 3) else 1
+    if not -max(x.ndim, 1) <= dim < max(x.ndim, 1):
+        raise ShapeError(f"softmax: dim {dim} is out of range for shape {tuple(x.shape)}.")
+    return dim % max(x.ndim, 1)
+
+
+# -- affine --------------------------------------------------------------------------------
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x Wᵀ + b (one fused op), for x (…, in), W (out, in), b (out,) or None.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.linear(ac.ones(2, 3), ac.ones(4, 3)).shape
+        (2, 4)
+    """
+    return _linear_op(x, weight, bias)
+
+
+# -- activations ---------------------------------------------------------------------------
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0); gradient 0 at x = 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.relu(ac.tensor([-1.0, 2.0]))
+        tensor([0., 2.])
+    """
+    return ac.relu(x)
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x for x > 0, ``negative_slope · x`` otherwise (gradient ``negative_slope`` at 0)."""
+    op = _engine("leaky_relu")
+    if op is not None:
+        return op(x, negative_slope)
+    return ac.where(x > 0, x, x * negative_slope)
+
+
+def prelu(x: Tensor, weight: Tensor) -> Tensor:
+    """max(0, x) + a · min(0, x) with a learnable slope a (one per channel, axis 1, or one in
+    all). With a = −1 this is the absolute-value rectifier |x|; with a small a, leaky ReLU.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.prelu(ac.tensor([-2.0, 3.0]), ac.tensor([-1.0]))
+        tensor([2., 3.])
+    """
+    if weight.numel() != 1:
+        if x.ndim < 2 or x.shape[1] != weight.numel():
+            raise ShapeError(
+                f"prelu: {weight.numel()} slopes need an input with that many channels on axis "
+                f"1; got input shape {tuple(x.shape)}. Use num_parameters=1 or "
+                "num_parameters=<channels>."
+            )
+        weight = weight.reshape((weight.numel(),) + (1,) * (x.ndim - 2))
+    else:
+        weight = weight.reshape(())
+    return ac.where(x > 0, x, x * weight)
+
+
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, α(eˣ − 1) otherwise."""
+    op = _engine("elu")
+    if op is not None:
+        return op(x, alpha)
+    neg = ac.minimum(x, 0.0)
+    return ac.where(x > 0, x, (neg.exp() - 1.0) * alpha)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x · Φ(x) with Φ the standard normal CDF; ``approximate='tanh'`` uses
+    0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³)))."""
+    op = _engine("gelu")
+    if op is not None:
+        return op(x, approximate=approximate)
+    if approximate != "tanh":
+        raise NotImplementedError(
+            "gelu: the exact form needs the engine's gelu op (erf); pass approximate='tanh'."
+        )
+    inner = (x + x * x * x * 0.044715) * math.sqrt(2.0 / math.pi)
+    return x * 0.5 * (inner.tanh() + 1.0)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """σ(x) = 1 / (1 + e⁻ˣ), computed as ½(1 + tanh(x/2)) when composed (no overflow).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.sigmoid(ac.tensor([0.0]))
+        tensor([0.5])
+    """
+    op = _engine("sigmoid")
+    if op is not None:
+        return op(x)
+    return ((x * 0.5).tanh() + 1.0) * 0.5
+
+
+def silu(x: Tensor) -> Tensor:
+    """x · σ(x) (also called swish)."""
+    op = _engine("silu")
+    if op is not None:
+        return op(x)
+    return x * sigmoid(x)
+
+
+def tanh(x: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
+    return ac.tanh(x)
+
+
+def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside."""
+    op = _engine("hardtanh")
+    if op is not None:
+        return op(x, min_val, max_val)
+    return ac.where(x < min_val, min_val, ac.where(x > max_val, max_val, x))
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """(1/β) log(1 + e^{βx}), linear where βx > threshold (PyTorch's rule)."""
+    op = _engine("softplus")
+    if op is not None:
+        return op(x, beta=beta, threshold=threshold)
+    bx = x * beta if beta != 1.0 else x
+    # log(1 + eᶻ) = max(z, 0) + log(1 + e^{−|z|}): never overflows
+    soft = (ac.relu(bx) + ((-ac.abs(bx)).exp() + 1.0).log()) / beta
+    return ac.where(bx > threshold, x, soft)
+
+
+def logsigmoid(x: Tensor) -> Tensor:
+    """log σ(x) = −softplus(−x), stable for large |x|."""
+    op = _engine("logsigmoid")
+    if op is not None:
+        return op(x)
+    return -(ac.relu(-x) + ((-ac.abs(x)).exp() + 1.0).log())
+
+
+def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
+    """log softmax along ``dim``: x − max − log Σ exp(x − max).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.log_softmax(ac.tensor([[0.0, 0.0]]), dim=1).exp()
+        tensor([[0.5, 0.5]])
+    """
+    dim = _dim(x, dim)
+    op = _engine("log_softmax")
+    if op is not None:
+        return op(x, dim)
+    # The max is a constant: log softmax is shift-invariant, so its gradient is exact.
+    shifted = x - const(x.data.max(axis=dim, keepdims=True))
+    return shifted - shifted.exp().sum(axis=dim, keepdims=True).log()
+
+
+def softmax(x: Tensor, dim: int | None = None) -> Tensor:
+    """exp(xᵢ) / Σⱼ exp(xⱼ) along ``dim`` (stable: the max is subtracted first).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.softmax(ac.tensor([[1.0, 1.0, 1.0, 1.0]]), dim=1)
+        tensor([[0.25, 0.25, 0.25, 0.25]])
+    """
+    dim = _dim(x, dim)
+    op = _engine("softmax")
+    if op is not None:
+        return op(x, dim)
+    e = (x - const(x.data.max(axis=dim, keepdims=True))).exp()
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:
+    """Maxout: split axis ``dim`` into groups of ``pieces`` consecutive units and keep the
+    maximum of each group (Goodfellow et al., 2013), so (…, n·k) becomes (…, n).
+
+    Ties split the gradient equally between the tied units (the engine's maximum rule).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.maxout(ac.tensor([[1.0, 5.0, -2.0, -3.0]]), pieces=2)
+        tensor([[ 5., -2.]])
+    """
+    dim = dim % x.ndim
+    n = x.shape[dim]
+    if pieces < 1 or n % pieces:
+        raise ShapeError(
+            f"maxout: axis {dim} of size {n} cannot be split into groups of {pieces}; the size "
+            "must be a multiple of pieces."
+        )
+    shape = x.shape[:dim] + (n // pieces, pieces) + x.shape[dim + 1:]
+    grouped = x.reshape(shape)
+    index: list[Any] = [slice(None)] * len(shape)
+    out = None
+    for k in range(pieces):
+        index[dim + 1] = k
+        piece = grouped[tuple(index)]
+        out = piece if out is None else ac.maximum(out, piece)
+    return out
+
+
+# -- regularisation and lookup ---------------------------------------------------------------
+
+
+def dropout(
+    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+) -> Tensor:
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1 − p),
+    so the expected value is unchanged and nothing needs rescaling at test time. Identity when
+    ``training`` is False or p = 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> x = ac.ones(1000)
+        >>> y = F.dropout(x, 0.5, generator=ac.Generator(0))
+        >>> sorted(set(y.tolist())), 400 < int((y == 0).sum().item()) < 600
+        ([0.0, 2.0], True)
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p must be in [0, 1], got {p!r}.")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    keep = rng_of(generator).random(x.shape) >= p  # drawn on the host, like ac.rand
+    mask = x.xp.asarray(keep, dtype=x.dtype) * (1.0 / (1.0 - p))
+    return x * const(mask.astype(x.dtype, copy=False))
+
+
+def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` (num_embeddings, dim) selected by integer ``indices`` of any shape;
+    repeated indices accumulate their gradients. Rows equal to ``padding_idx`` get no gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.embedding(ac.tensor([[0, 2]]), ac.eye(3)).tolist()
+        [[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]]
+    """
+    idx = indices.data if isinstance(indices, Tensor) else weight.xp.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(
+            f"embedding: indices must be integers, got dtype {idx.dtype}. Convert with .long()."
+        )
+    n = weight.shape[0]
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
+        raise IndexError(
+            f"embedding: indices must lie in [0, {n}); got values from {int(idx.min())} to "
+            f"{int(idx.max())}. Increase num_embeddings or remap the indices."
+        )
+    out = weight[idx]
+    if padding_idx is not None:
+        keep = (idx != padding_idx)[..., None].astype(weight.dtype)
+        out = out * const(keep)
+    return out
+
+
+def one_hot(indices: Any, num_classes: int = -1) -> Tensor:
+    """Integer class indices (any shape) to one-hot rows of length ``num_classes`` (int64).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.one_hot(ac.tensor([0, 2]), 3).tolist()
+        [[1, 0, 0], [0, 0, 1]]
+    """
+    idx = indices.data if isinstance(indices, Tensor) else ac.tensor(indices).data
+    if num_classes < 0:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    xp = get_array_module(idx)
+    return Tensor(xp.eye(num_classes, dtype="int64")[idx])
+
+
+# -- normalisation ---------------------------------------------------------------------------
+
+
+def layer_norm(
+    x: Tensor,
+    normalized_shape: tuple[int, ...],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
+    variance, as PyTorch)."""
+    k = len(normalized_shape)
+    if tuple(x.shape[x.ndim - k:]) != tuple(normalized_shape):
+        raise ShapeError(
+            f"layer_norm: input of shape {tuple(x.shape)} does not end with normalized_shape "
+            f"{tuple(normalized_shape)}."
+        )
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mu = x.mean(axis=axes, keepdims=True)
+    centered = x - mu
+    var = (centered * centered).mean(axis=axes, keepdims=True)
+    y = centered * (var + eps) ** -0.5
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalisation over axis 1 of (N, C) or (N, C, L) inputs.
+
+    In training the batch mean and biased variance normalise x, and the running statistics are
+    updated in place: ``r ← (1 − momentum) r + momentum · stat`` with the unbiased variance
+    (PyTorch's rule). In evaluation the running statistics are used.
+    """
+    if x.ndim not in (2, 3):
+        raise ShapeError(
+            f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got shape "
+            f"{tuple(x.shape)}."
+        )
+    axes = (0,) if x.ndim == 2 else (0, 2)
+    shape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
+    if training or running_mean is None:
+        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        if count <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input "
+                f"shape {tuple(x.shape)}. Use a larger batch or call model.eval()."
+            )
+        mu = x.mean(axis=axes, keepdims=True)
+        centered = x - mu
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        if training and running_mean is not None:
+            bm = mu.data.reshape(-1)
+            bv = var.data.reshape(-1) * (count / (count - 1))
+            running_mean.data[...] = (1 - momentum) * running_mean.data + momentum * bm
+            running_var.data[...] = (1 - momentum) * running_var.data + momentum * bv
+    else:
+        mu = const(running_mean.data.reshape(shape))
+        var = const(running_var.data.reshape(shape))
+        centered = x - mu
+    y = centered * (var + eps) ** -0.5
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y

@@ -1,0 +1,372 @@
+"""Basic layers: Linear, Identity, Flatten, Dropout, Embedding, LayerNorm, BatchNorm1d, Maxout.
+
+Each layer documents its formula, shapes and default initialisation; ``reset_parameters()``
+re-draws the parameters and is separate from ``__init__``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import autograd_core as ac
+from autograd_core.random import Generator
+from autograd_core.tensor import Tensor
+from nn import functional as F
+from nn import init
+from nn.module import Module, Parameter
+
+__all__ = [
+    "Linear", "Identity", "Flatten", "Dropout", "Embedding", "LayerNorm", "BatchNorm1d", "Maxout",
+]
+
+
+def _empty(*shape: int, dtype: Any = None, device: Any = None) -> Parameter:
+    return Parameter(ac.zeros(*shape, dtype=dtype, device=device))
+
+
+class Linear(Module):
+    """y = x Wᵀ + b, the dense (fully connected) layer.
+
+    Args:
+        in_features: size of each input sample.
+        out_features: size of each output sample.
+        bias: learn an additive bias.
+        generator: the random source of the initial weights (the default generator if None).
+
+    Shape:
+        input (…, in_features) → output (…, out_features).
+
+    Attributes:
+        weight: (out_features, in_features), initialised from U(−k, k) with k = 1/√in_features
+            (PyTorch's default: ``kaiming_uniform_(a=√5)``).
+        bias: (out_features,), from U(−k, k), or None.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> layer = nn.Linear(3, 2)
+        >>> layer.weight.shape, layer(ac.ones(5, 3)).shape
+        ((2, 3), (5, 2))
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        generator: Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = _empty(out_features, in_features, dtype=dtype, device=device)
+        if bias:
+            self.bias = _empty(out_features, dtype=dtype, device=device)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: Generator | None = None) -> None:
+        """Draw W and b from U(−1/√in, 1/√in)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, generator)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Identity(Module):
+    """y = x; a placeholder that keeps a model's structure (any arguments are ignored)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Flatten(Module):
+    """Merge axes ``start_dim`` … ``end_dim`` into one: (N, C, H, W) → (N, C·H·W) by default.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Flatten()(ac.zeros(2, 3, 4)).shape
+        (2, 12)
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        s = self.start_dim % x.ndim
+        e = self.end_dim % x.ndim
+        shape = x.shape[:s] + (-1,) + x.shape[e + 1:] if x.numel() else (
+            x.shape[:s] + (math.prod(x.shape[s:e + 1]),) + x.shape[e + 1:])
+        return x.reshape(shape)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability p and scale the kept
+    ones by 1/(1 − p); in eval mode, the identity (Srivastava et al., JMLR 2014).
+
+    Note that p is the probability of *dropping* (PyTorch's and Keras' convention); the course
+    notes' "keep with probability p" is ``Dropout(1 - p)``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> d = nn.Dropout(0.5).eval()
+        >>> d(ac.ones(3)).tolist()
+        [1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, p: float = 0.5, generator: Generator | None = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: probability p must be in [0, 1], got {p!r}.")
+        self.p = p
+        self.generator = generator
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout(x, self.p, self.training, self.generator)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Embedding(Module):
+    """A lookup table: row ``i`` of the weight is the vector of index ``i``.
+
+    Args:
+        num_embeddings: number of rows (vocabulary size).
+        embedding_dim: length of each vector.
+        padding_idx: a row that stays zero and receives no gradient.
+
+    Shape:
+        integer indices of any shape (…) → (…, embedding_dim).
+
+    Attributes:
+        weight: (num_embeddings, embedding_dim), initialised from N(0, 1) (PyTorch's default),
+            with the padding row set to 0.
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        device: Any = None,
+        dtype: Any = None,
+        generator: Generator | None = None,
+    ) -> None:
+        super().__init__()
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(
+                    f"Embedding: padding_idx {padding_idx} is out of range for "
+                    f"{num_embeddings} embeddings."
+                )
+            padding_idx %= num_embeddings
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.padding_idx = padding_idx
+        self.weight = _empty(num_embeddings, embedding_dim, dtype=dtype, device=device)
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: Generator | None = None) -> None:
+        """Draw the table from N(0, 1) and zero the padding row."""
+        init.normal_(self.weight, generator=generator)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0
+
+    def forward(self, indices: Any) -> Tensor:
+        return F.embedding(indices, self.weight, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
+
+
+class LayerNorm(Module):
+    """y = (x − E[x]) / √(Var[x] + ε) · γ + β over the last axes (Ba et al., 2016).
+
+    Args:
+        normalized_shape: the trailing shape to normalise over (an int for the last axis).
+        eps: added to the variance.
+        elementwise_affine: learn γ and β.
+
+    Attributes:
+        weight: γ of shape ``normalized_shape``, initialised to 1.
+        bias: β of shape ``normalized_shape``, initialised to 0.
+    """
+
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        self.register_parameter("weight", None)
+        self.register_parameter("bias", None)
+        if elementwise_affine:
+            self.weight = _empty(*self.normalized_shape, dtype=dtype, device=device)
+            if bias:
+                self.bias = _empty(*self.normalized_shape, dtype=dtype, device=device)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """γ = 1, β = 0."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class BatchNorm1d(Module):
+    """y = (x − μ) / √(σ² + ε) · γ + β per channel (axis 1) of (N, C) or (N, C, L) inputs
+    (Ioffe & Szegedy, 2015).
+
+    In training μ, σ² are the batch statistics (biased variance) and the running estimates are
+    updated as ``r ← (1 − momentum) r + momentum · batch`` (unbiased variance); in eval mode
+    the running estimates are used.
+
+    Attributes:
+        weight: γ (C,), initialised to 1.   bias: β (C,), initialised to 0.
+        running_mean: buffer (C,), starts at 0.   running_var: buffer (C,), starts at 1.
+        num_batches_tracked: buffer, the number of training batches seen.
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        self.register_parameter("weight", None)
+        self.register_parameter("bias", None)
+        if affine:
+            self.weight = _empty(num_features, dtype=dtype, device=device)
+            self.bias = _empty(num_features, dtype=dtype, device=device)
+        if track_running_stats:
+            self.register_buffer("running_mean", ac.zeros(num_features, dtype=dtype,
+                                                          device=device))
+            self.register_buffer("running_var", ac.ones(num_features, dtype=dtype,
+                                                        device=device))
+            self.register_buffer("num_batches_tracked", ac.zeros((), dtype="int64",
+                                                                 device=device))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches tracked."""
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        """γ = 1, β = 0, and fresh running statistics."""
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            raise ac.ShapeError(
+                f"BatchNorm1d({self.num_features}): expected input (N, {self.num_features}) or "
+                f"(N, {self.num_features}, L), got {tuple(x.shape)}."
+            )
+        use_batch = self.training or not self.track_running_stats
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data[...] += 1
+        return F.batch_norm(
+            x,
+            self.running_mean if self.track_running_stats else None,
+            self.running_var if self.track_running_stats else None,
+            self.weight, self.bias, training=use_batch, momentum=self.momentum, eps=self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class Maxout(Module):
+    """Maxout units: ``hᵢ = max_{j<k} (x Wᵀ + b)_{i·k + j}``, a linear map to out·k values and
+    the maximum over each group of k consecutive ones (Goodfellow et al., ICML 2013; the
+    course notes, ``002``). A maxout unit learns a convex piecewise-linear activation of up to
+    k pieces; with k = 2 it can represent ReLU, leaky ReLU or the absolute-value rectifier.
+
+    Args:
+        in_features: input size.
+        out_features: number of maxout units.
+        pieces: k, the linear pieces per unit.
+
+    Attributes:
+        linear: an ``nn.Linear(in_features, out_features · pieces)`` with its default
+            initialisation.
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, pieces: int = 2, bias: bool = True,
+        generator: Generator | None = None,
+    ) -> None:
+        super().__init__()
+        if pieces < 1:
+            raise ValueError(f"Maxout: pieces must be at least 1, got {pieces}.")
+        self.in_features = in_features
+        self.out_features = out_features
+        self.pieces = pieces
+        self.linear = Linear(in_features, out_features * pieces, bias=bias, generator=generator)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.maxout(self.linear(x), self.pieces)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"pieces={self.pieces}")

@@ -1,0 +1,593 @@
+"""Parameter and Module: the base of every layer, holding parameters, buffers and sub-modules.
+
+A ``Module`` registers what is assigned to it: a ``Parameter`` becomes a trainable parameter,
+another ``Module`` a child, and ``register_buffer`` keeps non-trainable state (BatchNorm's running
+statistics). Everything else (``parameters()``, ``state_dict()``, ``to()``, ``train()``) walks that
+tree, so a new layer family (convolution, recurrent) only has to assign its parameters in
+``__init__`` and write ``forward``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+from autograd_core import device as _device
+from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.tensor import Tensor
+
+__all__ = ["Parameter", "Module", "IncompatibleKeys"]
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as trainable when it is assigned as an attribute.
+
+    A Parameter is always a leaf that requires grad (unless ``requires_grad=False``); optimizers
+    update its ``.data`` in place.
+
+    Args:
+        data: a Tensor or array-like; a Tensor's array is shared, not copied.
+        requires_grad: whether the parameter is trained.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> w = nn.Parameter(ac.zeros(2, 3))
+        >>> w.requires_grad, w.is_leaf, w.shape
+        (True, True, (2, 3))
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = []
+        if isinstance(data, Tensor):
+            data = data.data
+        super().__init__(data, requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` did not match: keys the model expected and keys it ignored."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _nonleaf_message(where: str, name: str, value: Tensor) -> str:
+    return (
+        f"{where}: cannot register {name!r} as a parameter: it is the output of "
+        f"{value.node.label if value.node else 'an op'} (a non-leaf tensor, shape "
+        f"{tuple(value.shape)}), so an optimizer could not update it. Make a leaf parameter "
+        f"from its value: self.{name} = nn.Parameter(t.detach())."
+    )
+
+
+class Module:
+    """Base class of every layer and model.
+
+    Subclasses call ``super().__init__()`` first, assign their parameters (``nn.Parameter``),
+    buffers (``register_buffer``) and sub-modules as attributes, and implement ``forward``.
+    Calling the module runs ``forward``.
+
+    Attributes:
+        training: True in training mode (Dropout active, BatchNorm uses batch statistics).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> class Affine(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.scale = nn.Parameter(ac.ones(3))
+        ...         self.shift = nn.Parameter(ac.zeros(3))
+        ...     def forward(self, x):
+        ...         return x * self.scale + self.shift
+        >>> m = Affine()
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale', 'shift']
+        >>> m(ac.ones(2, 3)).shape
+        (2, 3)
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+
+    # -- forward -------------------------------------------------------------------------
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation of this module; every subclass implements it."""
+        raise NotImplementedError(
+            f"{type(self).__name__}: forward() is not implemented. Define "
+            "`def forward(self, x): ...` in the subclass."
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(
+                f"{type(self).__name__}: Module.__init__() was not called. Add "
+                "super().__init__() at the top of __init__."
+            )
+        for hook in self._forward_pre_hooks.values():
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        out = self.forward(*args, **kwargs)
+        for hook in self._forward_hooks.values():
+            result = hook(self, args, out)
+            if result is not None:
+                out = result
+        return out
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> Any:
+        """Call ``hook(module, inputs, output)`` after every forward; a returned value replaces
+        the output. Returns a handle whose ``remove()`` unregisters it."""
+        return _Handle(self._forward_hooks, hook)
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> Any:
+        """Call ``hook(module, inputs)`` before every forward; a returned value replaces the
+        inputs. Returns a handle whose ``remove()`` unregisters it."""
+        return _Handle(self._forward_pre_hooks, hook)
+
+    # -- registration --------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        if "_parameters" not in d:
+            if isinstance(value, (Parameter, Module)):
+                raise RuntimeError(
+                    f"{type(self).__name__}: cannot assign {name!r} before Module.__init__() "
+                    "was called. Add super().__init__() at the top of __init__."
+                )
+            object.__setattr__(self, name, value)
+            return
+        params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
+        if isinstance(value, Parameter):
+            self._discard(name)
+            self.register_parameter(name, value)
+        elif name in params:
+            if value is not None:
+                if isinstance(value, Tensor) and not value.is_leaf:
+                    raise TypeError(_nonleaf_message(type(self).__name__, name, value))
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to parameter "
+                    f"{name!r} (nn.Parameter or None expected). Wrap it: "
+                    f"self.{name} = nn.Parameter(value), or assign to .data to change values."
+                )
+            params[name] = None
+        elif isinstance(value, Module):
+            self._discard(name)
+            modules[name] = value
+        elif name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to child "
+                    f"module {name!r} (a Module or None expected)."
+                )
+            modules[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to buffer "
+                    f"{name!r} (a Tensor or None expected)."
+                )
+            buffers[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _discard(self, name: str) -> None:
+        for store in ("_parameters", "_buffers", "_modules"):
+            self.__dict__[store].pop(name, None)
+        self.__dict__.pop(name, None)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: look in the registries.
+        d = self.__dict__
+        for store in ("_parameters", "_buffers", "_modules"):
+            if store in d and name in d[store]:
+                return d[store][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        for store in ("_parameters", "_buffers", "_modules"):
+            if name in self.__dict__[store]:
+                del self.__dict__[store][name]
+                self.__dict__["_non_persistent"].discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def __dir__(self) -> list[str]:
+        extra = list(self._parameters) + list(self._buffers) + list(self._modules)
+        return sorted(set(super().__dir__()) | set(extra))
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` under ``name`` (``self.name = param`` does the same).
+
+        Raises:
+            TypeError: ``param`` is a plain or non-leaf Tensor; the message says how to wrap it.
+            KeyError: the name is empty, contains a dot, or is already a non-parameter attribute.
+        """
+        _check_name(self, name)
+        if param is not None and not isinstance(param, Parameter):
+            if isinstance(param, Tensor) and not param.is_leaf:
+                raise TypeError(_nonleaf_message("register_parameter", name, param))
+            raise TypeError(
+                f"register_parameter: {name!r} must be an nn.Parameter or None, got "
+                f"{type(param).__name__}. Wrap it: nn.Parameter(value)."
+            )
+        if param is not None and not param.is_leaf:
+            raise TypeError(_nonleaf_message("register_parameter", name, param))
+        if name in self.__dict__ and name not in self._parameters:
+            raise KeyError(
+                f"register_parameter: attribute {name!r} already exists and is not a "
+                "parameter. Delete it first or choose another name."
+            )
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a non-trainable tensor (running statistics, masks) under ``name``.
+
+        Buffers move with ``to()`` and appear in ``state_dict()`` unless ``persistent=False``.
+        """
+        _check_name(self, name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(
+                f"register_buffer: {name!r} must be a Tensor or None, got "
+                f"{type(tensor).__name__}. Convert it with ac.tensor(value)."
+            )
+        if name in self._parameters or name in self._modules:
+            raise KeyError(f"register_buffer: {name!r} is already a parameter or module.")
+        self.__dict__.pop(name, None)
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register a child module under ``name`` (``self.name = module`` does the same)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(
+                f"add_module: {name!r} must be a Module or None, got {type(module).__name__}."
+            )
+        _check_name(self, name)
+        self._modules[name] = module
+
+    register_module = add_module
+
+    # -- traversal -----------------------------------------------------------------------
+
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """(name, module) for this module and every descendant, depth first, each once."""
+        if memo is None:
+            memo = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, m = stack.pop()
+            if remove_duplicate:
+                if id(m) in memo:
+                    continue
+                memo.add(id(m))
+            yield name, m
+            children = [(f"{name}.{k}" if name else k, c) for k, c in m._modules.items()
+                        if c is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every descendant."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for the direct children."""
+        seen: set[int] = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+
+    def children(self) -> Iterator[Module]:
+        """The direct children."""
+        for _, m in self.named_children():
+            yield m
+
+    def _named_members(
+        self, store: str, prefix: str, recurse: bool, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        seen: set[int] = set()
+        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for mod_prefix, m in mods:
+            for k, v in m.__dict__[store].items():
+                if v is None or (remove_duplicate and id(v) in seen):
+                    continue
+                seen.add(id(v))
+                yield (f"{mod_prefix}.{k}" if mod_prefix else k), v
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) in registration order; shared parameters appear once."""
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)  # type: ignore[misc]
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter, in registration order (what an optimizer takes)."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) in registration order."""
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """The number of scalar parameters (only those that require grad if asked)."""
+        return sum(p.numel() for p in self.parameters()
+                   if p.requires_grad or not trainable_only)
+
+    # -- state ---------------------------------------------------------------------------
+
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name, as detached Tensors that
+        share memory with the module (copy them, or ``nn.save`` them, to keep a snapshot).
+
+        Example:
+            >>> import nn
+            >>> list(nn.Linear(2, 3).state_dict())
+            ['weight', 'bias']
+        """
+        out: OrderedDict[str, Tensor] = OrderedDict()
+        for mod_prefix, m in self.named_modules(prefix=prefix.rstrip(".")):
+            for k, p in m._parameters.items():
+                if p is not None:
+                    key = f"{mod_prefix}.{k}" if mod_prefix else k
+                    out[key] = p if keep_vars else p.detach()
+            for k, b in m._buffers.items():
+                if b is not None and k not in m._non_persistent:
+                    key = f"{mod_prefix}.{k}" if mod_prefix else k
+                    out[key] = b if keep_vars else b.detach()
+        return out
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
+        """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
+
+        Values may be Tensors or arrays; they are cast to each parameter's dtype and device.
+        The parameter objects stay the same, so an optimizer built on them keeps working.
+
+        Args:
+            state_dict: a mapping from dotted names to values, as ``state_dict()`` returns.
+            strict: raise if a key is missing or unexpected (shapes must match either way).
+
+        Returns:
+            ``IncompatibleKeys(missing_keys, unexpected_keys)``.
+
+        Raises:
+            KeyError: with ``strict=True``, keys are missing or unexpected (both listed).
+            ShapeError: a value's shape differs from the parameter's (key and shapes named).
+        """
+        own = self.state_dict(keep_vars=True)
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        if strict and (missing or unexpected):
+            raise KeyError(
+                f"load_state_dict ({type(self).__name__}): keys do not match. Missing: "
+                f"{missing}. Unexpected: {unexpected}. Pass strict=False to load the keys that "
+                "match, or check that the checkpoint was made from the same architecture."
+            )
+        mismatched = []
+        for k, target in own.items():
+            if k not in state_dict:
+                continue
+            value = state_dict[k]
+            array = value.data if isinstance(value, Tensor) else value
+            shape = tuple(getattr(array, "shape", ()))
+            if shape != tuple(target.shape):
+                mismatched.append(f"{k!r}: checkpoint {shape} vs model {tuple(target.shape)}")
+        if mismatched:
+            raise ShapeError(
+                f"load_state_dict ({type(self).__name__}): shape mismatch for "
+                f"{'; '.join(mismatched)}. The checkpoint was made from a model with different "
+                "layer sizes."
+            )
+        for k, target in own.items():
+            if k in state_dict:
+                value = state_dict[k]
+                array = value.data if isinstance(value, Tensor) else value
+                array = _device.to_device(array, target.device)
+                xp = target.xp
+                target.data[...] = xp.asarray(array).astype(target.dtype, copy=False)
+        return IncompatibleKeys(missing, unexpected)
+
+    # -- modes and conversion ------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode on this module and every descendant; returns self."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}.")
+        for m in self.modules():
+            object.__setattr__(m, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode (Dropout off, BatchNorm uses running statistics); returns self."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Switch gradients on or off for every parameter (freezing layers); returns self."""
+        for p in self.parameters():
+            p.requires_grad = requires_grad
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient (to None by default, or fill with zeros)."""
+        for p in self.parameters():
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad.data[...] = 0
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every descendant and then on self (children first, as PyTorch);
+        the usual use is a custom initialisation. Returns self.
+
+        Example:
+            >>> import nn
+            >>> def init(m):
+            ...     if isinstance(m, nn.Linear):
+            ...         nn.init.zeros_(m.bias)
+            >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU()).apply(init)
+            >>> net[0].bias.tolist()
+            [0.0, 0.0]
+        """
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Move parameters and buffers to a device and/or cast floating ones to a dtype, in
+        place (the Parameter objects stay the same). ``m.to("cuda")``, ``m.to(ac.float64)``,
+        ``m.to(device="cpu", dtype="float32")``. Returns self."""
+        import numpy  # dtype parsing only
+
+        device = kwargs.pop("device", None)
+        dtype = kwargs.pop("dtype", None)
+        if kwargs:
+            raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}.")
+        for a in args:
+            if isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            elif isinstance(a, _device.Device) or (
+                isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")
+            ):
+                device = a
+            else:
+                dtype = a
+        if dtype is not None:
+            dtype = numpy.dtype(dtype)
+            if dtype.kind != "f":
+                raise DTypeError(
+                    f"Module.to: only floating dtypes can be given to a module, got {dtype}. "
+                    "Parameters must stay floating point to be trained."
+                )
+        dev = _device.Device(device) if device is not None else None
+
+        def convert(t: Tensor) -> None:
+            arr = t.data
+            if dev is not None:
+                arr = _device.to_device(arr, dev)
+            if dtype is not None and arr.dtype.kind == "f":
+                arr = arr.astype(dtype)
+            t.data = arr
+            if t.grad is not None:
+                g = t.grad.data
+                if dev is not None:
+                    g = _device.to_device(g, dev)
+                t.grad.data = g.astype(arr.dtype, copy=False)
+
+        for p in self.parameters():
+            convert(p)
+        for b in self.buffers():
+            convert(b)
+        return self
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32."""
+        return self.to(dtype="float32")
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64."""
+        return self.to(dtype="float64")
+
+    def cpu(self) -> Module:
+        """Move to the CPU."""
+        return self.to("cpu")
+
+    def cuda(self, index: int = 0) -> Module:
+        """Move to CUDA device ``index``."""
+        return self.to(f"cuda:{index}")
+
+    # -- repr ----------------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The one-line description inside this module's parentheses (sizes, options)."""
+        return ""
+
+    def _own_shapes(self) -> str:
+        parts = [f"{k} {tuple(p.shape)}" for k, p in self._parameters.items() if p is not None]
+        return ", ".join(parts)
+
+    def _repr_lines(self) -> list[str]:
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        shapes = self._own_shapes()
+        children = list(self._modules.items())
+        if not children:
+            return [head + ")" + (f"  [{shapes}]" if shapes else "")]
+        lines = [head + (f"  [{shapes}]" if shapes else "")]
+        for name, m in children:
+            sub = m._repr_lines() if m is not None else ["None"]
+            lines.append(f"  ({name}): " + sub[0])
+            lines.extend("  " + s for s in sub[1:])
+        lines.append(")")
+        return lines
+
+    def __repr__(self) -> str:
+        lines = self._repr_lines()
+        total = self.num_parameters()
+        trainable = self.num_parameters(trainable_only=True)
+        note = f"{total:,} parameters"
+        if trainable != total:
+            note += f" ({trainable:,} trainable)"
+        if len(lines) == 1:
+            return lines[0] + (f"  # {note}" if self._parameters else "")
+        lines.append(f"# {note}")
+        return "\n".join(lines)
+
+
+class _Handle:
+    """Removes a hook from the module's hook registry."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: OrderedDict[int, Any], hook: Callable[..., Any]) -> None:
+        self.id = _Handle._next_id
+        _Handle._next_id += 1
+        self._hooks = hooks
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        """Unregister the hook."""
+        self._hooks.pop(self.id, None)
+
+
+def _check_name(module: Module, name: str) -> None:
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{type(module).__name__}: names must be strings, got {type(name).__name__}."
+        )
+    if name == "" or "." in name:
+        raise KeyError(
+            f"{type(module).__name__}: invalid name {name!r}; names must be non-empty and "
+            "contain no '.'."
+        )
