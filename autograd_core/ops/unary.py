@@ -316,7 +316,8 @@ class Clip(Op):
     - lō = ȳ · [x < lo], hī = ȳ · [x > hi]: the bound that is returned receives the gradient.
 
     When lo > hi the output is hi everywhere (NumPy and PyTorch) and all of the gradient goes
-    to hi. Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
+    to hi, as in PyTorch. Where x < lo = hi the gradient goes to lo (PyTorch gives it to no
+    input there). Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
     constants: the second derivative is 0 almost everywhere).
     """
 
