@@ -7,7 +7,7 @@ course notes' Keras workflow is offered too (``nn.fit`` with ``validation_split`
 
 from __future__ import annotations
 
-from nn import functional, init
+from nn import data, datasets, functional, init, utils
 from nn.activations import (
     ELU,
     GELU,
@@ -23,6 +23,7 @@ from nn.activations import (
     Softplus,
     Tanh,
 )
+from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.layers import (
     BatchNorm1d,
@@ -48,6 +49,17 @@ from nn.losses import (
 )
 from nn.module import Module, Parameter
 from nn.regularization import l1_penalty, l2_penalty
+from nn.serialization import CheckpointError, load, save
+from nn.training import (
+    Trainer,
+    accuracy,
+    compile,
+    evaluate,
+    fit,
+    load_checkpoint,
+    predict,
+    save_checkpoint,
+)
 
 __all__ = [
     "functional", "init", "Module", "Parameter", "Sequential", "ModuleList", "ModuleDict",
@@ -56,5 +68,8 @@ __all__ = [
     "Softplus", "LogSigmoid", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "GaussianNLLLoss", "KLDivLoss",
-    "l1_penalty", "l2_penalty",
+    "l1_penalty", "l2_penalty", "data", "datasets", "utils",
+    "fit", "evaluate", "predict", "compile", "Trainer", "accuracy", "History", "Callback",
+    "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "save", "load", "CheckpointError",
+    "save_checkpoint", "load_checkpoint",
 ]
