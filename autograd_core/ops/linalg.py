@@ -1,17 +1,19 @@
-"""Linear algebra: matmul with NumPy's rules for 1-D, 2-D and broadcast batched operands."""
+"""Linear algebra: matmul with NumPy's rules for 1-D, 2-D and broadcast batched operands, and
+einsum (explicit and implicit output, repeated indices, broadcast ellipsis)."""
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift_pair
+from autograd_core.ops._common import const, lift, lift_pair
 from autograd_core.ops.shape import reshape, swapaxes
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "einsum"]
 
 
 @register_op("matmul", broadcasts=True)
@@ -72,3 +74,182 @@ def matmul(a: Any, b: Any) -> Tensor:
             "(x.T) or check the layer sizes."
         )
     return MatMul.apply(a, b)
+
+
+@register_op("einsum")
+class Einsum(Op):
+    r"""y = einsum(``subscripts``, x₁, …, xₙ): Einstein summation over letters.
+
+    The op itself takes canonical subscripts from ``einsum()``: an explicit output, no
+    ellipsis, and no broadcasting (every letter has one size). A letter may repeat within an
+    operand (``'ii->i'`` reads the diagonal).
+
+    VJP for operand k: an einsum of ȳ with the other operands whose output is operand k's
+    subscripts: x̄ₖ = einsum(out, s₁, …, (no sₖ), … -> sₖ)(ȳ, x₁, …, (no xₖ), …). Two fix-ups
+    keep that well formed:
+
+    - a letter repeated in sₖ (a diagonal) is scattered back onto the diagonal: its second
+      occurrence gets a fresh letter c′ and an identity ``eye(n)`` with subscripts ``cc′``
+      joins the operands;
+    - a letter found only in sₖ (summed out of xₖ alone) is broadcast back by a ``ones(n)``
+      operand.
+
+    The eye and ones operands are constants. The VJP is itself an ``Einsum``, so it is
+    differentiable to any order. Saves nothing beyond the inputs (the parents). Does not
+    broadcast (``einsum()`` removes broadcast size-1 axes with a reshape first).
+    """
+
+    def forward(self, *xs: Any, subscripts: str) -> Any:
+        return self.xp.einsum(subscripts, *xs, optimize=len(xs) > 1)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        lhs, out = self.params["subscripts"].split("->")
+        specs = lhs.split(",")
+        fresh = [c for c in string.ascii_letters if c not in lhs]
+        grads: list[Tensor | None] = []
+        for k, x in enumerate(self.inputs):
+            if not self.needs_input_grad[k]:
+                grads.append(None)
+                continue
+            others = [j for j in range(len(specs)) if j != k]
+            operands = [gy] + [self.inputs[j] for j in others]
+            in_specs = [out] + [specs[j] for j in others]
+            target, seen, extra = "", set(), []
+            for c, n in zip(specs[k], x.shape):
+                if c in seen:  # a repeated letter: put the gradient on the diagonal
+                    f = fresh[len(extra)] if len(extra) < len(fresh) else _no_letters(specs)
+                    extra.append((c + f, self.xp.eye(n, dtype=gy.dtype)))
+                    target += f
+                else:
+                    seen.add(c)
+                    target += c
+            present = "".join(in_specs) + "".join(sp for sp, _ in extra)
+            for c, n in zip(specs[k], x.shape):
+                if c not in present:  # summed out of x alone: broadcast back with ones
+                    extra.append((c, self.xp.ones(n, dtype=gy.dtype)))
+                    present += c
+            operands += [const(a) for _, a in extra]
+            in_specs += [sp for sp, _ in extra]
+            grads.append(Einsum.apply(*operands, subscripts=",".join(in_specs) + "->" + target))
+        return tuple(grads)
+
+
+def _no_letters(specs: list[str]) -> str:
+    raise ShapeError(
+        f"einsum: the gradient needs a free letter but all 52 are in use ({','.join(specs)}). "
+        "Use fewer distinct letters."
+    )
+
+
+def _shapes(operands: list[Tensor]) -> str:
+    return ", ".join(str(tuple(t.shape)) for t in operands)
+
+
+def _parse(subscripts: str, operands: list[Tensor]) -> tuple[list[str], str]:
+    """Subscripts with the ellipsis written out as letters and an explicit output."""
+    s = subscripts.replace(" ", "")
+    bad = sorted(set(s) - set(string.ascii_letters + ",.->"))
+    if bad or s.count("->") > 1:
+        raise ValueError(
+            f"einsum: invalid subscripts {subscripts!r}"
+            + (f" (characters {bad} are not allowed)" if bad else " (more than one '->')")
+            + ". Use letters, ',', '...' and one '->', e.g. 'ij,jk->ik'."
+        )
+    lhs, out = s.split("->") if "->" in s else (s, None)
+    specs = lhs.split(",")
+    if len(specs) != len(operands):
+        raise ShapeError(
+            f"einsum: subscripts {subscripts!r} name {len(specs)} operand(s) but "
+            f"{len(operands)} were given (shapes {_shapes(operands)}). Give one comma-separated "
+            "term per operand."
+        )
+    if any(sp.replace("...", "", 1).count(".") for sp in specs + [out or ""]):
+        raise ValueError(
+            f"einsum: {subscripts!r} has a '.' outside a single '...' per term. Write '...' "
+            "at most once in each operand and in the output."
+        )
+    fresh = iter(c for c in string.ascii_letters if c not in s)
+    ell_dims = []
+    for k, (sp, t) in enumerate(zip(specs, operands)):
+        letters = len(sp.replace("...", ""))
+        dims = t.ndim - letters
+        if dims < 0 or (dims > 0 and "..." not in sp):
+            raise ShapeError(
+                f"einsum: operand {k} has {t.ndim} dimension(s) but its subscripts {sp!r} name "
+                f"{letters}. Operand shapes: {_shapes(operands)}. Use one letter per dimension "
+                "or '...' for the leading ones."
+            )
+        ell_dims.append(dims if "..." in sp else 0)
+    n_ell = max(ell_dims, default=0)
+    ell = "".join(next(fresh) for _ in range(n_ell))
+    specs = [sp.replace("...", ell[n_ell - d:]) for sp, d in zip(specs, ell_dims)]
+    if out is None:  # NumPy's implicit output: ellipsis, then letters seen once, sorted
+        joined = "".join(specs)
+        out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
+    elif "..." in out:
+        out = out.replace("...", ell)
+    elif n_ell:
+        raise ShapeError(
+            f"einsum: {subscripts!r} has broadcast '...' dimensions in the operands but no '...' "
+            f"in the output. Operand shapes: {_shapes(operands)}. Add '...' to the output or "
+            "name the dimensions with letters."
+        )
+    for c in out:
+        if out.count(c) > 1 or c not in "".join(specs):
+            problem = "repeats" if out.count(c) > 1 else "is in no operand of"
+            raise ShapeError(
+                f"einsum: output letter {c!r} {problem} {subscripts!r}. Each output letter must "
+                "appear once in the output and in at least one operand."
+            )
+    return specs, out
+
+
+def einsum(subscripts: str, *operands: Any) -> Tensor:
+    """Einstein summation, ``numpy.einsum`` / ``torch.einsum`` semantics (differentiable).
+
+    Supports an explicit output (``'ij,jk->ik'``) or NumPy's implicit one (``'ij,jk'``: the
+    letters seen once, sorted), repeated letters in one operand (``'ii->i'``, ``'ii->'``), and
+    ``'...'`` for broadcast leading dimensions. Size-1 dimensions broadcast against other
+    operands. Operands may also be given as one list.
+
+    Raises:
+        ShapeError: wrong number of operands or dimensions, sizes that differ for one letter,
+            or an output letter that no operand has.
+        ValueError: characters other than letters, ',', '...' and '->'.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> a, b = ac.ones(2, 3), ac.ones(3, 4)
+        >>> ac.einsum("ij,jk->ik", a, b).shape, ac.einsum("ii", ac.eye(3))
+        ((2, 4), tensor(3.))
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ops = [lift(t) for t in operands]
+    specs, out = _parse(subscripts, ops)
+    sizes: dict[str, int] = {}
+    for k, (sp, t) in enumerate(zip(specs, ops)):
+        for c, n in zip(sp, t.shape):
+            if c in sizes and n != sizes[c] and 1 not in (n, sizes[c]):
+                raise ShapeError(
+                    f"einsum: letter {c!r} has size {sizes[c]} and {n} (operand {k}) in "
+                    f"{subscripts!r}. Operand shapes: {_shapes(ops)}. Sizes of one letter "
+                    "must match (or be 1 to broadcast)."
+                )
+            sizes[c] = n if c not in sizes or sizes[c] == 1 else sizes[c]
+        for c in set(sp):
+            dims = {n for ch, n in zip(sp, t.shape) if ch == c}
+            if len(dims) > 1:
+                raise ShapeError(
+                    f"einsum: operand {k} repeats letter {c!r} over dimensions of sizes "
+                    f"{sorted(dims)} (shape {tuple(t.shape)}). A repeated letter takes a "
+                    "diagonal, which needs equal sizes."
+                )
+    # Broadcasting: drop size-1 axes whose letter is larger elsewhere, so the op sees one size
+    # per letter (the reshape's VJP restores the axis, and the einsum VJP sums over it).
+    for k, (sp, t) in enumerate(zip(specs, ops)):
+        keep = [i for i, c in enumerate(sp) if not (t.shape[i] == 1 and sizes[c] > 1)]
+        if len(keep) < len(sp):
+            specs[k] = "".join(sp[i] for i in keep)
+            ops[k] = reshape(t, tuple(t.shape[i] for i in keep))
+    return Einsum.apply(*ops, subscripts=",".join(specs) + "->" + out)
