@@ -182,8 +182,8 @@ def split(
         raise ShapeError("split: cannot split a 0-d tensor (shape ()). Reshape it to (1,) first.")
     d = _axis("split", dim, x.ndim, x)
     size = x.shape[d]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
+    if not isinstance(split_size_or_sections, (tuple, list)):
+        step = int(split_size_or_sections)
         if step < 0 or (step == 0 and size > 0):
             raise ShapeError(
                 f"split: split size {step} cannot split dim {d} of size {size} (shape "

@@ -341,7 +341,7 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     if dim is None:
         axes = tuple(range(x.ndim))
     else:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
         axes = tuple(_axis_in_range("squeeze", d, max(x.ndim, 1), x) for d in dims)
         if len(set(axes)) != len(axes):
             raise ShapeError(f"squeeze: dim {dim!r} names an axis twice. Pass each axis once.")
