@@ -433,7 +433,7 @@ def erf(x: Tensor) -> Tensor:
     Example:
         >>> import autograd_core as ac
         >>> ac.erf(ac.tensor([0.0, 1.0]))
-        tensor([0.    , 0.8427])
+        tensor([0.        , 0.84270084])
     """
     return Erf.apply(lift(x))
 
