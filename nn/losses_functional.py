@@ -108,6 +108,13 @@ def smooth_l1_loss(
     return _reduce(loss, reduction, "smooth_l1_loss")
 
 
+def _clamped_log(p: Tensor) -> Tensor:
+    """max(log p, −100), without evaluating log 0."""
+    positive = const(p.data > 0)
+    safe = ac.where(positive, p, 1.0)
+    return ac.maximum(ac.where(positive, safe.log(), -100.0), -100.0)
+
+
 def binary_cross_entropy(
     input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
 ) -> Tensor:
@@ -125,9 +132,8 @@ def binary_cross_entropy(
             f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values from "
             f"{lo:g} to {hi:g}. Apply a sigmoid first, or use binary_cross_entropy_with_logits."
         )
-    floor = math.exp(-100.0)
-    log_p = ac.log(ac.maximum(input, floor))
-    log_q = ac.log(ac.maximum(1.0 - input, floor))
+    log_p = _clamped_log(input)
+    log_q = _clamped_log(1.0 - input)
     loss = -(target * log_p + (1.0 - target) * log_q)
     if weight is not None:
         loss = loss * _target(weight, input)

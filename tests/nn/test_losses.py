@@ -1,0 +1,187 @@
+"""Losses: forward and gradient against torch.nn.functional, every reduction, gradient checks
+in float64, and finite values at extreme logits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ac
+import nn
+import nn.functional as F
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _run(ours, theirs, inputs, rng, grad_index=(0,)):
+    a = [ac.tensor(v, requires_grad=(i in grad_index)) if isinstance(v, np.ndarray) else v
+         for i, v in enumerate(inputs)]
+    t = [torch.tensor(v, requires_grad=(i in grad_index)) if isinstance(v, np.ndarray) else v
+         for i, v in enumerate(inputs)]
+    y, ty = ours(*a), theirs(*t)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-6, atol=1e-8)
+    gy = rng.standard_normal(y.shape)
+    y.backward(ac.tensor(gy))
+    ty.backward(torch.tensor(gy))
+    for i in grad_index:
+        np.testing.assert_allclose(a[i].grad.data, t[i].grad.numpy(), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses(reduction, rng):
+    x, y = rng.standard_normal((4, 3)) * 2, rng.standard_normal((4, 3))
+    _run(lambda a, b: F.mse_loss(a, b, reduction), lambda a, b: TF.mse_loss(a, b,
+         reduction=reduction), [x, y], rng, (0, 1))
+    _run(lambda a, b: F.l1_loss(a, b, reduction), lambda a, b: TF.l1_loss(a, b,
+         reduction=reduction), [x, y], rng, (0, 1))
+    _run(lambda a, b: F.huber_loss(a, b, reduction, 0.7), lambda a, b: TF.huber_loss(
+         a, b, reduction=reduction, delta=0.7), [x, y], rng, (0, 1))
+    _run(lambda a, b: F.smooth_l1_loss(a, b, reduction, 0.5), lambda a, b: TF.smooth_l1_loss(
+         a, b, reduction=reduction, beta=0.5), [x, y], rng, (0, 1))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_losses(reduction, rng):
+    p = rng.uniform(0.05, 0.95, (5, 3))
+    t = rng.integers(0, 2, (5, 3)).astype(float)
+    w = rng.uniform(0.5, 2, (5, 3))
+    _run(lambda a, b, c: F.binary_cross_entropy(a, b, c, reduction),
+         lambda a, b, c: TF.binary_cross_entropy(a, b, c, reduction=reduction), [p, t, w], rng)
+    z = rng.standard_normal((5, 3)) * 3
+    pw = rng.uniform(0.5, 3, 3)
+    _run(lambda a, b, c: F.binary_cross_entropy_with_logits(a, b, reduction=reduction,
+                                                            pos_weight=c),
+         lambda a, b, c: TF.binary_cross_entropy_with_logits(a, b, reduction=reduction,
+                                                             pos_weight=c), [z, t, pw], rng)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("smoothing", [0.0, 0.15])
+def test_cross_entropy_indices(reduction, smoothing, rng):
+    z = rng.standard_normal((6, 4)) * 2
+    t = np.array([0, 3, 1, -100, 2, 2])
+    w = rng.uniform(0.5, 2, 4)
+    _run(lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction,
+                                         label_smoothing=smoothing),
+         lambda a, b, c: TF.cross_entropy(a, b, c, reduction=reduction,
+                                          label_smoothing=smoothing), [z, t, w], rng)
+    _run(lambda a, b: F.cross_entropy(a, b, ignore_index=1, reduction=reduction),
+         lambda a, b: TF.cross_entropy(a, b, ignore_index=1, reduction=reduction),
+         [z, np.array([0, 3, 1, 1, 2, 2])], rng)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_probabilities_and_spatial(reduction, rng):
+    z = rng.standard_normal((5, 4))
+    p = rng.uniform(0.1, 1, (5, 4))
+    p /= p.sum(1, keepdims=True)
+    w = rng.uniform(0.5, 2, 4)
+    _run(lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction, label_smoothing=0.1),
+         lambda a, b, c: TF.cross_entropy(a, b, c, reduction=reduction, label_smoothing=0.1),
+         [z, p, w], rng, (0, 1))
+    z3 = rng.standard_normal((2, 3, 4))
+    t3 = rng.integers(0, 3, (2, 4))
+    _run(lambda a, b: F.cross_entropy(a, b, reduction=reduction),
+         lambda a, b: TF.cross_entropy(a, b, reduction=reduction), [z3, t3], rng)
+    _run(lambda a, b: F.cross_entropy(a, b, reduction=reduction),
+         lambda a, b: TF.cross_entropy(a, b, reduction=reduction),
+         [rng.standard_normal(4), np.array(2)], rng)
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_gaussian_kl(reduction, rng):
+    logp = np.log(rng.dirichlet(np.ones(4), 5))
+    t = np.array([0, 3, 1, 2, -100])
+    w = rng.uniform(0.5, 2, 4)
+    _run(lambda a, b, c: F.nll_loss(a, b, c, reduction=reduction),
+         lambda a, b, c: TF.nll_loss(a, b, c, reduction=reduction), [logp, t, w], rng)
+    mu, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    var = rng.uniform(0.1, 2, (5, 2))
+    var[0, 0] = 1e-8  # clamped to eps, gradient passes through
+    _run(lambda a, b, c: F.gaussian_nll_loss(a, b, c, full=True, reduction=reduction),
+         lambda a, b, c: TF.gaussian_nll_loss(a, b, c, full=True, reduction=reduction),
+         [mu, y, var], rng, (0, 2))
+    _run(lambda a, b, c: F.gaussian_nll_loss(a, b, c, reduction=reduction),
+         lambda a, b, c: TF.gaussian_nll_loss(a, b, c, reduction=reduction),
+         [mu, y, var[:, :1]], rng, (0, 2))
+    q = np.log(rng.dirichlet(np.ones(4), 3))
+    p = rng.dirichlet(np.ones(4), 3)
+    p[0, 1] = 0.0
+    for red in (reduction, "batchmean"):
+        # torch's target gradient is NaN where p = 0; ours is finite, so compare the input's
+        _run(lambda a, b, r=red: F.kl_div(a, b, r), lambda a, b, r=red: TF.kl_div(
+            a, b, reduction=r), [q, p], rng, (0,))
+        _run(lambda a, b, r=red: F.kl_div(a, b, r, log_target=True),
+             lambda a, b, r=red: TF.kl_div(a, b, reduction=r, log_target=True),
+             [q, np.log(rng.dirichlet(np.ones(4), 3))], rng, (0, 1))
+
+
+def test_extreme_logits_are_finite():
+    z = ac.tensor([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3]], requires_grad=True)
+    loss = F.cross_entropy(z, ac.tensor([1, 0]), label_smoothing=0.1)
+    loss.backward()
+    assert np.isfinite(loss.item()) and np.isfinite(z.grad.data).all()
+    tz = torch.tensor(z.data, requires_grad=True)
+    tl = TF.cross_entropy(tz, torch.tensor([1, 0]), label_smoothing=0.1)
+    tl.backward()
+    np.testing.assert_allclose(loss.item(), tl.item(), rtol=1e-6)
+    np.testing.assert_allclose(z.grad.data, tz.grad.numpy(), atol=1e-6)
+    x = ac.tensor([1e4, -1e4, 1e4, -1e4], requires_grad=True)
+    t = ac.tensor([1.0, 1.0, 0.0, 0.0])
+    b = F.binary_cross_entropy_with_logits(x, t, pos_weight=ac.tensor([3.0]), reduction="sum")
+    b.backward()
+    assert b.item() == pytest.approx(3e4 + 1e4)
+    assert np.isfinite(x.grad.data).all()
+    p = ac.tensor([0.0, 1.0, 0.0], requires_grad=True)
+    bce = F.binary_cross_entropy(p, ac.tensor([1.0, 0.0, 0.0]))
+    assert bce.item() == pytest.approx(200 / 3, rel=1e-4)
+
+
+LOSS_FNS = [
+    ("mse", lambda a, b: F.mse_loss(a, b)),
+    ("huber", lambda a, b: F.huber_loss(a, b, delta=0.5)),
+    ("bce_logits", lambda a, b: F.binary_cross_entropy_with_logits(a, b.sigmoid())),
+    ("ce_probs", lambda a, b: F.cross_entropy(a, F.softmax(b, 1), label_smoothing=0.1)),
+    ("gaussian", lambda a, b: F.gaussian_nll_loss(a, b * 0, F.softplus(b))),
+    ("kl", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), "batchmean")),
+]
+
+
+@pytest.mark.parametrize(("name", "fn"), LOSS_FNS, ids=[n for n, _ in LOSS_FNS])
+def test_loss_gradcheck_first_and_second_order(name, fn, rng):
+    a = ac.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    b = ac.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    assert ac.gradcheck(fn, [a, b])
+    assert ac.gradgradcheck(fn, [a, b])
+
+
+def test_cross_entropy_indices_gradcheck(rng):
+    z = ac.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    t = ac.tensor([0, 2, 1, 2])
+    w = ac.tensor([1.0, 2.0, 0.5], dtype=ac.float64)
+    fn = lambda z: F.cross_entropy(z, t, w, label_smoothing=0.2)  # noqa: E731
+    assert ac.gradcheck(fn, [z]) and ac.gradgradcheck(fn, [z])
+    fn2 = lambda z: F.nll_loss(F.log_softmax(z, 1), t, w)  # noqa: E731
+    assert ac.gradcheck(fn2, [z]) and ac.gradgradcheck(fn2, [z])
+
+
+def test_loss_modules_and_errors():
+    x = ac.tensor([[0.5], [0.2]])
+    with pytest.raises(ac.ShapeError, match=r"\(2, 1\).*\(2,\).*reshape"):
+        nn.MSELoss()(x, ac.tensor([1.0, 0.0]))
+    with pytest.raises(ValueError, match="probabilities in"):
+        nn.BCELoss()(ac.tensor([1.5]), ac.tensor([1.0]))
+    with pytest.raises(IndexError, match=r"\[0, 3\) for 3 classes"):
+        nn.CrossEntropyLoss()(ac.zeros(2, 3), ac.tensor([0, 3]))
+    with pytest.raises(ValueError, match="reduction must be"):
+        nn.L1Loss(reduction="avg")
+    with pytest.raises(ValueError, match="reduction must be"):
+        F.mse_loss(x, x, reduction="avg")
+    assert nn.CrossEntropyLoss(label_smoothing=0.1)(ac.zeros(2, 3), ac.tensor([0, 1])).item() \
+        == pytest.approx(np.log(3))
+    assert nn.HuberLoss(delta=2.0)(ac.tensor([3.0]), ac.tensor([0.0])).item() == 4.0
+    assert nn.KLDivLoss("batchmean")(ac.log(ac.tensor([[0.5, 0.5]])),
+                                     ac.tensor([[0.5, 0.5]])).item() == 0.0
