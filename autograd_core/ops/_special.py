@@ -36,7 +36,9 @@ _SQRPI = 5.6418958354775628695e-1  # 1/√π
 _SMALL = 0.46875
 
 
-def _erf_small(x: Any) -> Any:
+def _erf_small(xp: Any, x: Any) -> Any:
+    """erf(x) for |x| ≤ 0.46875; x is clipped there so that other lanes stay finite."""
+    x = xp.clip(x, -_SMALL, _SMALL)
     z = x * x
     num = _A[4] * z
     den = z
@@ -46,29 +48,28 @@ def _erf_small(x: Any) -> Any:
     return x * (num + _A[3]) / (den + _B[3])
 
 
-def _erfc_positive(xp: Any, y: Any) -> Any:
-    """erfc(y) for y > 0.46875 (NaN propagates)."""
+def _erfc_nonnegative(xp: Any, y: Any) -> Any:
+    """erfc(y) for y ≥ 0.46875; finite (and unused) below. Whole-array arithmetic selected with
+    ``where``: boolean gathers and scatters cost more than evaluating a branch everywhere."""
     y = xp.minimum(y, 40.0)  # erfc(40) underflows to 0 in float64; also keeps inf − inf out
-    mid = y <= 4.0
-    r = xp.empty_like(y)
-    ym = y[mid]
-    num = _C[8] * ym
-    den = ym
+    num = _C[8] * y
+    den = y
     for i in range(7):
-        num = (num + _C[i]) * ym
-        den = (den + _D[i]) * ym
-    r[mid] = (num + _C[7]) / (den + _D[7])
-    far = ~mid
-    yf = y[far]
-    z = 1.0 / (yf * yf)
-    num = _P[5] * z
-    den = z
-    for i in range(4):
-        num = (num + _P[i]) * z
-        den = (den + _Q[i]) * z
-    r[far] = (_SQRPI - z * (num + _P[4]) / (den + _Q[4])) / yf
-    # exp(−y²) as exp(−s²)·exp(−(y−s)(y+s)) with s = y rounded down to 1/16: y² is exact
-    # in the first factor, which keeps the relative error small where erfc is tiny.
+        num = (num + _C[i]) * y
+        den = (den + _D[i]) * y
+    r = (num + _C[7]) / (den + _D[7])
+    far = y > 4.0
+    if far.any():
+        yf = xp.maximum(y, 4.0)
+        z = 1.0 / (yf * yf)
+        num = _P[5] * z
+        den = z
+        for i in range(4):
+            num = (num + _P[i]) * z
+            den = (den + _Q[i]) * z
+        r = xp.where(far, (_SQRPI - z * (num + _P[4]) / (den + _Q[4])) / yf, r)
+    # exp(−y²) as exp(−s²)·exp(−(y−s)(y+s)) with s = y rounded down to 1/16: s² is exact,
+    # which keeps the relative error small where erfc is tiny.
     s = xp.trunc(y * 16.0) / 16.0
     return xp.exp(-s * s) * xp.exp(-(y - s) * (y + s)) * r
 
@@ -76,25 +77,21 @@ def _erfc_positive(xp: Any, y: Any) -> Any:
 def erf_array(xp: Any, x: Any) -> Any:
     """erf(x) elementwise for a float array of module ``xp`` (same shape and dtype)."""
     x = xp.asarray(x)
-    flat = x.reshape(-1)
-    out = xp.empty_like(flat)
-    y = xp.abs(flat)
+    y = xp.abs(x)
+    out = xp.copysign(1.0 - _erfc_nonnegative(xp, y), x)
     small = y <= _SMALL
-    out[small] = _erf_small(flat[small])
-    rest = ~small
-    out[rest] = xp.copysign(1.0 - _erfc_positive(xp, y[rest]), flat[rest])
-    return out.reshape(x.shape)
+    if small.any():
+        out = xp.where(small, _erf_small(xp, x), out)
+    return xp.asarray(out)
 
 
 def erfc_array(xp: Any, x: Any) -> Any:
     """erfc(x) = 1 − erf(x) elementwise, accurate also where it is tiny (x ≫ 1)."""
     x = xp.asarray(x)
-    flat = x.reshape(-1)
-    out = xp.empty_like(flat)
-    y = xp.abs(flat)
+    y = xp.abs(x)
+    r = _erfc_nonnegative(xp, y)
+    out = xp.where(x < 0, 2.0 - r, r)
     small = y <= _SMALL
-    out[small] = 1.0 - _erf_small(flat[small])
-    rest = ~small
-    r = _erfc_positive(xp, y[rest])
-    out[rest] = xp.where(flat[rest] < 0, 2.0 - r, r)
-    return out.reshape(x.shape)
+    if small.any():
+        out = xp.where(small, 1.0 - _erf_small(xp, x), out)
+    return xp.asarray(out)
