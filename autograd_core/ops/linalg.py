@@ -229,14 +229,6 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     specs, out = _parse(subscripts, ops)
     sizes: dict[str, int] = {}
     for k, (sp, t) in enumerate(zip(specs, ops)):
-        for c, n in zip(sp, t.shape):
-            if c in sizes and n != sizes[c] and 1 not in (n, sizes[c]):
-                raise ShapeError(
-                    f"einsum: letter {c!r} has size {sizes[c]} and {n} (operand {k}) in "
-                    f"{subscripts!r}. Operand shapes: {_shapes(ops)}. Sizes of one letter "
-                    "must match (or be 1 to broadcast)."
-                )
-            sizes[c] = n if c not in sizes or sizes[c] == 1 else sizes[c]
         for c in set(sp):
             dims = {n for ch, n in zip(sp, t.shape) if ch == c}
             if len(dims) > 1:
@@ -245,6 +237,14 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
                     f"{sorted(dims)} (shape {tuple(t.shape)}). A repeated letter takes a "
                     "diagonal, which needs equal sizes."
                 )
+        for c, n in zip(sp, t.shape):
+            if c in sizes and n != sizes[c] and 1 not in (n, sizes[c]):
+                raise ShapeError(
+                    f"einsum: letter {c!r} has size {sizes[c]} and {n} (operand {k}) in "
+                    f"{subscripts!r}. Operand shapes: {_shapes(ops)}. Sizes of one letter "
+                    "must match (or be 1 to broadcast)."
+                )
+            sizes[c] = n if c not in sizes or sizes[c] == 1 else sizes[c]
     # Broadcasting: drop size-1 axes whose letter is larger elsewhere, so the op sees one size
     # per letter (the reshape's VJP restores the axis, and the einsum VJP sums over it).
     for k, (sp, t) in enumerate(zip(specs, ops)):
