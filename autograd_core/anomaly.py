@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from autograd_core.grad_mode import MODE
+from autograd_core.grad_mode import ANOMALY
 
 __all__ = ["detect_anomaly"]
 
@@ -31,11 +31,11 @@ class detect_anomaly:
         self.enabled = enabled
 
     def __enter__(self) -> None:
-        self.prev = MODE.anomaly
-        MODE.anomaly = self.enabled
+        self.prev = ANOMALY.enabled
+        ANOMALY.enabled = self.enabled
 
     def __exit__(self, *exc: object) -> None:
-        MODE.anomaly = self.prev
+        ANOMALY.enabled = self.prev
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)

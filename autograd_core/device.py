@@ -26,6 +26,8 @@ Shape = tuple[int, ...]
 
 _cupy: Any = None
 _cupy_error: BaseException | None = None
+# True once CuPy is imported: until then every array is a NumPy array and no op needs to look.
+CUPY_LOADED = "cupy" in sys.modules
 
 
 def _import_cupy() -> Any:
@@ -35,6 +37,7 @@ def _import_cupy() -> Any:
             import cupy  # noqa: PLC0415  (optional dependency, imported on first use)
 
             _cupy = cupy
+            globals()["CUPY_LOADED"] = True
         except Exception as e:  # ImportError, or a CUDA driver error raised at import
             _cupy_error = e
     return _cupy
@@ -111,7 +114,10 @@ DeviceLike = Union[str, Device]
 
 def cupy_loaded() -> bool:
     """True once CuPy is imported; until then every array is a NumPy array."""
-    return _cupy is not None or "cupy" in sys.modules
+    global CUPY_LOADED
+    if not CUPY_LOADED and "cupy" in sys.modules:
+        CUPY_LOADED = True
+    return CUPY_LOADED
 
 
 def get_array_module(*arrays: Any) -> Any:

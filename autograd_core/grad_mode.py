@@ -15,10 +15,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _Mode(threading.local):
     # Class attributes are the per-thread defaults: every new thread starts with recording on.
     enabled = True
-    anomaly = False
+
+
+class _Anomaly:
+    # detect_anomaly is a process-wide debugging switch; a plain object is cheaper to read on
+    # every op than a thread-local.
+    enabled = False
 
 
 MODE = _Mode()
+ANOMALY = _Anomaly()
 
 
 def is_grad_enabled() -> bool:

@@ -12,13 +12,14 @@ tensors that require grad.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from autograd_core.broadcast import sum_to
 from autograd_core.errors import BackwardError, ShapeError, VJPError
-from autograd_core.grad_mode import MODE
+from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
 from autograd_core.op import Op, _check_finite
 from autograd_core.tensor import Tensor
@@ -29,7 +30,7 @@ Trace = Callable[..., None]
 
 
 def _vertex(t: Tensor) -> Any:
-    return t.node if t.node is not None else t
+    return t.node or t
 
 
 def _parents(op: Op) -> list[Any]:
@@ -43,19 +44,25 @@ def _parents(op: Op) -> list[Any]:
 def _child_counts(roots: Sequence[Any]) -> dict[Any, int]:
     """Count, for every vertex reachable from ``roots``, the edges arriving from its children."""
     counts: dict[Any, int] = {}
+    stack = [v for v in roots if not isinstance(v, Tensor)]
     seen = set(roots)
-    stack = list(roots)
     while stack:
-        v = stack.pop()
-        if isinstance(v, Tensor):
-            continue
-        for p in _parents(v):
-            if p is None:
+        op = stack.pop()
+        inputs = op.inputs
+        if inputs is None:
+            raise op._freed()
+        for t, need in zip(inputs, op.needs_input_grad):
+            if not need:
                 continue
-            counts[p] = counts.get(p, 0) + 1
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
+            p = t.node or t
+            if p in counts:
+                counts[p] += 1
+            else:
+                counts[p] = 1
+                if p not in seen:
+                    seen.add(p)
+                    if p is not t:
+                        stack.append(p)
     return counts
 
 
@@ -98,17 +105,15 @@ class _NoDoubleBackward(Op):
 
 
 def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
-    # Under detect_anomaly the ops inside a VJP are not checked one by one: the VJP's results
-    # are, under the name of the op that owns it (an inf inside can be legitimate).
-    anomaly = MODE.anomaly
-    MODE.anomaly = False
-    try:
-        return _vjp_in_mode(op, g, create_graph)
-    finally:
-        MODE.anomaly = anomaly
-
-
-def _vjp_in_mode(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
+    """Call the op's VJP. Recording is already set to ``create_graph`` for the whole sweep."""
+    if ANOMALY.enabled:
+        # The ops inside a VJP are not checked one by one: the VJP's results are, under the
+        # name of the op that owns it (an inf inside can be legitimate).
+        ANOMALY.enabled = False
+        try:
+            return _run_vjp(op, g, create_graph)
+        finally:
+            ANOMALY.enabled = True
     if create_graph and not op.double_backward:
         MODE.enabled = False
         try:
@@ -120,39 +125,32 @@ def _vjp_in_mode(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, 
             else _NoDoubleBackward.apply(*op.inputs, value=gx.data, op=op.label)
             for gx in grads
         )
-    prev = MODE.enabled
-    MODE.enabled = create_graph
-    try:
-        return op.vjp(g)
-    finally:
-        MODE.enabled = prev
+    return op.vjp(g)
 
 
-def _check_grads(op: Op, grads: Any) -> tuple[Tensor | None, ...]:
-    inputs = op.inputs
-    if type(grads) is not tuple or len(grads) != len(inputs):
-        n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
-        raise VJPError(
-            f"{op.label}.vjp returned {n} gradients for {len(inputs)} inputs. "
-            "This is a bug in the op, not in your code."
-        )
-    out = []
-    for i, (x, gx, need) in enumerate(zip(inputs, grads, op.needs_input_grad)):
-        if gx is None or not need:
-            out.append(None)
-            continue
-        if gx.shape != x.shape:
-            if op.broadcasts:
-                gx = sum_to(gx, x.shape)
-            if gx.shape != x.shape:
-                raise VJPError(
-                    f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "
-                    f"{i} of shape {tuple(x.shape)}. This is a bug in the op, not in your code."
-                )
-        if gx.dtype != x.dtype:
-            gx = gx.astype(x.dtype)
-        out.append(gx)
-    return tuple(out)
+def _check_grads(op: Op, grads: Any) -> None:
+    """Raise the error for a VJP that did not return one gradient (or None) per input."""
+    n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
+    raise VJPError(
+        f"{op.label}.vjp returned {n} gradients for {len(op.inputs)} inputs. "
+        "This is a bug in the op, not in your code."
+    )
+
+
+def _fit_grad(op: Op, i: int, x: Tensor, gx: Tensor) -> Tensor:
+    """At the engine boundary: reduce a broadcast gradient with ``sum_to`` (ops registered with
+    ``broadcasts=True``), cast to the input's dtype, and refuse any other shape as an op bug."""
+    if gx.data.shape != x.data.shape:
+        if op.broadcasts:
+            gx = sum_to(gx, x.data.shape)
+        if gx.data.shape != x.data.shape:
+            raise VJPError(
+                f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "
+                f"{i} of shape {tuple(x.shape)}. This is a bug in the op, not in your code."
+            )
+    if gx.data.dtype != x.data.dtype:
+        gx = gx.astype(x.data.dtype)
+    return gx
 
 
 def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
@@ -202,6 +200,8 @@ def _run(
 
     ``capture`` maps the vertices whose gradients ``grad`` returns; when it is given, no leaf's
     ``.grad`` is touched. ``trace(event, ...)`` is told each step (for step-through tools).
+    This loop runs once per node of every backward pass, so it is written for speed: the
+    grad table's dictionary is used directly when no contributions are recorded.
     """
     table = table if table is not None else GradTable()
     vertices = []
@@ -209,7 +209,8 @@ def _run(
         v = _vertex(t)
         vertices.append(v)
         table.accumulate(v, g, None)
-    counts = _child_counts(list(dict.fromkeys(vertices)))
+    unique = list(dict.fromkeys(vertices))
+    counts = _child_counts(unique)
     for i, x in must_reach:  # checked before any VJP runs, so the graph is still intact
         v = _vertex(x)
         if v not in counts and not any(v is r for r in vertices):
@@ -217,54 +218,81 @@ def _run(
                 f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
                 "path of the graph leads to it. Pass allow_unused=True to get None for it."
             )
-    ready = [v for v in dict.fromkeys(vertices) if counts.get(v, 0) == 0]
+    ready = [v for v in unique if counts.get(v, 0) == 0]
     claimed = {id(g.data) for g in root_grads}
-    while ready:
-        v = ready.pop()
-        g = table.pop(v)
-        if isinstance(v, Tensor):  # a leaf: the end of a path
+    grads_d = table._grads
+    recording = table.contributions is not None
+    prev_mode = MODE.enabled
+    MODE.enabled = create_graph
+    # The sweep allocates many short-lived tensors and creates no reference cycles, so the
+    # cyclic collector only costs time here (BENCHMARKING.md: ~2x on a 100,000-op chain).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while ready:
+            v = ready.pop()
+            g = grads_d.pop(v, None)
+            if isinstance(v, Tensor):  # a leaf: the end of a path
+                if g is not None:
+                    if v._hooks:
+                        g = _apply_hooks(v._hooks, g)
+                    if trace is not None:
+                        trace("leaf", v, g)
+                    if capture is None:
+                        _store_grad(v, g, create_graph, claimed)
+                if capture is not None and v in capture:
+                    capture[v] = g
+                continue
+            op: Op = v
+            inputs = op.inputs
+            if inputs is None:
+                raise op._freed()
             if g is not None:
-                g = _apply_hooks(v._hooks, g)
-                if trace is not None:
-                    trace("leaf", v, g)
-                if capture is None:
-                    _store_grad(v, g, create_graph, claimed)
+                if op.hooks:
+                    g = _apply_hooks(op.hooks, g)
+                if op.retained:
+                    for ref in op.retained:
+                        t = ref()
+                        if t is not None:
+                            _store_grad(t, g, create_graph, claimed)
             if capture is not None and v in capture:
                 capture[v] = g
-            continue
-        op: Op = v
-        if op.inputs is None:
-            raise op._freed()
-        if g is not None:
-            g = _apply_hooks(op.hooks, g)
-            for ref in op.retained or ():
-                t = ref()
-                if t is not None:
-                    _store_grad(t, g, create_graph, claimed)
-        if capture is not None and v in capture:
-            capture[v] = g
-        if trace is not None:
-            trace("node", op, g)
-        grads: tuple[Tensor | None, ...] = (None,) * len(op.inputs)
-        if g is not None:
-            grads = _check_grads(op, _run_vjp(op, g, create_graph))
-            if MODE.anomaly:
-                for gx in grads:
-                    if gx is not None:
-                        _check_finite(op, gx.data, "backward", op.created_at)
-        for i, (x, gx, need) in enumerate(zip(op.inputs, grads, op.needs_input_grad)):
-            if not need:
-                continue
-            p = _vertex(x)
-            if gx is not None:
-                table.accumulate(p, gx, op)
-                if trace is not None:
-                    trace("edge", op, i, p, gx)
-            counts[p] -= 1
-            if counts[p] == 0:
-                ready.append(p)
-        if not retain_graph:
-            op.release()
+            if trace is not None:
+                trace("node", op, g)
+            if g is not None:
+                grads = _run_vjp(op, g, create_graph)
+                if type(grads) is not tuple or len(grads) != len(inputs):
+                    _check_grads(op, grads)  # raises the VJPError that names the op
+                if ANOMALY.enabled:
+                    for gx in grads:
+                        if gx is not None:
+                            _check_finite(op, gx.data, "backward", op.created_at)
+            else:
+                grads = (None,) * len(inputs)
+            for i, (x, gx, need) in enumerate(zip(inputs, grads, op.needs_input_grad)):
+                if not need:
+                    continue
+                p = x.node or x
+                if gx is not None:
+                    gd, xd = gx.data, x.data
+                    if gd.shape != xd.shape or gd.dtype != xd.dtype:
+                        gx = _fit_grad(op, i, x, gx)
+                    prev = grads_d.get(p)
+                    grads_d[p] = gx if prev is None else prev + gx
+                    if recording:
+                        table.contributions.setdefault(p, []).append((op, gx))
+                    if trace is not None:
+                        trace("edge", op, i, p, gx)
+                n = counts[p] - 1
+                counts[p] = n
+                if n == 0:
+                    ready.append(p)
+            if not retain_graph:
+                op.release()
+    finally:
+        MODE.enabled = prev_mode
+        if gc_was_enabled:
+            gc.enable()
     table.assert_empty()
 
 

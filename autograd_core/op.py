@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import os
 import traceback
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy
 
 from autograd_core import device as _device
 from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, ShapeError
-from autograd_core.grad_mode import MODE
-
-if TYPE_CHECKING:
-    from autograd_core.tensor import Tensor
+from autograd_core.grad_mode import ANOMALY, MODE
+from autograd_core.tensor import Tensor
 
 __all__ = ["Op"]
 
 _ndarray = numpy.ndarray
+_new = object.__new__
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -82,8 +81,6 @@ class Op:
     def output(self) -> Tensor:
         """The forward output as a Tensor attached to this node, so that a VJP using it stays
         differentiable (``tanh``: x̄ = ȳ(1 − y²))."""
-        from autograd_core.tensor import Tensor
-
         if self.out is None:
             raise self._freed()
         return Tensor._make(self.out, True, self)
@@ -107,47 +104,50 @@ class Op:
         """Run the forward on the inputs' arrays and, when recording, link the output to this node.
 
         This is the forward-propagation step of the seeds' algorithm,
-        ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents.
+        ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents. It runs once per op call,
+        so it reads slots directly and builds the output Tensor inline.
         """
-        from autograd_core.tensor import Tensor
-
-        op = cls.__new__(cls)
-        xs = [t.data for t in inputs]
-        if _device.cupy_loaded():
-            op.xp = _check_devices(cls.name, inputs)
-        else:
-            op.xp = numpy
+        op = _new(cls)
+        op.xp = _check_devices(cls.name, inputs) if _device.CUPY_LOADED else numpy
         op.out = None
         op.saved = None
         try:
-            y = op.forward(*xs, **params)
+            if ANOMALY.enabled:  # it raises its own error naming the op; NumPy's warning is noise
+                with numpy.errstate(all="ignore"):
+                    y = op.forward(*[t.data for t in inputs], **params)
+            else:
+                y = op.forward(*[t.data for t in inputs], **params)
         except ValueError as e:  # NumPy's shape complaints, reworded to name the op and inputs
             raise ShapeError(f"{cls.name}: {e}. Inputs: {_describe(inputs)}.") from e
         if type(y) is not _ndarray:
             y = op.xp.asarray(y)
-        requires = False
+        out = _new(Tensor)
+        out.data = y
+        out.grad = None
+        out._hooks = None
+        out.name = None
         if MODE.enabled and cls.differentiable:
-            for t in inputs:
-                if t.requires_grad:
-                    requires = True
-                    break
-        if not requires:
-            if MODE.anomaly:
-                _check_finite(op, y, "forward", None)
-            return Tensor._make(y, False, None)
-        op.inputs = inputs
-        op.needs_input_grad = tuple([t.requires_grad for t in inputs])
-        op.params = params
-        op.hooks = None
-        op.retained = None
-        if cls.save_output:
-            op.out = y
-        if MODE.anomaly:
-            op.created_at = traceback.extract_stack()[:-2]
-            _check_finite(op, y, "forward", op.created_at)
-        else:
-            op.created_at = None
-        return Tensor._make(y, True, op)
+            needs = tuple([t._requires_grad for t in inputs])
+            if True in needs:
+                op.inputs = inputs
+                op.needs_input_grad = needs
+                op.params = params
+                op.hooks = None
+                op.retained = None
+                if cls.save_output:
+                    op.out = y
+                op.created_at = None
+                if ANOMALY.enabled:
+                    op.created_at = traceback.extract_stack()[:-2]
+                    _check_finite(op, y, "forward", op.created_at)
+                out._requires_grad = True
+                out.node = op
+                return out
+        out._requires_grad = False
+        out.node = None
+        if ANOMALY.enabled:
+            _check_finite(op, y, "forward", None)
+        return out
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op {self.label!r}>"

@@ -144,7 +144,7 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         """The tensor with its axes reversed (``permute(ndim-1, ..., 0)``)."""
-        return _ops().permute(self, tuple(range(self.ndim - 1, -1, -1)))
+        return _O.permute(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def xp(self) -> Any:
@@ -268,9 +268,9 @@ class Tensor:
                 dtype = a
         out = self
         if dtype is not None and numpy.dtype(dtype) != self.dtype:
-            out = _ops().astype(out, dtype)
+            out = _O.astype(out, dtype)
         if device is not None and _device.Device(device) != self.device:
-            out = _ops().to_device(out, _device.Device(device))
+            out = _O.to_device(out, _device.Device(device))
         return out
 
     def astype(self, dtype: Any) -> Tensor:
@@ -354,79 +354,79 @@ class Tensor:
     # -- operators (each delegates to one registered op) ----------------------------------
 
     def __add__(self, other: Any) -> Tensor:
-        return _ops().add(self, other)
+        return _O.add(self, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return _ops().add(other, self)
+        return _O.add(other, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return _ops().sub(self, other)
+        return _O.sub(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _ops().sub(other, self)
+        return _O.sub(other, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return _ops().mul(self, other)
+        return _O.mul(self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _ops().mul(other, self)
+        return _O.mul(other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _ops().div(self, other)
+        return _O.div(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops().div(other, self)
+        return _O.div(other, self)
 
     def __pow__(self, other: Any) -> Tensor:
-        return _ops().pow(self, other)
+        return _O.pow(self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
-        return _ops().pow(other, self)
+        return _O.pow(other, self)
 
     def __matmul__(self, other: Any) -> Tensor:
-        return _ops().matmul(self, other)
+        return _O.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return _ops().matmul(other, self)
+        return _O.matmul(other, self)
 
     def __neg__(self) -> Tensor:
-        return _ops().neg(self)
+        return _O.neg(self)
 
     def __pos__(self) -> Tensor:
         return self
 
     def __abs__(self) -> Tensor:
-        return _ops().abs(self)
+        return _O.abs(self)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops().eq(self, other)
+        return _O.eq(self, other)
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops().ne(self, other)
+        return _O.ne(self, other)
 
     def __lt__(self, other: Any) -> Tensor:
-        return _ops().lt(self, other)
+        return _O.lt(self, other)
 
     def __le__(self, other: Any) -> Tensor:
-        return _ops().le(self, other)
+        return _O.le(self, other)
 
     def __gt__(self, other: Any) -> Tensor:
-        return _ops().gt(self, other)
+        return _O.gt(self, other)
 
     def __ge__(self, other: Any) -> Tensor:
-        return _ops().ge(self, other)
+        return _O.ge(self, other)
 
     def __invert__(self) -> Tensor:
-        return _ops().logical_not(self)
+        return _O.logical_not(self)
 
     def __and__(self, other: Any) -> Tensor:
-        return _ops().logical_and(self, other)
+        return _O.logical_and(self, other)
 
     def __or__(self, other: Any) -> Tensor:
-        return _ops().logical_or(self, other)
+        return _O.logical_or(self, other)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return _ops().getitem(self, index)
+        return _O.getitem(self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         if MODE.enabled and (self.requires_grad or _requires_grad(value)):
@@ -444,14 +444,6 @@ def _requires_grad(value: Any) -> bool:
     return isinstance(value, Tensor) and value.requires_grad
 
 
-_OPS: Any = None
-
-
-def _ops() -> Any:
-    # autograd_core.ops imports this module, so it is looked up on first use.
-    global _OPS
-    if _OPS is None:
-        from autograd_core import ops
-
-        _OPS = ops
-    return _OPS
+# autograd_core.ops imports this module, so the ops package binds itself here once it is loaded
+# (see autograd_core/ops/__init__.py); the operators above look it up as a module global.
+_O: Any = None

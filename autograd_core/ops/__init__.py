@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from autograd_core.ops import activation, binary, indexing, join, linalg, reduce, shape, unary
+from autograd_core.ops import (
+    activation,
+    binary,
+    indexing,
+    join,
+    linalg,
+    logical,
+    reduce,
+    shape,
+    unary,
+)
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
+from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 
-_FAMILIES = (unary, activation, binary, reduce, shape, join, indexing, linalg)
+_FAMILIES = (unary, activation, binary, reduce, logical, shape, join, indexing, linalg)
 __all__ = [name for family in _FAMILIES for name in family.__all__]
+
+from autograd_core import tensor as _tensor  # noqa: E402
+
+_tensor._O = __import__("sys").modules[__name__]

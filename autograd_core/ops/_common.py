@@ -28,7 +28,7 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors (at least one must already be a Tensor)."""
     if isinstance(a, Tensor):
-        return a, lift(b, a)
+        return (a, b) if isinstance(b, Tensor) else (a, lift(b, a))
     return lift(a, b), b
 
 

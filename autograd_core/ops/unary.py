@@ -77,7 +77,9 @@ class ReLU(Op):
     def forward(self, x: Any) -> Any:
         mask = x > 0
         self.saved = mask
-        return x * mask  # multiply by the mask: ~5× cheaper than maximum(x, 0) in NumPy
+        y = x * mask  # multiply by the mask: ~5× cheaper than maximum(x, 0) in NumPy
+        y += 0.0  # turns the -0.0 of negative inputs into 0.0
+        return y
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy * const(self.saved),)

@@ -95,7 +95,7 @@ def test_mixed_devices_error_names_both(monkeypatch):
 
     # Simulate a CUDA array: the check must name both devices before any computing happens.
     fake = dev.Device("cuda:0")
-    monkeypatch.setattr(op_module._device, "cupy_loaded", lambda: True)
+    monkeypatch.setattr(op_module._device, "CUPY_LOADED", True)
     monkeypatch.setattr(op_module._device, "device_of",
                         lambda a: fake if getattr(a, "_fake_cuda", False) else dev.CPU)
 

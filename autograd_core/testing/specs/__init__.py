@@ -6,6 +6,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     indexing,
     join,
     linalg,
+    logical,
     reduce,
     shape,
     unary,
