@@ -77,6 +77,8 @@ class Subset(Dataset):
 
     def batch(self, indices: Any) -> Any:
         """Rows ``indices`` (positions within the subset)."""
+        if isinstance(indices, slice):
+            indices = range(len(self.indices))[indices]
         picked = [self.indices[int(i)] for i in indices]
         if hasattr(self.dataset, "batch"):
             return self.dataset.batch(picked)

@@ -10,6 +10,23 @@ from optim.optimizer import Optimizer, ParamsT
 __all__ = ["Adam", "adam_update"]
 
 
+def _update_moments(grad: Any, exp_avg: Any, exp_avg_sq: Any, beta1: float, beta2: float) -> Any:
+    """Update Adam's moment estimates in place; return a scratch array of the same shape.
+
+    m ← β₁ m + (1 − β₁) g, computed as PyTorch's lerp m + (1 − β₁)(g − m);
+    v ← β₂ v + (1 − β₂) g². Shared by :func:`adam_update` and :func:`~optim.nadam.nadam_update`.
+    """
+    xp = get_array_module(grad)
+    tmp = grad - exp_avg
+    tmp *= 1 - beta1
+    exp_avg += tmp
+    exp_avg_sq *= beta2
+    xp.multiply(grad, 1 - beta2, out=tmp)
+    tmp *= grad
+    exp_avg_sq += tmp
+    return tmp
+
+
 def adam_update(
     param: Any,
     grad: Any,
@@ -61,15 +78,7 @@ def adam_update(
             param *= 1 - lr * weight_decay
         else:
             grad = grad + weight_decay * param
-    # m ← m + (1 − β₁)(g − m), PyTorch's lerp form of β₁ m + (1 − β₁) g.
-    tmp = grad - exp_avg
-    tmp *= 1 - beta1
-    exp_avg += tmp
-    # v ← β₂ v + (1 − β₂) g²
-    exp_avg_sq *= beta2
-    xp.multiply(grad, 1 - beta2, out=tmp)
-    tmp *= grad
-    exp_avg_sq += tmp
+    tmp = _update_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
 
     bias_correction1 = 1 - beta1**step
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5

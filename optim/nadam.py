@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
-from optim.adam import _check_adam_options
+from optim.adam import _check_adam_options, _update_moments
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["NAdam", "nadam_update"]
@@ -77,13 +77,7 @@ def nadam_update(
     mu_next = nadam_momentum(step + 1, beta1, momentum_decay)
     mu_product_next = mu_product * mu_next
 
-    tmp = grad - exp_avg
-    tmp *= 1 - beta1
-    exp_avg += tmp
-    exp_avg_sq *= beta2
-    xp.multiply(grad, 1 - beta2, out=tmp)
-    tmp *= grad
-    exp_avg_sq += tmp
+    tmp = _update_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
     denom = exp_avg_sq / bias_correction2
     xp.sqrt(denom, out=denom)
     denom += eps

@@ -97,7 +97,7 @@ def sum(  # noqa: A001  (the NumPy/PyTorch name)
         (tensor(6.), tensor([2., 2., 2.]), (2, 1))
     """
     x = lift(x)
-    axes = normalize_axis(dim_arg("sum", dim, axis), x.ndim, "sum")
+    axes = _axes("sum", x, dim, axis)
     out = Sum.apply(x, axis=axes, keepdims=keep_arg("sum", keepdim, keepdims))
     return out if dtype is None else out.to(dtype=dtype)
 
@@ -112,7 +112,7 @@ def mean(
 ) -> Tensor:
     """Arithmetic mean over ``dim`` (alias ``axis``); NaN for an empty reduction, as NumPy."""
     x = lift(x)
-    axes = normalize_axis(dim_arg("mean", dim, axis), x.ndim, "mean")
+    axes = _axes("mean", x, dim, axis)
     return Mean.apply(x, axis=axes, keepdims=keep_arg("mean", keepdim, keepdims))
 
 

@@ -280,12 +280,20 @@ def test_tensor_methods_exist():
 # -- errors --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["max", "min", "amax", "amin", "argmax", "argmin", "prod",
-                                  "var", "std", "logsumexp", "norm"])
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "amax", "amin", "argmax",
+                                  "argmin", "prod", "var", "std", "logsumexp", "norm"])
 def test_axis_out_of_range_names_the_op_and_the_shape(name):
     x = ac.zeros(2, 3)
     with pytest.raises(ShapeError, match=rf"^{name}: axis 2 is out of range .*shape: \(2, 3\)"):
         getattr(ac, name)(x, dim=2)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "amax", "prod", "logsumexp", "norm"])
+def test_dim_0_and_minus_1_of_a_0d_tensor_reduce_it_as_pytorch(name):
+    x = t64(-2.5)
+    for dim in (0, -1):
+        out = getattr(ac, name)(x, dim=dim)
+        assert out.shape == () and float(out) == float(getattr(ac, name)(x))
 
 
 def test_max_rejects_a_tuple_dim_and_points_to_amax():
