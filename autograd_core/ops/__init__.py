@@ -9,6 +9,7 @@ from autograd_core.ops import (
     join,
     linalg,
     logical,
+    nn_ops,
     reduce,
     shape,
     unary,
@@ -19,11 +20,14 @@ from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
+from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 
-_FAMILIES = (unary, activation, binary, reduce, logical, shape, join, indexing, linalg)
+_FAMILIES = (
+    unary, activation, binary, reduce, logical, shape, join, indexing, linalg, nn_ops,
+)
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 
 from autograd_core import tensor as _tensor  # noqa: E402

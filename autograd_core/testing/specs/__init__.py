@@ -7,6 +7,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     join,
     linalg,
     logical,
+    nn_ops,
     reduce,
     shape,
     unary,
