@@ -1,4 +1,4 @@
-"""``autograd-core demo``: a 2-4-1 MLP written with raw tensors learns XOR."""
+"""``autograd-core demo``: a 2-8-1 MLP written with raw tensors learns XOR."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ def run_demo(epochs: int = 2000, graph_path: str = "xor_graph.png", seed: int = 
     ac.manual_seed(seed)
     x = ac.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = ac.tensor([[0.0], [1.0], [1.0], [0.0]])
-    w1 = (ac.randn(2, 4) * 1.0).requires_grad_()
-    b1 = ac.zeros(4, requires_grad=True)
-    w2 = (ac.randn(4, 1) * 1.0).requires_grad_()
+    w1 = ac.randn(2, 8, requires_grad=True)
+    b1 = ac.zeros(8, requires_grad=True)
+    w2 = ac.randn(8, 1, requires_grad=True)
     b2 = ac.zeros(1, requires_grad=True)
     for name, t in [("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2), ("x", x)]:
         t.name = name
@@ -23,11 +23,12 @@ def run_demo(epochs: int = 2000, graph_path: str = "xor_graph.png", seed: int = 
 
     def forward() -> tuple[ac.Tensor, ac.Tensor]:
         h = ac.tanh(x @ w1 + b1)
-        p = 1 / (1 + ac.exp(-(h @ w2 + b2)))  # sigmoid, spelled out
-        loss = ((p - y) ** 2).mean()
-        return p, loss
+        z = h @ w2 + b2
+        # binary cross-entropy, with log σ(z) and log(1 − σ(z)) = log σ(−z) computed stably
+        loss = -(y * ac.logsigmoid(z) + (1 - y) * ac.logsigmoid(-z)).mean()
+        return ac.sigmoid(z), loss
 
-    print("XOR with a 2-4-1 tanh/sigmoid network, full-batch gradient descent (lr=1.0)")
+    print("XOR with a 2-8-1 tanh/sigmoid network, cross-entropy, gradient descent (lr=1.0)")
     for epoch in range(epochs + 1):
         p, loss = forward()
         if epoch % (epochs // 10 or 1) == 0:
