@@ -155,7 +155,13 @@ def _gradcheck_model(args: argparse.Namespace) -> list[Any]:
     return rows
 
 
+def _import_modules(names: list[str] | None) -> None:
+    for name in names or ():
+        load_object(f"{name}:__name__")
+
+
 def cmd_gradcheck(args: argparse.Namespace) -> int:
+    _import_modules(args.imports)
     start = time.perf_counter()
     if args.fn:
         rows = _gradcheck_fn(args)
@@ -225,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gradcheck", help="numeric vs analytic gradients for ops, functions, models")
     g.add_argument("--op", action="append", metavar="NAME",
                    help="op name or glob pattern (repeatable); default: every registered op")
+    g.add_argument("--import", dest="imports", action="append", metavar="MODULE",
+                   help="import a module first, e.g. one that registers your own ops and "
+                        "appends their OpSpecs to autograd_core.testing.OP_DB (repeatable)")
     g.add_argument("--fn", metavar="MODULE:FUNC", help="check your own function")
     g.add_argument("--shape", action="append", metavar="D1,D2",
                    help="shape of one random float64 input of --fn (repeat per input)")

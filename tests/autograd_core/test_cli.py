@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pathlib
 import subprocess
 import sys
 import textwrap
@@ -10,9 +12,17 @@ import textwrap
 import pytest
 
 
-def run(*args, cwd=None, env_path=None):
-    cmd = [sys.executable, "-m", "autograd_core", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, timeout=300)
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SCRIPT = pathlib.Path(sys.executable).with_name("autograd-core")
+
+
+def run(*args, cwd=None):
+    """Run the installed console script (``python -m autograd_core`` where it is not on disk),
+    importing this checkout's code."""
+    cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "autograd_core"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env=env)
 
 
 def test_gradcheck_one_op_passes():
