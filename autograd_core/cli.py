@@ -53,8 +53,17 @@ def _gradcheck_ops(args: argparse.Namespace) -> list[Any]:
     for spec in _select_specs(args.op):
         for case in spec.cases(seed=args.seed):
             for order in orders:
-                row = run_case(spec, case, order, dtype=dtype, eps=args.eps, atol=args.atol,
-                               rtol=args.rtol, fast=True if args.fast else None, seed=args.seed)
+                row = run_case(
+                    spec,
+                    case,
+                    order,
+                    dtype=dtype,
+                    eps=args.eps,
+                    atol=args.atol,
+                    rtol=args.rtol,
+                    fast=True if args.fast else None,
+                    seed=args.seed,
+                )
                 rows.append(row)
                 if args.verbose and row.status not in ("pass", "skip"):
                     print(row.message, file=sys.stderr)
@@ -79,8 +88,9 @@ def _load_inputs(path: str, dtype: Any) -> list[Any]:
         raise CLIError(f"cannot read inputs from {path!r}: {e}") from e
 
 
-def _check_row(name: str, case: str, order: int, fn: Any, inputs: list[Any],
-               args: argparse.Namespace) -> Any:
+def _check_row(
+    name: str, case: str, order: int, fn: Any, inputs: list[Any], args: argparse.Namespace
+) -> Any:
     from autograd_core.gradcheck import check_gradients, second_order_function
     from autograd_core.testing.run import CaseResult
 
@@ -88,9 +98,16 @@ def _check_row(name: str, case: str, order: int, fn: Any, inputs: list[Any],
     try:
         if order == 2:
             fn, inputs = second_order_function(fn, inputs, None, args.seed)
-        res = check_gradients(fn, inputs, eps=args.eps or 1e-6, atol=args.atol or 1e-5,
-                              rtol=args.rtol or 1e-3, fast_mode=args.fast, seed=args.seed,
-                              name=name)
+        res = check_gradients(
+            fn,
+            inputs,
+            eps=args.eps or 1e-6,
+            atol=args.atol or 1e-5,
+            rtol=args.rtol or 1e-3,
+            fast_mode=args.fast,
+            seed=args.seed,
+            name=name,
+        )
     except Exception as e:
         row.status, row.message = "error", f"{name}: {type(e).__name__}: {e}"
         return row
@@ -115,7 +132,9 @@ def _gradcheck_fn(args: argparse.Namespace) -> list[Any]:
         out = fn(*inputs)
     except Exception as e:
         shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
-        raise CLIError(f"{args.fn} failed on inputs of shape {shapes}: {type(e).__name__}: {e}")
+        raise CLIError(
+            f"{args.fn} failed on inputs of shape {shapes}: {type(e).__name__}: {e}"
+        ) from e
     from autograd_core.tensor import Tensor
 
     if not isinstance(out, (Tensor, tuple, list)):
@@ -146,12 +165,16 @@ def _gradcheck_model(args: argparse.Namespace) -> list[Any]:
     loss_fn = load_object(args.loss) if args.loss else (lambda out: out.sum())
     fixed_x = x.detach()
     orders = [args.order] if args.order else [1]
-    rows = [_check_row("input", str(tuple(x.shape)), o, lambda t: loss_fn(model(t)), [x], args)
-            for o in orders]
+    rows = [
+        _check_row("input", str(tuple(x.shape)), o, lambda t: loss_fn(model(t)), [x], args)
+        for o in orders
+    ]
     for name, p in params:
         # gradcheck perturbs p's array in place, so the model sees each perturbation.
-        rows += [_check_row(name, str(tuple(p.shape)), o, lambda t: loss_fn(model(fixed_x)),
-                            [p], args) for o in orders]
+        rows += [
+            _check_row(name, str(tuple(p.shape)), o, lambda t: loss_fn(model(fixed_x)), [p], args)
+            for o in orders
+        ]
     return rows
 
 
@@ -173,15 +196,40 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     passed = sum(r.status in ("pass", "skip") for r in rows)
     failed = len(rows) - passed
     if args.json:
-        print(json.dumps({"results": [r.__dict__ for r in rows], "passed": passed,
-                          "failed": failed, "seconds": round(elapsed, 2)}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "results": [r.__dict__ for r in rows],
+                    "passed": passed,
+                    "failed": failed,
+                    "seconds": round(elapsed, 2),
+                },
+                indent=1,
+            )
+        )
     else:
-        show = rows if args.verbose or not args.quiet else [r for r in rows if r.status in
-                                                             ("fail", "error")]
+        show = (
+            rows
+            if args.verbose or not args.quiet
+            else [r for r in rows if r.status in ("fail", "error")]
+        )
         if show:
-            print(_table([[r.op, r.case, r.order, f"{r.max_abs_err:.2e}", f"{r.max_rel_err:.2e}",
-                           r.status] for r in show],
-                         ["op", "case", "order", "max|abs err|", "max rel err", "status"]))
+            print(
+                _table(
+                    [
+                        [
+                            r.op,
+                            r.case,
+                            r.order,
+                            f"{r.max_abs_err:.2e}",
+                            f"{r.max_rel_err:.2e}",
+                            r.status,
+                        ]
+                        for r in show
+                    ],
+                    ["op", "case", "order", "max|abs err|", "max rel err", "status"],
+                )
+            )
         for r in rows:
             if r.status in ("fail", "error"):
                 print(f"FAILED {r.op} [{r.case}] order {r.order}: {r.message}")
@@ -198,19 +246,42 @@ def cmd_ops(args: argparse.Namespace) -> int:
     for name in sorted(OP_REGISTRY):
         cls = OP_REGISTRY[name]
         spec = specs.get(name)
-        grad_args = "-" if not cls.differentiable else (
-            "all" if spec is None or spec.grad_args is None else
-            ",".join(map(str, spec.grad_args)))
-        rows.append([name, "yes" if cls.broadcasts else "no",
-                     "yes" if cls.differentiable else "no",
-                     "yes" if cls.double_backward else "no", grad_args,
-                     len(spec.cases()) if spec else 0])
+        grad_args = (
+            "-"
+            if not cls.differentiable
+            else (
+                "all"
+                if spec is None or spec.grad_args is None
+                else ",".join(map(str, spec.grad_args))
+            )
+        )
+        rows.append(
+            [
+                name,
+                "yes" if cls.broadcasts else "no",
+                "yes" if cls.differentiable else "no",
+                "yes" if cls.double_backward else "no",
+                grad_args,
+                len(spec.cases()) if spec else 0,
+            ]
+        )
     if args.json:
         keys = ["op", "broadcasts", "differentiable", "double_backward", "grad_args", "cases"]
         print(json.dumps([dict(zip(keys, r)) for r in rows], indent=1))
     else:
-        print(_table(rows, ["op", "broadcasts", "differentiable", "double backward",
-                            "differentiable args", "test cases"]))
+        print(
+            _table(
+                rows,
+                [
+                    "op",
+                    "broadcasts",
+                    "differentiable",
+                    "double backward",
+                    "differentiable args",
+                    "test cases",
+                ],
+            )
+        )
         print(f"{len(rows)} ops")
     return 0
 
@@ -229,19 +300,35 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     g = sub.add_parser("gradcheck", help="numeric vs analytic gradients for ops, functions, models")
-    g.add_argument("--op", action="append", metavar="NAME",
-                   help="op name or glob pattern (repeatable); default: every registered op")
-    g.add_argument("--import", dest="imports", action="append", metavar="MODULE",
-                   help="import a module first, e.g. one that registers your own ops and "
-                        "appends their OpSpecs to autograd_core.testing.OP_DB (repeatable)")
+    g.add_argument(
+        "--op",
+        action="append",
+        metavar="NAME",
+        help="op name or glob pattern (repeatable); default: every registered op",
+    )
+    g.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        metavar="MODULE",
+        help="import a module first, e.g. one that registers your own ops and "
+        "appends their OpSpecs to autograd_core.testing.OP_DB (repeatable)",
+    )
     g.add_argument("--fn", metavar="MODULE:FUNC", help="check your own function")
-    g.add_argument("--shape", action="append", metavar="D1,D2",
-                   help="shape of one random float64 input of --fn (repeat per input)")
+    g.add_argument(
+        "--shape",
+        action="append",
+        metavar="D1,D2",
+        help="shape of one random float64 input of --fn (repeat per input)",
+    )
     g.add_argument("--input", metavar="FILE.npz", help="inputs for --fn (arrays in key order)")
     g.add_argument("--model", metavar="MODULE:FACTORY", help="check a model's parameters")
     g.add_argument("--input-shape", metavar="N,D", help="input shape for --model")
-    g.add_argument("--loss", metavar="MODULE:FUNC", help="scalar loss of the model output "
-                   "(default: sum of outputs)")
+    g.add_argument(
+        "--loss",
+        metavar="MODULE:FUNC",
+        help="scalar loss of the model output (default: sum of outputs)",
+    )
     g.add_argument("--train-mode", action="store_true", help="keep the model in train mode")
     g.add_argument("--order", type=int, choices=[1, 2], help="only first or second order")
     g.add_argument("--dtype", default="float64", choices=["float64", "float32"])

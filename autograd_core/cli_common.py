@@ -42,7 +42,9 @@ def parse_shape(text: str) -> tuple[int, ...]:
     try:
         shape = tuple(int(p) for p in text.split(",") if p.strip())
     except ValueError:
-        raise CLIError(f"bad shape {text!r}: expected comma-separated integers such as 3,4") from None
+        raise CLIError(
+            f"bad shape {text!r}: expected comma-separated integers such as 3,4"
+        ) from None
     if any(d < 0 for d in shape):
         raise CLIError(f"bad shape {text!r}: dimensions must be non-negative")
     return shape

@@ -57,9 +57,7 @@ def _finish(arr: Any, device: Any, requires_grad: bool) -> Tensor:
     return Tensor(arr, requires_grad=requires_grad)
 
 
-def tensor(
-    data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
-) -> Tensor:
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Make a leaf tensor holding a copy of ``data``.
 
     Python floats get the default dtype (float32), Python ints int64, bools bool; NumPy arrays
@@ -229,11 +227,15 @@ def full_like(t: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool
 
 def rand_like(t: Tensor, generator: Generator | None = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples on [0, 1) like ``t``."""
-    return rand(*t.shape, generator=generator, dtype=t.dtype, device=t.device,
-                requires_grad=requires_grad)
+    return rand(
+        *t.shape, generator=generator, dtype=t.dtype, device=t.device, requires_grad=requires_grad
+    )
 
 
-def randn_like(t: Tensor, generator: Generator | None = None, requires_grad: bool = False) -> Tensor:
+def randn_like(
+    t: Tensor, generator: Generator | None = None, requires_grad: bool = False
+) -> Tensor:
     """Standard normal samples like ``t``."""
-    return randn(*t.shape, generator=generator, dtype=t.dtype, device=t.device,
-                 requires_grad=requires_grad)
+    return randn(
+        *t.shape, generator=generator, dtype=t.dtype, device=t.device, requires_grad=requires_grad
+    )

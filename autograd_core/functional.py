@@ -35,8 +35,9 @@ def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ..
     return tuple(x.detach().requires_grad_() for x in inputs)
 
 
-def _zeros_for(grads: tuple[Tensor | None, ...], like: tuple[Tensor, ...],
-               strict: bool, api: str) -> tuple[Tensor, ...]:
+def _zeros_for(
+    grads: tuple[Tensor | None, ...], like: tuple[Tensor, ...], strict: bool, api: str
+) -> tuple[Tensor, ...]:
     from autograd_core.creation import zeros_like
 
     out = []
@@ -68,7 +69,10 @@ def _finish(t: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
 
 
 def vjp(
-    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple[Any, Any]:
     """Return ``(func(inputs), vᵀ J)``, the vector-Jacobian product.
@@ -94,9 +98,13 @@ def vjp(
             _check_v(vs, outs, "vjp", "output")
         live = [(o, None if vs is None else vs[i]) for i, o in enumerate(outs) if o.requires_grad]
         if live:
-            gs = grad([o for o, _ in live], xs,
-                      None if vs is None else [g for _, g in live],
-                      create_graph=create_graph, allow_unused=True)
+            gs = grad(
+                [o for o, _ in live],
+                xs,
+                None if vs is None else [g for _, g in live],
+                create_graph=create_graph,
+                allow_unused=True,
+            )
         else:
             gs = (None,) * len(xs)
     gs = _finish(_zeros_for(gs, xs, strict, "vjp"), create_graph)
@@ -105,7 +113,10 @@ def vjp(
 
 
 def jvp(
-    func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple[Any, Any]:
     """Return ``(func(inputs), J v)``, the Jacobian-vector product (by the double-VJP trick).
@@ -139,12 +150,18 @@ def jvp(
         if not live:
             jv = tuple(zeros_like(o) for o in outs)
         else:
-            gs = grad([o for o, _ in live], xs, [u for _, u in live], create_graph=True,
-                      allow_unused=True)
+            gs = grad(
+                [o for o, _ in live], xs, [u for _, u in live], create_graph=True, allow_unused=True
+            )
             pairs = [(g, vv) for g, vv in zip(gs, vs) if g is not None and g.requires_grad]
             if pairs:
-                jv = grad([g for g, _ in pairs], list(us), [vv for _, vv in pairs],
-                          create_graph=create_graph, allow_unused=True)
+                jv = grad(
+                    [g for g, _ in pairs],
+                    list(us),
+                    [vv for _, vv in pairs],
+                    create_graph=create_graph,
+                    allow_unused=True,
+                )
                 jv = _zeros_for(jv, outs, strict, "jvp")
             else:
                 jv = tuple(zeros_like(o) for o in outs)
@@ -182,8 +199,14 @@ def jacobian(
                 e = zeros(n, dtype=o.dtype, device=o.device)
                 e.data[k] = 1
                 if o.requires_grad:
-                    gs = grad(o, xs, reshape(e, o.shape), retain_graph=True,
-                              create_graph=create_graph, allow_unused=True)
+                    gs = grad(
+                        o,
+                        xs,
+                        reshape(e, o.shape),
+                        retain_graph=True,
+                        create_graph=create_graph,
+                        allow_unused=True,
+                    )
                 else:
                     gs = (None,) * len(xs)
                 gs = _zeros_for(gs, xs, strict, "jacobian")
@@ -222,8 +245,11 @@ def hessian(
                 "hessian: func must return a single one-element Tensor; got "
                 f"{type(out).__name__} {getattr(out, 'shape', '')}."
             )
-        gs = grad(out, args, create_graph=True, allow_unused=True) if out.requires_grad \
+        gs = (
+            grad(out, args, create_graph=True, allow_unused=True)
+            if out.requires_grad
             else (None,) * len(args)
+        )
         return _zeros_for(gs, args, strict, "hessian")
 
     h = jacobian(gradient, xs, create_graph=create_graph, strict=strict)
@@ -231,7 +257,10 @@ def hessian(
 
 
 def hvp(
-    func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple[Tensor, Any]:
     """Return ``(func(inputs), H v)`` for a scalar ``func`` without forming H.
@@ -247,7 +276,10 @@ def hvp(
 
 
 def vhp(
-    func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool = False,
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any,
+    create_graph: bool = False,
     strict: bool = False,
 ) -> tuple[Tensor, Any]:
     """Return ``(func(inputs), vᵀ H)``; equal to ``hvp`` because H is symmetric for twice
@@ -272,8 +304,13 @@ def _second_order(
             gs = grad(out, xs, create_graph=True, allow_unused=True)
         pairs = [(g, vv) for g, vv in zip(gs, vs) if g is not None and g.requires_grad]
         if pairs:
-            hv = grad([g for g, _ in pairs], xs, [vv for _, vv in pairs],
-                      create_graph=create_graph, allow_unused=True)
+            hv = grad(
+                [g for g, _ in pairs],
+                xs,
+                [vv for _, vv in pairs],
+                create_graph=create_graph,
+                allow_unused=True,
+            )
         else:
             hv = (None,) * len(xs)
         hv = _zeros_for(hv, xs, strict, api)

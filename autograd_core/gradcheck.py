@@ -59,15 +59,22 @@ def _host(a: Any) -> numpy.ndarray:
     return numpy.asarray(to_device(a, "cpu"), dtype=numpy.float64)
 
 
-def _evaluate(fn: Callable[..., Any], inputs: Sequence[Any], keep: list[int]) -> list[numpy.ndarray]:
+def _evaluate(
+    fn: Callable[..., Any], inputs: Sequence[Any], keep: list[int]
+) -> list[numpy.ndarray]:
     with no_grad():
         outs = _as_outputs(fn(*inputs))
     return [_host(outs[k].data).ravel().copy() for k in keep]
 
 
 def _numeric_column(
-    fn: Callable[..., Any], inputs: Sequence[Any], t: Tensor, index: int, direction: Any,
-    eps: float, keep: list[int],
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    t: Tensor,
+    index: int,
+    direction: Any,
+    eps: float,
+    keep: list[int],
 ) -> list[numpy.ndarray]:
     """(f(x + ε d) − f(x − ε d)) / 2ε with d = eₖ (``index``) or a whole ``direction`` array."""
     data = t.data
@@ -90,7 +97,10 @@ def _numeric_column(
 
 
 def _vjp_rows(
-    fn: Callable[..., Any], inputs: Sequence[Any], diff: list[Tensor], keep: list[int],
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    diff: list[Tensor],
+    keep: list[int],
     directions: list[Any],
 ) -> list[numpy.ndarray | None]:
     """One backward pass with output directions ``directions``; the flattened input grads."""
@@ -101,11 +111,15 @@ def _vjp_rows(
     grads = grad(
         [o for o, _ in live],
         diff,
-        grad_outputs=[Tensor._make(o.xp.asarray(d.reshape(o.shape), dtype=o.dtype), False, None)
-                      for o, d in live],
+        grad_outputs=[
+            Tensor._make(o.xp.asarray(d.reshape(o.shape), dtype=o.dtype), False, None)
+            for o, d in live
+        ],
         allow_unused=True,
     )
-    return [numpy.zeros(t.numel()) if g is None else _host(g.data).ravel() for t, g in zip(diff, grads)]
+    return [
+        numpy.zeros(t.numel()) if g is None else _host(g.data).ravel() for t, g in zip(diff, grads)
+    ]
 
 
 def _compare(
@@ -126,9 +140,17 @@ def _describe_input(i: int, t: Tensor) -> str:
 
 
 def _full_check(
-    fn: Callable[..., Any], inputs: Sequence[Any], diff_idx: list[int], keep: list[int],
-    out_sizes: list[int], out_shapes: list[tuple[int, ...]], eps: float, atol: float,
-    rtol: float, nondet_tol: float, name: str,
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    diff_idx: list[int],
+    keep: list[int],
+    out_sizes: list[int],
+    out_shapes: list[tuple[int, ...]],
+    eps: float,
+    atol: float,
+    rtol: float,
+    nondet_tol: float,
+    name: str,
 ) -> GradcheckResult:
     diff = [inputs[i] for i in diff_idx]
     total_out = sum(out_sizes)
@@ -141,8 +163,9 @@ def _full_check(
                 numeric[j][n][:, e] = c
     analytic = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))]
     for twice in range(2):
-        rows_seen = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff]
-                     for j in range(len(keep))]
+        rows_seen = [
+            [numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))
+        ]
         for j in range(len(keep)):
             for r in range(out_sizes[j]):
                 dirs = [numpy.zeros(s) for s in out_sizes]
@@ -157,10 +180,16 @@ def _full_check(
                 for n in range(len(diff)):
                     drift = numpy.abs(rows_seen[j][n] - analytic[j][n])
                     if drift.size and drift.max() > nondet_tol:
-                        return GradcheckResult(False, float(drift.max()), 0.0, (
-                            f"{name}: backward is not deterministic for output {keep[j]}, "
-                            f"{_describe_input(diff_idx[n], diff[n])}: two runs differ by "
-                            f"{drift.max():.3g} (nondet_tol={nondet_tol})."))
+                        return GradcheckResult(
+                            False,
+                            float(drift.max()),
+                            0.0,
+                            (
+                                f"{name}: backward is not deterministic for output {keep[j]}, "
+                                f"{_describe_input(diff_idx[n], diff[n])}: two runs differ by "
+                                f"{drift.max():.3g} (nondet_tol={nondet_tol})."
+                            ),
+                        )
     max_abs = max_rel = 0.0
     for j in range(len(keep)):
         for n, t in enumerate(diff):
@@ -172,20 +201,36 @@ def _full_check(
                 in_pos = numpy.unravel_index(c, t.shape) if t.shape else ()
                 a, m = analytic[j][n][r, c], numeric[j][n][r, c]
                 diffs = numpy.abs(analytic[j][n] - numeric[j][n]).ravel()
-                top = numpy.sort(diffs)[::-1][:3]
-                return GradcheckResult(False, max(max_abs, ea), max(max_rel, er), (
-                    f"{name}: VJP mismatch for output {keep[j]}, {_describe_input(diff_idx[n], t)}:"
-                    f" max |numeric - analytic| = {ea:.3g} at d out{tuple(int(p) for p in out_pos)}"
-                    f" / d in{tuple(int(p) for p in in_pos)}: numeric {m:.8g}, analytic {a:.8g} "
-                    f"(atol={atol:g}, rtol={rtol:g}); largest differences "
-                    f"{', '.join(f'{v:.3g}' for v in top)}."))
+                top = ", ".join(f"{v:.3g}" for v in numpy.sort(diffs)[::-1][:3])
+                where = (
+                    f"d out{tuple(int(p) for p in out_pos)} / d in{tuple(int(p) for p in in_pos)}"
+                )
+                return GradcheckResult(
+                    False,
+                    max(max_abs, ea),
+                    max(max_rel, er),
+                    (
+                        f"{name}: VJP mismatch for output {keep[j]}, "
+                        f"{_describe_input(diff_idx[n], t)}: max |numeric - analytic| = {ea:.3g} "
+                        f"at {where}: numeric {m:.8g}, analytic {a:.8g} "
+                        f"(atol={atol:g}, rtol={rtol:g}); largest differences {top}."
+                    ),
+                )
     del total_out
     return GradcheckResult(True, max_abs, max_rel)
 
 
 def _fast_check(
-    fn: Callable[..., Any], inputs: Sequence[Any], diff_idx: list[int], keep: list[int],
-    out_sizes: list[int], eps: float, atol: float, rtol: float, seed: int, name: str,
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    diff_idx: list[int],
+    keep: list[int],
+    out_sizes: list[int],
+    eps: float,
+    atol: float,
+    rtol: float,
+    seed: int,
+    name: str,
 ) -> GradcheckResult:
     rng = numpy.random.default_rng(seed)
     diff = [inputs[i] for i in diff_idx]
@@ -201,10 +246,16 @@ def _fast_check(
         ok, ea, er, _ = _compare(numpy.array([analytic]), numpy.array([numeric]), atol, rtol)
         max_abs, max_rel = max(max_abs, ea), max(max_rel, er)
         if not ok:
-            return GradcheckResult(False, max_abs, max_rel, (
-                f"{name}: VJP mismatch for {_describe_input(diff_idx[n], t)} in a random "
-                f"direction: <u, J v> numeric {numeric:.8g}, analytic {analytic:.8g}, "
-                f"|difference| = {ea:.3g} (atol={atol:g}, rtol={rtol:g})."))
+            return GradcheckResult(
+                False,
+                max_abs,
+                max_rel,
+                (
+                    f"{name}: VJP mismatch for {_describe_input(diff_idx[n], t)} in a random "
+                    f"direction: <u, J v> numeric {numeric:.8g}, analytic {analytic:.8g}, "
+                    f"|difference| = {ea:.3g} (atol={atol:g}, rtol={rtol:g})."
+                ),
+            )
     return GradcheckResult(True, max_abs, max_rel)
 
 
@@ -224,8 +275,7 @@ def check_gradients(
     (``gradcheck`` is this plus raising). Arguments as for ``gradcheck``."""
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     name = name or getattr(fn, "__name__", "function")
-    diff_idx = [i for i, t in enumerate(inputs)
-                if isinstance(t, Tensor) and t.requires_grad]
+    diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not diff_idx:
         raise GradcheckError(
             f"{name}: gradcheck needs at least one input with requires_grad=True; got "
@@ -248,8 +298,9 @@ def check_gradients(
         result = _fast_check(fn, inputs, diff_idx, keep, out_sizes, eps, atol, rtol, seed, name)
         if result.ok or n_elems > FULL_JACOBIAN_LIMIT:
             return result
-    return _full_check(fn, inputs, diff_idx, keep, out_sizes, out_shapes, eps, atol, rtol,
-                       nondet_tol, name)
+    return _full_check(
+        fn, inputs, diff_idx, keep, out_sizes, out_shapes, eps, atol, rtol, nondet_tol, name
+    )
 
 
 def gradcheck(
@@ -291,8 +342,16 @@ def gradcheck(
         >>> ac.gradcheck(lambda t: (t * t).tanh(), x)
         True
     """
-    result = check_gradients(fn, inputs, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
-                             fast_mode=fast_mode, seed=seed)
+    result = check_gradients(
+        fn,
+        inputs,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        nondet_tol=nondet_tol,
+        fast_mode=fast_mode,
+        seed=seed,
+    )
     if not result.ok and raise_exception:
         raise GradcheckError(result.message)
     return result.ok
@@ -312,8 +371,11 @@ def second_order_function(
     if grad_outputs is None:
         rng = numpy.random.default_rng(seed)
         grad_outputs = [
-            Tensor._make(outs[k].xp.asarray(rng.standard_normal(outs[k].shape),
-                                            dtype=outs[k].dtype), True, None)
+            Tensor._make(
+                outs[k].xp.asarray(rng.standard_normal(outs[k].shape), dtype=outs[k].dtype),
+                True,
+                None,
+            )
             for k in keep
         ]
     grad_outputs = list(grad_outputs)
@@ -326,13 +388,20 @@ def second_order_function(
         o = _as_outputs(fn(*xs))
         live = [(o[k], g) for k, g in zip(keep, gys) if o[k].requires_grad]
         if not live:
-            return tuple(Tensor._make(xs[i].xp.zeros(xs[i].shape, xs[i].dtype), False, None)
-                         for i in diff_idx)
-        gs = grad([a for a, _ in live], [xs[i] for i in diff_idx],
-                  grad_outputs=[g for _, g in live], create_graph=True, allow_unused=True)
+            return tuple(
+                Tensor._make(xs[i].xp.zeros(xs[i].shape, xs[i].dtype), False, None)
+                for i in diff_idx
+            )
+        gs = grad(
+            [a for a, _ in live],
+            [xs[i] for i in diff_idx],
+            grad_outputs=[g for _, g in live],
+            create_graph=True,
+            allow_unused=True,
+        )
         return tuple(
-            Tensor._make(xs[i].xp.zeros(xs[i].shape, xs[i].dtype), False, None) if g is None
-            else g for i, g in zip(diff_idx, gs)
+            Tensor._make(xs[i].xp.zeros(xs[i].shape, xs[i].dtype), False, None) if g is None else g
+            for i, g in zip(diff_idx, gs)
         )
 
     vjp_of_fn.__name__ = getattr(fn, "__name__", "function")
@@ -367,8 +436,16 @@ def gradgradcheck(
     """
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     f2, inputs2 = second_order_function(fn, inputs, grad_outputs, seed)
-    result = check_gradients(f2, inputs2, eps=eps, atol=atol, rtol=rtol, nondet_tol=nondet_tol,
-                             fast_mode=fast_mode, seed=seed)
+    result = check_gradients(
+        f2,
+        inputs2,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        nondet_tol=nondet_tol,
+        fast_mode=fast_mode,
+        seed=seed,
+    )
     if not result.ok and raise_exception:
         raise GradcheckError("second order: " + result.message)
     return result.ok

@@ -36,9 +36,7 @@ def _vertex(t: Tensor) -> Any:
 def _parents(op: Op) -> list[Any]:
     if op.inputs is None:
         raise op._freed()
-    return [
-        _vertex(t) if need else None for t, need in zip(op.inputs, op.needs_input_grad)
-    ]
+    return [_vertex(t) if need else None for t, need in zip(op.inputs, op.needs_input_grad)]
 
 
 def _child_counts(roots: Sequence[Any]) -> dict[Any, int]:
@@ -121,8 +119,7 @@ def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]
         finally:
             MODE.enabled = True
         return tuple(
-            None if gx is None
-            else _NoDoubleBackward.apply(*op.inputs, value=gx.data, op=op.label)
+            None if gx is None else _NoDoubleBackward.apply(*op.inputs, value=gx.data, op=op.label)
             for gx in grads
         )
     return op.vjp(g)
@@ -379,10 +376,16 @@ def grad(
             )
     grads = _root_grads(outputs, grad_outputs, "grad")
     capture: dict[Any, Tensor | None] = {_vertex(x): None for x in inputs}
-    _run(outputs, grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture,
-         must_reach=() if allow_unused else list(enumerate(inputs)))
+    _run(
+        outputs,
+        grads,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        capture=capture,
+        must_reach=() if allow_unused else list(enumerate(inputs)),
+    )
     result = []
-    for i, x in enumerate(inputs):
+    for x in inputs:
         g = capture[_vertex(x)]
         if g is not None and not create_graph and g.requires_grad:
             g = g.detach()
@@ -460,8 +463,9 @@ def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
 
     grads = _root_grads([loss], None if gradient is None else [gradient], "grad_table")
     capture: dict[Any, Tensor | None] = {}
-    _run([loss], grads, retain_graph=True, create_graph=False, capture=capture, table=gt,
-         trace=trace)
+    _run(
+        [loss], grads, retain_graph=True, create_graph=False, capture=capture, table=gt, trace=trace
+    )
     report = GradTableReport()
     contribs = gt.contributions or {}
     for v, g in order:

@@ -120,20 +120,32 @@ def main(repeats: int = 15) -> str:
         c["torch"] = lambda: _chain_torch(torch, CHAIN)
     t = interleave(c, repeats)
     per = {k: v / CHAIN for k, v in t.items()}
-    rows.append(("per-op overhead, fwd+bwd, 1,000-op chain on shape (4,)",
-                 fmt_us(per["ours"]), fmt_us(per["numpy"]) + " (forward only, no graph)",
-                 fmt_us(per["torch"]) if torch else "—",
-                 f"{per['ours'] / per['torch']:.2f}×" if torch else "—",
-                 f"{per['ours'] / per['numpy']:.2f}×"))
+    rows.append(
+        (
+            "per-op overhead, fwd+bwd, 1,000-op chain on shape (4,)",
+            fmt_us(per["ours"]),
+            fmt_us(per["numpy"]) + " (forward only, no graph)",
+            fmt_us(per["torch"]) if torch else "—",
+            f"{per['ours'] / per['torch']:.2f}×" if torch else "—",
+            f"{per['ours'] / per['numpy']:.2f}×",
+        )
+    )
 
     # (b) a 100,000-op chain: build and backpropagate
     c = {"ours": lambda: _chain_ours(LONG_CHAIN)}
     if torch is not None:
         c["torch"] = lambda: _chain_torch(torch, LONG_CHAIN)
     t = interleave(c, max(3, repeats // 5))
-    rows.append(("100,000-op chain, build + backward", fmt_ms(t["ours"]), "—",
-                  fmt_ms(t["torch"]) if torch else "—",
-                  f"{t['ours'] / t['torch']:.2f}×" if torch else "—", "—"))
+    rows.append(
+        (
+            "100,000-op chain, build + backward",
+            fmt_ms(t["ours"]),
+            "—",
+            fmt_ms(t["torch"]) if torch else "—",
+            f"{t['ours'] / t['torch']:.2f}×" if torch else "—",
+            "—",
+        )
+    )
 
     # (c) MLP 784-1024-1024-10 training step, batch 256, float32, SGD
     rng = np.random.default_rng(0)
@@ -142,24 +154,39 @@ def main(repeats: int = 15) -> str:
     np_params = _mlp_weights(rng)
     ours_params = [ac.tensor(p.copy(), requires_grad=True) for p in np_params]
     ox, oy = ac.tensor(x), ac.tensor(y)
-    c = {"ours": lambda: _ours_step(ours_params, ox, oy),
-         "numpy": lambda: _numpy_step([p for p in np_params], x, y)}
+    c = {
+        "ours": lambda: _ours_step(ours_params, ox, oy),
+        "numpy": lambda: _numpy_step([p for p in np_params], x, y),
+    }
     if torch is not None:
         tp = [torch.tensor(p.copy(), requires_grad=True) for p in np_params]
         tx, ty = torch.tensor(x), torch.tensor(y)
         c["torch"] = lambda: _torch_step(torch, tp, tx, ty)
     t = interleave(c, repeats)
-    rows.append(("MLP 784-1024-1024-10 step (raw tensors), batch 256, float32, SGD",
-                 fmt_ms(t["ours"]), fmt_ms(t["numpy"]), fmt_ms(t["torch"]) if torch else "—",
-                 f"{t['ours'] / t['torch']:.2f}×" if torch else "—",
-                 f"{t['ours'] / t['numpy']:.2f}×"))
+    rows.append(
+        (
+            "MLP 784-1024-1024-10 step (raw tensors), batch 256, float32, SGD",
+            fmt_ms(t["ours"]),
+            fmt_ms(t["numpy"]),
+            fmt_ms(t["torch"]) if torch else "—",
+            f"{t['ours'] / t['torch']:.2f}×" if torch else "—",
+            f"{t['ours'] / t['numpy']:.2f}×",
+        )
+    )
 
-    lines = ["## Engine (issue 2)", "",
-             "| workload | ours | hand-written NumPy | PyTorch CPU | ours / torch | ours / NumPy |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "## Engine (issue 2)",
+        "",
+        "| workload | ours | hand-written NumPy | PyTorch CPU | ours / torch | ours / NumPy |",
+        "|---|---|---|---|---|---|",
+    ]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    lines += ["", f"Medians of {repeats} interleaved runs (3 for the long chain). Targets: "
-              "per-op overhead at or below PyTorch's; MLP step within 1.05× of NumPy.", ""]
+    lines += [
+        "",
+        f"Medians of {repeats} interleaved runs (3 for the long chain). Targets: "
+        "per-op overhead at or below PyTorch's; MLP step within 1.05× of NumPy.",
+        "",
+    ]
     return "\n".join(lines)
 
 

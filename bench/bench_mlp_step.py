@@ -25,8 +25,10 @@ def _data(seed: int = 0):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
     y = rng.integers(0, SIZES[-1], BATCH)
-    ws = [(rng.standard_normal((o, i)) / np.sqrt(i)).astype(np.float32)
-          for i, o in zip(SIZES[:-1], SIZES[1:])]
+    ws = [
+        (rng.standard_normal((o, i)) / np.sqrt(i)).astype(np.float32)
+        for i, o in zip(SIZES[:-1], SIZES[1:])
+    ]
     bs = [np.zeros(o, np.float32) for o in SIZES[1:]]
     return x, y, ws, bs
 
@@ -37,8 +39,9 @@ def make_ours():
     import optim
 
     x, y, ws, bs = _data()
-    model = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(),
-                          nn.Linear(1024, 10))
+    model = nn.Sequential(
+        nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10)
+    )
     for layer, w, b in zip([model[0], model[2], model[4]], ws, bs):
         layer.weight.data[...] = w
         layer.bias.data[...] = b
@@ -81,8 +84,14 @@ def make_numpy():
         gw1, gb1 = g2.T @ a1, g2.sum(0)
         g1 = (g2 @ ws[1]) * m1
         gw0, gb0 = g1.T @ x, g1.sum(0)
-        for p, gp in ((ws[0], gw0), (bs[0], gb0), (ws[1], gw1), (bs[1], gb1), (ws[2], gw2),
-                      (bs[2], gb2)):
+        for p, gp in (
+            (ws[0], gw0),
+            (bs[0], gb0),
+            (ws[1], gw1),
+            (bs[1], gb1),
+            (ws[2], gw2),
+            (bs[2], gb2),
+        ):
             p -= LR * gp
         return loss
 
@@ -94,9 +103,13 @@ def make_torch():
 
     torch.set_num_threads(2)
     x, y, ws, bs = _data()
-    model = torch.nn.Sequential(torch.nn.Linear(784, 1024), torch.nn.ReLU(),
-                                torch.nn.Linear(1024, 1024), torch.nn.ReLU(),
-                                torch.nn.Linear(1024, 10))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 1024),
+        torch.nn.ReLU(),
+        torch.nn.Linear(1024, 1024),
+        torch.nn.ReLU(),
+        torch.nn.Linear(1024, 10),
+    )
     with torch.no_grad():
         for layer, w, b in zip([model[0], model[2], model[4]], ws, bs):
             layer.weight.copy_(torch.from_numpy(w))

@@ -39,8 +39,11 @@ def _machine() -> list[str]:
     blas = ""
     try:
         cfg = np.show_config(mode="dicts")
-        blas = cfg["Build Dependencies"]["blas"]["name"] + " " + \
-            cfg["Build Dependencies"]["blas"].get("version", "")
+        blas = (
+            cfg["Build Dependencies"]["blas"]["name"]
+            + " "
+            + cfg["Build Dependencies"]["blas"].get("version", "")
+        )
     except Exception:
         pass
     return [
@@ -57,7 +60,9 @@ def _machine() -> list[str]:
 def main(argv: list[str]) -> int:
     only = set(argv)
     sections, failed = [], []
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
+    )
     for name in names:
         if only and name not in only:
             continue
@@ -70,8 +75,17 @@ def main(argv: list[str]) -> int:
             section = f"## {name}\n\nFAILED:\n\n```\n{traceback.format_exc()}```\n"
         print(section, flush=True)
         sections.append(section)
-    text = "\n".join(["# Benchmarks", "", "Written by `make bench` (bench/run_all.py).", "",
-                      *_machine(), "", *sections])
+    text = "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            "Written by `make bench` (bench/run_all.py).",
+            "",
+            *_machine(),
+            "",
+            *sections,
+        ]
+    )
     with open("BENCHMARKS.md", "w") as f:
         f.write(text)
     print("wrote BENCHMARKS.md")

@@ -11,8 +11,19 @@ from nn import init
 from nn.module import Module, Parameter
 
 __all__ = [
-    "ReLU", "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardtanh",
-    "Softplus", "LogSigmoid", "Softmax", "LogSoftmax",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "GELU",
+    "SiLU",
+    "Sigmoid",
+    "Tanh",
+    "Hardtanh",
+    "Softplus",
+    "LogSigmoid",
+    "Softmax",
+    "LogSoftmax",
 ]
 
 
@@ -59,8 +70,9 @@ class PReLU(Module):
         weight: the slopes, shape (num_parameters,), initialised to ``init``.
     """
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, device: Any = None, dtype: Any = None
+    ) -> None:
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init

@@ -60,12 +60,19 @@ class LambdaCallback(Callback):
     """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``."""
 
     def __init__(self, **hooks: Any) -> None:
-        allowed = {"on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-                   "on_train_batch_begin", "on_train_batch_end"}
+        allowed = {
+            "on_train_begin",
+            "on_train_end",
+            "on_epoch_begin",
+            "on_epoch_end",
+            "on_train_batch_begin",
+            "on_train_batch_end",
+        }
         unknown = set(hooks) - allowed
         if unknown:
-            raise TypeError(f"LambdaCallback: unknown hooks {sorted(unknown)}; use "
-                            f"{sorted(allowed)}.")
+            raise TypeError(
+                f"LambdaCallback: unknown hooks {sorted(unknown)}; use {sorted(allowed)}."
+            )
         for name, fn in hooks.items():
             setattr(self, name, fn)
 
@@ -102,10 +109,17 @@ class EarlyStopping(Callback):
         best: the best value seen; best_epoch: its epoch.
     """
 
-    def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
-                 mode: str = "auto", baseline: float | None = None,
-                 restore_best_weights: bool = False, start_from_epoch: int = 0,
-                 verbose: int = 0) -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        min_delta: float = 0.0,
+        patience: int = 0,
+        mode: str = "auto",
+        baseline: float | None = None,
+        restore_best_weights: bool = False,
+        start_from_epoch: int = 0,
+        verbose: int = 0,
+    ) -> None:
         self.monitor = monitor
         self.min_delta = abs(min_delta)
         self.patience = patience
@@ -137,8 +151,7 @@ class EarlyStopping(Callback):
         if _improved(current, self.best, self.mode, self.min_delta):
             self.best, self.best_epoch = current, epoch
             if self.restore_best_weights:
-                self.best_weights = {k: v.data.copy()
-                                     for k, v in self.model.state_dict().items()}
+                self.best_weights = {k: v.data.copy() for k, v in self.model.state_dict().items()}
             if self.baseline is None or _improved(current, self.baseline, self.mode, 0.0):
                 self.wait = 0
             return
@@ -150,8 +163,10 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_weights is not None:
             self.model.load_state_dict(self.best_weights)
         if self.stopped_epoch and self.verbose:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping (best {self.monitor} "
-                  f"{self.best:.4g} at epoch {self.best_epoch + 1})")
+            print(
+                f"Epoch {self.stopped_epoch + 1}: early stopping (best {self.monitor} "
+                f"{self.best:.4g} at epoch {self.best_epoch + 1})"
+            )
 
 
 class ModelCheckpoint(Callback):
@@ -168,9 +183,15 @@ class ModelCheckpoint(Callback):
         save_freq: save every this many epochs.
     """
 
-    def __init__(self, filepath: str | os.PathLike[str], monitor: str = "val_loss",
-                 save_best_only: bool = False, mode: str = "auto", save_freq: int = 1,
-                 verbose: int = 0) -> None:
+    def __init__(
+        self,
+        filepath: str | os.PathLike[str],
+        monitor: str = "val_loss",
+        save_best_only: bool = False,
+        mode: str = "auto",
+        save_freq: int = 1,
+        verbose: int = 0,
+    ) -> None:
         self.filepath = os.fspath(filepath)
         self.monitor = monitor
         self.save_best_only = save_best_only
@@ -188,15 +209,23 @@ class ModelCheckpoint(Callback):
             return
         if self.save_best_only:
             if self.monitor not in logs:
-                raise KeyError(f"ModelCheckpoint: metric {self.monitor!r} is not available; "
-                               f"logged metrics are {sorted(logs)}.")
+                raise KeyError(
+                    f"ModelCheckpoint: metric {self.monitor!r} is not available; "
+                    f"logged metrics are {sorted(logs)}."
+                )
             current = float(logs[self.monitor])
             if not _improved(current, self.best, self.mode, 0.0):
                 return
             self.best = current
         path = self.filepath.format(epoch=epoch + 1, **logs)
-        save_checkpoint(path, self.model, self.optimizer, epoch=epoch + 1,
-                        loader=self.params.get("loader"), history=self.params.get("history"))
+        save_checkpoint(
+            path,
+            self.model,
+            self.optimizer,
+            epoch=epoch + 1,
+            loader=self.params.get("loader"),
+            history=self.params.get("history"),
+        )
         if self.verbose:
             print(f"Epoch {epoch + 1}: saved checkpoint to {path}")
 
@@ -218,20 +247,24 @@ class History(Callback):
         for k, v in (logs or {}).items():
             self.history.setdefault(k, []).append(float(v))
 
-    def plot(self, path: str | os.PathLike[str] = "history.png",
-             metrics: list[str] | None = None) -> str:
+    def plot(
+        self, path: str | os.PathLike[str] = "history.png", metrics: list[str] | None = None
+    ) -> str:
         """Draw each metric (training and ``val_`` curves together) against the epoch and
         write a PNG to ``path`` with matplotlib; returns the path."""
         import matplotlib
 
-        if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline."
-                                                    "backend_inline"):
+        if matplotlib.get_backend().lower() not in (
+            "agg",
+            "module://matplotlib_inline.backend_inline",
+        ):
             matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
         names = metrics or [k for k in self.history if not k.startswith("val_")]
-        fig, axes = plt.subplots(1, max(len(names), 1), figsize=(5 * max(len(names), 1), 3.5),
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            1, max(len(names), 1), figsize=(5 * max(len(names), 1), 3.5), squeeze=False
+        )
         epochs = [e + 1 for e in self.epoch]
         for ax, name in zip(axes[0], names):
             ax.plot(epochs, self.history[name], label=name)

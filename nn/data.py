@@ -113,7 +113,7 @@ def random_split(
     perm = rng_of(generator).permutation(n).tolist()
     out, start = [], 0
     for c in counts:
-        out.append(Subset(dataset, perm[start:start + c]))
+        out.append(Subset(dataset, perm[start : start + c]))
         start += c
     return out
 

@@ -20,8 +20,17 @@ from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "load_iris", "load_digits", "load_breast_cancer", "load_diabetes", "make_xor", "make_moons",
-    "load_house_prices", "make_house_prices", "load_mnist1d", "train_test_split", "standardize",
+    "load_iris",
+    "load_digits",
+    "load_breast_cancer",
+    "load_diabetes",
+    "make_xor",
+    "make_moons",
+    "load_house_prices",
+    "make_house_prices",
+    "load_mnist1d",
+    "train_test_split",
+    "standardize",
 ]
 
 
@@ -98,8 +107,9 @@ def load_diabetes() -> tuple[Tensor, Tensor]:
     return _pack(x, y, regression=True)
 
 
-def make_xor(repeats: int = 1, noise: float = 0.0,
-             generator: Generator | None = None) -> tuple[Tensor, Tensor]:
+def make_xor(
+    repeats: int = 1, noise: float = 0.0, generator: Generator | None = None
+) -> tuple[Tensor, Tensor]:
     """The XOR truth table: x ∈ {0, 1}², y = x₁ ⊕ x₂ (float32 targets of shape (n, 1), for a
     sigmoid output). ``repeats`` copies, with optional Gaussian ``noise`` on the inputs.
 
@@ -116,18 +126,21 @@ def make_xor(repeats: int = 1, noise: float = 0.0,
     return _pack(x, y, regression=True)
 
 
-def make_moons(n_samples: int = 200, noise: float = 0.1,
-               generator: Generator | None = None) -> tuple[Tensor, Tensor]:
+def make_moons(
+    n_samples: int = 200, noise: float = 0.1, generator: Generator | None = None
+) -> tuple[Tensor, Tensor]:
     """Two interleaving half circles (scikit-learn's ``make_moons`` construction): class 0 on
     the upper arc, class 1 on the lower arc shifted by (1, 0.5), plus Gaussian noise."""
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0, np.pi, n_out)
     t_in = np.linspace(0, np.pi, n_in)
-    x = np.concatenate([
-        np.stack([np.cos(t_out), np.sin(t_out)], 1),
-        np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1),
-    ])
+    x = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], 1),
+            np.stack([1 - np.cos(t_in), 0.5 - np.sin(t_in)], 1),
+        ]
+    )
     y = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
     rng = rng_of(generator)
     if noise:
@@ -137,10 +150,17 @@ def make_moons(n_samples: int = 200, noise: float = 0.1,
 
 
 # The table of the course notes (004): house size (m²) and price (USD).
-_HOUSES = np.array([
-    [433.71, 61590.60], [446.84, 69741.66], [582.16, 56292.42], [833.68, 113220.61],
-    [920.39, 145932.16], [931.33, 126830.14], [1326.25, 171278.58],
-])
+_HOUSES = np.array(
+    [
+        [433.71, 61590.60],
+        [446.84, 69741.66],
+        [582.16, 56292.42],
+        [833.68, 113220.61],
+        [920.39, 145932.16],
+        [931.33, 126830.14],
+        [1326.25, 171278.58],
+    ]
+)
 
 
 def load_house_prices() -> tuple[Tensor, Tensor]:
@@ -155,8 +175,9 @@ def load_house_prices() -> tuple[Tensor, Tensor]:
     return _pack(_HOUSES[:, :1], _HOUSES[:, 1:], regression=True)
 
 
-def make_house_prices(n_samples: int = 100, noise: float = 15000.0,
-                      generator: Generator | None = None) -> tuple[Tensor, Tensor]:
+def make_house_prices(
+    n_samples: int = 100, noise: float = 15000.0, generator: Generator | None = None
+) -> tuple[Tensor, Tensor]:
     """More houses like the notes' table: sizes uniform in [400, 1400] m², price from the
     least-squares line through the seven houses plus Gaussian noise (std ``noise`` USD)."""
     slope, intercept = np.polyfit(_HOUSES[:, 0], _HOUSES[:, 1], 1)
@@ -178,8 +199,9 @@ def load_mnist1d(num_samples: int = 5000) -> tuple[Tensor, Tensor, Tensor, Tenso
     return xt, yt, xv, yv
 
 
-def train_test_split(*arrays: Any, test_size: float = 0.25, shuffle: bool = True,
-                     generator: Generator | None = None) -> list[Tensor]:
+def train_test_split(
+    *arrays: Any, test_size: float = 0.25, shuffle: bool = True, generator: Generator | None = None
+) -> list[Tensor]:
     """Split tensors along the first axis into train and test parts:
     ``x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2)``."""
     n = arrays[0].shape[0]

@@ -22,9 +22,27 @@ from nn.losses_functional import *  # noqa: F403
 from nn.losses_functional import __all__ as _loss_names
 
 __all__ = [
-    "linear", "relu", "leaky_relu", "prelu", "elu", "gelu", "silu", "sigmoid", "tanh",
-    "hardtanh", "softplus", "logsigmoid", "softmax", "log_softmax", "maxout",
-    "dropout", "embedding", "layer_norm", "batch_norm", "one_hot", *_loss_names,
+    "linear",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "hardtanh",
+    "softplus",
+    "logsigmoid",
+    "softmax",
+    "log_softmax",
+    "maxout",
+    "dropout",
+    "embedding",
+    "layer_norm",
+    "batch_norm",
+    "one_hot",
+    *_loss_names,
 ]
 
 
@@ -234,7 +252,7 @@ def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:
             f"maxout: axis {dim} of size {n} cannot be split into groups of {pieces}; the size "
             "must be a multiple of pieces."
         )
-    shape = x.shape[:dim] + (n // pieces, pieces) + x.shape[dim + 1:]
+    shape = x.shape[:dim] + (n // pieces, pieces) + x.shape[dim + 1 :]
     grouped = x.reshape(shape)
     index: list[Any] = [slice(None)] * len(shape)
     out = None
@@ -331,7 +349,7 @@ def layer_norm(
     """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
     variance, as PyTorch)."""
     k = len(normalized_shape)
-    if tuple(x.shape[x.ndim - k:]) != tuple(normalized_shape):
+    if tuple(x.shape[x.ndim - k :]) != tuple(normalized_shape):
         raise ShapeError(
             f"layer_norm: input of shape {tuple(x.shape)} does not end with normalized_shape "
             f"{tuple(normalized_shape)}."
@@ -366,8 +384,7 @@ def batch_norm(
     """
     if x.ndim not in (2, 3):
         raise ShapeError(
-            f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got shape "
-            f"{tuple(x.shape)}."
+            f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got shape {tuple(x.shape)}."
         )
     axes = (0,) if x.ndim == 2 else (0, 2)
     shape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())

@@ -16,9 +16,20 @@ from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "calculate_gain", "zeros_", "ones_", "constant_", "normal_", "uniform_", "xavier_uniform_",
-    "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "lecun_uniform_",
-    "lecun_normal_", "eye_",
+    "calculate_gain",
+    "zeros_",
+    "ones_",
+    "constant_",
+    "normal_",
+    "uniform_",
+    "xavier_uniform_",
+    "xavier_normal_",
+    "kaiming_uniform_",
+    "kaiming_normal_",
+    "orthogonal_",
+    "lecun_uniform_",
+    "lecun_normal_",
+    "eye_",
 ]
 
 
@@ -33,8 +44,17 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         >>> round(nn.init.calculate_gain("relu"), 4), round(nn.init.calculate_gain("tanh"), 4)
         (1.4142, 1.6667)
     """
-    linear = {"linear", "identity", "sigmoid", "conv1d", "conv2d", "conv3d",
-              "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"}
+    linear = {
+        "linear",
+        "identity",
+        "sigmoid",
+        "conv1d",
+        "conv2d",
+        "conv3d",
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+    }
     if nonlinearity in linear:
         return 1.0
     if nonlinearity == "tanh":
@@ -124,9 +144,7 @@ def xavier_uniform_(
     return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(
-    tensor: Tensor, gain: float = 1.0, generator: Generator | None = None
-) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Glorot/Xavier normal: N(0, σ²) with σ = g · √(2 / (fan_in + fan_out)) (Glorot & Bengio
     2010)."""
     fan_in, fan_out = _fans(tensor)
@@ -182,9 +200,7 @@ def lecun_normal_(tensor: Tensor, generator: Generator | None = None) -> Tensor:
     return normal_(tensor, 0.0, 1.0 / math.sqrt(fan_in), generator)
 
 
-def orthogonal_(
-    tensor: Tensor, gain: float = 1.0, generator: Generator | None = None
-) -> Tensor:
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """A (semi-)orthogonal matrix times ``gain``: the Q of the QR decomposition of a standard
     normal matrix, with signs fixed by diag(R) so the result is uniformly (Haar) distributed.
     Tensors of more than 2 dimensions are flattened to (shape[0], rest).

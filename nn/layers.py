@@ -17,7 +17,14 @@ from nn import init
 from nn.module import Module, Parameter
 
 __all__ = [
-    "Linear", "Identity", "Flatten", "Dropout", "Embedding", "LayerNorm", "BatchNorm1d", "Maxout",
+    "Linear",
+    "Identity",
+    "Flatten",
+    "Dropout",
+    "Embedding",
+    "LayerNorm",
+    "BatchNorm1d",
+    "Maxout",
 ]
 
 
@@ -80,8 +87,10 @@ class Linear(Module):
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class Identity(Module):
@@ -112,8 +121,11 @@ class Flatten(Module):
     def forward(self, x: Tensor) -> Tensor:
         s = self.start_dim % x.ndim
         e = self.end_dim % x.ndim
-        shape = x.shape[:s] + (-1,) + x.shape[e + 1:] if x.numel() else (
-            x.shape[:s] + (math.prod(x.shape[s:e + 1]),) + x.shape[e + 1:])
+        shape = (
+            x.shape[:s] + (-1,) + x.shape[e + 1 :]
+            if x.numel()
+            else (x.shape[:s] + (math.prod(x.shape[s : e + 1]),) + x.shape[e + 1 :])
+        )
         return x.reshape(shape)
 
     def extra_repr(self) -> str:
@@ -249,8 +261,9 @@ class LayerNorm(Module):
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
 
 
 class BatchNorm1d(Module):
@@ -289,12 +302,9 @@ class BatchNorm1d(Module):
             self.weight = _empty(num_features, dtype=dtype, device=device)
             self.bias = _empty(num_features, dtype=dtype, device=device)
         if track_running_stats:
-            self.register_buffer("running_mean", ac.zeros(num_features, dtype=dtype,
-                                                          device=device))
-            self.register_buffer("running_var", ac.ones(num_features, dtype=dtype,
-                                                        device=device))
-            self.register_buffer("num_batches_tracked", ac.zeros((), dtype="int64",
-                                                                 device=device))
+            self.register_buffer("running_mean", ac.zeros(num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", ac.ones(num_features, dtype=dtype, device=device))
+            self.register_buffer("num_batches_tracked", ac.zeros((), dtype="int64", device=device))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -328,12 +338,18 @@ class BatchNorm1d(Module):
             x,
             self.running_mean if self.track_running_stats else None,
             self.running_var if self.track_running_stats else None,
-            self.weight, self.bias, training=use_batch, momentum=self.momentum, eps=self.eps,
+            self.weight,
+            self.bias,
+            training=use_batch,
+            momentum=self.momentum,
+            eps=self.eps,
         )
 
     def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
 
 
 class Maxout(Module):
@@ -353,7 +369,11 @@ class Maxout(Module):
     """
 
     def __init__(
-        self, in_features: int, out_features: int, pieces: int = 2, bias: bool = True,
+        self,
+        in_features: int,
+        out_features: int,
+        pieces: int = 2,
+        bias: bool = True,
         generator: Generator | None = None,
     ) -> None:
         super().__init__()
@@ -368,5 +388,7 @@ class Maxout(Module):
         return F.maxout(self.linear(x), self.pieces)
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"pieces={self.pieces}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"pieces={self.pieces}"
+        )

@@ -19,8 +19,15 @@ from autograd_core.ops.nn_ops import softmax_cross_entropy
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "gaussian_nll_loss",
+    "mse_loss",
+    "l1_loss",
+    "huber_loss",
+    "smooth_l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
+    "gaussian_nll_loss",
     "kl_div",
 ]
 
@@ -125,8 +132,10 @@ def binary_cross_entropy(
     """
     target = _target(target, input)
     _same_shape(input, target, "binary_cross_entropy")
-    lo, hi = float(input.data.min()) if input.numel() else 0.0, (
-        float(input.data.max()) if input.numel() else 1.0)
+    lo, hi = (
+        float(input.data.min()) if input.numel() else 0.0,
+        (float(input.data.max()) if input.numel() else 1.0),
+    )
     if lo < 0 or hi > 1:
         raise ValueError(
             f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values from "
@@ -367,8 +376,10 @@ def gaussian_nll_loss(
             f"{tuple(input.shape)}."
         )
     if var.numel() and float(var.data.min()) < 0:
-        raise ValueError("gaussian_nll_loss: var has negative entries; predict log-variance or "
-                         "pass it through softplus to keep it positive.")
+        raise ValueError(
+            "gaussian_nll_loss: var has negative entries; predict log-variance or "
+            "pass it through softplus to keep it positive."
+        )
     xp = var.xp
     v = var + const(xp.maximum(var.data, eps) - var.data)  # clamp the value, keep the gradient
     d = input - target
@@ -378,9 +389,7 @@ def gaussian_nll_loss(
     return _reduce(loss, reduction, "gaussian_nll_loss")
 
 
-def kl_div(
-    input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False
-) -> Tensor:
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Kullback–Leibler divergence with ``input`` = log q and ``target`` = p (or log p when
     ``log_target``): ℓ = p (log p − log q), with 0 · log 0 = 0.
 

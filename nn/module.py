@@ -283,8 +283,9 @@ class Module:
                     continue
                 memo.add(id(m))
             yield name, m
-            children = [(f"{name}.{k}" if name else k, c) for k, c in m._modules.items()
-                        if c is not None]
+            children = [
+                (f"{name}.{k}" if name else k, c) for k, c in m._modules.items() if c is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -341,8 +342,7 @@ class Module:
 
     def num_parameters(self, trainable_only: bool = False) -> int:
         """The number of scalar parameters (only those that require grad if asked)."""
-        return sum(p.numel() for p in self.parameters()
-                   if p.requires_grad or not trainable_only)
+        return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
 
     # -- state ---------------------------------------------------------------------------
 

@@ -19,8 +19,11 @@ __all__ = ["l1_penalty", "l2_penalty", "weight_parameters"]
 def weight_parameters(model: Module) -> list[Tensor]:
     """The parameters named ``weight`` (or ending in ``.weight``) that require grad: the ones
     usually regularised (biases and normalisation shifts are left alone)."""
-    return [p for name, p in model.named_parameters()
-            if name.rsplit(".", 1)[-1] == "weight" and p.requires_grad]
+    return [
+        p
+        for name, p in model.named_parameters()
+        if name.rsplit(".", 1)[-1] == "weight" and p.requires_grad
+    ]
 
 
 def _params(params: Module | Iterable[Tensor] | Tensor) -> list[Tensor]:

@@ -34,18 +34,25 @@ class CheckpointError(ValueError):
 
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     """JSON-able description of ``obj``; arrays are stored aside under their key path."""
-    if isinstance(obj, Tensor) or hasattr(obj, "__array_namespace__") or isinstance(
-        obj, np.ndarray
+    if (
+        isinstance(obj, Tensor)
+        or hasattr(obj, "__array_namespace__")
+        or isinstance(obj, np.ndarray)
     ):
         data = obj.data if isinstance(obj, Tensor) else obj
         host = np.asarray(to_device(data, "cpu"))
         if host.dtype == object:
-            raise TypeError(f"nn.save: {path!r} is an object array, which cannot be saved "
-                            "without pickle.")
+            raise TypeError(
+                f"nn.save: {path!r} is an object array, which cannot be saved without pickle."
+            )
         key = f"{len(arrays)}:{path}"
         arrays[key] = host
-        return {"__array__": key, "tensor": isinstance(obj, Tensor),
-                "shape": list(host.shape), "dtype": host.dtype.str}
+        return {
+            "__array__": key,
+            "tensor": isinstance(obj, Tensor),
+            "shape": list(host.shape),
+            "dtype": host.dtype.str,
+        }
     if isinstance(obj, np.generic):
         return {"__scalar__": obj.item(), "dtype": obj.dtype.str}
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -127,13 +134,16 @@ def _decode(node: Any, archive: Any, path: str) -> Any:
         if "__scalar__" in node:
             return np.dtype(node["dtype"]).type(node["__scalar__"])
         if "__dict__" in node:
-            return {k: _decode(v, archive, f"{path}/{k}" if path else str(k))
-                    for k, v in node["__dict__"]}
+            return {
+                k: _decode(v, archive, f"{path}/{k}" if path else str(k))
+                for k, v in node["__dict__"]
+            }
         if "__list__" in node:
             return [_decode(v, archive, f"{path}/{i}") for i, v in enumerate(node["__list__"])]
         if "__tuple__" in node:
-            return tuple(_decode(v, archive, f"{path}/{i}")
-                         for i, v in enumerate(node["__tuple__"]))
+            return tuple(
+                _decode(v, archive, f"{path}/{i}") for i, v in enumerate(node["__tuple__"])
+            )
         raise CheckpointError(f"nn.load: unknown entry at {path!r}; the file is corrupt.")
     return node
 

@@ -26,8 +26,16 @@ from nn.data import DataLoader, TensorDataset
 from nn.module import Module
 from nn.serialization import load, save
 
-__all__ = ["fit", "evaluate", "predict", "compile", "Trainer", "accuracy",
-           "save_checkpoint", "load_checkpoint"]
+__all__ = [
+    "fit",
+    "evaluate",
+    "predict",
+    "compile",
+    "Trainer",
+    "accuracy",
+    "save_checkpoint",
+    "load_checkpoint",
+]
 
 
 # -- metrics -----------------------------------------------------------------------------------
@@ -53,8 +61,11 @@ def accuracy(output: Tensor, target: Any, threshold: float = 0.5) -> float:
         if t.ndim == out.ndim and t.dtype.kind == "f":
             t = t.argmax(axis=1)
     else:
-        pred = (out.reshape(out.shape[0], -1)[:, 0] > threshold).astype(xp.int64) if out.ndim \
+        pred = (
+            (out.reshape(out.shape[0], -1)[:, 0] > threshold).astype(xp.int64)
+            if out.ndim
             else out > threshold
+        )
         t = t.reshape(pred.shape).astype(xp.int64) if t.size == pred.size else t
     return float((pred == t).mean()) if pred.size else 0.0
 
@@ -90,8 +101,10 @@ def _metric_fns(metrics: Sequence[Any] | None, loss_fn: Any) -> dict[str, Callab
         elif callable(m):
             out[getattr(m, "__name__", type(m).__name__)] = m
         else:
-            raise ValueError(f"fit: unknown metric {m!r}; use 'accuracy', 'mae', 'mse' or a "
-                             "function (output, target) -> float.")
+            raise ValueError(
+                f"fit: unknown metric {m!r}; use 'accuracy', 'mae', 'mse' or a "
+                "function (output, target) -> float."
+            )
     return out
 
 
@@ -113,22 +126,27 @@ def _split(x: Tensor, y: Tensor, fraction: float) -> tuple[Tensor, Tensor, Tenso
     n_val = int(math.ceil(n * fraction)) if n else 0
     cut = n - n_val
     if cut <= 0 or n_val <= 0:
-        raise ValueError(f"fit: validation_split={fraction} leaves no training or no "
-                         f"validation samples out of {n}.")
-    return (Tensor(x.data[:cut]), Tensor(y.data[:cut]), Tensor(x.data[cut:]),
-            Tensor(y.data[cut:]))
+        raise ValueError(
+            f"fit: validation_split={fraction} leaves no training or no "
+            f"validation samples out of {n}."
+        )
+    return (Tensor(x.data[:cut]), Tensor(y.data[:cut]), Tensor(x.data[cut:]), Tensor(y.data[cut:]))
 
 
-def _loader(x: Any, y: Any, batch_size: int | None, shuffle: bool,
-            generator: Generator | None) -> DataLoader:
+def _loader(
+    x: Any, y: Any, batch_size: int | None, shuffle: bool, generator: Generator | None
+) -> DataLoader:
     if isinstance(x, DataLoader):
         return x
     x, y = _as_tensor(x), _as_tensor(y)
     if x.shape[0] != y.shape[0]:
-        raise ValueError(f"fit: x has {x.shape[0]} samples but y has {y.shape[0]}; they must "
-                         "have the same first dimension.")
-    return DataLoader(TensorDataset(x, y), batch_size=batch_size or 32, shuffle=shuffle,
-                      generator=generator)
+        raise ValueError(
+            f"fit: x has {x.shape[0]} samples but y has {y.shape[0]}; they must "
+            "have the same first dimension."
+        )
+    return DataLoader(
+        TensorDataset(x, y), batch_size=batch_size or 32, shuffle=shuffle, generator=generator
+    )
 
 
 class _Progress:
@@ -142,8 +160,14 @@ class _Progress:
             try:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=total, desc=self.desc, unit="batch", leave=True,
-                                file=sys.stdout, dynamic_ncols=True)
+                self.bar = tqdm(
+                    total=total,
+                    desc=self.desc,
+                    unit="batch",
+                    leave=True,
+                    file=sys.stdout,
+                    dynamic_ncols=True,
+                )
             except ImportError:  # pragma: no cover
                 self.verbose = 2
 
@@ -229,8 +253,13 @@ def fit(
         history.epoch = list(range(len(next(iter(history.history.values()), []))))
     metric_fns = _metric_fns(metrics, loss_fn)
     cbs: list[Callback] = [history, *(callbacks or [])]
-    params = {"epochs": epochs, "steps": len(loader), "verbose": verbose, "loader": loader,
-              "history": history}
+    params = {
+        "epochs": epochs,
+        "steps": len(loader),
+        "verbose": verbose,
+        "loader": loader,
+        "history": history,
+    }
     for cb in cbs:
         cb.set_context(model, optimizer, params)
     model.stop_training = False
@@ -273,8 +302,9 @@ def fit(
             for cb in cbs:
                 cb.on_train_batch_end(b, logs)
         if validation_data is not None:
-            val = evaluate(model, loss_fn, *validation_data, batch_size=batch_size,
-                           metrics=list(metrics or []))
+            val = evaluate(
+                model, loss_fn, *validation_data, batch_size=batch_size, metrics=list(metrics or [])
+            )
             logs.update({f"val_{k}": v for k, v in val.items()})
         progress.close(logs)
         for cb in cbs:
@@ -286,9 +316,16 @@ def fit(
     return history
 
 
-def evaluate(model: Module, loss_fn: Callable[[Tensor, Any], Tensor], x: Any, y: Any, *,
-             batch_size: int | None = 32, metrics: Sequence[Any] | None = None,
-             verbose: int = 0) -> dict[str, float]:
+def evaluate(
+    model: Module,
+    loss_fn: Callable[[Tensor, Any], Tensor],
+    x: Any,
+    y: Any,
+    *,
+    batch_size: int | None = 32,
+    metrics: Sequence[Any] | None = None,
+    verbose: int = 0,
+) -> dict[str, float]:
     """The mean loss and metrics of ``model`` on (x, y), in eval mode and without gradients
     (the model's previous mode is restored). Returns ``{"loss": …, "accuracy": …}``."""
     x, y = _as_tensor(x), _as_tensor(y)
@@ -301,7 +338,7 @@ def evaluate(model: Module, loss_fn: Callable[[Tensor, Any], Tensor], x: Any, y:
     try:
         with no_grad():
             for start in range(0, n_total, step):
-                xb, yb = Tensor(x.data[start:start + step]), Tensor(y.data[start:start + step])
+                xb, yb = Tensor(x.data[start : start + step]), Tensor(y.data[start : start + step])
                 out = model(xb)
                 n = xb.shape[0]
                 sums["loss"] += float(loss_fn(out, yb).item()) * n
@@ -325,7 +362,7 @@ def predict(model: Module, x: Any, *, batch_size: int | None = 256) -> Tensor:
     try:
         with no_grad():
             for start in range(0, x.shape[0], step):
-                outs.append(model(Tensor(x.data[start:start + step])).data)
+                outs.append(model(Tensor(x.data[start : start + step])).data)
     finally:
         model.train(was_training)
     xp = x.xp
@@ -337,14 +374,24 @@ def predict(model: Module, x: Any, *, batch_size: int | None = 256) -> Tensor:
 # -- checkpoints -------------------------------------------------------------------------------
 
 
-def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any = None, *,
-                    epoch: int = 0, loader: DataLoader | None = None, history: Any = None,
-                    extra: dict[str, Any] | None = None) -> None:
+def save_checkpoint(
+    path: str | os.PathLike[str],
+    model: Module,
+    optimizer: Any = None,
+    *,
+    epoch: int = 0,
+    loader: DataLoader | None = None,
+    history: Any = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Write everything needed to resume training exactly: model and optimizer state, the
     epoch, the DataLoader's shuffling state, the default random generator (dropout), and the
     history so far. Written atomically with ``nn.save``."""
-    ckpt: dict[str, Any] = {"model": model.state_dict(), "epoch": int(epoch),
-                            "rng": _random.default_generator.get_state()}
+    ckpt: dict[str, Any] = {
+        "model": model.state_dict(),
+        "epoch": int(epoch),
+        "rng": _random.default_generator.get_state(),
+    }
     if optimizer is not None:
         ckpt["optimizer"] = optimizer.state_dict()
     if loader is not None:
@@ -356,8 +403,12 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any 
     save(ckpt, path)
 
 
-def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any = None,
-                    loader: DataLoader | None = None) -> dict[str, Any]:
+def load_checkpoint(
+    path: str | os.PathLike[str],
+    model: Module,
+    optimizer: Any = None,
+    loader: DataLoader | None = None,
+) -> dict[str, Any]:
     """Restore what ``save_checkpoint`` wrote into ``model``, ``optimizer`` and ``loader`` (and
     the default random generator); returns the checkpoint dict (``ckpt["epoch"]`` …)."""
     ckpt = load(path)
@@ -374,14 +425,23 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any 
 # -- compile (the Keras spelling) --------------------------------------------------------------
 
 _LOSSES = {
-    "mse": "MSELoss", "mean_squared_error": "MSELoss", "mae": "L1Loss",
-    "mean_absolute_error": "L1Loss", "huber": "HuberLoss", "binary_crossentropy": "BCELoss",
+    "mse": "MSELoss",
+    "mean_squared_error": "MSELoss",
+    "mae": "L1Loss",
+    "mean_absolute_error": "L1Loss",
+    "huber": "HuberLoss",
+    "binary_crossentropy": "BCELoss",
     "binary_crossentropy_from_logits": "BCEWithLogitsLoss",
     "categorical_crossentropy": "CrossEntropyLoss",
     "sparse_categorical_crossentropy": "CrossEntropyLoss",
 }
-_OPTIMIZERS = {"sgd": ("SGD", 0.01), "adam": ("Adam", 1e-3), "rmsprop": ("RMSprop", 1e-3),
-               "adagrad": ("Adagrad", 1e-2), "adamw": ("AdamW", 1e-3)}
+_OPTIMIZERS = {
+    "sgd": ("SGD", 0.01),
+    "adam": ("Adam", 1e-3),
+    "rmsprop": ("RMSprop", 1e-3),
+    "adagrad": ("Adagrad", 1e-2),
+    "adamw": ("AdamW", 1e-3),
+}
 
 
 class Trainer:
@@ -393,15 +453,19 @@ class Trainer:
 
         if isinstance(loss, str):
             if loss not in _LOSSES:
-                raise ValueError(f"compile: unknown loss {loss!r}; use one of {sorted(_LOSSES)} "
-                                 "or a loss module.")
+                raise ValueError(
+                    f"compile: unknown loss {loss!r}; use one of {sorted(_LOSSES)} "
+                    "or a loss module."
+                )
             loss = getattr(losses, _LOSSES[loss])()
         if isinstance(optimizer, str):
             import optim
 
             if optimizer not in _OPTIMIZERS:
-                raise ValueError(f"compile: unknown optimizer {optimizer!r}; use one of "
-                                 f"{sorted(_OPTIMIZERS)} or an optimizer object.")
+                raise ValueError(
+                    f"compile: unknown optimizer {optimizer!r}; use one of "
+                    f"{sorted(_OPTIMIZERS)} or an optimizer object."
+                )
             name, lr = _OPTIMIZERS[optimizer]
             optimizer = getattr(optim, name)(model.parameters(), lr=lr)
         self.model, self.loss, self.optimizer, self.metrics = model, loss, optimizer, metrics
@@ -421,8 +485,12 @@ class Trainer:
         return predict(self.model, x, **kwargs)
 
 
-def compile(model: Module, loss: Any, optimizer: Any = "sgd",  # noqa: A001  (Keras' name)
-            metrics: Sequence[Any] | None = None) -> Trainer:
+def compile(
+    model: Module,
+    loss: Any,
+    optimizer: Any = "sgd",  # noqa: A001  (Keras' name)
+    metrics: Sequence[Any] | None = None,
+) -> Trainer:
     """Attach a loss, an optimizer and metrics to a model, Keras-style. Strings are accepted:
     losses ``'mse'``, ``'binary_crossentropy'``, ``'sparse_categorical_crossentropy'`` (on
     logits) …, optimizers ``'sgd'`` (lr 0.01), ``'adam'`` (1e-3) ….

@@ -26,7 +26,16 @@ from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 
 _FAMILIES = (
-    unary, activation, binary, reduce, logical, shape, join, indexing, linalg, nn_ops,
+    unary,
+    activation,
+    binary,
+    reduce,
+    logical,
+    shape,
+    join,
+    indexing,
+    linalg,
+    nn_ops,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 

@@ -20,8 +20,16 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "sigmoid", "logsigmoid", "softplus", "silu", "gelu", "elu", "leaky_relu", "hardtanh",
-    "softmax", "log_softmax",
+    "sigmoid",
+    "logsigmoid",
+    "softplus",
+    "silu",
+    "gelu",
+    "elu",
+    "leaky_relu",
+    "hardtanh",
+    "softmax",
+    "log_softmax",
 ]
 
 _SQRT1_2 = 1 / math.sqrt(2)
@@ -312,8 +320,10 @@ def gelu(x: Tensor, approximate: str = "none") -> Tensor:
         tensor([0.       , 0.8413447])
     """
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}. "
-                         "Use approximate='tanh' for the tanh approximation.")
+        raise ValueError(
+            f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}. "
+            "Use approximate='tanh' for the tanh approximation."
+        )
     return GELU.apply(lift(x), approximate=approximate)
 
 
@@ -340,8 +350,10 @@ def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
         ValueError: if min_val > max_val.
     """
     if min_val > max_val:
-        raise ValueError(f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r} "
-                         f"and max_val={max_val!r}. Swap them.")
+        raise ValueError(
+            f"hardtanh: min_val must not exceed max_val, got min_val={min_val!r} "
+            f"and max_val={max_val!r}. Swap them."
+        )
     return Hardtanh.apply(lift(x), min_val=float(min_val), max_val=float(max_val))
 
 

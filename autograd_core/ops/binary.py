@@ -15,8 +15,23 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "where",
-    "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_not",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "maximum",
+    "minimum",
+    "where",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "logical_and",
+    "logical_or",
+    "logical_not",
 ]
 
 
@@ -217,11 +232,15 @@ def _comparison(name: str, fn: str) -> tuple[type[Op], Any]:
         return getattr(self.xp, fn)(a, b)
 
     cls = register_op(name, differentiable=False)(
-        type(name.capitalize(), (Op,), {
-            "forward": forward,
-            "__doc__": f"Elementwise ``{fn}`` returning a bool tensor; no gradient.",
-            "__module__": __name__,
-        })
+        type(
+            name.capitalize(),
+            (Op,),
+            {
+                "forward": forward,
+                "__doc__": f"Elementwise ``{fn}`` returning a bool tensor; no gradient.",
+                "__module__": __name__,
+            },
+        )
     )
 
     def public(a: Any, b: Any) -> Tensor:

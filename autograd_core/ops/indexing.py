@@ -157,9 +157,7 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def _check_gather_shapes(op: str, x: Tensor, index: Any, d: int, other: str) -> None:
-    if index.ndim != x.ndim or any(
-        index.shape[k] > x.shape[k] for k in range(x.ndim) if k != d
-    ):
+    if index.ndim != x.ndim or any(index.shape[k] > x.shape[k] for k in range(x.ndim) if k != d):
         raise ShapeError(
             f"{op}: index of shape {tuple(index.shape)} does not fit {other} of shape "
             f"{tuple(x.shape)} along dim {d}; index needs the same number of axes and, on every "
@@ -224,11 +222,13 @@ def take_along_axis(x: Tensor, indices: Any, axis: int | None) -> Tensor:
         )
     from autograd_core.broadcast import broadcast_shapes
 
-    rest = broadcast_shapes(tuple(1 if k == d else n for k, n in enumerate(x.shape)),
-                            tuple(1 if k == d else n for k, n in enumerate(idx.shape)),
-                            op="take_along_axis")
-    x = broadcast_to(x, rest[:d] + (x.shape[d],) + rest[d + 1:])
-    idx = x.xp.broadcast_to(idx, rest[:d] + (idx.shape[d],) + rest[d + 1:])
+    rest = broadcast_shapes(
+        tuple(1 if k == d else n for k, n in enumerate(x.shape)),
+        tuple(1 if k == d else n for k, n in enumerate(idx.shape)),
+        op="take_along_axis",
+    )
+    x = broadcast_to(x, rest[:d] + (x.shape[d],) + rest[d + 1 :])
+    idx = x.xp.broadcast_to(idx, rest[:d] + (idx.shape[d],) + rest[d + 1 :])
     return gather(x, d, idx)
 
 
@@ -323,7 +323,7 @@ def index_add(x: Tensor, dim: int, index: Any, source: Any, alpha: float = 1) ->
             )
         one = index_add(reshape(x, (1,)), 0, idx, reshape(source, (1,)), alpha)
         return reshape(one, ())
-    expected = x.shape[:d] + (idx.size,) + x.shape[d + 1:]
+    expected = x.shape[:d] + (idx.size,) + x.shape[d + 1 :]
     if source.shape != expected:
         raise ShapeError(
             f"index_add: source has shape {tuple(source.shape)}, but x of shape "

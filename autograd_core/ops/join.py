@@ -55,8 +55,10 @@ class Stack(Op):
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         lead = (slice(None),) * self.params["axis"]
-        return tuple(getitem(gy, lead + (i,)) if need else None
-                     for i, need in enumerate(self.needs_input_grad))
+        return tuple(
+            getitem(gy, lead + (i,)) if need else None
+            for i, need in enumerate(self.needs_input_grad)
+        )
 
 
 def _lift_all(op: str, tensors: Any) -> list[Tensor]:
@@ -105,11 +107,13 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
                 f"cat: input {i} is 0-d (shapes: {_shapes(xs)}); a 0-d tensor has no axis to join "
                 "along. Use stack, or reshape the scalars to (1,) first."
             )
-    d = _axis("cat", 0 if dim is None and axis is None else dim_arg("cat", dim, axis),
-              first.ndim, first)
+    d = _axis(
+        "cat", 0 if dim is None and axis is None else dim_arg("cat", dim, axis), first.ndim, first
+    )
     for i, x in enumerate(xs):
-        if x.ndim != first.ndim or any(a != b for k, (a, b) in enumerate(zip(x.shape, first.shape))
-                                       if k != d):
+        if x.ndim != first.ndim or any(
+            a != b for k, (a, b) in enumerate(zip(x.shape, first.shape)) if k != d
+        ):
             raise ShapeError(
                 f"cat: input {i} has shape {tuple(x.shape)}, which does not match input 0's shape "
                 f"{tuple(first.shape)} outside dim {d}. Shapes: {_shapes(xs)}. Make every axis "
@@ -153,8 +157,12 @@ def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = 
                 f"{tuple(first.shape)}; stack needs inputs of one shape. Shapes: {_shapes(xs)}. "
                 "Use cat to join along an existing axis, or pad/broadcast the inputs to one shape."
             )
-    d = _axis("stack", 0 if dim is None and axis is None else dim_arg("stack", dim, axis),
-              first.ndim + 1, first)
+    d = _axis(
+        "stack",
+        0 if dim is None and axis is None else dim_arg("stack", dim, axis),
+        first.ndim + 1,
+        first,
+    )
     return Stack.apply(*xs, axis=d)
 
 

@@ -182,7 +182,7 @@ def _parse(subscripts: str, operands: list[Tensor]) -> tuple[list[str], str]:
         ell_dims.append(dims if "..." in sp else 0)
     n_ell = max(ell_dims, default=0)
     ell = "".join(next(fresh) for _ in range(n_ell))
-    specs = [sp.replace("...", ell[n_ell - d:]) for sp, d in zip(specs, ell_dims)]
+    specs = [sp.replace("...", ell[n_ell - d :]) for sp, d in zip(specs, ell_dims)]
     if out is None:  # NumPy's implicit output: ellipsis, then letters seen once, sorted
         joined = "".join(specs)
         out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))

@@ -29,7 +29,11 @@ class Any_(Op):
 
 
 def all(  # noqa: A001  (the NumPy/PyTorch name)
-    x: Tensor, dim: Any = None, keepdim: bool | None = None, *, axis: Any = None,
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Whether all elements (along ``dim``/``axis``) are nonzero.
@@ -45,7 +49,11 @@ def all(  # noqa: A001  (the NumPy/PyTorch name)
 
 
 def any(  # noqa: A001  (the NumPy/PyTorch name)
-    x: Tensor, dim: Any = None, keepdim: bool | None = None, *, axis: Any = None,
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Whether any element (along ``dim``/``axis``) is nonzero.

@@ -15,8 +15,20 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "sum", "mean", "sum_to", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "var",
-    "std", "logsumexp", "norm",
+    "sum",
+    "mean",
+    "sum_to",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "prod",
+    "var",
+    "std",
+    "logsumexp",
+    "norm",
 ]
 
 
@@ -119,7 +131,6 @@ def mean(
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum ``x`` down to ``shape``, a shape that broadcasts to ``x.shape``."""
     return SumTo.apply(lift(x), shape=tuple(shape))
-
 
 
 # -- helpers shared by the reductions below ------------------------------------------------
@@ -369,8 +380,9 @@ def _arg(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) ->
     axes = _one_axis(name, x, dim, axis, "Reshape the axes into one first.")
     _require_nonempty(name, x, axes)
     op = Argmax if name == "argmax" else Argmin
-    return op.apply(x, axis=None if axes is None else axes[0],
-                    keepdims=keep_arg(name, keepdim, keepdims))
+    return op.apply(
+        x, axis=None if axes is None else axes[0], keepdims=keep_arg(name, keepdim, keepdims)
+    )
 
 
 def argmax(
@@ -458,8 +470,11 @@ def _product_of_others(x: Tensor, zero: Any, axes: tuple[int, ...] | None) -> Te
     no_zero = p / x_safe
     one_zero = where(is_zero, p, s * p / x_safe)
     two_zeros = where(is_zero, (s - x) * p, 0.0)
-    return where(const(nz == 0), no_zero,
-                 where(const(nz == 1), one_zero, where(const(nz == 2), two_zeros, 0.0)))
+    return where(
+        const(nz == 0),
+        no_zero,
+        where(const(nz == 1), one_zero, where(const(nz == 2), two_zeros, 0.0)),
+    )
 
 
 def prod(
@@ -553,8 +568,11 @@ class Std(Op):
 
 
 def _correction(op: str, correction: Any, unbiased: Any, ddof: Any) -> int:
-    given = [n for n, v in (("correction", correction), ("unbiased", unbiased), ("ddof", ddof))
-             if v is not None]
+    given = [
+        n
+        for n, v in (("correction", correction), ("unbiased", unbiased), ("ddof", ddof))
+        if v is not None
+    ]
     if len(given) > 1:
         raise TypeError(f"{op}: pass only one of correction, unbiased, ddof; got {given}.")
     if unbiased is not None:
@@ -590,8 +608,12 @@ def var(
     """
     x = lift(x)
     axes = _axes("var", x, dim, axis)
-    return Var.apply(x, axis=axes, correction=_correction("var", correction, unbiased, ddof),
-                     keepdims=keep_arg("var", keepdim, keepdims))
+    return Var.apply(
+        x,
+        axis=axes,
+        correction=_correction("var", correction, unbiased, ddof),
+        keepdims=keep_arg("var", keepdim, keepdims),
+    )
 
 
 def std(
@@ -615,8 +637,12 @@ def std(
     """
     x = lift(x)
     axes = _axes("std", x, dim, axis)
-    return Std.apply(x, axis=axes, correction=_correction("std", correction, unbiased, ddof),
-                     keepdims=keep_arg("std", keepdim, keepdims))
+    return Std.apply(
+        x,
+        axis=axes,
+        correction=_correction("std", correction, unbiased, ddof),
+        keepdims=keep_arg("std", keepdim, keepdims),
+    )
 
 
 # -- logsumexp -----------------------------------------------------------------------------

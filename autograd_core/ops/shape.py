@@ -16,9 +16,23 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "reshape", "view", "permute", "transpose", "swapaxes", "broadcast_to", "expand",
-    "getitem", "astype", "to_device", "flatten", "squeeze", "unsqueeze", "pad", "flip",
-    "repeat", "tile",
+    "reshape",
+    "view",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "broadcast_to",
+    "expand",
+    "getitem",
+    "astype",
+    "to_device",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "pad",
+    "flip",
+    "repeat",
+    "tile",
 ]
 
 
@@ -136,9 +150,11 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
         shape = tuple(shape[0])
     shape = tuple(int(s) for s in shape)
     known = math.prod(s for s in shape if s != -1)
-    if shape.count(-1) > 1 or (
-        -1 not in shape and known != x.numel()
-    ) or (-1 in shape and (known == 0 or x.numel() % known)):
+    if (
+        shape.count(-1) > 1
+        or (-1 not in shape and known != x.numel())
+        or (-1 in shape and (known == 0 or x.numel() % known))
+    ):
         raise ShapeError(
             f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} ({x.numel()} elements) "
             f"into {shape}. The new shape must have the same number of elements, with at most "
@@ -321,7 +337,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
             f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of shape "
             f"{tuple(x.shape)}. Pass start_dim <= end_dim."
         )
-    shape = x.shape[:start] + (math.prod(x.shape[start:end + 1]),) + x.shape[end + 1:]
+    shape = x.shape[:start] + (math.prod(x.shape[start : end + 1]),) + x.shape[end + 1 :]
     return reshape(x, shape)
 
 

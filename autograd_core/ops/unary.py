@@ -12,9 +12,28 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "neg", "exp", "log", "tanh", "relu", "abs",
-    "sign", "log1p", "expm1", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos",
-    "erf", "erfc", "clip", "clamp", "floor", "ceil", "round",
+    "neg",
+    "exp",
+    "log",
+    "tanh",
+    "relu",
+    "abs",
+    "sign",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "square",
+    "reciprocal",
+    "sin",
+    "cos",
+    "erf",
+    "erfc",
+    "clip",
+    "clamp",
+    "floor",
+    "ceil",
+    "round",
 ]
 
 
@@ -469,8 +488,10 @@ def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         tensor([-1. ,  0.5,  1. ])
     """
     if min is None and max is None:
-        raise TypeError("clip: at least one of min and max must be given, got both None. "
-                        "Pass min=..., max=... or both.")
+        raise TypeError(
+            "clip: at least one of min and max must be given, got both None. "
+            "Pass min=..., max=... or both."
+        )
     x = lift(x)
     bounds = [lift(b, x) for b in (min, max) if b is not None]
     return Clip.apply(x, *bounds, has_min=min is not None, has_max=max is not None)

@@ -169,7 +169,9 @@ def avoid(a: np.ndarray, kinks: tuple[float, ...], margin: float) -> np.ndarray:
     return a
 
 
-def uniform(rng: np.random.Generator, shape: tuple[int, ...], low: float, high: float) -> np.ndarray:
+def uniform(
+    rng: np.random.Generator, shape: tuple[int, ...], low: float, high: float
+) -> np.ndarray:
     """float64 samples on [low, high)."""
     return rng.uniform(low, high, size=shape)
 
@@ -181,7 +183,9 @@ def unary_cases(
     strided non-contiguous input."""
     cases = [Case((uniform(rng, s, low, high),), dict(kwargs), f"shape {s}") for s in SHAPES]
     cases.append(Case((uniform(rng, (4, 3), low, high).T,), dict(kwargs), "transposed (3, 4)"))
-    cases.append(Case((noncontig(uniform(rng, (2, 5), low, high)),), dict(kwargs), "strided (2, 5)"))
+    cases.append(
+        Case((noncontig(uniform(rng, (2, 5), low, high)),), dict(kwargs), "strided (2, 5)")
+    )
     return cases
 
 

@@ -72,14 +72,22 @@ def run_case(
                         return row
                     raise
                 row.status = "fail"
-                row.message = (f"{spec.name}: declares no double backward, but a second "
-                               "derivative was computed instead of raising.")
+                row.message = (
+                    f"{spec.name}: declares no double backward, but a second "
+                    "derivative was computed instead of raising."
+                )
                 return row
             fn, args = fn2, args2
         size = sum(a.numel() for a in args if hasattr(a, "numel"))
         use_fast = size > FAST_LIMIT if fast is None else fast
         result: GradcheckResult = check_gradients(
-            fn, args, eps=eps, atol=atol, rtol=rtol, fast_mode=use_fast, seed=seed,
+            fn,
+            args,
+            eps=eps,
+            atol=atol,
+            rtol=rtol,
+            fast_mode=use_fast,
+            seed=seed,
             name=spec.name,
         )
     except Exception as e:  # an op that crashes is reported as a row, not a traceback

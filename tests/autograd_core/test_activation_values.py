@@ -142,8 +142,9 @@ def test_gelu_exact_matches_the_closed_form_and_torch():
     np.testing.assert_allclose(y, ty, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(g, tg, rtol=1e-12, atol=1e-14)
     _, g = _grad(ac.gelu, x, approximate="tanh")
-    np.testing.assert_allclose(g, _torch_grad(F.gelu, x, approximate="tanh")[1], rtol=1e-12,
-                               atol=1e-14)
+    np.testing.assert_allclose(
+        g, _torch_grad(F.gelu, x, approximate="tanh")[1], rtol=1e-12, atol=1e-14
+    )
 
 
 def test_gelu_rejects_unknown_approximation():
@@ -172,6 +173,7 @@ EXTREME = np.array([-BIG, -100.0, -30.0, 0.0, 30.0, 100.0, BIG])
 
 def _closed_forms(x):
     """Reference values in float64 via Python's math (exact up to rounding)."""
+
     def sig(v):
         return 1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v))
 
@@ -181,8 +183,10 @@ def _closed_forms(x):
     return {
         "sigmoid": ([sig(v) for v in x], [sig(v) * sig(-v) for v in x]),
         "logsigmoid": ([logsig(v) for v in x], [sig(-v) for v in x]),
-        "softplus": ([v if v > 20 else -logsig(-v) for v in x],
-                     [1.0 if v > 20 else sig(v) for v in x]),
+        "softplus": (
+            [v if v > 20 else -logsig(-v) for v in x],
+            [1.0 if v > 20 else sig(v) for v in x],
+        ),
     }
 
 
@@ -250,17 +254,35 @@ def test_other_activations_are_finite_at_1e4(name, dtype):
 # -- dtype preservation --------------------------------------------------------------------
 
 _FLOAT32_CALLS = {
-    "sigmoid": ac.sigmoid, "logsigmoid": ac.logsigmoid, "softplus": ac.softplus,
-    "softplus beta": lambda x: ac.softplus(x, beta=2.0, threshold=3.0), "silu": ac.silu,
-    "gelu": ac.gelu, "gelu tanh": lambda x: ac.gelu(x, approximate="tanh"), "elu": ac.elu,
-    "leaky_relu": ac.leaky_relu, "hardtanh": ac.hardtanh, "softmax": ac.softmax,
-    "log_softmax": ac.log_softmax, "log1p": lambda x: ac.log1p(x.abs()), "expm1": ac.expm1,
-    "sqrt": lambda x: ac.sqrt(x.abs() + 1), "rsqrt": lambda x: ac.rsqrt(x.abs() + 1),
-    "square": ac.square, "reciprocal": lambda x: ac.reciprocal(x.abs() + 1), "sin": ac.sin,
-    "cos": ac.cos, "erf": ac.erf, "erfc": ac.erfc, "clip": lambda x: ac.clip(x, -0.5, 0.5),
+    "sigmoid": ac.sigmoid,
+    "logsigmoid": ac.logsigmoid,
+    "softplus": ac.softplus,
+    "softplus beta": lambda x: ac.softplus(x, beta=2.0, threshold=3.0),
+    "silu": ac.silu,
+    "gelu": ac.gelu,
+    "gelu tanh": lambda x: ac.gelu(x, approximate="tanh"),
+    "elu": ac.elu,
+    "leaky_relu": ac.leaky_relu,
+    "hardtanh": ac.hardtanh,
+    "softmax": ac.softmax,
+    "log_softmax": ac.log_softmax,
+    "log1p": lambda x: ac.log1p(x.abs()),
+    "expm1": ac.expm1,
+    "sqrt": lambda x: ac.sqrt(x.abs() + 1),
+    "rsqrt": lambda x: ac.rsqrt(x.abs() + 1),
+    "square": ac.square,
+    "reciprocal": lambda x: ac.reciprocal(x.abs() + 1),
+    "sin": ac.sin,
+    "cos": ac.cos,
+    "erf": ac.erf,
+    "erfc": ac.erfc,
+    "clip": lambda x: ac.clip(x, -0.5, 0.5),
     "clip max": lambda x: ac.clip(x, max=0.5),
     "clip tensor": lambda x: ac.clip(x, ac.tensor(np.float32(-0.5)), 0.5),
-    "sign": ac.sign, "floor": ac.floor, "ceil": ac.ceil, "round": ac.round,
+    "sign": ac.sign,
+    "floor": ac.floor,
+    "ceil": ac.ceil,
+    "round": ac.round,
 }
 
 
@@ -268,8 +290,9 @@ _FLOAT32_CALLS = {
 def test_float32_in_float32_out_including_gradients(name):
     fn = _FLOAT32_CALLS[name]
     for shape in [(), (3, 4)]:
-        x = ac.tensor(np.random.default_rng(0).uniform(-2, 2, shape).astype(np.float32),
-                      requires_grad=True)
+        x = ac.tensor(
+            np.random.default_rng(0).uniform(-2, 2, shape).astype(np.float32), requires_grad=True
+        )
         y = fn(x)
         assert y.dtype == np.float32, f"{name} forward gave {y.dtype}"
         if not y.requires_grad:

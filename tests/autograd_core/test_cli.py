@@ -11,7 +11,6 @@ import textwrap
 
 import pytest
 
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCRIPT = pathlib.Path(sys.executable).with_name("autograd-core")
 
@@ -21,14 +20,17 @@ def run(*args, cwd=None):
     importing this checkout's code."""
     cmd = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "autograd_core"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
-                          env=env)
+    return subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=300, env=env
+    )
 
 
 def test_gradcheck_one_op_passes():
     r = run("gradcheck", "--op", "tanh")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "tanh" in r.stdout and r.stdout.strip().splitlines()[-1].startswith("16 passed, 0 failed")
+    assert "tanh" in r.stdout and r.stdout.strip().splitlines()[-1].startswith(
+        "16 passed, 0 failed"
+    )
 
 
 def test_gradcheck_glob_and_json():
@@ -47,13 +49,15 @@ def test_ops_lists_every_registered_op():
 
 
 def test_user_function_and_bad_specs(tmp_path):
-    (tmp_path / "mymod.py").write_text(textwrap.dedent("""
+    (tmp_path / "mymod.py").write_text(
+        textwrap.dedent("""
         import autograd_core as ac
         def f(a, b):
             return (a @ b).tanh()
         def broken(a):
             return a.exp()   # but pretend its derivative is wrong below
-    """))
+    """)
+    )
     r = run("gradcheck", "--fn", "mymod:f", "--shape", "3,4", "--shape", "4", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "2 passed, 0 failed" in r.stdout
@@ -67,7 +71,8 @@ def test_user_function_and_bad_specs(tmp_path):
 
 
 def test_wrong_op_is_caught_by_the_command(tmp_path):
-    (tmp_path / "wrongop.py").write_text(textwrap.dedent("""
+    (tmp_path / "wrongop.py").write_text(
+        textwrap.dedent("""
         import numpy as np
         from autograd_core.op import Op
         from autograd_core.ops._common import lift
@@ -81,14 +86,16 @@ def test_wrong_op_is_caught_by_the_command(tmp_path):
 
         def f(x):
             return WrongExp.apply(lift(x))
-    """))
+    """)
+    )
     r = run("gradcheck", "--fn", "wrongop:f", "--shape", "3", "--order", "1", cwd=tmp_path)
     assert r.returncode == 1
     assert "VJP mismatch" in r.stdout and "input 0" in r.stdout and "1 failed" in r.stdout
 
 
 def test_model_gradcheck(tmp_path):
-    (tmp_path / "models.py").write_text(textwrap.dedent("""
+    (tmp_path / "models.py").write_text(
+        textwrap.dedent("""
         import autograd_core as ac
 
         class Net:
@@ -102,7 +109,8 @@ def test_model_gradcheck(tmp_path):
 
         def make_net():
             return Net()
-    """))
+    """)
+    )
     r = run("gradcheck", "--model", "models:make_net", "--input-shape", "2,4", cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "3 passed, 0 failed" in r.stdout

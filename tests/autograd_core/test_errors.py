@@ -14,7 +14,9 @@ def test_incompatible_shapes_name_op_and_shapes():
 
 
 def test_matmul_inner_dimension_error():
-    with pytest.raises(ac.ShapeError, match=r"matmul: inner dimensions differ .*\(2, 3\) @ \(4, 5\)"):
+    with pytest.raises(
+        ac.ShapeError, match=r"matmul: inner dimensions differ .*\(2, 3\) @ \(4, 5\)"
+    ):
         ac.ones(2, 3) @ ac.ones(4, 5)
 
 
@@ -32,7 +34,9 @@ def test_integer_tensor_cannot_require_grad():
 
 def test_backward_of_non_scalar_needs_gradient():
     x = ac.ones(3, requires_grad=True)
-    with pytest.raises(ac.BackwardError, match=r"output 0 has shape \(3,\).*y.sum\(\).backward\(\)"):
+    with pytest.raises(
+        ac.BackwardError, match=r"output 0 has shape \(3,\).*y.sum\(\).backward\(\)"
+    ):
         (x * 2).backward()
 
 
@@ -96,15 +100,20 @@ def test_mixed_devices_error_names_both(monkeypatch):
     # Simulate a CUDA array: the check must name both devices before any computing happens.
     fake = dev.Device("cuda:0")
     monkeypatch.setattr(op_module._device, "CUPY_LOADED", True)
-    monkeypatch.setattr(op_module._device, "device_of",
-                        lambda a: fake if getattr(a, "_fake_cuda", False) else dev.CPU)
+    monkeypatch.setattr(
+        op_module._device,
+        "device_of",
+        lambda a: fake if getattr(a, "_fake_cuda", False) else dev.CPU,
+    )
 
     class FakeCuda(np.ndarray):
         _fake_cuda = True
 
     a = ac.ones(2)
     b = ac.Tensor._make(np.ones(2).view(FakeCuda), False, None)
-    with pytest.raises(ac.DeviceError, match=r"add: inputs are on different devices \(cpu, cuda:0\)"):
+    with pytest.raises(
+        ac.DeviceError, match=r"add: inputs are on different devices \(cpu, cuda:0\)"
+    ):
         a + b
 
 
@@ -135,8 +144,11 @@ def test_vjp_returning_wrong_shape_is_reported_as_op_bug():
             return (gy.sum(),)
 
     x = ac.ones(3, requires_grad=True)
-    with pytest.raises(ac.VJPError, match=r"bad_shape.vjp returned a gradient of shape \(\) for "
-                                          r"input 0 of shape \(3,\). This is a bug in the op"):
+    with pytest.raises(
+        ac.VJPError,
+        match=r"bad_shape.vjp returned a gradient of shape \(\) for "
+        r"input 0 of shape \(3,\). This is a bug in the op",
+    ):
         BadShape.apply(x).sum().backward()
 
 
@@ -181,7 +193,9 @@ def test_no_double_backward_op_raises_only_when_second_order_is_used():
 def test_detect_anomaly_names_op_and_line():
     x = ac.tensor([0.0, 1.0], requires_grad=True)
     with ac.detect_anomaly(), np.errstate(divide="ignore"):
-        with pytest.raises(ac.AnomalyError, match=r"log: the forward pass produced Inf .*test_errors.py"):
+        with pytest.raises(
+            ac.AnomalyError, match=r"log: the forward pass produced Inf .*test_errors.py"
+        ):
             ac.log(x)
 
 

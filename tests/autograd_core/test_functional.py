@@ -81,9 +81,12 @@ def test_against_torch():
 
     x, v = ac.tensor(x0), ac.tensor(v0)
     tx, tv = torch.tensor(x0), torch.tensor(v0)
-    np.testing.assert_allclose(F.hessian(ours, x).data, tF.hessian(theirs, tx).numpy(),
-                               rtol=1e-10)
-    np.testing.assert_allclose(F.hvp(ours, x, v)[1].data, tF.hvp(theirs, tx, tv)[1].numpy(),
-                               rtol=1e-10)
-    np.testing.assert_allclose(F.jvp(lambda t: t.tanh() * t, x, v)[1].data,
-                               tF.jvp(lambda t: t.tanh() * t, tx, tv)[1].numpy(), rtol=1e-10)
+    np.testing.assert_allclose(F.hessian(ours, x).data, tF.hessian(theirs, tx).numpy(), rtol=1e-10)
+    np.testing.assert_allclose(
+        F.hvp(ours, x, v)[1].data, tF.hvp(theirs, tx, tv)[1].numpy(), rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        F.jvp(lambda t: t.tanh() * t, x, v)[1].data,
+        tF.jvp(lambda t: t.tanh() * t, tx, tv)[1].numpy(),
+        rtol=1e-10,
+    )

@@ -63,12 +63,14 @@ def test_forward_matches_numpy_in_float32(spec, case):
         np.testing.assert_array_equal(out.data, expected)
 
 
-@pytest.mark.parametrize(("spec", "case"), NON_DIFF,
-                         ids=[f"{s.name}-{c.desc}" for s, c in NON_DIFF])
+@pytest.mark.parametrize(
+    ("spec", "case"), NON_DIFF, ids=[f"{s.name}-{c.desc}" for s, c in NON_DIFF]
+)
 def test_non_differentiable_ops_record_nothing(spec, case):
     args, kwargs = spec.tensors(case, requires_grad=False)
-    args = [a.requires_grad_() if isinstance(a, ac.Tensor) and a.dtype.kind == "f" else a
-            for a in args]
+    args = [
+        a.requires_grad_() if isinstance(a, ac.Tensor) and a.dtype.kind == "f" else a for a in args
+    ]
     assert not spec.op(*args, **kwargs).requires_grad
 
 
@@ -78,8 +80,12 @@ def test_gradient_matches_torch(spec, case):
     if spec.torch_fn is None or not spec.differentiable:
         pytest.skip("no torch oracle for this op")
     args, kwargs = spec.tensors(case)
-    targs = [torch.tensor(np.array(a.data, order="C"), requires_grad=a.requires_grad)
-             if isinstance(a, ac.Tensor) else a for a in args]
+    targs = [
+        torch.tensor(np.array(a.data, order="C"), requires_grad=a.requires_grad)
+        if isinstance(a, ac.Tensor)
+        else a
+        for a in args
+    ]
     out = spec.op(*args, **kwargs)
     tout = spec.torch_fn(*targs, **kwargs)
     np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, atol=1e-12)
@@ -88,8 +94,9 @@ def test_gradient_matches_torch(spec, case):
         return
     gy = np.random.default_rng(1).standard_normal(out.shape)
     ours = ac.grad(out, [args[i] for i in diff], ac.tensor(gy), allow_unused=True)
-    theirs = torch.autograd.grad(tout, [targs[i] for i in diff], torch.tensor(gy),
-                                 allow_unused=True)
+    theirs = torch.autograd.grad(
+        tout, [targs[i] for i in diff], torch.tensor(gy), allow_unused=True
+    )
     for i, g, tg in zip(diff, ours, theirs):
         tg = np.zeros(args[i].shape) if tg is None else tg.numpy()
         g = np.zeros(args[i].shape) if g is None else g.data

@@ -14,8 +14,12 @@ from autograd_core.errors import ShapeError
 
 
 def t64(data, device="cpu", requires_grad=True):
-    return ac.tensor(np.asarray(data, dtype=np.float64), dtype=ac.float64, device=device,
-                     requires_grad=requires_grad)
+    return ac.tensor(
+        np.asarray(data, dtype=np.float64),
+        dtype=ac.float64,
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def host(t):
@@ -32,16 +36,21 @@ def grad_of(fn, x, gy=None):
 # -- the tie rule: split equally among tied extrema ----------------------------------------
 
 
-@pytest.mark.parametrize("fn", [ac.max, ac.amax, lambda x: ac.max(x, dim=0).values,
-                                lambda x: ac.amax(x, dim=0)],
-                         ids=["max", "amax", "max(dim).values", "amax(dim)"])
+@pytest.mark.parametrize(
+    "fn",
+    [ac.max, ac.amax, lambda x: ac.max(x, dim=0).values, lambda x: ac.amax(x, dim=0)],
+    ids=["max", "amax", "max(dim).values", "amax(dim)"],
+)
 def test_max_ties_split_the_gradient_equally(fn, device):
     x = t64([1.0, 3.0, 3.0], device)
     np.testing.assert_array_equal(grad_of(fn, x), [0.0, 0.5, 0.5])
 
 
-@pytest.mark.parametrize("fn", [ac.min, ac.amin, lambda x: ac.min(x, dim=0).values],
-                         ids=["min", "amin", "min(dim).values"])
+@pytest.mark.parametrize(
+    "fn",
+    [ac.min, ac.amin, lambda x: ac.min(x, dim=0).values],
+    ids=["min", "amin", "min(dim).values"],
+)
 def test_min_ties_split_the_gradient_equally(fn, device):
     x = t64([2.0, -1.0, 5.0, -1.0, -1.0], device)
     third = 1.0 / 3.0
@@ -67,8 +76,7 @@ def test_our_max_dim_rule_differs_from_torch_max_dim_on_ties():
 
 def test_inf_norm_ties_split_and_keep_the_sign():
     x = t64([-3.0, 1.0, 3.0])
-    np.testing.assert_array_equal(grad_of(lambda t: ac.norm(t, float("inf")), x),
-                                  [-0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(grad_of(lambda t: ac.norm(t, float("inf")), x), [-0.5, 0.0, 0.5])
 
 
 def test_max_with_dim_returns_values_and_first_indices(device):
@@ -201,8 +209,7 @@ def test_norm_orders_match_numpy_and_frobenius():
     assert float(ac.norm(x)) == pytest.approx(np.linalg.norm(data, "fro"))
     assert float(ac.norm(x, "fro")) == pytest.approx(np.linalg.norm(data, "fro"))
     assert float(ac.norm(x, ord=1)) == pytest.approx(np.abs(data).sum())
-    np.testing.assert_allclose(host(x.norm(3, dim=1)),
-                               np.linalg.norm(data, ord=3, axis=1))
+    np.testing.assert_allclose(host(x.norm(3, dim=1)), np.linalg.norm(data, ord=3, axis=1))
 
 
 # -- var and std ---------------------------------------------------------------------------
@@ -213,10 +220,16 @@ def test_norm_orders_match_numpy_and_frobenius():
 def test_var_std_correction_matches_numpy_ddof(correction, dim, device):
     data = np.random.default_rng(3).standard_normal((4, 5))
     x = t64(data, device, requires_grad=False)
-    np.testing.assert_allclose(host(ac.var(x, dim, correction=correction)),
-                               np.var(data, axis=dim, ddof=correction), rtol=1e-12)
-    np.testing.assert_allclose(host(ac.std(x, dim, correction=correction)),
-                               np.std(data, axis=dim, ddof=correction), rtol=1e-12)
+    np.testing.assert_allclose(
+        host(ac.var(x, dim, correction=correction)),
+        np.var(data, axis=dim, ddof=correction),
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        host(ac.std(x, dim, correction=correction)),
+        np.std(data, axis=dim, ddof=correction),
+        rtol=1e-12,
+    )
 
 
 def test_var_defaults_and_aliases_of_the_correction():
@@ -247,11 +260,36 @@ def test_var_without_degrees_of_freedom_is_inf_or_nan_without_warning():
 
 # -- argument aliases ----------------------------------------------------------------------
 
-ALIAS_OPS = [ac.sum, ac.mean, ac.amax, ac.amin, ac.prod, ac.var, ac.std, ac.logsumexp, ac.norm,
-             ac.argmax, ac.argmin, lambda x, **kw: ac.max(x, **kw)[0],
-             lambda x, **kw: ac.min(x, **kw)[0]]
-ALIAS_IDS = ["sum", "mean", "amax", "amin", "prod", "var", "std", "logsumexp", "norm", "argmax",
-             "argmin", "max", "min"]
+ALIAS_OPS = [
+    ac.sum,
+    ac.mean,
+    ac.amax,
+    ac.amin,
+    ac.prod,
+    ac.var,
+    ac.std,
+    ac.logsumexp,
+    ac.norm,
+    ac.argmax,
+    ac.argmin,
+    lambda x, **kw: ac.max(x, **kw)[0],
+    lambda x, **kw: ac.min(x, **kw)[0],
+]
+ALIAS_IDS = [
+    "sum",
+    "mean",
+    "amax",
+    "amin",
+    "prod",
+    "var",
+    "std",
+    "logsumexp",
+    "norm",
+    "argmax",
+    "argmin",
+    "max",
+    "min",
+]
 
 
 @pytest.mark.parametrize("fn", ALIAS_OPS, ids=ALIAS_IDS)
@@ -259,8 +297,11 @@ def test_dim_axis_and_keepdim_keepdims_are_aliases(fn):
     x = t64(np.random.default_rng(0).standard_normal((2, 3, 4)), requires_grad=False)
     reference = host(fn(x, dim=-1, keepdim=True))
     assert reference.shape == (2, 3, 1)
-    for kwargs in ({"axis": -1, "keepdims": True}, {"dim": 2, "keepdims": True},
-                   {"axis": 2, "keepdim": True}):
+    for kwargs in (
+        {"axis": -1, "keepdims": True},
+        {"dim": 2, "keepdims": True},
+        {"axis": 2, "keepdim": True},
+    ):
         np.testing.assert_array_equal(host(fn(x, **kwargs)), reference)
     assert fn(x, axis=1).shape == (2, 4)
     with pytest.raises(TypeError, match="pass dim or axis, not both"):
@@ -280,8 +321,24 @@ def test_tensor_methods_exist():
 # -- errors --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "amax", "amin", "argmax",
-                                  "argmin", "prod", "var", "std", "logsumexp", "norm"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "amax",
+        "amin",
+        "argmax",
+        "argmin",
+        "prod",
+        "var",
+        "std",
+        "logsumexp",
+        "norm",
+    ],
+)
 def test_axis_out_of_range_names_the_op_and_the_shape(name):
     x = ac.zeros(2, 3)
     with pytest.raises(ShapeError, match=rf"^{name}: axis 2 is out of range .*shape: \(2, 3\)"):
@@ -305,8 +362,11 @@ def test_max_rejects_a_tuple_dim_and_points_to_amax():
 
 @pytest.mark.parametrize("name", ["max", "amin", "argmax"])
 def test_reducing_an_empty_axis_without_identity_raises(name):
-    with pytest.raises(ShapeError, match=rf"{name}: cannot reduce over axis 0 of a tensor of "
-                                         r"shape \(0, 3\)"):
+    with pytest.raises(
+        ShapeError,
+        match=rf"{name}: cannot reduce over axis 0 of a tensor of "
+        r"shape \(0, 3\)",
+    ):
         getattr(ac, name)(ac.zeros(0, 3), dim=0)
     with pytest.raises(ShapeError, match=rf"{name}: cannot reduce over all axes"):
         getattr(ac, name)(ac.zeros(0, 3))
@@ -323,15 +383,18 @@ def test_norm_rejects_unsupported_orders(p):
 # -- einsum --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("subscripts, shapes", [
-    ("ij,jk", [(2, 3), (3, 4)]),
-    ("ba", [(2, 3)]),
-    ("bA", [(2, 3)]),
-    ("ii", [(3, 3)]),
-    ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 2)]),
-    ("i...->...", [(3, 2, 2)]),
-    ("ij, jk -> ik", [(2, 3), (3, 4)]),
-])
+@pytest.mark.parametrize(
+    "subscripts, shapes",
+    [
+        ("ij,jk", [(2, 3), (3, 4)]),
+        ("ba", [(2, 3)]),
+        ("bA", [(2, 3)]),
+        ("ii", [(3, 3)]),
+        ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 2)]),
+        ("i...->...", [(3, 2, 2)]),
+        ("ij, jk -> ik", [(2, 3), (3, 4)]),
+    ],
+)
 def test_einsum_matches_numpy(subscripts, shapes):
     rng = np.random.default_rng(1)
     arrays = [rng.standard_normal(s) for s in shapes]
@@ -352,22 +415,45 @@ def test_einsum_accepts_a_list_of_operands_and_keeps_float32():
     assert out.shape == (2, 4) and out.dtype == np.float32
 
 
-@pytest.mark.parametrize("subscripts, shapes, error, pattern", [
-    ("ij,jk->ik", [(2, 3)], ShapeError, r"einsum: subscripts 'ij,jk->ik' name 2 operand\(s\) "
-                                        r"but 1 were given \(shapes \(2, 3\)\)"),
-    ("ij->i", [(2, 3, 4)], ShapeError, r"einsum: operand 0 has 3 dimension\(s\) but its "
-                                       r"subscripts 'ij' name 2"),
-    ("ij,jk->ik", [(2, 3), (4, 5)], ShapeError, r"einsum: letter 'j' has size 3 and 4 "
-                                                r"\(operand 1\)"),
-    ("ii->i", [(2, 3)], ShapeError, r"einsum: operand 0 repeats letter 'i' over dimensions of "
-                                    r"sizes \[2, 3\]"),
-    ("ij->k", [(2, 3)], ShapeError, r"einsum: output letter 'k' is in no operand"),
-    ("ij->ii", [(2, 2)], ShapeError, r"einsum: output letter 'i' repeats"),
-    ("...ij->ij", [(5, 2, 3)], ShapeError, r"no '...' in the output"),
-    ("i1->i", [(2, 3)], ValueError, r"einsum: invalid subscripts 'i1->i' \(characters \['1'\]"),
-    ("i->i->i", [(2,)], ValueError, r"more than one '->'"),
-    ("i.j->i", [(2, 3)], ValueError, r"has a '\.' outside a single '\.\.\.'"),
-])
+@pytest.mark.parametrize(
+    "subscripts, shapes, error, pattern",
+    [
+        (
+            "ij,jk->ik",
+            [(2, 3)],
+            ShapeError,
+            r"einsum: subscripts 'ij,jk->ik' name 2 operand\(s\) "
+            r"but 1 were given \(shapes \(2, 3\)\)",
+        ),
+        (
+            "ij->i",
+            [(2, 3, 4)],
+            ShapeError,
+            r"einsum: operand 0 has 3 dimension\(s\) but its "
+            r"subscripts 'ij' name 2",
+        ),
+        (
+            "ij,jk->ik",
+            [(2, 3), (4, 5)],
+            ShapeError,
+            r"einsum: letter 'j' has size 3 and 4 "
+            r"\(operand 1\)",
+        ),
+        (
+            "ii->i",
+            [(2, 3)],
+            ShapeError,
+            r"einsum: operand 0 repeats letter 'i' over dimensions of "
+            r"sizes \[2, 3\]",
+        ),
+        ("ij->k", [(2, 3)], ShapeError, r"einsum: output letter 'k' is in no operand"),
+        ("ij->ii", [(2, 2)], ShapeError, r"einsum: output letter 'i' repeats"),
+        ("...ij->ij", [(5, 2, 3)], ShapeError, r"no '...' in the output"),
+        ("i1->i", [(2, 3)], ValueError, r"einsum: invalid subscripts 'i1->i' \(characters \['1'\]"),
+        ("i->i->i", [(2,)], ValueError, r"more than one '->'"),
+        ("i.j->i", [(2, 3)], ValueError, r"has a '\.' outside a single '\.\.\.'"),
+    ],
+)
 def test_einsum_errors(subscripts, shapes, error, pattern):
     with pytest.raises(error, match=pattern):
         ac.einsum(subscripts, *[ac.zeros(*s) for s in shapes])

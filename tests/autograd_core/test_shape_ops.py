@@ -59,18 +59,37 @@ ALIASES = [
     ("unsqueeze -1", lambda x: x.unsqueeze(-1), lambda x: x.unsqueeze(-1), (2, 3), None),
     ("unsqueeze 0-d", lambda x: x.unsqueeze(-1), lambda x: x.unsqueeze(-1), (), None),
     ("transpose", lambda x: x.transpose(0, -1), lambda x: x.transpose(0, -1), (2, 3, 4), None),
-    ("swapaxes", lambda x: ac.swapaxes(x, 1, 2), lambda x: x.swapaxes(1, 2), (2, 3, 4),
-     lambda x: np.swapaxes(x, 1, 2)),
+    (
+        "swapaxes",
+        lambda x: ac.swapaxes(x, 1, 2),
+        lambda x: x.swapaxes(1, 2),
+        (2, 3, 4),
+        lambda x: np.swapaxes(x, 1, 2),
+    ),
     ("view", lambda x: x.view(4, -1), lambda x: x.view(4, -1), (2, 3, 4), None),
     ("expand", lambda x: x.expand(2, -1, 4), lambda x: x.expand(2, -1, 4), (3, 1), None),
-    ("tile", lambda x: x.tile(2), lambda x: x.tile((2,)), (2, 3),
-     lambda x: np.tile(x, 2)),
-    ("tile longer reps", lambda x: ac.tile(x, (2, 1, 3)), lambda x: x.tile((2, 1, 3)), (2, 3),
-     lambda x: np.tile(x, (2, 1, 3))),
-    ("split int", lambda x: ac.split(x, 2, dim=1), lambda x: torch.split(x, 2, dim=1), (3, 5),
-     None),
-    ("split sections", lambda x: x.split([1, 0, 3], -1), lambda x: x.split([1, 0, 3], -1),
-     (2, 4), None),
+    ("tile", lambda x: x.tile(2), lambda x: x.tile((2,)), (2, 3), lambda x: np.tile(x, 2)),
+    (
+        "tile longer reps",
+        lambda x: ac.tile(x, (2, 1, 3)),
+        lambda x: x.tile((2, 1, 3)),
+        (2, 3),
+        lambda x: np.tile(x, (2, 1, 3)),
+    ),
+    (
+        "split int",
+        lambda x: ac.split(x, 2, dim=1),
+        lambda x: torch.split(x, 2, dim=1),
+        (3, 5),
+        None,
+    ),
+    (
+        "split sections",
+        lambda x: x.split([1, 0, 3], -1),
+        lambda x: x.split([1, 0, 3], -1),
+        (2, 4),
+        None,
+    ),
     ("split empty axis", lambda x: x.split(2), lambda x: x.split(2), (0, 3), None),
     ("chunk", lambda x: x.chunk(3, 1), lambda x: x.chunk(3, 1), (2, 7), None),
     ("chunk fewer pieces", lambda x: x.chunk(4), lambda x: x.chunk(4), (5,), None),
@@ -78,27 +97,38 @@ ALIASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "fn", "tfn", "shape", "npfn"), ALIASES,
-                         ids=[a[0] for a in ALIASES])
+@pytest.mark.parametrize(
+    ("name", "fn", "tfn", "shape", "npfn"), ALIASES, ids=[a[0] for a in ALIASES]
+)
 def test_alias_matches_torch_and_numpy(name, fn, tfn, shape, npfn, rng):
     _check(fn, tfn, [rng.standard_normal(shape)], npfn)
 
 
 def test_concatenate_is_cat(rng):
     arrays = [rng.standard_normal((2, 3)), rng.standard_normal((2, 1)), rng.standard_normal((2, 0))]
-    _check(lambda *xs: ac.concatenate(xs, axis=-1), lambda *xs: torch.cat(xs, -1), arrays,
-           lambda *xs: np.concatenate(xs, axis=-1))
-    _check(lambda *xs: ac.concatenate(xs, axis=None),
-           lambda *xs: torch.cat([x.ravel() for x in xs]), arrays,
-           lambda *xs: np.concatenate(xs, axis=None))
+    _check(
+        lambda *xs: ac.concatenate(xs, axis=-1),
+        lambda *xs: torch.cat(xs, -1),
+        arrays,
+        lambda *xs: np.concatenate(xs, axis=-1),
+    )
+    _check(
+        lambda *xs: ac.concatenate(xs, axis=None),
+        lambda *xs: torch.cat([x.ravel() for x in xs]),
+        arrays,
+        lambda *xs: np.concatenate(xs, axis=None),
+    )
 
 
 def test_take_along_axis_matches_numpy(rng):
     x = rng.standard_normal((3, 4))
     idx = np.array([[0, 3, 3], [1, 1, 1], [2, 0, 2]])
-    _check(lambda t: ac.take_along_axis(t, idx, axis=1),
-           lambda t: torch.gather(t, 1, torch.tensor(idx)), [x],
-           lambda a: np.take_along_axis(a, idx, axis=1))
+    _check(
+        lambda t: ac.take_along_axis(t, idx, axis=1),
+        lambda t: torch.gather(t, 1, torch.tensor(idx)),
+        [x],
+        lambda a: np.take_along_axis(a, idx, axis=1),
+    )
     # broadcasting: x (1, 4) against indices (3, 2), and axis=None on the flattened x
     row = rng.standard_normal((1, 4))
     bidx = np.array([[0, 3], [3, 3], [1, 2]])
@@ -106,8 +136,10 @@ def test_take_along_axis_matches_numpy(rng):
     np.testing.assert_array_equal(out.data, np.take_along_axis(row, bidx, axis=1))
     assert ac.gradcheck(lambda t: ac.take_along_axis(t, bidx, axis=1), [_leaf(row)])
     flat = np.array([0, 11, 11, 5])
-    np.testing.assert_array_equal(ac.take_along_axis(ac.tensor(x), flat, axis=None).data,
-                                  np.take_along_axis(x, flat, axis=None))
+    np.testing.assert_array_equal(
+        ac.take_along_axis(ac.tensor(x), flat, axis=None).data,
+        np.take_along_axis(x, flat, axis=None),
+    )
 
 
 def test_cat_and_stack_accept_arrays_and_lists():
@@ -140,8 +172,12 @@ def test_gather_accumulates(rng):
 
 def test_index_select_accumulates(rng):
     x = rng.standard_normal((3, 4))
-    _check(lambda t: ac.index_select(t, 0, IDX), lambda t: t.index_select(0, torch.tensor(IDX)),
-           [x], lambda a: np.take(a, IDX, axis=0))
+    _check(
+        lambda t: ac.index_select(t, 0, IDX),
+        lambda t: t.index_select(0, torch.tensor(IDX)),
+        [x],
+        lambda a: np.take(a, IDX, axis=0),
+    )
     xl = _leaf(x)
     (g,) = ac.grad(ac.index_select(xl, 0, IDX).sum(), [xl])
     np.testing.assert_array_equal(g.data, np.array([[1] * 4, [1] * 4, [3] * 4]))
@@ -149,8 +185,11 @@ def test_index_select_accumulates(rng):
 
 def test_index_add_accumulates(rng):
     x, src = rng.standard_normal((3, 2)), rng.standard_normal((5, 2))
-    _check(lambda t, s: ac.index_add(t, 0, IDX, s, alpha=-1.5),
-           lambda t, s: t.index_add(0, torch.tensor(IDX), s, alpha=-1.5), [x, src])
+    _check(
+        lambda t, s: ac.index_add(t, 0, IDX, s, alpha=-1.5),
+        lambda t, s: t.index_add(0, torch.tensor(IDX), s, alpha=-1.5),
+        [x, src],
+    )
     out = ac.index_add(ac.tensor(x), 0, IDX, ac.tensor(src))
     np.testing.assert_allclose(out.data[2], x[2] + src[0] + src[2] + src[3])
 
@@ -158,8 +197,11 @@ def test_index_add_accumulates(rng):
 def test_scatter_add_accumulates(rng):
     x, src = rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
     idx = np.array([[2, 2, 0, 2], [2, 2, 2, 1]])
-    _check(lambda t, s: ac.scatter_add(t, 0, idx, s),
-           lambda t, s: torch.scatter_add(t, 0, torch.tensor(idx), s), [x, src])
+    _check(
+        lambda t, s: ac.scatter_add(t, 0, idx, s),
+        lambda t, s: torch.scatter_add(t, 0, torch.tensor(idx), s),
+        [x, src],
+    )
     out = ac.scatter_add(ac.tensor(x), 0, idx, ac.tensor(src))
     np.testing.assert_allclose(out.data[2, 0], x[2, 0] + src[0, 0] + src[1, 0])
 
@@ -175,26 +217,38 @@ def test_index_arguments_can_be_tensors_arrays_or_lists():
 
 
 def test_cat_shape_mismatch_message():
-    with pytest.raises(ac.ShapeError, match=r"cat: input 1 has shape \(2, 4\), which does not "
-                       r"match input 0's shape \(3, 3\) outside dim 0\. Shapes: \(3, 3\), "
-                       r"\(2, 4\)\. Make every axis"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"cat: input 1 has shape \(2, 4\), which does not "
+        r"match input 0's shape \(3, 3\) outside dim 0\. Shapes: \(3, 3\), "
+        r"\(2, 4\)\. Make every axis",
+    ):
         ac.cat([ac.ones(3, 3), ac.ones(2, 4)])
-    with pytest.raises(ac.ShapeError, match=r"cat: input 1 has shape \(3,\).*Shapes: \(3, 3\), "
-                       r"\(3,\)"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"cat: input 1 has shape \(3,\).*Shapes: \(3, 3\), "
+        r"\(3,\)",
+    ):
         ac.cat([ac.ones(3, 3), ac.ones(3)], dim=1)
     with pytest.raises(ac.ShapeError, match=r"cat: input 0 is 0-d.*Use stack"):
         ac.cat([ac.tensor(1.0), ac.tensor(2.0)])
     with pytest.raises(ac.ShapeError, match=r"cat: expected a non-empty list.*length 0"):
         ac.cat([])
-    with pytest.raises(ac.ShapeError, match=r"cat: dim 2 is out of range for inputs of shape "
-                       r"\(3, 3\); valid dims are -2 to 1"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"cat: dim 2 is out of range for inputs of shape "
+        r"\(3, 3\); valid dims are -2 to 1",
+    ):
         ac.cat([ac.ones(3, 3)], dim=2)
 
 
 def test_stack_shape_mismatch_message():
-    with pytest.raises(ac.ShapeError, match=r"stack: input 2 has shape \(3, 2\) but input 0 has "
-                       r"shape \(2, 3\); stack needs inputs of one shape\. Shapes: \(2, 3\), "
-                       r"\(2, 3\), \(3, 2\)\. Use cat"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"stack: input 2 has shape \(3, 2\) but input 0 has "
+        r"shape \(2, 3\); stack needs inputs of one shape\. Shapes: \(2, 3\), "
+        r"\(2, 3\), \(3, 2\)\. Use cat",
+    ):
         ac.stack([ac.ones(2, 3), ac.ones(2, 3), ac.ones(3, 2)])
     with pytest.raises(ac.ShapeError, match=r"stack: dim 3 is out of range .* -3 to 2"):
         ac.stack([ac.ones(2, 3)], dim=3)
@@ -202,8 +256,11 @@ def test_stack_shape_mismatch_message():
 
 def test_split_and_chunk_messages():
     x = ac.ones(2, 5)
-    with pytest.raises(ac.ShapeError, match=r"split: sections \[1, 2\] sum to 3, but dim 1 of "
-                       r"shape \(2, 5\) has size 5"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"split: sections \[1, 2\] sum to 3, but dim 1 of "
+        r"shape \(2, 5\) has size 5",
+    ):
         x.split([1, 2], dim=1)
     with pytest.raises(ac.ShapeError, match=r"split: split size 0 cannot split dim 0 of size 2"):
         x.split(0)
@@ -215,8 +272,11 @@ def test_split_and_chunk_messages():
 
 def test_shape_alias_messages():
     x = ac.ones(2, 3)
-    with pytest.raises(ac.ShapeError, match=r"flatten: dim 2 is out of range for a tensor of "
-                       r"shape \(2, 3\); valid dims are -2 to 1"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"flatten: dim 2 is out of range for a tensor of "
+        r"shape \(2, 3\); valid dims are -2 to 1",
+    ):
         x.flatten(2)
     with pytest.raises(ac.ShapeError, match=r"flatten: start_dim 1 comes after end_dim 0"):
         x.flatten(1, 0)
@@ -224,27 +284,39 @@ def test_shape_alias_messages():
         x.squeeze(-3)
     with pytest.raises(ac.ShapeError, match=r"squeeze: dim \(0, -2\) names an axis twice"):
         x.squeeze((0, -2))
-    with pytest.raises(ac.ShapeError, match=r"unsqueeze: dim 3 is out of range .* valid dims "
-                       r"are -3 to 2"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"unsqueeze: dim 3 is out of range .* valid dims "
+        r"are -3 to 2",
+    ):
         x.unsqueeze(3)
 
 
 def test_pad_flip_repeat_messages():
     x = ac.ones(2, 3)
-    with pytest.raises(ac.ShapeError, match=r"pad: got 3 widths \(1, 1, 1\) for a tensor of "
-                       r"shape \(2, 3\); pass an even number"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"pad: got 3 widths \(1, 1, 1\) for a tensor of "
+        r"shape \(2, 3\); pass an even number",
+    ):
         x.pad((1, 1, 1))
     with pytest.raises(ac.ShapeError, match=r"pad: got 6 widths .* at most 2 \* 2"):
         x.pad((1,) * 6)
-    with pytest.raises(ac.ShapeError, match=r"pad: widths \(-2, -2\) on axis 1 of a tensor of "
-                       r"shape \(2, 3\) would give size -1"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"pad: widths \(-2, -2\) on axis 1 of a tensor of "
+        r"shape \(2, 3\) would give size -1",
+    ):
         x.pad((-2, -2))
     with pytest.raises(ac.ShapeError, match=r"flip: axis 2 is out of range"):
         x.flip(2)
     with pytest.raises(ac.ShapeError, match=r"flip: axis \(0, -2\) repeats an axis"):
         x.flip((0, -2))
-    with pytest.raises(ac.ShapeError, match=r"repeat: got 1 repetition counts \(2,\) for a "
-                       r"tensor of shape \(2, 3\); pass at least 2.*or use tile"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"repeat: got 1 repetition counts \(2,\) for a "
+        r"tensor of shape \(2, 3\); pass at least 2.*or use tile",
+    ):
         x.repeat(2)
     with pytest.raises(ac.ShapeError, match=r"repeat: repetitions \(2, -1\) .* negative"):
         x.repeat(2, -1)
@@ -252,27 +324,51 @@ def test_pad_flip_repeat_messages():
 
 def test_indexing_messages():
     x = ac.ones(3, 4)
-    with pytest.raises(ac.ShapeError, match=r"gather: index of shape \(3,\) does not fit x of "
-                       r"shape \(3, 4\) along dim 1"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"gather: index of shape \(3,\) does not fit x of "
+        r"shape \(3, 4\) along dim 1",
+    ):
         ac.gather(x, 1, [0, 1, 2])
-    with pytest.raises(ac.ShapeError, match=r"gather: index values from 0 to 4 are out of range "
-                       r"for dim 1 of size 4 \(tensor of shape \(3, 4\)\)"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"gather: index values from 0 to 4 are out of range "
+        r"for dim 1 of size 4 \(tensor of shape \(3, 4\)\)",
+    ):
         ac.gather(x, 1, [[0, 4]])
-    with pytest.raises(ac.DTypeError, match=r"index_select: index must hold integers, got dtype "
-                       r"float64.*index\.long\(\)"):
+    with pytest.raises(
+        ac.DTypeError,
+        match=r"index_select: index must hold integers, got dtype "
+        r"float64.*index\.long\(\)",
+    ):
         ac.index_select(x, 0, np.array([0.0, 1.0]))
-    with pytest.raises(ac.ShapeError, match=r"index_select: dim 2 is out of range for a tensor "
-                       r"of shape \(3, 4\); valid dims are -2 to 1"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"index_select: dim 2 is out of range for a tensor "
+        r"of shape \(3, 4\); valid dims are -2 to 1",
+    ):
         ac.index_select(x, 2, [0])
-    with pytest.raises(ac.ShapeError, match=r"index_select: index must be 0-d or 1-D, got shape "
-                       r"\(1, 1\)"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"index_select: index must be 0-d or 1-D, got shape "
+        r"\(1, 1\)",
+    ):
         ac.index_select(x, 0, [[0]])
-    with pytest.raises(ac.ShapeError, match=r"index_add: source has shape \(2, 3\), but x of "
-                       r"shape \(3, 4\) with 2 indices along dim 0 needs \(2, 4\)"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"index_add: source has shape \(2, 3\), but x of "
+        r"shape \(3, 4\) with 2 indices along dim 0 needs \(2, 4\)",
+    ):
         ac.index_add(x, 0, [0, 1], ac.ones(2, 3))
-    with pytest.raises(ac.ShapeError, match=r"scatter_add: index of shape \(2, 3\) is larger "
-                       r"than src of shape \(2, 2\)"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"scatter_add: index of shape \(2, 3\) is larger "
+        r"than src of shape \(2, 2\)",
+    ):
         ac.scatter_add(x, 0, np.zeros((2, 3), np.int64), ac.ones(2, 2))
-    with pytest.raises(ac.ShapeError, match=r"take_along_axis: indices of shape \(2,\) and x of "
-                       r"shape \(3, 4\) need the same number of axes"):
+    with pytest.raises(
+        ac.ShapeError,
+        match=r"take_along_axis: indices of shape \(2,\) and x of "
+        r"shape \(3, 4\) need the same number of axes",
+    ):
         ac.take_along_axis(x, [0, 1], axis=0)

@@ -81,8 +81,9 @@ def test_mnist1d_matches_scipy_reference_filter():
     from nn.mnist1d import _gaussian_filter1d
 
     x = np.random.default_rng(0).standard_normal(72)
-    np.testing.assert_allclose(_gaussian_filter1d(x, 2), scipy_ndimage.gaussian_filter(x, 2),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        _gaussian_filter1d(x, 2), scipy_ndimage.gaussian_filter(x, 2), atol=1e-12
+    )
 
 
 def test_save_load_roundtrip(tmp_path):
@@ -92,8 +93,17 @@ def test_save_load_roundtrip(tmp_path):
     opt.step()
     path = tmp_path / "ckpt.npz"
     gen = ac.Generator(3)
-    nn.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 7,
-             "gen": gen.get_state(), "note": None, "tup": (1, 2.5, "x")}, path)
+    nn.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": opt.state_dict(),
+            "epoch": 7,
+            "gen": gen.get_state(),
+            "note": None,
+            "tup": (1, 2.5, "x"),
+        },
+        path,
+    )
     ck = nn.load(path)
     assert ck["epoch"] == 7 and ck["note"] is None and ck["tup"] == (1, 2.5, "x")
     assert ck["gen"] == gen.get_state()
@@ -166,9 +176,19 @@ def _train(tmp_path, epochs, resume=None, checkpoint=None):
     model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
     opt = optim.Adam(model.parameters(), lr=0.01)
     cbs = [nn.ModelCheckpoint(checkpoint, monitor="loss")] if checkpoint else []
-    hist = nn.fit(model, nn.CrossEntropyLoss(), opt, x, ac.tensor(y), epochs=epochs,
-                  batch_size=10, verbose=0, generator=ac.Generator(42), callbacks=cbs,
-                  resume_from=resume)
+    hist = nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        x,
+        ac.tensor(y),
+        epochs=epochs,
+        batch_size=10,
+        verbose=0,
+        generator=ac.Generator(42),
+        callbacks=cbs,
+        resume_from=resume,
+    )
     return model, hist
 
 

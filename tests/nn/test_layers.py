@@ -37,8 +37,11 @@ LAYERS = [
     ("flatten", lambda: nn.Flatten(), (2, 3, 2)),
     ("identity", lambda: nn.Identity(), (3,)),
     ("dropout_eval", lambda: nn.Dropout(0.5).eval(), (3, 3)),
-    ("mlp", lambda: nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2), nn.Sigmoid()),
-     (4, 3)),
+    (
+        "mlp",
+        lambda: nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2), nn.Sigmoid()),
+        (4, 3),
+    ),
 ]
 
 
@@ -56,18 +59,25 @@ def test_layer_gradcheck(name, make, shape, rng):
 
 
 ACTIVATIONS = [
-    (nn.ReLU(), "ReLU", {}), (nn.LeakyReLU(0.1), "LeakyReLU", {"negative_slope": 0.1}),
-    (nn.ELU(0.7), "ELU", {"alpha": 0.7}), (nn.GELU(), "GELU", {}),
-    (nn.GELU("tanh"), "GELU", {"approximate": "tanh"}), (nn.SiLU(), "SiLU", {}),
-    (nn.Sigmoid(), "Sigmoid", {}), (nn.Tanh(), "Tanh", {}), (nn.Hardtanh(-0.5, 0.7), "Hardtanh",
-                                                            {"min_val": -0.5, "max_val": 0.7}),
-    (nn.Softplus(2.0), "Softplus", {"beta": 2.0}), (nn.LogSigmoid(), "LogSigmoid", {}),
-    (nn.Softmax(dim=1), "Softmax", {"dim": 1}), (nn.LogSoftmax(dim=1), "LogSoftmax", {"dim": 1}),
+    (nn.ReLU(), "ReLU", {}),
+    (nn.LeakyReLU(0.1), "LeakyReLU", {"negative_slope": 0.1}),
+    (nn.ELU(0.7), "ELU", {"alpha": 0.7}),
+    (nn.GELU(), "GELU", {}),
+    (nn.GELU("tanh"), "GELU", {"approximate": "tanh"}),
+    (nn.SiLU(), "SiLU", {}),
+    (nn.Sigmoid(), "Sigmoid", {}),
+    (nn.Tanh(), "Tanh", {}),
+    (nn.Hardtanh(-0.5, 0.7), "Hardtanh", {"min_val": -0.5, "max_val": 0.7}),
+    (nn.Softplus(2.0), "Softplus", {"beta": 2.0}),
+    (nn.LogSigmoid(), "LogSigmoid", {}),
+    (nn.Softmax(dim=1), "Softmax", {"dim": 1}),
+    (nn.LogSoftmax(dim=1), "LogSoftmax", {"dim": 1}),
 ]
 
 
-@pytest.mark.parametrize(("mod", "tname", "kw"), ACTIVATIONS,
-                         ids=[f"{c[1]}-{i}" for i, c in enumerate(ACTIVATIONS)])
+@pytest.mark.parametrize(
+    ("mod", "tname", "kw"), ACTIVATIONS, ids=[f"{c[1]}-{i}" for i, c in enumerate(ACTIVATIONS)]
+)
 def test_activation_matches_torch(mod, tname, kw, rng):
     torch = pytest.importorskip("torch")
     data = rng.standard_normal((4, 5)) * 2
@@ -104,8 +114,7 @@ def _compare(ours, theirs, data, rng):
     ty.backward(torch.tensor(gy))
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-5, atol=1e-6)
     for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-5, atol=1e-6,
-                                   err_msg=name)
+        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
 
 
 def test_layers_match_torch(rng):
@@ -131,8 +140,10 @@ def test_layers_match_torch(rng):
 
 def test_batchnorm_running_stats_match_torch(rng):
     torch = pytest.importorskip("torch")
-    ours, theirs = nn.BatchNorm1d(3, momentum=0.3).double(), torch.nn.BatchNorm1d(
-        3, momentum=0.3).double()
+    ours, theirs = (
+        nn.BatchNorm1d(3, momentum=0.3).double(),
+        torch.nn.BatchNorm1d(3, momentum=0.3).double(),
+    )
     for _ in range(3):
         data = rng.standard_normal((8, 3)) * 3 + 1
         ours(ac.tensor(data))

@@ -16,10 +16,14 @@ REDUCTIONS = ["mean", "sum", "none"]
 
 
 def _run(ours, theirs, inputs, rng, grad_index=(0,)):
-    a = [ac.tensor(v, requires_grad=(i in grad_index)) if isinstance(v, np.ndarray) else v
-         for i, v in enumerate(inputs)]
-    t = [torch.tensor(v, requires_grad=(i in grad_index)) if isinstance(v, np.ndarray) else v
-         for i, v in enumerate(inputs)]
+    a = [
+        ac.tensor(v, requires_grad=(i in grad_index)) if isinstance(v, np.ndarray) else v
+        for i, v in enumerate(inputs)
+    ]
+    t = [
+        torch.tensor(v, requires_grad=(i in grad_index)) if isinstance(v, np.ndarray) else v
+        for i, v in enumerate(inputs)
+    ]
     y, ty = ours(*a), theirs(*t)
     np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-6, atol=1e-8)
     gy = rng.standard_normal(y.shape)
@@ -32,14 +36,34 @@ def _run(ours, theirs, inputs, rng, grad_index=(0,)):
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_regression_losses(reduction, rng):
     x, y = rng.standard_normal((4, 3)) * 2, rng.standard_normal((4, 3))
-    _run(lambda a, b: F.mse_loss(a, b, reduction), lambda a, b: TF.mse_loss(a, b,
-         reduction=reduction), [x, y], rng, (0, 1))
-    _run(lambda a, b: F.l1_loss(a, b, reduction), lambda a, b: TF.l1_loss(a, b,
-         reduction=reduction), [x, y], rng, (0, 1))
-    _run(lambda a, b: F.huber_loss(a, b, reduction, 0.7), lambda a, b: TF.huber_loss(
-         a, b, reduction=reduction, delta=0.7), [x, y], rng, (0, 1))
-    _run(lambda a, b: F.smooth_l1_loss(a, b, reduction, 0.5), lambda a, b: TF.smooth_l1_loss(
-         a, b, reduction=reduction, beta=0.5), [x, y], rng, (0, 1))
+    _run(
+        lambda a, b: F.mse_loss(a, b, reduction),
+        lambda a, b: TF.mse_loss(a, b, reduction=reduction),
+        [x, y],
+        rng,
+        (0, 1),
+    )
+    _run(
+        lambda a, b: F.l1_loss(a, b, reduction),
+        lambda a, b: TF.l1_loss(a, b, reduction=reduction),
+        [x, y],
+        rng,
+        (0, 1),
+    )
+    _run(
+        lambda a, b: F.huber_loss(a, b, reduction, 0.7),
+        lambda a, b: TF.huber_loss(a, b, reduction=reduction, delta=0.7),
+        [x, y],
+        rng,
+        (0, 1),
+    )
+    _run(
+        lambda a, b: F.smooth_l1_loss(a, b, reduction, 0.5),
+        lambda a, b: TF.smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
+        [x, y],
+        rng,
+        (0, 1),
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -47,14 +71,22 @@ def test_binary_losses(reduction, rng):
     p = rng.uniform(0.05, 0.95, (5, 3))
     t = rng.integers(0, 2, (5, 3)).astype(float)
     w = rng.uniform(0.5, 2, (5, 3))
-    _run(lambda a, b, c: F.binary_cross_entropy(a, b, c, reduction),
-         lambda a, b, c: TF.binary_cross_entropy(a, b, c, reduction=reduction), [p, t, w], rng)
+    _run(
+        lambda a, b, c: F.binary_cross_entropy(a, b, c, reduction),
+        lambda a, b, c: TF.binary_cross_entropy(a, b, c, reduction=reduction),
+        [p, t, w],
+        rng,
+    )
     z = rng.standard_normal((5, 3)) * 3
     pw = rng.uniform(0.5, 3, 3)
-    _run(lambda a, b, c: F.binary_cross_entropy_with_logits(a, b, reduction=reduction,
-                                                            pos_weight=c),
-         lambda a, b, c: TF.binary_cross_entropy_with_logits(a, b, reduction=reduction,
-                                                             pos_weight=c), [z, t, pw], rng)
+    _run(
+        lambda a, b, c: F.binary_cross_entropy_with_logits(a, b, reduction=reduction, pos_weight=c),
+        lambda a, b, c: TF.binary_cross_entropy_with_logits(
+            a, b, reduction=reduction, pos_weight=c
+        ),
+        [z, t, pw],
+        rng,
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -63,13 +95,18 @@ def test_cross_entropy_indices(reduction, smoothing, rng):
     z = rng.standard_normal((6, 4)) * 2
     t = np.array([0, 3, 1, -100, 2, 2])
     w = rng.uniform(0.5, 2, 4)
-    _run(lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction,
-                                         label_smoothing=smoothing),
-         lambda a, b, c: TF.cross_entropy(a, b, c, reduction=reduction,
-                                          label_smoothing=smoothing), [z, t, w], rng)
-    _run(lambda a, b: F.cross_entropy(a, b, ignore_index=1, reduction=reduction),
-         lambda a, b: TF.cross_entropy(a, b, ignore_index=1, reduction=reduction),
-         [z, np.array([0, 3, 1, 1, 2, 2])], rng)
+    _run(
+        lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction, label_smoothing=smoothing),
+        lambda a, b, c: TF.cross_entropy(a, b, c, reduction=reduction, label_smoothing=smoothing),
+        [z, t, w],
+        rng,
+    )
+    _run(
+        lambda a, b: F.cross_entropy(a, b, ignore_index=1, reduction=reduction),
+        lambda a, b: TF.cross_entropy(a, b, ignore_index=1, reduction=reduction),
+        [z, np.array([0, 3, 1, 1, 2, 2])],
+        rng,
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -78,16 +115,27 @@ def test_cross_entropy_probabilities_and_spatial(reduction, rng):
     p = rng.uniform(0.1, 1, (5, 4))
     p /= p.sum(1, keepdims=True)
     w = rng.uniform(0.5, 2, 4)
-    _run(lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction, label_smoothing=0.1),
-         lambda a, b, c: TF.cross_entropy(a, b, c, reduction=reduction, label_smoothing=0.1),
-         [z, p, w], rng, (0, 1))
+    _run(
+        lambda a, b, c: F.cross_entropy(a, b, c, reduction=reduction, label_smoothing=0.1),
+        lambda a, b, c: TF.cross_entropy(a, b, c, reduction=reduction, label_smoothing=0.1),
+        [z, p, w],
+        rng,
+        (0, 1),
+    )
     z3 = rng.standard_normal((2, 3, 4))
     t3 = rng.integers(0, 3, (2, 4))
-    _run(lambda a, b: F.cross_entropy(a, b, reduction=reduction),
-         lambda a, b: TF.cross_entropy(a, b, reduction=reduction), [z3, t3], rng)
-    _run(lambda a, b: F.cross_entropy(a, b, reduction=reduction),
-         lambda a, b: TF.cross_entropy(a, b, reduction=reduction),
-         [rng.standard_normal(4), np.array(2)], rng)
+    _run(
+        lambda a, b: F.cross_entropy(a, b, reduction=reduction),
+        lambda a, b: TF.cross_entropy(a, b, reduction=reduction),
+        [z3, t3],
+        rng,
+    )
+    _run(
+        lambda a, b: F.cross_entropy(a, b, reduction=reduction),
+        lambda a, b: TF.cross_entropy(a, b, reduction=reduction),
+        [rng.standard_normal(4), np.array(2)],
+        rng,
+    )
 
 
 @pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
@@ -96,27 +144,48 @@ def test_nll_gaussian_kl(reduction, rng):
     logp = np.log(rng.dirichlet(np.ones(4), 5))
     t = np.array([0, 3, 1, 2, -100])
     w = rng.uniform(0.5, 2, 4)
-    _run(lambda a, b, c: F.nll_loss(a, b, c, reduction=reduction),
-         lambda a, b, c: TF.nll_loss(a, b, c, reduction=reduction), [logp, t, w], rng)
+    _run(
+        lambda a, b, c: F.nll_loss(a, b, c, reduction=reduction),
+        lambda a, b, c: TF.nll_loss(a, b, c, reduction=reduction),
+        [logp, t, w],
+        rng,
+    )
     mu, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
     var = rng.uniform(0.1, 2, (5, 2))
     var[0, 0] = 1e-8  # clamped to eps, gradient passes through
-    _run(lambda a, b, c: F.gaussian_nll_loss(a, b, c, full=True, reduction=reduction),
-         lambda a, b, c: TF.gaussian_nll_loss(a, b, c, full=True, reduction=reduction),
-         [mu, y, var], rng, (0, 2))
-    _run(lambda a, b, c: F.gaussian_nll_loss(a, b, c, reduction=reduction),
-         lambda a, b, c: TF.gaussian_nll_loss(a, b, c, reduction=reduction),
-         [mu, y, var[:, :1]], rng, (0, 2))
+    _run(
+        lambda a, b, c: F.gaussian_nll_loss(a, b, c, full=True, reduction=reduction),
+        lambda a, b, c: TF.gaussian_nll_loss(a, b, c, full=True, reduction=reduction),
+        [mu, y, var],
+        rng,
+        (0, 2),
+    )
+    _run(
+        lambda a, b, c: F.gaussian_nll_loss(a, b, c, reduction=reduction),
+        lambda a, b, c: TF.gaussian_nll_loss(a, b, c, reduction=reduction),
+        [mu, y, var[:, :1]],
+        rng,
+        (0, 2),
+    )
     q = np.log(rng.dirichlet(np.ones(4), 3))
     p = rng.dirichlet(np.ones(4), 3)
     p[0, 1] = 0.0
     for red in (reduction, "batchmean"):
         # torch's target gradient is NaN where p = 0; ours is finite, so compare the input's
-        _run(lambda a, b, r=red: F.kl_div(a, b, r), lambda a, b, r=red: TF.kl_div(
-            a, b, reduction=r), [q, p], rng, (0,))
-        _run(lambda a, b, r=red: F.kl_div(a, b, r, log_target=True),
-             lambda a, b, r=red: TF.kl_div(a, b, reduction=r, log_target=True),
-             [q, np.log(rng.dirichlet(np.ones(4), 3))], rng, (0, 1))
+        _run(
+            lambda a, b, r=red: F.kl_div(a, b, r),
+            lambda a, b, r=red: TF.kl_div(a, b, reduction=r),
+            [q, p],
+            rng,
+            (0,),
+        )
+        _run(
+            lambda a, b, r=red: F.kl_div(a, b, r, log_target=True),
+            lambda a, b, r=red: TF.kl_div(a, b, reduction=r, log_target=True),
+            [q, np.log(rng.dirichlet(np.ones(4), 3))],
+            rng,
+            (0, 1),
+        )
 
 
 def test_extreme_logits_are_finite():
@@ -180,8 +249,11 @@ def test_loss_modules_and_errors():
         nn.L1Loss(reduction="avg")
     with pytest.raises(ValueError, match="reduction must be"):
         F.mse_loss(x, x, reduction="avg")
-    assert nn.CrossEntropyLoss(label_smoothing=0.1)(ac.zeros(2, 3), ac.tensor([0, 1])).item() \
-        == pytest.approx(np.log(3))
+    assert nn.CrossEntropyLoss(label_smoothing=0.1)(
+        ac.zeros(2, 3), ac.tensor([0, 1])
+    ).item() == pytest.approx(np.log(3))
     assert nn.HuberLoss(delta=2.0)(ac.tensor([3.0]), ac.tensor([0.0])).item() == 4.0
-    assert nn.KLDivLoss("batchmean")(ac.log(ac.tensor([[0.5, 0.5]])),
-                                     ac.tensor([[0.5, 0.5]])).item() == 0.0
+    assert (
+        nn.KLDivLoss("batchmean")(ac.log(ac.tensor([[0.5, 0.5]])), ac.tensor([[0.5, 0.5]])).item()
+        == 0.0
+    )

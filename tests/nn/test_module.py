@@ -23,8 +23,12 @@ class Net(nn.Module):
 
 def test_registration_order_and_names():
     net = Net()
-    assert [n for n, _ in net.named_parameters()] == ["fc1.weight", "fc1.bias", "fc2.weight",
-                                                      "fc2.bias"]
+    assert [n for n, _ in net.named_parameters()] == [
+        "fc1.weight",
+        "fc1.bias",
+        "fc2.weight",
+        "fc2.bias",
+    ]
     assert [n for n, _ in net.named_buffers()] == ["steps"]
     assert [n for n, _ in net.named_children()] == ["fc1", "act", "fc2"]
     assert [n for n, _ in net.named_modules()] == ["", "fc1", "act", "fc2"]

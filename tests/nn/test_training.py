@@ -25,8 +25,18 @@ def test_fit_history_validation_and_evaluate(tmp_path, capsys):
     ac.manual_seed(0)
     model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 3))
     opt = optim.SGD(model.parameters(), lr=0.1)
-    h = nn.fit(model, nn.CrossEntropyLoss(), opt, x, y, epochs=5, batch_size=16,
-               validation_split=0.25, metrics=["accuracy"], verbose=0)
+    h = nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        x,
+        y,
+        epochs=5,
+        batch_size=16,
+        validation_split=0.25,
+        metrics=["accuracy"],
+        verbose=0,
+    )
     assert set(h.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(h.history["loss"]) == 5 and h.history["loss"][-1] < h.history["loss"][0]
     assert capsys.readouterr().out == ""
@@ -44,8 +54,17 @@ def test_progress_output(capsys):
     x, y = _blobs(40)
     model = nn.Linear(2, 3)
     opt = optim.SGD(model.parameters(), lr=0.1)
-    nn.fit(model, nn.CrossEntropyLoss(), opt, x, y, epochs=2, batch_size=8, verbose=1,
-           metrics=["accuracy"])
+    nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        x,
+        y,
+        epochs=2,
+        batch_size=8,
+        verbose=1,
+        metrics=["accuracy"],
+    )
     out = capsys.readouterr().out
     assert "Epoch 1/2" in out and "Epoch 2/2" in out and "loss=" in out and "accuracy=" in out
     nn.fit(model, nn.CrossEntropyLoss(), opt, x, y, epochs=1, verbose=2)
@@ -56,16 +75,34 @@ def test_early_stopping_restores_best():
     x, y = _blobs(120)
     model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
     opt = optim.SGD(model.parameters(), lr=0.05)
-    stop = nn.EarlyStopping(monitor="val_loss", patience=2, min_delta=10.0,
-                            restore_best_weights=True)
-    h = nn.fit(model, nn.CrossEntropyLoss(), opt, x, y, epochs=50, validation_split=0.2,
-               callbacks=[stop], verbose=0)
+    stop = nn.EarlyStopping(
+        monitor="val_loss", patience=2, min_delta=10.0, restore_best_weights=True
+    )
+    h = nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        x,
+        y,
+        epochs=50,
+        validation_split=0.2,
+        callbacks=[stop],
+        verbose=0,
+    )
     assert len(h.history["loss"]) == 3 and stop.stopped_epoch == 2 and stop.best_epoch == 0
     best_val = nn.evaluate(model, nn.CrossEntropyLoss(), x[96:], y[96:])["loss"]
     assert best_val == pytest.approx(h.history["val_loss"][0], rel=1e-5)
     with pytest.raises(KeyError, match="validation_split or validation_data"):
-        nn.fit(model, nn.CrossEntropyLoss(), opt, x, y, epochs=2, verbose=0,
-               callbacks=[nn.EarlyStopping()])
+        nn.fit(
+            model,
+            nn.CrossEntropyLoss(),
+            opt,
+            x,
+            y,
+            epochs=2,
+            verbose=0,
+            callbacks=[nn.EarlyStopping()],
+        )
 
 
 def test_custom_callback_and_penalty():
@@ -80,8 +117,17 @@ def test_custom_callback_and_penalty():
             if batch == 1:
                 self.model.stop_training = True
 
-    h = nn.fit(model, nn.CrossEntropyLoss(), opt, x, y, epochs=5, callbacks=[cb, Stop()],
-               verbose=0, penalty=lambda m: nn.l2_penalty(m, 1e-3))
+    h = nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        x,
+        y,
+        epochs=5,
+        callbacks=[cb, Stop()],
+        verbose=0,
+        penalty=lambda m: nn.l2_penalty(m, 1e-3),
+    )
     assert len(seen) == 1 and len(h.epoch) == 1
 
 
@@ -104,8 +150,7 @@ def test_nan_loss_stops_with_advice():
     model = nn.Linear(2, 3)
     model.weight.data[...] = np.nan
     with pytest.raises(FloatingPointError, match="Lower the learning rate"):
-        nn.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), x, y,
-               verbose=0)
+        nn.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), x, y, verbose=0)
 
 
 # -- the seeds' examples -----------------------------------------------------------------------
@@ -135,14 +180,24 @@ def test_house_prices_linear_neuron_recovers_least_squares():
 
 def test_iris_softmax_reaches_95_percent():
     x, y = nn.datasets.load_iris()
-    xtr, xte, ytr, yte = nn.datasets.train_test_split(x, y, test_size=0.3,
-                                                      generator=ac.Generator(0))
+    xtr, xte, ytr, yte = nn.datasets.train_test_split(
+        x, y, test_size=0.3, generator=ac.Generator(0)
+    )
     xtr, xte = nn.datasets.standardize(xtr, xte)
     ac.manual_seed(0)
     model = nn.Linear(4, 3)  # softmax regression: the softmax is inside the loss
     opt = optim.Adam(model.parameters(), lr=0.05)
-    nn.fit(model, nn.CrossEntropyLoss(), opt, xtr, ytr, epochs=150, batch_size=16, verbose=0,
-           generator=ac.Generator(1))
+    nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        xtr,
+        ytr,
+        epochs=150,
+        batch_size=16,
+        verbose=0,
+        generator=ac.Generator(1),
+    )
     acc = nn.evaluate(model, nn.CrossEntropyLoss(), xte, yte, metrics=["accuracy"])["accuracy"]
     assert acc >= 0.95
 
@@ -150,14 +205,25 @@ def test_iris_softmax_reaches_95_percent():
 def test_digits_mlp_reaches_96_percent():
     start = time.perf_counter()
     x, y = nn.datasets.load_digits()
-    xtr, xte, ytr, yte = nn.datasets.train_test_split(x / 16.0, y, test_size=0.25,
-                                                      generator=ac.Generator(0))
+    xtr, xte, ytr, yte = nn.datasets.train_test_split(
+        x / 16.0, y, test_size=0.25, generator=ac.Generator(0)
+    )
     ac.manual_seed(0)
     model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = optim.Adam(model.parameters(), lr=1e-3)
-    nn.fit(model, nn.CrossEntropyLoss(), opt, xtr, ytr, epochs=20, batch_size=32, verbose=0,
-           generator=ac.Generator(1), validation_split=0.1,
-           callbacks=[nn.EarlyStopping(patience=4, restore_best_weights=True)])
+    nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        xtr,
+        ytr,
+        epochs=20,
+        batch_size=32,
+        verbose=0,
+        generator=ac.Generator(1),
+        validation_split=0.1,
+        callbacks=[nn.EarlyStopping(patience=4, restore_best_weights=True)],
+    )
     acc = nn.evaluate(model, nn.CrossEntropyLoss(), xte, yte, metrics=["accuracy"])["accuracy"]
     assert acc >= 0.96
     assert time.perf_counter() - start < 60
@@ -167,10 +233,20 @@ def test_digits_mlp_reaches_96_percent():
 def test_mnist1d_mlp_reaches_60_percent():
     xtr, ytr, xte, yte = nn.datasets.load_mnist1d()
     ac.manual_seed(0)
-    model = nn.Sequential(nn.Linear(40, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
-                          nn.Linear(256, 10))
+    model = nn.Sequential(
+        nn.Linear(40, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
+    )
     opt = optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.0)
-    nn.fit(model, nn.CrossEntropyLoss(), opt, xtr, ytr, epochs=60, batch_size=100, verbose=0,
-           generator=ac.Generator(1))
+    nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        xtr,
+        ytr,
+        epochs=60,
+        batch_size=100,
+        verbose=0,
+        generator=ac.Generator(1),
+    )
     acc = nn.evaluate(model, nn.CrossEntropyLoss(), xte, yte, metrics=["accuracy"])["accuracy"]
     assert acc >= 0.60

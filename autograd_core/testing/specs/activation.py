@@ -87,41 +87,94 @@ def _torch_nn(name):
 
 
 OP_DB += [
-    OpSpec("sigmoid", ac.sigmoid, lambda rng: unary_cases(rng, -6.0, 6.0), ref=_np_sigmoid,
-           torch_fn=lambda x: x.sigmoid(),
-           notes="σ = ½ tanh(x/2) + ½; inputs kept where relative accuracy holds (see docstring)"),
-    OpSpec("logsigmoid", ac.logsigmoid, lambda rng: unary_cases(rng, -6.0, 6.0),
-           ref=lambda x: -np.logaddexp(0, -x), torch_fn=_torch_nn("logsigmoid")),
-    OpSpec("softplus", ac.softplus,
-           lambda rng: unary_cases(rng, -4.0, 4.0)
-           + [Case((rng.uniform(-4, 4, (3, 4)),), {"beta": 2.0, "threshold": 5.0},
-                   "beta=2, threshold=5 (both branches)")],
-           ref=_np_softplus, torch_fn=_torch_nn("softplus"), kinks=(2.5,),
-           notes="identity where βx > threshold (PyTorch); the switch at βx = threshold is a "
-                 "kink of size σ(threshold) − 1"),
-    OpSpec("silu", ac.silu, lambda rng: unary_cases(rng, -4.0, 4.0),
-           ref=lambda x: x * _np_sigmoid(x), torch_fn=_torch_nn("silu")),
-    OpSpec("gelu", ac.gelu,
-           lambda rng: unary_cases(rng, -4.0, 4.0)
-           + unary_cases(rng, -4.0, 4.0, approximate="tanh"),
-           ref=_np_gelu, torch_fn=_torch_nn("gelu")),
-    OpSpec("elu", ac.elu,
-           lambda rng: unary_cases(rng) + [Case((rng.uniform(-2, 2, (3, 4)),), {"alpha": 0.5},
-                                                "alpha=0.5")],
-           ref=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))),
-           torch_fn=_torch_nn("elu"), kinks=(0.0,), notes="elu'(0) = α (the left derivative)"),
-    OpSpec("leaky_relu", ac.leaky_relu,
-           lambda rng: unary_cases(rng) + [Case((rng.uniform(-2, 2, (3, 4)),),
-                                                {"negative_slope": 0.2}, "slope 0.2")],
-           ref=lambda x, negative_slope=0.01: np.where(x > 0, x, negative_slope * x),
-           torch_fn=_torch_nn("leaky_relu"), kinks=(0.0,),
-           notes="leaky_relu'(0) = negative_slope"),
-    OpSpec("hardtanh", ac.hardtanh, _hardtanh_cases,
-           ref=lambda x, min_val=-1.0, max_val=1.0: np.clip(x, min_val, max_val),
-           torch_fn=_torch_nn("hardtanh"), kinks=(-1.0, 1.0, -0.5, 0.5),
-           notes="gradient 0 at the bounds (torch.nn.functional.hardtanh)"),
-    OpSpec("softmax", ac.softmax, _softmax_cases, ref=_np_softmax,
-           torch_fn=_torch_softmax("softmax")),
-    OpSpec("log_softmax", ac.log_softmax, _softmax_cases, ref=_np_log_softmax,
-           torch_fn=_torch_softmax("log_softmax")),
+    OpSpec(
+        "sigmoid",
+        ac.sigmoid,
+        lambda rng: unary_cases(rng, -6.0, 6.0),
+        ref=_np_sigmoid,
+        torch_fn=lambda x: x.sigmoid(),
+        notes="σ = ½ tanh(x/2) + ½; inputs kept where relative accuracy holds (see docstring)",
+    ),
+    OpSpec(
+        "logsigmoid",
+        ac.logsigmoid,
+        lambda rng: unary_cases(rng, -6.0, 6.0),
+        ref=lambda x: -np.logaddexp(0, -x),
+        torch_fn=_torch_nn("logsigmoid"),
+    ),
+    OpSpec(
+        "softplus",
+        ac.softplus,
+        lambda rng: (
+            unary_cases(rng, -4.0, 4.0)
+            + [
+                Case(
+                    (rng.uniform(-4, 4, (3, 4)),),
+                    {"beta": 2.0, "threshold": 5.0},
+                    "beta=2, threshold=5 (both branches)",
+                )
+            ]
+        ),
+        ref=_np_softplus,
+        torch_fn=_torch_nn("softplus"),
+        kinks=(2.5,),
+        notes="identity where βx > threshold (PyTorch); the switch at βx = threshold is a "
+        "kink of size σ(threshold) − 1",
+    ),
+    OpSpec(
+        "silu",
+        ac.silu,
+        lambda rng: unary_cases(rng, -4.0, 4.0),
+        ref=lambda x: x * _np_sigmoid(x),
+        torch_fn=_torch_nn("silu"),
+    ),
+    OpSpec(
+        "gelu",
+        ac.gelu,
+        lambda rng: unary_cases(rng, -4.0, 4.0) + unary_cases(rng, -4.0, 4.0, approximate="tanh"),
+        ref=_np_gelu,
+        torch_fn=_torch_nn("gelu"),
+    ),
+    OpSpec(
+        "elu",
+        ac.elu,
+        lambda rng: (
+            unary_cases(rng) + [Case((rng.uniform(-2, 2, (3, 4)),), {"alpha": 0.5}, "alpha=0.5")]
+        ),
+        ref=lambda x, alpha=1.0: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))),
+        torch_fn=_torch_nn("elu"),
+        kinks=(0.0,),
+        notes="elu'(0) = α (the left derivative)",
+    ),
+    OpSpec(
+        "leaky_relu",
+        ac.leaky_relu,
+        lambda rng: (
+            unary_cases(rng)
+            + [Case((rng.uniform(-2, 2, (3, 4)),), {"negative_slope": 0.2}, "slope 0.2")]
+        ),
+        ref=lambda x, negative_slope=0.01: np.where(x > 0, x, negative_slope * x),
+        torch_fn=_torch_nn("leaky_relu"),
+        kinks=(0.0,),
+        notes="leaky_relu'(0) = negative_slope",
+    ),
+    OpSpec(
+        "hardtanh",
+        ac.hardtanh,
+        _hardtanh_cases,
+        ref=lambda x, min_val=-1.0, max_val=1.0: np.clip(x, min_val, max_val),
+        torch_fn=_torch_nn("hardtanh"),
+        kinks=(-1.0, 1.0, -0.5, 0.5),
+        notes="gradient 0 at the bounds (torch.nn.functional.hardtanh)",
+    ),
+    OpSpec(
+        "softmax", ac.softmax, _softmax_cases, ref=_np_softmax, torch_fn=_torch_softmax("softmax")
+    ),
+    OpSpec(
+        "log_softmax",
+        ac.log_softmax,
+        _softmax_cases,
+        ref=_np_log_softmax,
+        torch_fn=_torch_softmax("log_softmax"),
+    ),
 ]

@@ -16,9 +16,10 @@ def _torch():
 
 def _along(index, dim):
     # PyTorch's gather/scatter addressing: index on `dim`, an arange on every other axis.
-    return tuple(index if d == dim else
-                 np.arange(n).reshape([n if k == d else 1 for k in range(index.ndim)])
-                 for d, n in enumerate(index.shape))
+    return tuple(
+        index if d == dim else np.arange(n).reshape([n if k == d else 1 for k in range(index.ndim)])
+        for d, n in enumerate(index.shape)
+    )
 
 
 def _gather_ref(x, dim, index):
@@ -77,15 +78,15 @@ def _gather_cases(rng):
 def _scatter_add_cases(rng):
     n = rng.standard_normal
     return [
-        Case((n((3, 4)), 1, _ints([0, 0, 3], [2, 1, 2], [3, 3, 3]), n((3, 3))), {},
-             "repeated, dim 1"),
+        Case(
+            (n((3, 4)), 1, _ints([0, 0, 3], [2, 1, 2], [3, 3, 3]), n((3, 3))), {}, "repeated, dim 1"
+        ),
         Case((n((4, 3)), -2, _ints([1, 1, 1], [0, 3, 1]), n((2, 3))), {}, "negative dim"),
         Case((n((5,)), 0, np.array([4, 4, 0]), n((6,))), {}, "src larger than index"),
         Case((n(()), 0, np.array(0), n(())), {}, "0-d"),
         Case((n((1, 2)), 0, np.zeros((3, 2), np.int64), n((3, 2))), {}, "size-1 axis, 3 adds"),
         Case((n((3, 4)), 1, np.zeros((3, 0), np.int64), n((3, 0))), {}, "zero-size index"),
-        Case((noncontig(n((3, 4))), 0, _ints([2, 2, 0, 2]), n((4, 3)).T[:1]), {},
-             "non-contiguous"),
+        Case((noncontig(n((3, 4))), 0, _ints([2, 2, 0, 2]), n((4, 3)).T[:1]), {}, "non-contiguous"),
     ]
 
 
@@ -116,14 +117,35 @@ def _index_add_cases(rng):
 
 
 OP_DB += [
-    OpSpec("gather", ac.gather, _gather_cases, ref=_gather_ref,
-           torch_fn=lambda x, dim, index: _torch().gather(x, dim, index),
-           notes="take_along_axis (NumPy) broadcasts and then calls the same op"),
-    OpSpec("scatter_add", ac.scatter_add, _scatter_add_cases, ref=_scatter_add_ref,
-           torch_fn=_torch_scatter_add),
-    OpSpec("index_select", ac.index_select, _index_select_cases, ref=_index_select_ref,
-           torch_fn=lambda x, dim, index: _torch().index_select(x, dim, index)),
-    OpSpec("index_add", ac.index_add, _index_add_cases, ref=_index_add_ref,
-           torch_fn=lambda x, dim, index, source, alpha=1: x.index_add(dim, index, source,
-                                                                        alpha=alpha)),
+    OpSpec(
+        "gather",
+        ac.gather,
+        _gather_cases,
+        ref=_gather_ref,
+        torch_fn=lambda x, dim, index: _torch().gather(x, dim, index),
+        notes="take_along_axis (NumPy) broadcasts and then calls the same op",
+    ),
+    OpSpec(
+        "scatter_add",
+        ac.scatter_add,
+        _scatter_add_cases,
+        ref=_scatter_add_ref,
+        torch_fn=_torch_scatter_add,
+    ),
+    OpSpec(
+        "index_select",
+        ac.index_select,
+        _index_select_cases,
+        ref=_index_select_ref,
+        torch_fn=lambda x, dim, index: _torch().index_select(x, dim, index),
+    ),
+    OpSpec(
+        "index_add",
+        ac.index_add,
+        _index_add_cases,
+        ref=_index_add_ref,
+        torch_fn=lambda x, dim, index, source, alpha=1: x.index_add(
+            dim, index, source, alpha=alpha
+        ),
+    ),
 ]

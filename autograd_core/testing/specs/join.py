@@ -39,10 +39,18 @@ def _stack_cases(rng):
 
 
 OP_DB += [
-    OpSpec("cat", lambda *xs, dim: ac.cat(xs, dim=dim), _cat_cases,
-           ref=lambda *xs, dim: np.concatenate(xs, axis=dim),
-           torch_fn=lambda *xs, dim: _torch().cat(xs, dim=dim)),
-    OpSpec("stack", lambda *xs, dim: ac.stack(xs, dim=dim), _stack_cases,
-           ref=lambda *xs, dim: np.stack(xs, axis=dim),
-           torch_fn=lambda *xs, dim: _torch().stack(xs, dim=dim)),
+    OpSpec(
+        "cat",
+        lambda *xs, dim: ac.cat(xs, dim=dim),
+        _cat_cases,
+        ref=lambda *xs, dim: np.concatenate(xs, axis=dim),
+        torch_fn=lambda *xs, dim: _torch().cat(xs, dim=dim),
+    ),
+    OpSpec(
+        "stack",
+        lambda *xs, dim: ac.stack(xs, dim=dim),
+        _stack_cases,
+        ref=lambda *xs, dim: np.stack(xs, axis=dim),
+        torch_fn=lambda *xs, dim: _torch().stack(xs, dim=dim),
+    ),
 ]

@@ -58,9 +58,13 @@ def _einsum_cases(rng):
 
 
 OP_DB += [
-    OpSpec("einsum", lambda *xs, subscripts: ac.einsum(subscripts, *xs), _einsum_cases,
-           ref=lambda *xs, subscripts: np.einsum(subscripts, *xs),
-           torch_fn=lambda *xs, subscripts: __import__("torch").einsum(subscripts, *xs),
-           notes="The VJP of each operand is an einsum of the output gradient with the other "
-                 "operands; repeated letters scatter onto the diagonal through an identity."),
+    OpSpec(
+        "einsum",
+        lambda *xs, subscripts: ac.einsum(subscripts, *xs),
+        _einsum_cases,
+        ref=lambda *xs, subscripts: np.einsum(subscripts, *xs),
+        torch_fn=lambda *xs, subscripts: __import__("torch").einsum(subscripts, *xs),
+        notes="The VJP of each operand is an einsum of the output gradient with the other "
+        "operands; repeated letters scatter onto the diagonal through an identity.",
+    ),
 ]

@@ -66,9 +66,20 @@ def _linear_torch(x, w, b=None):
 
 
 OP_DB += [
-    OpSpec("linear", linear, _linear_cases, ref=_linear_ref, torch_fn=_linear_torch,
-           notes="x̄ = ȳW, W̄ = ȳᵀx, b̄ = Σȳ; a 1-D input is treated as one row."),
-    OpSpec("softmax_cross_entropy", softmax_cross_entropy, _ce_cases, ref=_ce_ref,
-           torch_fn=_ce_torch,
-           notes="Stable through log-sum-exp; the coefficient matrix is differentiable too."),
+    OpSpec(
+        "linear",
+        linear,
+        _linear_cases,
+        ref=_linear_ref,
+        torch_fn=_linear_torch,
+        notes="x̄ = ȳW, W̄ = ȳᵀx, b̄ = Σȳ; a 1-D input is treated as one row.",
+    ),
+    OpSpec(
+        "softmax_cross_entropy",
+        softmax_cross_entropy,
+        _ce_cases,
+        ref=_ce_ref,
+        torch_fn=_ce_torch,
+        notes="Stable through log-sum-exp; the coefficient matrix is differentiable too.",
+    ),
 ]

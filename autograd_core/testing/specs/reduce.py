@@ -18,6 +18,7 @@ def reduction_cases(
 
     ``distinct=True`` draws every array from ``distinct_values`` (no two entries closer than
     a margin), for ops with a kink at ties (max, min, the inf-norm)."""
+
     def draw(shape: tuple[int, ...]) -> np.ndarray:
         if distinct:
             return distinct_values(rng, shape, low, high)
@@ -66,18 +67,33 @@ def _sum_to_cases(rng: np.random.Generator) -> list[Case]:
 
 
 OP_DB += [
-    OpSpec("sum", ac.sum, reduction_cases, ref=_np_kwargs(np.sum),
-           torch_fn=None),
-    OpSpec("mean", ac.mean, lambda rng: [c for c in reduction_cases(rng)
-                                         if "zero-size" not in c.desc],
-           ref=_np_kwargs(np.mean)),
-    OpSpec("sum_to", ac.ops.sum_to, _sum_to_cases,
-           ref=lambda x, shape: np.broadcast_to(x.sum(axis=tuple(range(x.ndim - len(shape))))
-                                                if len(shape) < x.ndim else x,
-                                                x.shape[x.ndim - len(shape):])
-           .sum(axis=tuple(i for i, d in enumerate(shape) if d == 1
-                           and x.shape[x.ndim - len(shape) + i] != 1), keepdims=True)
-           .reshape(shape)),
+    OpSpec("sum", ac.sum, reduction_cases, ref=_np_kwargs(np.sum), torch_fn=None),
+    OpSpec(
+        "mean",
+        ac.mean,
+        lambda rng: [c for c in reduction_cases(rng) if "zero-size" not in c.desc],
+        ref=_np_kwargs(np.mean),
+    ),
+    OpSpec(
+        "sum_to",
+        ac.ops.sum_to,
+        _sum_to_cases,
+        ref=lambda x, shape: (
+            np.broadcast_to(
+                x.sum(axis=tuple(range(x.ndim - len(shape)))) if len(shape) < x.ndim else x,
+                x.shape[x.ndim - len(shape) :],
+            )
+            .sum(
+                axis=tuple(
+                    i
+                    for i, d in enumerate(shape)
+                    if d == 1 and x.shape[x.ndim - len(shape) + i] != 1
+                ),
+                keepdims=True,
+            )
+            .reshape(shape)
+        ),
+    ),
 ]
 
 
@@ -95,6 +111,7 @@ def _torch_dims(kwargs: dict) -> tuple[object, bool, dict]:
 
 def _values(fn):
     """``max``/``min`` return (values, indices) with a dim; the spec checks the values."""
+
     def op(x, **kwargs):
         out = fn(x, **kwargs)
         return out.values if isinstance(out, tuple) else out
@@ -180,8 +197,16 @@ def _var_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _np_var(fn):
-    def ref(x, axis=None, dim=None, keepdims=False, keepdim=False, correction=None,
-            unbiased=None, ddof=None):
+    def ref(
+        x,
+        axis=None,
+        dim=None,
+        keepdims=False,
+        keepdim=False,
+        correction=None,
+        unbiased=None,
+        ddof=None,
+    ):
         c = ddof if ddof is not None else correction if correction is not None else 1
         c = c if unbiased is None else int(unbiased)
         return fn(x, axis=dim if dim is not None else axis, ddof=c, keepdims=keepdims or keepdim)
@@ -268,32 +293,90 @@ def _torch_norm(x, **kwargs):
     return torch.linalg.vector_norm(x, ord=p, dim=dim, keepdim=keep)
 
 
-_TIES = ("Ties split the gradient equally among all tied elements (max([1, 3, 3]) gives "
-         "[0, 1/2, 1/2]); PyTorch's max(x, dim) gives it to the returned index instead. Inputs "
-         "are drawn distinct so no case sits on a tie.")
+_TIES = (
+    "Ties split the gradient equally among all tied elements (max([1, 3, 3]) gives "
+    "[0, 1/2, 1/2]); PyTorch's max(x, dim) gives it to the returned index instead. Inputs "
+    "are drawn distinct so no case sits on a tie."
+)
 
 OP_DB += [
-    OpSpec("max", _values(ac.max), _max_min_cases, ref=_np_kwargs(np.max),
-           torch_fn=_torch_max_min("max"), notes=_TIES),
-    OpSpec("min", _values(ac.min), _max_min_cases, ref=_np_kwargs(np.min),
-           torch_fn=_torch_max_min("min"), notes=_TIES),
-    OpSpec("amax", ac.amax, lambda rng: reduction_cases(rng, distinct=True),
-           ref=_np_kwargs(np.max), torch_fn=_torch_amax_amin("amax"), notes=_TIES),
-    OpSpec("amin", ac.amin, lambda rng: reduction_cases(rng, distinct=True),
-           ref=_np_kwargs(np.min), torch_fn=_torch_amax_amin("amin"), notes=_TIES),
-    OpSpec("argmax", ac.argmax, _arg_cases, ref=_np_arg(np.argmax), differentiable=False,
-           notes="Ties give the first index (NumPy and PyTorch)."),
-    OpSpec("argmin", ac.argmin, _arg_cases, ref=_np_arg(np.argmin), differentiable=False,
-           notes="Ties give the first index (NumPy and PyTorch)."),
-    OpSpec("prod", ac.prod, _prod_cases, ref=_np_kwargs(np.prod), torch_fn=_torch_prod,
-           notes="Inputs with one, two and three zeros per slice are checked to second order; "
-                 "prod is a polynomial, so finite differences are exact enough at zeros."),
+    OpSpec(
+        "max",
+        _values(ac.max),
+        _max_min_cases,
+        ref=_np_kwargs(np.max),
+        torch_fn=_torch_max_min("max"),
+        notes=_TIES,
+    ),
+    OpSpec(
+        "min",
+        _values(ac.min),
+        _max_min_cases,
+        ref=_np_kwargs(np.min),
+        torch_fn=_torch_max_min("min"),
+        notes=_TIES,
+    ),
+    OpSpec(
+        "amax",
+        ac.amax,
+        lambda rng: reduction_cases(rng, distinct=True),
+        ref=_np_kwargs(np.max),
+        torch_fn=_torch_amax_amin("amax"),
+        notes=_TIES,
+    ),
+    OpSpec(
+        "amin",
+        ac.amin,
+        lambda rng: reduction_cases(rng, distinct=True),
+        ref=_np_kwargs(np.min),
+        torch_fn=_torch_amax_amin("amin"),
+        notes=_TIES,
+    ),
+    OpSpec(
+        "argmax",
+        ac.argmax,
+        _arg_cases,
+        ref=_np_arg(np.argmax),
+        differentiable=False,
+        notes="Ties give the first index (NumPy and PyTorch).",
+    ),
+    OpSpec(
+        "argmin",
+        ac.argmin,
+        _arg_cases,
+        ref=_np_arg(np.argmin),
+        differentiable=False,
+        notes="Ties give the first index (NumPy and PyTorch).",
+    ),
+    OpSpec(
+        "prod",
+        ac.prod,
+        _prod_cases,
+        ref=_np_kwargs(np.prod),
+        torch_fn=_torch_prod,
+        notes="Inputs with one, two and three zeros per slice are checked to second order; "
+        "prod is a polynomial, so finite differences are exact enough at zeros.",
+    ),
     OpSpec("var", ac.var, _var_cases, ref=_np_var(np.var), torch_fn=_torch_var("var")),
-    OpSpec("std", ac.std, _var_cases, ref=_np_var(np.std), torch_fn=_torch_var("std"),
-           notes="At std = 0 (a constant or size-1 slice) the gradient is taken as 0."),
-    OpSpec("logsumexp", ac.logsumexp, _logsumexp_cases, ref=_np_logsumexp,
-           torch_fn=_torch_logsumexp),
-    OpSpec("norm", ac.norm, _norm_cases, ref=_np_norm, torch_fn=_torch_norm, kinks=(0.0,),
-           notes="x = 0 is a kink for p <= 1 and of the norm itself (gradient 0 declared there); "
-                 "p=inf inputs have distinct |x| (ties split equally)."),
+    OpSpec(
+        "std",
+        ac.std,
+        _var_cases,
+        ref=_np_var(np.std),
+        torch_fn=_torch_var("std"),
+        notes="At std = 0 (a constant or size-1 slice) the gradient is taken as 0.",
+    ),
+    OpSpec(
+        "logsumexp", ac.logsumexp, _logsumexp_cases, ref=_np_logsumexp, torch_fn=_torch_logsumexp
+    ),
+    OpSpec(
+        "norm",
+        ac.norm,
+        _norm_cases,
+        ref=_np_norm,
+        torch_fn=_torch_norm,
+        kinks=(0.0,),
+        notes="x = 0 is a kink for p <= 1 and of the norm itself (gradient 0 declared there); "
+        "p=inf inputs have distinct |x| (ties split equally).",
+    ),
 ]

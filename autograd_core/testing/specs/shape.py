@@ -52,14 +52,19 @@ def _getitem_grad_cases(rng):
     idx = (np.array([0, 2, 0]),)
     return [
         Case((rng.standard_normal((3, 5)),), {"index": idx, "shape": (4, 5)}, "repeated rows"),
-        Case((rng.standard_normal((4, 2)),), {"index": (slice(None), slice(1, 3)),
-                                               "shape": (4, 5)}, "slice"),
+        Case(
+            (rng.standard_normal((4, 2)),),
+            {"index": (slice(None), slice(1, 3)), "shape": (4, 5)},
+            "slice",
+        ),
     ]
 
 
 def _astype_cases(rng):
-    return [Case((rng.standard_normal((3, 4)),), {"dtype": np.float32}, "float64 -> float32 -> x"),
-            Case((rng.standard_normal(()),), {"dtype": np.float64}, "0-d")]
+    return [
+        Case((rng.standard_normal((3, 4)),), {"dtype": np.float32}, "float64 -> float32 -> x"),
+        Case((rng.standard_normal(()),), {"dtype": np.float64}, "0-d"),
+    ]
 
 
 def _roundtrip(x, dtype):
@@ -72,15 +77,31 @@ OP_DB += [
     OpSpec("permute", ac.permute, _permute_cases, ref=lambda x, dims: x.transpose(dims)),
     OpSpec("broadcast_to", ac.broadcast_to, _broadcast_cases, ref=np.broadcast_to),
     OpSpec("getitem", ac.getitem, _getitem_cases, ref=lambda x, i: x[i]),
-    OpSpec("getitem_grad", lambda g, index, shape: GetItemGrad.apply(g, index=index, shape=shape),
-           _getitem_grad_cases),
-    OpSpec("astype", _roundtrip, _astype_cases, atol=1e-3, rtol=1e-3, eps=1e-3,
-           notes="checked as a float32 round trip; float32 rounding sets the tolerance"),
-    OpSpec("to_device", lambda x: ac.ops.to_device(x, "cpu") * 1.0 if x.device.type == "cpu"
-           else ac.ops.to_device(x, "cpu"),
-           lambda rng: [Case((rng.standard_normal((2, 3)),), {}, "cpu -> cpu")],
-           notes="a CPU-only machine can only move to the same device; the GPU suite checks "
-                 "cpu <-> cuda"),
+    OpSpec(
+        "getitem_grad",
+        lambda g, index, shape: GetItemGrad.apply(g, index=index, shape=shape),
+        _getitem_grad_cases,
+    ),
+    OpSpec(
+        "astype",
+        _roundtrip,
+        _astype_cases,
+        atol=1e-3,
+        rtol=1e-3,
+        eps=1e-3,
+        notes="checked as a float32 round trip; float32 rounding sets the tolerance",
+    ),
+    OpSpec(
+        "to_device",
+        lambda x: (
+            ac.ops.to_device(x, "cpu") * 1.0
+            if x.device.type == "cpu"
+            else ac.ops.to_device(x, "cpu")
+        ),
+        lambda rng: [Case((rng.standard_normal((2, 3)),), {}, "cpu -> cpu")],
+        notes="a CPU-only machine can only move to the same device; the GPU suite checks "
+        "cpu <-> cuda",
+    ),
 ]
 
 
@@ -136,11 +157,26 @@ def _repeat_cases(rng):
 
 
 OP_DB += [
-    OpSpec("pad", ac.pad, _pad_cases, ref=_pad_ref,
-           torch_fn=lambda x, pad, value=0.0: torch_functional().pad(x, pad, value=value)),
-    OpSpec("flip", ac.flip, _flip_cases, ref=lambda x, dims: np.flip(x, dims),
-           torch_fn=lambda x, dims: x.flip(dims)),
-    OpSpec("repeat", ac.repeat, _repeat_cases, ref=lambda x, *reps: np.tile(x, reps),
-           torch_fn=lambda x, *reps: x.repeat(*reps),
-           notes="tile (NumPy semantics) is the same op with its counts padded by leading 1s"),
+    OpSpec(
+        "pad",
+        ac.pad,
+        _pad_cases,
+        ref=_pad_ref,
+        torch_fn=lambda x, pad, value=0.0: torch_functional().pad(x, pad, value=value),
+    ),
+    OpSpec(
+        "flip",
+        ac.flip,
+        _flip_cases,
+        ref=lambda x, dims: np.flip(x, dims),
+        torch_fn=lambda x, dims: x.flip(dims),
+    ),
+    OpSpec(
+        "repeat",
+        ac.repeat,
+        _repeat_cases,
+        ref=lambda x, *reps: np.tile(x, reps),
+        torch_fn=lambda x, *reps: x.repeat(*reps),
+        notes="tile (NumPy semantics) is the same op with its counts padded by leading 1s",
+    ),
 ]

@@ -12,13 +12,33 @@ from autograd_core.testing.op_db import OP_DB, Case, OpSpec, noncontig, unary_ca
 OP_DB += [
     OpSpec("neg", ac.neg, unary_cases, ref=np.negative, torch_fn=lambda x: -x),
     OpSpec("exp", ac.exp, unary_cases, ref=np.exp, torch_fn=lambda x: x.exp()),
-    OpSpec("log", ac.log, lambda rng: unary_cases(rng, 0.2, 3.0), ref=np.log,
-           torch_fn=lambda x: x.log(), notes="domain x > 0"),
+    OpSpec(
+        "log",
+        ac.log,
+        lambda rng: unary_cases(rng, 0.2, 3.0),
+        ref=np.log,
+        torch_fn=lambda x: x.log(),
+        notes="domain x > 0",
+    ),
     OpSpec("tanh", ac.tanh, unary_cases, ref=np.tanh, torch_fn=lambda x: x.tanh()),
-    OpSpec("relu", ac.relu, unary_cases, ref=lambda x: np.maximum(x, 0), kinks=(0.0,),
-           torch_fn=lambda x: x.relu(), notes="relu'(0) = 0"),
-    OpSpec("abs", ac.abs, unary_cases, ref=np.abs, kinks=(0.0,), torch_fn=lambda x: x.abs(),
-           notes="abs'(0) = 0"),
+    OpSpec(
+        "relu",
+        ac.relu,
+        unary_cases,
+        ref=lambda x: np.maximum(x, 0),
+        kinks=(0.0,),
+        torch_fn=lambda x: x.relu(),
+        notes="relu'(0) = 0",
+    ),
+    OpSpec(
+        "abs",
+        ac.abs,
+        unary_cases,
+        ref=np.abs,
+        kinks=(0.0,),
+        torch_fn=lambda x: x.abs(),
+        notes="abs'(0) = 0",
+    ),
 ]
 
 
@@ -66,8 +86,10 @@ def _torch_clamp(x, lo=None, hi=None, min=None, max=None):  # noqa: A002
 
     lo, hi = (lo if min is None else min), (hi if max is None else max)
     if isinstance(lo, torch.Tensor) or isinstance(hi, torch.Tensor):  # clamp takes 2 or 0 Tensors
-        lo, hi = (b if b is None or isinstance(b, torch.Tensor) else torch.tensor(b, dtype=x.dtype)
-                  for b in (lo, hi))
+        lo, hi = (
+            b if b is None or isinstance(b, torch.Tensor) else torch.tensor(b, dtype=x.dtype)
+            for b in (lo, hi)
+        )
     return x.clamp(lo, hi)
 
 
@@ -75,39 +97,98 @@ _vec_erf = np.vectorize(math.erf, otypes=[np.float64])
 _vec_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 OP_DB += [
-    OpSpec("sign", ac.sign, lambda rng: _with_exact(rng, [-1.0, 0.0, -0.0, 2.0]), ref=np.sign,
-           differentiable=False),
-    OpSpec("floor", ac.floor, lambda rng: _with_exact(rng, [-1.5, -1.0, 0.0, 0.5, 2.0]),
-           ref=np.floor, differentiable=False),
-    OpSpec("ceil", ac.ceil, lambda rng: _with_exact(rng, [-1.5, -1.0, 0.0, 0.5, 2.0]),
-           ref=np.ceil, differentiable=False),
-    OpSpec("round", ac.round,
-           lambda rng: _with_exact(rng, [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])
-           + [Case((rng.uniform(-3, 3, (3, 4)),), {"decimals": 1}, "decimals=1")],
-           ref=lambda x, decimals=0: np.round(x, decimals), differentiable=False,
-           notes="halves round to even"),
-    OpSpec("log1p", ac.log1p, lambda rng: unary_cases(rng, -0.8, 2.0), ref=np.log1p,
-           torch_fn=lambda x: x.log1p(), notes="domain x > -1"),
+    OpSpec(
+        "sign",
+        ac.sign,
+        lambda rng: _with_exact(rng, [-1.0, 0.0, -0.0, 2.0]),
+        ref=np.sign,
+        differentiable=False,
+    ),
+    OpSpec(
+        "floor",
+        ac.floor,
+        lambda rng: _with_exact(rng, [-1.5, -1.0, 0.0, 0.5, 2.0]),
+        ref=np.floor,
+        differentiable=False,
+    ),
+    OpSpec(
+        "ceil",
+        ac.ceil,
+        lambda rng: _with_exact(rng, [-1.5, -1.0, 0.0, 0.5, 2.0]),
+        ref=np.ceil,
+        differentiable=False,
+    ),
+    OpSpec(
+        "round",
+        ac.round,
+        lambda rng: (
+            _with_exact(rng, [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])
+            + [Case((rng.uniform(-3, 3, (3, 4)),), {"decimals": 1}, "decimals=1")]
+        ),
+        ref=lambda x, decimals=0: np.round(x, decimals),
+        differentiable=False,
+        notes="halves round to even",
+    ),
+    OpSpec(
+        "log1p",
+        ac.log1p,
+        lambda rng: unary_cases(rng, -0.8, 2.0),
+        ref=np.log1p,
+        torch_fn=lambda x: x.log1p(),
+        notes="domain x > -1",
+    ),
     OpSpec("expm1", ac.expm1, unary_cases, ref=np.expm1, torch_fn=lambda x: x.expm1()),
-    OpSpec("sqrt", ac.sqrt, lambda rng: unary_cases(rng, 0.2, 3.0), ref=np.sqrt,
-           torch_fn=lambda x: x.sqrt(), notes="domain x > 0 (the gradient is inf at 0)"),
-    OpSpec("rsqrt", ac.rsqrt, lambda rng: unary_cases(rng, 0.2, 3.0),
-           ref=lambda x: 1 / np.sqrt(x), torch_fn=lambda x: x.rsqrt(), notes="domain x > 0"),
+    OpSpec(
+        "sqrt",
+        ac.sqrt,
+        lambda rng: unary_cases(rng, 0.2, 3.0),
+        ref=np.sqrt,
+        torch_fn=lambda x: x.sqrt(),
+        notes="domain x > 0 (the gradient is inf at 0)",
+    ),
+    OpSpec(
+        "rsqrt",
+        ac.rsqrt,
+        lambda rng: unary_cases(rng, 0.2, 3.0),
+        ref=lambda x: 1 / np.sqrt(x),
+        torch_fn=lambda x: x.rsqrt(),
+        notes="domain x > 0",
+    ),
     OpSpec("square", ac.square, unary_cases, ref=np.square, torch_fn=lambda x: x.square()),
-    OpSpec("reciprocal", ac.reciprocal, lambda rng: _signed(rng, 0.5, 2.0),
-           ref=np.reciprocal, torch_fn=lambda x: x.reciprocal(),
-           notes="|x| kept in [0.5, 2): the pole at 0 is outside the domain"),
-    OpSpec("sin", ac.sin, lambda rng: unary_cases(rng, -4.0, 4.0), ref=np.sin,
-           torch_fn=lambda x: x.sin()),
-    OpSpec("cos", ac.cos, lambda rng: unary_cases(rng, -4.0, 4.0), ref=np.cos,
-           torch_fn=lambda x: x.cos()),
+    OpSpec(
+        "reciprocal",
+        ac.reciprocal,
+        lambda rng: _signed(rng, 0.5, 2.0),
+        ref=np.reciprocal,
+        torch_fn=lambda x: x.reciprocal(),
+        notes="|x| kept in [0.5, 2): the pole at 0 is outside the domain",
+    ),
+    OpSpec(
+        "sin",
+        ac.sin,
+        lambda rng: unary_cases(rng, -4.0, 4.0),
+        ref=np.sin,
+        torch_fn=lambda x: x.sin(),
+    ),
+    OpSpec(
+        "cos",
+        ac.cos,
+        lambda rng: unary_cases(rng, -4.0, 4.0),
+        ref=np.cos,
+        torch_fn=lambda x: x.cos(),
+    ),
     OpSpec("erf", ac.erf, _erf_cases, ref=_vec_erf, torch_fn=lambda x: x.erf()),
     OpSpec("erfc", ac.erfc, _erf_cases, ref=_vec_erfc, torch_fn=lambda x: x.erfc()),
-    OpSpec("clip", ac.clip, _clip_cases,
-           ref=lambda x, lo=None, hi=None, min=None, max=None: np.clip(  # noqa: A002
-               x, lo if min is None else min, hi if max is None else max),
-           torch_fn=_torch_clamp,
-           kinks=(-0.5, 0.8),
-           notes="x̄ = ȳ on [min, max] (bounds included, as torch.clamp), 0 outside; Tensor "
-                 "bounds get ȳ where they are returned"),
+    OpSpec(
+        "clip",
+        ac.clip,
+        _clip_cases,
+        ref=lambda x, lo=None, hi=None, min=None, max=None: np.clip(  # noqa: A002
+            x, lo if min is None else min, hi if max is None else max
+        ),
+        torch_fn=_torch_clamp,
+        kinks=(-0.5, 0.8),
+        notes="x̄ = ȳ on [min, max] (bounds included, as torch.clamp), 0 outside; Tensor "
+        "bounds get ȳ where they are returned",
+    ),
 ]
