@@ -20,6 +20,7 @@ __all__ = [
     "require_cuda",
     "is_cuda_available",
     "Shape",
+    "parse_to_args",
 ]
 
 Shape = tuple[int, ...]
@@ -139,6 +140,27 @@ def device_of(array: Any) -> Device:
     if cp is not None and isinstance(array, cp.ndarray):
         return Device(f"cuda:{array.device.id}")
     return CPU
+
+
+def parse_to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """The (device, dtype) asked for by ``.to(...)`` in any of PyTorch's spellings:
+    ``to("cuda")``, ``to(ac.float64)``, ``to(other_tensor)``, ``to(device=..., dtype=...)``.
+    Either may be None."""
+    kwargs = dict(kwargs)
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    if kwargs:
+        raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}.")
+    for a in args:
+        if hasattr(a, "device") and hasattr(a, "dtype") and hasattr(a, "data"):  # a Tensor
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, Device) or (
+            isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")
+        ):
+            device = a
+        else:
+            dtype = a
+    return device, dtype
 
 
 def to_device(array: Any, device: DeviceLike) -> Any:

@@ -55,15 +55,18 @@ class Op:
     double_backward: ClassVar[bool] = True
     save_output: ClassVar[bool] = False
 
+    # Defaults read through the class until an instance sets its own (one op is created per
+    # call, so every attribute not written in Op.apply is time saved).
+    xp: Any = numpy
+    out: Any = None
+    saved: Any = None
+    created_at: list[traceback.FrameSummary] | None = None
+    hooks: list[Any] | None = None
+    retained: list[Any] | None = None
+    params: dict[str, Any] = {}  # noqa: RUF012  (replaced per instance, never mutated)
+
     inputs: tuple[Tensor, ...] | None
     needs_input_grad: tuple[bool, ...]
-    params: dict[str, Any]
-    xp: Any
-    out: Any
-    saved: Any
-    created_at: list[traceback.FrameSummary] | None
-    hooks: list[Any] | None
-    retained: list[Any] | None
 
     def forward(self, *xs: Any, **params: Any) -> Any:
         raise NotImplementedError
@@ -108,13 +111,16 @@ class Op:
         so it reads slots directly and builds the output Tensor inline.
         """
         op = _new(cls)
-        op.xp = _check_devices(cls.name, inputs) if _device.CUPY_LOADED else numpy
-        op.out = None
-        op.saved = None
+        if _device.CUPY_LOADED:
+            op.xp = _check_devices(cls.name, inputs)
         try:
             if ANOMALY.enabled:  # it raises its own error naming the op; NumPy's warning is noise
                 with numpy.errstate(all="ignore"):
                     y = op.forward(*[t.data for t in inputs], **params)
+            elif len(inputs) == 2:
+                y = op.forward(inputs[0].data, inputs[1].data, **params)
+            elif len(inputs) == 1:
+                y = op.forward(inputs[0].data, **params)
             else:
                 y = op.forward(*[t.data for t in inputs], **params)
         except ValueError as e:  # NumPy's shape complaints, reworded to name the op and inputs
@@ -132,11 +138,8 @@ class Op:
                 op.inputs = inputs
                 op.needs_input_grad = needs
                 op.params = params
-                op.hooks = None
-                op.retained = None
                 if cls.save_output:
                     op.out = y
-                op.created_at = None
                 if ANOMALY.enabled:
                     op.created_at = traceback.extract_stack()[:-2]
                     _check_finite(op, y, "forward", op.created_at)

@@ -253,19 +253,7 @@ class Tensor:
 
         Both are recorded ops, so gradients flow back to the original device and dtype.
         """
-        device = kwargs.pop("device", None)
-        dtype = kwargs.pop("dtype", None)
-        if kwargs:
-            raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}.")
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, _device.Device) or (
-                isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")
-            ):
-                device = a
-            else:
-                dtype = a
+        device, dtype = _device.parse_to_args(args, kwargs)
         out = self
         if dtype is not None and numpy.dtype(dtype) != self.dtype:
             out = _O.astype(out, dtype)

@@ -471,19 +471,7 @@ class Module:
         ``m.to(device="cpu", dtype="float32")``. Returns self."""
         import numpy  # dtype parsing only
 
-        device = kwargs.pop("device", None)
-        dtype = kwargs.pop("dtype", None)
-        if kwargs:
-            raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}.")
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, _device.Device) or (
-                isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")
-            ):
-                device = a
-            else:
-                dtype = a
+        device, dtype = _device.parse_to_args(args, kwargs)
         if dtype is not None:
             dtype = numpy.dtype(dtype)
             if dtype.kind != "f":
