@@ -123,3 +123,17 @@ def test_command_errors_exit_2_with_one_line(argv):
     r = run(*argv)
     assert r.returncode == 2
     assert r.stderr.startswith("autograd-core: error:") and "Traceback" not in r.stderr
+
+
+def test_user_function_with_inputs_from_npz(tmp_path):
+    import numpy as np
+
+    (tmp_path / "fmod.py").write_text("def f(a, b):\n    return (a * b).exp().sum(0)\n")
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "inputs.npz", a=rng.standard_normal((3, 2)), b=rng.standard_normal(2))
+    r = run("gradcheck", "--fn", "fmod:f", "--input", "inputs.npz", "--json", cwd=tmp_path)
+    data = json.loads(r.stdout)
+    assert r.returncode == 0 and data["passed"] == 2 and data["failed"] == 0
+    assert data["results"][0]["case"] == "(3, 2), (2,)"
+    r = run("gradcheck", "--fn", "fmod:f", "--input", "missing.npz", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot read inputs from 'missing.npz'" in r.stderr
