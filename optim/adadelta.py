@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._kernel_utils import effective_grad, ema_square_
+from optim._validation import check_hyper
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["Adadelta", "adadelta_update"]
@@ -44,14 +46,8 @@ def adadelta_update(
         (array([0.5]), array([1.]))
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
-    square_avg *= rho
-    tmp = grad * (1 - rho)
-    tmp *= grad
-    square_avg += tmp
+    grad = effective_grad(param, grad, weight_decay, maximize)
+    tmp = ema_square_(square_avg, grad, rho)  # v ← ρ v + (1 − ρ) g²
     # Δx = √(u + ε) / √(v + ε) · g
     std = square_avg + eps
     xp.sqrt(std, out=std)
@@ -59,10 +55,7 @@ def adadelta_update(
     xp.sqrt(delta, out=delta)
     delta /= std
     delta *= grad
-    acc_delta *= rho
-    xp.multiply(delta, 1 - rho, out=tmp)
-    tmp *= delta
-    acc_delta += tmp
+    ema_square_(acc_delta, delta, rho, out=tmp)  # u ← ρ u + (1 − ρ) Δx²
     delta *= -lr
     param += delta
 
@@ -121,14 +114,10 @@ class Adadelta(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_hyper("lr", lr)
+        check_hyper("rho", rho, high=1.0)
+        check_hyper("eps", eps)
+        check_hyper("weight_decay", weight_decay)
         defaults = {
             "lr": lr,
             "rho": rho,
@@ -140,10 +129,7 @@ class Adadelta(Optimizer):
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:
-            xp = get_array_module(param)
-            state["step"] = 0
-            state["square_avg"] = xp.zeros_like(param)
-            state["acc_delta"] = xp.zeros_like(param)
+            self._init_state(state, param, "square_avg", "acc_delta")
         state["step"] += 1
         self._run_kernel(
             adadelta_update,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._kernel_utils import effective_grad
+from optim._validation import check_hyper
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["Adagrad", "adagrad_update"]
@@ -43,10 +45,7 @@ def adagrad_update(
         (array([0.9]), array([4.]))
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = effective_grad(param, grad, weight_decay, maximize)
     clr = lr / (1 + (step - 1) * lr_decay)
     tmp = grad * grad
     state_sum += tmp
@@ -119,18 +118,11 @@ class Adagrad(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        check_hyper("lr", lr)
+        check_hyper("lr_decay", lr_decay)
+        check_hyper("weight_decay", weight_decay)
+        check_hyper("initial_accumulator_value", initial_accumulator_value)
+        check_hyper("eps", eps)
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
@@ -143,9 +135,8 @@ class Adagrad(Optimizer):
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:
-            xp = get_array_module(param)
-            state["step"] = 0
-            state["sum"] = xp.full_like(param, group["initial_accumulator_value"])
+            initial = get_array_module(param).full_like(param, group["initial_accumulator_value"])
+            self._init_state(state, param, sum=initial)
         state["step"] += 1
         self._run_kernel(
             adagrad_update,

@@ -5,26 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._kernel_utils import effective_grad, ema_, ema_square_
+from optim._validation import check_betas, check_hyper
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["Adam", "adam_update"]
-
-
-def _update_moments(grad: Any, exp_avg: Any, exp_avg_sq: Any, beta1: float, beta2: float) -> Any:
-    """Update Adam's moment estimates in place; return a scratch array of the same shape.
-
-    m ← β₁ m + (1 − β₁) g, computed as PyTorch's lerp m + (1 − β₁)(g − m);
-    v ← β₂ v + (1 − β₂) g². Shared by :func:`adam_update` and :func:`~optim.nadam.nadam_update`.
-    """
-    xp = get_array_module(grad)
-    tmp = grad - exp_avg
-    tmp *= 1 - beta1
-    exp_avg += tmp
-    exp_avg_sq *= beta2
-    xp.multiply(grad, 1 - beta2, out=tmp)
-    tmp *= grad
-    exp_avg_sq += tmp
-    return tmp
 
 
 def adam_update(
@@ -71,14 +56,11 @@ def adam_update(
         array([0.9])
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
-    tmp = _update_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
+    grad = effective_grad(param, grad, 0.0 if decoupled_weight_decay else weight_decay, maximize)
+    if decoupled_weight_decay and weight_decay != 0:
+        param *= 1 - lr * weight_decay
+    tmp = ema_(exp_avg, grad, beta1)  # m ← β₁ m + (1 − β₁) g
+    ema_square_(exp_avg_sq, grad, beta2, out=tmp)  # v ← β₂ v + (1 − β₂) g²
 
     bias_correction1 = 1 - beta1**step
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
@@ -182,13 +164,11 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        xp = get_array_module(param)
         if not state:
-            state["step"] = 0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_avg_sq"] = xp.zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = xp.zeros_like(param)
+            amsgrad = group["amsgrad"]
+            self._init_state(
+                state, param, "exp_avg", "exp_avg_sq", "max_exp_avg_sq" if amsgrad else None
+            )
         state["step"] += 1
         arrays = (param, grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"))
         beta1, beta2 = group["betas"]
@@ -211,13 +191,7 @@ def _check_adam_options(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """Raise PyTorch's ValueError for an out-of-range Adam-family hyperparameter."""
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    check_hyper("lr", lr)
+    check_hyper("eps", eps)
+    check_betas(betas)
+    check_hyper("weight_decay", weight_decay)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._kernel_utils import effective_grad, ema_
 from optim.adam import _check_adam_options
 from optim.optimizer import Optimizer, ParamsT
 
@@ -48,13 +49,8 @@ def adamax_update(
         array([0.9])
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
-    tmp = grad - exp_avg
-    tmp *= 1 - beta1
-    exp_avg += tmp
+    grad = effective_grad(param, grad, weight_decay, maximize)
+    tmp = ema_(exp_avg, grad, beta1)  # m ← β₁ m + (1 − β₁) g
     # u ← max(β₂ u, |g| + ε)
     exp_inf *= beta2
     xp.abs(grad, out=tmp)
@@ -132,10 +128,7 @@ class Adamax(Optimizer):
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:
-            xp = get_array_module(param)
-            state["step"] = 0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_inf"] = xp.zeros_like(param)
+            self._init_state(state, param, "exp_avg", "exp_inf")
         state["step"] += 1
         beta1, beta2 = group["betas"]
         self._run_kernel(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
-from optim.adam import _check_adam_options, _update_moments
+from optim._kernel_utils import effective_grad, ema_, ema_square_
+from optim._validation import check_hyper
+from optim.adam import _check_adam_options
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["NAdam", "nadam_update"]
@@ -65,19 +67,16 @@ def nadam_update(
         array([0.8944])
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
+    grad = effective_grad(param, grad, 0.0 if decoupled_weight_decay else weight_decay, maximize)
+    if decoupled_weight_decay and weight_decay != 0:
+        param *= 1 - lr * weight_decay
     bias_correction2 = 1 - beta2**step
-    if weight_decay != 0:
-        if decoupled_weight_decay:
-            param *= 1 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
     mu = nadam_momentum(step, beta1, momentum_decay)
     mu_next = nadam_momentum(step + 1, beta1, momentum_decay)
     mu_product_next = mu_product * mu_next
 
-    tmp = _update_moments(grad, exp_avg, exp_avg_sq, beta1, beta2)
+    tmp = ema_(exp_avg, grad, beta1)  # m ← β₁ m + (1 − β₁) g
+    ema_square_(exp_avg_sq, grad, beta2, out=tmp)  # v ← β₂ v + (1 − β₂) g²
     denom = exp_avg_sq / bias_correction2
     xp.sqrt(denom, out=denom)
     denom += eps
@@ -156,8 +155,7 @@ class NAdam(Optimizer):
         maximize: bool = False,
     ) -> None:
         _check_adam_options(lr, betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        check_hyper("momentum_decay", momentum_decay)
         defaults = {
             "lr": lr,
             "betas": tuple(betas),
@@ -171,11 +169,7 @@ class NAdam(Optimizer):
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         if not state:
-            xp = get_array_module(param)
-            state["step"] = 0
-            state["mu_product"] = 1.0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_avg_sq"] = xp.zeros_like(param)
+            self._init_state(state, param, "exp_avg", "exp_avg_sq", mu_product=1.0)
         beta1, beta2 = group["betas"]
         state["step"] += 1
         state["mu_product"] *= nadam_momentum(state["step"], beta1, group["momentum_decay"])

@@ -199,6 +199,21 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
+    def _init_state(state: dict[str, Any], param: Any, *arrays: str | None, **values: Any) -> None:
+        """Fill the empty state of a parameter before its first step, in a fixed key order.
+
+        Sets ``state["step"] = 0``, then ``values``, then a zero array of the parameter's shape,
+        dtype and device for each name in ``arrays``; a None name (an option that is off, e.g.
+        ``"max_exp_avg_sq" if amsgrad else None``) is skipped.
+        """
+        state["step"] = 0
+        state.update(values)
+        xp = get_array_module(param)
+        for name in arrays:
+            if name is not None:
+                state[name] = xp.zeros_like(param)
+
+    @staticmethod
     def _run_kernel(kernel: Callable[..., None], arrays: tuple[Any, ...], **options: Any) -> None:
         """Call ``kernel(*arrays, **options)``, in cache-sized slices for large NumPy arrays.
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._kernel_utils import effective_grad, ema_, ema_square_
+from optim._validation import check_hyper
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["RMSprop", "rmsprop_update"]
@@ -49,19 +51,11 @@ def rmsprop_update(
         (array([0.98]), array([1.]))
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
-    square_avg *= alpha
-    tmp = grad * (1 - alpha)
-    tmp *= grad
-    square_avg += tmp
+    grad = effective_grad(param, grad, weight_decay, maximize)
+    tmp = ema_square_(square_avg, grad, alpha)  # v ← α v + (1 − α) g²
     if centered:
         # g^ave ← g^ave + (1 − α)(g − g^ave), then avg = √(v − (g^ave)²)
-        xp.subtract(grad, grad_avg, out=tmp)
-        tmp *= 1 - alpha
-        grad_avg += tmp
+        ema_(grad_avg, grad, alpha, out=tmp)
         avg = grad_avg * -1.0
         avg *= grad_avg
         avg += square_avg
@@ -148,16 +142,11 @@ class RMSprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        check_hyper("lr", lr)
+        check_hyper("eps", eps)
+        check_hyper("momentum", momentum)
+        check_hyper("weight_decay", weight_decay)
+        check_hyper("alpha", alpha)
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -170,14 +159,14 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        xp = get_array_module(param)
         if not state:
-            state["step"] = 0
-            state["square_avg"] = xp.zeros_like(param)
-            if group["momentum"] > 0:
-                state["momentum_buffer"] = xp.zeros_like(param)
-            if group["centered"]:
-                state["grad_avg"] = xp.zeros_like(param)
+            self._init_state(
+                state,
+                param,
+                "square_avg",
+                "momentum_buffer" if group["momentum"] > 0 else None,
+                "grad_avg" if group["centered"] else None,
+            )
         state["step"] += 1
         self._run_kernel(
             rmsprop_update,

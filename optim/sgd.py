@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._kernel_utils import effective_grad
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["SGD", "sgd_update"]
@@ -46,10 +47,7 @@ def sgd_update(
         array([0.95, 2.1 ])
     """
     xp = get_array_module(param)
-    if maximize:
-        grad = -grad
-    if weight_decay != 0:
-        grad = grad + weight_decay * param
+    grad = effective_grad(param, grad, weight_decay, maximize)
     if momentum != 0:
         if momentum_buffer is None:
             raise ValueError("sgd_update: momentum != 0 needs a momentum_buffer array")
@@ -136,6 +134,8 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
+        # PyTorch's SGD checks ``value < 0.0``, so NaN passes; check_hyper (``not 0.0 <= value``,
+        # as PyTorch's other optimizers) would reject it, so SGD keeps its own checks.
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:

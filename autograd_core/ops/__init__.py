@@ -5,6 +5,7 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     binary,
+    extrema,
     indexing,
     join,
     linalg,
@@ -12,10 +13,12 @@ from autograd_core.ops import (
     nn_ops,
     reduce,
     shape,
+    statistics,
     unary,
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
@@ -23,6 +26,7 @@ from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
+from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 
 _FAMILIES = (
@@ -30,6 +34,8 @@ _FAMILIES = (
     activation,
     binary,
     reduce,
+    extrema,
+    statistics,
     logical,
     shape,
     join,

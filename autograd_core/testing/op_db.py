@@ -26,6 +26,8 @@ __all__ = [
     "avoid",
     "unary_cases",
     "binary_cases",
+    "reduction_cases",
+    "distinct_values",
     "SHAPES",
 ]
 
@@ -219,6 +221,45 @@ def binary_cases(
     b = noncontig(uniform(rng, (3, 4), *rb))
     cases.append(Case((a, b), {}, "non-contiguous (3, 4) x (3, 4)"))
     return cases
+
+
+def reduction_cases(
+    rng: np.random.Generator, low: float = -2.0, high: float = 2.0, distinct: bool = False
+) -> list[Case]:
+    """Inputs for a reduction: all axes, one axis, negative and tuple axes, keepdims, a 0-d
+    input, a size-1 axis, a zero-size axis kept, and a non-contiguous input.
+
+    ``distinct=True`` draws every array from ``distinct_values`` (no two entries closer than
+    a margin), for ops with a kink at ties (max, min, the inf-norm)."""
+
+    def draw(shape: tuple[int, ...]) -> np.ndarray:
+        if distinct:
+            return distinct_values(rng, shape, low, high)
+        return rng.uniform(low, high, shape)
+
+    x3 = draw((2, 3, 4))
+    return [
+        Case((draw(()),), {}, "0-d"),
+        Case((x3,), {}, "all axes"),
+        Case((x3,), {"axis": 1}, "axis=1"),
+        Case((x3,), {"axis": -1, "keepdims": True}, "axis=-1 keepdims"),
+        Case((x3,), {"dim": (0, 2)}, "dim=(0, 2)"),
+        Case((draw((3, 1)),), {"axis": 1}, "size-1 axis"),
+        Case((draw((0, 3)),), {"axis": 1}, "zero-size axis kept"),
+        Case((noncontig(draw((3, 4))),), {"axis": 0}, "non-contiguous"),
+    ]
+
+
+def distinct_values(
+    rng: np.random.Generator, shape: tuple[int, ...], low: float, high: float
+) -> np.ndarray:
+    """A random arrangement of evenly spaced values in [low, high], jittered by at most a
+    quarter of the spacing: no two entries are closer than half the spacing, far from any tie
+    at the gradcheck step."""
+    n = int(np.prod(shape))
+    step = (high - low) / max(n, 1)
+    grid = low + step * (rng.permutation(n) + 0.5)
+    return (grid + rng.uniform(-step / 4, step / 4, n)).reshape(shape)
 
 
 def _load_specs() -> None:

@@ -3,6 +3,7 @@
 from autograd_core.testing.specs import (  # noqa: F401
     activation,
     binary,
+    extrema,
     indexing,
     join,
     linalg,
@@ -10,5 +11,6 @@ from autograd_core.testing.specs import (  # noqa: F401
     nn_ops,
     reduce,
     shape,
+    statistics,
     unary,
 )

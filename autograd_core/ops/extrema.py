@@ -1,0 +1,281 @@
+"""Extreme values over axes: max/min, amax/amin and argmax/argmin, with the tie rule that
+splits their gradient equally among tied elements."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from autograd_core.errors import ShapeError
+from autograd_core.op import Op
+from autograd_core.ops._common import const, dim_arg, keep_arg, lift
+from autograd_core.ops.reduce import _axes, _count, expand_reduced, kept_shape
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["max", "min", "amax", "amin", "argmax", "argmin"]
+
+
+class ValuesIndices(NamedTuple):
+    """What ``max(x, dim)`` and ``min(x, dim)`` return (PyTorch's ``torch.return_types.max``)."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _one_axis(op: str, x: Tensor, dim: Any, axis: Any, fix: str) -> tuple[int, ...] | None:
+    """Like ``_axes`` for ops that reduce one axis or all of them (max with dim, argmax)."""
+    d = dim_arg(op, dim, axis)
+    if d is not None and not isinstance(d, int):
+        raise TypeError(
+            f"{op}: dim must be an int or None, got {d!r}. Input shape: {tuple(x.shape)}. {fix}"
+        )
+    return _axes(op, x, d, None)
+
+
+def _require_nonempty(op: str, x: Tensor, axes: tuple[int, ...] | None) -> None:
+    """Reductions without an identity (max, argmax) reject an empty reduction, as NumPy does."""
+    if _count(x.shape, axes) == 0:
+        over = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
+        raise ShapeError(
+            f"{op}: cannot reduce over {over} of a tensor of shape {tuple(x.shape)}: the slice "
+            "is empty and the reduction has no identity. Reduce over a non-empty axis."
+        )
+
+
+def _tie_weights(xp: Any, x: Any, y_kept: Any, axes: tuple[int, ...] | None) -> Any:
+    """1/k on each of the k elements of a slice equal to its reduced value, 0 elsewhere. NaN
+    counts as equal to a NaN result (NaN propagates through max)."""
+    hit = x == y_kept
+    if x.dtype.kind == "f":
+        hit |= xp.isnan(x) & xp.isnan(y_kept)
+    return hit / hit.sum(axis=axes, keepdims=True).astype(x.dtype)
+
+
+# -- max, min, amax, amin ------------------------------------------------------------------
+
+
+class _Extremum(Op):
+    r"""y = max (or min) of x over ``axis``. VJP: x̄ = ȳ · w, where w spreads ȳ equally over the
+    elements that attain the extremum of their slice (w = 1/k on each of k tied elements).
+
+    Ties: the gradient is split equally among all tied elements, so max([1, 3, 3]) gives
+    x̄ = [0, ½, ½]. This is PyTorch's rule for ``amax``/``amin`` and for ``max()`` without
+    ``dim``; PyTorch's ``max(x, dim)`` instead sends everything to the returned index. One rule
+    for all four ops keeps max(x, dim).values and amax(x, dim) the same function. The weights
+    are constants: the second derivative is 0 away from ties. Saves the output (to find the
+    maximal elements again in the VJP). Does not broadcast.
+    """
+
+    reduce: str = "max"
+
+    def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
+        return getattr(x, self.reduce)(axis=axis, keepdims=keepdims)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        (x,) = self.inputs
+        axes = self.params["axis"]
+        y_kept = self.out.reshape(kept_shape(x.shape, axes))
+        w = _tie_weights(self.xp, x.data, y_kept, axes).astype(gy.dtype, copy=False)
+        return (expand_reduced(gy, x.shape, axes) * const(w),)
+
+
+@register_op("max", save_output=True)
+class Max(_Extremum):
+    __doc__ = _Extremum.__doc__
+    reduce = "max"
+
+
+@register_op("min", save_output=True)
+class Min(_Extremum):
+    __doc__ = _Extremum.__doc__
+    reduce = "min"
+
+
+@register_op("amax", save_output=True)
+class Amax(_Extremum):
+    __doc__ = _Extremum.__doc__
+    reduce = "max"
+
+
+@register_op("amin", save_output=True)
+class Amin(_Extremum):
+    __doc__ = _Extremum.__doc__
+    reduce = "min"
+
+
+@register_op("argmax", differentiable=False)
+class Argmax(Op):
+    """Index of the largest element over one axis (flat index over all axes); the first one on a
+    tie, as NumPy and PyTorch. Integer output, no gradient."""
+
+    def forward(self, x: Any, axis: int | None, keepdims: bool) -> Any:
+        return x.argmax(axis=axis, keepdims=keepdims)
+
+
+@register_op("argmin", differentiable=False)
+class Argmin(Op):
+    """Index of the smallest element over one axis (flat index over all axes); the first one on a
+    tie. Integer output, no gradient."""
+
+    def forward(self, x: Any, axis: int | None, keepdims: bool) -> Any:
+        return x.argmin(axis=axis, keepdims=keepdims)
+
+
+def _max_or_min(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Any:
+    x = lift(x)
+    if isinstance(dim, Tensor):  # torch.max(a, b) is the elementwise maximum
+        from autograd_core.ops.binary import maximum, minimum
+
+        return (maximum if name == "max" else minimum)(x, dim)
+    fix = f"Use a{name}(x, dim=(...)) to reduce several axes."
+    axes = _one_axis(name, x, dim, axis, fix)
+    _require_nonempty(name, x, axes)
+    keep = keep_arg(name, keepdim, keepdims)
+    op, arg = (Max, Argmax) if name == "max" else (Min, Argmin)
+    values = op.apply(x, axis=axes, keepdims=keep)
+    if dim is None and axis is None:
+        return values
+    indices = arg.apply(x, axis=None if axes is None else axes[0], keepdims=keep)
+    return ValuesIndices(values, indices)
+
+
+def max(  # noqa: A001  (the NumPy/PyTorch name)
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
+    """Largest element: over all axes a Tensor; with ``dim`` (alias ``axis``, one int) a named
+    tuple ``(values, indices)`` like ``torch.max``. ``max(a, b)`` with a Tensor ``b`` is
+    ``maximum(a, b)``.
+
+    Gradient: split equally among tied maxima (``max([1, 3, 3])`` gives ``[0, ½, ½]``); this
+    differs from PyTorch's ``max(x, dim)``, which gives it all to the returned index. The
+    indices are the first maximum on a tie.
+
+    Raises:
+        ShapeError: dim out of range, or reducing over an empty axis.
+        TypeError: a tuple dim (use ``amax``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor([[1.0, 5.0], [4.0, 2.0]])
+        >>> x.max(), x.max(dim=1).indices
+        (tensor(5.), tensor([1, 0]))
+    """
+    return _max_or_min("max", x, dim, keepdim, axis, keepdims)
+
+
+def min(  # noqa: A001  (the NumPy/PyTorch name)
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Any:
+    """Smallest element: over all axes a Tensor; with ``dim`` a named tuple ``(values, indices)``.
+
+    Same conventions as ``max``: ties split the gradient equally; indices are the first minimum.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([3.0, 1.0, 2.0]).min(dim=0)
+        ValuesIndices(values=tensor(1.), indices=tensor(1))
+    """
+    return _max_or_min("min", x, dim, keepdim, axis, keepdims)
+
+
+def _amax_or_amin(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
+    x = lift(x)
+    axes = _axes(name, x, dim, axis)
+    _require_nonempty(name, x, axes)
+    op = Amax if name == "amax" else Amin
+    return op.apply(x, axis=axes, keepdims=keep_arg(name, keepdim, keepdims))
+
+
+def amax(
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """Largest value over ``dim`` (int, tuple or None for all); values only. Ties split the
+    gradient equally (``torch.amax``'s rule).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([[1.0, 5.0], [4.0, 2.0]]).amax(dim=(0, 1))
+        tensor(5.)
+    """
+    return _amax_or_amin("amax", x, dim, keepdim, axis, keepdims)
+
+
+def amin(
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """Smallest value over ``dim`` (int, tuple or None for all); values only; ties split equally.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([[1.0, 5.0], [4.0, 2.0]]).amin(dim=1)
+        tensor([1., 2.])
+    """
+    return _amax_or_amin("amin", x, dim, keepdim, axis, keepdims)
+
+
+def _arg(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
+    x = lift(x)
+    axes = _one_axis(name, x, dim, axis, "Reshape the axes into one first.")
+    _require_nonempty(name, x, axes)
+    op = Argmax if name == "argmax" else Argmin
+    return op.apply(
+        x, axis=None if axes is None else axes[0], keepdims=keep_arg(name, keepdim, keepdims)
+    )
+
+
+def argmax(
+    x: Tensor,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+    *,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """Index of the largest element along ``dim`` (the flat index when None); the first on a tie.
+    No gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([1.0, 3.0, 3.0]).argmax()
+        tensor(1)
+    """
+    return _arg("argmax", x, dim, keepdim, axis, keepdims)
+
+
+def argmin(
+    x: Tensor,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+    *,
+    axis: int | None = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """Index of the smallest element along ``dim`` (the flat index when None); the first on a tie.
+    No gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([[2.0, 1.0], [0.0, 0.0]]).argmin(dim=1)
+        tensor([1, 0])
+    """
+    return _arg("argmin", x, dim, keepdim, axis, keepdims)

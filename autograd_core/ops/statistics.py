@@ -1,0 +1,320 @@
+"""Statistics over axes: var/std, logsumexp and the vector p-norms."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from autograd_core.op import Op
+from autograd_core.ops._common import const, keep_arg, lift
+from autograd_core.ops.extrema import _tie_weights
+from autograd_core.ops.reduce import Mean, _axes, _count, expand_reduced, kept_shape
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["var", "std", "logsumexp", "norm"]
+
+
+def _out_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: bool) -> tuple:
+    if keepdims:
+        return kept_shape(shape, axes)
+    return () if axes is None else tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+# -- var, std ------------------------------------------------------------------------------
+
+
+def _variance(xp: Any, x: Any, axes: tuple[int, ...] | None, d: int, keepdims: bool) -> Any:
+    """Σ(x − x̄)² / d over ``axes``. Like NumPy and PyTorch, d ≤ 0 divides by 0 (inf, or NaN for
+    a zero sum) and an empty slice gives NaN, here without a RuntimeWarning."""
+    if _count(x.shape, axes) == 0:
+        return xp.full(_out_shape(x.shape, axes, keepdims), xp.nan, dtype=x.dtype)
+    dev = x - x.mean(axis=axes, keepdims=True)
+    ss = (dev * dev).sum(axis=axes, keepdims=keepdims)
+    if d <= 0:
+        return xp.where(ss > 0, xp.inf, xp.nan).astype(ss.dtype)
+    return ss / ss.dtype.type(d)
+
+
+def _variance_vjp(op: Op, gv: Tensor) -> Tensor:
+    """x̄ = ḡ · 2 (x − mean x) / d, with ḡ the adjoint of the variance; NaN when d ≤ 0."""
+    (x,) = op.inputs
+    axes = op.params["axis"]
+    if x.numel() == 0:
+        return const(op.xp.zeros(x.shape, x.dtype))
+    d = _count(x.shape, axes) - op.params["correction"]
+    scale = 2.0 / d if d > 0 else math.nan
+    centred = x - Mean.apply(x, axis=axes, keepdims=True)
+    return expand_reduced(gv, x.shape, axes) * centred * scale
+
+
+@register_op("var")
+class Var(Op):
+    r"""y = Σ (x − x̄)² / (N − c) over ``axis``: N elements per slice, c = ``correction``
+    (1: the unbiased estimator, 0: the population variance; NumPy's ``ddof``).
+
+    VJP: x̄ = ȳ · 2 (x − x̄) / (N − c), written with Tensor ops (the mean is recomputed as a
+    recorded op), so it is differentiable. N ≤ c gives inf (NaN for a constant slice) as in
+    NumPy and PyTorch, and a NaN gradient. Saves nothing but the input (the parent). Does not
+    broadcast.
+    """
+
+    def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
+        return _variance(self.xp, x, axis, _count(x.shape, axis) - correction, keepdims)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (_variance_vjp(self, gy),)
+
+
+@register_op("std", save_output=True)
+class Std(Op):
+    r"""y = √var(x), with ``var`` as in ``Var`` (same ``correction``).
+
+    VJP: x̄ = (ȳ / 2y) · 2 (x − x̄) / (N − c) = ȳ (x − x̄) / ((N − c) y). Where y = 0 (a constant
+    slice) the derivative does not exist; the subgradient 0 is used (PyTorch's convention).
+    Saves the output y. Does not broadcast.
+    """
+
+    def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
+        v = _variance(self.xp, x, axis, _count(x.shape, axis) - correction, keepdims)
+        return self.xp.sqrt(v)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        from autograd_core.ops.binary import where
+
+        y = self.output()
+        flat = const(self.out == 0)
+        gv = where(flat, 0.0, gy / (2.0 * where(flat, 1.0, y)))
+        return (_variance_vjp(self, gv),)
+
+
+def _correction(op: str, correction: Any, unbiased: Any, ddof: Any) -> int:
+    given = [
+        n
+        for n, v in (("correction", correction), ("unbiased", unbiased), ("ddof", ddof))
+        if v is not None
+    ]
+    if len(given) > 1:
+        raise TypeError(f"{op}: pass only one of correction, unbiased, ddof; got {given}.")
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    c = ddof if ddof is not None else (1 if correction is None else correction)
+    if isinstance(c, bool) or not isinstance(c, int) or c < 0:
+        raise ValueError(
+            f"{op}: correction must be a non-negative int, got {c!r}. Use 1 for the unbiased "
+            "estimate or 0 for the population value."
+        )
+    return c
+
+
+def var(
+    x: Tensor,
+    dim: Any = None,
+    *,
+    correction: int | None = None,
+    keepdim: bool | None = None,
+    unbiased: bool | None = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    ddof: int | None = None,
+) -> Tensor:
+    """Variance over ``dim`` (alias ``axis``), dividing by N − ``correction`` (default 1, like
+    PyTorch; ``ddof`` is NumPy's name, ``unbiased=False`` means correction 0).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.var(), x.var(correction=0)
+        (tensor(1.6666666), tensor(1.25))
+    """
+    x = lift(x)
+    axes = _axes("var", x, dim, axis)
+    return Var.apply(
+        x,
+        axis=axes,
+        correction=_correction("var", correction, unbiased, ddof),
+        keepdims=keep_arg("var", keepdim, keepdims),
+    )
+
+
+def std(
+    x: Tensor,
+    dim: Any = None,
+    *,
+    correction: int | None = None,
+    keepdim: bool | None = None,
+    unbiased: bool | None = None,
+    axis: Any = None,
+    keepdims: bool | None = None,
+    ddof: int | None = None,
+) -> Tensor:
+    """Standard deviation √var over ``dim``, with ``var``'s ``correction`` (default 1). The
+    gradient at a constant slice (std = 0) is taken as 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([[1.0, 3.0], [2.0, 2.0]]).std(dim=1, correction=0)
+        tensor([1., 0.])
+    """
+    x = lift(x)
+    axes = _axes("std", x, dim, axis)
+    return Std.apply(
+        x,
+        axis=axes,
+        correction=_correction("std", correction, unbiased, ddof),
+        keepdims=keep_arg("std", keepdim, keepdims),
+    )
+
+
+# -- logsumexp -----------------------------------------------------------------------------
+
+
+@register_op("logsumexp", save_output=True)
+class LogSumExp(Op):
+    r"""y = log Σ exp(x) over ``axis``, computed as m + log Σ exp(x − m) with m the slice maximum
+    (a constant), so logits of ±1e4 neither overflow nor underflow to -inf.
+
+    VJP: x̄ = ȳ · exp(x − y) (the softmax of the slice), with the saved output y; written with
+    Tensor ops, so it is differentiable again (its derivative is the softmax Jacobian).
+    An empty slice gives −inf. Saves the output. Does not broadcast.
+    """
+
+    def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
+        xp = self.xp
+        kept = kept_shape(x.shape, axis)
+        if _count(x.shape, axis) == 0:
+            return xp.full(_out_shape(x.shape, axis, keepdims), -xp.inf, dtype=x.dtype)
+        m = x.max(axis=axis, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)  # a row of ±inf
+        y = xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True)) + m
+        return y.reshape(_out_shape(x.shape, axis, keepdims)) if not keepdims else y.reshape(kept)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        from autograd_core.ops.unary import exp
+
+        (x,) = self.inputs
+        axes = self.params["axis"]
+        y = self.output().reshape(kept_shape(x.shape, axes))
+        return (expand_reduced(gy, x.shape, axes) * exp(x - y),)
+
+
+def logsumexp(
+    x: Tensor,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """log Σ exp(x) over ``dim`` (alias ``axis``; int, tuple or None for all), computed stably.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([1e4, 1e4]).logsumexp()
+        tensor(10000.693)
+    """
+    x = lift(x)
+    axes = _axes("logsumexp", x, dim, axis)
+    return LogSumExp.apply(x, axis=axes, keepdims=keep_arg("logsumexp", keepdim, keepdims))
+
+
+# -- norm ----------------------------------------------------------------------------------
+
+
+@register_op("norm", save_output=True)
+class Norm(Op):
+    r"""Vector p-norm over ``axis`` (all axes: the Frobenius norm for p = 2):
+    y = (Σ |x|ᵖ)^(1/p); p = ∞ gives max |x|.
+
+    The forward scales each slice by s = max |x| before raising to the power p, so large and
+    tiny inputs (1e200, 1e-200) neither overflow nor underflow. VJP:
+
+    - p = 2: x̄ = ȳ · x / y; at y = 0 (x = 0) the subgradient 0 is used.
+    - p = 1: x̄ = ȳ · sign x, with sign 0 = 0.
+    - p = ∞: x̄ = ȳ · sign x on the elements with |x| = y, split equally among ties (as ``amax``).
+    - other p > 0: x̄ = ȳ · sign x · (|x| / y)^(p−1); 0 where x = 0 (the true derivative for
+      p > 1; for p < 1 it is unbounded there and 0 is used).
+
+    The p = 2 and general cases are written with Tensor ops on the saved output and are
+    differentiable again; the p = 1 and p = ∞ weights are constants (second derivative 0).
+    Saves the output. Does not broadcast.
+    """
+
+    def forward(self, x: Any, p: float, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
+        xp = self.xp
+        out_shape = _out_shape(x.shape, axis, keepdims)
+        a = xp.abs(x)
+        if _count(x.shape, axis) == 0:
+            return xp.zeros(out_shape, dtype=x.dtype)
+        if p == 1:
+            return a.sum(axis=axis, keepdims=keepdims)
+        s = a.max(axis=axis, keepdims=True)
+        if p == math.inf:
+            return s.reshape(out_shape)
+        s = xp.where((s > 0) & xp.isfinite(s), s, 1).astype(x.dtype, copy=False)
+        y = s * ((a / s) ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
+        return y.reshape(out_shape)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        from autograd_core.ops.binary import where
+        from autograd_core.ops.unary import abs as abs_
+
+        (x,) = self.inputs
+        p, axes = self.params["p"], self.params["axis"]
+        xp = self.xp
+        g = expand_reduced(gy, x.shape, axes)
+        kept = kept_shape(x.shape, axes)
+        sign = xp.sign(x.data)
+        if p == 1:
+            return (g * const(sign),)
+        if p == math.inf:
+            w = _tie_weights(xp, xp.abs(x.data), self.out.reshape(kept), axes)
+            return (g * const(sign * w),)
+        y = self.output().reshape(kept)
+        y_zero = const(self.out.reshape(kept) == 0)
+        y_safe = where(y_zero, 1.0, y)
+        if p == 2:
+            return (g * where(y_zero, 0.0, x / y_safe),)
+        x_zero = const(x.data == 0)
+        ratio = where(x_zero, 1.0, abs_(x)) / y_safe
+        return (g * const(sign) * where(x_zero, 0.0, ratio ** (p - 1)),)
+
+
+def _norm_order(p: Any, ord: Any) -> float:
+    if p is not None and ord is not None:
+        raise TypeError("norm: pass p or ord, not both.")
+    p = ord if p is None else p
+    if p is None or p == "fro":
+        return 2.0
+    if isinstance(p, str) or isinstance(p, bool) or not p > 0:
+        raise ValueError(
+            f"norm: p must be a number > 0, inf or 'fro', got {p!r}. Use p=2 (the default) for "
+            "the Euclidean/Frobenius norm, p=1 or p=float('inf')."
+        )
+    return float(p)
+
+
+def norm(
+    x: Tensor,
+    p: float | str | None = None,
+    dim: Any = None,
+    keepdim: bool | None = None,
+    *,
+    ord: float | str | None = None,  # noqa: A002  (NumPy's and torch.linalg's name)
+    axis: Any = None,
+    keepdims: bool | None = None,
+) -> Tensor:
+    """Vector p-norm over ``dim`` (alias ``axis``; int, tuple or None for all axes), like
+    ``torch.linalg.vector_norm``: p (alias ``ord``) = 2 by default, 1, inf, 'fro' (= 2) or
+    any p > 0. The gradient at x = 0 is taken as 0 (see ``Norm``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.tensor([[3.0, -4.0]])
+        >>> x.norm(), x.norm(1, dim=1), x.norm(ord=float("inf"))
+        (tensor(5.), tensor([7.]), tensor(4.))
+    """
+    x = lift(x)
+    order = _norm_order(p, ord)
+    axes = _axes("norm", x, dim, axis)
+    return Norm.apply(x, p=order, axis=axes, keepdims=keep_arg("norm", keepdim, keepdims))
