@@ -96,9 +96,11 @@ class ReLU(Op):
     def forward(self, x: Any) -> Any:
         mask = x > 0
         self.saved = mask
-        # Multiplying by the mask is ~5× cheaper than maximum(x, 0) in NumPy; negative inputs
-        # give -0.0, which equals 0.0 in every comparison and sum.
-        return x * mask
+        # Multiplying by the mask is ~5× cheaper than maximum(x, 0) in NumPy. Negative inputs
+        # give -0.0; adding +0.0 in place (~0.2% of an MLP step) makes them print as 0.
+        y = x * mask
+        y += 0.0
+        return y
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy * const(self.saved),)
