@@ -219,6 +219,8 @@ def _run(
     claimed = {id(g.data) for g in root_grads}
     grads_d = table._grads
     recording = table.contributions is not None
+    capturing = capture is not None
+    plain = not create_graph and not ANOMALY.enabled  # the VJP can be called directly
     prev_mode = MODE.enabled
     MODE.enabled = create_graph
     # The sweep allocates many short-lived tensors and creates no reference cycles, so the
@@ -235,9 +237,9 @@ def _run(
                         g = _apply_hooks(v._hooks, g)
                     if trace is not None:
                         trace("leaf", v, g)
-                    if capture is None:
+                    if not capturing:
                         _store_grad(v, g, create_graph, claimed)
-                if capture is not None and v in capture:
+                if capturing and v in capture:
                     capture[v] = g
                 continue
             op: Op = v
@@ -252,27 +254,31 @@ def _run(
                         t = ref()
                         if t is not None:
                             _store_grad(t, g, create_graph, claimed)
-            if capture is not None and v in capture:
+            if capturing and v in capture:
                 capture[v] = g
             if trace is not None:
                 trace("node", op, g)
-            if g is not None:
-                grads = _run_vjp(op, g, create_graph)
+            if g is None:
+                grads = (None,) * len(inputs)
+            else:
+                if plain and op.double_backward:
+                    grads = op.vjp(g)
+                else:
+                    grads = _run_vjp(op, g, create_graph)
                 if type(grads) is not tuple or len(grads) != len(inputs):
                     _check_grads(op, grads)  # raises the VJPError that names the op
                 if ANOMALY.enabled:
                     for gx in grads:
                         if gx is not None:
-                            _check_finite(op, gx.data, "backward", op.created_at)
-            else:
-                grads = (None,) * len(inputs)
+                            _check_finite(op.label, gx.data, "backward", op.created_at)
             for i, (x, gx, need) in enumerate(zip(inputs, grads, op.needs_input_grad)):
                 if not need:
                     continue
                 p = x.node or x
                 if gx is not None:
                     gd, xd = gx.data, x.data
-                    if gd.shape != xd.shape or gd.dtype != xd.dtype:
+                    # dtypes of the built-in kinds are singletons: `is` settles the usual case
+                    if gd.shape != xd.shape or (gd.dtype is not xd.dtype and gd.dtype != xd.dtype):
                         gx = _fit_grad(op, i, x, gx)
                     prev = grads_d.get(p)
                     grads_d[p] = gx if prev is None else prev + gx

@@ -97,8 +97,10 @@ class Op:
     def release(self) -> None:
         """Drop the parents and saved arrays (after its VJP ran, unless retain_graph)."""
         self.inputs = None
-        self.out = None
-        self.saved = None
+        if self.out is not None:
+            self.out = None
+        if self.saved is not None:
+            self.saved = None
 
     # -- applying an op --------------------------------------------------------------------
 
@@ -108,19 +110,22 @@ class Op:
 
         This is the forward-propagation step of the seeds' algorithm,
         ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents. It runs once per op call,
-        so it reads slots directly and builds the output Tensor inline.
+        so it reads slots directly, special-cases one and two inputs, and builds the output
+        Tensor inline; ``detect_anomaly`` takes the separate, checked path.
         """
+        if ANOMALY.enabled:
+            return cls._apply_checked(inputs, params)
         op = _new(cls)
         if _device.CUPY_LOADED:
             op.xp = _check_devices(cls.name, inputs)
+        n = len(inputs)
         try:
-            if ANOMALY.enabled:  # it raises its own error naming the op; NumPy's warning is noise
-                with numpy.errstate(all="ignore"):
-                    y = op.forward(*[t.data for t in inputs], **params)
-            elif len(inputs) == 2:
-                y = op.forward(inputs[0].data, inputs[1].data, **params)
-            elif len(inputs) == 1:
-                y = op.forward(inputs[0].data, **params)
+            if n == 2:
+                a, b = inputs
+                y = op.forward(a.data, b.data, **params)
+            elif n == 1:
+                a = inputs[0]
+                y = op.forward(a.data, **params)
             else:
                 y = op.forward(*[t.data for t in inputs], **params)
         except ValueError as e:  # NumPy's shape complaints, reworded to name the op and inputs
@@ -133,23 +138,40 @@ class Op:
         out._hooks = None
         out.name = None
         if MODE.enabled and cls.differentiable:
-            needs = tuple([t._requires_grad for t in inputs])
+            if n == 2:
+                needs = (a._requires_grad, b._requires_grad)
+            elif n == 1:
+                needs = (a._requires_grad,)
+            else:
+                needs = tuple([t._requires_grad for t in inputs])
             if True in needs:
                 op.inputs = inputs
                 op.needs_input_grad = needs
                 op.params = params
                 if cls.save_output:
                     op.out = y
-                if ANOMALY.enabled:
-                    op.created_at = traceback.extract_stack()[:-2]
-                    _check_finite(op, y, "forward", op.created_at)
                 out._requires_grad = True
                 out.node = op
                 return out
         out._requires_grad = False
         out.node = None
-        if ANOMALY.enabled:
-            _check_finite(op, y, "forward", None)
+        return out
+
+    @classmethod
+    def _apply_checked(cls, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Tensor:
+        """``apply`` under ``detect_anomaly``: remember where the op was created and refuse a
+        NaN/Inf output, naming the op and that line (NumPy's own warning is silenced)."""
+        ANOMALY.enabled = False
+        try:
+            with numpy.errstate(all="ignore"):
+                out = cls.apply(*inputs, **params)
+        finally:
+            ANOMALY.enabled = True
+        op = out.node
+        created_at = traceback.extract_stack()[:-3] if op is not None else None
+        if op is not None:
+            op.created_at = created_at
+        _check_finite(cls.name, out.data, "forward", created_at)
         return out
 
     def __repr__(self) -> str:
@@ -182,12 +204,12 @@ def _where(created_at: list[traceback.FrameSummary] | None) -> str:
     return f"{frame.filename}:{frame.lineno}"
 
 
-def _check_finite(op: Op, y: Any, phase: str, created_at: Any) -> None:
-    xp = op.xp
+def _check_finite(label: str, y: Any, phase: str, created_at: Any) -> None:
+    xp = _device.get_array_module(y)
     if y.dtype.kind in "fc" and not bool(xp.isfinite(y).all()):
         bad = "NaN" if bool(xp.isnan(y).any()) else "Inf"
         raise AnomalyError(
-            f"{op.label}: the {phase} pass produced {bad} (output shape {tuple(y.shape)}, "
+            f"{label}: the {phase} pass produced {bad} (output shape {tuple(y.shape)}, "
             f"{y.dtype}); the op was created at {_where(created_at)}. Check this op's inputs "
             "(log of 0, division by 0, overflowing exp) or lower the learning rate."
         )

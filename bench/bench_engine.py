@@ -118,7 +118,7 @@ def main(repeats: int = 15) -> str:
     c = {"ours": lambda: _chain_ours(CHAIN), "numpy": lambda: _chain_numpy(CHAIN)}
     if torch is not None:
         c["torch"] = lambda: _chain_torch(torch, CHAIN)
-    t = interleave(c, repeats)
+    t = interleave(c, 3 * repeats)  # short calls: more rounds for a stable median
     per = {k: v / CHAIN for k, v in t.items()}
     rows.append(
         (

@@ -15,7 +15,7 @@ from datetime import date  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ROUNDS = 15
+ROUNDS = 31
 SIZES = (784, 1024, 1024, 10)
 BATCH = 256
 LR = 0.01
