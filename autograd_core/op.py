@@ -24,6 +24,9 @@ __all__ = ["Op"]
 
 _ndarray = numpy.ndarray
 _new = object.__new__
+# needs_input_grad of one- and two-input ops, prebuilt (indexed by the bools): no allocation
+_NEEDS1 = ((False,), (True,))
+_NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -139,9 +142,9 @@ class Op:
         out.name = None
         if MODE.enabled and cls.differentiable:
             if n == 2:
-                needs = (a._requires_grad, b._requires_grad)
+                needs = _NEEDS2[a._requires_grad][b._requires_grad]
             elif n == 1:
-                needs = (a._requires_grad,)
+                needs = _NEEDS1[a._requires_grad]
             else:
                 needs = tuple([t._requires_grad for t in inputs])
             if True in needs:

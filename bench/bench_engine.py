@@ -3,6 +3,10 @@ written with raw tensors, against hand-written NumPy and PyTorch CPU in the same
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from bench._timing import fmt_ms, fmt_us, interleave, try_torch
 
 import numpy as np  # noqa: E402  (after _timing pinned the thread counts)
@@ -40,6 +44,50 @@ def _chain_torch(torch, n: int) -> None:  # noqa: ANN001
     for i in range(n):
         y = y * w if i % 2 else y + w
     y.sum().backward()
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+def _graph_bytes_per_node(which: str) -> float | None:
+    """RSS growth per node while a 100,000-op chain is alive, measured in a fresh process so
+    that memory freed by earlier runs cannot hide it."""
+    code = (
+        "import gc, sys\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from bench import bench_engine as b\n"
+        "torch = b.try_torch() if sys.argv[2] == 'torch' else None\n"
+        "if sys.argv[2] == 'torch' and torch is None: print(-1); raise SystemExit\n"
+        "gc.collect(); before = b._rss()\n"
+        "y = b._build_torch(torch, b.LONG_CHAIN) if torch else b._build_ours(b.LONG_CHAIN)\n"
+        "print((b._rss() - before) / b.LONG_CHAIN)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run(
+        [sys.executable, "-c", code, root, which], capture_output=True, text=True, check=True
+    )
+    value = float(out.stdout.strip().splitlines()[-1])
+    return None if value < 0 else value
+
+
+def _build_ours(n: int) -> ac.Tensor:
+    x = ac.tensor(np.linspace(0.1, 0.4, 4), requires_grad=True)
+    w = ac.tensor(np.full(4, 0.999))
+    y = x
+    for i in range(n):
+        y = y * w if i % 2 else y + w
+    return y
+
+
+def _build_torch(torch, n: int):  # noqa: ANN001, ANN202
+    x = torch.linspace(0.1, 0.4, 4, dtype=torch.float64, requires_grad=True)
+    w = torch.full((4,), 0.999, dtype=torch.float64)
+    y = x
+    for i in range(n):
+        y = y * w if i % 2 else y + w
+    return y
 
 
 SIZES = (784, 1024, 1024, 10)
@@ -147,6 +195,20 @@ def main(repeats: int = 15) -> str:
         )
     )
 
+    # (b') memory held by the graph of a 100,000-op chain, per node (resident set size)
+    mem_ours = _graph_bytes_per_node("ours")
+    mem_torch = _graph_bytes_per_node("torch")
+    rows.append(
+        (
+            "memory per graph node, 100,000-op chain (RSS growth)",
+            f"{mem_ours:.0f} B",
+            "—",
+            f"{mem_torch:.0f} B" if mem_torch else "—",
+            f"{mem_ours / mem_torch:.2f}×" if mem_torch else "—",
+            "—",
+        )
+    )
+
     # (c) MLP 784-1024-1024-10 training step, batch 256, float32, SGD
     rng = np.random.default_rng(0)
     x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
@@ -183,8 +245,9 @@ def main(repeats: int = 15) -> str:
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     lines += [
         "",
-        f"Medians of {repeats} interleaved runs (3 for the long chain). Targets: "
-        "per-op overhead at or below PyTorch's; MLP step within 1.05× of NumPy.",
+        f"Medians of {repeats} interleaved runs ({3 * repeats} for the per-op chain, "
+        f"{max(3, repeats // 5)} for the long chain); memory measured in fresh processes. "
+        "Targets: per-op overhead at or below PyTorch's; MLP step within 1.05× of NumPy.",
         "",
     ]
     return "\n".join(lines)
