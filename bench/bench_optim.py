@@ -30,7 +30,7 @@ __all__ = ["main", "LAYERS"]
 
 # 784-2048-2048-2048-10: 10,020,874 parameters in 8 tensors (weights and biases).
 LAYERS = (784, 2048, 2048, 2048, 10)
-REPEATS = 15
+REPEATS = 31
 
 
 def _mlp_arrays(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
