@@ -123,12 +123,13 @@ class Op:
             op.xp = _check_devices(cls.name, inputs)
         n = len(inputs)
         try:
+            # (a call with an empty **params costs ~100 ns more than a plain one)
             if n == 2:
                 a, b = inputs
-                y = op.forward(a.data, b.data, **params)
+                y = op.forward(a.data, b.data, **params) if params else op.forward(a.data, b.data)
             elif n == 1:
                 a = inputs[0]
-                y = op.forward(a.data, **params)
+                y = op.forward(a.data, **params) if params else op.forward(a.data)
             else:
                 y = op.forward(*[t.data for t in inputs], **params)
         except ValueError as e:  # NumPy's shape complaints, reworded to name the op and inputs
