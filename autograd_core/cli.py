@@ -163,6 +163,17 @@ def _gradcheck_model(args: argparse.Namespace) -> list[Any]:
     params = list(model.named_parameters())
     x = _random_inputs([parse_shape(args.input_shape)], args.seed, np.float64)[0]
     loss_fn = load_object(args.loss) if args.loss else (lambda out: out.sum())
+    try:  # one trial forward, so that an input that does not fit is one clear line
+        loss = loss_fn(model(x))
+    except Exception as e:
+        raise CLIError(
+            f"{args.model} failed on an input of shape {tuple(x.shape)}: {type(e).__name__}: {e}"
+        ) from e
+    if getattr(loss, "numel", lambda: 0)() != 1:
+        raise CLIError(
+            f"the loss must be a scalar; got shape {tuple(getattr(loss, 'shape', ()))}. "
+            "Pass --loss MODULE:FUNC returning a one-element tensor."
+        )
     fixed_x = x.detach()
     orders = [args.order] if args.order else [1]
     rows = [
@@ -183,7 +194,19 @@ def _import_modules(names: list[str] | None) -> None:
         load_object(f"{name}:__name__")
 
 
+def _check_modes(args: argparse.Namespace) -> None:
+    """Refuse options that belong to another mode instead of silently ignoring them."""
+    chosen = [m for m in ("op", "fn", "model") if getattr(args, m)]
+    if len(chosen) > 1:
+        raise CLIError(f"choose one of --op, --fn, --model (got {', '.join(chosen)})")
+    if (args.shape or args.input) and not args.fn:
+        raise CLIError("--shape and --input give the inputs of --fn; pass --fn MODULE:FUNC")
+    if (args.input_shape or args.loss or args.train_mode) and not args.model:
+        raise CLIError("--input-shape, --loss and --train-mode apply to --model MODULE:FACTORY")
+
+
 def cmd_gradcheck(args: argparse.Namespace) -> int:
+    _check_modes(args)
     _import_modules(args.imports)
     start = time.perf_counter()
     if args.fn:

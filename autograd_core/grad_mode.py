@@ -76,6 +76,18 @@ class set_grad_enabled:
 class _FixedMode:
     mode: bool
 
+    def __new__(cls, func: Any = None) -> Any:
+        # ``@no_grad`` without parentheses decorates ``func`` directly (as PyTorch 2.x allows).
+        self = super().__new__(cls)
+        if func is None:
+            return self
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}() takes no arguments, or the function to decorate.")
+        return self(func)
+
+    def __init__(self, func: Any = None) -> None:
+        pass
+
     def __enter__(self) -> None:
         self.prev = MODE.enabled
         MODE.enabled = self.mode

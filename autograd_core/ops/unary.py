@@ -164,12 +164,17 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
 # -- rounding and sign: no gradient -------------------------------------------------------
 
 
-@register_op("sign", differentiable=False)
+@register_op("sign")
 class Sign(Op):
-    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). Piecewise constant: no gradient, saves nothing."""
+    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). VJP: x̄ = 0 (piecewise constant; at x = 0, where
+    it jumps, 0 is used too, as in PyTorch). Differentiable so that it can sit inside a
+    computation that is back-propagated; saves nothing."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.sign(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (const(self.xp.zeros(gy.shape, gy.dtype)),)
 
 
 @register_op("floor", differentiable=False)

@@ -102,7 +102,10 @@ def test_sign_round_floor_ceil_values():
     np.testing.assert_array_equal(ac.round(x).data, [-2, -0, 0, 0, 2, 2])  # halves to even
     np.testing.assert_array_equal(ac.floor(x).data, [-3, -1, 0, 0, 1, 2])
     np.testing.assert_array_equal(ac.ceil(x).data, [-2, -0, 0, 1, 2, 3])
-    assert not any(f(x).requires_grad for f in (ac.sign, ac.round, ac.floor, ac.ceil))
+    assert not any(f(x).requires_grad for f in (ac.round, ac.floor, ac.ceil))
+    # sign is differentiable with a zero gradient everywhere (PyTorch's convention)
+    (ac.sign(x) * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.sign(x.data))
 
 
 def test_sqrt_gradient_at_zero_is_inf_like_torch():

@@ -137,3 +137,39 @@ def test_user_function_with_inputs_from_npz(tmp_path):
     assert data["results"][0]["case"] == "(3, 2), (2,)"
     r = run("gradcheck", "--fn", "fmod:f", "--input", "missing.npz", cwd=tmp_path)
     assert r.returncode == 2 and "cannot read inputs from 'missing.npz'" in r.stderr
+
+
+def test_model_input_that_does_not_fit_is_one_line(tmp_path):
+    (tmp_path / "m2.py").write_text(
+        textwrap.dedent("""
+        import autograd_core as ac
+
+        class Net:
+            def __init__(self):
+                self.w = ac.randn(4, 3, dtype=ac.float64, requires_grad=True)
+            def named_parameters(self):
+                return [("w", self.w)]
+            def __call__(self, x):
+                return x @ self.w
+
+        def make_net():
+            return Net()
+    """)
+    )
+    r = run("gradcheck", "--model", "m2:make_net", "--input-shape", "2,7", cwd=tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "m2:make_net failed on an input of shape (2, 7): ShapeError: matmul" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--shape", "3"], "--shape and --input give the inputs of --fn"),
+        (["--input-shape", "3"], "--input-shape, --loss and --train-mode apply to --model"),
+        (["--op", "tanh", "--fn", "m:f"], "choose one of --op, --fn, --model"),
+    ],
+)
+def test_options_of_another_mode_are_refused(argv, message):
+    r = run("gradcheck", *argv)
+    assert r.returncode == 2 and message in r.stderr

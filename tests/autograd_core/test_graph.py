@@ -261,3 +261,19 @@ def test_toposort_visits_outputs_first():
 
     order = toposort(y)
     assert order[0] is y.node and order[-1] is x
+
+
+def test_bare_decorators_work_like_torch():
+    x = leaf([1.0])
+
+    @ac.no_grad
+    def f(t):
+        return t * 2
+
+    @ac.enable_grad
+    def g(t):
+        return t * 2
+
+    assert not f(x).requires_grad and f.__name__ == "f"
+    with ac.no_grad():
+        assert g(x).requires_grad

@@ -102,7 +102,9 @@ OP_DB += [
         ac.sign,
         lambda rng: _with_exact(rng, [-1.0, 0.0, -0.0, 2.0]),
         ref=np.sign,
-        differentiable=False,
+        kinks=(0.0,),
+        torch_fn=lambda x: x.sign(),
+        notes="zero gradient everywhere, 0 at the jump too (PyTorch's convention)",
     ),
     OpSpec(
         "floor",
