@@ -1,5 +1,6 @@
 """Layers and activations: whole-layer gradient checks (float64, first and second order) and
-comparisons with torch.nn using copied weights."""
+comparisons with torch.nn using copied weights. Only the tests taking the ``torch`` fixture
+need PyTorch; the gradient checks run without it."""
 
 from __future__ import annotations
 
@@ -75,13 +76,49 @@ ACTIVATIONS = [
 ]
 
 
+def _activation_input(rng, shape=(4, 5)):
+    """float64 data kept 0.05 away from every kink of the activations below (0, −0.5, 0.7)."""
+    data = rng.standard_normal(shape) * 2
+    for kink in (0.0, -0.5, 0.7):
+        near = np.abs(data - kink) < 0.05
+        data[near] = kink + 0.2
+    return data
+
+
+def _maxout():
+    m = nn.Maxout(5, 2, pieces=3)
+    # separate the pieces so no two are within the finite-difference step
+    m.linear.weight.data[...] = np.random.default_rng(1).standard_normal(m.linear.weight.shape) * 2
+    return m
+
+
+MODULE_ACTIVATIONS = [
+    *[pytest.param(lambda m=mod: m, id=f"{c}-{i}") for i, (mod, c, _) in enumerate(ACTIVATIONS)],
+    pytest.param(lambda: nn.PReLU(), id="PReLU-shared-slope"),
+    pytest.param(lambda: nn.PReLU(5, init=-0.5), id="PReLU-per-channel"),
+    pytest.param(_maxout, id="Maxout"),
+]
+
+
+@pytest.mark.parametrize("make", MODULE_ACTIVATIONS)
+def test_activation_module_gradcheck(make, rng):
+    """First and second order, w.r.t. the input and any learnable parameter (PReLU's slope,
+    Maxout's linear map), in float64, with no PyTorch needed."""
+    module = make()
+    x = ac.tensor(_activation_input(rng), dtype=ac.float64, requires_grad=True)
+    params = list(module.double().parameters())
+    if isinstance(module, nn.PReLU):
+        assert params, "PReLU's slope must be a parameter"
+    fn = lambda x, *ps: module(x)  # noqa: E731  (parameters are perturbed in place)
+    assert ac.gradcheck(fn, [x, *params])
+    assert ac.gradgradcheck(fn, [x, *params])
+
+
 @pytest.mark.parametrize(
     ("mod", "tname", "kw"), ACTIVATIONS, ids=[f"{c[1]}-{i}" for i, c in enumerate(ACTIVATIONS)]
 )
-def test_activation_matches_torch(mod, tname, kw, rng):
-    torch = pytest.importorskip("torch")
-    data = rng.standard_normal((4, 5)) * 2
-    data[np.abs(data) < 0.05] = 0.2
+def test_activation_matches_torch(mod, tname, kw, rng, torch):
+    data = _activation_input(rng)
     x = ac.tensor(data, requires_grad=True)
     tx = torch.tensor(data, requires_grad=True)
     y, ty = mod(x), getattr(torch.nn, tname)(**kw)(tx)
@@ -90,7 +127,6 @@ def test_activation_matches_torch(mod, tname, kw, rng):
     ty.backward(torch.tensor(gy))
     np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-6, atol=1e-7)
-    assert ac.gradcheck(lambda t: mod(t), [ac.tensor(data, requires_grad=True)])
 
 
 def _copy(ours, theirs):
@@ -117,8 +153,7 @@ def _compare(ours, theirs, data, rng):
         np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
 
 
-def test_layers_match_torch(rng):
-    torch = pytest.importorskip("torch")
+def test_layers_match_torch(rng, torch):
     cases = [
         (nn.Linear(5, 3), torch.nn.Linear(5, 3), (4, 5)),
         (nn.Linear(5, 3, bias=False), torch.nn.Linear(5, 3, bias=False), (2, 4, 5)),
@@ -138,8 +173,7 @@ def test_layers_match_torch(rng):
         _compare(ours, theirs, rng.standard_normal(shape), rng)
 
 
-def test_batchnorm_running_stats_match_torch(rng):
-    torch = pytest.importorskip("torch")
+def test_batchnorm_running_stats_match_torch(rng, torch):
     ours, theirs = (
         nn.BatchNorm1d(3, momentum=0.3).double(),
         torch.nn.BatchNorm1d(3, momentum=0.3).double(),
@@ -156,8 +190,7 @@ def test_batchnorm_running_stats_match_torch(rng):
     _compare(ours, theirs, rng.standard_normal((5, 3)), rng)
 
 
-def test_embedding_matches_torch_and_padding(rng):
-    torch = pytest.importorskip("torch")
+def test_embedding_matches_torch_and_padding(rng, torch):
     ours = nn.Embedding(6, 3, padding_idx=0).double()
     theirs = torch.nn.Embedding(6, 3, padding_idx=0).double()
     _copy(ours, theirs)
@@ -171,6 +204,67 @@ def test_embedding_matches_torch_and_padding(rng):
     assert ours.weight.grad.data[0].tolist() == [0.0, 0.0, 0.0]
     with pytest.raises(IndexError, match=r"indices must lie in \[0, 6\)"):
         ours(ac.tensor([6]))
+
+
+def test_embedding_weight_gradcheck(rng):
+    """Whole-layer float64 check w.r.t. the table, with fixed indices that repeat (their
+    gradients must accumulate) and leave some rows unused (zero gradient)."""
+    emb = nn.Embedding(6, 3).double()
+    idx = ac.tensor(np.array([[1, 4, 1], [4, 4, 0]]))
+    fn = lambda w: emb(idx)  # noqa: E731  (the weight is perturbed in place)
+    assert ac.gradcheck(fn, [emb.weight])
+    assert ac.gradgradcheck(fn, [emb.weight])
+    gy = rng.standard_normal((2, 3, 3))
+    emb(idx).backward(ac.tensor(gy))
+    expected = np.zeros((6, 3))
+    np.add.at(expected, idx.data.reshape(-1), gy.reshape(-1, 3))
+    np.testing.assert_allclose(emb.weight.grad.data, expected, rtol=1e-12)
+    np.testing.assert_allclose(emb.weight.grad.data[4], gy[0, 1] + gy[1, 0] + gy[1, 1])
+    assert not emb.weight.grad.data[[2, 3, 5]].any()
+
+
+def test_embedding_padding_row_gets_no_gradient(rng):
+    emb = nn.Embedding(5, 2, padding_idx=-1).double()  # row 4
+    idx = ac.tensor(np.array([4, 2, 4, 0, 2]))
+    gy = rng.standard_normal((5, 2))
+    y = emb(idx)
+    np.testing.assert_array_equal(y.data[[0, 2]], 0.0)
+    y.backward(ac.tensor(gy))
+    expected = np.zeros((5, 2))
+    np.add.at(expected, [2, 0, 2], gy[[1, 3, 4]])
+    np.testing.assert_allclose(emb.weight.grad.data, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("own_generator", [True, False], ids=["own-generator", "default"])
+def test_dropout_training_gradcheck(own_generator, rng):
+    """Dropout in training mode, made deterministic by re-seeding the generator it draws from
+    (its own ``generator=``, else the default one) before every forward: first and second order
+    gradient checks in float64, and the gradient is exactly mask / (1 − p)."""
+    p, seed, shape = 0.4, 7, (6, 5)
+    gen = ac.Generator(0) if own_generator else ac.random.default_generator
+    saved = gen.get_state()
+    try:
+        d = nn.Dropout(p, generator=gen if own_generator else None)
+        assert d.training
+
+        def fn(x):
+            gen.manual_seed(seed)
+            return d(x)
+
+        x = ac.tensor(rng.standard_normal(shape), dtype=ac.float64, requires_grad=True)
+        assert ac.gradcheck(fn, [x])
+        assert ac.gradgradcheck(fn, [x])
+        mask = np.random.default_rng(seed).random(shape) >= p  # the draw Dropout makes
+        assert 0 < mask.sum() < mask.size
+        y = fn(x)
+        np.testing.assert_allclose(y.data, x.data * mask / (1 - p), rtol=1e-15)
+        gy = rng.standard_normal(shape)
+        y.backward(ac.tensor(gy))
+        np.testing.assert_allclose(x.grad.data, gy * mask / (1 - p), rtol=1e-15)
+        np.testing.assert_array_equal(x.grad.data[~mask], 0.0)
+        np.testing.assert_array_equal(fn(x).data, y.data)  # same seed, same mask
+    finally:
+        gen.set_state(saved)
 
 
 def test_dropout_is_inverted_and_off_in_eval():
