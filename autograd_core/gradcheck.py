@@ -139,6 +139,25 @@ def _describe_input(i: int, t: Tensor) -> str:
     return f"input {i} (shape {tuple(t.shape)}, {t.dtype})"
 
 
+def _analytic_jacobian(
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    diff: list[Tensor],
+    keep: list[int],
+    out_sizes: list[int],
+) -> list[list[numpy.ndarray]]:
+    """J[o][input] from VJPs, one backward pass per output element (a one-hot direction)."""
+    blocks = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))]
+    for j in range(len(keep)):
+        for r in range(out_sizes[j]):
+            dirs = [numpy.zeros(s) for s in out_sizes]
+            dirs[j][r] = 1.0
+            row = _vjp_rows(fn, inputs, diff, keep, dirs)
+            for n in range(len(diff)):
+                blocks[j][n][r] = row[n]
+    return blocks
+
+
 def _full_check(
     fn: Callable[..., Any],
     inputs: Sequence[Any],
@@ -153,7 +172,6 @@ def _full_check(
     name: str,
 ) -> GradcheckResult:
     diff = [inputs[i] for i in diff_idx]
-    total_out = sum(out_sizes)
     # numeric: J[o][:, input i] built column by column
     numeric = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))]
     for n, t in enumerate(diff):
@@ -161,35 +179,23 @@ def _full_check(
             cols = _numeric_column(fn, inputs, t, e, None, eps, keep)
             for j, c in enumerate(cols):
                 numeric[j][n][:, e] = c
-    analytic = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))]
-    for twice in range(2):
-        rows_seen = [
-            [numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))
-        ]
-        for j in range(len(keep)):
-            for r in range(out_sizes[j]):
-                dirs = [numpy.zeros(s) for s in out_sizes]
-                dirs[j][r] = 1.0
-                row = _vjp_rows(fn, inputs, diff, keep, dirs)
-                for n in range(len(diff)):
-                    rows_seen[j][n][r] = row[n]
-        if twice == 0:
-            analytic = rows_seen
-        else:
-            for j in range(len(keep)):
-                for n in range(len(diff)):
-                    drift = numpy.abs(rows_seen[j][n] - analytic[j][n])
-                    if drift.size and drift.max() > nondet_tol:
-                        return GradcheckResult(
-                            False,
-                            float(drift.max()),
-                            0.0,
-                            (
-                                f"{name}: backward is not deterministic for output {keep[j]}, "
-                                f"{_describe_input(diff_idx[n], diff[n])}: two runs differ by "
-                                f"{drift.max():.3g} (nondet_tol={nondet_tol})."
-                            ),
-                        )
+    # analytic: built twice; two backward runs must agree (nondeterminism check)
+    analytic = _analytic_jacobian(fn, inputs, diff, keep, out_sizes)
+    again = _analytic_jacobian(fn, inputs, diff, keep, out_sizes)
+    for j in range(len(keep)):
+        for n in range(len(diff)):
+            drift = numpy.abs(again[j][n] - analytic[j][n])
+            if drift.size and drift.max() > nondet_tol:
+                return GradcheckResult(
+                    False,
+                    float(drift.max()),
+                    0.0,
+                    (
+                        f"{name}: backward is not deterministic for output {keep[j]}, "
+                        f"{_describe_input(diff_idx[n], diff[n])}: two runs differ by "
+                        f"{drift.max():.3g} (nondet_tol={nondet_tol})."
+                    ),
+                )
     max_abs = max_rel = 0.0
     for j in range(len(keep)):
         for n, t in enumerate(diff):
@@ -216,7 +222,6 @@ def _full_check(
                         f"(atol={atol:g}, rtol={rtol:g}); largest differences {top}."
                     ),
                 )
-    del total_out
     return GradcheckResult(True, max_abs, max_rel)
 
 
