@@ -20,12 +20,7 @@ LONG_CHAIN = 100_000
 
 
 def _chain_ours(n: int) -> None:
-    x = ac.tensor(np.linspace(0.1, 0.4, 4), requires_grad=True)
-    w = ac.tensor(np.full(4, 0.999))
-    y = x
-    for i in range(n):
-        y = y * w if i % 2 else y + w
-    y.sum().backward()
+    _build_ours(n).sum().backward()
 
 
 def _chain_numpy(n: int) -> None:
@@ -38,12 +33,7 @@ def _chain_numpy(n: int) -> None:
 
 
 def _chain_torch(torch, n: int) -> None:  # noqa: ANN001
-    x = torch.linspace(0.1, 0.4, 4, dtype=torch.float64, requires_grad=True)
-    w = torch.full((4,), 0.999, dtype=torch.float64)
-    y = x
-    for i in range(n):
-        y = y * w if i % 2 else y + w
-    y.sum().backward()
+    _build_torch(torch, n).sum().backward()
 
 
 def _rss() -> int:
