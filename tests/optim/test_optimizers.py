@@ -355,6 +355,9 @@ def test_chunked_path_is_taken_for_large_parameters(monkeypatch: Any) -> None:
     optim.Optimizer._run_kernel(spy, (np.zeros((30, 20)), np.zeros((30, 20))))
     assert calls == [(100,)] * 6
     calls.clear()
+    optim.Optimizer._run_kernel(spy, (np.zeros((30, 20)), np.zeros((30, 20))), chunk=250)
+    assert calls == [(250,), (250,), (100,)]  # a kernel may ask for its own slice length
+    calls.clear()
     optim.Optimizer._run_kernel(spy, (np.zeros((30, 20)).T, np.zeros((20, 30))))
     assert calls == [(20, 30)]  # a non-contiguous parameter is updated in one call
 
