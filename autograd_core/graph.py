@@ -1,10 +1,11 @@
 """Back-propagation over the recorded graph: ``backward``, ``grad`` and the inspectable grad table.
 
 The walk is the algorithm of ``seeds/002_*.txt`` (Goodfellow et al., §6.5): a reverse
-topological sweep that fills a ``GradTable``. The order comes from Kahn's algorithm with child
-counts (HIPS autograd), so it is iterative and a chain of any length back-propagates; each edge
-is visited once, and each node's saved arrays are released right after its VJP unless
-``retain_graph`` is set.
+topological sweep that fills a ``GradTable``. Every recorded op gets a sequence number, and the
+sweep visits op nodes from the highest number down, the reverse of creation order (the seeds'
+"for j = n − 1 down to 1"; PyTorch's sequence_nr). It is a loop over a heap, not a recursion,
+so a chain of any length back-propagates; each edge is visited once, and each node's saved
+arrays are released right after its VJP unless ``retain_graph`` is set.
 
 Vertices of the graph are op nodes (one per non-leaf tensor; every op has one output) and leaf
 tensors that require grad.
@@ -13,6 +14,7 @@ tensors that require grad.
 from __future__ import annotations
 
 import gc
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,11 +41,12 @@ def _parents(op: Op) -> list[Any]:
     return [_vertex(t) if need else None for t, need in zip(op.inputs, op.needs_input_grad)]
 
 
-def _child_counts(roots: Sequence[Any]) -> dict[Any, int]:
-    """Count, for every vertex reachable from ``roots``, the edges arriving from its children."""
-    counts: dict[Any, int] = {}
+def _reached(roots: Sequence[Any]) -> dict[Any, None]:
+    """The vertices reachable from ``roots`` through edges that need a gradient (an ordered set;
+    a root is in it only when another root reaches it). Raises GraphFreedError on a freed node."""
+    reached: dict[Any, None] = {}
     stack = [v for v in roots if not isinstance(v, Tensor)]
-    seen = set(roots)
+    roots_set = set(roots)
     while stack:
         op = stack.pop()
         inputs = op.inputs
@@ -53,36 +56,26 @@ def _child_counts(roots: Sequence[Any]) -> dict[Any, int]:
             if not need:
                 continue
             p = t.node or t
-            if p in counts:
-                counts[p] += 1
-            else:
-                counts[p] = 1
-                if p not in seen:
-                    seen.add(p)
-                    if p is not t:
-                        stack.append(p)
-    return counts
+            if p not in reached:
+                reached[p] = None
+                if p is not t and p not in roots_set:
+                    stack.append(p)
+    return reached
 
 
 def toposort(*outputs: Tensor) -> list[Any]:
-    """The vertices reachable from ``outputs`` in the order back-propagation visits them
-    (outputs first, leaves last)."""
+    """The vertices reachable from ``outputs`` in the order back-propagation visits them:
+    op nodes from the last created to the first, then the leaves in the order they are reached.
+    """
     roots = list(dict.fromkeys(_vertex(t) for t in outputs if t.requires_grad))
-    counts = _child_counts(roots)
-    ready = [v for v in roots if counts.get(v, 0) == 0]
-    order = []
-    while ready:
-        v = ready.pop()
-        order.append(v)
-        if isinstance(v, Tensor):
-            continue
-        for p in _parents(v):
-            if p is None:
-                continue
-            counts[p] -= 1
-            if counts[p] == 0:
-                ready.append(p)
-    return order
+    vertices = dict.fromkeys(roots) | _reached(roots)
+    ops = sorted((v for v in vertices if not isinstance(v, Tensor)), key=lambda op: -op.seq)
+    leaves = {v: None for v in roots if isinstance(v, Tensor)}
+    for op in ops:
+        for p in _parents(op):
+            if isinstance(p, Tensor):
+                leaves[p] = None
+    return [*ops, *leaves]
 
 
 class _NoDoubleBackward(Op):
@@ -195,32 +188,38 @@ def _run(
 ) -> None:
     """The back-propagation sweep shared by ``backward``, ``grad`` and ``grad_table``.
 
+    Op nodes are visited in decreasing sequence number, that is in the reverse of the order the
+    forward pass created them: the seeds' "for j = n − 1 down to 1". An op is always created
+    after its inputs, so when a node comes off the heap every child that can send it a gradient
+    has already done so, and no child counts are needed (PyTorch orders its ready queue by the
+    same sequence numbers). A vertex enters the heap when its first edge arrives; leaves, which
+    have no parents, are finished last, in the order they were reached.
+
     ``capture`` maps the vertices whose gradients ``grad`` returns; when it is given, no leaf's
     ``.grad`` is touched. ``trace(event, ...)`` is told each step (for step-through tools).
-    This loop runs once per node of every backward pass, so it is written for speed: the
+    ``must_reach`` lists the inputs of ``grad`` that a path must reach, checked before any VJP
+    runs. This loop runs once per node of every backward pass, so it is written for speed: the
     grad table's dictionary is used directly when no contributions are recorded.
     """
     table = table if table is not None else GradTable()
-    vertices = []
+    heap: list[tuple[int, Op]] = []
+    leaves: list[Tensor] = []
     for t, g in zip(roots, root_grads):
         v = _vertex(t)
-        vertices.append(v)
+        if v not in table:
+            if isinstance(v, Tensor):
+                leaves.append(v)
+            else:
+                heapq.heappush(heap, (-v.seq, v))
         table.accumulate(v, g, None)
-    unique = list(dict.fromkeys(vertices))
-    counts = _child_counts(unique)
-    for i, x in must_reach:  # checked before any VJP runs, so the graph is still intact
-        v = _vertex(x)
-        if v not in counts and not any(v is r for r in vertices):
-            raise BackwardError(
-                f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
-                "path of the graph leads to it. Pass allow_unused=True to get None for it."
-            )
-    ready = [v for v in unique if counts.get(v, 0) == 0]
+    if must_reach:
+        _check_reached(roots, must_reach)
     claimed = {id(g.data) for g in root_grads}
     grads_d = table._grads
     recording = table.contributions is not None
     capturing = capture is not None
     plain = not create_graph and not ANOMALY.enabled  # the VJP can be called directly
+    heappop, heappush = heapq.heappop, heapq.heappush
     prev_mode = MODE.enabled
     MODE.enabled = create_graph
     # The sweep allocates many short-lived tensors and creates no reference cycles, so the
@@ -228,21 +227,9 @@ def _run(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        while ready:
-            v = ready.pop()
-            g = grads_d.pop(v, None)
-            if isinstance(v, Tensor):  # a leaf: the end of a path
-                if g is not None:
-                    if v._hooks:
-                        g = _apply_hooks(v._hooks, g)
-                    if trace is not None:
-                        trace("leaf", v, g)
-                    if not capturing:
-                        _store_grad(v, g, create_graph, claimed)
-                if capturing and v in capture:
-                    capture[v] = g
-                continue
-            op: Op = v
+        while heap:
+            op: Op = heappop(heap)[1]
+            g = grads_d.pop(op)
             inputs = op.inputs
             if inputs is None:
                 raise op._freed()
@@ -254,8 +241,8 @@ def _run(
                         t = ref()
                         if t is not None:
                             _store_grad(t, g, create_graph, claimed)
-            if capturing and v in capture:
-                capture[v] = g
+            if capturing and op in capture:
+                capture[op] = g
             if trace is not None:
                 trace("node", op, g)
             if g is None:
@@ -271,7 +258,9 @@ def _run(
                     for gx in grads:
                         if gx is not None:
                             _check_finite(op.label, gx.data, "backward", op.created_at)
-            for i, (x, gx, need) in enumerate(zip(inputs, grads, op.needs_input_grad)):
+            i = -1
+            for x, gx, need in zip(inputs, grads, op.needs_input_grad):
+                i += 1
                 if not need:
                     continue
                 p = x.node or x
@@ -280,23 +269,51 @@ def _run(
                     # dtypes of the built-in kinds are singletons: `is` settles the usual case
                     if gd.shape != xd.shape or (gd.dtype is not xd.dtype and gd.dtype != xd.dtype):
                         gx = _fit_grad(op, i, x, gx)
-                    prev = grads_d.get(p)
-                    grads_d[p] = gx if prev is None else prev + gx
                     if recording:
                         table.contributions.setdefault(p, []).append((op, gx))
                     if trace is not None:
                         trace("edge", op, i, p, gx)
-                n = counts[p] - 1
-                counts[p] = n
-                if n == 0:
-                    ready.append(p)
+                if p in grads_d:
+                    if gx is not None:
+                        prev = grads_d[p]
+                        grads_d[p] = gx if prev is None else prev + gx
+                else:  # the first edge into p: p joins the sweep
+                    grads_d[p] = gx
+                    if p is x:
+                        leaves.append(p)
+                    else:
+                        heappush(heap, (-p.seq, p))
             if not retain_graph:
                 op.release()
+        for v in leaves:
+            g = grads_d.pop(v)
+            if g is not None:
+                if v._hooks:
+                    g = _apply_hooks(v._hooks, g)
+                if trace is not None:
+                    trace("leaf", v, g)
+                if not capturing:
+                    _store_grad(v, g, create_graph, claimed)
+            if capturing and v in capture:
+                capture[v] = g
     finally:
         MODE.enabled = prev_mode
         if gc_was_enabled:
             gc.enable()
     table.assert_empty()
+
+
+def _check_reached(roots: Sequence[Tensor], must_reach: Sequence[tuple[int, Tensor]]) -> None:
+    """Raise for the first input of ``grad`` that no path from the outputs reaches."""
+    vertices = list(dict.fromkeys(_vertex(t) for t in roots))
+    reached = _reached(vertices)
+    for i, x in must_reach:
+        v = _vertex(x)
+        if v not in reached and not any(v is r for r in vertices):
+            raise BackwardError(
+                f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
+                "path of the graph leads to it. Pass allow_unused=True to get None for it."
+            )
 
 
 def _root_grads(

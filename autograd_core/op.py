@@ -9,6 +9,7 @@ differentiated again; with recording off the same code runs as plain array arith
 
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
 from typing import Any, ClassVar
@@ -28,6 +29,9 @@ _new = object.__new__
 _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Sequence numbers of recorded nodes, in creation order: back-propagation visits nodes from the
+# highest number down (graph._run), as PyTorch's autograd does with its sequence_nr.
+_next_seq = itertools.count(1).__next__
 
 
 class Op:
@@ -47,6 +51,7 @@ class Op:
     Attributes of a recorded instance:
         inputs: the input tensors, in order (the parents ``Pa(u)`` of the seeds' algorithm).
         needs_input_grad: one bool per input.
+        seq: the sequence number of the node, increasing in creation order.
         params: the keyword arguments of the call (axis, shape ...), shown by viz and errors.
         out: the saved output array when ``save_output`` is set.
         saved: extra arrays the forward chose to keep (masks, indices).
@@ -70,6 +75,7 @@ class Op:
 
     inputs: tuple[Tensor, ...] | None
     needs_input_grad: tuple[bool, ...]
+    seq: int
 
     def forward(self, *xs: Any, **params: Any) -> Any:
         raise NotImplementedError
@@ -151,6 +157,7 @@ class Op:
             if True in needs:
                 op.inputs = inputs
                 op.needs_input_grad = needs
+                op.seq = _next_seq()
                 op.params = params
                 if cls.save_output:
                     op.out = y

@@ -254,13 +254,34 @@ def test_mixed_dtype_gradient_is_cast_to_the_input_dtype():
 
 
 def test_toposort_visits_outputs_first():
-    x = leaf(1.0)
-    y = (x * 2).exp()
-    order = ac.graph.toposort(y) if hasattr(ac, "graph") else None
     from autograd_core.graph import toposort
 
+    x = leaf(1.0)
+    y = (x * 2).exp()
     order = toposort(y)
     assert order[0] is y.node and order[-1] is x
+
+
+def test_backward_visits_nodes_in_reverse_creation_order_and_toposort_agrees():
+    """The sweep is the seeds' "for j = n − 1 down to 1": op nodes from the last created to the
+    first, then the leaves; toposort (used by viz) lists the very same order."""
+    from autograd_core.graph import toposort
+
+    x, w = leaf([1.0, 2.0]), leaf([0.5, -1.0])
+    a = x * w  # created first
+    b = a.exp()
+    c = (a * 3.0).sin()  # a fans out to two branches, created after b
+    loss = (b + c * x).sum()  # x is also used late: a leaf reached twice
+    visited = [entry.vertex for entry in ac.grad_table(loss)]
+    assert visited == toposort(loss)
+    ops = [v for v in visited if not isinstance(v, ac.Tensor)]
+    assert [op.seq for op in ops] == sorted((op.seq for op in ops), reverse=True)
+    assert len(ops) == 7 and visited[len(ops) :] == [x, w]
+    loss.backward()
+    np.testing.assert_allclose(
+        x.grad.data,
+        w.data * np.exp(a.data) + np.sin(3 * a.data) + x.data * np.cos(3 * a.data) * 3 * w.data,
+    )
 
 
 def test_bare_decorators_work_like_torch():
