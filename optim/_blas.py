@@ -103,7 +103,7 @@ def axpy_(y: Any, a: float, x: Any) -> None:
     ):
         y += a * x
         return
-    routines[0](y.size, a, x.ctypes.data, 1, y.ctypes.data, 1)
+    routines[0](y.size, float(a), x.ctypes.data, 1, y.ctypes.data, 1)
 
 
 def scal_(x: Any, a: float) -> None:
@@ -119,4 +119,4 @@ def scal_(x: Any, a: float) -> None:
     if routines is None:
         x *= a
         return
-    routines[1](x.size, a, x.ctypes.data, 1)
+    routines[1](x.size, float(a), x.ctypes.data, 1)

@@ -55,6 +55,16 @@ def test_axpy_result_does_not_depend_on_slicing(dtype: Any) -> None:
         assert whole[i] in (exact, two_roundings)
 
 
+@pytest.mark.parametrize("factor", [np.float32(0.5), np.float64(0.5), np.array(0.5), 2, True])
+def test_factors_of_any_real_scalar_type_are_accepted(factor: Any) -> None:
+    y, x = np.ones(5, np.float32), np.arange(5, dtype=np.float32)
+    expected_axpy = y + np.float32(factor) * x
+    axpy_(y, factor, x)
+    np.testing.assert_array_equal(y, expected_axpy)
+    scal_(y, factor)
+    np.testing.assert_array_equal(y, expected_axpy * np.float32(factor))
+
+
 def test_scal_is_the_numpy_product_in_place() -> None:
     rng = np.random.default_rng(2)
     for dtype in (np.float32, np.float64):
