@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd_core.broadcast import sum_to
 from autograd_core.errors import BackwardError, ShapeError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
 from autograd_core.op import Op, _check_finite
+from autograd_core.ops.reduce import SumTo
 from autograd_core.tensor import Tensor
 
 __all__ = ["backward", "grad", "grad_table", "GradTableEntry", "GradTableReport", "toposort"]
@@ -132,7 +132,7 @@ def _fit_grad(op: Op, i: int, x: Tensor, gx: Tensor) -> Tensor:
     ``broadcasts=True``), cast to the input's dtype, and refuse any other shape as an op bug."""
     if gx.data.shape != x.data.shape:
         if op.broadcasts:
-            gx = sum_to(gx, x.data.shape)
+            gx = SumTo.apply(gx, shape=x.data.shape)
         if gx.data.shape != x.data.shape:
             raise VJPError(
                 f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "

@@ -144,6 +144,8 @@ class Tensor:
     @property
     def T(self) -> Tensor:
         """The tensor with its axes reversed (``permute(ndim-1, ..., 0)``)."""
+        if self.data.ndim == 2:  # the common case (every matmul VJP): no axis validation
+            return _transpose2(self, dims=(1, 0))
         return _O.permute(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
@@ -306,8 +308,10 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Hash by identity, as ``object`` does (``__eq__`` is elementwise, which would otherwise
+    # make Tensor unhashable). The C slot, not a Python method: the backward pass keys its grad
+    # table by leaf tensors, so this runs several times per leaf.
+    __hash__ = object.__hash__
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -450,3 +454,5 @@ _add: Any = None
 _sub: Any = None
 _mul: Any = None
 _div: Any = None
+# ``Op.apply`` of permute, for ``.T`` of a matrix (twice in every matmul VJP).
+_transpose2: Any = None

@@ -24,10 +24,20 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
 
 
 def expand_reduced(gy: Tensor, in_shape: tuple[int, ...], axes: tuple[int, ...] | None) -> Tensor:
-    """Broadcast the gradient of a reduction back over the reduced axes."""
-    from autograd_core.ops.shape import broadcast_to
+    """Broadcast the gradient of a reduction back over the reduced axes.
 
-    return broadcast_to(gy.reshape(kept_shape(in_shape, axes)), in_shape)
+    ``gy`` has the reduced shape, with or without the kept axes. The shapes fit by construction,
+    so the reshape and broadcast ops are applied directly, without the argument checks of their
+    public functions (this runs in the backward pass of every sum and mean).
+    """
+    from autograd_core.ops.shape import BroadcastTo, Reshape
+
+    nd = gy.data.ndim
+    if nd and nd != len(in_shape):  # reduced without keepdims: put the reduced axes back
+        gy = Reshape.apply(gy, shape=kept_shape(in_shape, axes))
+    if gy.data.shape == in_shape:
+        return gy
+    return BroadcastTo.apply(gy, shape=in_shape)  # a 0-d gy broadcasts as it is
 
 
 @register_op("sum")
