@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "2")
+from bench._timing import interleave  # pins the thread counts before NumPy is imported
 
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from datetime import date  # noqa: E402
+import platform
+from datetime import date
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROUNDS = 31
 SIZES = (784, 1024, 1024, 10)
@@ -126,14 +123,6 @@ def make_torch():
     return step
 
 
-def _time(step) -> float:
-    time.sleep(0.15)  # let spinning BLAS/OpenMP threads of the previous contender go idle
-    step()  # untimed warm call
-    t = time.perf_counter()
-    step()
-    return time.perf_counter() - t
-
-
 def main() -> str:
     """Run the benchmark and return a markdown section."""
     contenders = {"autograd-core (nn + optim)": make_ours(), "hand-written NumPy": make_numpy()}
@@ -141,23 +130,20 @@ def main() -> str:
         contenders["PyTorch CPU"] = make_torch()
     except ImportError:
         pass
-    times: dict[str, list[float]] = {k: [] for k in contenders}
-    for _ in range(ROUNDS):  # interleaved: A B C A B C ...
-        for name, step in contenders.items():
-            times[name].append(_time(step))
-    med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
-    ours = med["autograd-core (nn + optim)"]
+    ours = "autograd-core (nn + optim)"
+    t = interleave(contenders, ROUNDS)
     lines = [
         "## MLP training step (784-1024-1024-10, batch 256, ReLU, softmax-CE, SGD)",
         "",
         f"{date.today().isoformat()}, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, numpy {np.__version__}, {ROUNDS} interleaved rounds, medians.",
+        f"{os.cpu_count()} CPUs, numpy {np.__version__}, {ROUNDS} interleaved rounds; medians "
+        "of the times and of the per-round quotients.",
         "",
         "| contender | median (ms) | ours / contender |",
         "|---|---|---|",
     ]
-    for name, m in med.items():
-        lines.append(f"| {name} | {m:.2f} | {ours / m:.3f} |")
+    for name, m in t.items():
+        lines.append(f"| {name} | {m * 1e3:.2f} | {t.ratio(ours, name):.3f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "2")
+from bench._timing import interleave  # pins the thread counts before NumPy is imported
 
-import datetime  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
+import datetime
+import platform
+from collections.abc import Callable
+from typing import Any
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import autograd_core as ac  # noqa: E402
-import optim  # noqa: E402
+import autograd_core as ac
+import optim
 
 __all__ = ["main", "LAYERS"]
 
@@ -64,19 +61,6 @@ def _torch(torch: Any, pairs: list[tuple[np.ndarray, np.ndarray]], make: Callabl
     return opt.step
 
 
-def _time_interleaved(contenders: dict[str, Callable[[], Any]]) -> dict[str, float]:
-    """Median seconds per call of each contender, timed A B A B ... with sleep and warm-up."""
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(REPEATS):
-        for name, fn in contenders.items():
-            time.sleep(0.15)
-            fn()
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(ts) for name, ts in times.items()}
-
-
 def main() -> str:
     """Run the benchmark and return it as a markdown section."""
     try:
@@ -102,11 +86,12 @@ def main() -> str:
         contenders = {"ours": _ours(pairs, ours)}
         if theirs is not None:
             contenders["torch"] = _torch(torch, pairs, theirs)
-        medians = _time_interleaved(contenders)
-        ours_ms = medians["ours"] * 1e3
-        if "torch" in medians:
-            torch_ms = medians["torch"] * 1e3
-            rows.append(f"| {label} | {ours_ms:.2f} | {torch_ms:.2f} | {ours_ms / torch_ms:.2f} |")
+        t = interleave(contenders, REPEATS)
+        ours_ms = t["ours"] * 1e3
+        if "torch" in t:
+            torch_ms = t["torch"] * 1e3
+            ratio = t.ratio("ours", "torch")
+            rows.append(f"| {label} | {ours_ms:.2f} | {torch_ms:.2f} | {ratio:.2f} |")
         else:
             rows.append(f"| {label} | {ours_ms:.2f} | n/a (torch not installed) | n/a |")
     torch_version = "not installed" if torch is None else torch.__version__
@@ -115,7 +100,8 @@ def main() -> str:
         "",
         f"One `step()` over the {n_params:,} float32 parameters of an MLP "
         f"{'-'.join(map(str, LAYERS))} (8 tensors), gradients already in place; medians of "
-        f"{REPEATS} interleaved runs, each after a 0.15 s sleep and one warm call. "
+        f"{REPEATS} interleaved rounds (ratio: median of the per-round quotients), each call after "
+        "a 0.15 s sleep and one warm call. "
         "torch.optim uses its default implementation (the per-tensor loop on CPU). Ours "
         "runs SGD through the BLAS axpy/scal of the OpenBLAS that NumPy bundles "
         "(optim/_blas.py) and Adam as NumPy ufuncs, both in cache-sized slices.",
