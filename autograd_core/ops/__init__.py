@@ -8,12 +8,16 @@ from autograd_core.ops import (
     extrema,
     indexing,
     join,
+    layout,
     linalg,
     logical,
     nn_ops,
+    powers,
     reduce,
+    rounding,
     shape,
     statistics,
+    subscript,
     unary,
 )
 from autograd_core.ops.activation import *  # noqa: F403
@@ -21,16 +25,22 @@ from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
+from autograd_core.ops.layout import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
+from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
+from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
+from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 
 _FAMILIES = (
     unary,
+    rounding,
+    powers,
     activation,
     binary,
     reduce,
@@ -38,6 +48,8 @@ _FAMILIES = (
     statistics,
     logical,
     shape,
+    subscript,
+    layout,
     join,
     indexing,
     linalg,

@@ -13,7 +13,8 @@ from typing import Any
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
 from autograd_core.ops._common import const, lift
-from autograd_core.ops.shape import broadcast_to, flatten, getitem, reshape
+from autograd_core.ops.shape import broadcast_to, flatten, reshape
+from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 

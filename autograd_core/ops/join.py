@@ -9,7 +9,8 @@ from typing import Any
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops._common import dim_arg, lift
-from autograd_core.ops.shape import flatten, getitem
+from autograd_core.ops.shape import flatten
+from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 

@@ -18,22 +18,14 @@ __all__ = [
     "tanh",
     "relu",
     "abs",
-    "sign",
     "log1p",
     "expm1",
-    "sqrt",
-    "rsqrt",
-    "square",
-    "reciprocal",
     "sin",
     "cos",
     "erf",
     "erfc",
     "clip",
     "clamp",
-    "floor",
-    "ceil",
-    "round",
 ]
 
 
@@ -164,47 +156,6 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
     return Abs.apply(lift(x))
 
 
-# -- rounding and sign: no gradient -------------------------------------------------------
-
-
-@register_op("sign")
-class Sign(Op):
-    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). VJP: x̄ = 0 (piecewise constant; at x = 0, where
-    it jumps, 0 is used too, as in PyTorch). Differentiable so that it can sit inside a
-    computation that is back-propagated; saves nothing."""
-
-    def forward(self, x: Any) -> Any:
-        return self.xp.sign(x)
-
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (const(self.xp.zeros(gy.shape, gy.dtype)),)
-
-
-@register_op("floor", differentiable=False)
-class Floor(Op):
-    r"""y = ⌊x⌋. Piecewise constant: no gradient, saves nothing."""
-
-    def forward(self, x: Any) -> Any:
-        return self.xp.floor(x)
-
-
-@register_op("ceil", differentiable=False)
-class Ceil(Op):
-    r"""y = ⌈x⌉. Piecewise constant: no gradient, saves nothing."""
-
-    def forward(self, x: Any) -> Any:
-        return self.xp.ceil(x)
-
-
-@register_op("round", differentiable=False)
-class Round(Op):
-    r"""y = x rounded to ``decimals`` places, halves to even (NumPy's and PyTorch's rule).
-    Piecewise constant: no gradient, saves nothing."""
-
-    def forward(self, x: Any, decimals: int) -> Any:
-        return self.xp.round(x, decimals)
-
-
 # -- smooth elementwise functions ---------------------------------------------------------
 
 
@@ -229,56 +180,6 @@ class Expm1(Op):
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy * (self.output() + 1),)
-
-
-@register_op("sqrt", save_output=True)
-class Sqrt(Op):
-    r"""y = √x (differentiable for x > 0). VJP: x̄ = ȳ / (2y).
-
-    At x = 0 the derivative is +∞ (as in NumPy and PyTorch: the gradient there is inf).
-    Saves the output (cheaper than recomputing √x).
-    """
-
-    def forward(self, x: Any) -> Any:
-        return self.xp.sqrt(x)
-
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * 0.5 / self.output(),)
-
-
-@register_op("rsqrt", save_output=True)
-class Rsqrt(Op):
-    r"""y = 1/√x (domain x > 0). VJP: x̄ = −½ ȳ · y³. Saves the output."""
-
-    def forward(self, x: Any) -> Any:
-        return 1 / self.xp.sqrt(x)
-
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (gy * -0.5 * (y * y * y),)
-
-
-@register_op("square")
-class Square(Op):
-    r"""y = x². VJP: x̄ = 2 ȳ · x. Saves the input (as the parent)."""
-
-    def forward(self, x: Any) -> Any:
-        return x * x
-
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * 2 * self.inputs[0],)
-
-
-@register_op("reciprocal", save_output=True)
-class Reciprocal(Op):
-    r"""y = 1/x (x ≠ 0). VJP: x̄ = −ȳ · y². Saves the output."""
-
-    def forward(self, x: Any) -> Any:
-        return 1 / x
-
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (-gy * (y * y),)
 
 
 @register_op("sin")
@@ -380,38 +281,6 @@ class Clip(Op):
         return tuple(grads)
 
 
-def sign(x: Tensor) -> Tensor:
-    """sign(x) ∈ {−1, 0, 1} elementwise; no gradient.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.sign(ac.tensor([-2.0, 0.0, 3.0]))
-        tensor([-1.,  0.,  1.])
-    """
-    return Sign.apply(lift(x))
-
-
-def floor(x: Tensor) -> Tensor:
-    """⌊x⌋ elementwise; no gradient."""
-    return Floor.apply(lift(x))
-
-
-def ceil(x: Tensor) -> Tensor:
-    """⌈x⌉ elementwise; no gradient."""
-    return Ceil.apply(lift(x))
-
-
-def round(x: Tensor, decimals: int = 0) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
-    """Round to ``decimals`` places, halves to even (``round(2.5) = 2``); no gradient.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.round(ac.tensor([0.5, 1.5, 2.25]))
-        tensor([0., 2., 2.])
-    """
-    return Round.apply(lift(x), decimals=int(decimals))
-
-
 def log1p(x: Tensor) -> Tensor:
     """ln(1 + x) elementwise, accurate for small |x|; domain x > −1."""
     return Log1p.apply(lift(x))
@@ -420,32 +289,6 @@ def log1p(x: Tensor) -> Tensor:
 def expm1(x: Tensor) -> Tensor:
     """eˣ − 1 elementwise, accurate for small |x|."""
     return Expm1.apply(lift(x))
-
-
-def sqrt(x: Tensor) -> Tensor:
-    """√x elementwise; the gradient is infinite at 0.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.sqrt(ac.tensor([4.0, 9.0]))
-        tensor([2., 3.])
-    """
-    return Sqrt.apply(lift(x))
-
-
-def rsqrt(x: Tensor) -> Tensor:
-    """1/√x elementwise; domain x > 0."""
-    return Rsqrt.apply(lift(x))
-
-
-def square(x: Tensor) -> Tensor:
-    """x² elementwise."""
-    return Square.apply(lift(x))
-
-
-def reciprocal(x: Tensor) -> Tensor:
-    """1/x elementwise."""
-    return Reciprocal.apply(lift(x))
 
 
 def sin(x: Tensor) -> Tensor:

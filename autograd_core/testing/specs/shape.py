@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograd_core as ac
-from autograd_core.ops.shape import GetItemGrad
+from autograd_core.ops.subscript import GetItemGrad
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, noncontig
 
 

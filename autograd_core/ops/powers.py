@@ -1,0 +1,91 @@
+"""Fixed powers and roots, elementwise: sqrt, rsqrt, square and reciprocal (x^½, x^−½, x², 1/x).
+
+The general power a**b with a gradient to both operands is ``pow`` in ``ops/binary.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.op import Op
+from autograd_core.ops._common import lift
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["sqrt", "rsqrt", "square", "reciprocal"]
+
+
+@register_op("sqrt", save_output=True)
+class Sqrt(Op):
+    r"""y = √x (differentiable for x > 0). VJP: x̄ = ȳ / (2y).
+
+    At x = 0 the derivative is +∞ (as in NumPy and PyTorch: the gradient there is inf).
+    Saves the output (cheaper than recomputing √x).
+    """
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.sqrt(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * 0.5 / self.output(),)
+
+
+@register_op("rsqrt", save_output=True)
+class Rsqrt(Op):
+    r"""y = 1/√x (domain x > 0). VJP: x̄ = −½ ȳ · y³. Saves the output."""
+
+    def forward(self, x: Any) -> Any:
+        return 1 / self.xp.sqrt(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (gy * -0.5 * (y * y * y),)
+
+
+@register_op("square")
+class Square(Op):
+    r"""y = x². VJP: x̄ = 2 ȳ · x. Saves the input (as the parent)."""
+
+    def forward(self, x: Any) -> Any:
+        return x * x
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (gy * 2 * self.inputs[0],)
+
+
+@register_op("reciprocal", save_output=True)
+class Reciprocal(Op):
+    r"""y = 1/x (x ≠ 0). VJP: x̄ = −ȳ · y². Saves the output."""
+
+    def forward(self, x: Any) -> Any:
+        return 1 / x
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        y = self.output()
+        return (-gy * (y * y),)
+
+
+def sqrt(x: Tensor) -> Tensor:
+    """√x elementwise; the gradient is infinite at 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.sqrt(ac.tensor([4.0, 9.0]))
+        tensor([2., 3.])
+    """
+    return Sqrt.apply(lift(x))
+
+
+def rsqrt(x: Tensor) -> Tensor:
+    """1/√x elementwise; domain x > 0."""
+    return Rsqrt.apply(lift(x))
+
+
+def square(x: Tensor) -> Tensor:
+    """x² elementwise."""
+    return Square.apply(lift(x))
+
+
+def reciprocal(x: Tensor) -> Tensor:
+    """1/x elementwise."""
+    return Reciprocal.apply(lift(x))

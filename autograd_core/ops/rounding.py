@@ -1,0 +1,86 @@
+"""Rounding and sign: sign, floor, ceil and round, elementwise and piecewise constant.
+
+sign is differentiable with a zero gradient (so that it can sit inside a back-propagated
+computation); floor, ceil and round have no gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.op import Op
+from autograd_core.ops._common import const, lift
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["sign", "floor", "ceil", "round"]
+
+
+@register_op("sign")
+class Sign(Op):
+    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). VJP: x̄ = 0 (piecewise constant; at x = 0, where
+    it jumps, 0 is used too, as in PyTorch). Differentiable so that it can sit inside a
+    computation that is back-propagated; saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.sign(x)
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (const(self.xp.zeros(gy.shape, gy.dtype)),)
+
+
+@register_op("floor", differentiable=False)
+class Floor(Op):
+    r"""y = ⌊x⌋. Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.floor(x)
+
+
+@register_op("ceil", differentiable=False)
+class Ceil(Op):
+    r"""y = ⌈x⌉. Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.ceil(x)
+
+
+@register_op("round", differentiable=False)
+class Round(Op):
+    r"""y = x rounded to ``decimals`` places, halves to even (NumPy's and PyTorch's rule).
+    Piecewise constant: no gradient, saves nothing."""
+
+    def forward(self, x: Any, decimals: int) -> Any:
+        return self.xp.round(x, decimals)
+
+
+def sign(x: Tensor) -> Tensor:
+    """sign(x) ∈ {−1, 0, 1} elementwise; no gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.sign(ac.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
+    """
+    return Sign.apply(lift(x))
+
+
+def floor(x: Tensor) -> Tensor:
+    """⌊x⌋ elementwise; no gradient."""
+    return Floor.apply(lift(x))
+
+
+def ceil(x: Tensor) -> Tensor:
+    """⌈x⌉ elementwise; no gradient."""
+    return Ceil.apply(lift(x))
+
+
+def round(x: Tensor, decimals: int = 0) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
+    """Round to ``decimals`` places, halves to even (``round(2.5) = 2``); no gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.round(ac.tensor([0.5, 1.5, 2.25]))
+        tensor([0., 2., 2.])
+    """
+    return Round.apply(lift(x), decimals=int(decimals))

@@ -1,0 +1,88 @@
+"""Subscripting: ``x[index]`` (getitem) with NumPy's indexing rules, and its adjoint scatter.
+
+Basic indices (ints, slices, None, ...) and advanced ones (bool masks, int arrays) are both
+supported; the VJP scatters ȳ back into zeros (``getitem_grad``), accumulating repeated indices.
+Gather/scatter along one axis (``gather``, ``index_select``, ...) live in ``ops/indexing.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from autograd_core.errors import ShapeError
+from autograd_core.op import Op
+from autograd_core.ops._common import lift
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["getitem"]
+
+
+def _has_advanced(index: tuple[Any, ...]) -> bool:
+    return any(not isinstance(i, (int, slice, type(None), type(Ellipsis))) for i in index)
+
+
+@register_op("getitem")
+class GetItem(Op):
+    r"""y = x[index] with NumPy semantics (ints, slices, None, ..., bool masks, int arrays).
+    VJP: x̄ = zeros like x with ȳ scattered into x[index]; repeated integer indices accumulate.
+    Saves only the input shape."""
+
+    def forward(self, x: Any, index: Any) -> Any:
+        self.in_shape = x.shape
+        return x[index]
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (GetItemGrad.apply(gy, index=self.params["index"], shape=self.in_shape),)
+
+
+@register_op("getitem_grad")
+class GetItemGrad(Op):
+    r"""The adjoint of ``getitem``: y = zeros(shape) with g added at ``index`` (``np.add.at``, so
+    repeated indices accumulate). VJP: ḡ = ȳ[index]. Saves nothing."""
+
+    def forward(self, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+        out = self.xp.zeros(shape, g.dtype)
+        if _has_advanced(index):
+            self.xp.add.at(out, index, g)
+        else:
+            out[index] = g  # basic indexing never repeats an element
+        return out
+
+    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+        return (getitem(gy, self.params["index"]),)
+
+
+def _normalize_index(index: Any) -> tuple[Any, ...]:
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    for i in index:
+        if isinstance(i, Tensor):
+            i = i.data
+        elif isinstance(i, list):
+            i = numpy.asarray(i)
+        out.append(i)
+    return tuple(out)
+
+
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """``x[index]`` with NumPy's indexing rules; integer-array and mask indices are supported
+    and repeated indices accumulate in the gradient.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.arange(6.0).reshape(2, 3)
+        >>> x[1], x[:, ::2].shape, x[x > 2]
+        (tensor([3., 4., 5.]), (2, 2), tensor([3., 4., 5.]))
+    """
+    x = lift(x)
+    index = _normalize_index(index)
+    try:
+        return GetItem.apply(x, index=index)
+    except IndexError as e:
+        raise ShapeError(
+            f"getitem: index {index!r} does not fit a tensor of shape {tuple(x.shape)}: {e}."
+        ) from e
