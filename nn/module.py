@@ -11,63 +11,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
-from autograd_core import device as _device
-from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.tensor import Tensor
+from nn.hooks import _Handle
+from nn.module_state import IncompatibleKeys, ModuleStateMixin
+from nn.parameter import Parameter, _nonleaf_message
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
 
-class Parameter(Tensor):
-    """A Tensor that a Module registers as trainable when it is assigned as an attribute.
-
-    A Parameter is always a leaf that requires grad (unless ``requires_grad=False``); optimizers
-    update its ``.data`` in place.
-
-    Args:
-        data: a Tensor or array-like; a Tensor's array is shared, not copied.
-        requires_grad: whether the parameter is trained.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> w = nn.Parameter(ac.zeros(2, 3))
-        >>> w.requires_grad, w.is_leaf, w.shape
-        (True, True, (2, 3))
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        if data is None:
-            data = []
-        if isinstance(data, Tensor):
-            data = data.data
-        super().__init__(data, requires_grad=requires_grad)
-
-    def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
-
-
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict`` did not match: keys the model expected and keys it ignored."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-def _nonleaf_message(where: str, name: str, value: Tensor) -> str:
-    return (
-        f"{where}: cannot register {name!r} as a parameter: it is the output of "
-        f"{value.node.label if value.node else 'an op'} (a non-leaf tensor, shape "
-        f"{tuple(value.shape)}), so an optimizer could not update it. Make a leaf parameter "
-        f"from its value: self.{name} = nn.Parameter(t.detach())."
-    )
-
-
-class Module:
+class Module(ModuleStateMixin):
     """Base class of every layer and model.
 
     Subclasses call ``super().__init__()`` first, assign their parameters (``nn.Parameter``),
@@ -95,6 +49,9 @@ class Module:
     """
 
     training: bool
+
+    # state_dict, load_state_dict, to, float, double, cpu and cuda come from
+    # ModuleStateMixin (nn/module_state.py).
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -344,80 +301,7 @@ class Module:
         """The number of scalar parameters (only those that require grad if asked)."""
         return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
 
-    # -- state ---------------------------------------------------------------------------
-
-    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
-        """Every parameter and persistent buffer by dotted name, as detached Tensors that
-        share memory with the module (copy them, or ``nn.save`` them, to keep a snapshot).
-
-        Example:
-            >>> import nn
-            >>> list(nn.Linear(2, 3).state_dict())
-            ['weight', 'bias']
-        """
-        out: OrderedDict[str, Tensor] = OrderedDict()
-        for mod_prefix, m in self.named_modules(prefix=prefix.rstrip(".")):
-            for k, p in m._parameters.items():
-                if p is not None:
-                    key = f"{mod_prefix}.{k}" if mod_prefix else k
-                    out[key] = p if keep_vars else p.detach()
-            for k, b in m._buffers.items():
-                if b is not None and k not in m._non_persistent:
-                    key = f"{mod_prefix}.{k}" if mod_prefix else k
-                    out[key] = b if keep_vars else b.detach()
-        return out
-
-    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
-        """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
-
-        Values may be Tensors or arrays; they are cast to each parameter's dtype and device.
-        The parameter objects stay the same, so an optimizer built on them keeps working.
-
-        Args:
-            state_dict: a mapping from dotted names to values, as ``state_dict()`` returns.
-            strict: raise if a key is missing or unexpected (shapes must match either way).
-
-        Returns:
-            ``IncompatibleKeys(missing_keys, unexpected_keys)``.
-
-        Raises:
-            KeyError: with ``strict=True``, keys are missing or unexpected (both listed).
-            ShapeError: a value's shape differs from the parameter's (key and shapes named).
-        """
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        if strict and (missing or unexpected):
-            raise KeyError(
-                f"load_state_dict ({type(self).__name__}): keys do not match. Missing: "
-                f"{missing}. Unexpected: {unexpected}. Pass strict=False to load the keys that "
-                "match, or check that the checkpoint was made from the same architecture."
-            )
-        mismatched = []
-        for k, target in own.items():
-            if k not in state_dict:
-                continue
-            value = state_dict[k]
-            array = value.data if isinstance(value, Tensor) else value
-            shape = tuple(getattr(array, "shape", ()))
-            if shape != tuple(target.shape):
-                mismatched.append(f"{k!r}: checkpoint {shape} vs model {tuple(target.shape)}")
-        if mismatched:
-            raise ShapeError(
-                f"load_state_dict ({type(self).__name__}): shape mismatch for "
-                f"{'; '.join(mismatched)}. The checkpoint was made from a model with different "
-                "layer sizes."
-            )
-        for k, target in own.items():
-            if k in state_dict:
-                value = state_dict[k]
-                array = value.data if isinstance(value, Tensor) else value
-                array = _device.to_device(array, target.device)
-                xp = target.xp
-                target.data[...] = xp.asarray(array).astype(target.dtype, copy=False)
-        return IncompatibleKeys(missing, unexpected)
-
-    # -- modes and conversion ------------------------------------------------------------
+    # -- modes ---------------------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and every descendant; returns self."""
@@ -465,57 +349,6 @@ class Module:
         fn(self)
         return self
 
-    def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Move parameters and buffers to a device and/or cast floating ones to a dtype, in
-        place (the Parameter objects stay the same). ``m.to("cuda")``, ``m.to(ac.float64)``,
-        ``m.to(device="cpu", dtype="float32")``. Returns self."""
-        import numpy  # dtype parsing only
-
-        device, dtype = _device.parse_to_args(args, kwargs)
-        if dtype is not None:
-            dtype = numpy.dtype(dtype)
-            if dtype.kind != "f":
-                raise DTypeError(
-                    f"Module.to: only floating dtypes can be given to a module, got {dtype}. "
-                    "Parameters must stay floating point to be trained."
-                )
-        dev = _device.Device(device) if device is not None else None
-
-        def convert(t: Tensor) -> None:
-            arr = t.data
-            if dev is not None:
-                arr = _device.to_device(arr, dev)
-            if dtype is not None and arr.dtype.kind == "f":
-                arr = arr.astype(dtype)
-            t.data = arr
-            if t.grad is not None:
-                g = t.grad.data
-                if dev is not None:
-                    g = _device.to_device(g, dev)
-                t.grad.data = g.astype(arr.dtype, copy=False)
-
-        for p in self.parameters():
-            convert(p)
-        for b in self.buffers():
-            convert(b)
-        return self
-
-    def float(self) -> Module:
-        """Cast floating parameters and buffers to float32."""
-        return self.to(dtype="float32")
-
-    def double(self) -> Module:
-        """Cast floating parameters and buffers to float64."""
-        return self.to(dtype="float64")
-
-    def cpu(self) -> Module:
-        """Move to the CPU."""
-        return self.to("cpu")
-
-    def cuda(self, index: int = 0) -> Module:
-        """Move to CUDA device ``index``."""
-        return self.to(f"cuda:{index}")
-
     # -- repr ----------------------------------------------------------------------------
 
     def extra_repr(self) -> str:
@@ -551,22 +384,6 @@ class Module:
             return lines[0] + (f"  # {note}" if self._parameters else "")
         lines.append(f"# {note}")
         return "\n".join(lines)
-
-
-class _Handle:
-    """Removes a hook from the module's hook registry."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: OrderedDict[int, Any], hook: Callable[..., Any]) -> None:
-        self.id = _Handle._next_id
-        _Handle._next_id += 1
-        self._hooks = hooks
-        hooks[self.id] = hook
-
-    def remove(self) -> None:
-        """Unregister the hook."""
-        self._hooks.pop(self.id, None)
 
 
 def _check_name(module: Module, name: str) -> None:
