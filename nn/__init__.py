@@ -24,6 +24,7 @@ from nn.activations import (
     Tanh,
 )
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
+from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.layers import (
     BatchNorm1d,
@@ -50,16 +51,8 @@ from nn.losses import (
 from nn.module import Module, Parameter
 from nn.regularization import l1_penalty, l2_penalty
 from nn.serialization import CheckpointError, load, save
-from nn.training import (
-    Trainer,
-    accuracy,
-    compile,
-    evaluate,
-    fit,
-    load_checkpoint,
-    predict,
-    save_checkpoint,
-)
+from nn.trainer import Trainer, compile
+from nn.training import accuracy, evaluate, fit, predict
 
 __all__ = [
     "functional",

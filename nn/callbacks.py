@@ -5,6 +5,10 @@ A callback is an object with hooks called by the loop: ``on_train_begin``, ``on_
 ``on_train_batch_begin/end``, ``on_epoch_end`` and ``on_train_end``, each with ``logs`` (a dict
 of the metrics so far). To stop training, a callback sets ``self.model.stop_training = True``
 (Keras' convention).
+
+A callback that keeps state across epochs (EarlyStopping's patience counter and best value)
+returns it from ``state_dict``; checkpoints hold it, and ``fit(..., resume_from=...)`` gives it
+back through ``load_state_dict``, so that a resumed run stops where an uninterrupted one would.
 """
 
 from __future__ import annotations
@@ -54,6 +58,15 @@ class Callback:
 
     def on_train_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
         """After each training batch, with the running means of the epoch."""
+
+    def state_dict(self) -> dict[str, Any]:
+        """What a checkpoint must hold for a resumed ``fit`` to continue as if uninterrupted:
+        numbers, strings, arrays, and lists or dicts of them. None by default (no state)."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Take back what ``state_dict`` returned; ``fit`` calls it after ``on_train_begin``
+        when resuming from a checkpoint."""
 
 
 class LambdaCallback(Callback):
@@ -159,6 +172,22 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "wait": self.wait,
+            "stopped_epoch": self.stopped_epoch,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "best_weights": self.best_weights,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.wait = int(state["wait"])
+        self.stopped_epoch = int(state["stopped_epoch"])
+        self.best = float(state["best"])
+        self.best_epoch = int(state["best_epoch"])
+        self.best_weights = state["best_weights"]
+
     def on_train_end(self, logs: dict[str, float] | None = None) -> None:
         if self.restore_best_weights and self.best_weights is not None:
             self.model.load_state_dict(self.best_weights)
@@ -170,9 +199,11 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save a checkpoint (model, optimizer, data-order and random state, epoch, history) at
-    the end of epochs, atomically, with ``nn.save``; ``nn.fit(..., resume_from=path)`` resumes
-    from it exactly.
+    """Save a checkpoint (model, optimizer, data-order and random state, epoch, history, and
+    the state of the other callbacks) at the end of epochs, atomically, with ``nn.save``;
+    ``nn.fit(..., resume_from=path)`` resumes from it exactly. ``fit`` runs ModelCheckpoint
+    callbacks after all others at the end of an epoch, so that the state it saves includes
+    that epoch's update of every other callback (an EarlyStopping counter, for example).
 
     Args:
         filepath: the file, possibly with fields from the epoch and logs, like
@@ -201,8 +232,14 @@ class ModelCheckpoint(Callback):
         self.best = math.inf if self.mode == "min" else -math.inf
         self.history: Any = None
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.best} if self.save_best_only else {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.best = float(state["best"])
+
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
-        from nn.training import save_checkpoint
+        from nn.checkpoints import save_checkpoint
 
         logs = logs or {}
         if (epoch + 1) % self.save_freq:
@@ -225,6 +262,7 @@ class ModelCheckpoint(Callback):
             epoch=epoch + 1,
             loader=self.params.get("loader"),
             history=self.params.get("history"),
+            callbacks=self.params.get("callbacks"),
         )
         if self.verbose:
             print(f"Epoch {epoch + 1}: saved checkpoint to {path}")
@@ -283,3 +321,50 @@ class History(Callback):
     def __repr__(self) -> str:
         last = {k: round(v[-1], 4) for k, v in self.history.items() if v}
         return f"History(epochs={len(self.epoch)}, last={last})"
+
+
+def callback_states(callbacks: Any) -> dict[str, dict[str, Any]]:
+    """The non-empty ``state_dict`` of each callback, keyed by class name (``"EarlyStopping"``;
+    a second callback of the same class is ``"EarlyStopping#2"``). History is left out: the
+    checkpoint holds it under its own key."""
+    return {
+        key: state
+        for key, cb in _keyed(callbacks)
+        if not isinstance(cb, History) and (state := cb.state_dict())
+    }
+
+
+def restore_callback_states(callbacks: Any, states: dict[str, dict[str, Any]]) -> None:
+    """Give each callback its state from a checkpoint (matched by ``callback_states``' keys).
+    Warns about states no callback takes and callbacks with state that the checkpoint lacks:
+    those start fresh, so the resumed run may differ from an uninterrupted one."""
+    import warnings
+
+    keyed = dict(_keyed(callbacks))
+    for key, state in states.items():
+        if key in keyed:
+            keyed[key].load_state_dict(state)
+    unused = sorted(set(states) - set(keyed))
+    fresh = sorted(key for key, cb in keyed.items() if key not in states and cb.state_dict())
+    if unused or fresh:
+        warnings.warn(
+            "fit(resume_from=...): "
+            + (
+                f"the checkpoint holds state for {unused}, which no callback passed to fit takes; "
+                if unused
+                else ""
+            )
+            + (f"{fresh} find no state in the checkpoint and start fresh; " if fresh else "")
+            + "pass the same callbacks as the interrupted run to resume it exactly.",
+            stacklevel=3,
+        )
+
+
+def _keyed(callbacks: Any) -> list[tuple[str, Callback]]:
+    seen: dict[str, int] = {}
+    out = []
+    for cb in callbacks or ():
+        name = type(cb).__name__
+        seen[name] = seen.get(name, 0) + 1
+        out.append((name if seen[name] == 1 else f"{name}#{seen[name]}", cb))
+    return out

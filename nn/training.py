@@ -1,5 +1,6 @@
-"""A Keras-style training loop: ``fit``, ``evaluate``, ``predict``, ``compile``, metrics, and
-checkpoints that resume training exactly.
+"""A Keras-style training loop: ``fit``, ``evaluate``, ``predict`` and metrics (``compile``, in
+nn/trainer.py, attaches them to a model); ``fit(resume_from=...)`` continues from a checkpoint
+of nn/checkpoints.py exactly.
 
 ``fit`` is the course notes' workflow (``compile / fit / evaluate`` with ``validation_split``)
 written as one function over a PyTorch-style model, loss and optimizer::
@@ -17,24 +18,19 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd_core import random as _random
 from autograd_core.grad_mode import no_grad
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
-from nn.callbacks import Callback, History
+from nn.callbacks import Callback, History, ModelCheckpoint, restore_callback_states
+from nn.checkpoints import load_checkpoint
 from nn.data import DataLoader, TensorDataset
 from nn.module import Module
-from nn.serialization import load, save
 
 __all__ = [
     "fit",
     "evaluate",
     "predict",
-    "compile",
-    "Trainer",
     "accuracy",
-    "save_checkpoint",
-    "load_checkpoint",
 ]
 
 
@@ -234,8 +230,9 @@ def fit(
         penalty: a function of the model added to every batch loss, e.g.
             ``lambda m: nn.l2_penalty(m, 1e-4)``.
         resume_from: a checkpoint written by ModelCheckpoint or save_checkpoint: model,
-            optimizer, data order, random state, epoch and history are restored first, so the
-            run continues exactly as if it had not been interrupted.
+            optimizer, data order, random state, epoch, history and the callbacks' state
+            (pass the same callbacks) are restored first, so the run continues exactly as if
+            it had not been interrupted.
 
     Returns:
         History with ``history.history[name]`` per epoch (``loss``, metrics, ``val_*``).
@@ -246,19 +243,25 @@ def fit(
         validation_data = (xv, yv)
     loader = _loader(x, y, batch_size, shuffle, generator)
     history = History()
+    ckpt = None
     if resume_from is not None:
         ckpt = load_checkpoint(resume_from, model, optimizer, loader)
         initial_epoch = int(ckpt.get("epoch", initial_epoch))
         history.history = {k: list(v) for k, v in ckpt.get("history", {}).items()}
         history.epoch = list(range(len(next(iter(history.history.values()), []))))
     metric_fns = _metric_fns(metrics, loss_fn)
-    cbs: list[Callback] = [history, *(callbacks or [])]
+    # Checkpoints are written last, once every other callback has seen the epoch (Lightning
+    # orders its checkpoint callbacks the same way).
+    given = list(callbacks or [])
+    saving = [cb for cb in given if isinstance(cb, ModelCheckpoint)]
+    cbs: list[Callback] = [history, *(cb for cb in given if cb not in saving), *saving]
     params = {
         "epochs": epochs,
         "steps": len(loader),
         "verbose": verbose,
         "loader": loader,
         "history": history,
+        "callbacks": cbs,
     }
     for cb in cbs:
         cb.set_context(model, optimizer, params)
@@ -266,6 +269,8 @@ def fit(
     logs: dict[str, float] = {}
     for cb in cbs:
         cb.on_train_begin(logs)
+    if ckpt is not None:
+        restore_callback_states(cbs, ckpt.get("callbacks", {}))
     for epoch in range(initial_epoch, epochs):
         for cb in cbs:
             cb.on_epoch_begin(epoch, logs)
@@ -369,137 +374,3 @@ def predict(model: Module, x: Any, *, batch_size: int | None = 256) -> Tensor:
     if not outs:
         return Tensor(xp.zeros((0,), x.dtype))
     return Tensor(xp.concatenate(outs, axis=0))
-
-
-# -- checkpoints -------------------------------------------------------------------------------
-
-
-def save_checkpoint(
-    path: str | os.PathLike[str],
-    model: Module,
-    optimizer: Any = None,
-    *,
-    epoch: int = 0,
-    loader: DataLoader | None = None,
-    history: Any = None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Write everything needed to resume training exactly: model and optimizer state, the
-    epoch, the DataLoader's shuffling state, the default random generator (dropout), and the
-    history so far. Written atomically with ``nn.save``."""
-    ckpt: dict[str, Any] = {
-        "model": model.state_dict(),
-        "epoch": int(epoch),
-        "rng": _random.default_generator.get_state(),
-    }
-    if optimizer is not None:
-        ckpt["optimizer"] = optimizer.state_dict()
-    if loader is not None:
-        ckpt["loader"] = loader.state_dict()
-    if history is not None:
-        ckpt["history"] = dict(history.history)
-    if extra:
-        ckpt["extra"] = extra
-    save(ckpt, path)
-
-
-def load_checkpoint(
-    path: str | os.PathLike[str],
-    model: Module,
-    optimizer: Any = None,
-    loader: DataLoader | None = None,
-) -> dict[str, Any]:
-    """Restore what ``save_checkpoint`` wrote into ``model``, ``optimizer`` and ``loader`` (and
-    the default random generator); returns the checkpoint dict (``ckpt["epoch"]`` …)."""
-    ckpt = load(path)
-    model.load_state_dict(ckpt["model"])
-    if optimizer is not None and "optimizer" in ckpt:
-        optimizer.load_state_dict(ckpt["optimizer"])
-    if loader is not None and "loader" in ckpt:
-        loader.load_state_dict(ckpt["loader"])
-    if "rng" in ckpt:
-        _random.default_generator.set_state(ckpt["rng"])
-    return ckpt
-
-
-# -- compile (the Keras spelling) --------------------------------------------------------------
-
-_LOSSES = {
-    "mse": "MSELoss",
-    "mean_squared_error": "MSELoss",
-    "mae": "L1Loss",
-    "mean_absolute_error": "L1Loss",
-    "huber": "HuberLoss",
-    "binary_crossentropy": "BCELoss",
-    "binary_crossentropy_from_logits": "BCEWithLogitsLoss",
-    "categorical_crossentropy": "CrossEntropyLoss",
-    "sparse_categorical_crossentropy": "CrossEntropyLoss",
-}
-_OPTIMIZERS = {
-    "sgd": ("SGD", 0.01),
-    "adam": ("Adam", 1e-3),
-    "rmsprop": ("RMSprop", 1e-3),
-    "adagrad": ("Adagrad", 1e-2),
-    "adamw": ("AdamW", 1e-3),
-}
-
-
-class Trainer:
-    """A model with its loss, optimizer and metrics attached, made by ``nn.compile``:
-    ``fit``, ``evaluate`` and ``predict`` without repeating them."""
-
-    def __init__(self, model: Module, loss: Any, optimizer: Any, metrics: Any = None) -> None:
-        import nn.losses as losses
-
-        if isinstance(loss, str):
-            if loss not in _LOSSES:
-                raise ValueError(
-                    f"compile: unknown loss {loss!r}; use one of {sorted(_LOSSES)} "
-                    "or a loss module."
-                )
-            loss = getattr(losses, _LOSSES[loss])()
-        if isinstance(optimizer, str):
-            import optim
-
-            if optimizer not in _OPTIMIZERS:
-                raise ValueError(
-                    f"compile: unknown optimizer {optimizer!r}; use one of "
-                    f"{sorted(_OPTIMIZERS)} or an optimizer object."
-                )
-            name, lr = _OPTIMIZERS[optimizer]
-            optimizer = getattr(optim, name)(model.parameters(), lr=lr)
-        self.model, self.loss, self.optimizer, self.metrics = model, loss, optimizer, metrics
-
-    def fit(self, x: Any = None, y: Any = None, **kwargs: Any) -> History:
-        """``nn.fit`` with the compiled model, loss, optimizer and metrics."""
-        kwargs.setdefault("metrics", self.metrics)
-        return fit(self.model, self.loss, self.optimizer, x, y, **kwargs)
-
-    def evaluate(self, x: Any, y: Any, **kwargs: Any) -> dict[str, float]:
-        """``nn.evaluate`` with the compiled loss and metrics."""
-        kwargs.setdefault("metrics", self.metrics)
-        return evaluate(self.model, self.loss, x, y, **kwargs)
-
-    def predict(self, x: Any, **kwargs: Any) -> Tensor:
-        """``nn.predict`` with the compiled model."""
-        return predict(self.model, x, **kwargs)
-
-
-def compile(
-    model: Module,
-    loss: Any,
-    optimizer: Any = "sgd",  # noqa: A001  (Keras' name)
-    metrics: Sequence[Any] | None = None,
-) -> Trainer:
-    """Attach a loss, an optimizer and metrics to a model, Keras-style. Strings are accepted:
-    losses ``'mse'``, ``'binary_crossentropy'``, ``'sparse_categorical_crossentropy'`` (on
-    logits) …, optimizers ``'sgd'`` (lr 0.01), ``'adam'`` (1e-3) ….
-
-    Example:
-        >>> import nn
-        >>> model = nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(), nn.Linear(4, 2))
-        >>> trainer = nn.compile(model, loss="mse", optimizer="sgd")
-        >>> type(trainer.loss).__name__, type(trainer.optimizer).__name__
-        ('MSELoss', 'SGD')
-    """
-    return Trainer(model, loss, optimizer, metrics)

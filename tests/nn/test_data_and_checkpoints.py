@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import warnings
 import zipfile
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 import autograd_core as ac
 import nn
 import optim
+from nn.callbacks import callback_states, restore_callback_states
 from nn.data import DataLoader, TensorDataset, random_split
 
 
@@ -200,3 +203,77 @@ def test_resume_is_exact(tmp_path):
     for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items()):
         np.testing.assert_array_equal(a.data, b.data, err_msg=k)
     assert h_res.history["loss"] == h_full.history["loss"]
+
+
+def _train_early_stopping(epochs, resume=None, checkpoint=None, early_stopping=True):
+    ac.manual_seed(0)
+    x = ac.randn(64, 5)
+    y = (x.data[:, 0] > 0).astype(np.int64)
+    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    es = nn.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+    # ModelCheckpoint first: fit must still save after EarlyStopping has seen the epoch
+    cbs = [nn.ModelCheckpoint(checkpoint)] if checkpoint else []
+    cbs += [es] if early_stopping else []
+    hist = nn.fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        x,
+        ac.tensor(y),
+        epochs=epochs,
+        batch_size=10,
+        verbose=0,
+        validation_split=0.25,
+        generator=ac.Generator(42),
+        callbacks=cbs,
+        resume_from=resume,
+    )
+    return model, hist, es
+
+
+def test_resume_with_early_stopping_stops_where_the_uninterrupted_run_stops(tmp_path):
+    full, h_full, es_full = _train_early_stopping(40)
+    # the setting is chosen so that early stopping ends the run, and the interruption falls
+    # while its patience counter is running: a fresh counter would stop later
+    assert 13 < es_full.stopped_epoch < 39 and es_full.best_epoch < 13 - 1
+    _train_early_stopping(13, checkpoint=str(tmp_path / "ck-{epoch}.npz"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the callbacks match: no warning
+        resumed, h_res, es_res = _train_early_stopping(40, resume=tmp_path / "ck-13.npz")
+    assert (es_res.stopped_epoch, es_res.best_epoch) == (es_full.stopped_epoch, es_full.best_epoch)
+    assert h_res.history == h_full.history
+    # restore_best_weights: the best weights (from before the interruption) came from the file
+    for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items()):
+        np.testing.assert_array_equal(a.data, b.data, err_msg=k)
+
+
+def test_resume_warns_when_the_callbacks_differ_from_the_checkpoint(tmp_path):
+    _train_early_stopping(3, checkpoint=str(tmp_path / "es-{epoch}.npz"))
+    with pytest.warns(UserWarning, match=r"state for \['EarlyStopping'\], which no callback"):
+        _train_early_stopping(4, resume=tmp_path / "es-3.npz", early_stopping=False)
+    _train_early_stopping(3, checkpoint=str(tmp_path / "plain-{epoch}.npz"), early_stopping=False)
+    with pytest.warns(UserWarning, match=r"\['EarlyStopping'\] find no state .* start fresh"):
+        _train_early_stopping(4, resume=tmp_path / "plain-3.npz")
+
+
+def test_callback_states_round_trip_through_a_checkpoint(tmp_path):
+    first, second = nn.EarlyStopping(patience=2), nn.EarlyStopping(monitor="val_accuracy")
+    keep_best = nn.ModelCheckpoint(str(tmp_path / "m.npz"), save_best_only=True)
+    cbs = [nn.History(), first, second, keep_best, nn.ModelCheckpoint(str(tmp_path / "n.npz"))]
+    for cb in cbs:
+        cb.on_train_begin()
+    first.wait, first.best, first.best_epoch = 1, 0.25, 4
+    keep_best.best = 0.5
+    states = callback_states(cbs)
+    # History is saved on its own; a ModelCheckpoint without save_best_only has no state
+    assert sorted(states) == ["EarlyStopping", "EarlyStopping#2", "ModelCheckpoint"]
+    assert states["EarlyStopping#2"]["best"] == -math.inf  # max mode, nothing seen yet
+    nn.save({"callbacks": states}, tmp_path / "c.npz")
+    fresh = [nn.EarlyStopping(patience=2), nn.EarlyStopping(monitor="val_accuracy")]
+    fresh.append(nn.ModelCheckpoint(str(tmp_path / "m.npz"), save_best_only=True))
+    for cb in fresh:
+        cb.on_train_begin()
+    restore_callback_states(fresh, nn.load(tmp_path / "c.npz")["callbacks"])
+    assert (fresh[0].wait, fresh[0].best, fresh[0].best_epoch) == (1, 0.25, 4)
+    assert fresh[1].best == -math.inf and fresh[2].best == 0.5
