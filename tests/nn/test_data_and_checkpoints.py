@@ -172,27 +172,33 @@ def test_corrupt_and_truncated_files(tmp_path):
         nn.load(tmp_path / "flip.npz")
 
 
-def _train(tmp_path, epochs, resume=None, checkpoint=None):
+def _fit(epochs, callbacks=(), resume=None, lr=0.01, validation_split=0.0):
+    """A small classifier trained with dropout and shuffling: every source of randomness a
+    resume has to restore."""
     ac.manual_seed(0)
     x = ac.randn(64, 5)
     y = (x.data[:, 0] > 0).astype(np.int64)
     model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
-    opt = optim.Adam(model.parameters(), lr=0.01)
-    cbs = [nn.ModelCheckpoint(checkpoint, monitor="loss")] if checkpoint else []
     hist = nn.fit(
         model,
         nn.CrossEntropyLoss(),
-        opt,
+        optim.Adam(model.parameters(), lr=lr),
         x,
         ac.tensor(y),
         epochs=epochs,
         batch_size=10,
         verbose=0,
+        validation_split=validation_split,
         generator=ac.Generator(42),
-        callbacks=cbs,
+        callbacks=list(callbacks),
         resume_from=resume,
     )
     return model, hist
+
+
+def _train(tmp_path, epochs, resume=None, checkpoint=None):
+    cbs = [nn.ModelCheckpoint(checkpoint, monitor="loss")] if checkpoint else []
+    return _fit(epochs, cbs, resume)
 
 
 def test_resume_is_exact(tmp_path):
@@ -206,29 +212,11 @@ def test_resume_is_exact(tmp_path):
 
 
 def _train_early_stopping(epochs, resume=None, checkpoint=None, early_stopping=True):
-    ac.manual_seed(0)
-    x = ac.randn(64, 5)
-    y = (x.data[:, 0] > 0).astype(np.int64)
-    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
-    opt = optim.Adam(model.parameters(), lr=0.05)
     es = nn.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
     # ModelCheckpoint first: fit must still save after EarlyStopping has seen the epoch
     cbs = [nn.ModelCheckpoint(checkpoint)] if checkpoint else []
     cbs += [es] if early_stopping else []
-    hist = nn.fit(
-        model,
-        nn.CrossEntropyLoss(),
-        opt,
-        x,
-        ac.tensor(y),
-        epochs=epochs,
-        batch_size=10,
-        verbose=0,
-        validation_split=0.25,
-        generator=ac.Generator(42),
-        callbacks=cbs,
-        resume_from=resume,
-    )
+    model, hist = _fit(epochs, cbs, resume, lr=0.05, validation_split=0.25)
     return model, hist, es
 
 
