@@ -9,6 +9,7 @@ import pytest
 import autograd_core as ac
 import nn
 import optim
+from nn import recipes
 
 
 def _blobs(n=200, seed=0):
@@ -201,49 +202,13 @@ def test_iris_softmax_reaches_95_percent():
 
 
 def test_digits_mlp_reaches_96_percent():
-    # The time it takes (issue: within 60 s on 2 cores) is shown by bench/bench_training.py.
-    x, y = nn.datasets.load_digits()
-    xtr, xte, ytr, yte = nn.datasets.train_test_split(
-        x / 16.0, y, test_size=0.25, generator=ac.Generator(0)
-    )
-    ac.manual_seed(0)
-    model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
-    opt = optim.Adam(model.parameters(), lr=1e-3)
-    nn.fit(
-        model,
-        nn.CrossEntropyLoss(),
-        opt,
-        xtr,
-        ytr,
-        epochs=20,
-        batch_size=32,
-        verbose=0,
-        generator=ac.Generator(1),
-        validation_split=0.1,
-        callbacks=[nn.EarlyStopping(patience=4, restore_best_weights=True)],
-    )
-    acc = nn.evaluate(model, nn.CrossEntropyLoss(), xte, yte, metrics=["accuracy"])["accuracy"]
+    # The time it takes (issue: within 60 s on 2 cores) is shown by bench/bench_training.py,
+    # which runs the same recipe.
+    _, acc = recipes.digits_mlp()
     assert acc >= 0.96
 
 
 @pytest.mark.slow
 def test_mnist1d_mlp_reaches_60_percent():
-    xtr, ytr, xte, yte = nn.datasets.load_mnist1d()
-    ac.manual_seed(0)
-    model = nn.Sequential(
-        nn.Linear(40, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
-    )
-    opt = optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.0)
-    nn.fit(
-        model,
-        nn.CrossEntropyLoss(),
-        opt,
-        xtr,
-        ytr,
-        epochs=60,
-        batch_size=100,
-        verbose=0,
-        generator=ac.Generator(1),
-    )
-    acc = nn.evaluate(model, nn.CrossEntropyLoss(), xte, yte, metrics=["accuracy"])["accuracy"]
+    _, acc = recipes.mnist1d_mlp()
     assert acc >= 0.60
