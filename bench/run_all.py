@@ -52,8 +52,9 @@ def _machine() -> list[str]:
         f"{platform.machine()}",
         f"- Python {platform.python_version()}, NumPy {np.__version__} ({blas.strip()}), {tv}",
         "- Threads pinned to 2 (OMP/OPENBLAS/MKL_NUM_THREADS, torch.set_num_threads); "
-        "contenders interleaved with a 0.15 s pause and a warm call before each timed call; "
-        "medians. The machine is shared and its speed drifts: compare ratios, not times.",
+        "contenders interleaved (A B C, then C B A) with a 0.15 s pause and a warm call before "
+        "each timed call; times are medians, ratios are medians of the per-round quotients. The "
+        "machine is shared and its speed drifts: compare ratios, not times.",
     ]
 
 
