@@ -9,6 +9,8 @@ them: both run this code, so the time shown is the time of the run that is check
 
 from __future__ import annotations
 
+from typing import Any
+
 import autograd_core as ac
 import optim
 from nn.activations import ReLU
@@ -30,16 +32,13 @@ def digits_mlp(verbose: int = 0) -> tuple[Module, float]:
     xtr, xte, ytr, yte = train_test_split(x / 16.0, y, test_size=0.25, generator=ac.Generator(0))
     ac.manual_seed(0)
     model = Sequential(Linear(64, 128), ReLU(), Linear(128, 10))
-    fit(
+    _adam_fit(
         model,
-        CrossEntropyLoss(),
-        optim.Adam(model.parameters(), lr=1e-3),
         xtr,
         ytr,
+        verbose,
         epochs=20,
         batch_size=32,
-        verbose=verbose,
-        generator=ac.Generator(1),
         validation_split=0.1,
         callbacks=[EarlyStopping(patience=4, restore_best_weights=True)],
     )
@@ -52,18 +51,22 @@ def mnist1d_mlp(verbose: int = 0) -> tuple[Module, float]:
     xtr, ytr, xte, yte = load_mnist1d()
     ac.manual_seed(0)
     model = Sequential(Linear(40, 256), ReLU(), Linear(256, 256), ReLU(), Linear(256, 10))
+    _adam_fit(model, xtr, ytr, verbose, epochs=60, batch_size=100)
+    return model, _accuracy(model, xte, yte)
+
+
+def _adam_fit(model: Module, x: ac.Tensor, y: ac.Tensor, verbose: int, **options: Any) -> None:
+    """Both recipes: cross-entropy, Adam at 1e-3, shuffling seeded with 1."""
     fit(
         model,
         CrossEntropyLoss(),
         optim.Adam(model.parameters(), lr=1e-3),
-        xtr,
-        ytr,
-        epochs=60,
-        batch_size=100,
+        x,
+        y,
         verbose=verbose,
         generator=ac.Generator(1),
+        **options,
     )
-    return model, _accuracy(model, xte, yte)
 
 
 def _accuracy(model: Module, x: ac.Tensor, y: ac.Tensor) -> float:
