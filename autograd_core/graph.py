@@ -118,6 +118,19 @@ def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]
     return op.vjp(g)
 
 
+def _array_vjp(op: Op, g: Tensor) -> tuple[Tensor | None, ...]:
+    """``op.vjp_arrays`` on the gradient's array, its results wrapped as constant Tensors (a
+    sweep that records nothing: the same values as ``op.vjp``, without its Tensor ops)."""
+    arrays = op.vjp_arrays(g.data)
+    if arrays is None:  # a case the array form leaves to the Tensor form
+        return op.vjp(g)
+    if type(arrays) is not tuple:
+        return arrays  # not one gradient per input: _run's check names the op
+    xp, make = op.xp, Tensor._make
+    # (a reduction of a 0-d array gives a NumPy scalar: made an array again)
+    return tuple([None if a is None else make(xp.asarray(a), False, None) for a in arrays])
+
+
 def _check_grads(op: Op, grads: Any) -> None:
     """Raise the error for a VJP that did not return one gradient (or None) per input."""
     n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
@@ -249,7 +262,7 @@ def _run(
                 grads = (None,) * len(inputs)
             else:
                 if plain and op.double_backward:
-                    grads = op.vjp(g)
+                    grads = op.vjp(g) if op.vjp_arrays is None else _array_vjp(op, g)
                 else:
                     grads = _run_vjp(op, g, create_graph)
                 if type(grads) is not tuple or len(grads) != len(inputs):

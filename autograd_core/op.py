@@ -55,6 +55,9 @@ class Op:
         params: the keyword arguments of the call (axis, shape ...), shown by viz and errors.
         out: the saved output array when ``save_output`` is set.
         saved: extra arrays the forward chose to keep (masks, indices).
+
+    A VJP is written with Tensor operations so that it can itself be differentiated; an op on
+    the hot path of training also gives it on raw arrays (``vjp_arrays``, below).
     """
 
     name: ClassVar[str] = "op"
@@ -82,6 +85,14 @@ class Op:
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         raise NotImplementedError
+
+    # Optionally, an op also defines ``vjp_arrays(self, gy) -> tuple[array | None, ...] | None``:
+    # the same products on raw arrays. A backward pass that records nothing (no create_graph,
+    # no detect_anomaly) calls it instead of ``vjp`` (graph._array_vjp), so that its arithmetic
+    # runs as plain NumPy/CuPy without building and discarding a Tensor op per product. It must
+    # give the values ``vjp`` gives (test_op_db.py checks every op that has one on every sample)
+    # and may return None to leave a call to ``vjp`` (an uncommon case it does not handle).
+    vjp_arrays: Any = None
 
     @property
     def label(self) -> str:

@@ -232,6 +232,10 @@ class Softmax(Op):
         y = self.output()
         return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
 
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        y = self.out
+        return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
+
 
 @register_op("log_softmax", save_output=True)
 class LogSoftmax(Op):
@@ -251,6 +255,10 @@ class LogSoftmax(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         y = self.output()
         return (gy - exp(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        y = self.out
+        return (gy - self.xp.exp(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
 
 
 def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:

@@ -56,6 +56,9 @@ class Sub(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return gy, (-gy if self.needs_input_grad[1] else None)
 
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return gy, (-gy if self.needs_input_grad[1] else None)
+
 
 @register_op("mul", broadcasts=True)
 class Mul(Op):
@@ -68,6 +71,11 @@ class Mul(Op):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         return (gy * b if need_a else None), (gy * a if need_b else None)
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        return (gy * b.data if need_a else None), (gy * a.data if need_b else None)
 
 
 @register_op("div", broadcasts=True)

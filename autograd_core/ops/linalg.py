@@ -31,9 +31,8 @@ class MatMul(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        if a.ndim == 2 and b.ndim == 2:  # the common case: no reshapes, shapes known to fit
-            apply = MatMul.apply
-            return (apply(gy, b.T) if need_a else None), (apply(a.T, gy) if need_b else None)
+        if a.ndim == 2 and b.ndim == 2:  # the common case, without reshapes
+            return (gy @ b.T if need_a else None), (a.T @ gy if need_b else None)
         a2 = reshape(a, (1, a.shape[0])) if a.ndim == 1 else a
         b2 = reshape(b, (b.shape[0], 1)) if b.ndim == 1 else b
         out_shape = gy.shape
@@ -52,6 +51,13 @@ class MatMul(Op):
             if b.ndim == 1:
                 gb = reshape(gb, gb.shape[:-1])
         return ga, gb
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...] | None:
+        a, b = self.inputs[0].data, self.inputs[1].data
+        if a.ndim != 2 or b.ndim != 2:
+            return None  # vectors and batches: the reshapes of vjp
+        need_a, need_b = self.needs_input_grad
+        return (gy @ b.T if need_a else None), (a.T @ gy if need_b else None)
 
 
 def matmul(a: Any, b: Any) -> Tensor:

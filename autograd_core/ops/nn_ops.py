@@ -35,18 +35,25 @@ class Linear(Op):
         return y
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        x, w = self.inputs[0], self.inputs[1]
-        need = self.needs_input_grad
-        gx = gy @ w if need[0] else None
-        gw = gb = None
-        if need[1] or (len(need) == 3 and need[2]):
-            g2 = gy if gy.ndim == 2 else gy.reshape(-1, gy.shape[-1])
-            if need[1]:
-                x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
-                gw = g2.T @ x2
-            if len(need) == 3 and need[2]:
-                gb = g2.sum(0)
-        return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+        return _linear_vjp(self.needs_input_grad, gy, self.inputs[0], self.inputs[1])
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return _linear_vjp(self.needs_input_grad, gy, self.inputs[0].data, self.inputs[1].data)
+
+
+def _linear_vjp(need: tuple[bool, ...], gy: Any, x: Any, w: Any) -> tuple[Any, ...]:
+    """Linear's VJP in the operations Tensors and arrays share (@, .T, reshape, sum), so that one
+    text serves both ``vjp`` (Tensors, differentiable) and ``vjp_arrays``."""
+    gx = gy @ w if need[0] else None
+    gw = gb = None
+    if need[1] or (len(need) == 3 and need[2]):
+        g2 = gy if gy.ndim == 2 else gy.reshape(-1, gy.shape[-1])
+        if need[1]:
+            x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
+            gw = g2.T @ x2
+        if len(need) == 3 and need[2]:
+            gb = g2.sum(0)
+    return (gx, gw) if len(need) == 2 else (gx, gw, gb)
 
 
 @register_op("softmax_cross_entropy")

@@ -40,6 +40,15 @@ def expand_reduced(gy: Tensor, in_shape: tuple[int, ...], axes: tuple[int, ...] 
     return BroadcastTo.apply(gy, shape=in_shape)  # a 0-d gy broadcasts as it is
 
 
+def _expand_reduced_array(
+    xp: Any, gy: Any, in_shape: tuple[int, ...], axes: tuple[int, ...] | None
+) -> Any:
+    """``expand_reduced`` on arrays (for ``vjp_arrays``): a read-only broadcast view."""
+    if gy.ndim and gy.ndim != len(in_shape):
+        gy = gy.reshape(kept_shape(in_shape, axes))
+    return gy if gy.shape == in_shape else xp.broadcast_to(gy, in_shape)
+
+
 @register_op("sum")
 class Sum(Op):
     r"""y = Σ over ``axis`` of x. VJP: x̄ = ȳ broadcast back over the summed axes.
@@ -51,6 +60,9 @@ class Sum(Op):
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (expand_reduced(gy, self.in_shape, self.params["axis"]),)
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return (_expand_reduced_array(self.xp, gy, self.in_shape, self.params["axis"]),)
 
 
 @register_op("mean")
@@ -66,6 +78,10 @@ class Mean(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         n = max(self.count, 1)
         return (expand_reduced(gy / n, self.in_shape, self.params["axis"]),)
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        n = max(self.count, 1)
+        return (_expand_reduced_array(self.xp, gy / n, self.in_shape, self.params["axis"]),)
 
 
 @register_op("sum_to")

@@ -37,6 +37,9 @@ class GetItem(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (GetItemGrad.apply(gy, index=self.params["index"], shape=self.in_shape),)
 
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return (_scatter(self.xp, gy, self.params["index"], self.in_shape),)
+
 
 @register_op("getitem_grad")
 class GetItemGrad(Op):
@@ -44,15 +47,20 @@ class GetItemGrad(Op):
     repeated indices accumulate). VJP: ḡ = ȳ[index]. Saves nothing."""
 
     def forward(self, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
-        out = self.xp.zeros(shape, g.dtype)
-        if _has_advanced(index):
-            self.xp.add.at(out, index, g)
-        else:
-            out[index] = g  # basic indexing never repeats an element
-        return out
+        return _scatter(self.xp, g, index, shape)
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (getitem(gy, self.params["index"]),)
+
+
+def _scatter(xp: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    """zeros(shape) with g added at ``index`` (getitem's adjoint, on arrays)."""
+    out = xp.zeros(shape, g.dtype)
+    if _has_advanced(index):
+        xp.add.at(out, index, g)
+    else:
+        out[index] = g  # basic indexing never repeats an element
+    return out
 
 
 def _normalize_index(index: Any) -> tuple[Any, ...]:

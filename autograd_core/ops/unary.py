@@ -39,6 +39,9 @@ class Neg(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (-gy,)
 
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return (-gy,)
+
 
 @register_op("exp", save_output=True)
 class Exp(Op):
@@ -99,6 +102,9 @@ class ReLU(Op):
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy * const(self.saved),)
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.saved,)
 
 
 @register_op("abs")

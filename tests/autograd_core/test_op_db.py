@@ -101,3 +101,47 @@ def test_gradient_matches_torch(spec, case):
         tg = np.zeros(args[i].shape) if tg is None else tg.numpy()
         g = np.zeros(args[i].shape) if g is None else g.data
         np.testing.assert_allclose(g, tg, rtol=1e-9, atol=1e-12, err_msg=f"input {i}")
+
+
+# -- the array form of a VJP (Op.vjp_arrays) gives what the Tensor form gives ----------------
+
+ARRAY_VJP_OPS = sorted(n for n, cls in ac.OP_REGISTRY.items() if cls.vjp_arrays is not None)
+
+
+def test_the_ops_of_a_training_step_have_an_array_vjp():
+    # losing one of these forms slows every backward pass (add's VJP has no arithmetic)
+    hot = {"matmul", "linear", "sub", "mul", "neg", "relu", "sum", "mean", "getitem"}
+    hot |= {"log_softmax", "softmax"}
+    assert hot <= set(ARRAY_VJP_OPS), sorted(hot - set(ARRAY_VJP_OPS))
+
+
+@pytest.mark.parametrize("name", ARRAY_VJP_OPS)
+def test_array_vjp_matches_tensor_vjp_on_every_sample(name):
+    """For every sample case of the op: vjp_arrays(ḡ) equals vjp(ḡ) in float64, input by input
+    (or declines with None, leaving the call to vjp). Cases whose public function ends in a
+    different op (a reshape around it) are skipped; at least one case must be compared."""
+    spec = next(s for s in OP_DB if s.name == name)
+    cls = ac.OP_REGISTRY[name]
+    rng = np.random.default_rng(0)
+    compared = 0
+    for case in spec.cases():
+        args, kwargs = spec.tensors(case)
+        out = spec.op(*args, **kwargs)
+        op = out.node
+        if not isinstance(op, cls):
+            continue
+        gy = rng.standard_normal(out.shape)
+        with ac.no_grad():
+            expected = op.vjp(ac.tensor(gy, dtype=ac.float64))
+        got = op.vjp_arrays(gy)
+        if got is None:
+            continue
+        assert len(got) == len(expected), case.desc
+        for i, (e, g) in enumerate(zip(expected, got)):
+            assert (e is None) == (g is None), f"{case.desc}: input {i}"
+            if e is not None:
+                np.testing.assert_allclose(
+                    np.asarray(g), e.data, rtol=1e-13, atol=0, err_msg=f"{case.desc}: input {i}"
+                )
+        compared += 1
+    assert compared, f"{name}: no sample case reached vjp_arrays"
