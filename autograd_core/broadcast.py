@@ -3,14 +3,14 @@ back to the shape of an input that was broadcast."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from autograd_core.errors import ShapeError
 
 if TYPE_CHECKING:
     from autograd_core.tensor import Tensor
 
-__all__ = ["broadcast_shapes", "sum_to", "sum_to_axes"]
+__all__ = ["broadcast_shapes", "sum_to", "sum_to_axes", "sum_to_array"]
 
 
 def broadcast_shapes(*shapes: tuple[int, ...], op: str = "broadcast") -> tuple[int, ...]:
@@ -39,6 +39,16 @@ def sum_to_axes(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, .
         if d == 1 and shape[lead + i] != 1:
             axes.append(lead + i)
     return tuple(axes)
+
+
+def sum_to_array(a: Any, shape: tuple[int, ...]) -> Any:
+    """``sum_to`` on an array (the forward of the sum_to op, and the engine's plain backward)."""
+    axes = sum_to_axes(a.shape, shape)
+    if not axes:
+        return a.reshape(shape)
+    if axes == tuple(range(a.ndim - len(shape))):  # leading axes only: no reshape (and no view)
+        return a.sum(axis=axes)
+    return a.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:

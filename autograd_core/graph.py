@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd_core.broadcast import sum_to_array
 from autograd_core.errors import BackwardError, ShapeError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
@@ -140,12 +141,16 @@ def _check_grads(op: Op, grads: Any) -> None:
     )
 
 
-def _fit_grad(op: Op, i: int, x: Tensor, gx: Tensor) -> Tensor:
+def _fit_grad(op: Op, i: int, x: Tensor, gx: Tensor, plain: bool) -> Tensor:
     """At the engine boundary: reduce a broadcast gradient with ``sum_to`` (ops registered with
-    ``broadcasts=True``), cast to the input's dtype, and refuse any other shape as an op bug."""
+    ``broadcasts=True``), cast to the input's dtype, and refuse any other shape as an op bug.
+    In a sweep that records nothing (``plain``) the sum is taken on the array directly."""
     if gx.data.shape != x.data.shape:
         if op.broadcasts:
-            gx = SumTo.apply(gx, shape=x.data.shape)
+            if plain:
+                gx = Tensor._make(sum_to_array(gx.data, x.data.shape), False, None)
+            else:
+                gx = SumTo.apply(gx, shape=x.data.shape)
         if gx.data.shape != x.data.shape:
             raise VJPError(
                 f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "
@@ -281,7 +286,7 @@ def _run(
                     gd, xd = gx.data, x.data
                     # dtypes of the built-in kinds are singletons: `is` settles the usual case
                     if gd.shape != xd.shape or (gd.dtype is not xd.dtype and gd.dtype != xd.dtype):
-                        gx = _fit_grad(op, i, x, gx)
+                        gx = _fit_grad(op, i, x, gx, plain)
                     if recording:
                         table.contributions.setdefault(p, []).append((op, gx))
                     if trace is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from autograd_core.broadcast import sum_to_axes
+from autograd_core.broadcast import sum_to_array
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops._common import const, dim_arg, keep_arg, lift, normalize_axis
@@ -91,9 +91,7 @@ class SumTo(Op):
 
     def forward(self, x: Any, shape: tuple[int, ...]) -> Any:
         self.in_shape = x.shape
-        axes = sum_to_axes(x.shape, shape)
-        y = x.sum(axis=axes, keepdims=True) if axes else x
-        return y.reshape(shape)
+        return sum_to_array(x, shape)
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         from autograd_core.ops.shape import broadcast_to
