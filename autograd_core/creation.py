@@ -54,7 +54,9 @@ def as_array(data: Any, dtype: Any = None) -> Any:
 def _finish(arr: Any, device: Any, requires_grad: bool) -> Tensor:
     if device is not None:
         arr = to_device(arr, Device(device))
-    return Tensor(arr, requires_grad=requires_grad)
+    if not requires_grad:  # a fresh array: nothing for Tensor() to convert or check
+        return Tensor._make(arr, False, None)
+    return Tensor(arr, requires_grad=True)  # checks that the dtype can require grad
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

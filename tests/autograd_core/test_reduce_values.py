@@ -457,3 +457,17 @@ def test_einsum_accepts_a_list_of_operands_and_keeps_float32():
 def test_einsum_errors(subscripts, shapes, error, pattern):
     with pytest.raises(error, match=pattern):
         ac.einsum(subscripts, *[ac.zeros(*s) for s in shapes])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int64])
+@pytest.mark.parametrize(
+    ("shape", "axis", "keepdims"),
+    [((7,), None, False), ((3, 5), 0, True), ((4, 6, 5), (0, 2), False), ((1000,), None, True)],
+)
+def test_mean_is_bitwise_numpys_mean(dtype, shape, axis, keepdims):
+    # float32/64 take a sum / count shortcut past NumPy's wrapper; it must give NumPy's bits
+    x = (np.random.default_rng(0).standard_normal(shape) * 10).astype(dtype)
+    got = ac.tensor(x).mean(axis=axis, keepdims=keepdims)
+    expected = x.mean(axis=axis, keepdims=keepdims)
+    assert got.dtype == expected.dtype and got.shape == np.shape(expected)
+    np.testing.assert_array_equal(got.data, expected)
