@@ -41,6 +41,8 @@ def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """Turn ``axis`` (int, tuple, or None for all) into a sorted tuple of non-negative axes."""
     if axis is None:
         return None
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, without the loop below
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out = []
     for a in axes:
