@@ -18,8 +18,10 @@ hybrid splits it into forward and backward.
 
 What mimic/numpy shows (2026-11-22, ~1.03): the reference gains ~2.4% from NumPy's temporary
 elision (``x @ w1 + b1`` and ``(g @ w.T) * m`` reuse the product's buffer, since nothing else
-holds it; a graph holds every intermediate, so the engine cannot) and ~0.5-1% from skipping
-relu's ``+= 0`` (which turns the -0.0 of negative inputs into 0, as torch.relu gives).
+holds it) and ~0.5-1% from skipping relu's ``+= 0`` (which turns the -0.0 of negative inputs
+into 0, as torch.relu gives). The engine's forward products are held by the graph, so it
+cannot do the first half; the backward half would need the sweep to know which gradient
+arrays it alone holds (not done).
 
 Not part of ``make bench``: it explains a row rather than adding one.
 
