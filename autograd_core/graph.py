@@ -119,12 +119,17 @@ def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]
     return op.vjp(g)
 
 
-def _array_vjp(op: Op, g: Tensor) -> tuple[Tensor | None, ...]:
+def _array_vjp(op: Op, g: Tensor, owned: bool) -> tuple[Tensor | None, ...] | None:
     """``op.vjp_arrays`` on the gradient's array, its results wrapped as constant Tensors (a
-    sweep that records nothing: the same values as ``op.vjp``, without its Tensor ops)."""
-    arrays = op.vjp_arrays(g.data)
+    sweep that records nothing: the same values as ``op.vjp``, without its Tensor ops).
+    ``owned``: the sweep alone holds ``g``'s array, so ``vjp_arrays_in_place`` may write into
+    it. Returns None when the op leaves the case to ``vjp``."""
+    if owned and op.vjp_arrays_in_place is not None:
+        arrays = op.vjp_arrays_in_place(g.data)
+    else:
+        arrays = op.vjp_arrays(g.data)
     if arrays is None:  # a case the array form leaves to the Tensor form
-        return op.vjp(g)
+        return None
     if type(arrays) is not tuple:
         return arrays  # not one gradient per input: _run's check names the op
     xp, make = op.xp, Tensor._make
@@ -237,6 +242,12 @@ def _run(
     recording = table.contributions is not None
     capturing = capture is not None
     plain = not create_graph and not ANOMALY.enabled  # the VJP can be called directly
+    # Arrays (by id) of grad-table entries that nothing but the table holds: new arrays from
+    # an array VJP that promises them (``fresh_grads``) or from summing fan-in. A VJP may
+    # then write its result into its ȳ (``vjp_arrays_in_place``), as NumPy reuses a temporary.
+    # Ids are dropped as their entries leave the table, so a dead array's id never lingers.
+    owned: set[int] = set()
+    reuse = plain and not recording and trace is None
     heappop, heappush = heapq.heappop, heapq.heappush
     prev_mode = MODE.enabled
     MODE.enabled = create_graph
@@ -251,6 +262,10 @@ def _run(
             inputs = op.inputs
             if inputs is None:
                 raise op._freed()
+            g_owned = False
+            if owned and g is not None and id(g.data) in owned:
+                owned.discard(id(g.data))
+                g_owned = not (op.hooks or op.retained or (capturing and op in capture))
             if g is not None:
                 if op.hooks:
                     g = _apply_hooks(op.hooks, g)
@@ -266,8 +281,14 @@ def _run(
             if g is None:
                 grads = (None,) * len(inputs)
             else:
+                fresh = False
                 if plain and op.double_backward:
-                    grads = op.vjp(g) if op.vjp_arrays is None else _array_vjp(op, g)
+                    grads = None
+                    if op.vjp_arrays is not None:
+                        grads = _array_vjp(op, g, g_owned)
+                        fresh = reuse and op.fresh_grads and grads is not None
+                    if grads is None:
+                        grads = op.vjp(g)
                 else:
                     grads = _run_vjp(op, g, create_graph)
                 if type(grads) is not tuple or len(grads) != len(inputs):
@@ -282,11 +303,13 @@ def _run(
                 if not need:
                     continue
                 p = x.node or x
+                sole = fresh
                 if gx is not None:
                     gd, xd = gx.data, x.data
                     # dtypes of the built-in kinds are singletons: `is` settles the usual case
                     if gd.shape != xd.shape or (gd.dtype is not xd.dtype and gd.dtype != xd.dtype):
                         gx = _fit_grad(op, i, x, gx, plain)
+                        sole = False
                     if recording:
                         table.contributions.setdefault(p, []).append((op, gx))
                     if trace is not None:
@@ -294,13 +317,22 @@ def _run(
                 if p in grads_d:
                     if gx is not None:
                         prev = grads_d[p]
-                        grads_d[p] = gx if prev is None else prev + gx
+                        if prev is None:
+                            grads_d[p] = gx
+                        else:
+                            owned.discard(id(prev.data))
+                            grads_d[p] = gx = prev + gx
+                            sole = reuse  # a new array from the sum
+                        if sole and p is not x:
+                            owned.add(id(gx.data))
                 else:  # the first edge into p: p joins the sweep
                     grads_d[p] = gx
                     if p is x:
                         leaves.append(p)
                     else:
                         heappush(heap, (-p.seq, p))
+                        if sole and gx is not None:
+                            owned.add(id(gx.data))
             if not retain_graph:
                 op.release()
         for v in leaves:

@@ -93,6 +93,12 @@ class Op:
     # give the values ``vjp`` gives (test_op_db.py checks every op that has one on every sample)
     # and may return None to leave a call to ``vjp`` (an uncommon case it does not handle).
     vjp_arrays: Any = None
+    # ``fresh_grads``: nothing else holds the arrays ``vjp_arrays`` returns (new arrays, no view
+    # of ȳ, none twice; or ȳ itself from ``vjp_arrays_in_place``), so the sweep may pass them on
+    # as owned. ``vjp_arrays_in_place(self, gy)``: ``vjp_arrays`` allowed to write its result
+    # into ``gy``; the sweep calls it when it alone holds ``gy``.
+    fresh_grads: ClassVar[bool] = False
+    vjp_arrays_in_place: Any = None
 
     @property
     def label(self) -> str:

@@ -232,6 +232,8 @@ class Softmax(Op):
         y = self.output()
         return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         y = self.out
         return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
@@ -255,6 +257,8 @@ class LogSoftmax(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         y = self.output()
         return (gy - exp(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
+
+    fresh_grads = True
 
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         y = self.out

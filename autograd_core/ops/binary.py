@@ -72,6 +72,8 @@ class Mul(Op):
         need_a, need_b = self.needs_input_grad
         return (gy * b if need_a else None), (gy * a if need_b else None)
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad

@@ -52,6 +52,8 @@ class MatMul(Op):
                 gb = reshape(gb, gb.shape[:-1])
         return ga, gb
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...] | None:
         a, b = self.inputs[0].data, self.inputs[1].data
         if a.ndim != 2 or b.ndim != 2:

@@ -37,6 +37,8 @@ class Linear(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return _linear_vjp(self.needs_input_grad, gy, self.inputs[0], self.inputs[1])
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         return _linear_vjp(self.needs_input_grad, gy, self.inputs[0].data, self.inputs[1].data)
 

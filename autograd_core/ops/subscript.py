@@ -37,6 +37,8 @@ class GetItem(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (GetItemGrad.apply(gy, index=self.params["index"], shape=self.in_shape),)
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         return (_scatter(self.xp, gy, self.params["index"], self.in_shape),)
 

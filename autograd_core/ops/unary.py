@@ -39,6 +39,8 @@ class Neg(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (-gy,)
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         return (-gy,)
 
@@ -103,8 +105,14 @@ class ReLU(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy * const(self.saved),)
 
+    fresh_grads = True
+
     def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
         return (gy * self.saved,)
+
+    def vjp_arrays_in_place(self, gy: Any) -> tuple[Any, ...]:
+        gy *= self.saved  # the product of the layer above: reused as NumPy reuses a temporary
+        return (gy,)
 
 
 @register_op("abs")
