@@ -20,8 +20,8 @@ What mimic/numpy shows (2026-11-22, ~1.03): the reference gains ~2.4% from NumPy
 elision (``x @ w1 + b1`` and ``(g @ w.T) * m`` reuse the product's buffer, since nothing else
 holds it) and ~0.5-1% from skipping relu's ``+= 0`` (which turns the -0.0 of negative inputs
 into 0, as torch.relu gives). The engine's forward products are held by the graph, so it
-cannot do the first half; the backward half would need the sweep to know which gradient
-arrays it alone holds (not done).
+cannot do the first half; it does the backward half (graph._run's owned arrays: relu writes
+into the gradient that the matmul above produced).
 
 Not part of ``make bench``: it explains a row rather than adding one.
 
@@ -74,13 +74,15 @@ def _mimic(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
     gb3 = g_z.sum(axis=(0,))
     g_h2, gw3 = g_z @ w3.T, h2.T @ g_z
     del h2
-    g_a2 = g_h2 * m2
-    del g_h2, m2, a2, p2
+    g_h2 *= m2  # the engine's relu reuses the gradient array it alone holds
+    g_a2 = g_h2
+    del m2, a2, p2
     gb2 = g_a2.sum(axis=(0,))
     g_h1, gw2 = g_a2 @ w2.T, h1.T @ g_a2
     del g_a2, h1
-    g_a1 = g_h1 * m1
-    del g_h1, m1, a1, p1
+    g_h1 *= m1
+    g_a1 = g_h1
+    del m1, a1, p1
     gb1 = g_a1.sum(axis=(0,))
     gw1 = x.T @ g_a1
     for p, gp in zip(params, (gw1, gb1, gw2, gb2, gw3, gb3)):
