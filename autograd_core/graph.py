@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
+
 from autograd_core.broadcast import sum_to_array
 from autograd_core.errors import BackwardError, ShapeError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
@@ -26,6 +28,8 @@ from autograd_core.grad_table import GradTable
 from autograd_core.op import Op, _check_finite
 from autograd_core.ops.reduce import SumTo
 from autograd_core.tensor import Tensor
+
+_ndarray = numpy.ndarray
 
 __all__ = ["backward", "grad", "grad_table", "GradTableEntry", "GradTableReport", "toposort"]
 
@@ -124,17 +128,26 @@ def _array_vjp(op: Op, g: Tensor, owned: bool) -> tuple[Tensor | None, ...] | No
     sweep that records nothing: the same values as ``op.vjp``, without its Tensor ops).
     ``owned``: the sweep alone holds ``g``'s array, so ``vjp_arrays_in_place`` may write into
     it. Returns None when the op leaves the case to ``vjp``."""
-    if owned and op.vjp_arrays_in_place is not None:
-        arrays = op.vjp_arrays_in_place(g.data)
-    else:
-        arrays = op.vjp_arrays(g.data)
+    in_place = op.vjp_arrays_in_place if owned else None
+    arrays = (in_place or op.vjp_arrays)(g.data)
     if arrays is None:  # a case the array form leaves to the Tensor form
         return None
     if type(arrays) is not tuple:
         return arrays  # not one gradient per input: _run's check names the op
-    xp, make = op.xp, Tensor._make
+    # one and two inputs without a loop: this runs once per node of every backward pass
+    xp = op.xp
+    if len(arrays) == 1:
+        (a,) = arrays
+        return (None if a is None else _as_const(a, xp),)
+    if len(arrays) == 2:
+        a, b = arrays
+        return (None if a is None else _as_const(a, xp)), (None if b is None else _as_const(b, xp))
+    return tuple([None if a is None else _as_const(a, xp) for a in arrays])
+
+
+def _as_const(a: Any, xp: Any) -> Tensor:
     # (a reduction of a 0-d array gives a NumPy scalar: made an array again)
-    return tuple([None if a is None else make(xp.asarray(a), False, None) for a in arrays])
+    return Tensor._make(a if type(a) is _ndarray else xp.asarray(a), False, None)
 
 
 def _check_grads(op: Op, grads: Any) -> None:
@@ -320,10 +333,11 @@ def _run(
                         if prev is None:
                             grads_d[p] = gx
                         else:
-                            owned.discard(id(prev.data))
+                            if owned:
+                                owned.discard(id(prev.data))
                             grads_d[p] = gx = prev + gx
                             sole = reuse  # a new array from the sum
-                        if sole and p is not x:
+                        if sole and p is not x and p.vjp_arrays_in_place is not None:
                             owned.add(id(gx.data))
                 else:  # the first edge into p: p joins the sweep
                     grads_d[p] = gx
@@ -331,7 +345,8 @@ def _run(
                         leaves.append(p)
                     else:
                         heappush(heap, (-p.seq, p))
-                        if sole and gx is not None:
+                        # (only a node that can write into its ȳ needs to know it owns it)
+                        if sole and gx is not None and p.vjp_arrays_in_place is not None:
                             owned.add(id(gx.data))
             if not retain_graph:
                 op.release()
