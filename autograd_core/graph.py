@@ -291,10 +291,10 @@ def _run(
                 capture[op] = g
             if trace is not None:
                 trace("node", op, g)
+            fresh = False  # the VJP's results are arrays nothing else holds
             if g is None:
                 grads = (None,) * len(inputs)
             else:
-                fresh = False
                 if plain and op.double_backward:
                     grads = None
                     if op.vjp_arrays is not None:
