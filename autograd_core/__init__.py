@@ -54,7 +54,8 @@ from autograd_core.errors import (
     VJPError,
 )
 from autograd_core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd_core.graph import backward, grad, grad_table
+from autograd_core.grad_table_report import grad_table
+from autograd_core.graph import backward, grad
 from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.random import Generator, manual_seed, seed

@@ -1,4 +1,5 @@
-"""Back-propagation over the recorded graph: ``backward``, ``grad`` and the inspectable grad table.
+"""Back-propagation over the recorded graph: ``backward`` and ``grad`` (``grad_table`` in
+grad_table_report.py runs the same sweep and shows it; node_vjp.py holds the work at one node).
 
 The walk is the algorithm of ``seeds/002_*.txt`` (Goodfellow et al., §6.5): a reverse
 topological sweep that fills a ``GradTable``. Every recorded op gets a sequence number, and the
@@ -16,22 +17,23 @@ from __future__ import annotations
 import gc
 import heapq
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy
-
-from autograd_core.broadcast import sum_to_array
-from autograd_core.errors import BackwardError, ShapeError, VJPError
+from autograd_core.errors import BackwardError, ShapeError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
+from autograd_core.node_vjp import (
+    _apply_hooks,
+    _array_vjp,
+    _check_grads,
+    _fit_grad,
+    _run_vjp,
+    _store_grad,
+)
 from autograd_core.op import Op, _check_finite
-from autograd_core.ops.reduce import SumTo
 from autograd_core.tensor import Tensor
 
-_ndarray = numpy.ndarray
-
-__all__ = ["backward", "grad", "grad_table", "GradTableEntry", "GradTableReport", "toposort"]
+__all__ = ["backward", "grad", "toposort"]
 
 Trace = Callable[..., None]
 
@@ -81,134 +83,6 @@ def toposort(*outputs: Tensor) -> list[Any]:
             if isinstance(p, Tensor):
                 leaves[p] = None
     return [*ops, *leaves]
-
-
-class _NoDoubleBackward(Op):
-    """Stands for the gradient of an op whose VJP is not differentiable; differentiating it
-    again raises instead of silently returning zero."""
-
-    name = "no_double_backward"
-
-    def forward(self, *xs: Any, value: Any, op: str) -> Any:
-        return value
-
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        raise BackwardError(
-            f"{self.params['op']}: this op does not support double backward, but a second "
-            "derivative through it was asked for. Restructure the computation, or compute "
-            "this second derivative numerically (autograd_core.gradcheck)."
-        )
-
-
-def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
-    """Call the op's VJP. Recording is already set to ``create_graph`` for the whole sweep."""
-    if ANOMALY.enabled:
-        # The ops inside a VJP are not checked one by one: the VJP's results are, under the
-        # name of the op that owns it (an inf inside can be legitimate).
-        ANOMALY.enabled = False
-        try:
-            return _run_vjp(op, g, create_graph)
-        finally:
-            ANOMALY.enabled = True
-    if create_graph and not op.double_backward:
-        MODE.enabled = False
-        try:
-            grads = op.vjp(g)
-        finally:
-            MODE.enabled = True
-        return tuple(
-            None if gx is None else _NoDoubleBackward.apply(*op.inputs, value=gx.data, op=op.label)
-            for gx in grads
-        )
-    return op.vjp(g)
-
-
-def _array_vjp(op: Op, g: Tensor, owned: bool) -> tuple[Tensor | None, ...] | None:
-    """``op.vjp_arrays`` on the gradient's array, its results wrapped as constant Tensors (a
-    sweep that records nothing: the same values as ``op.vjp``, without its Tensor ops).
-    ``owned``: the sweep alone holds ``g``'s array, so ``vjp_arrays_in_place`` may write into
-    it. Returns None when the op leaves the case to ``vjp``."""
-    in_place = op.vjp_arrays_in_place if owned else None
-    arrays = (in_place or op.vjp_arrays)(g.data)
-    if arrays is None:  # a case the array form leaves to the Tensor form
-        return None
-    if type(arrays) is not tuple:
-        return arrays  # not one gradient per input: _run's check names the op
-    # one and two inputs without a loop: this runs once per node of every backward pass
-    xp = op.xp
-    if len(arrays) == 1:
-        (a,) = arrays
-        return (None if a is None else _as_const(a, xp),)
-    if len(arrays) == 2:
-        a, b = arrays
-        return (None if a is None else _as_const(a, xp)), (None if b is None else _as_const(b, xp))
-    return tuple([None if a is None else _as_const(a, xp) for a in arrays])
-
-
-def _as_const(a: Any, xp: Any) -> Tensor:
-    # (a reduction of a 0-d array gives a NumPy scalar: made an array again)
-    return Tensor._make(a if type(a) is _ndarray else xp.asarray(a), False, None)
-
-
-def _check_grads(op: Op, grads: Any) -> None:
-    """Raise the error for a VJP that did not return one gradient (or None) per input."""
-    n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
-    raise VJPError(
-        f"{op.label}.vjp returned {n} gradients for {len(op.inputs)} inputs. "
-        "This is a bug in the op, not in your code."
-    )
-
-
-def _fit_grad(op: Op, i: int, x: Tensor, gx: Tensor, plain: bool) -> Tensor:
-    """At the engine boundary: reduce a broadcast gradient with ``sum_to`` (ops registered with
-    ``broadcasts=True``), cast to the input's dtype, and refuse any other shape as an op bug.
-    In a sweep that records nothing (``plain``) the sum is taken on the array directly."""
-    if gx.data.shape != x.data.shape:
-        if op.broadcasts:
-            if plain:
-                gx = Tensor._make(sum_to_array(gx.data, x.data.shape), False, None)
-            else:
-                gx = SumTo.apply(gx, shape=x.data.shape)
-        if gx.data.shape != x.data.shape:
-            raise VJPError(
-                f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "
-                f"{i} of shape {tuple(x.shape)}. This is a bug in the op, not in your code."
-            )
-    if gx.data.dtype != x.data.dtype:
-        gx = gx.astype(x.data.dtype)
-    return gx
-
-
-def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
-    for hook in list(hooks or ()):
-        new = hook(g)
-        if new is not None:
-            if not isinstance(new, Tensor) or new.shape != g.shape:
-                raise BackwardError(
-                    f"hook {hook!r} returned {type(new).__name__} "
-                    f"{getattr(new, 'shape', '')}; a hook must return None or a Tensor of the "
-                    f"gradient's shape {tuple(g.shape)}."
-                )
-            g = new
-    return g
-
-
-def _store_grad(t: Tensor, g: Tensor, create_graph: bool, claimed: set[int]) -> None:
-    """Add ``g`` into ``t.grad``: the first gradient is taken over when nothing else can hold
-    its array, later ones are added in place (HIPS autograd's lesson: no zero-fill)."""
-    if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
-        return
-    arr = g.data
-    if t.grad is None:
-        if arr.base is not None or id(arr) in claimed or not arr.flags.writeable:
-            arr = arr.copy()
-        claimed.add(id(arr))
-        t.grad = Tensor._make(arr, False, None)
-    elif t.grad.requires_grad:  # a graph-carrying grad from an earlier create_graph backward
-        t.grad = Tensor._make(t.grad.data + arr, False, None)
-    else:
-        t.grad.data += arr
 
 
 def _run(
@@ -479,86 +353,3 @@ def grad(
             g = g.detach()
         result.append(g)
     return tuple(result)
-
-
-@dataclass
-class GradTableEntry:
-    """One row of the grad table: a node u(j) of the graph and ∂ℒ/∂u(j).
-
-    Attributes:
-        vertex: the op node (for a value computed by an op) or the leaf tensor.
-        label: the op's label, or the leaf's name (``"leaf"`` when unnamed).
-        shape: the shape of u(j).
-        grad: ∂ℒ/∂u(j) as an array, the sum of ``contributions``.
-        contributions: ``(child_label, array)`` per edge u(j) → u(i), the terms
-            grad_table[u(i)] · ∂u(i)/∂u(j) of the seeds' sum.
-    """
-
-    vertex: Any
-    label: str
-    shape: tuple[int, ...]
-    grad: Any
-    contributions: list[tuple[str, Any]] = field(default_factory=list)
-
-
-class GradTableReport(list):
-    """The grad table of one backward sweep: a list of GradTableEntry in the order the sweep
-    filled it (the loss first, the leaves last), with lookup by tensor."""
-
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
-        if isinstance(key, Tensor):
-            v = _vertex(key)
-            for e in self:
-                if e.vertex is v:
-                    return e
-            raise KeyError("this tensor is not a node of the graph")
-        return super().__getitem__(key)
-
-    def __str__(self) -> str:
-        lines = []
-        for j, e in enumerate(self):
-            lines.append(
-                f"grad_table[u{len(self) - j}] {e.label} {e.shape}: "
-                f"{len(e.contributions)} contribution(s), |grad| = "
-                f"{float((e.grad.astype('float64') ** 2).sum() ** 0.5):.6g}"
-            )
-        return "\n".join(lines)
-
-
-def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
-    """Run back-propagation from ``loss`` and return the full grad table, without touching any
-    ``.grad`` and keeping the graph.
-
-    Every node of the graph gets an entry holding ∂loss/∂node and the per-child contributions
-    that were summed into it, so the sweep can be compared line by line with the algorithm of
-    ``seeds/002_*.txt`` or the delta rule of ``seeds/001_*.txt``.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> x = ac.tensor(2.0, requires_grad=True)
-        >>> table = ac.grad_table(x * x + x)   # fan-out: x feeds mul twice and add once
-        >>> [len(e.contributions) for e in table]
-        [1, 1, 3]
-        >>> float(table[x].grad)
-        5.0
-    """
-    gt = GradTable(record=True)
-    order: list[tuple[Any, Tensor | None]] = []
-
-    def trace(event: str, v: Any, *rest: Any) -> None:
-        if event in ("node", "leaf"):
-            order.append((v, rest[0]))
-
-    grads = _root_grads([loss], None if gradient is None else [gradient], "grad_table")
-    capture: dict[Any, Tensor | None] = {}
-    _run(
-        [loss], grads, retain_graph=True, create_graph=False, capture=capture, table=gt, trace=trace
-    )
-    report = GradTableReport()
-    contribs = gt.contributions or {}
-    for v, g in order:
-        label = (v.name or "leaf") if isinstance(v, Tensor) else v.label
-        terms = [("output" if c is None else c.label, t.data) for c, t in contribs.get(v, [])]
-        shape = tuple(v.shape) if isinstance(v, Tensor) else tuple(g.shape)
-        report.append(GradTableEntry(v, label, shape, None if g is None else g.data, terms))
-    return report

@@ -88,7 +88,7 @@ class Op:
 
     # Optionally, an op also defines ``vjp_arrays(self, gy) -> tuple[array | None, ...] | None``:
     # the same products on raw arrays. A backward pass that records nothing (no create_graph,
-    # no detect_anomaly) calls it instead of ``vjp`` (graph._array_vjp), so that its arithmetic
+    # no detect_anomaly) calls it instead of ``vjp`` (node_vjp._array_vjp), so that its arithmetic
     # runs as plain NumPy/CuPy without building and discarding a Tensor op per product. It must
     # give the values ``vjp`` gives (test_op_db.py checks every op that has one on every sample)
     # and may return None to leave a call to ``vjp`` (an uncommon case it does not handle).

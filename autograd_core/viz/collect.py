@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autograd_core.errors import GraphFreedError
-from autograd_core.graph import GradTableReport
-from autograd_core.graph import grad_table as _grad_table
+from autograd_core.grad_table_report import GradTableReport
+from autograd_core.grad_table_report import grad_table as _grad_table
 from autograd_core.graph import toposort as _toposort
 from autograd_core.op import Op
 from autograd_core.tensor import Tensor

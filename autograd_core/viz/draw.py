@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any
 
-from autograd_core.graph import GradTableReport
+from autograd_core.grad_table_report import GradTableReport
 from autograd_core.tensor import Tensor
 from autograd_core.viz.collect import _as_outputs, _grads_of, _Graph, _param_names
 from autograd_core.viz.labels import BACKWARD_EDGE, _emit_edge, _emit_node, _shape_text

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from autograd_core.graph import GradTableReport
+from autograd_core.grad_table_report import GradTableReport
 from autograd_core.tensor import Tensor
 from autograd_core.viz.collect import _Graph, _param_names
 from autograd_core.viz.draw import _paint
