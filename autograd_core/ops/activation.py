@@ -66,6 +66,12 @@ class Sigmoid(Op):
         y = self.output()
         return (gy * (y * (1 - y)),)
 
+    fresh_grads = True
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        y = self.out
+        return (gy * (y * (1 - y)),)
+
 
 @register_op("logsigmoid")
 class LogSigmoid(Op):

@@ -94,6 +94,15 @@ class Div(Op):
         gb = -gy * a / (b * b) if need_b else None
         return ga, gb
 
+    fresh_grads = True
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs[0].data, self.inputs[1].data
+        need_a, need_b = self.needs_input_grad
+        ga = gy / b if need_a else None
+        gb = -gy * a / (b * b) if need_b else None
+        return ga, gb
+
 
 @register_op("pow", broadcasts=True)
 class Pow(Op):

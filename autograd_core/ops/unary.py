@@ -55,6 +55,11 @@ class Exp(Op):
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy * self.output(),)
 
+    fresh_grads = True
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.out,)
+
 
 @register_op("log")
 class Log(Op):
@@ -65,6 +70,11 @@ class Log(Op):
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         return (gy / self.inputs[0],)
+
+    fresh_grads = True
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        return (gy / self.inputs[0].data,)
 
 
 @register_op("tanh", save_output=True)
@@ -79,6 +89,12 @@ class Tanh(Op):
 
     def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
         y = self.output()
+        return (gy * (1 - y * y),)
+
+    fresh_grads = True
+
+    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+        y = self.out
         return (gy * (1 - y * y),)
 
 
