@@ -211,17 +211,15 @@ def _run(
                                 owned.discard(id(prev.data))
                             grads_d[p] = gx = prev + gx
                             sole = reuse  # a new array from the sum
-                        if sole and p is not x and p.vjp_arrays_in_place is not None:
-                            owned.add(id(gx.data))
                 else:  # the first edge into p: p joins the sweep
                     grads_d[p] = gx
                     if p is x:
                         leaves.append(p)
                     else:
                         heappush(heap, (-p.seq, p))
-                        # (only a node that can write into its ȳ needs to know it owns it)
-                        if sole and gx is not None and p.vjp_arrays_in_place is not None:
-                            owned.add(id(gx.data))
+                # gx is now p's entry (or None): record it as owned when p can use that
+                if sole and gx is not None and p is not x and p.vjp_arrays_in_place is not None:
+                    owned.add(id(gx.data))
             if not retain_graph:
                 op.release()
         for v in leaves:
