@@ -61,6 +61,6 @@ def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """
     if tuple(x.shape) == tuple(shape):
         return x
-    from autograd_core.ops import sum_to as _sum_to
+    from autograd_core.registry import get_op
 
-    return _sum_to(x, tuple(shape))
+    return get_op("sum_to").apply(x, shape=tuple(shape))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, Any, Union
 
@@ -21,6 +22,7 @@ __all__ = [
     "is_cuda_available",
     "Shape",
     "parse_to_args",
+    "computing_on",
 ]
 
 Shape = tuple[int, ...]
@@ -173,3 +175,14 @@ def to_device(array: Any, device: DeviceLike) -> Any:
     cp = require_cuda()
     with cp.cuda.Device(device.index):
         return cp.asarray(array)
+
+
+def computing_on(*arrays: Any) -> Any:
+    """A context in which CuPy computes on the device of ``arrays`` (a no-op on the CPU), so an
+    op whose inputs live on ``cuda:1`` launches its kernels there whatever the current device."""
+    for a in arrays:
+        if type(a) is not numpy.ndarray and cupy_loaded():
+            cp = _import_cupy()
+            if cp is not None and isinstance(a, cp.ndarray):
+                return cp.cuda.Device(a.device.id)
+    return contextlib.nullcontext()

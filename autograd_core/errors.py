@@ -7,6 +7,7 @@ __all__ = [
     "ShapeError",
     "DTypeError",
     "DeviceError",
+    "GraphError",
     "BackwardError",
     "GraphFreedError",
     "VJPError",
@@ -29,6 +30,11 @@ class DTypeError(AutogradError, TypeError):
 
 class DeviceError(AutogradError, RuntimeError):
     """Inputs on different devices, or a CUDA device asked for where CuPy is unavailable."""
+
+
+class GraphError(AutogradError, RuntimeError):
+    """A use of a tensor that the recorded graph cannot allow: switching ``requires_grad`` off a
+    non-leaf, a hook on a tensor no gradient reaches, an in-place write into a recorded graph."""
 
 
 class BackwardError(AutogradError, RuntimeError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd_core.grad_table import GradTable
-from autograd_core.graph import _root_grads, _run, _vertex
+from autograd_core.graph import root_grads, sweep, vertex
 from autograd_core.tensor import Tensor
 
 __all__ = ["grad_table", "GradTableEntry", "GradTableReport"]
@@ -39,7 +39,7 @@ class GradTableReport(list):
 
     def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
         if isinstance(key, Tensor):
-            v = _vertex(key)
+            v = vertex(key)
             for e in self:
                 if e.vertex is v:
                     return e
@@ -81,16 +81,13 @@ def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
         if event in ("node", "leaf"):
             order.append((v, rest[0]))
 
-    grads = _root_grads([loss], None if gradient is None else [gradient], "grad_table")
-    capture: dict[Any, Tensor | None] = {}
-    _run(
-        [loss], grads, retain_graph=True, create_graph=False, capture=capture, table=gt, trace=trace
-    )
+    grads = root_grads([loss], None if gradient is None else [gradient], "grad_table")
+    sweep([loss], grads, retain_graph=True, create_graph=False, capture={}, table=gt, trace=trace)
     report = GradTableReport()
     contribs = gt.contributions or {}
     for v, g in order:
         label = (v.name or "leaf") if isinstance(v, Tensor) else v.label
-        terms = [("output" if c is None else c.label, t.data) for c, t in contribs.get(v, [])]
+        terms = [("output" if c is None else c.label, t) for c, t in contribs.get(v, [])]
         shape = tuple(v.shape) if isinstance(v, Tensor) else tuple(g.shape)
         report.append(GradTableEntry(v, label, shape, None if g is None else g.data, terms))
     return report

@@ -1,8 +1,22 @@
-"""Method forms of the ops on Tensor (``x.exp()``): each is the same function as ``ac.exp``."""
+"""Tensor's operators, conversions and op methods, attached once the ops are registered.
+
+``tensor.py`` knows no op, so everything a Tensor does by calling one lives here: the Python
+operators (``a + b`` is ``ac.add(a, b)``), the conversions that are recorded ops (``.to``,
+``.float``, ``.T``) and the method form of every public op function (``x.exp()`` is
+``ac.exp(x)``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy
+
+from autograd_core import device as _device
 from autograd_core import ops
+from autograd_core.ops.binary import Add, Div, Mul, Sub
+from autograd_core.ops.shape import Permute
 from autograd_core.tensor import Tensor
 
 __all__ = ["attach_methods"]
@@ -11,9 +25,140 @@ __all__ = ["attach_methods"]
 # Functions that build tensors from several inputs (cat, stack, where, einsum) stay functions.
 _NOT_METHODS = {"where", "cat", "concatenate", "stack", "einsum", "to_device", "sum_to"}
 
+Binary = Callable[[Any, Any], Tensor]
+
+
+def _operator(public: Binary, apply: Binary | None = None) -> Binary:
+    """``a <op> b`` as ``public(a, b)``; with ``apply``, two Tensors skip the scalar lifting and
+    go straight to the op (the engine's hottest path: about 5% of a long chain's per-op time)."""
+    if apply is None:
+
+        def method(self: Tensor, other: Any) -> Tensor:
+            return public(self, other)
+
+        return method
+
+    def fast(self: Tensor, other: Any) -> Tensor:
+        if type(other) is Tensor:
+            return apply(self, other)
+        return public(self, other)
+
+    return fast
+
+
+def _reflected(public: Binary) -> Binary:
+    """``b <op> a`` for a non-Tensor ``b`` (``2 * x``): ``public(b, a)``."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        return public(other, self)
+
+    return method
+
+
+_OPERATORS: dict[str, Any] = {
+    "__add__": _operator(ops.add, Add.apply),
+    "__radd__": _reflected(ops.add),
+    "__sub__": _operator(ops.sub, Sub.apply),
+    "__rsub__": _reflected(ops.sub),
+    "__mul__": _operator(ops.mul, Mul.apply),
+    "__rmul__": _reflected(ops.mul),
+    "__truediv__": _operator(ops.div, Div.apply),
+    "__rtruediv__": _reflected(ops.div),
+    "__pow__": _operator(ops.pow),
+    "__rpow__": _reflected(ops.pow),
+    "__matmul__": _operator(ops.matmul),
+    "__rmatmul__": _reflected(ops.matmul),
+    "__eq__": _operator(ops.eq),
+    "__ne__": _operator(ops.ne),
+    "__lt__": _operator(ops.lt),
+    "__le__": _operator(ops.le),
+    "__gt__": _operator(ops.gt),
+    "__ge__": _operator(ops.ge),
+    "__and__": _operator(ops.logical_and),
+    "__or__": _operator(ops.logical_or),
+    "__getitem__": _operator(ops.getitem),
+    "__neg__": ops.neg,
+    "__abs__": ops.abs,
+    "__invert__": ops.logical_not,
+}
+
+
+def _pos(self: Tensor) -> Tensor:
+    return self
+
+
+def _iter(self: Tensor) -> Iterator[Tensor]:
+    """``for row in x``: the entries along axis 0, from one ``unbind`` op (so the backward of a
+    loop over them is one stack, as in PyTorch)."""
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(ops.unbind(self, 0))
+
+
+def _transposed(self: Tensor) -> Tensor:
+    """The tensor with its axes reversed (``permute(ndim-1, ..., 0)``)."""
+    if self.data.ndim == 2:  # the common case (every matmul VJP): no axis validation
+        return Permute.apply(self, dims=(1, 0))
+    return ops.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """Move to a device and/or cast to a dtype: ``t.to("cuda")``, ``t.to(ac.float64)``,
+    ``t.to(other_tensor)``, ``t.to(device="cpu", dtype="float32")``.
+
+    Both are recorded ops, so gradients flow back to the original device and dtype.
+    """
+    device, dtype = _device.parse_to_args(args, kwargs)
+    out = self
+    if dtype is not None and numpy.dtype(dtype) != self.dtype:
+        out = ops.astype(out, dtype)
+    if device is not None and _device.Device(device) != self.device:
+        out = ops.to_device(out, _device.Device(device))
+    return out
+
+
+def astype(self: Tensor, dtype: Any) -> Tensor:
+    """Cast to ``dtype`` (a recorded op: the gradient is cast back)."""
+    return to(self, dtype=dtype)
+
+
+def cpu(self: Tensor) -> Tensor:
+    """Move to the CPU."""
+    return to(self, "cpu")
+
+
+def cuda(self: Tensor, index: int = 0) -> Tensor:
+    """Move to CUDA device ``index``."""
+    return to(self, f"cuda:{index}")
+
+
+def _cast(dtype: Any, doc: str) -> Callable[[Tensor], Tensor]:
+    def method(self: Tensor) -> Tensor:
+        return to(self, dtype=dtype)
+
+    method.__doc__ = doc
+    return method
+
+
+_CONVERSIONS: dict[str, Any] = {
+    "to": to,
+    "astype": astype,
+    "cpu": cpu,
+    "cuda": cuda,
+    "float": _cast(numpy.float32, "Cast to float32."),
+    "double": _cast(numpy.float64, "Cast to float64."),
+    "long": _cast(numpy.int64, "Cast to int64 (not differentiable)."),
+    "T": property(_transposed),
+    "__pos__": _pos,
+    "__iter__": _iter,
+}
+
 
 def attach_methods() -> None:
-    """Install every public op function (except the multi-input builders) as a Tensor method."""
+    """Install the operators, the conversions and every public op function (except the
+    multi-input builders) on Tensor."""
+    for name, fn in {**_OPERATORS, **_CONVERSIONS}.items():
+        setattr(Tensor, name, fn)
     for name in ops.__all__:
         if name in _NOT_METHODS or name.startswith("_"):
             continue

@@ -1,5 +1,9 @@
-"""One node of the back-propagation sweep (graph._run): calling its VJP, in the Tensor form or
-on raw arrays, and fitting, hooking and storing the gradients it sends along its edges."""
+"""The work at one node of the back-propagation sweep (graph.py): calling its VJP in the form
+the sweep needs, fitting each gradient to its input, running hooks, and storing leaf gradients.
+
+A plain backward passes arrays through the grad table and a recorded one (``create_graph``)
+passes Tensors; this module is where the two meet an op's single VJP text.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,29 @@ from typing import Any
 
 import numpy
 
-from autograd_core.broadcast import sum_to_array
+from autograd_core.broadcast import sum_to_array, sum_to_axes
 from autograd_core.errors import BackwardError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
-from autograd_core.op import Op
-from autograd_core.ops.reduce import SumTo
+from autograd_core.op import Op, check_finite, vjp_count_error
+from autograd_core.registry import get_op
 from autograd_core.tensor import Tensor
+
+__all__ = ["NoDoubleBackward", "call_vjp", "fit_grad", "apply_hooks", "store_grad"]
 
 _ndarray = numpy.ndarray
 
 
-class _NoDoubleBackward(Op):
-    """Stands for the gradient of an op whose VJP is not differentiable; differentiating it
-    again raises instead of silently returning zero."""
+class NoDoubleBackward(Op):
+    """Stands for the gradient of an op whose VJP is not differentiable, so that
+    differentiating it again raises instead of silently returning zero (PyTorch's autograd
+    ``Error`` node plays the same part). The engine's own node, not a registered op."""
 
     name = "no_double_backward"
 
     def forward(self, *xs: Any, value: Any, op: str) -> Any:
         return value
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, *gys: Any) -> tuple[Any, ...]:
         raise BackwardError(
             f"{self.params['op']}: this op does not support double backward, but a second "
             "derivative through it was asked for. Restructure the computation, or compute "
@@ -34,112 +41,139 @@ class _NoDoubleBackward(Op):
         )
 
 
-def _run_vjp(op: Op, g: Tensor, create_graph: bool) -> tuple[Tensor | None, ...]:
-    """Call the op's VJP. Recording is already set to ``create_graph`` for the whole sweep."""
+def call_vjp(op: Op, gys: tuple[Any, ...], create_graph: bool) -> tuple[Any, ...]:
+    """The op's VJP on the upstream gradients ``gys`` (arrays in a plain backward, Tensors in a
+    recorded one), checked to give one gradient or None per input, in the same form."""
     if ANOMALY.enabled:
-        # The ops inside a VJP are not checked one by one: the VJP's results are, under the
-        # name of the op that owns it (an inf inside can be legitimate).
+        # The ops inside a VJP are not checked one by one: its results are, under the name of
+        # the op that owns it (an inf inside a VJP can be legitimate).
         ANOMALY.enabled = False
         try:
-            return _run_vjp(op, g, create_graph)
+            grads = call_vjp(op, gys, create_graph)
         finally:
             ANOMALY.enabled = True
-    if create_graph and not op.double_backward:
-        MODE.enabled = False
-        try:
-            grads = op.vjp(g)
-        finally:
-            MODE.enabled = True
-        return tuple(
-            None if gx is None else _NoDoubleBackward.apply(*op.inputs, value=gx.data, op=op.label)
-            for gx in grads
-        )
-    return op.vjp(g)
+        for gx in grads:
+            if gx is not None:
+                check_finite(op.label, gx.data if create_graph else gx, "backward", op.created_at)
+        return grads
+    if not create_graph:
+        grads = op.vjp(*gys) if op.array_vjp else _tensor_vjp_on_arrays(op, gys)
+    elif op.double_backward:
+        grads = op.vjp(*gys)
+    else:
+        grads = _first_order_only(op, gys)
+    if type(grads) is not tuple or len(grads) != len(op.inputs):
+        raise vjp_count_error(op, grads)
+    return grads
 
 
-def _array_vjp(op: Op, g: Tensor, owned: bool) -> tuple[Tensor | None, ...] | None:
-    """``op.vjp_arrays`` on the gradient's array, its results wrapped as constant Tensors (a
-    sweep that records nothing: the same values as ``op.vjp``, without its Tensor ops).
-    ``owned``: the sweep alone holds ``g``'s array, so ``vjp_arrays_in_place`` may write into
-    it. Returns None when the op leaves the case to ``vjp``."""
-    in_place = op.vjp_arrays_in_place if owned else None
-    arrays = (in_place or op.vjp_arrays)(g.data)
-    if arrays is None:  # a case the array form leaves to the Tensor form
-        return None
-    if type(arrays) is not tuple:
-        return arrays  # not one gradient per input: _run's check names the op
-    # one and two inputs without a loop: this runs once per node of every backward pass
-    xp = op.xp
-    if len(arrays) == 1:
-        (a,) = arrays
-        return (None if a is None else _as_const(a, xp),)
-    if len(arrays) == 2:
-        a, b = arrays
-        return (None if a is None else _as_const(a, xp)), (None if b is None else _as_const(b, xp))
-    return tuple([None if a is None else _as_const(a, xp) for a in arrays])
+def _tensor_vjp_on_arrays(op: Op, gys: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A VJP written on Tensors only, run for a plain backward: the arrays go in as constant
+    Tensors (recording is off for the whole sweep) and the arrays of its results come out."""
+    grads = op.vjp(*[None if g is None else Tensor._make(g, False, None) for g in gys])
+    if type(grads) is not tuple:
+        return grads
+    out = []
+    for i, gx in enumerate(grads):
+        if gx is not None and not isinstance(gx, Tensor):
+            raise VJPError(
+                f"{op.label}.vjp returned a {type(gx).__name__} for input {i}; a VJP written "
+                "on Tensors must return Tensors (or None). Wrap a constant array with "
+                "ac.as_tensor(), or register the op with array_vjp=True and write its VJP "
+                "over arrays and Tensors alike (docs/adding_an_op.md)."
+            )
+        out.append(None if gx is None else gx.data)
+    return tuple(out)
 
 
-def _as_const(a: Any, xp: Any) -> Tensor:
-    # (a reduction of a 0-d array gives a NumPy scalar: made an array again)
-    return Tensor._make(a if type(a) is _ndarray else xp.asarray(a), False, None)
-
-
-def _check_grads(op: Op, grads: Any) -> None:
-    """Raise the error for a VJP that did not return one gradient (or None) per input."""
-    n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
-    raise VJPError(
-        f"{op.label}.vjp returned {n} gradients for {len(op.inputs)} inputs. "
-        "This is a bug in the op, not in your code."
+def _first_order_only(op: Op, gys: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A recorded backward through an op without double backward: compute its VJP unrecorded
+    and hand each gradient on as a NoDoubleBackward node that refuses a second derivative."""
+    arrays = tuple(None if g is None else g.data for g in gys)
+    MODE.enabled = False
+    try:
+        grads = call_vjp(op, arrays, False)
+    finally:
+        MODE.enabled = True
+    return tuple(
+        None if a is None else NoDoubleBackward.apply(*op.inputs, value=a, op=op.label)
+        for a in grads
     )
 
 
-def _fit_grad(op: Op, i: int, x: Tensor, gx: Tensor, plain: bool) -> Tensor:
+def fit_grad(op: Op, i: int, x: Tensor, gx: Any, fresh: bool) -> tuple[Any, bool]:
     """At the engine boundary: reduce a broadcast gradient with ``sum_to`` (ops registered with
-    ``broadcasts=True``), cast to the input's dtype, and refuse any other shape as an op bug.
-    In a sweep that records nothing (``plain``) the sum is taken on the array directly."""
-    if gx.data.shape != x.data.shape:
-        if op.broadcasts:
-            if plain:
-                gx = Tensor._make(sum_to_array(gx.data, x.data.shape), False, None)
-            else:
-                gx = SumTo.apply(gx, shape=x.data.shape)
-        if gx.data.shape != x.data.shape:
-            raise VJPError(
-                f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input "
-                f"{i} of shape {tuple(x.shape)}. This is a bug in the op, not in your code."
-            )
-    if gx.data.dtype != x.data.dtype:
-        gx = gx.astype(x.data.dtype)
-    return gx
+    ``broadcasts=True``), cast it to the input's dtype, and refuse any other shape as an op
+    bug. Returns the gradient and whether it is a new array only the sweep holds."""
+    if isinstance(gx, Tensor):
+        if gx.data.shape != x.data.shape and op.broadcasts:
+            gx = get_op("sum_to").apply(gx, shape=x.data.shape)
+        _check_shape(op, i, x, gx.data)
+        if gx.data.dtype != x.data.dtype:
+            gx = get_op("astype").apply(gx, dtype=x.data.dtype)
+        return gx, False
+    if not hasattr(gx, "dtype") or isinstance(gx, Tensor):
+        raise VJPError(
+            f"{op.label}.vjp returned a {type(gx).__name__} for input {i} in a plain backward, "
+            "where arrays are expected. This is a bug in the op's VJP."
+        )
+    if type(gx) is not _ndarray and not isinstance(gx, op.xp.ndarray):
+        gx, fresh = op.xp.asarray(gx), True  # a NumPy scalar from reducing a 0-d array
+    if gx.shape != x.data.shape and op.broadcasts:
+        # a sum makes a new array; a reshape (only size-1 axes dropped) keeps ownership as is
+        fresh = fresh or bool(sum_to_axes(gx.shape, x.data.shape))
+        gx = sum_to_array(gx, x.data.shape)
+    _check_shape(op, i, x, gx)
+    if gx.dtype != x.data.dtype:
+        gx, fresh = gx.astype(x.data.dtype), True
+    return gx, fresh
 
 
-def _apply_hooks(hooks: list[Any] | None, g: Tensor) -> Tensor:
-    for hook in list(hooks or ()):
-        new = hook(g)
+def _check_shape(op: Op, i: int, x: Tensor, gx: Any) -> None:
+    if gx.shape != x.data.shape:
+        raise VJPError(
+            f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input {i} of "
+            f"shape {tuple(x.shape)}. This is a bug in the op's VJP."
+        )
+
+
+def apply_hooks(hooks: list[Any], g: Any, index: int | None = None) -> tuple[Any, bool]:
+    """Run gradient hooks (``Tensor.register_hook``) on ``g``; a hook returning a Tensor
+    replaces it. ``index`` picks, for an op node, the hooks of that output from its
+    ``(output_nr, hook)`` pairs. Returns the gradient, in ``g``'s form, and whether a hook
+    replaced it (then a user's tensor may share its array)."""
+    as_tensor = isinstance(g, Tensor)
+    t = g if as_tensor else Tensor._make(g, False, None)
+    replaced = False
+    for entry in list(hooks):
+        if index is not None:
+            k, hook = entry
+            if k != index:
+                continue
+        else:
+            hook = entry
+        new = hook(t)
         if new is not None:
-            if not isinstance(new, Tensor) or new.shape != g.shape:
+            if not isinstance(new, Tensor) or new.shape != t.shape:
                 raise BackwardError(
                     f"hook {hook!r} returned {type(new).__name__} "
                     f"{getattr(new, 'shape', '')}; a hook must return None or a Tensor of the "
-                    f"gradient's shape {tuple(g.shape)}."
+                    f"gradient's shape {tuple(t.shape)}."
                 )
-            g = new
-    return g
+            t, replaced = new, True
+    return (t if as_tensor else t.data), replaced
 
 
-def _store_grad(t: Tensor, g: Tensor, create_graph: bool, claimed: set[int]) -> None:
-    """Add ``g`` into ``t.grad``: the first gradient is taken over when nothing else can hold
-    its array, later ones are added in place (HIPS autograd's lesson: no zero-fill)."""
-    if create_graph:
+def store_grad(t: Tensor, g: Any, owned: bool) -> None:
+    """Add the gradient ``g`` into ``t.grad``. A plain backward's array is moved in when the
+    sweep alone holds it (``owned``) and copied otherwise, so ``.grad`` never shares memory
+    with another tensor; later backward passes add into it in place. A recorded backward's
+    Tensor is kept as it is (it carries the graph of the gradient)."""
+    if isinstance(g, Tensor):
         t.grad = g if t.grad is None else t.grad + g
-        return
-    arr = g.data
-    if t.grad is None:
-        if arr.base is not None or id(arr) in claimed or not arr.flags.writeable:
-            arr = arr.copy()
-        claimed.add(id(arr))
-        t.grad = Tensor._make(arr, False, None)
+    elif t.grad is None:
+        t.grad = Tensor._make(g if owned else g.copy(), False, None)
     elif t.grad.requires_grad:  # a graph-carrying grad from an earlier create_graph backward
-        t.grad = Tensor._make(t.grad.data + arr, False, None)
+        t.grad = Tensor._make(t.grad.data + g, False, None)
     else:
-        t.grad.data += arr
+        t.grad.data += g

@@ -1,14 +1,22 @@
-"""The Op base class: one differentiable primitive, its forward on arrays and its VJP on Tensors.
+"""The Op base class: one differentiable primitive, its forward on arrays and its VJP.
 
-An op instance is also the graph node of the tensor it produced (Chainer's FunctionNode,
+An op instance is also the graph node of the tensors it produced (Chainer's FunctionNode,
 PyTorch's ``ctx``): it keeps its input tensors (the parents), what its forward saved, and which
-inputs need a gradient. Its ``vjp`` is written with Tensor operations, so when the engine runs it
-with recording on (``create_graph=True``) the backward pass is itself a graph and can be
-differentiated again; with recording off the same code runs as plain array arithmetic.
+inputs need a gradient. An op may produce several outputs (a fused LSTM's ``(y, h_n, c_n)``,
+``split``'s pieces); each is its own Tensor, numbered by ``output_nr``.
+
+Each op writes its VJP once. An op registered with ``array_vjp=True`` writes it with operations
+that arrays and Tensors share (``*``, ``@``, ``.T``, ``.sum(axis=, keepdims=)``, ``.reshape``)
+and reaches its saved values and other ops through ``inputs_as``, ``output_as`` and
+``Op.call``: a plain backward then runs it on raw arrays at NumPy speed, and a recorded one
+(``create_graph=True``) runs the same text on Tensors, so the backward is itself a graph and can
+be differentiated again. An op without ``array_vjp`` writes its VJP on Tensors only, the simple
+form that ``docs/adding_an_op.md`` teaches.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import traceback
@@ -17,7 +25,8 @@ from typing import Any, ClassVar
 import numpy
 
 from autograd_core import device as _device
-from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, ShapeError
+from autograd_core.broadcast import broadcast_shapes
+from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.tensor import Tensor
 
@@ -30,15 +39,17 @@ _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Sequence numbers of recorded nodes, in creation order: back-propagation visits nodes from the
-# highest number down (graph._run), as PyTorch's autograd does with its sequence_nr.
+# highest number down (graph.py), as PyTorch's autograd does with its sequence_nr.
 _next_seq = itertools.count(1).__next__
 
 
 class Op:
     """Base class of every registered op.
 
-    Subclasses define ``forward(self, *arrays, **params) -> array`` and
-    ``vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]`` (one entry per input).
+    Subclasses define ``forward(self, *arrays, **params)``, returning one array or a tuple of
+    arrays (one per output), and ``vjp(self, *gys)``, which takes one upstream gradient per
+    output (None for an output that received none) and returns one gradient (or None) per
+    input.
 
     Class attributes (set by ``@register_op``):
         name: the registry key and label (``"mul"``).
@@ -46,18 +57,22 @@ class Op:
         differentiable: False for ops with no gradient (comparisons, floor, argmax).
         double_backward: False if the VJP is not itself differentiable; asking for a second
             derivative through such an op raises a clear error.
-        save_output: keep the forward output for the VJP (``self.output()``).
+        save_output: keep the forward output(s) for the VJP (``output_as``).
+        array_vjp: the VJP is written over arrays and Tensors alike (module docstring), so a
+            plain backward runs it on raw arrays.
+        fresh_grads: (with ``array_vjp``) every array the VJP returns is new and distinct: not
+            ȳ, not a view of it, not a saved array. The engine may then move it into a leaf's
+            ``.grad`` or add into it in place instead of copying.
 
     Attributes of a recorded instance:
-        inputs: the input tensors, in order (the parents ``Pa(u)`` of the seeds' algorithm).
+        inputs: the input tensors, in order (the parents ``Pa(u)`` of the back-propagation
+            algorithm).
         needs_input_grad: one bool per input.
         seq: the sequence number of the node, increasing in creation order.
         params: the keyword arguments of the call (axis, shape ...), shown by viz and errors.
-        out: the saved output array when ``save_output`` is set.
-        saved: extra arrays the forward chose to keep (masks, indices).
-
-    A VJP is written with Tensor operations so that it can itself be differentiated; an op on
-    the hot path of training also gives it on raw arrays (``vjp_arrays``, below).
+        n_outputs: how many outputs the forward returned.
+        out: the saved output array (a tuple of them for several outputs) with ``save_output``.
+        saved: extra arrays the forward chose to keep (masks, indices); ``release`` drops them.
     """
 
     name: ClassVar[str] = "op"
@@ -65,14 +80,17 @@ class Op:
     differentiable: ClassVar[bool] = True
     double_backward: ClassVar[bool] = True
     save_output: ClassVar[bool] = False
+    array_vjp: ClassVar[bool] = False
+    fresh_grads: ClassVar[bool] = False
 
     # Defaults read through the class until an instance sets its own (one op is created per
     # call, so every attribute not written in Op.apply is time saved).
     xp: Any = numpy
     out: Any = None
     saved: Any = None
+    n_outputs: int = 1
     created_at: list[traceback.FrameSummary] | None = None
-    hooks: list[Any] | None = None
+    hooks: list[tuple[int, Any]] | None = None
     retained: list[Any] | None = None
     params: dict[str, Any] = {}  # noqa: RUF012  (replaced per instance, never mutated)
 
@@ -83,38 +101,58 @@ class Op:
     def forward(self, *xs: Any, **params: Any) -> Any:
         raise NotImplementedError
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, *gys: Any) -> tuple[Any, ...]:
         raise NotImplementedError
-
-    # Optionally, an op also defines ``vjp_arrays(self, gy) -> tuple[array | None, ...] | None``:
-    # the same products on raw arrays. A backward pass that records nothing (no create_graph,
-    # no detect_anomaly) calls it instead of ``vjp`` (node_vjp._array_vjp), so that its arithmetic
-    # runs as plain NumPy/CuPy without building and discarding a Tensor op per product. It must
-    # give the values ``vjp`` gives (test_op_db.py checks every op that has one on every sample)
-    # and may return None to leave a call to ``vjp`` (an uncommon case it does not handle).
-    vjp_arrays: Any = None
-    # ``fresh_grads``: nothing else holds the arrays ``vjp_arrays`` returns (new arrays, no view
-    # of ȳ, none twice; or ȳ itself from ``vjp_arrays_in_place``), so the sweep may pass them on
-    # as owned. ``vjp_arrays_in_place(self, gy)``: ``vjp_arrays`` allowed to write its result
-    # into ``gy``; the sweep calls it when it alone holds ``gy``.
-    fresh_grads: ClassVar[bool] = False
-    vjp_arrays_in_place: Any = None
 
     @property
     def label(self) -> str:
         """The op's name, used by viz, repr and error messages."""
         return self.name
 
-    # -- helpers for VJPs ------------------------------------------------------------------
+    # -- what a VJP reads ------------------------------------------------------------------
 
-    def output(self) -> Tensor:
-        """The forward output as a Tensor attached to this node, so that a VJP using it stays
-        differentiable (``tanh``: x̄ = ȳ(1 − y²))."""
-        if self.out is None:
-            raise self._freed()
-        return Tensor._make(self.out, True, self)
+    def inputs_as(self, gy: Any) -> tuple[Any, ...]:
+        """The inputs in the form of ``gy``: Tensors in a recorded backward (so that a VJP
+        using them is differentiable), arrays in a plain one."""
+        inputs = self.inputs
+        if inputs is None:
+            raise self.freed_error()
+        if isinstance(gy, Tensor):
+            return inputs
+        return tuple([t.data for t in inputs])
 
-    def _freed(self) -> GraphFreedError:
+    def output_as(self, gy: Any, index: int = 0) -> Any:
+        """Saved output ``index`` in the form of ``gy`` (``save_output`` ops): a Tensor attached
+        to this node in a recorded backward (tanh: x̄ = ȳ(1 − y²) stays differentiable), the
+        array in a plain one."""
+        out = self.out
+        if out is None:
+            raise self.freed_error()
+        if type(out) is tuple:
+            out = out[index]
+        if isinstance(gy, Tensor):
+            return Tensor._make(out, True, self, index)
+        return out
+
+    @classmethod
+    def call(cls, *xs: Any, **params: Any) -> Any:
+        """Apply this op inside a VJP: recorded (``apply``) when an operand is a Tensor, its bare
+        forward when all are arrays, so one VJP text serves both kinds of backward.
+
+        Array operands next to a Tensor are constants (a mask, indices); so are numbers.
+        """
+        tensor = next((x for x in xs if isinstance(x, Tensor)), None)
+        if tensor is None:
+            op = _new(cls)
+            if _device.CUPY_LOADED:
+                op.xp = _device.get_array_module(*xs)
+            return op.forward(*xs, **params)
+        return cls.apply(*[_as_constant(x, tensor) for x in xs], **params)
+
+    # -- lifetime --------------------------------------------------------------------------
+
+    def freed_error(self) -> GraphFreedError:
+        """The error for a node whose saved arrays a backward pass already released."""
         return GraphFreedError(
             f"{self.label}: this node already released its saved arrays after a backward pass. "
             "Pass retain_graph=True to the first backward() (or grad()) to backpropagate twice."
@@ -131,44 +169,56 @@ class Op:
     # -- applying an op --------------------------------------------------------------------
 
     @classmethod
-    def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
-        """Run the forward on the inputs' arrays and, when recording, link the output to this node.
+    def apply(cls, *inputs: Tensor, **params: Any) -> Any:
+        """Run the forward on the inputs' arrays and, when recording, link the output(s) to a
+        new node. Returns a Tensor, or a tuple of Tensors for an op with several outputs.
 
-        This is the forward-propagation step of the seeds' algorithm,
-        ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents. It runs once per op call,
-        so it reads slots directly, special-cases one and two inputs, and builds the output
-        Tensor inline; ``detect_anomaly`` takes the separate, checked path.
+        This is the forward-propagation step of the back-propagation algorithm,
+        ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents. It runs once per op
+        call, so it special-cases one and two inputs; ``detect_anomaly`` and CuPy arrays take
+        the checked path.
         """
-        if ANOMALY.enabled:
-            return cls._apply_checked(inputs, params)
         op = _new(cls)
-        if _device.CUPY_LOADED:
-            op.xp = _check_devices(cls.name, inputs)
-        n = len(inputs)
-        try:
-            # (a call with an empty **params costs ~100 ns more than a plain one)
-            if n == 2:
-                a, b = inputs
-                y = op.forward(a.data, b.data, **params) if params else op.forward(a.data, b.data)
-            elif n == 1:
-                a = inputs[0]
-                y = op.forward(a.data, **params) if params else op.forward(a.data)
-            else:
-                y = op.forward(*[t.data for t in inputs], **params)
-        except ValueError as e:  # NumPy's shape complaints, reworded to name the op and inputs
-            raise ShapeError(f"{cls.name}: {e}. Inputs: {_describe(inputs)}.") from e
+        if ANOMALY.enabled or _device.CUPY_LOADED:
+            y = op._forward_checked(inputs, params)
+        else:
+            n = len(inputs)
+            try:
+                # (a call with an empty **params costs ~100 ns more than a plain one)
+                if n == 2:
+                    a, b = inputs
+                    y = (
+                        op.forward(a.data, b.data, **params)
+                        if params
+                        else op.forward(a.data, b.data)
+                    )
+                elif n == 1:
+                    y = (
+                        op.forward(inputs[0].data, **params)
+                        if params
+                        else op.forward(inputs[0].data)
+                    )
+                else:
+                    y = op.forward(*[t.data for t in inputs], **params)
+            except ValueError:
+                _explain_value_error(cls, inputs)
+                raise
         if type(y) is not _ndarray:
+            if type(y) is tuple:
+                return op._link_outputs(y, inputs, params)
             y = op.xp.asarray(y)
         out = _new(Tensor)
         out.data = y
         out.grad = None
         out._hooks = None
         out.name = None
+        out.output_nr = 0
         if MODE.enabled and cls.differentiable:
+            n = len(inputs)
             if n == 2:
-                needs = _NEEDS2[a._requires_grad][b._requires_grad]
+                needs = _NEEDS2[inputs[0]._requires_grad][inputs[1]._requires_grad]
             elif n == 1:
-                needs = _NEEDS1[a._requires_grad]
+                needs = _NEEDS1[inputs[0]._requires_grad]
             else:
                 needs = tuple([t._requires_grad for t in inputs])
             if True in needs:
@@ -185,28 +235,76 @@ class Op:
         out.node = None
         return out
 
-    @classmethod
-    def _apply_checked(cls, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Tensor:
-        """``apply`` under ``detect_anomaly``: remember where the op was created and refuse a
-        NaN/Inf output, naming the op and that line (NumPy's own warning is silenced)."""
-        ANOMALY.enabled = False
+    def _link_outputs(
+        self, ys: tuple[Any, ...], inputs: tuple[Tensor, ...], params: dict[str, Any]
+    ) -> tuple[Tensor, ...]:
+        """``apply`` for an op with several outputs: one Tensor each. Only floating-point
+        outputs are differentiable (``max``'s indices are not), as in PyTorch."""
+        xp = self.xp
+        ys = tuple([y if isinstance(y, xp.ndarray) else xp.asarray(y) for y in ys])
+        cls = type(self)
+        recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
+        if recorded:
+            self.inputs = inputs
+            self.needs_input_grad = tuple([t._requires_grad for t in inputs])
+            self.seq = _next_seq()
+            self.params = params
+            self.n_outputs = len(ys)
+            if cls.save_output:
+                self.out = ys
+        outs = []
+        for k, y in enumerate(ys):
+            grad_ok = recorded and y.dtype.kind in "fc"
+            outs.append(Tensor._make(y, grad_ok, self if grad_ok else None, k))
+        return tuple(outs)
+
+    def _forward_checked(self, inputs: tuple[Tensor, ...], params: dict[str, Any]) -> Any:
+        """The forward with CuPy loaded or under ``detect_anomaly``: refuse inputs on different
+        devices and compute on the inputs' device; under ``detect_anomaly`` remember where the
+        op was created and refuse a NaN/Inf output, naming the op and that line."""
+        name = type(self).name
+        arrays = [t.data for t in inputs]
+        if _device.CUPY_LOADED:
+            self.xp = _check_devices(name, inputs)
+        anomaly = ANOMALY.enabled
         try:
-            with numpy.errstate(all="ignore"):
-                out = cls.apply(*inputs, **params)
-        finally:
-            ANOMALY.enabled = True
-        op = out.node
-        created_at = traceback.extract_stack()[:-3] if op is not None else None
-        if op is not None:
-            op.created_at = created_at
-        _check_finite(cls.name, out.data, "forward", created_at)
-        return out
+            quiet = numpy.errstate(all="ignore") if anomaly else contextlib.nullcontext()
+            with _device.computing_on(*arrays), quiet:
+                y = self.forward(*arrays, **params)
+        except ValueError:
+            _explain_value_error(type(self), inputs)
+            raise
+        if anomaly:
+            self.created_at = traceback.extract_stack()[:-2]
+            for a in y if type(y) is tuple else (y,):
+                check_finite(name, self.xp.asarray(a), "forward", self.created_at)
+        return y
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op {self.label!r}>"
 
 
-def _describe(inputs: tuple[Tensor, ...]) -> str:
+def _as_constant(x: Any, like: Tensor) -> Tensor:
+    """An operand of ``Op.call`` next to the Tensor ``like``: itself if a Tensor, else a
+    constant (a Python number takes the dtype NumPy's weak-scalar rule gives it)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        xp = like.xp
+        return Tensor._make(xp.asarray(x, dtype=xp.result_type(like.data.dtype, x)), False, None)
+    return Tensor._make(x, False, None)
+
+
+def _explain_value_error(cls: type[Op], inputs: tuple[Tensor, ...]) -> None:
+    """A forward raised ValueError: when the inputs of a broadcasting op do not broadcast, say
+    so as a ShapeError naming the op and shapes. Any other ValueError is re-raised unchanged by
+    the caller (it is a bug in the op, not a user error to be reworded)."""
+    if cls.broadcasts and len(inputs) > 1:
+        broadcast_shapes(*[tuple(t.data.shape) for t in inputs], op=cls.name)
+
+
+def describe(inputs: tuple[Tensor, ...]) -> str:
+    """Shapes, dtypes and devices of some tensors, for error messages."""
     return ", ".join(f"{tuple(t.shape)} {t.dtype} on {t.device}" for t in inputs)
 
 
@@ -232,7 +330,8 @@ def _where(created_at: list[traceback.FrameSummary] | None) -> str:
     return f"{frame.filename}:{frame.lineno}"
 
 
-def _check_finite(label: str, y: Any, phase: str, created_at: Any) -> None:
+def check_finite(label: str, y: Any, phase: str, created_at: Any) -> None:
+    """Raise AnomalyError when the array ``y`` that op ``label`` produced holds NaN or Inf."""
     xp = _device.get_array_module(y)
     if y.dtype.kind in "fc" and not bool(xp.isfinite(y).all()):
         bad = "NaN" if bool(xp.isnan(y).any()) else "Inf"
@@ -241,3 +340,12 @@ def _check_finite(label: str, y: Any, phase: str, created_at: Any) -> None:
             f"{y.dtype}); the op was created at {_where(created_at)}. Check this op's inputs "
             "(log of 0, division by 0, overflowing exp) or lower the learning rate."
         )
+
+
+def vjp_count_error(op: Op, grads: Any) -> VJPError:
+    """The error for a VJP that did not return one gradient (or None) per input."""
+    n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
+    return VJPError(
+        f"{op.label}.vjp returned {n} gradients for {len(op.inputs or ())} inputs; it must "
+        "return a tuple with one gradient (or None) per input. This is a bug in the op's VJP."
+    )

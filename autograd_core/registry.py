@@ -21,8 +21,12 @@ def register_op(
     differentiable: bool = True,
     double_backward: bool = True,
     save_output: bool = False,
+    array_vjp: bool = False,
 ) -> Callable[[T], T]:
     """Register an Op subclass under ``name`` and set its class attributes.
+
+    ``array_vjp=True`` declares that the op's single VJP text runs on arrays as well as on
+    Tensors (``Op``'s docstring), so a plain backward calls it on raw arrays.
 
     Every registered op must have an entry in ``autograd_core.testing.op_db`` (a coverage test
     enforces it), so an op cannot land without its gradient check.
@@ -36,6 +40,7 @@ def register_op(
         cls.differentiable = differentiable
         cls.double_backward = double_backward and differentiable
         cls.save_output = save_output
+        cls.array_vjp = array_vjp
         OP_REGISTRY[name] = cls
         return cls
 

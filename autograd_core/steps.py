@@ -7,7 +7,7 @@ r"""Stepping through back-propagation: the grad-table algorithm of the seeds, on
         grad_table[u(j)] ← Σ_{i: j ∈ Pa(u(i))} grad_table[u(i)] · ∂u(i)/∂u(j)
     return {grad_table[u(i)] | i = 1, …, n_i}
 
-``backprop_steps(loss)`` runs the engine's own sweep (``graph._run`` with a ``trace``) on a
+``backprop_steps(loss)`` runs the engine's own sweep (``graph.sweep`` with a ``trace``) on a
 retained graph, without touching any ``.grad``, and yields one ``BackpropStep`` per node u(j):
 the upstream gradient grad_table[u(j)] it popped, and for each edge to a parent the local
 vector-Jacobian product and the grad-table entry it was added to. ``format_steps`` prints the
@@ -23,7 +23,7 @@ from typing import Any
 import numpy
 
 from autograd_core import device as _device
-from autograd_core.graph import _root_grads, _run
+from autograd_core.graph import root_grads, sweep
 from autograd_core.op import Op
 from autograd_core.tensor import Tensor
 
@@ -89,6 +89,16 @@ def _host(arr: Any) -> Any:
     return arr if isinstance(arr, numpy.ndarray) else _device.to_device(arr, "cpu")
 
 
+def _host_grad(g: Any) -> Any:
+    """A node's upstream gradient as host arrays (a tuple of them for an op with several
+    outputs; None where nothing arrived)."""
+    if g is None:
+        return None
+    if type(g) is tuple:
+        return tuple(_host_grad(gk) for gk in g)
+    return _host(g.data)
+
+
 def backprop_steps(loss: Tensor, gradient: Any = None) -> Iterator[BackpropStep]:
     """Yield the steps of back-propagation from ``loss`` in the order the engine runs them.
 
@@ -115,13 +125,13 @@ def backprop_steps(loss: Tensor, gradient: Any = None) -> Iterator[BackpropStep]
         >>> float(steps[-1].upstream)
         5.0
     """
-    grads = _root_grads([loss], None if gradient is None else [gradient], "backprop_steps")
+    grads = root_grads([loss], None if gradient is None else [gradient], "backprop_steps")
     events: list[tuple[Any, ...]] = []
 
     def trace(event: str, *args: Any) -> None:
         events.append((event, *args))
 
-    _run([loss], grads, retain_graph=True, create_graph=False, capture={}, trace=trace)
+    sweep([loss], grads, retain_graph=True, create_graph=False, capture={}, trace=trace)
     order = [e[1] for e in events if e[0] in ("node", "leaf")]
     n = len(order)
     j_of = {id(v): n - i for i, v in enumerate(order)}
@@ -135,7 +145,7 @@ def backprop_steps(loss: Tensor, gradient: Any = None) -> Iterator[BackpropStep]
             return
         event, v, g = current
         kind = "leaf" if event == "leaf" else ("output" if not steps else "op")
-        upstream = None if g is None else _host(g.data)
+        upstream = _host_grad(g)
         steps.append(
             BackpropStep(len(steps) + 1, j_of[id(v)], v, _label(v), kind, upstream, tuple(pending))
         )

@@ -1,20 +1,22 @@
 """Tensor: an array, whether it needs a gradient, its gradient, and the node that produced it.
 
-Tensor holds no derivative formulas: every operator delegates to a registered op in
-``autograd_core.ops``, and ``backward`` delegates to ``autograd_core.graph``.
+Tensor holds no derivative formulas and knows no op: its operators (``+``, ``@``, ``x[i]``),
+its conversions (``.to``, ``.float``, ``.T``) and its op methods (``x.exp()``) are attached by
+``autograd_core/methods.py`` once the ops are registered, and ``backward`` delegates to
+``autograd_core.graph``.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy
 
 from autograd_core import device as _device
 from autograd_core.dtypes import is_floating
-from autograd_core.errors import DTypeError
+from autograd_core.errors import DTypeError, GraphError
 from autograd_core.grad_mode import MODE
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ class Tensor:
             non-leaves that called ``retain_grad()``); otherwise None.
         requires_grad: whether operations on this tensor are recorded.
         node: the op that produced this tensor, or None for a leaf.
+        output_nr: which output of ``node`` this tensor is (0 unless the op has several).
 
     Example:
         >>> import autograd_core as ac
@@ -57,7 +60,16 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "node", "_hooks", "name", "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "_requires_grad",
+        "node",
+        "output_nr",
+        "_hooks",
+        "name",
+        "__weakref__",
+    )
     # NumPy defers binary operators with a Tensor on the right to Tensor's reflected methods.
     __array_ufunc__ = None
 
@@ -71,6 +83,7 @@ class Tensor:
         self.data = as_array(data)
         self.grad = None
         self.node = None
+        self.output_nr = 0
         self._hooks = None
         self.name = None
         self._requires_grad = False
@@ -78,13 +91,14 @@ class Tensor:
             self.requires_grad = True
 
     @classmethod
-    def _make(cls, data: Any, requires_grad: bool, node: Op | None) -> Tensor:
+    def _make(cls, data: Any, requires_grad: bool, node: Op | None, output_nr: int = 0) -> Tensor:
         # The engine's fast constructor: no validation, called once per op.
         t = object.__new__(cls)
         t.data = data
         t.grad = None
         t._requires_grad = requires_grad
         t.node = node
+        t.output_nr = output_nr
         t._hooks = None
         t.name = None
         return t
@@ -105,7 +119,7 @@ class Tensor:
                 "first, e.g. t.to(ac.float32).requires_grad_()."
             )
         if not flag and self.node is not None:
-            raise DTypeError(
+            raise GraphError(
                 "requires_grad: cannot switch off requires_grad on a non-leaf tensor "
                 f"(produced by {self.node.label}). Use t.detach() instead."
             )
@@ -140,13 +154,6 @@ class Tensor:
     def grad_fn(self) -> Op | None:
         """The op that produced this tensor (PyTorch's name for ``node``)."""
         return self.node
-
-    @property
-    def T(self) -> Tensor:
-        """The tensor with its axes reversed (``permute(ndim-1, ..., 0)``)."""
-        if self.data.ndim == 2:  # the common case (every matmul VJP): no axis validation
-            return _transpose2(self, dims=(1, 0))
-        return _O.permute(self, tuple(range(self.ndim - 1, -1, -1)))
 
     @property
     def xp(self) -> Any:
@@ -214,20 +221,20 @@ class Tensor:
             tensor([10., 10.])
         """
         if not self.requires_grad:
-            raise DTypeError(
+            raise GraphError(
                 "register_hook: this tensor does not require grad, so no gradient will reach "
                 "the hook. Call requires_grad_() first."
             )
-        if self.node is not None:
+        if self.node is not None:  # kept on the node, with the output it is for
             if self.node.hooks is None:
                 self.node.hooks = []
-            hooks = self.node.hooks
+            hooks, entry = self.node.hooks, (self.output_nr, hook)
         else:
             if self._hooks is None:
                 self._hooks = []
-            hooks = self._hooks
-        hooks.append(hook)
-        return RemovableHandle(hooks, hook)
+            hooks, entry = self._hooks, hook
+        hooks.append(entry)
+        return RemovableHandle(hooks, entry)
 
     def backward(
         self,
@@ -248,44 +255,6 @@ class Tensor:
         backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
 
     # -- conversion ------------------------------------------------------------------------
-
-    def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """Move to a device and/or cast to a dtype: ``t.to("cuda")``, ``t.to(ac.float64)``,
-        ``t.to(other_tensor)``, ``t.to(device="cpu", dtype="float32")``.
-
-        Both are recorded ops, so gradients flow back to the original device and dtype.
-        """
-        device, dtype = _device.parse_to_args(args, kwargs)
-        out = self
-        if dtype is not None and numpy.dtype(dtype) != self.dtype:
-            out = _O.astype(out, dtype)
-        if device is not None and _device.Device(device) != self.device:
-            out = _O.to_device(out, _device.Device(device))
-        return out
-
-    def astype(self, dtype: Any) -> Tensor:
-        """Cast to ``dtype`` (a recorded op: the gradient is cast back)."""
-        return self.to(dtype=dtype)
-
-    def cpu(self) -> Tensor:
-        """Move to the CPU."""
-        return self.to("cpu")
-
-    def cuda(self, index: int = 0) -> Tensor:
-        """Move to CUDA device ``index``."""
-        return self.to(f"cuda:{index}")
-
-    def float(self) -> Tensor:
-        """Cast to float32."""
-        return self.to(dtype=numpy.float32)
-
-    def double(self) -> Tensor:
-        """Cast to float64."""
-        return self.to(dtype=numpy.float64)
-
-    def long(self) -> Tensor:
-        """Cast to int64 (not differentiable)."""
-        return self.to(dtype=numpy.int64)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
         a = self.numpy()
@@ -318,12 +287,6 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
 
-    def __iter__(self) -> Iterator[Tensor]:
-        if self.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        for i in range(self.shape[0]):
-            yield self[i]
-
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise ValueError(
@@ -343,94 +306,9 @@ class Tensor:
             raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
         return int(self.item())
 
-    # -- operators (each delegates to one registered op) ----------------------------------
-
-    def __add__(self, other: Any) -> Tensor:
-        if type(other) is Tensor:  # nothing to lift: straight to the op
-            return _add(self, other)
-        return _O.add(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return _O.add(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        if type(other) is Tensor:  # nothing to lift: straight to the op
-            return _sub(self, other)
-        return _O.sub(self, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return _O.sub(other, self)
-
-    def __mul__(self, other: Any) -> Tensor:
-        if type(other) is Tensor:  # nothing to lift: straight to the op
-            return _mul(self, other)
-        return _O.mul(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return _O.mul(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        if type(other) is Tensor:  # nothing to lift: straight to the op
-            return _div(self, other)
-        return _O.div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return _O.div(other, self)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return _O.pow(self, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return _O.pow(other, self)
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return _O.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _O.matmul(other, self)
-
-    def __neg__(self) -> Tensor:
-        return _O.neg(self)
-
-    def __pos__(self) -> Tensor:
-        return self
-
-    def __abs__(self) -> Tensor:
-        return _O.abs(self)
-
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _O.eq(self, other)
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _O.ne(self, other)
-
-    def __lt__(self, other: Any) -> Tensor:
-        return _O.lt(self, other)
-
-    def __le__(self, other: Any) -> Tensor:
-        return _O.le(self, other)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return _O.gt(self, other)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return _O.ge(self, other)
-
-    def __invert__(self) -> Tensor:
-        return _O.logical_not(self)
-
-    def __and__(self, other: Any) -> Tensor:
-        return _O.logical_and(self, other)
-
-    def __or__(self, other: Any) -> Tensor:
-        return _O.logical_or(self, other)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return _O.getitem(self, index)
-
     def __setitem__(self, index: Any, value: Any) -> None:
         if MODE.enabled and (self.requires_grad or _requires_grad(value)):
-            raise DTypeError(
+            raise GraphError(
                 "setitem: in-place assignment into a tensor that takes part in a recorded graph "
                 "would silently corrupt its gradients. Build a new tensor instead (ac.where, "
                 "ac.cat, index_add), or assign under ac.no_grad() to edit parameters."
@@ -442,17 +320,3 @@ class Tensor:
 
 def _requires_grad(value: Any) -> bool:
     return isinstance(value, Tensor) and value.requires_grad
-
-
-# autograd_core.ops imports this module, so the ops package binds itself here once it is loaded
-# (see autograd_core/ops/__init__.py); the operators above look it up as a module global.
-_O: Any = None
-# ``Op.apply`` of add, sub, mul and div, also bound by the ops package: when both operands are
-# Tensors there is no scalar to lift, and calling the op directly skips two Python calls on the
-# engine's hottest path (about 5% of the per-op time of a long chain).
-_add: Any = None
-_sub: Any = None
-_mul: Any = None
-_div: Any = None
-# ``Op.apply`` of permute, for ``.T`` of a matrix (twice in every matmul VJP).
-_transpose2: Any = None

@@ -56,14 +56,3 @@ _FAMILIES = (
     nn_ops,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
-
-from autograd_core import tensor as _tensor  # noqa: E402
-
-_tensor._O = __import__("sys").modules[__name__]
-# The four arithmetic operators call their op directly when both operands are Tensors, and
-# ``.T`` of a matrix calls permute's.
-_tensor._add = binary.Add.apply
-_tensor._sub = binary.Sub.apply
-_tensor._mul = binary.Mul.apply
-_tensor._div = binary.Div.apply
-_tensor._transpose2 = shape.Permute.apply

@@ -12,10 +12,10 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import const, dim_arg, lift, normalize_axis
+from autograd_core.ops._common import dim_arg, lift, normalize_axis
 from autograd_core.ops._special import erfc_array
-from autograd_core.ops.binary import where
-from autograd_core.ops.unary import erfc, exp, tanh
+from autograd_core.ops.binary import Where
+from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -50,7 +50,7 @@ def _sigmoid_array(xp: Any, x: Any) -> Any:
     return y
 
 
-@register_op("sigmoid", save_output=True)
+@register_op("sigmoid", save_output=True, array_vjp=True)
 class Sigmoid(Op):
     r"""y = σ(x) = 1 / (1 + e⁻ˣ), computed as ½ tanh(x/2) + ½ (stable, no overflow).
 
@@ -59,43 +59,44 @@ class Sigmoid(Op):
     (σ(x) < ~1e-12 in float64); ``logsigmoid`` is exact there.
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any) -> Any:
         return _sigmoid_array(self.xp, x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (gy * (y * (1 - y)),)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        y = self.out
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
         return (gy * (y * (1 - y)),)
 
 
-@register_op("logsigmoid")
+@register_op("logsigmoid", array_vjp=True)
 class LogSigmoid(Op):
     r"""y = log σ(x) = min(x, 0) − log(1 + e^(−|x|)) (stable for any x).
 
     VJP: x̄ = ȳ · σ(−x) (= ȳ (1 − σ(x))). Saves the input (as the parent).
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any) -> Any:
         xp = self.xp
         return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * sigmoid(-self.inputs[0]),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy * Sigmoid.call(-x),)
 
 
-@register_op("softplus")
+@register_op("softplus", array_vjp=True)
 class Softplus(Op):
     r"""y = (1/β) log(1 + e^(βx)), and y = x where βx > ``threshold`` (PyTorch's rule).
 
     Computed as (max(βx, 0) + log(1 + e^(−|βx|))) / β, which never overflows.
     VJP: x̄ = ȳ · σ(βx), and x̄ = ȳ where βx > threshold (the linear branch). Saves the input
-    (as the parent); the threshold mask is recomputed in the VJP.
+    (as the parent); the threshold mask is recomputed in the VJP (a constant).
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, beta: float, threshold: float) -> Any:
         xp = self.xp
@@ -105,31 +106,35 @@ class Softplus(Op):
             y /= beta
         return xp.where(z > threshold, x, y)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        x = self.inputs[0]
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
         beta, threshold = self.params["beta"], self.params["threshold"]
+        x_data = self.inputs[0].data
+        linear = (x_data * beta if beta != 1 else x_data) > threshold
         z = x * beta if beta != 1 else x
-        return (gy * where(const(z.data > threshold), 1.0, sigmoid(z)),)
+        return (gy * Where.call(linear, 1.0, Sigmoid.call(z)),)
 
 
-@register_op("silu")
+@register_op("silu", array_vjp=True)
 class SiLU(Op):
     r"""y = x · σ(x) (also called swish).
 
     VJP: x̄ = ȳ · σ(x) (1 + x (1 − σ(x))). Saves the input (as the parent); σ(x) is recomputed
-    as a Tensor op so the VJP can be differentiated again.
+    in the VJP (a recorded op in a recorded backward, so it can be differentiated again).
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return x * _sigmoid_array(self.xp, x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        x = self.inputs[0]
-        s = sigmoid(x)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        s = Sigmoid.call(x)
         return (gy * (s * (1 + x * (1 - s))),)
 
 
-@register_op("gelu")
+@register_op("gelu", array_vjp=True)
 class GELU(Op):
     r"""y = x · Φ(x), Φ the standard normal CDF; or, with ``approximate="tanh"``,
     y = ½ x (1 + tanh(√(2/π) (x + 0.044715 x³))).
@@ -141,9 +146,11 @@ class GELU(Op):
     Tanh: with u = √(2/π) (x + 0.044715 x³) and t = tanh u,
     x̄ = ȳ · (½ (1 + t) + ½ x (1 − t²) √(2/π) (1 + 3 · 0.044715 x²)).
 
-    Saves the input (as the parent); Φ or t is recomputed with Tensor ops in the VJP so that
-    it is differentiable again.
+    Saves the input (as the parent); Φ or t is recomputed in the VJP (with recorded ops in a
+    recorded backward, so that it is differentiable again).
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, approximate: str) -> Any:
         xp = self.xp
@@ -152,25 +159,27 @@ class GELU(Op):
             return 0.5 * x * (1 + xp.tanh(u))
         return x * (0.5 * erfc_array(xp, x * -_SQRT1_2))
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        x = self.inputs[0]
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
         if self.params["approximate"] == "tanh":
-            t = tanh((x + _GELU_KAPPA * (x * x * x)) * _SQRT_2_OVER_PI)
+            t = Tanh.call((x + _GELU_KAPPA * (x * x * x)) * _SQRT_2_OVER_PI)
             dt = (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * (x * x)))
             return (gy * (0.5 * (1 + t) + 0.5 * x * dt),)
-        cdf = 0.5 * erfc(x * -_SQRT1_2)
-        pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
+        cdf = 0.5 * Erfc.call(x * -_SQRT1_2)
+        pdf = Exp.call(x * x * -0.5) * _INV_SQRT_2PI
         return (gy * (cdf + x * pdf),)
 
 
-@register_op("elu", save_output=True)
+@register_op("elu", save_output=True, array_vjp=True)
 class ELU(Op):
     r"""y = x for x > 0, α (eˣ − 1) for x ≤ 0.
 
     VJP: x̄ = ȳ for x > 0 and x̄ = ȳ · α eˣ = ȳ (y + α) for x ≤ 0. At x = 0 the left derivative
     α is used (PyTorch's convention; for α = 1 both sides agree). Saves the output (the
-    derivative for x ≤ 0 is y + α) and the mask x > 0.
+    derivative for x ≤ 0 is y + α) and the mask x > 0 (a constant).
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, alpha: float) -> Any:
         xp = self.xp
@@ -178,18 +187,20 @@ class ELU(Op):
         self.saved = mask
         return xp.where(mask, x, alpha * xp.expm1(xp.minimum(x, 0)))
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (gy * where(const(self.saved), 1.0, y + self.params["alpha"]),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
+        return (gy * Where.call(self.saved, 1.0, y + self.params["alpha"]),)
 
 
-@register_op("leaky_relu")
+@register_op("leaky_relu", array_vjp=True)
 class LeakyReLU(Op):
     r"""y = x for x > 0, s · x for x ≤ 0 (s = ``negative_slope``).
 
     VJP: x̄ = ȳ · w with w = 1 for x > 0 and s for x ≤ 0; at x = 0 the slope s is used
     (PyTorch's convention). Saves w as a constant: the second derivative is 0 almost everywhere.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, negative_slope: float) -> Any:
         w = (x > 0).astype(x.dtype)
@@ -198,11 +209,11 @@ class LeakyReLU(Op):
         self.saved = w
         return x * w  # a multiply by w: several times cheaper than where(x > 0, x, s·x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * const(self.saved),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.saved,)
 
 
-@register_op("hardtanh")
+@register_op("hardtanh", array_vjp=True)
 class Hardtanh(Op):
     r"""y = clip(x, min_val, max_val).
 
@@ -211,21 +222,25 @@ class Hardtanh(Op):
     bounds, as ``torch.clamp`` does). Saves that mask as a constant.
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any, min_val: float, max_val: float) -> Any:
         self.saved = (x > min_val) & (x < max_val)
         return self.xp.clip(x, min_val, max_val)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * const(self.saved),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.saved,)
 
 
-@register_op("softmax", save_output=True)
+@register_op("softmax", save_output=True, array_vjp=True)
 class Softmax(Op):
     r"""y = eˣ / Σ eˣ along ``axis``, computed as e^(x − max x) / Σ e^(x − max x) (stable).
 
     VJP: x̄ = y ⊙ (ȳ − Σ ȳ ⊙ y), the sum along the axis. Saves the output. A 0-d input is its
     own single-element axis (y = 1); an empty input gives an empty output.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None) -> Any:
         if x.size == 0:
@@ -234,24 +249,20 @@ class Softmax(Op):
         y /= y.sum(axis=axis, keepdims=True)
         return y
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        y = self.out
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
         return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
 
 
-@register_op("log_softmax", save_output=True)
+@register_op("log_softmax", save_output=True, array_vjp=True)
 class LogSoftmax(Op):
     r"""y = x − log Σ eˣ along ``axis``, computed as (x − m) − log Σ e^(x − m), m = max x.
 
     VJP: x̄ = ȳ − softmax(x) Σ ȳ, with softmax(x) = eʸ and the sum along the axis. Saves the
     output (eʸ is the softmax; no second exp of the input).
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None) -> Any:
         xp = self.xp
@@ -260,15 +271,9 @@ class LogSoftmax(Op):
         z = x - x.max(axis=axis, keepdims=True)
         return z - xp.log(xp.exp(z).sum(axis=axis, keepdims=True))
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (gy - exp(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        y = self.out
-        return (gy - self.xp.exp(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
+        return (gy - Exp.call(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
 
 
 def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops._common import const, lift, lift_pair
+from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -35,146 +36,143 @@ __all__ = [
 ]
 
 
-@register_op("add", broadcasts=True)
+@register_op("add", broadcasts=True, array_vjp=True)
 class Add(Op):
     r"""z = a + b. VJP: ā = z̄, b̄ = z̄ (each summed over its broadcast axes). Saves nothing."""
 
     def forward(self, a: Any, b: Any) -> Any:
         return a + b
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         return gy, gy
 
 
-@register_op("sub", broadcasts=True)
+@register_op("sub", broadcasts=True, array_vjp=True)
 class Sub(Op):
     r"""z = a − b. VJP: ā = z̄, b̄ = −z̄. Saves nothing."""
 
     def forward(self, a: Any, b: Any) -> Any:
         return a - b
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return gy, (-gy if self.needs_input_grad[1] else None)
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         return gy, (-gy if self.needs_input_grad[1] else None)
 
 
-@register_op("mul", broadcasts=True)
+@register_op("mul", broadcasts=True, array_vjp=True)
 class Mul(Op):
     r"""z = a · b. VJP: ā = z̄ · b, b̄ = z̄ · a. Saves both inputs (as the parents)."""
+
+    fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return a * b
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.inputs
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
         return (gy * b if need_a else None), (gy * a if need_b else None)
 
-    fresh_grads = True
 
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        a, b = self.inputs
-        need_a, need_b = self.needs_input_grad
-        return (gy * b.data if need_a else None), (gy * a.data if need_b else None)
-
-
-@register_op("div", broadcasts=True)
+@register_op("div", broadcasts=True, array_vjp=True)
 class Div(Op):
-    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · a / b². Saves both inputs."""
+    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · a / b². Saves both inputs (as the parents)."""
+
+    fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return a / b
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.inputs
-        need_a, need_b = self.needs_input_grad
-        ga = gy / b if need_a else None
-        gb = -gy * a / (b * b) if need_b else None
-        return ga, gb
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        a, b = self.inputs[0].data, self.inputs[1].data
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
         ga = gy / b if need_a else None
         gb = -gy * a / (b * b) if need_b else None
         return ga, gb
 
 
-@register_op("pow", broadcasts=True)
+@register_op("pow", broadcasts=True, array_vjp=True)
 class Pow(Op):
     r"""z = a ** b. VJP: ā = z̄ · b · a^(b−1), b̄ = z̄ · z · log a.
 
     b̄ is only defined for a > 0; where a ≤ 0 it is taken as 0 (PyTorch's convention for a = 0
-    with b > 0). Saves both inputs and the output.
+    with b > 0). Saves both inputs (as the parents); z = a ** b is recomputed for b̄ (only when
+    b needs a gradient, so ``x ** 2`` keeps no extra array alive).
     """
+
+    fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return a**b
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.inputs
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
         ga = gy * b * a ** (b - 1) if need_a else None
         gb = None
         if need_b:
-            positive = const(a.data > 0)
-            safe_a = where(positive, a, 1.0)
-            gb = gy * where(positive, a**b * safe_a.log(), 0.0)
+            positive = self.inputs[0].data > 0  # a constant mask
+            safe_a = Where.call(positive, a, 1.0)
+            gb = gy * Where.call(positive, a**b * Log.call(safe_a), 0.0)
         return ga, gb
 
 
-@register_op("maximum", broadcasts=True)
+@register_op("maximum", broadcasts=True, array_vjp=True)
 class Maximum(Op):
     r"""z = max(a, b) elementwise. VJP: the gradient goes to the larger input; on a tie it is
-    split equally (½ each), which keeps max(a, a) = a exact (PyTorch's rule). Saves both inputs."""
+    split equally (½ each), which keeps max(a, a) = a exact (PyTorch's rule). Saves both inputs
+    (as the parents); the weights are recomputed from them as constants."""
+
+    fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return self.xp.maximum(a, b)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.inputs
-        return _select_grads(self, gy, a.data > b.data, a.data == b.data)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs[0].data, self.inputs[1].data
+        return _select_grads(self, gy, a > b, a == b)
 
 
-@register_op("minimum", broadcasts=True)
+@register_op("minimum", broadcasts=True, array_vjp=True)
 class Minimum(Op):
-    r"""z = min(a, b) elementwise. VJP: to the smaller input; ties split ½–½. Saves both inputs."""
+    r"""z = min(a, b) elementwise. VJP: to the smaller input; ties split ½–½. Saves both inputs
+    (as the parents); the weights are recomputed from them as constants."""
+
+    fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return self.xp.minimum(a, b)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.inputs
-        return _select_grads(self, gy, a.data < b.data, a.data == b.data)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs[0].data, self.inputs[1].data
+        return _select_grads(self, gy, a < b, a == b)
 
 
-def _select_grads(op: Op, gy: Tensor, a_wins: Any, tie: Any) -> tuple[Tensor | None, ...]:
+def _select_grads(op: Op, gy: Any, a_wins: Any, tie: Any) -> tuple[Any, ...]:
+    """ā = z̄ · w, b̄ = z̄ · (1 − w) with the constant weight w = [a wins] + ½ [tie]."""
     dtype = gy.dtype
     wa = a_wins.astype(dtype) + tie.astype(dtype) * 0.5
     need_a, need_b = op.needs_input_grad
-    ga = gy * const(wa) if need_a else None
-    gb = gy * const(1 - wa) if need_b else None
+    ga = gy * wa if need_a else None
+    gb = gy * (1 - wa) if need_b else None
     return ga, gb
 
 
-@register_op("where", broadcasts=True)
+@register_op("where", broadcasts=True, array_vjp=True)
 class Where(Op):
     r"""z = cond ? a : b elementwise. VJP: ā = z̄ where cond, else 0; b̄ = z̄ where not cond.
     The condition has no gradient. Saves the condition (as the parent)."""
 
+    fresh_grads = True
+
     def forward(self, cond: Any, a: Any, b: Any) -> Any:
         return self.xp.where(cond, a, b)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        cond = self.inputs[0]
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        cond = self.inputs[0].data
         _, need_a, need_b = self.needs_input_grad
-        zero = const(self.xp.zeros((), gy.dtype))
-        ga = where(cond, gy, zero) if need_a else None
-        gb = where(cond, zero, gy) if need_b else None
+        zero = self.xp.zeros((), gy.dtype)
+        ga = Where.call(cond, gy, zero) if need_a else None
+        gb = Where.call(cond, zero, gy) if need_b else None
         return None, ga, gb
 
 

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import const, dim_arg, keep_arg, lift
+from autograd_core.ops._common import dim_arg, keep_arg, lift
 from autograd_core.ops.reduce import _axes, _count, expand_reduced, kept_shape
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -51,55 +51,89 @@ def _tie_weights(xp: Any, x: Any, y_kept: Any, axes: tuple[int, ...] | None) -> 
     return hit / hit.sum(axis=axes, keepdims=True).astype(x.dtype)
 
 
-# -- max, min, amax, amin ------------------------------------------------------------------
+# -- amax, amin: values over any axes; max, min: (values, indices) along one axis ----------
 
 
 class _Extremum(Op):
-    r"""y = max (or min) of x over ``axis``. VJP: x̄ = ȳ · w, where w spreads ȳ equally over the
-    elements that attain the extremum of their slice (w = 1/k on each of k tied elements).
+    r"""y = max (or min) of x over ``axis`` (``amax``/``amin``, and ``max(x)`` over all axes).
 
-    Ties: the gradient is split equally among all tied elements, so max([1, 3, 3]) gives
-    x̄ = [0, ½, ½]. This is PyTorch's rule for ``amax``/``amin`` and for ``max()`` without
-    ``dim``; PyTorch's ``max(x, dim)`` instead sends everything to the returned index. One rule
-    for all four ops keeps max(x, dim).values and amax(x, dim) the same function. The weights
-    are constants: the second derivative is 0 away from ties. Saves the output (to find the
-    maximal elements again in the VJP). Does not broadcast.
+    VJP: x̄ = ȳ · w, where w spreads ȳ equally over the elements that attain the extremum of
+    their slice (w = 1/k on each of k tied elements), so max([1, 3, 3]) gives x̄ = [0, ½, ½]:
+    PyTorch's rule for ``amax``/``amin`` and ``max()`` without ``dim``. The weights are
+    constants: the second derivative is 0 away from ties. Saves the output (to find the maximal
+    elements again in the VJP). Does not broadcast.
     """
 
     reduce: str = "max"
+    fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         return getattr(x, self.reduce)(axis=axis, keepdims=keepdims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        (x,) = self.inputs
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        x = self.inputs[0].data
         axes = self.params["axis"]
         y_kept = self.out.reshape(kept_shape(x.shape, axes))
-        w = _tie_weights(self.xp, x.data, y_kept, axes).astype(gy.dtype, copy=False)
-        return (expand_reduced(gy, x.shape, axes) * const(w),)
+        w = _tie_weights(self.xp, x, y_kept, axes).astype(x.dtype, copy=False)
+        return (expand_reduced(gy, x.shape, axes) * w,)
 
 
-@register_op("max", save_output=True)
-class Max(_Extremum):
-    __doc__ = _Extremum.__doc__
-    reduce = "max"
-
-
-@register_op("min", save_output=True)
-class Min(_Extremum):
-    __doc__ = _Extremum.__doc__
-    reduce = "min"
-
-
-@register_op("amax", save_output=True)
+@register_op("amax", save_output=True, array_vjp=True)
 class Amax(_Extremum):
     __doc__ = _Extremum.__doc__
     reduce = "max"
 
 
-@register_op("amin", save_output=True)
+@register_op("amin", save_output=True, array_vjp=True)
 class Amin(_Extremum):
     __doc__ = _Extremum.__doc__
+    reduce = "min"
+
+
+class _ExtremumAlongDim(Op):
+    r"""(values, indices) = max (or min) of x along one ``axis``, and where it is: one op with
+    two outputs (PyTorch's ``torch.max(x, dim)``). The indices are the first extremum on a tie
+    (NumPy's and PyTorch's ``argmax``); they are integers and have no gradient.
+
+    VJP: x̄ = ȳ_values placed at the returned index of each slice, 0 elsewhere: on a tie the
+    whole gradient goes to the returned (first) element, as PyTorch's ``max(x, dim)`` does
+    (``amax`` splits it instead). The one-hot placement is a constant: the second derivative is
+    0. Saves both outputs. Does not broadcast.
+    """
+
+    reduce: str = "max"
+    fresh_grads = True
+
+    def forward(self, x: Any, axis: int, keepdims: bool) -> tuple[Any, Any]:
+        xp = self.xp
+        if x.ndim == 0:
+            return x.copy(), xp.zeros((), xp.int64)
+        index = getattr(x, "arg" + self.reduce)(axis=axis, keepdims=True)
+        values = xp.take_along_axis(x, index, axis)
+        if not keepdims:
+            values, index = values.squeeze(axis), index.squeeze(axis)
+        return values, index
+
+    def vjp(self, g_values: Any, g_indices: Any = None) -> tuple[Any, ...]:
+        x = self.inputs[0].data
+        if x.ndim == 0:  # the one element is the extremum: its one-hot weight is 1
+            return (g_values * self.xp.ones((), x.dtype),)
+        axis = self.params["axis"]
+        index = self.out[1].reshape(kept_shape(x.shape, (axis,)))
+        positions = self.xp.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1))
+        one_hot = (positions == index).astype(x.dtype)
+        return (expand_reduced(g_values, x.shape, (axis,)) * one_hot,)
+
+
+@register_op("max", save_output=True, array_vjp=True)
+class Max(_ExtremumAlongDim):
+    __doc__ = _ExtremumAlongDim.__doc__
+    reduce = "max"
+
+
+@register_op("min", save_output=True, array_vjp=True)
+class Min(_ExtremumAlongDim):
+    __doc__ = _ExtremumAlongDim.__doc__
     reduce = "min"
 
 
@@ -131,11 +165,10 @@ def _max_or_min(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: 
     axes = _one_axis(name, x, dim, axis, fix)
     _require_nonempty(name, x, axes)
     keep = keep_arg(name, keepdim, keepdims)
-    op, arg = (Max, Argmax) if name == "max" else (Min, Argmin)
-    values = op.apply(x, axis=axes, keepdims=keep)
-    if dim is None and axis is None:
-        return values
-    indices = arg.apply(x, axis=None if axes is None else axes[0], keepdims=keep)
+    if dim is None and axis is None:  # over all axes: the value only, ties split (as amax)
+        return (Amax if name == "max" else Amin).apply(x, axis=None, keepdims=keep)
+    axis_ = 0 if axes is None else axes[0]  # (dim 0 or -1 of a 0-d tensor: its one element)
+    values, indices = (Max if name == "max" else Min).apply(x, axis=axis_, keepdims=keep)
     return ValuesIndices(values, indices)
 
 
@@ -151,9 +184,9 @@ def max(  # noqa: A001  (the NumPy/PyTorch name)
     tuple ``(values, indices)`` like ``torch.max``. ``max(a, b)`` with a Tensor ``b`` is
     ``maximum(a, b)``.
 
-    Gradient: split equally among tied maxima (``max([1, 3, 3])`` gives ``[0, ½, ½]``); this
-    differs from PyTorch's ``max(x, dim)``, which gives it all to the returned index. The
-    indices are the first maximum on a tie.
+    Gradient, as PyTorch: over all axes it is split equally among tied maxima
+    (``max([1, 3, 3])`` gives ``[0, ½, ½]``); with ``dim`` it all goes to the returned index,
+    the first maximum on a tie. Values and indices come from one op with two outputs.
 
     Raises:
         ShapeError: dim out of range, or reducing over an empty axis.
@@ -178,7 +211,8 @@ def min(  # noqa: A001  (the NumPy/PyTorch name)
 ) -> Any:
     """Smallest element: over all axes a Tensor; with ``dim`` a named tuple ``(values, indices)``.
 
-    Same conventions as ``max``: ties split the gradient equally; indices are the first minimum.
+    Same conventions as ``max``: over all axes ties split the gradient equally; with ``dim`` it
+    goes to the returned index, the first minimum.
 
     Example:
         >>> import autograd_core as ac

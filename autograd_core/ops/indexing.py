@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift
+from autograd_core.ops._common import lift
 from autograd_core.ops.shape import broadcast_to, flatten, reshape
 from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op
@@ -35,32 +35,35 @@ def _along(xp: Any, index: Any, dim: int) -> tuple[Any, ...]:
     return tuple(out)
 
 
-@register_op("gather")
+@register_op("gather", array_vjp=True)
 class Gather(Op):
     r"""y[i][j][k] = x[i][index[i][j][k]][k] for dim = 1 (any dim likewise): PyTorch's
     ``gather``, NumPy's ``take_along_axis``.
 
-    VJP: x̄ = scatter_add(zeros like x, dim, index, ȳ); an entry of x picked k times receives the
-    sum of the k gradients. Saves only the input shape; ``index`` is a constant parameter. Does
-    not broadcast (``take_along_axis`` broadcasts before calling it).
+    VJP: x̄ = scatter_add(zeros like x, dim, index, ȳ) (a new array; the zeros are a constant);
+    an entry of x picked k times receives the sum of the k gradients. Saves only the input shape;
+    ``index`` is a constant parameter. Does not broadcast (``take_along_axis`` broadcasts before
+    calling it).
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, dim: int, index: Any) -> Any:
         self.in_shape = x.shape
         return x[_along(self.xp, index, dim)]
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        zeros = const(self.xp.zeros(self.in_shape, gy.dtype))
-        return (ScatterAdd.apply(zeros, gy, **self.params),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        zeros = self.xp.zeros(self.in_shape, gy.dtype)
+        return (ScatterAdd.call(zeros, gy, **self.params),)
 
 
-@register_op("scatter_add")
+@register_op("scatter_add", array_vjp=True)
 class ScatterAdd(Op):
     r"""y = x, then y[i][index[i][j][k]][k] += src[i][j][k] for dim = 1 (PyTorch's
     ``scatter_add``; ``src`` has the shape of ``index``). Repeated indices accumulate.
 
-    VJP: x̄ = ȳ; src̄ = gather(ȳ, dim, index). Saves nothing; ``index`` is a constant parameter.
-    Does not broadcast.
+    VJP: x̄ = ȳ (passed on as is); src̄ = gather(ȳ, dim, index). Saves nothing; ``index`` is a
+    constant parameter. Does not broadcast.
     """
 
     def forward(self, x: Any, src: Any, dim: int, index: Any) -> Any:
@@ -68,36 +71,39 @@ class ScatterAdd(Op):
         self.xp.add.at(out, _along(self.xp, index, dim), src)
         return out
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        gsrc = Gather.apply(gy, **self.params) if self.needs_input_grad[1] else None
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        gsrc = Gather.call(gy, **self.params) if self.needs_input_grad[1] else None
         return gy, gsrc
 
 
-@register_op("index_select")
+@register_op("index_select", array_vjp=True)
 class IndexSelect(Op):
     r"""y = x with axis ``dim`` replaced by the entries ``index`` (1-D) of that axis:
     y[…, i, …] = x[…, index[i], …].
 
-    VJP: x̄ = index_add(zeros like x, dim, index, ȳ); repeated indices accumulate. Saves only the
-    input shape; ``index`` is a constant parameter. Does not broadcast.
+    VJP: x̄ = index_add(zeros like x, dim, index, ȳ) (a new array; the zeros are a constant);
+    repeated indices accumulate. Saves only the input shape; ``index`` is a constant parameter.
+    Does not broadcast.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, dim: int, index: Any) -> Any:
         self.in_shape = x.shape
         return self.xp.take(x, index, axis=dim)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        zeros = const(self.xp.zeros(self.in_shape, gy.dtype))
-        return (IndexAdd.apply(zeros, gy, alpha=1.0, **self.params),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        zeros = self.xp.zeros(self.in_shape, gy.dtype)
+        return (IndexAdd.call(zeros, gy, alpha=1.0, **self.params),)
 
 
-@register_op("index_add")
+@register_op("index_add", array_vjp=True)
 class IndexAdd(Op):
     r"""y = x, then y[…, index[i], …] += α · source[…, i, …] along axis ``dim`` (PyTorch's
     ``index_add``). Repeated indices accumulate.
 
-    VJP: x̄ = ȳ; sourcē = α · index_select(ȳ, dim, index). Saves nothing; ``index`` and α are
-    constant parameters. Does not broadcast.
+    VJP: x̄ = ȳ (passed on as is); sourcē = α · index_select(ȳ, dim, index). Saves nothing;
+    ``index`` and α are constant parameters. Does not broadcast.
     """
 
     def forward(self, x: Any, source: Any, dim: int, index: Any, alpha: float) -> Any:
@@ -106,11 +112,11 @@ class IndexAdd(Op):
         self.xp.add.at(out, (slice(None),) * dim + (index,), added)
         return out
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         gsource = None
         if self.needs_input_grad[1]:
             alpha = self.params["alpha"]
-            gsource = IndexSelect.apply(gy, dim=self.params["dim"], index=self.params["index"])
+            gsource = IndexSelect.call(gy, dim=self.params["dim"], index=self.params["index"])
             gsource = gsource if alpha == 1 else gsource * alpha
         return gy, gsource
 

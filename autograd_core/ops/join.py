@@ -1,4 +1,6 @@
-"""Ops that join or split tensors: cat/concatenate, stack, split, chunk."""
+"""Ops that join or split tensors: cat/concatenate and stack, and their adjoints split and
+unbind, which are single ops with one output per piece (so the backward of a loop over the
+pieces is one ``cat``/``stack``, not one zero-filled scatter per piece)."""
 
 from __future__ import annotations
 
@@ -6,60 +8,110 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops._common import dim_arg, lift
 from autograd_core.ops.shape import flatten
-from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["cat", "concatenate", "stack", "split", "chunk"]
+__all__ = ["cat", "concatenate", "stack", "split", "chunk", "unbind"]
 
 
-def _slice_along(x: Tensor, axis: int, start: int, stop: int) -> Tensor:
-    """``x[..., start:stop, ...]`` with the slice on ``axis``."""
-    return getitem(x, (slice(None),) * axis + (slice(start, stop),))
-
-
-@register_op("cat")
+@register_op("cat", array_vjp=True)
 class Cat(Op):
     r"""y = the inputs x₀, x₁, … joined along ``axis`` (their other axes are equal).
 
-    VJP: x̄ᵢ = the slice of ȳ along ``axis`` that xᵢ filled, offsets given by the input sizes
-    (a zero-size input gets a zero-size slice). Saves only the sizes along ``axis``. Does not
-    broadcast.
+    VJP: (x̄₀, x̄₁, …) = split(ȳ, sizes, axis), the slices of ȳ that each input filled (one
+    ``split`` op; a zero-size input gets a zero-size slice). Saves only the sizes along
+    ``axis``. Does not broadcast.
     """
 
     def forward(self, *xs: Any, axis: int) -> Any:
-        self.sizes = [x.shape[axis] for x in xs]
+        self.sizes = tuple(x.shape[axis] for x in xs)
         return self.xp.concatenate(xs, axis=axis)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        axis, grads, start = self.params["axis"], [], 0
-        for size, need in zip(self.sizes, self.needs_input_grad):
-            grads.append(_slice_along(gy, axis, start, start + size) if need else None)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        pieces = Split.call(gy, sizes=self.sizes, axis=self.params["axis"])
+        return tuple(p if need else None for p, need in zip(pieces, self.needs_input_grad))
+
+
+@register_op("split", array_vjp=True)
+class Split(Op):
+    r"""(y₀, y₁, …) = consecutive slices of x along ``axis``, of the given ``sizes``: one op
+    with one output per piece (each a view of x).
+
+    VJP: x̄ = cat(ȳ₀, ȳ₁, …) along ``axis``, with zeros for the pieces that received no
+    gradient: one concatenation, however many pieces. Saves nothing. Does not broadcast.
+    """
+
+    fresh_grads = True
+
+    def forward(self, x: Any, sizes: tuple[int, ...], axis: int) -> tuple[Any, ...]:
+        lead, pieces, start = (slice(None),) * axis, [], 0
+        for size in sizes:
+            pieces.append(x[lead + (slice(start, start + size),)])
             start += size
-        return tuple(grads)
+        return tuple(pieces)
+
+    def vjp(self, *gys: Any) -> tuple[Any, ...]:
+        x = self.inputs[0].data
+        axis = self.params["axis"]
+        parts = [_zeros_for(g, x, axis, size) for g, size in zip(gys, self.params["sizes"])]
+        return (Cat.call(*parts, axis=axis),)
 
 
-@register_op("stack")
+@register_op("stack", array_vjp=True)
 class Stack(Op):
     r"""y = the inputs x₀, x₁, … (of equal shapes) stacked along a new axis ``axis``:
     y[…, i, …] = xᵢ.
 
-    VJP: x̄ᵢ = ȳ[…, i, …], the i-th entry along ``axis``. Saves nothing. Does not broadcast.
+    VJP: (x̄₀, x̄₁, …) = unbind(ȳ, axis), the entries of ȳ along ``axis`` (one ``unbind`` op).
+    Saves nothing. Does not broadcast.
     """
 
     def forward(self, *xs: Any, axis: int) -> Any:
         return self.xp.stack(xs, axis=axis)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        lead = (slice(None),) * self.params["axis"]
-        return tuple(
-            getitem(gy, lead + (i,)) if need else None
-            for i, need in enumerate(self.needs_input_grad)
-        )
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        pieces = Unbind.call(gy, axis=self.params["axis"])
+        return tuple(p if need else None for p, need in zip(pieces, self.needs_input_grad))
+
+
+@register_op("unbind", array_vjp=True)
+class Unbind(Op):
+    r"""(y₀, y₁, …) = the entries of x along ``axis`` (that axis removed): one op with one
+    output per entry (each a view of x), as ``torch.unbind``.
+
+    VJP: x̄ = stack(ȳ₀, ȳ₁, …) along ``axis``, with zeros for entries that received no
+    gradient: one stack, however many entries. Saves nothing. Does not broadcast.
+    """
+
+    fresh_grads = True
+
+    def forward(self, x: Any, axis: int) -> tuple[Any, ...]:
+        lead = (slice(None),) * axis
+        return tuple(x[lead + (i,)] for i in range(x.shape[axis]))
+
+    def vjp(self, *gys: Any) -> tuple[Any, ...]:
+        x = self.inputs[0].data
+        axis = self.params["axis"]
+        parts = [_zeros_for(g, x, axis, None) for g in gys]
+        return (Stack.call(*parts, axis=axis),)
+
+
+def _zeros_for(g: Any, x: Any, axis: int, size: int | None) -> Any:
+    """``g``, or where a piece got no gradient, zeros of that piece's shape (an ``axis`` of
+    ``size``, or no ``axis`` at all when ``size`` is None)."""
+    if g is not None:
+        return g
+    shape = list(x.shape)
+    if size is None:
+        del shape[axis]
+    else:
+        shape[axis] = size
+    return get_array_module(x).zeros(tuple(shape), x.dtype)
 
 
 def _lift_all(op: str, tensors: Any) -> list[Tensor]:
@@ -173,7 +225,8 @@ def split(
     """Split x along ``dim`` into pieces, as ``torch.split``: an int gives pieces of that size
     (the last one smaller if the size does not divide), a list gives the size of each piece.
 
-    Each piece is a slice (``getitem``) of x, so gradients flow back into place.
+    The pieces are the outputs of one ``split`` op, so back-propagating through all of them
+    costs one concatenation (not one zero-filled scatter per piece).
 
     Raises:
         ShapeError: a 0-d x, a size below 1 (0 only for an empty axis), or sections that do not
@@ -208,11 +261,7 @@ def split(
                 f"{tuple(x.shape)} has size {size}. Pass non-negative sizes that sum to {size}, "
                 "or an int piece size."
             )
-    pieces, start = [], 0
-    for s in sizes:
-        pieces.append(_slice_along(x, d, start, start + s))
-        start += s
-    return tuple(pieces)
+    return Split.apply(x, sizes=tuple(sizes), axis=d)
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -236,3 +285,22 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if size == 0:
         return split(x, [0] * int(chunks), dim)
     return split(x, math.ceil(size / int(chunks)), dim)
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The entries of ``x`` along ``dim``, that axis removed, as ``torch.unbind``; iterating a
+    tensor (``for row in x``) gives the same.
+
+    This is the fast way to walk a sequence step by step: ``for t in range(T): x[t]`` makes T
+    ``getitem`` ops, each of whose gradients is a zero-filled array of x's full shape (a backward
+    quadratic in T), while ``for x_t in x.unbind(0)`` is one op whose backward is one ``stack``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> [r.tolist() for r in ac.tensor([[1.0, 2.0], [3.0, 4.0]]).unbind(1)]
+        [[1.0, 3.0], [2.0, 4.0]]
+    """
+    x = lift(x)
+    if x.ndim == 0:
+        raise ShapeError("unbind: cannot unbind a 0-d tensor (shape ()). Reshape it to (1,) first.")
+    return Unbind.apply(x, axis=_axis("unbind", dim, x.ndim, x))

@@ -11,31 +11,32 @@ from typing import Any
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops._common import lift, normalize_axis
-from autograd_core.ops.shape import reshape
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = ["pad", "flip", "repeat", "tile"]
 
 
-@register_op("pad")
+@register_op("pad", array_vjp=True)
 class Pad(Op):
     r"""Constant padding: y = x with ``before`` and ``after`` entries equal to ``value`` added on
     each axis (``widths`` holds one (before, after) pair per axis); a negative width crops.
 
     VJP: x̄ = pad(ȳ, −widths, value=0), i.e. ȳ with the padding sliced off (and cropped parts
-    given a zero gradient). The padded entries do not depend on x, and ``value`` is a constant
-    with no gradient. Saves nothing. Does not broadcast.
+    given a zero gradient), a new array. The padded entries do not depend on x, and ``value`` is
+    a constant with no gradient. Saves nothing. Does not broadcast.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, widths: tuple[tuple[int, int], ...], value: float) -> Any:
         crop = tuple(slice(max(-b, 0), n - max(-a, 0)) for (b, a), n in zip(widths, x.shape))
         grow = [(max(b, 0), max(a, 0)) for b, a in widths]
         return self.xp.pad(x[crop], grow, mode="constant", constant_values=value)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         negated = tuple((-b, -a) for b, a in self.params["widths"])
-        return (Pad.apply(gy, widths=negated, value=0.0),)
+        return (Pad.call(gy, widths=negated, value=0.0),)
 
 
 def pad(x: Tensor, pad: Any, value: float = 0.0) -> Tensor:
@@ -71,16 +72,16 @@ def pad(x: Tensor, pad: Any, value: float = 0.0) -> Tensor:
     return Pad.apply(x, widths=tuple(widths), value=float(value))
 
 
-@register_op("flip")
+@register_op("flip", array_vjp=True)
 class Flip(Op):
-    r"""y = x reversed along the axes ``dims``. VJP: x̄ = flip(ȳ, dims) (a flip is its own
-    inverse). Saves nothing. Does not broadcast."""
+    r"""y = x reversed along the axes ``dims`` (a view). VJP: x̄ = flip(ȳ, dims) (a flip is its
+    own inverse; a view of ȳ). Saves nothing. Does not broadcast."""
 
     def forward(self, x: Any, dims: tuple[int, ...]) -> Any:
         return self.xp.flip(x, axis=dims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (Flip.apply(gy, dims=self.params["dims"]),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (Flip.call(gy, dims=self.params["dims"]),)
 
 
 def flip(x: Tensor, dims: Any) -> Tensor:
@@ -98,27 +99,28 @@ def flip(x: Tensor, dims: Any) -> Tensor:
     return Flip.apply(x, dims=axes)
 
 
-@register_op("repeat")
+@register_op("repeat", array_vjp=True)
 class Repeat(Op):
     r"""y = x tiled ``reps[i]`` times along axis i (PyTorch's ``repeat``, NumPy's ``tile``); x
     is first viewed with leading 1-axes up to ``len(reps)`` axes, shape s.
 
     VJP: x̄ = the sum of ȳ over the copies: ȳ reshaped to (r₀, s₀, r₁, s₁, …), summed over the
-    r axes, and reshaped to x's shape. Saves only the input shape. Does not broadcast.
+    r axes (a new array), and reshaped to x's shape. Saves only the input shape. Does not
+    broadcast.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, reps: tuple[int, ...]) -> Any:
         self.in_shape = x.shape
         return self.xp.tile(x, reps)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        from autograd_core.ops.reduce import sum as sum_over
-
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         reps = self.params["reps"]
         s = (1,) * (len(reps) - len(self.in_shape)) + tuple(self.in_shape)
         interleaved = tuple(n for pair in zip(reps, s) for n in pair)
         copies = tuple(range(0, 2 * len(reps), 2))
-        return (reshape(sum_over(reshape(gy, interleaved), dim=copies), self.in_shape),)
+        return (gy.reshape(interleaved).sum(axis=copies).reshape(self.in_shape),)
 
 
 def _int_sizes(op: str, sizes: tuple[Any, ...], x: Tensor) -> tuple[int, ...]:

@@ -8,58 +8,61 @@ from typing import Any
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift, lift_pair
-from autograd_core.ops.shape import reshape, swapaxes
+from autograd_core.ops._common import lift, lift_pair
+from autograd_core.ops.shape import Permute, reshape
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = ["matmul", "einsum"]
 
 
-@register_op("matmul", broadcasts=True)
+@register_op("matmul", broadcasts=True, array_vjp=True)
 class MatMul(Op):
     r"""C = A @ B with ``numpy.matmul`` semantics.
 
     VJP: Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ on the last two axes; batch axes that were broadcast are summed
     by the engine (``broadcasts=True``). A 1-D A is treated as a row (1, k) and a 1-D B as a
-    column (k, 1), and the added axis is removed from the gradient again. Saves both inputs.
+    column (k, 1), and the added axis is removed from the gradient again. Two 2-D operands (every
+    linear layer) take a direct path without reshapes. Saves both inputs.
     """
+
+    fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
         return a @ b
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        a, b = self.inputs
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
-        if a.ndim == 2 and b.ndim == 2:  # the common case, without reshapes
+        a_nd, b_nd = a.ndim, b.ndim
+        if a_nd == 2 and b_nd == 2:  # the common case, without reshapes
             return (gy @ b.T if need_a else None), (a.T @ gy if need_b else None)
-        a2 = reshape(a, (1, a.shape[0])) if a.ndim == 1 else a
-        b2 = reshape(b, (b.shape[0], 1)) if b.ndim == 1 else b
+        a2 = a.reshape((1, a.shape[0])) if a_nd == 1 else a
+        b2 = b.reshape((b.shape[0], 1)) if b_nd == 1 else b
         out_shape = gy.shape
-        if a.ndim == 1:
-            out_shape = out_shape[:-1] + (1,) + out_shape[-1:] if b.ndim > 1 else (1, 1)
-        if b.ndim == 1:
-            out_shape = out_shape + (1,) if a.ndim > 1 else (1, 1)
-        gy2 = reshape(gy, out_shape)
+        if a_nd == 1:
+            out_shape = out_shape[:-1] + (1,) + out_shape[-1:] if b_nd > 1 else (1, 1)
+        if b_nd == 1:
+            out_shape = out_shape + (1,) if a_nd > 1 else (1, 1)
+        gy2 = gy.reshape(out_shape)
         ga = gb = None
         if need_a:
-            ga = gy2 @ swapaxes(b2, -1, -2)
-            if a.ndim == 1:
-                ga = reshape(ga, ga.shape[:-2] + (ga.shape[-1],))
+            ga = gy2 @ _matrix_transpose(b2)
+            if a_nd == 1:
+                ga = ga.reshape(ga.shape[:-2] + (ga.shape[-1],))
         if need_b:
-            gb = swapaxes(a2, -1, -2) @ gy2
-            if b.ndim == 1:
-                gb = reshape(gb, gb.shape[:-1])
+            gb = _matrix_transpose(a2) @ gy2
+            if b_nd == 1:
+                gb = gb.reshape(gb.shape[:-1])
         return ga, gb
 
-    fresh_grads = True
 
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...] | None:
-        a, b = self.inputs[0].data, self.inputs[1].data
-        if a.ndim != 2 or b.ndim != 2:
-            return None  # vectors and batches: the reshapes of vjp
-        need_a, need_b = self.needs_input_grad
-        return (gy @ b.T if need_a else None), (a.T @ gy if need_b else None)
+def _matrix_transpose(x: Any) -> Any:
+    """x (an array or a Tensor, at least 2-D) with its last two axes swapped."""
+    nd = x.ndim
+    if nd == 2:
+        return x.T
+    return Permute.call(x, dims=(*range(nd - 2), nd - 1, nd - 2))
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -85,7 +88,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     return MatMul.apply(a, b)
 
 
-@register_op("einsum")
+@register_op("einsum", array_vjp=True)
 class Einsum(Op):
     r"""y = einsum(``subscripts``, x₁, …, xₙ): Einstein summation over letters.
 
@@ -103,25 +106,28 @@ class Einsum(Op):
     - a letter found only in sₖ (summed out of xₖ alone) is broadcast back by a ``ones(n)``
       operand.
 
-    The eye and ones operands are constants. The VJP is itself an ``Einsum``, so it is
-    differentiable to any order. Saves nothing beyond the inputs (the parents). Does not
-    broadcast (``einsum()`` removes broadcast size-1 axes with a reshape first).
+    The eye and ones operands are constants. The VJP is itself an ``Einsum`` (recorded in a
+    recorded backward), so it is differentiable to any order; in a plain backward NumPy's
+    einsum may return a view of ȳ (a transpose, a diagonal). Saves nothing beyond the inputs
+    (the parents). Does not broadcast (``einsum()`` removes broadcast size-1 axes with a reshape
+    first).
     """
 
     def forward(self, *xs: Any, subscripts: str) -> Any:
         return self.xp.einsum(subscripts, *xs, optimize=len(xs) > 1)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         lhs, out = self.params["subscripts"].split("->")
         specs = lhs.split(",")
         fresh = [c for c in string.ascii_letters if c not in lhs]
-        grads: list[Tensor | None] = []
-        for k, x in enumerate(self.inputs):
+        xs = self.inputs_as(gy)
+        grads: list[Any] = []
+        for k, x in enumerate(xs):
             if not self.needs_input_grad[k]:
                 grads.append(None)
                 continue
             others = [j for j in range(len(specs)) if j != k]
-            operands = [gy] + [self.inputs[j] for j in others]
+            operands = [gy] + [xs[j] for j in others]
             in_specs = [out] + [specs[j] for j in others]
             target, seen, extra = "", set(), []
             for c, n in zip(specs[k], x.shape):
@@ -137,9 +143,9 @@ class Einsum(Op):
                 if c not in present:  # summed out of x alone: broadcast back with ones
                     extra.append((c, self.xp.ones(n, dtype=gy.dtype)))
                     present += c
-            operands += [const(a) for _, a in extra]
+            operands += [a for _, a in extra]
             in_specs += [sp for sp, _ in extra]
-            grads.append(Einsum.apply(*operands, subscripts=",".join(in_specs) + "->" + target))
+            grads.append(Einsum.call(*operands, subscripts=",".join(in_specs) + "->" + target))
         return tuple(grads)
 
 

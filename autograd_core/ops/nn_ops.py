@@ -11,16 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.errors import ShapeError
-from autograd_core.grad_mode import MODE
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift
+from autograd_core.ops._common import lift
+from autograd_core.ops.unary import Exp, Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = ["linear", "softmax_cross_entropy"]
 
 
-@register_op("linear")
+@register_op("linear", array_vjp=True)
 class Linear(Op):
     r"""y = x Wᵀ + b, the dense layer: x (…, in), W (out, in), b (out,) or absent.
 
@@ -28,37 +28,31 @@ class Linear(Op):
     Saves x and W (as the parents). Does not broadcast W or b.
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any, w: Any, b: Any = None) -> Any:
         y = x @ w.T
         if b is not None:
             y += b  # y is a fresh array: adding in place saves one (batch, out) temporary
         return y
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return _linear_vjp(self.needs_input_grad, gy, self.inputs[0], self.inputs[1])
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        return _linear_vjp(self.needs_input_grad, gy, self.inputs[0].data, self.inputs[1].data)
-
-
-def _linear_vjp(need: tuple[bool, ...], gy: Any, x: Any, w: Any) -> tuple[Any, ...]:
-    """Linear's VJP in the operations Tensors and arrays share (@, .T, reshape, sum), so that one
-    text serves both ``vjp`` (Tensors, differentiable) and ``vjp_arrays``."""
-    gx = gy @ w if need[0] else None
-    gw = gb = None
-    if need[1] or (len(need) == 3 and need[2]):
-        g2 = gy if gy.ndim == 2 else gy.reshape(-1, gy.shape[-1])
-        if need[1]:
-            x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
-            gw = g2.T @ x2
-        if len(need) == 3 and need[2]:
-            gb = g2.sum(0)
-    return (gx, gw) if len(need) == 2 else (gx, gw, gb)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        x, w = self.inputs_as(gy)[:2]
+        need = self.needs_input_grad
+        has_bias = len(need) == 3
+        gx = gy @ w if need[0] else None
+        gw = gb = None
+        if need[1] or (has_bias and need[2]):
+            g2 = gy if gy.ndim == 2 else gy.reshape((-1, gy.shape[-1]))
+            if need[1]:
+                x2 = x if x.ndim == 2 else x.reshape((-1, x.shape[-1]))
+                gw = g2.T @ x2
+            if has_bias and need[2]:
+                gb = g2.sum(axis=0)
+        return (gx, gw, gb) if has_bias else (gx, gw)
 
 
-@register_op("softmax_cross_entropy")
+@register_op("softmax_cross_entropy", array_vjp=True)
 class SoftmaxCrossEntropy(Op):
     r"""Per-row cross-entropy of soft targets with the softmax of logits, fused and stable.
 
@@ -69,10 +63,14 @@ class SoftmaxCrossEntropy(Op):
     by ``nn.functional.cross_entropy``.
 
     VJP: z̄ = ȳ ⊙ (s ⊙ softmax(z) − A), Ā = −ȳ ⊙ log softmax(z) (both per row).
-    Saves softmax(z) and the row log-sum-exp. In a recorded backward
-    (``create_graph=True``) softmax is recomputed from z with Tensor ops so that it is
-    differentiable again. No broadcasting: A must have z's shape.
+    Saves softmax(z) and the row log-sum-exp lse: a plain backward uses them as they are
+    (log softmax(z) = z − lse). A recorded backward (``create_graph=True``) rebuilds softmax
+    and log softmax as recorded functions of z (exp of z − lse: no overflow) that keep the saved
+    values exactly, so that they are differentiable again and both backwards agree to the last
+    bit. No broadcasting: A must have z's shape.
     """
+
+    fresh_grads = True
 
     def forward(self, z: Any, a: Any) -> Any:
         xp = self.xp
@@ -87,22 +85,30 @@ class SoftmaxCrossEntropy(Op):
         # ℓ = s·lse − Σ A z = Σ A (log se − (z − m))
         return (a * (log_se - shifted)).sum(axis=1)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        z, a = self.inputs
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        z, a = self.inputs_as(gy)
         need_z, need_a = self.needs_input_grad
-        g = gy.reshape(-1, 1)
-        if MODE.enabled:  # recording the backward: recompute softmax differentiably
-            shifted = z - const(z.data.max(axis=1, keepdims=True))
-            e = shifted.exp()
-            se = e.sum(axis=1, keepdims=True)
-            p = e / se
-            log_p = shifted - se.log()
+        p, lse = self.saved
+        if isinstance(gy, Tensor):  # recorded: p and log p as functions of z, same values
+            p, log_p = _softmax_of(z, p, lse)
         else:
-            p = const(self.saved[0])
-            log_p = const(z.data - self.saved[1]) if need_a else None
+            log_p = z - lse if need_a else None
+        g = gy.reshape((-1, 1))
         gz = g * (a.sum(axis=1, keepdims=True) * p - a) if need_z else None
         ga = -(g * log_p) if need_a else None
         return gz, ga
+
+
+def _softmax_of(z: Tensor, p: Any, lse: Any) -> tuple[Tensor, Tensor]:
+    """softmax(z) and log softmax(z) along axis 1 as recorded functions of the Tensor ``z``
+    whose values are exactly the saved ``p`` and ``z − lse``, so that a recorded backward gives
+    the plain one's numbers to the last bit (log p = z − lse cancels where p ≈ 1, and any other
+    rounding would show there). ``t − t.detach()`` is exactly 0 and has t's derivatives."""
+    log_p = z - lse
+    u = Log.call(Exp.call(log_p).sum(axis=1, keepdims=True))  # log Σ softmax(z) ≈ 0
+    log_p = log_p - (u - u.detach())  # z − lse(z): the derivatives of log softmax
+    q = Exp.call(log_p)
+    return (q - q.detach()) + p, log_p
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

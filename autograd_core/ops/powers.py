@@ -15,7 +15,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["sqrt", "rsqrt", "square", "reciprocal"]
 
 
-@register_op("sqrt", save_output=True)
+@register_op("sqrt", save_output=True, array_vjp=True)
 class Sqrt(Op):
     r"""y = √x (differentiable for x > 0). VJP: x̄ = ȳ / (2y).
 
@@ -23,45 +23,54 @@ class Sqrt(Op):
     Saves the output (cheaper than recomputing √x).
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any) -> Any:
         return self.xp.sqrt(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * 0.5 / self.output(),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * 0.5 / self.output_as(gy),)
 
 
-@register_op("rsqrt", save_output=True)
+@register_op("rsqrt", save_output=True, array_vjp=True)
 class Rsqrt(Op):
     r"""y = 1/√x (domain x > 0). VJP: x̄ = −½ ȳ · y³. Saves the output."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return 1 / self.xp.sqrt(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
         return (gy * -0.5 * (y * y * y),)
 
 
-@register_op("square")
+@register_op("square", array_vjp=True)
 class Square(Op):
     r"""y = x². VJP: x̄ = 2 ȳ · x. Saves the input (as the parent)."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return x * x
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * 2 * self.inputs[0],)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy * 2 * x,)
 
 
-@register_op("reciprocal", save_output=True)
+@register_op("reciprocal", save_output=True, array_vjp=True)
 class Reciprocal(Op):
     r"""y = 1/x (x ≠ 0). VJP: x̄ = −ȳ · y². Saves the output."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return 1 / x
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
         return (-gy * (y * y),)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from autograd_core.broadcast import sum_to_array
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import const, dim_arg, keep_arg, lift, normalize_axis
+from autograd_core.ops._common import dim_arg, keep_arg, lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -23,52 +23,42 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[in
     return tuple(1 if i in axes else d for i, d in enumerate(shape))
 
 
-def expand_reduced(gy: Tensor, in_shape: tuple[int, ...], axes: tuple[int, ...] | None) -> Tensor:
+def expand_reduced(gy: Any, in_shape: tuple[int, ...], axes: tuple[int, ...] | None) -> Any:
     """Broadcast the gradient of a reduction back over the reduced axes.
 
-    ``gy`` has the reduced shape, with or without the kept axes. The shapes fit by construction,
-    so the reshape and broadcast ops are applied directly, without the argument checks of their
-    public functions (this runs in the backward pass of every sum and mean).
+    ``gy`` has the reduced shape, with or without the kept axes; it is an array in a plain
+    backward (the result is then a reshape or a read-only broadcast view of it, never a new
+    array) or a Tensor in a recorded one (the result is recorded). The shapes fit by
+    construction, so the reshape and broadcast ops are applied directly, without the argument
+    checks of their public functions (this runs in the backward pass of every sum and mean).
     """
     from autograd_core.ops.shape import BroadcastTo, Reshape
 
-    nd = gy.data.ndim
+    nd = gy.ndim
     if nd and nd != len(in_shape):  # reduced without keepdims: put the reduced axes back
-        gy = Reshape.apply(gy, shape=kept_shape(in_shape, axes))
-    if gy.data.shape == in_shape:
+        gy = Reshape.call(gy, shape=kept_shape(in_shape, axes))
+    if gy.shape == in_shape:
         return gy
-    return BroadcastTo.apply(gy, shape=in_shape)  # a 0-d gy broadcasts as it is
+    return BroadcastTo.call(gy, shape=in_shape)  # a 0-d gy broadcasts as it is
 
 
-def _expand_reduced_array(
-    xp: Any, gy: Any, in_shape: tuple[int, ...], axes: tuple[int, ...] | None
-) -> Any:
-    """``expand_reduced`` on arrays (for ``vjp_arrays``): a read-only broadcast view."""
-    if gy.ndim and gy.ndim != len(in_shape):
-        gy = gy.reshape(kept_shape(in_shape, axes))
-    return gy if gy.shape == in_shape else xp.broadcast_to(gy, in_shape)
-
-
-@register_op("sum")
+@register_op("sum", array_vjp=True)
 class Sum(Op):
-    r"""y = Σ over ``axis`` of x. VJP: x̄ = ȳ broadcast back over the summed axes.
-    Saves only the input shape."""
+    r"""y = Σ over ``axis`` of x. VJP: x̄ = ȳ broadcast back over the summed axes (a view of ȳ
+    in a plain backward). Saves only the input shape."""
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         self.in_shape = x.shape
         return x.sum(axis=axis, keepdims=keepdims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (expand_reduced(gy, self.in_shape, self.params["axis"]),)
 
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        return (_expand_reduced_array(self.xp, gy, self.in_shape, self.params["axis"]),)
 
-
-@register_op("mean")
+@register_op("mean", array_vjp=True)
 class Mean(Op):
     r"""y = (1/N) Σ over ``axis`` of x, N the number of reduced elements.
-    VJP: x̄ = ȳ / N broadcast back. Saves only the input shape."""
+    VJP: x̄ = ȳ / N broadcast back (a view of ȳ / N). Saves only the input shape."""
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         self.in_shape = x.shape
@@ -80,28 +70,27 @@ class Mean(Op):
             return x.sum(axis=axis, keepdims=keepdims) / self.count
         return x.mean(axis=axis, keepdims=keepdims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         n = max(self.count, 1)
         return (expand_reduced(gy / n, self.in_shape, self.params["axis"]),)
 
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        n = max(self.count, 1)
-        return (_expand_reduced_array(self.xp, gy / n, self.in_shape, self.params["axis"]),)
 
-
-@register_op("sum_to")
+@register_op("sum_to", array_vjp=True)
 class SumTo(Op):
     r"""Sum x over the axes along which ``shape`` was broadcast to x's shape (the adjoint of
-    ``broadcast_to``). VJP: x̄ = broadcast_to(ȳ, x.shape). Saves only the input shape."""
+    ``broadcast_to``). VJP: x̄ = broadcast_to(ȳ, x.shape) (a view of ȳ in a plain backward).
+    Saves only the input shape."""
 
     def forward(self, x: Any, shape: tuple[int, ...]) -> Any:
         self.in_shape = x.shape
         return sum_to_array(x, shape)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        from autograd_core.ops.shape import broadcast_to
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        from autograd_core.ops.shape import BroadcastTo
 
-        return (broadcast_to(gy, self.in_shape),)
+        if gy.shape == self.in_shape:
+            return (gy,)
+        return (BroadcastTo.call(gy, shape=self.in_shape),)
 
 
 def sum(  # noqa: A001  (the NumPy/PyTorch name)
@@ -167,7 +156,7 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
 # -- prod ----------------------------------------------------------------------------------
 
 
-@register_op("prod", save_output=True)
+@register_op("prod", save_output=True, array_vjp=True)
 class Prod(Op):
     r"""y = Π over ``axis`` of x. VJP: x̄ᵢ = ȳ · Π_{j≠i} xⱼ (the product of the other elements).
 
@@ -180,41 +169,45 @@ class Prod(Op):
     - nz = 2: x̄ = ȳ · (S − x) · P at each zero (the other zero times P), 0 elsewhere;
     - nz ≥ 3: x̄ = 0.
 
-    Every case is built from Tensor ops, so the VJP is differentiable and its derivative (the
-    second derivative of prod) is exact for any number of zeros. Third and higher derivatives
-    at a slice with three or more zeros are taken as 0, which is not exact. Saves the output.
-    Does not broadcast.
+    Every case is built from ops (``where``, ``prod``, ``sum``) that a recorded backward records,
+    so the VJP is differentiable and its derivative (the second derivative of prod) is exact for
+    any number of zeros; the zero masks are constants. Third and higher derivatives at a slice
+    with three or more zeros are taken as 0, which is not exact. Saves the output. Does not
+    broadcast.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         return x.prod(axis=axis, keepdims=keepdims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        (x,) = self.inputs
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
         axes = self.params["axis"]
-        g = expand_reduced(gy, x.shape, axes)
-        zero = x.data == 0
+        shape = self.inputs[0].shape
+        g = expand_reduced(gy, shape, axes)
+        zero = self.inputs[0].data == 0
         if not zero.any():
-            return (g * self.output().reshape(kept_shape(x.shape, axes)) / x,)
+            return (g * self.output_as(gy).reshape(kept_shape(shape, axes)) / x,)
         return (g * _product_of_others(x, zero, axes),)
 
 
-def _product_of_others(x: Tensor, zero: Any, axes: tuple[int, ...] | None) -> Tensor:
-    """Π_{j≠i} xⱼ for every i, for an x with zeros (see ``Prod``)."""
-    from autograd_core.ops.binary import where
+def _product_of_others(x: Any, zero: Any, axes: tuple[int, ...] | None) -> Any:
+    """Π_{j≠i} xⱼ for every i, for an x (array or Tensor) with zeros (see ``Prod``); ``zero``
+    is the constant mask x = 0."""
+    from autograd_core.ops.binary import Where
 
     nz = zero.sum(axis=axes, keepdims=True)
-    is_zero = const(zero)
-    x_safe = where(is_zero, 1.0, x)
-    p = Prod.apply(x_safe, axis=axes, keepdims=True)
-    s = Sum.apply(x * is_zero, axis=axes, keepdims=True)
+    x_safe = Where.call(zero, 1.0, x)
+    p = Prod.call(x_safe, axis=axes, keepdims=True)
+    s = Sum.call(x * zero, axis=axes, keepdims=True)
     no_zero = p / x_safe
-    one_zero = where(is_zero, p, s * p / x_safe)
-    two_zeros = where(is_zero, (s - x) * p, 0.0)
-    return where(
-        const(nz == 0),
+    one_zero = Where.call(zero, p, s * p / x_safe)
+    two_zeros = Where.call(zero, (s - x) * p, 0.0)
+    return Where.call(
+        nz == 0,
         no_zero,
-        where(const(nz == 1), one_zero, where(const(nz == 2), two_zeros, 0.0)),
+        Where.call(nz == 1, one_zero, Where.call(nz == 2, two_zeros, 0.0)),
     )
 
 

@@ -9,24 +9,31 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift
+from autograd_core.ops._common import lift
+from autograd_core.ops.binary import Where
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = ["sign", "floor", "ceil", "round"]
 
 
-@register_op("sign")
+@register_op("sign", array_vjp=True)
 class Sign(Op):
     r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). VJP: x̄ = 0 (piecewise constant; at x = 0, where
     it jumps, 0 is used too, as in PyTorch). Differentiable so that it can sit inside a
     computation that is back-propagated; saves nothing."""
 
+    fresh_grads = True
+
     def forward(self, x: Any) -> Any:
         return self.xp.sign(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (const(self.xp.zeros(gy.shape, gy.dtype)),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        # Zeros of gy's shape and dtype in gy's form: where(False, ȳ, 0) is a new array of zeros
+        # in a plain backward and a recorded where in a recorded one (its own gradient is 0).
+        # Unlike ȳ · 0 it stays 0 where ȳ is inf or NaN (PyTorch gives zeros there too).
+        xp = self.xp
+        return (Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype)),)
 
 
 @register_op("floor", differentiable=False)

@@ -31,70 +31,88 @@ __all__ = [
 ]
 
 
-@register_op("reshape")
+@register_op("reshape", array_vjp=True)
 class Reshape(Op):
-    r"""y = x with a new shape (same elements in C order). VJP: x̄ = ȳ reshaped to x's shape.
-    Saves only the input shape."""
+    r"""y = x with a new shape (same elements in C order). VJP: x̄ = ȳ reshaped to x's shape
+    (a view of ȳ where the layout allows). Saves only the input shape."""
 
     def forward(self, x: Any, shape: tuple[int, ...]) -> Any:
         self.in_shape = x.shape
         return x.reshape(shape)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (reshape(gy, self.in_shape),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy.reshape(self.in_shape),)
 
 
-@register_op("permute")
+@register_op("permute", array_vjp=True)
 class Permute(Op):
     r"""y = x with its axes reordered by ``dims`` (a view). VJP: x̄ = ȳ permuted by the inverse
-    permutation. Saves nothing."""
+    permutation (a view of ȳ). Saves nothing."""
 
     def forward(self, x: Any, dims: tuple[int, ...]) -> Any:
         return x.transpose(dims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        inverse = tuple(numpy.argsort(self.params["dims"]))
-        return (permute(gy, inverse),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        dims = self.params["dims"]
+        if dims == (1, 0):  # a matrix's .T (every matmul VJP): its own inverse
+            return (gy.T,)
+        inverse = tuple(sorted(range(len(dims)), key=dims.__getitem__))
+        return (Permute.call(gy, dims=inverse),)
 
 
-@register_op("broadcast_to")
+@register_op("broadcast_to", array_vjp=True)
 class BroadcastTo(Op):
     r"""y = x broadcast to ``shape`` (a read-only view). VJP: x̄ = sum_to(ȳ, x.shape).
-    Saves only the input shape."""
+    Saves only the input shape.
+
+    The gradient is a new array: ``shape`` differs from x's shape (``broadcast_to`` returns x
+    itself otherwise), so sum_to sums over at least one axis. A node built directly with
+    ``shape == x.shape`` would only reshape ȳ, and clears ``fresh_grads`` for itself.
+    """
+
+    fresh_grads = True
 
     def forward(self, x: Any, shape: tuple[int, ...]) -> Any:
         self.in_shape = x.shape
+        if x.shape == shape:
+            self.fresh_grads = False
         return self.xp.broadcast_to(x, shape)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        from autograd_core.ops.reduce import sum_to
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        from autograd_core.ops.reduce import SumTo  # reduce.py imports this module
 
-        return (sum_to(gy, self.in_shape),)
+        return (SumTo.call(gy, shape=self.in_shape),)
 
 
-@register_op("astype")
+@register_op("astype", array_vjp=True)
 class AsType(Op):
-    r"""y = x cast to ``dtype``. VJP: x̄ = ȳ cast back to x's dtype (only float inputs receive a
-    gradient). Saves only the input dtype."""
+    r"""y = x cast to ``dtype``. VJP: x̄ = ȳ cast back to x's dtype (a new array; only float
+    inputs receive a gradient). Saves only the input dtype."""
+
+    fresh_grads = True
 
     def forward(self, x: Any, dtype: Any) -> Any:
         self.in_dtype = x.dtype
         return x.astype(dtype)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (astype(gy, self.in_dtype),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy.astype(self.in_dtype),)
 
 
-@register_op("to_device")
+@register_op("to_device", array_vjp=True)
 class ToDevice(Op):
-    r"""y = x copied to ``device``. VJP: x̄ = ȳ copied back to x's device. Saves the device."""
+    r"""y = x copied to ``device``. VJP: x̄ = ȳ copied back to x's device. Saves the device.
+
+    Not ``fresh_grads`` (the safe choice): the device layer hands back an array already on the
+    target device as it is, not a copy; only a move between two devices makes a new array.
+    """
 
     def forward(self, x: Any, device: Device) -> Any:
         self.in_device = device_of(x)
         return move_array(x, device)  # the array function: the module's to_device is the op
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (to_device_op(gy, self.in_device),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (ToDevice.call(gy, device=self.in_device),)
 
 
 def reshape(x: Tensor, *shape: Any) -> Tensor:

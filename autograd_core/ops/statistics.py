@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import const, keep_arg, lift
+from autograd_core.ops._common import keep_arg, lift
 from autograd_core.ops.extrema import _tie_weights
 from autograd_core.ops.reduce import Mean, _axes, _count, expand_reduced, kept_shape
 from autograd_core.registry import register_op
@@ -36,37 +36,42 @@ def _variance(xp: Any, x: Any, axes: tuple[int, ...] | None, d: int, keepdims: b
     return ss / ss.dtype.type(d)
 
 
-def _variance_vjp(op: Op, gv: Tensor) -> Tensor:
-    """x̄ = ḡ · 2 (x − mean x) / d, with ḡ the adjoint of the variance; NaN when d ≤ 0."""
-    (x,) = op.inputs
+def _variance_vjp(op: Op, gv: Any) -> Any:
+    """x̄ = ḡ · 2 (x − mean x) / d, with ḡ the adjoint of the variance (an array or a Tensor,
+    like the result); NaN when d ≤ 0. A new array in a plain backward."""
+    shape = op.inputs[0].shape
     axes = op.params["axis"]
-    if x.numel() == 0:
-        return const(op.xp.zeros(x.shape, x.dtype))
-    d = _count(x.shape, axes) - op.params["correction"]
+    g = expand_reduced(gv, shape, axes)
+    if math.prod(shape) == 0:  # no elements: an empty gradient, without the empty mean
+        return g * 0.0
+    (x,) = op.inputs_as(gv)
+    d = _count(shape, axes) - op.params["correction"]
     scale = 2.0 / d if d > 0 else math.nan
-    centred = x - Mean.apply(x, axis=axes, keepdims=True)
-    return expand_reduced(gv, x.shape, axes) * centred * scale
+    centred = x - Mean.call(x, axis=axes, keepdims=True)
+    return g * centred * scale
 
 
-@register_op("var")
+@register_op("var", array_vjp=True)
 class Var(Op):
     r"""y = Σ (x − x̄)² / (N − c) over ``axis``: N elements per slice, c = ``correction``
     (1: the unbiased estimator, 0: the population variance; NumPy's ``ddof``).
 
-    VJP: x̄ = ȳ · 2 (x − x̄) / (N − c), written with Tensor ops (the mean is recomputed as a
-    recorded op), so it is differentiable. N ≤ c gives inf (NaN for a constant slice) as in
+    VJP: x̄ = ȳ · 2 (x − x̄) / (N − c) (the mean is recomputed, as a recorded op in a recorded
+    backward), so it is differentiable. N ≤ c gives inf (NaN for a constant slice) as in
     NumPy and PyTorch, and a NaN gradient. Saves nothing but the input (the parent). Does not
     broadcast.
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
         return _variance(self.xp, x, axis, _count(x.shape, axis) - correction, keepdims)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (_variance_vjp(self, gy),)
 
 
-@register_op("std", save_output=True)
+@register_op("std", save_output=True, array_vjp=True)
 class Std(Op):
     r"""y = √var(x), with ``var`` as in ``Var`` (same ``correction``).
 
@@ -79,12 +84,14 @@ class Std(Op):
         v = _variance(self.xp, x, axis, _count(x.shape, axis) - correction, keepdims)
         return self.xp.sqrt(v)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        from autograd_core.ops.binary import where
+    fresh_grads = True
 
-        y = self.output()
-        flat = const(self.out == 0)
-        gv = where(flat, 0.0, gy / (2.0 * where(flat, 1.0, y)))
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        from autograd_core.ops.binary import Where
+
+        y = self.output_as(gy)
+        flat = self.out == 0
+        gv = Where.call(flat, 0.0, gy / (2.0 * Where.call(flat, 1.0, y)))
         return (_variance_vjp(self, gv),)
 
 
@@ -169,15 +176,17 @@ def std(
 # -- logsumexp -----------------------------------------------------------------------------
 
 
-@register_op("logsumexp", save_output=True)
+@register_op("logsumexp", save_output=True, array_vjp=True)
 class LogSumExp(Op):
     r"""y = log Σ exp(x) over ``axis``, computed as m + log Σ exp(x − m) with m the slice maximum
     (a constant), so logits of ±1e4 neither overflow nor underflow to -inf.
 
-    VJP: x̄ = ȳ · exp(x − y) (the softmax of the slice), with the saved output y; written with
-    Tensor ops, so it is differentiable again (its derivative is the softmax Jacobian).
+    VJP: x̄ = ȳ · exp(x − y) (the softmax of the slice), with the saved output y; recorded in a
+    recorded backward, so it is differentiable again (its derivative is the softmax Jacobian).
     An empty slice gives −inf. Saves the output. Does not broadcast.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         xp = self.xp
@@ -189,13 +198,14 @@ class LogSumExp(Op):
         y = xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True)) + m
         return y.reshape(_out_shape(x.shape, axis, keepdims)) if not keepdims else y.reshape(kept)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        from autograd_core.ops.unary import exp
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        from autograd_core.ops.unary import Exp
 
-        (x,) = self.inputs
+        (x,) = self.inputs_as(gy)
+        shape = self.inputs[0].shape
         axes = self.params["axis"]
-        y = self.output().reshape(kept_shape(x.shape, axes))
-        return (expand_reduced(gy, x.shape, axes) * exp(x - y),)
+        y = self.output_as(gy).reshape(kept_shape(shape, axes))
+        return (expand_reduced(gy, shape, axes) * Exp.call(x - y),)
 
 
 def logsumexp(
@@ -221,7 +231,7 @@ def logsumexp(
 # -- norm ----------------------------------------------------------------------------------
 
 
-@register_op("norm", save_output=True)
+@register_op("norm", save_output=True, array_vjp=True)
 class Norm(Op):
     r"""Vector p-norm over ``axis`` (all axes: the Frobenius norm for p = 2):
     y = (Σ |x|ᵖ)^(1/p); p = ∞ gives max |x|.
@@ -235,10 +245,13 @@ class Norm(Op):
     - other p > 0: x̄ = ȳ · sign x · (|x| / y)^(p−1); 0 where x = 0 (the true derivative for
       p > 1; for p < 1 it is unbounded there and 0 is used).
 
-    The p = 2 and general cases are written with Tensor ops on the saved output and are
-    differentiable again; the p = 1 and p = ∞ weights are constants (second derivative 0).
+    The p = 2 and general cases are written with ops on the saved output, recorded in a recorded
+    backward, and are differentiable again; the p = 1 and p = ∞ weights are constants (second
+    derivative 0).
     Saves the output. Does not broadcast.
     """
+
+    fresh_grads = True
 
     def forward(self, x: Any, p: float, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         xp = self.xp
@@ -255,29 +268,30 @@ class Norm(Op):
         y = s * ((a / s) ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
         return y.reshape(out_shape)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        from autograd_core.ops.binary import where
-        from autograd_core.ops.unary import abs as abs_
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        from autograd_core.ops.binary import Where
+        from autograd_core.ops.unary import Abs
 
-        (x,) = self.inputs
+        (x,) = self.inputs_as(gy)
+        x_data = self.inputs[0].data
         p, axes = self.params["p"], self.params["axis"]
         xp = self.xp
-        g = expand_reduced(gy, x.shape, axes)
-        kept = kept_shape(x.shape, axes)
-        sign = xp.sign(x.data)
+        g = expand_reduced(gy, x_data.shape, axes)
+        kept = kept_shape(x_data.shape, axes)
+        sign = xp.sign(x_data)
         if p == 1:
-            return (g * const(sign),)
+            return (g * sign,)
         if p == math.inf:
-            w = _tie_weights(xp, xp.abs(x.data), self.out.reshape(kept), axes)
-            return (g * const(sign * w),)
-        y = self.output().reshape(kept)
-        y_zero = const(self.out.reshape(kept) == 0)
-        y_safe = where(y_zero, 1.0, y)
+            w = _tie_weights(xp, xp.abs(x_data), self.out.reshape(kept), axes)
+            return (g * (sign * w),)
+        y = self.output_as(gy).reshape(kept)
+        y_zero = self.out.reshape(kept) == 0
+        y_safe = Where.call(y_zero, 1.0, y)
         if p == 2:
-            return (g * where(y_zero, 0.0, x / y_safe),)
-        x_zero = const(x.data == 0)
-        ratio = where(x_zero, 1.0, abs_(x)) / y_safe
-        return (g * const(sign) * where(x_zero, 0.0, ratio ** (p - 1)),)
+            return (g * Where.call(y_zero, 0.0, x / y_safe),)
+        x_zero = x_data == 0
+        ratio = Where.call(x_zero, 1.0, Abs.call(x)) / y_safe
+        return (g * sign * Where.call(x_zero, 0.0, ratio ** (p - 1)),)
 
 
 def _norm_order(p: Any, ord: Any) -> float:

@@ -24,35 +24,33 @@ def _has_advanced(index: tuple[Any, ...]) -> bool:
     return any(not isinstance(i, (int, slice, type(None), type(Ellipsis))) for i in index)
 
 
-@register_op("getitem")
+@register_op("getitem", array_vjp=True)
 class GetItem(Op):
     r"""y = x[index] with NumPy semantics (ints, slices, None, ..., bool masks, int arrays).
-    VJP: x̄ = zeros like x with ȳ scattered into x[index]; repeated integer indices accumulate.
-    Saves only the input shape."""
+    VJP: x̄ = getitem_grad(ȳ): zeros like x with ȳ scattered into x[index] (a new array);
+    repeated integer indices accumulate. Saves only the input shape."""
+
+    fresh_grads = True
 
     def forward(self, x: Any, index: Any) -> Any:
         self.in_shape = x.shape
         return x[index]
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (GetItemGrad.apply(gy, index=self.params["index"], shape=self.in_shape),)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        return (_scatter(self.xp, gy, self.params["index"], self.in_shape),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (GetItemGrad.call(gy, index=self.params["index"], shape=self.in_shape),)
 
 
-@register_op("getitem_grad")
+@register_op("getitem_grad", array_vjp=True)
 class GetItemGrad(Op):
     r"""The adjoint of ``getitem``: y = zeros(shape) with g added at ``index`` (``np.add.at``, so
-    repeated indices accumulate). VJP: ḡ = ȳ[index]. Saves nothing."""
+    repeated indices accumulate). VJP: ḡ = getitem(ȳ, index) (a view of ȳ for a basic index).
+    Saves nothing."""
 
     def forward(self, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
         return _scatter(self.xp, g, index, shape)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (getitem(gy, self.params["index"]),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (GetItem.call(gy, index=self.params["index"]),)
 
 
 def _scatter(xp: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:

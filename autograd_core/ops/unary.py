@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift
+from autograd_core.ops._common import lift
 from autograd_core.ops._special import erf_array, erfc_array
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -29,76 +29,64 @@ __all__ = [
 ]
 
 
-@register_op("neg")
+@register_op("neg", array_vjp=True)
 class Neg(Op):
     r"""y = −x. VJP: x̄ = −ȳ. Saves nothing."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return -x
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (-gy,)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (-gy,)
 
 
-@register_op("exp", save_output=True)
+@register_op("exp", save_output=True, array_vjp=True)
 class Exp(Op):
     r"""y = eˣ. VJP: x̄ = ȳ · y. Saves the output (cheaper than recomputing eˣ)."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return self.xp.exp(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * self.output(),)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        return (gy * self.out,)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.output_as(gy),)
 
 
-@register_op("log")
+@register_op("log", array_vjp=True)
 class Log(Op):
     r"""y = ln x (domain x > 0). VJP: x̄ = ȳ / x. Saves the input."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         return self.xp.log(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy / self.inputs[0],)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        return (gy / self.inputs[0].data,)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy / x,)
 
 
-@register_op("tanh", save_output=True)
+@register_op("tanh", save_output=True, array_vjp=True)
 class Tanh(Op):
     r"""y = tanh x. VJP: x̄ = ȳ · (1 − y²). Saves the output (cheaper than recomputing tanh).
 
     .. math:: \bar{x} = \bar{y} \odot (1 - y^2)
     """
 
+    fresh_grads = True
+
     def forward(self, x: Any) -> Any:
         return self.xp.tanh(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        y = self.output()
-        return (gy * (1 - y * y),)
-
-    fresh_grads = True
-
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
-        y = self.out
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        y = self.output_as(gy)
         return (gy * (1 - y * y),)
 
 
-@register_op("relu")
+@register_op("relu", array_vjp=True)
 class ReLU(Op):
     r"""y = max(x, 0). VJP: x̄ = ȳ · [x > 0].
 
@@ -118,30 +106,25 @@ class ReLU(Op):
             y += 0.0
         return y
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * const(self.saved),)
-
     fresh_grads = True
 
-    def vjp_arrays(self, gy: Any) -> tuple[Any, ...]:
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (gy * self.saved,)
 
-    def vjp_arrays_in_place(self, gy: Any) -> tuple[Any, ...]:
-        gy *= self.saved  # the product of the layer above: reused as NumPy reuses a temporary
-        return (gy,)
 
-
-@register_op("abs")
+@register_op("abs", array_vjp=True)
 class Abs(Op):
     r"""y = |x|. VJP: x̄ = ȳ · sign(x); at x = 0 the subgradient 0 is used (sign(0) = 0).
     Saves the sign of x as a constant."""
+
+    fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         self.saved = self.xp.sign(x)
         return self.xp.abs(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * const(self.saved),)
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.saved,)
 
 
 def neg(x: Tensor) -> Tensor:
@@ -189,7 +172,7 @@ def abs(x: Tensor) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
 # -- smooth elementwise functions ---------------------------------------------------------
 
 
-@register_op("log1p")
+@register_op("log1p", array_vjp=True)
 class Log1p(Op):
     r"""y = ln(1 + x) (domain x > −1), accurate for small |x|. VJP: x̄ = ȳ / (1 + x).
     Saves the input (as the parent)."""
@@ -197,47 +180,58 @@ class Log1p(Op):
     def forward(self, x: Any) -> Any:
         return self.xp.log1p(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy / (1 + self.inputs[0]),)
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy / (1 + x),)
 
 
-@register_op("expm1", save_output=True)
+@register_op("expm1", save_output=True, array_vjp=True)
 class Expm1(Op):
     r"""y = eˣ − 1, accurate for small |x|. VJP: x̄ = ȳ · (y + 1). Saves the output."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.expm1(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * (self.output() + 1),)
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * (self.output_as(gy) + 1),)
 
 
-@register_op("sin")
+@register_op("sin", array_vjp=True)
 class Sin(Op):
     r"""y = sin x. VJP: x̄ = ȳ · cos x. Saves the input (as the parent)."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.sin(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (gy * cos(self.inputs[0]),)
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy * Cos.call(x),)
 
 
-@register_op("cos")
+@register_op("cos", array_vjp=True)
 class Cos(Op):
     r"""y = cos x. VJP: x̄ = −ȳ · sin x. Saves the input (as the parent)."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.cos(x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        return (-gy * sin(self.inputs[0]),)
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (-gy * Sin.call(x),)
 
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
-@register_op("erf")
+@register_op("erf", array_vjp=True)
 class Erf(Op):
     r"""y = erf x = (2/√π) ∫₀ˣ e^(−t²) dt. VJP: x̄ = ȳ · (2/√π) e^(−x²).
 
@@ -248,12 +242,14 @@ class Erf(Op):
     def forward(self, x: Any) -> Any:
         return erf_array(self.xp, x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        x = self.inputs[0]
-        return (gy * _TWO_OVER_SQRT_PI * exp(-(x * x)),)
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy * _TWO_OVER_SQRT_PI * Exp.call(-(x * x)),)
 
 
-@register_op("erfc")
+@register_op("erfc", array_vjp=True)
 class Erfc(Op):
     r"""y = erfc x = 1 − erf x, accurate where it is tiny (x ≫ 1). VJP: x̄ = −ȳ · (2/√π) e^(−x²).
     Saves the input (as the parent)."""
@@ -261,12 +257,14 @@ class Erfc(Op):
     def forward(self, x: Any) -> Any:
         return erfc_array(self.xp, x)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
-        x = self.inputs[0]
-        return (gy * -_TWO_OVER_SQRT_PI * exp(-(x * x)),)
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        return (gy * -_TWO_OVER_SQRT_PI * Exp.call(-(x * x)),)
 
 
-@register_op("clip", broadcasts=True)
+@register_op("clip", broadcasts=True, array_vjp=True)
 class Clip(Op):
     r"""y = min(max(x, lo), hi) elementwise, with either bound optional (PyTorch's ``clamp``).
 
@@ -292,7 +290,9 @@ class Clip(Op):
             return self.xp.maximum(x, lo)
         return self.xp.clip(x, lo, hi)
 
-    def vjp(self, gy: Tensor) -> tuple[Tensor | None, ...]:
+    fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
         has_min, has_max = self.params["has_min"], self.params["has_max"]
         x = self.inputs[0].data
         lo = self.inputs[1].data if has_min else None
@@ -303,11 +303,11 @@ class Clip(Op):
             above = above | (lo > hi)
             below = below & ~above
         outside = above if below is None else below if above is None else above | below
-        grads: list[Tensor | None] = [gy * const(~outside) if self.needs_input_grad[0] else None]
+        grads: list[Any] = [gy * ~outside if self.needs_input_grad[0] else None]
         if has_min:
-            grads.append(gy * const(below) if self.needs_input_grad[1] else None)
+            grads.append(gy * below if self.needs_input_grad[1] else None)
         if has_max:
-            grads.append(gy * const(above) if self.needs_input_grad[-1] else None)
+            grads.append(gy * above if self.needs_input_grad[-1] else None)
         return tuple(grads)
 
 

@@ -16,7 +16,7 @@ from autograd_core.tensor import Tensor
 __all__: list[str] = []
 
 
-class _Graph:
+class Graph:
     """The vertices (op nodes and leaf tensors) reachable from some outputs, and the edges.
 
     ``verts[k]`` is an Op or a leaf Tensor; ``tensors[k]`` a Tensor holding u(k) (the op's output
@@ -80,7 +80,7 @@ class _Graph:
         return self.is_op(k) or self.tensors[k].requires_grad
 
 
-def _as_outputs(outputs: Sequence[Any], api: str) -> list[Tensor]:
+def as_outputs(outputs: Sequence[Any], api: str) -> list[Tensor]:
     if len(outputs) == 1 and isinstance(outputs[0], (list, tuple)):
         outputs = tuple(outputs[0])
     if not outputs:
@@ -94,7 +94,7 @@ def _as_outputs(outputs: Sequence[Any], api: str) -> list[Tensor]:
     return list(outputs)
 
 
-def _param_names(params: Any, api: str) -> dict[int, str]:
+def param_names(params: Any, api: str) -> dict[int, str]:
     if params is None:
         return {}
     if hasattr(params, "named_parameters"):
@@ -109,9 +109,7 @@ def _param_names(params: Any, api: str) -> dict[int, str]:
     return {id(p): name for name, p in items}
 
 
-def _grads_of(
-    g: _Graph, table: GradTableReport | None, show_grad: bool, mode: str
-) -> dict[int, Any]:
+def grads_of(g: Graph, table: GradTableReport | None, show_grad: bool, mode: str) -> dict[int, Any]:
     """∂ℒ/∂u(k) per vertex: from the given grad table, else computed when back-propagation was
     run (a leaf has ``.grad``) or the backward graph is drawn, else the leaves' ``.grad``."""
     if not show_grad:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from autograd_core.grad_table_report import GradTableReport
 from autograd_core.tensor import Tensor
-from autograd_core.viz.collect import _as_outputs, _grads_of, _Graph, _param_names
-from autograd_core.viz.labels import BACKWARD_EDGE, _emit_edge, _emit_node, _shape_text
-from autograd_core.viz.modules import _cluster_keys, _emit_clusters, _group_keys, _module_info
-from autograd_core.viz.nodes import _backward_node, _box_node, _Painter, _summary_node
-from autograd_core.viz.render import _new_digraph
+from autograd_core.viz.collect import Graph, as_outputs, grads_of, param_names
+from autograd_core.viz.labels import BACKWARD_EDGE, emit_edge, emit_node, shape_text
+from autograd_core.viz.modules import cluster_keys, emit_clusters, group_keys, module_info
+from autograd_core.viz.nodes import Painter, backward_node, box_node, summary_node
+from autograd_core.viz.render import new_digraph
 
 if TYPE_CHECKING:
     import graphviz
@@ -80,7 +80,7 @@ def draw_graph(
         5
     """
     api = "draw_graph"
-    outs = _as_outputs(outputs, api)
+    outs = as_outputs(outputs, api)
     if rankdir not in _RANKDIRS:
         raise ValueError(f"{api}: rankdir must be one of {_RANKDIRS}. Got {rankdir!r}.")
     if mode not in _MODES:
@@ -93,30 +93,30 @@ def draw_graph(
             f"{api}: collapse_modules draws the forward graph only; got mode={mode!r}. "
             "Draw the backward graph without collapse_modules."
         )
-    dot = _new_digraph("autograd_core", rankdir)
-    g = _Graph(outs, api)
-    names = _param_names(params, api)
-    owners, types = _module_info(params)
-    painter = _Painter(
+    dot = new_digraph("autograd_core", rankdir)
+    g = Graph(outs, api)
+    names = param_names(params, api)
+    owners, types = module_info(params)
+    painter = Painter(
         g,
         names=names,
-        grads=_grads_of(g, grad_table, show_grad, mode),
+        grads=grads_of(g, grad_table, show_grad, mode),
         show_shapes=show_shapes,
         show_saved=show_saved,
         rankdir=rankdir,
     )
-    keys = _group_keys(g, depth, names, owners, types) if depth else [None] * len(g.verts)
+    keys = group_keys(g, depth, names, owners, types) if depth else [None] * len(g.verts)
     lines: list[str] = []
-    _paint(lines, painter, keys, mode, max_nodes, types, names)
+    paint(lines, painter, keys, mode, max_nodes, types, names)
     if title:
         dot.attr(label=title, labelloc="t", fontname="Helvetica")
     dot.body.extend(lines)
     return dot
 
 
-def _paint(
+def paint(
     lines: list[str],
-    p: _Painter,
+    p: Painter,
     keys: list[tuple | None],
     mode: str,
     max_nodes: int | None,
@@ -144,7 +144,7 @@ def _paint(
     draw_fwd = mode in ("forward", "overlay")
     draw_bwd = mode in ("backward", "overlay")
     # Not collapsed: module calls recorded by record_modules are drawn as dashed clusters.
-    clusters = _cluster_keys(g, names) if not box_members and draw_fwd else None
+    clusters = cluster_keys(g, names) if not box_members and draw_fwd else None
     buckets: dict[tuple, list[str]] = {}
     # Forward nodes.
     for k in range(n):
@@ -153,15 +153,15 @@ def _paint(
         if draw_fwd:
             into = buckets.setdefault(clusters[k], []) if clusters else lines
             label, attrs = p.tensor_node(k)
-            _emit_node(into, f"t{k}", label, attrs)
+            emit_node(into, f"t{k}", label, attrs)
             if g.is_op(k):
                 label, attrs = p.op_node(k)
-                _emit_node(into, f"o{k}", label, attrs)
-                _emit_edge(lines, f"o{k}", f"t{k}")
+                emit_node(into, f"o{k}", label, attrs)
+                emit_edge(lines, f"o{k}", f"t{k}")
         if draw_bwd and g.in_sweep(k):
-            _backward_node(lines, p, k)
+            backward_node(lines, p, k)
             if draw_fwd:
-                _emit_edge(
+                emit_edge(
                     lines,
                     f"t{k}",
                     f"g{k}",
@@ -173,13 +173,13 @@ def _paint(
                     },
                 )
     if clusters:
-        _emit_clusters(lines, buckets)
+        emit_clusters(lines, buckets)
     for b, members in enumerate(box_members):
         if n + b in kept:
-            _box_node(lines, p, b, members, keys[members[0]], types, names)
+            box_node(lines, p, b, members, keys[members[0]], types, names)
     omitted = [k for k in range(n) if unit_of[k] in present and unit_of[k] not in kept]
     if omitted:
-        _summary_node(lines, g, omitted)
+        summary_node(lines, g, omitted)
     # Edges.
     seen: set[tuple[str, str]] = set()
     for parent, child, i, need in g.edges:
@@ -195,16 +195,16 @@ def _paint(
             if (parent, child, i) in p.hot_edges:
                 attrs.update(color=BACKWARD_EDGE, penwidth="2.5")
             if up < n and uc < n and up in kept:
-                _emit_edge(lines, src, dst, attrs)
+                emit_edge(lines, src, dst, attrs)
             elif (src, dst) not in seen:
                 seen.add((src, dst))
                 if up < n and up in kept:
                     attrs = {}
                 else:
-                    attrs = {"label": f" {_shape_text(g.tensors[parent].shape)}"}
-                _emit_edge(lines, src, dst, attrs)
+                    attrs = {"label": f" {shape_text(g.tensors[parent].shape)}"}
+                emit_edge(lines, src, dst, attrs)
         if draw_bwd and need and up in kept:
-            _emit_edge(
+            emit_edge(
                 lines,
                 f"g{child}",
                 f"g{parent}",
@@ -219,12 +219,12 @@ def _paint(
     for k in g.outputs:
         if keys[k] is not None and unit_of[k] in kept and draw_fwd:
             label, attrs = p.tensor_node(k)
-            _emit_node(lines, f"t{k}", label, attrs)
-            _emit_edge(lines, f"m{unit_of[k] - n}", f"t{k}")
+            emit_node(lines, f"t{k}", label, attrs)
+            emit_edge(lines, f"m{unit_of[k] - n}", f"t{k}")
 
 
 def _keep_units(
-    g: _Graph, unit_of: list[int], max_nodes: int | None, mode: str
+    g: Graph, unit_of: list[int], max_nodes: int | None, mode: str
 ) -> tuple[set[int], set[int]]:
     """The units to draw: all those present, or the ``max_nodes`` nearest the outputs (BFS)."""
     present = set(unit_of)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from autograd_core.grad_table_report import GradTableReport
 from autograd_core.tensor import Tensor
-from autograd_core.viz.collect import _Graph, _param_names
-from autograd_core.viz.draw import _paint
-from autograd_core.viz.labels import COLORS, _grad_text, _shape_text
-from autograd_core.viz.nodes import _Painter
-from autograd_core.viz.render import _new_digraph
+from autograd_core.viz.collect import Graph, param_names
+from autograd_core.viz.draw import paint
+from autograd_core.viz.labels import COLORS, grad_text, shape_text
+from autograd_core.viz.nodes import Painter
+from autograd_core.viz.render import new_digraph
 
 if TYPE_CHECKING:
     import graphviz
@@ -40,7 +40,7 @@ def draw_grad_table(table: GradTableReport, params: Any = None) -> graphviz.Digr
             f"draw_grad_table: expected the report of ac.grad_table(loss). Got "
             f"{type(table).__name__}. Call draw_grad_table(ac.grad_table(loss))."
         )
-    names = _param_names(params, "draw_grad_table")
+    names = param_names(params, "draw_grad_table")
     esc = html.escape
     rows = [
         '<TR><TD BGCOLOR="#dddddd"><B>node</B></TD><TD BGCOLOR="#dddddd"><B>op / leaf</B></TD>'
@@ -51,16 +51,16 @@ def draw_grad_table(table: GradTableReport, params: Any = None) -> graphviz.Digr
     for j, e in enumerate(table):
         label = names.get(id(e.vertex), e.label)
         terms = ", ".join(child for child, _ in e.contributions) or "-"
-        text, finite = ("-", True) if e.grad is None else _grad_text(e.grad)
+        text, finite = ("-", True) if e.grad is None else grad_text(e.grad)
         color = "" if finite else f' BGCOLOR="{COLORS["bad"]}"'
         font = ('<FONT COLOR="red">', "</FONT>") if not finite else ("", "")
-        cells = [f"u({n - j})", label, _shape_text(e.shape), terms, text.removeprefix("grad ")]
+        cells = [f"u({n - j})", label, shape_text(e.shape), terms, text.removeprefix("grad ")]
         rows.append(
             "<TR>"
             + "".join(f'<TD{color} ALIGN="LEFT">{font[0]}{esc(c)}{font[1]}</TD>' for c in cells)
             + "</TR>"
         )
-    dot = _new_digraph("grad_table", "TB")
+    dot = new_digraph("grad_table", "TB")
     dot.node(
         "table",
         '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
@@ -99,10 +99,10 @@ def draw_backprop_step(
             f"draw_backprop_step: step {k} does not exist; the sweep has {len(steps)} steps "
             "numbered from 1. Pass 1 <= k <= len(steps)."
         )
-    g = _Graph([loss], "draw_backprop_step")
-    p = _Painter(
+    g = Graph([loss], "draw_backprop_step")
+    p = Painter(
         g,
-        names=_param_names(params, "draw_backprop_step"),
+        names=param_names(params, "draw_backprop_step"),
         grads={},
         show_shapes=show_shapes,
         show_saved=False,
@@ -132,8 +132,8 @@ def draw_backprop_step(
         if v != cv:
             p.extra[v] = [f"grad_table: {count} term(s) so far"]
     lines: list[str] = []
-    _paint(lines, p, [None] * len(g.verts), "forward", None, {}, p.names)
-    dot = _new_digraph(f"step_{k}", rankdir)
+    paint(lines, p, [None] * len(g.verts), "forward", None, {}, p.names)
+    dot = new_digraph(f"step_{k}", rankdir)
     dot.attr(label=f"step {k}/{len(steps)}: {current.summary()}", labelloc="t")
     dot.body.extend(lines)
     return dot

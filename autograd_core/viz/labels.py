@@ -32,32 +32,32 @@ BAD_EDGE = "red"
 BACKWARD_EDGE = "#e6550d"
 
 
-def _host(arr: Any) -> numpy.ndarray:
+def host(arr: Any) -> numpy.ndarray:
     return arr if isinstance(arr, numpy.ndarray) else _device.to_device(arr, "cpu")
 
 
-def _shape_text(shape: Sequence[int]) -> str:
+def shape_text(shape: Sequence[int]) -> str:
     return "scalar" if len(shape) == 0 else "(" + ", ".join(str(d) for d in shape) + ")"
 
 
-def _grad_text(g: Any) -> tuple[str, bool]:
+def grad_text(g: Any) -> tuple[str, bool]:
     """``"grad (2, 3) norm=1.25"`` and whether the gradient is finite."""
-    a = _host(g)
+    a = host(g)
     finite = True
     if a.dtype.kind in "fc":
         finite = bool(numpy.isfinite(a).all())
     if not finite:
         bad = "NaN" if bool(numpy.isnan(a).any()) else "Inf"
-        return f"grad {_shape_text(a.shape)} {bad}!", False
+        return f"grad {shape_text(a.shape)} {bad}!", False
     if a.size == 1:
-        return f"grad {_shape_text(a.shape)} = {float(a.reshape(-1)[0]):.4g}", True
+        return f"grad {shape_text(a.shape)} = {float(a.reshape(-1)[0]):.4g}", True
     norm = math.sqrt(float(numpy.sum(numpy.abs(a.astype(numpy.float64)) ** 2)))
-    return f"grad {_shape_text(a.shape)} norm={norm:.4g}", True
+    return f"grad {shape_text(a.shape)} norm={norm:.4g}", True
 
 
 def _param_text(value: Any) -> str:
     if isinstance(value, numpy.ndarray) or hasattr(value, "__cuda_array_interface__"):
-        return f"array{_shape_text(value.shape)}"
+        return f"array{shape_text(value.shape)}"
     if isinstance(value, slice):
         parts = ["" if v is None else str(v) for v in (value.start, value.stop, value.step)]
         text = ":".join(parts).rstrip(":") or ":"
@@ -85,24 +85,24 @@ def _rec(text: str) -> str:
     return out
 
 
-def _record(fields: list[str], rankdir: str) -> str:
+def record(fields: list[str], rankdir: str) -> str:
     body = "|".join(_rec(f) for f in fields if f)
     return "{" + body + "}" if rankdir in ("TB", "BT") else body
 
 
-def _emit_node(lines: list[str], name: str, label: str, attrs: dict[str, str]) -> None:
-    parts = [f"label={_quote(label)}"] + [f"{a}={_quote(v)}" for a, v in attrs.items()]
+def emit_node(lines: list[str], name: str, label: str, attrs: dict[str, str]) -> None:
+    parts = [f"label={quote(label)}"] + [f"{a}={quote(v)}" for a, v in attrs.items()]
     lines.append(f"\t{name} [{' '.join(parts)}]\n")
 
 
-def _emit_edge(lines: list[str], a: str, b: str, attrs: dict[str, str] | None = None) -> None:
+def emit_edge(lines: list[str], a: str, b: str, attrs: dict[str, str] | None = None) -> None:
     if attrs:
-        lines.append(f"\t{a} -> {b} [{' '.join(f'{k}={_quote(v)}' for k, v in attrs.items())}]\n")
+        lines.append(f"\t{a} -> {b} [{' '.join(f'{k}={quote(v)}' for k, v in attrs.items())}]\n")
     else:
         lines.append(f"\t{a} -> {b}\n")
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     if text.startswith("<") and text.endswith(">"):  # an HTML-like label
         return text
     # Keep graphviz escapes (\n, \l, record \{) and escape only the double quote.

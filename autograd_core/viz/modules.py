@@ -11,8 +11,8 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.tensor import Tensor
-from autograd_core.viz.collect import _Graph
-from autograd_core.viz.labels import _quote
+from autograd_core.viz.collect import Graph
+from autograd_core.viz.labels import quote
 
 __all__ = ["record_modules"]
 
@@ -23,7 +23,7 @@ _MODULE_TAGS: weakref.WeakKeyDictionary[Op, tuple[tuple[str, int, str], ...]] = 
 )
 
 
-def _module_info(params: Any) -> tuple[dict[int, str], dict[str, str]]:
+def module_info(params: Any) -> tuple[dict[int, str], dict[str, str]]:
     """Parameter owner paths and module types, by ``named_modules()`` (PyTorch semantics)."""
     if params is None or not hasattr(params, "named_modules"):
         return {}, {}
@@ -49,8 +49,8 @@ def _frames_of_path(path: str, types: Mapping[str, str]) -> tuple[tuple[str, int
     return tuple(frames)
 
 
-def _group_keys(
-    g: _Graph, depth: int, names: dict[int, str], owners: dict[int, str], types: dict[str, str]
+def group_keys(
+    g: Graph, depth: int, names: dict[int, str], owners: dict[int, str], types: dict[str, str]
 ) -> list[tuple | None]:
     """The module call each vertex is collapsed into (None: drawn as itself)."""
     keys: list[tuple | None] = [None] * len(g.verts)
@@ -78,7 +78,7 @@ def _group_keys(
     return keys
 
 
-def _cluster_keys(g: _Graph, names: dict[int, str]) -> list[tuple] | None:
+def cluster_keys(g: Graph, names: dict[int, str]) -> list[tuple] | None:
     """The module call of each vertex (``()`` outside any), or None when none was recorded."""
     keys: list[tuple] = [()] * len(g.verts)
     found = False
@@ -98,7 +98,7 @@ def _cluster_keys(g: _Graph, names: dict[int, str]) -> list[tuple] | None:
     return keys
 
 
-def _emit_clusters(lines: list[str], buckets: dict[tuple, list[str]]) -> None:
+def emit_clusters(lines: list[str], buckets: dict[tuple, list[str]]) -> None:
     children: dict[tuple, list[tuple]] = {}
     known: set[tuple] = set()
     for key in buckets:
@@ -117,7 +117,7 @@ def _emit_clusters(lines: list[str], buckets: dict[tuple, list[str]]) -> None:
             caption = f"{path} ({kind})" + (f" call {call + 1}" if call else "")
             lines.append(f"\tsubgraph cluster_{counter[0]} {{\n")
             lines.append(
-                f'\t\tlabel={_quote(caption)} style="dashed,rounded" color="#6c8ebf" '
+                f'\t\tlabel={quote(caption)} style="dashed,rounded" color="#6c8ebf" '
                 "fontname=Helvetica fontsize=10\n"
             )
             emit(child)

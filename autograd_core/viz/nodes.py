@@ -5,28 +5,28 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from autograd_core.viz.collect import _Graph
+from autograd_core.viz.collect import Graph
 from autograd_core.viz.labels import (
     BACKWARD_EDGE,
     BAD_EDGE,
     COLORS,
-    _emit_node,
-    _grad_text,
-    _host,
-    _record,
-    _shape_text,
+    emit_node,
+    grad_text,
+    host,
     op_caption,
+    record,
+    shape_text,
 )
 
 __all__: list[str] = []
 
 
-class _Painter:
-    """Turns a ``_Graph`` into DOT statements, with optional module boxes and truncation."""
+class Painter:
+    """Turns a ``Graph`` into DOT statements, with optional module boxes and truncation."""
 
     def __init__(
         self,
-        g: _Graph,
+        g: Graph,
         *,
         names: dict[int, str],
         grads: dict[int, Any],
@@ -65,12 +65,12 @@ class _Painter:
             fill = COLORS["output"]
         fields = [title]
         if self.show_shapes:
-            fields.append(f"{_shape_text(t.shape)} {t.dtype}")
+            fields.append(f"{shape_text(t.shape)} {t.dtype}")
         if t.data.size == 1 and (is_out or not g.is_op(k)) and t.dtype.kind in "fiub":
-            fields.append(f"value {float(_host(t.data).reshape(-1)[0]):.4g}")
+            fields.append(f"value {float(host(t.data).reshape(-1)[0]):.4g}")
         attrs = {"shape": "record", "style": "filled", "fillcolor": fill}
         if k in self.grads:
-            text, finite = _grad_text(self.grads[k])
+            text, finite = grad_text(self.grads[k])
             fields.append(text)
             if not finite:
                 attrs.update(fillcolor=COLORS["bad"], color=BAD_EDGE, fontcolor=BAD_EDGE)
@@ -79,7 +79,7 @@ class _Painter:
             attrs["fillcolor"] = self.fill[k]
         if is_out:
             attrs["penwidth"] = "2"
-        return _record(fields, self.rankdir), attrs
+        return record(fields, self.rankdir), attrs
 
     def op_node(self, k: int) -> tuple[str, dict[str, str]]:
         op = self.g.verts[k]
@@ -87,11 +87,11 @@ class _Painter:
         if self.show_saved:
             saved = []
             if getattr(op, "out", None) is not None:
-                saved.append(f"saved out {_shape_text(op.out.shape)}")
+                saved.append(f"saved out {shape_text(op.out.shape)}")
             s = getattr(op, "saved", None)
             for a in s if isinstance(s, (tuple, list)) else ([] if s is None else [s]):
                 if hasattr(a, "shape"):
-                    saved.append(f"saved {_shape_text(a.shape)} {getattr(a, 'dtype', '')}")
+                    saved.append(f"saved {shape_text(a.shape)} {getattr(a, 'dtype', '')}")
             label = "\\n".join([label, *saved])
         attrs = {"shape": "ellipse", "style": "filled", "fillcolor": COLORS["op"]}
         if k in self.fill:
@@ -99,7 +99,7 @@ class _Painter:
         return label, attrs
 
 
-def _backward_node(lines: list[str], p: _Painter, k: int) -> None:
+def backward_node(lines: list[str], p: Painter, k: int) -> None:
     g = p.g
     what = g.verts[k].label if g.is_op(k) else (p.names.get(id(g.tensors[k])) or "leaf")
     fields = [f"dL/du({p.j.get(k, '?')}) ({what})"]
@@ -112,20 +112,20 @@ def _backward_node(lines: list[str], p: _Painter, k: int) -> None:
         "color": BACKWARD_EDGE,
     }
     if k in p.grads:
-        text, finite = _grad_text(p.grads[k])
+        text, finite = grad_text(p.grads[k])
         fields.append(text)
         if not finite:
             attrs.update(fillcolor=COLORS["bad"], color=BAD_EDGE, fontcolor=BAD_EDGE)
     elif p.show_shapes:
-        fields.append(_shape_text(g.tensors[k].shape))
+        fields.append(shape_text(g.tensors[k].shape))
     if k in g.outputs:
         fields.append("seed: grad_table[u(n)] = 1")
-    _emit_node(lines, f"g{k}", _record(fields, p.rankdir), attrs)
+    emit_node(lines, f"g{k}", record(fields, p.rankdir), attrs)
 
 
-def _box_node(
+def box_node(
     lines: list[str],
-    p: _Painter,
+    p: Painter,
     b: int,
     members: list[int],
     key: tuple | None,
@@ -147,19 +147,19 @@ def _box_node(
         t = g.tensors[k]
         if g.is_op(k) or id(t) not in names:
             continue
-        line = names[id(t)] + (f" {_shape_text(t.shape)}" if p.show_shapes else "")
+        line = names[id(t)] + (f" {shape_text(t.shape)}" if p.show_shapes else "")
         if k in p.grads:
-            text, finite = _grad_text(p.grads[k])
+            text, finite = grad_text(p.grads[k])
             line += " " + text
             bad = bad or not finite
         fields.append(line)
     attrs = {"shape": "record", "style": "filled,rounded", "fillcolor": COLORS["module"]}
     if bad:
         attrs.update(fillcolor=COLORS["bad"], color=BAD_EDGE, fontcolor=BAD_EDGE)
-    _emit_node(lines, f"m{b}", _record(fields, p.rankdir), attrs)
+    emit_node(lines, f"m{b}", record(fields, p.rankdir), attrs)
 
 
-def _summary_node(lines: list[str], g: _Graph, omitted: list[int]) -> None:
+def summary_node(lines: list[str], g: Graph, omitted: list[int]) -> None:
     ops = Counter(g.verts[k].label for k in omitted if g.is_op(k))
     leaves = sum(1 for k in omitted if not g.is_op(k))
     top = ", ".join(f"{name}x{c}" for name, c in ops.most_common(5))
@@ -167,7 +167,7 @@ def _summary_node(lines: list[str], g: _Graph, omitted: list[int]) -> None:
         f"... {len(omitted)} more nodes not drawn\\n{sum(ops.values())} ops ({top}), "
         f"{leaves} leaves\\nraise max_nodes or use collapse_modules"
     )
-    _emit_node(
+    emit_node(
         lines,
         "more",
         label,

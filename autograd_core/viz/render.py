@@ -90,7 +90,7 @@ def _digraph_class() -> Any:
     return Digraph
 
 
-def _new_digraph(name: str, rankdir: str) -> Any:
+def new_digraph(name: str, rankdir: str) -> Any:
     g = _digraph_class()(name=name)
     g.attr(rankdir=rankdir)
     g.attr("node", fontname="Helvetica", fontsize="11")

@@ -119,7 +119,7 @@ def test_mixed_devices_error_names_both(monkeypatch):
 
 def test_setitem_on_graph_tensor_refused():
     x = ac.ones(3, requires_grad=True)
-    with pytest.raises(ac.DTypeError, match="setitem: in-place assignment"):
+    with pytest.raises(ac.GraphError, match="setitem: in-place assignment"):
         x[0] = 2.0
     with ac.no_grad():
         x[0] = 2.0
@@ -205,3 +205,13 @@ def test_detect_anomaly_in_backward():
         y = (x**0.5).sum()  # d/dx sqrt(x) at 0 is inf
         with pytest.raises(ac.AnomalyError, match=r"pow: the backward pass produced Inf"):
             y.backward()
+
+
+def test_graph_misuse_raises_graph_error_not_dtype_error():
+    x = ac.ones(3, requires_grad=True)
+    y = x * 2
+    with pytest.raises(ac.GraphError, match="cannot switch off requires_grad on a non-leaf"):
+        y.requires_grad = False
+    with pytest.raises(ac.GraphError, match="register_hook: this tensor does not require grad"):
+        ac.ones(3).register_hook(lambda g: g)
+    assert issubclass(ac.GraphError, RuntimeError) and not issubclass(ac.GraphError, TypeError)

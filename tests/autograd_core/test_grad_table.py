@@ -1,4 +1,5 @@
-"""The inspectable grad table against the delta rule of seeds/001 for a 2-layer MLP."""
+"""The grad table: its accumulation rules, and the inspectable report against the delta rule
+(Rumelhart, Hinton & Williams, 1986) for a 2-layer MLP."""
 
 from __future__ import annotations
 
@@ -50,14 +51,41 @@ def test_contributions_sum_to_the_entry():
     np.testing.assert_allclose(entry.grad, 4 + np.exp(2.0))
 
 
-def test_grad_table_accumulates_and_pops():
+def test_grad_table_adds_on_arrival_and_pops_once():
     t = GradTable(record=True)
-    t.accumulate("u", ac.tensor(1.0), "a")
-    t.accumulate("u", ac.tensor(2.0), "b")
+    assert t.add("u", np.array([1.0]), child="a")  # the first edge to reach u
+    assert not t.add("u", np.array([2.0]), child="b")
     assert "u" in t and len(t) == 1
-    assert t.pop("u").item() == 3.0
+    g, owned = t.pop("u")
+    assert g.tolist() == [3.0] and not owned  # in_place=False: a plain sum, ownership unused
     t.assert_empty()
     assert [c for c, _ in t.contributions["u"]] == ["a", "b"]
+
+
+def test_grad_table_adds_in_place_only_into_what_it_owns():
+    t = GradTable(in_place=True)
+    shared = np.array([1.0, 1.0])  # someone else holds this one
+    t.add("u", shared, owned=False)
+    t.add("u", np.array([2.0, 2.0]), owned=True)
+    g, owned = t.pop("u")
+    assert shared.tolist() == [1.0, 1.0] and g.tolist() == [3.0, 3.0] and owned
+    mine = np.array([1.0, 1.0])
+    t.add("v", mine, owned=True)
+    t.add("v", np.array([5.0, 5.0]))
+    g, owned = t.pop("v")
+    assert g is mine and mine.tolist() == [6.0, 6.0] and owned
+
+
+def test_grad_table_keeps_one_entry_per_output_of_a_multi_output_node():
+    class Node:
+        n_outputs = 3
+
+    node, t = Node(), GradTable()
+    assert t.add_output(node, 2, np.array(1.0))
+    assert not t.add_output(node, 0, np.array(4.0))
+    assert not t.add_output(node, 2, np.array(2.0))
+    g, owned = t.pop(node)
+    assert [None if x is None else float(x) for x in g] == [4.0, None, 3.0] and not owned
 
 
 def test_report_prints_the_algorithm_lines():

@@ -47,20 +47,28 @@ def test_gradcheck_second_order(spec, case):
     assert row.status in ("pass", "skip"), row.message
 
 
+def _outputs(out):
+    """An op's result as a list of Tensors (ops with several outputs return a tuple)."""
+    return list(out) if isinstance(out, tuple) else [out]
+
+
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
 def test_forward_matches_numpy_in_float32(spec, case):
     if spec.ref is None:
         pytest.skip(f"{spec.name} has no NumPy reference (checked through its adjoint)")
     args, kwargs = spec.tensors(case, dtype=np.float32, requires_grad=False)
-    out = spec.op(*args, **kwargs)
+    outs = _outputs(spec.op(*args, **kwargs))
     ref_args = [a.data if isinstance(a, ac.Tensor) else a for a in args]
-    expected = np.asarray(spec.ref(*ref_args, **kwargs))
-    assert out.shape == expected.shape
-    if expected.dtype.kind == "f":
-        assert out.dtype == np.float32, f"{spec.name} changed float32 to {out.dtype}"
-        np.testing.assert_allclose(out.data, expected, rtol=spec.fwd_rtol, atol=1e-6)
-    else:
-        np.testing.assert_array_equal(out.data, expected)
+    expected = spec.ref(*ref_args, **kwargs)
+    expected = [np.asarray(e) for e in (expected if isinstance(expected, tuple) else (expected,))]
+    assert len(outs) == len(expected)
+    for out, exp in zip(outs, expected, strict=True):
+        assert out.shape == exp.shape
+        if exp.dtype.kind == "f":
+            assert out.dtype == np.float32, f"{spec.name} changed float32 to {out.dtype}"
+            np.testing.assert_allclose(out.data, exp, rtol=spec.fwd_rtol, atol=1e-6)
+        else:
+            np.testing.assert_array_equal(out.data, exp)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +79,7 @@ def test_non_differentiable_ops_record_nothing(spec, case):
     args = [
         a.requires_grad_() if isinstance(a, ac.Tensor) and a.dtype.kind == "f" else a for a in args
     ]
-    assert not spec.op(*args, **kwargs).requires_grad
+    assert not any(o.requires_grad for o in _outputs(spec.op(*args, **kwargs)))
 
 
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
@@ -86,62 +94,76 @@ def test_gradient_matches_torch(spec, case):
         else a
         for a in args
     ]
-    out = spec.op(*args, **kwargs)
-    tout = spec.torch_fn(*targs, **kwargs)
-    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, atol=1e-12)
+    outs = _outputs(spec.op(*args, **kwargs))
+    touts = spec.torch_fn(*targs, **kwargs)
+    touts = list(touts) if isinstance(touts, (tuple, list)) else [touts]
+    assert len(outs) == len(touts)
+    for out, tout in zip(outs, touts, strict=True):
+        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-10, atol=1e-12)
     diff = [i for i, a in enumerate(args) if isinstance(a, ac.Tensor) and a.requires_grad]
-    if not diff or out.numel() == 0:
+    live = [k for k, o in enumerate(outs) if o.requires_grad and o.numel()]
+    if not diff or not live:
         return
-    gy = np.random.default_rng(1).standard_normal(out.shape)
-    ours = ac.grad(out, [args[i] for i in diff], ac.tensor(gy), allow_unused=True)
-    theirs = torch.autograd.grad(
-        tout, [targs[i] for i in diff], torch.tensor(gy), allow_unused=True
+    rng = np.random.default_rng(1)
+    gys = {k: rng.standard_normal(outs[k].shape) for k in live}
+    ours = ac.grad(
+        [outs[k] for k in live],
+        [args[i] for i in diff],
+        [ac.tensor(gys[k]) for k in live],
+        allow_unused=True,
     )
-    for i, g, tg in zip(diff, ours, theirs):
+    theirs = torch.autograd.grad(
+        [touts[k] for k in live],
+        [targs[i] for i in diff],
+        [torch.tensor(gys[k]) for k in live],
+        allow_unused=True,
+    )
+    for i, g, tg in zip(diff, ours, theirs, strict=True):
         tg = np.zeros(args[i].shape) if tg is None else tg.numpy()
         g = np.zeros(args[i].shape) if g is None else g.data
         np.testing.assert_allclose(g, tg, rtol=1e-9, atol=1e-12, err_msg=f"input {i}")
 
 
-# -- the array form of a VJP (Op.vjp_arrays) gives what the Tensor form gives ----------------
+# -- one VJP text, two forms: on arrays (a plain backward) and on Tensors (a recorded one) -------
 
-ARRAY_VJP_OPS = sorted(n for n, cls in ac.OP_REGISTRY.items() if cls.vjp_arrays is not None)
+ARRAY_VJP_OPS = sorted(n for n, cls in ac.OP_REGISTRY.items() if cls.array_vjp)
 
 
-def test_the_ops_of_a_training_step_have_an_array_vjp():
-    # losing one of these forms slows every backward pass (add's VJP has no arithmetic)
-    hot = {"matmul", "linear", "sub", "mul", "neg", "relu", "sum", "mean", "getitem"}
-    hot |= {"log_softmax", "softmax"}
+def test_the_ops_of_a_training_step_run_their_vjp_on_arrays():
+    # an op on this list that lost array_vjp would slow every backward pass
+    hot = {"matmul", "linear", "add", "sub", "mul", "neg", "relu", "sum", "mean", "getitem"}
+    hot |= {"log_softmax", "softmax", "softmax_cross_entropy", "tanh", "sigmoid", "exp", "log"}
     assert hot <= set(ARRAY_VJP_OPS), sorted(hot - set(ARRAY_VJP_OPS))
 
 
 @pytest.mark.parametrize("name", ARRAY_VJP_OPS)
-def test_array_vjp_matches_tensor_vjp_on_every_sample(name):
-    """For every sample case of the op: vjp_arrays(ḡ) equals vjp(ḡ) in float64, input by input
-    (or declines with None, leaving the call to vjp). Cases whose public function ends in a
-    different op (a reshape around it) are skipped; at least one case must be compared."""
+def test_plain_backward_matches_recorded_backward_on_every_sample(name):
+    """For every sample case of the op, the gradients of a plain backward (the VJP run on
+    arrays) equal those of a recorded one (``create_graph=True``: the same text on Tensors), in
+    float64, input by input. At least one case must reach the op."""
     spec = next(s for s in OP_DB if s.name == name)
     cls = ac.OP_REGISTRY[name]
     rng = np.random.default_rng(0)
     compared = 0
     for case in spec.cases():
         args, kwargs = spec.tensors(case)
-        out = spec.op(*args, **kwargs)
-        op = out.node
-        if not isinstance(op, cls):
+        diff = [a for a in args if isinstance(a, ac.Tensor) and a.requires_grad]
+        if not diff:
             continue
-        gy = rng.standard_normal(out.shape)
-        with ac.no_grad():
-            expected = op.vjp(ac.tensor(gy, dtype=ac.float64))
-        got = op.vjp_arrays(gy)
-        if got is None:
+        outs = spec.op(*args, **kwargs)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        outs = [o for o in outs if o.requires_grad]
+        if not any(isinstance(o.node, cls) for o in outs):
             continue
-        assert len(got) == len(expected), case.desc
-        for i, (e, g) in enumerate(zip(expected, got)):
-            assert (e is None) == (g is None), f"{case.desc}: input {i}"
-            if e is not None:
+        gys = [ac.tensor(rng.standard_normal(o.shape), dtype=o.dtype) for o in outs]
+        recorded = ac.grad(outs, diff, gys, retain_graph=True, create_graph=True, allow_unused=True)
+        plain = ac.grad(outs, diff, gys, allow_unused=True)
+        for i, (r, p) in enumerate(zip(recorded, plain, strict=True)):
+            assert (r is None) == (p is None), f"{case.desc}: input {i}"
+            if r is not None:
+                assert not p.requires_grad
                 np.testing.assert_allclose(
-                    np.asarray(g), e.data, rtol=1e-13, atol=0, err_msg=f"{case.desc}: input {i}"
+                    p.data, r.data, rtol=1e-13, atol=1e-300, err_msg=f"{case.desc}: input {i}"
                 )
         compared += 1
-    assert compared, f"{name}: no sample case reached vjp_arrays"
+    assert compared, f"{name}: no sample case reached the op"

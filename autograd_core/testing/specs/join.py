@@ -54,3 +54,55 @@ OP_DB += [
         torch_fn=lambda *xs, dim: _torch().stack(xs, dim=dim),
     ),
 ]
+
+
+def _split_cases(rng):
+    n = rng.standard_normal
+    return [
+        Case((n((5, 3)),), {"sizes": [2, 3], "dim": 0}, "sections along 0"),
+        Case((n((2, 7)),), {"sizes": 3, "dim": -1}, "int size, ragged last piece"),
+        Case((n((4,)),), {"sizes": [1, 1, 1, 1], "dim": 0}, "size-1 pieces"),
+        Case((n((2, 3)),), {"sizes": [0, 3], "dim": 1}, "zero-size piece"),
+        Case((n((3,)),), {"sizes": [3], "dim": 0}, "single piece"),
+        Case((noncontig(n((4, 3))),), {"sizes": [1, 3], "dim": 0}, "non-contiguous"),
+    ]
+
+
+def _split_ref(x, sizes, dim):
+    if not isinstance(sizes, list):
+        sizes = [sizes] * (x.shape[dim] // sizes) + (
+            [x.shape[dim] % sizes] if x.shape[dim] % sizes else []
+        )
+    return tuple(np.split(x, np.cumsum(sizes)[:-1], axis=dim))
+
+
+def _unbind_cases(rng):
+    n = rng.standard_normal
+    return [
+        Case((n((3, 4)),), {"dim": 0}, "rows"),
+        Case((n((2, 3, 4)),), {"dim": -1}, "last axis"),
+        Case((n((1, 5)),), {"dim": 0}, "one entry"),
+        Case((n((4,)),), {"dim": 0}, "vector to scalars"),
+        Case((noncontig(n((3, 2))),), {"dim": 1}, "non-contiguous"),
+    ]
+
+
+OP_DB += [
+    OpSpec(
+        "split",
+        lambda x, sizes, dim: ac.split(x, sizes, dim),
+        _split_cases,
+        ref=_split_ref,
+        torch_fn=lambda x, sizes, dim: _torch().split(x, sizes, dim),
+        notes="One op with one output per piece; its VJP is one cat (zeros for pieces that "
+        "received no gradient).",
+    ),
+    OpSpec(
+        "unbind",
+        lambda x, dim: ac.unbind(x, dim),
+        _unbind_cases,
+        ref=lambda x, dim: tuple(np.moveaxis(x, dim, 0)),
+        torch_fn=lambda x, dim: _torch().unbind(x, dim),
+        notes="One op with one output per entry; its VJP is one stack.",
+    ),
+]

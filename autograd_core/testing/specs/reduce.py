@@ -9,7 +9,7 @@ import autograd_core as ac
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, reduction_cases
 
 
-def _np_kwargs(fn):
+def np_kwargs(fn):
     def ref(x, axis=None, dim=None, keepdims=False, keepdim=False):
         ax = dim if dim is not None else axis
         return fn(x, axis=ax, keepdims=keepdims or keepdim)
@@ -26,7 +26,7 @@ def _sum_to_cases(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _torch_dims(kwargs: dict) -> tuple[object, bool, dict]:
+def torch_dims(kwargs: dict) -> tuple[object, bool, dict]:
     """Split our ``dim``/``axis`` and ``keepdim``/``keepdims`` into torch's dim and keepdim."""
     kw = dict(kwargs)
     dim = kw.pop("dim", None)
@@ -50,7 +50,7 @@ def _prod_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _torch_prod(x, **kwargs):
-    dim, keep, _ = _torch_dims(kwargs)
+    dim, keep, _ = torch_dims(kwargs)
     if dim is None:
         out = x.prod()
         return out.reshape((1,) * x.ndim) if keep else out
@@ -60,12 +60,12 @@ def _torch_prod(x, **kwargs):
 
 
 OP_DB += [
-    OpSpec("sum", ac.sum, reduction_cases, ref=_np_kwargs(np.sum), torch_fn=None),
+    OpSpec("sum", ac.sum, reduction_cases, ref=np_kwargs(np.sum), torch_fn=None),
     OpSpec(
         "mean",
         ac.mean,
         lambda rng: [c for c in reduction_cases(rng) if "zero-size" not in c.desc],
-        ref=_np_kwargs(np.mean),
+        ref=np_kwargs(np.mean),
     ),
     OpSpec(
         "sum_to",
@@ -91,7 +91,7 @@ OP_DB += [
         "prod",
         ac.prod,
         _prod_cases,
-        ref=_np_kwargs(np.prod),
+        ref=np_kwargs(np.prod),
         torch_fn=_torch_prod,
         notes="Inputs with one, two and three zeros per slice are checked to second order; "
         "prod is a polynomial, so finite differences are exact enough at zeros.",

@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd_core as ac
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, distinct_values, reduction_cases
-from autograd_core.testing.specs.reduce import _torch_dims
+from autograd_core.testing.specs.reduce import torch_dims
 
 
 def _var_cases(rng: np.random.Generator) -> list[Case]:
@@ -44,7 +44,7 @@ def _np_var(fn):
 
 def _torch_var(name):
     def fn(x, **kwargs):
-        dim, keep, kw = _torch_dims(kwargs)
+        dim, keep, kw = torch_dims(kwargs)
         c = kw.get("ddof", kw.get("correction", 1))
         c = c if kw.get("unbiased") is None else int(kw["unbiased"])
         with warnings.catch_warnings():  # torch warns about "degrees of freedom" on 0 elements
@@ -72,7 +72,7 @@ def _np_logsumexp(x, axis=None, dim=None, keepdims=False, keepdim=False):
 
 
 def _torch_logsumexp(x, **kwargs):
-    dim, keep, _ = _torch_dims(kwargs)
+    dim, keep, _ = torch_dims(kwargs)
     if dim is None:
         dim = tuple(range(x.ndim)) if x.ndim else 0
     return x.logsumexp(dim=dim, keepdim=keep)
@@ -115,7 +115,7 @@ def _np_norm(x, p=None, ord=None, axis=None, dim=None, keepdims=False, keepdim=F
 def _torch_norm(x, **kwargs):
     import torch
 
-    dim, keep, kw = _torch_dims(kwargs)
+    dim, keep, kw = torch_dims(kwargs)
     p = kw.get("p", kw.get("ord"))
     p = 2 if p in (None, "fro") else p
     return torch.linalg.vector_norm(x, ord=p, dim=dim, keepdim=keep)
