@@ -93,7 +93,7 @@ def test_clip_tensor_bounds_gradients_match_torch(torch, lo_hi):
     ty = torch.clamp(*tt)
     theirs = torch.autograd.grad(ty.sum(), tt)
     np.testing.assert_array_equal(y, ty.detach().numpy())
-    for g, tg in zip(ours, theirs):
+    for g, tg in zip(ours, theirs, strict=True):
         np.testing.assert_array_equal(g, tg.numpy())
 
 

@@ -93,7 +93,7 @@ def test_fan_in_sums_into_a_new_array_that_relu_may_reuse(in_place_calls):
     in_place_calls.clear()
     loss().backward()
     assert in_place_calls == [(5, 6)]
-    for w, e in zip((w1, w2, w3), expected):
+    for w, e in zip((w1, w2, w3), expected, strict=True):
         np.testing.assert_allclose(w.grad.data, e, rtol=1e-13)
 
 

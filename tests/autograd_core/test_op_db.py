@@ -97,7 +97,7 @@ def test_gradient_matches_torch(spec, case):
     theirs = torch.autograd.grad(
         tout, [targs[i] for i in diff], torch.tensor(gy), allow_unused=True
     )
-    for i, g, tg in zip(diff, ours, theirs):
+    for i, g, tg in zip(diff, ours, theirs, strict=True):
         tg = np.zeros(args[i].shape) if tg is None else tg.numpy()
         g = np.zeros(args[i].shape) if g is None else g.data
         np.testing.assert_allclose(g, tg, rtol=1e-9, atol=1e-12, err_msg=f"input {i}")
@@ -137,7 +137,7 @@ def test_array_vjp_matches_tensor_vjp_on_every_sample(name):
         if got is None:
             continue
         assert len(got) == len(expected), case.desc
-        for i, (e, g) in enumerate(zip(expected, got)):
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
             assert (e is None) == (g is None), f"{case.desc}: input {i}"
             if e is not None:
                 np.testing.assert_allclose(
