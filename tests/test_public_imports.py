@@ -1,4 +1,5 @@
-"""nn and optim use autograd_core only through public names (STYLE.md B10.3)."""
+"""nn and optim use autograd_core only through public names: no module imports another
+package's underscore modules or names."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The inspectable grad table against the delta rule of seeds/001 for a 2-layer MLP."""
+"""The inspectable grad table against the delta rule for a 2-layer MLP (Rumelhart, Hinton &
+Williams, 1986; Goodfellow, Bengio & Courville, *Deep Learning*, 2016, §6.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tests for autograd_core.steps: the grad-table sweep, one step per node, in the seeds' order."""
+"""Tests for autograd_core.steps: the grad-table sweep, one step per node, in the order of
+back-propagation's "for j = n − 1 down to 1" (*Deep Learning* §6.5)."""
 
 from __future__ import annotations
 
