@@ -3,8 +3,9 @@
 ``autograd-core viz --fn mypkg.mod:f --shape 3,4 -o graph.png [--backward] [--grad]``,
 ``autograd-core viz --model mypkg.models:make_net --input-shape 1,784 -o net.svg
 [--collapse-modules]`` and ``autograd-core viz --example mlp|xor`` (no user code);
-``autograd-core trace`` prints the numbered steps of the seeds' grad-table algorithm for a small
-expression and can write one picture per step.
+``autograd-core trace`` prints the numbered steps of the grad-table back-propagation algorithm
+(Goodfellow, Bengio & Courville, *Deep Learning* (2016), §6.5; also the course notes'
+back-propagation chapter) for a small expression and can write one picture per step.
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ class Net:
 def example_model(name: str, seed: int = 0) -> tuple[Any, Any, Any, str]:
     """A built-in example: ``(model, inputs, targets, description)``.
 
-    ``xor``: the 2-2-1 tanh network on the four XOR points (seeds/001); ``mlp``: a 16-32-32-10
-    ReLU MLP on a batch of 8. The model has ``named_parameters()`` and ``named_modules()``.
+    ``xor``: the 2-2-1 tanh network on the four XOR points (the XOR example of Goodfellow,
+    Bengio & Courville, *Deep Learning* (2016), §6.1); ``mlp``: a 16-32-32-10 ReLU MLP on a
+    batch of 8. The model has ``named_parameters()`` and ``named_modules()``.
     """
     import autograd_core as ac
 
@@ -418,8 +420,9 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         "trace",
         help="print back-propagation step by step, as the numbered grad-table algorithm",
         description="Run back-propagation on a small expression and print each step of the "
-        "grad-table algorithm of the course notes (seeds/002): the node, the upstream "
-        "gradient, each vector-Jacobian product and the entry it was added to.",
+        "grad-table algorithm (Goodfellow, Bengio & Courville, Deep Learning, 2016, section "
+        "6.5): the node, the upstream gradient, each vector-Jacobian product and the entry it "
+        "was added to.",
     )
     tsrc = t.add_mutually_exclusive_group()
     tsrc.add_argument(

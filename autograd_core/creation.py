@@ -78,7 +78,20 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
-    """Like ``tensor`` but returns ``data`` itself when it already is a matching Tensor."""
+    """Like ``tensor`` but returns ``data`` itself when it already is a matching Tensor, and
+    wraps an array of the right dtype and device without copying it.
+
+    Example:
+        >>> import numpy as np
+        >>> import autograd_core as ac
+        >>> a = np.zeros(3)
+        >>> t = ac.as_tensor(a)
+        >>> t.data is a, t.requires_grad
+        (True, False)
+    """
+    if type(data) is numpy.ndarray and dtype is None and device is None:
+        # nn wraps a constant mask or weight this way on every loss call; skip as_array's checks.
+        return Tensor._make(data, False, None)
     if isinstance(data, Tensor) and (dtype is None or data.dtype == numpy.dtype(dtype)):
         return data if device is None or data.device == Device(device) else data.to(device)
     return _finish(as_array(data, dtype), device, False)

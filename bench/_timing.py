@@ -1,6 +1,6 @@
-"""Timing discipline shared by the benchmarks (BENCHMARKING.md): pinned threads, a pause and
-one untimed warm call before every timed call, interleaved contenders in alternating order,
-medians, and ratios taken round by round."""
+"""Timing discipline shared by the benchmarks (the method stated at the top of BENCHMARKS.md):
+pinned threads, a pause and one untimed warm call before every timed call, interleaved
+contenders in alternating order, medians, and ratios taken round by round."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """One SGD step of the MLP 784-1024-1024-10 (batch 256): nn.Linear + cross_entropy + optim.SGD,
-versus hand-written NumPy and PyTorch CPU, interleaved, following BENCHMARKING.md."""
+versus hand-written NumPy and PyTorch CPU, interleaved by bench/_timing.py (the method stated at
+the top of BENCHMARKS.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Benchmark: one optimizer step over a 10M-parameter MLP, ours against torch.optim (float32).
 
 Run standalone (``python bench/bench_optim.py``) or through ``main()``, which returns the
-markdown section for BENCHMARKS.md. Method (see BENCHMARKING.md): threads pinned through the
+markdown section for BENCHMARKS.md. Method (bench/_timing.py): threads pinned through the
 environment before NumPy is imported, contenders interleaved, and before every timed call a
 0.15 s sleep (so the other library's worker threads stop spinning) and one untimed warm call;
 medians are reported.

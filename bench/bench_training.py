@@ -1,5 +1,5 @@
-"""Training runs of the seeds' examples: wall time and test accuracy (issue 4's digits and
-MNIST-1D targets), timed here rather than asserted in tests."""
+"""Training runs of the example recipes (nn/recipes.py): wall time and test accuracy (issue 4's
+digits and MNIST-1D targets), timed here rather than asserted in tests."""
 
 from __future__ import annotations
 

@@ -1,21 +1,19 @@
 """Stateless forms of the layers: activations, linear, dropout, embedding, normalisation, losses.
 
 Everything here is written with autograd_core ops, so gradients (and second derivatives) come
-from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) it is
-used; otherwise the function is composed from smaller ops in a numerically stable way. The loss
-functions live in ``nn/losses_functional.py`` and are re-exported here (``F.cross_entropy``).
+from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) the
+function calls it; the rest (``prelu``, ``maxout``, the normalisations) are composed from smaller
+ops in a numerically stable way. The loss functions live in ``nn/losses_functional.py`` and are
+re-exported here (``F.cross_entropy``).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
-from autograd_core.ops._common import const
-from autograd_core.ops.nn_ops import linear as _linear_op
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from nn.losses_functional import *  # noqa: F403
@@ -46,11 +44,6 @@ __all__ = [
 ]
 
 
-def _engine(name: str) -> Any:
-    """The engine's op function ``name`` if the engine registers one, else None."""
-    return getattr(ac.ops, name, None)
-
-
 def _dim(x: Tensor, dim: int | None) -> int:
     if dim is None:  # PyTorch's legacy choice for softmax without dim
         return 0 if x.ndim in (0, 1, 3) else 1
@@ -71,7 +64,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> F.linear(ac.ones(2, 3), ac.ones(4, 3)).shape
         (2, 4)
     """
-    return _linear_op(x, weight, bias)
+    return ac.linear(x, weight, bias)
 
 
 # -- activations ---------------------------------------------------------------------------
@@ -91,10 +84,7 @@ def relu(x: Tensor) -> Tensor:
 
 def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x for x > 0, ``negative_slope · x`` otherwise (gradient ``negative_slope`` at 0)."""
-    op = _engine("leaky_relu")
-    if op is not None:
-        return op(x, negative_slope)
-    return ac.where(x > 0, x, x * negative_slope)
+    return ac.leaky_relu(x, negative_slope)
 
 
 def prelu(x: Tensor, weight: Tensor) -> Tensor:
@@ -122,29 +112,17 @@ def prelu(x: Tensor, weight: Tensor) -> Tensor:
 
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """x for x > 0, α(eˣ − 1) otherwise."""
-    op = _engine("elu")
-    if op is not None:
-        return op(x, alpha)
-    neg = ac.minimum(x, 0.0)
-    return ac.where(x > 0, x, (neg.exp() - 1.0) * alpha)
+    return ac.elu(x, alpha)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """x · Φ(x) with Φ the standard normal CDF; ``approximate='tanh'`` uses
     0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³)))."""
-    op = _engine("gelu")
-    if op is not None:
-        return op(x, approximate=approximate)
-    if approximate != "tanh":
-        raise NotImplementedError(
-            "gelu: the exact form needs the engine's gelu op (erf); pass approximate='tanh'."
-        )
-    inner = (x + x * x * x * 0.044715) * math.sqrt(2.0 / math.pi)
-    return x * 0.5 * (inner.tanh() + 1.0)
+    return ac.gelu(x, approximate=approximate)
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    """σ(x) = 1 / (1 + e⁻ˣ), computed as ½(1 + tanh(x/2)) when composed (no overflow).
+    """σ(x) = 1 / (1 + e⁻ˣ), the engine's ``sigmoid`` op.
 
     Example:
         >>> import autograd_core as ac
@@ -152,18 +130,12 @@ def sigmoid(x: Tensor) -> Tensor:
         >>> F.sigmoid(ac.tensor([0.0]))
         tensor([0.5])
     """
-    op = _engine("sigmoid")
-    if op is not None:
-        return op(x)
-    return ((x * 0.5).tanh() + 1.0) * 0.5
+    return ac.sigmoid(x)
 
 
 def silu(x: Tensor) -> Tensor:
     """x · σ(x) (also called swish)."""
-    op = _engine("silu")
-    if op is not None:
-        return op(x)
-    return x * sigmoid(x)
+    return ac.silu(x)
 
 
 def tanh(x: Tensor) -> Tensor:
@@ -173,29 +145,17 @@ def tanh(x: Tensor) -> Tensor:
 
 def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside."""
-    op = _engine("hardtanh")
-    if op is not None:
-        return op(x, min_val, max_val)
-    return ac.where(x < min_val, min_val, ac.where(x > max_val, max_val, x))
+    return ac.hardtanh(x, min_val, max_val)
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/β) log(1 + e^{βx}), linear where βx > threshold (PyTorch's rule)."""
-    op = _engine("softplus")
-    if op is not None:
-        return op(x, beta=beta, threshold=threshold)
-    bx = x * beta if beta != 1.0 else x
-    # log(1 + eᶻ) = max(z, 0) + log(1 + e^{−|z|}): never overflows
-    soft = (ac.relu(bx) + ((-ac.abs(bx)).exp() + 1.0).log()) / beta
-    return ac.where(bx > threshold, x, soft)
+    return ac.softplus(x, beta=beta, threshold=threshold)
 
 
 def logsigmoid(x: Tensor) -> Tensor:
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    op = _engine("logsigmoid")
-    if op is not None:
-        return op(x)
-    return -(ac.relu(-x) + ((-ac.abs(x)).exp() + 1.0).log())
+    return ac.logsigmoid(x)
 
 
 def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
@@ -207,13 +167,7 @@ def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
         >>> F.log_softmax(ac.tensor([[0.0, 0.0]]), dim=1).exp()
         tensor([[0.5, 0.5]])
     """
-    dim = _dim(x, dim)
-    op = _engine("log_softmax")
-    if op is not None:
-        return op(x, dim)
-    # The max is a constant: log softmax is shift-invariant, so its gradient is exact.
-    shifted = x - const(x.data.max(axis=dim, keepdims=True))
-    return shifted - shifted.exp().sum(axis=dim, keepdims=True).log()
+    return ac.log_softmax(x, _dim(x, dim))
 
 
 def softmax(x: Tensor, dim: int | None = None) -> Tensor:
@@ -225,12 +179,7 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
         >>> F.softmax(ac.tensor([[1.0, 1.0, 1.0, 1.0]]), dim=1)
         tensor([[0.25, 0.25, 0.25, 0.25]])
     """
-    dim = _dim(x, dim)
-    op = _engine("softmax")
-    if op is not None:
-        return op(x, dim)
-    e = (x - const(x.data.max(axis=dim, keepdims=True))).exp()
-    return e / e.sum(axis=dim, keepdims=True)
+    return ac.softmax(x, _dim(x, dim))
 
 
 def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:
@@ -289,7 +238,7 @@ def dropout(
         return x * 0.0
     keep = rng_of(generator).random(x.shape) >= p  # drawn on the host, like ac.rand
     mask = x.xp.asarray(keep, dtype=x.dtype) * (1.0 / (1.0 - p))
-    return x * const(mask.astype(x.dtype, copy=False))
+    return x * ac.as_tensor(mask.astype(x.dtype, copy=False))
 
 
 def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
@@ -316,7 +265,7 @@ def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> T
     out = weight[idx]
     if padding_idx is not None:
         keep = (idx != padding_idx)[..., None].astype(weight.dtype)
-        out = out * const(keep)
+        out = out * ac.as_tensor(keep)
     return out
 
 
@@ -404,8 +353,8 @@ def batch_norm(
             running_mean.data[...] = (1 - momentum) * running_mean.data + momentum * bm
             running_var.data[...] = (1 - momentum) * running_var.data + momentum * bv
     else:
-        mu = const(running_mean.data.reshape(shape))
-        var = const(running_var.data.reshape(shape))
+        mu = ac.as_tensor(running_mean.data.reshape(shape))
+        var = ac.as_tensor(running_var.data.reshape(shape))
         centered = x - mu
     y = centered * (var + eps) ** -0.5
     if weight is not None:

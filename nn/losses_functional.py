@@ -14,8 +14,6 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
-from autograd_core.ops._common import const
-from autograd_core.ops.nn_ops import softmax_cross_entropy
 from autograd_core.tensor import Tensor
 
 __all__ = [
@@ -117,7 +115,7 @@ def smooth_l1_loss(
 
 def _clamped_log(p: Tensor) -> Tensor:
     """max(log p, −100), without evaluating log 0."""
-    positive = const(p.data > 0)
+    positive = ac.as_tensor(p.data > 0)
     safe = ac.where(positive, p, 1.0)
     return ac.maximum(ac.where(positive, safe.log(), -100.0), -100.0)
 
@@ -264,8 +262,8 @@ def cross_entropy(
         t = _class_last(target.reshape(1, -1) if squeeze else target)
         if eps:
             t = t * (1.0 - eps) + eps / n_classes
-        coeffs = t if w is None else t * const(w.astype(z.dtype, copy=False))
-        loss = softmax_cross_entropy(z, coeffs)
+        coeffs = t if w is None else t * ac.as_tensor(w.astype(z.dtype, copy=False))
+        loss = ac.softmax_cross_entropy(z, coeffs)
         if reduction == "none":
             return loss.reshape(_item_shape(input, squeeze))
         return loss.sum() if reduction == "sum" else loss.sum() / max(z.shape[0], 1)
@@ -286,12 +284,12 @@ def cross_entropy(
     coeffs[rows, safe] = w_row * (1.0 - eps)
     if eps:
         coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
-    loss = softmax_cross_entropy(z, const(coeffs))
+    loss = ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
     if reduction == "none":
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / const(xp.asarray(w_row.sum(), dtype=z.dtype))
+    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=z.dtype))
 
 
 def _item_shape(input: Tensor, squeeze: bool) -> tuple[int, ...]:
@@ -336,12 +334,12 @@ def nll_loss(
     w_all = xp.ones(n_classes, logp.dtype) if weight is None else _target(weight, input).data
     w_row = (w_all[safe] * valid).astype(logp.dtype, copy=False)
     picked = logp[xp.arange(idx.shape[0]), safe]
-    loss = -picked * const(w_row)
+    loss = -picked * ac.as_tensor(w_row)
     if reduction == "none":
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / const(xp.asarray(w_row.sum(), dtype=logp.dtype))
+    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=logp.dtype))
 
 
 def gaussian_nll_loss(
@@ -381,7 +379,8 @@ def gaussian_nll_loss(
             "pass it through softplus to keep it positive."
         )
     xp = var.xp
-    v = var + const(xp.maximum(var.data, eps) - var.data)  # clamp the value, keep the gradient
+    # Clamp the value, keep the gradient: the shift is a constant.
+    v = var + ac.as_tensor(xp.maximum(var.data, eps) - var.data)
     d = input - target
     loss = (v.log() + d * d / v) * 0.5
     if full:
@@ -402,8 +401,8 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
         loss = target.exp() * (target - input)
     else:
         xp = get_array_module(target.data)
-        positive = const(target.data > 0)
-        safe = ac.where(positive, target, const(xp.ones((), target.dtype)))
+        positive = ac.as_tensor(target.data > 0)
+        safe = ac.where(positive, target, ac.as_tensor(xp.ones((), target.dtype)))
         loss = ac.where(positive, target * safe.log(), 0.0) - target * input
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.ndim else 1)

@@ -22,8 +22,9 @@ class ReduceLROnPlateau(LRScheduler):
     so far by more than ``threshold`` (relative: best·(1 ∓ threshold); absolute:
     best ∓ threshold). After more than ``patience`` epochs without improvement the rate of
     each group becomes max(lr · factor, min_lr) (skipped if the change is below ``eps``), and
-    ``cooldown`` epochs follow in which bad epochs are not counted. This is the seeds' early
-    stopping idea applied to the learning rate.
+    ``cooldown`` epochs follow in which bad epochs are not counted. This is the idea of early
+    stopping (Goodfellow, Bengio & Courville, *Deep Learning* (2016), §7.8) applied to the
+    learning rate.
 
     Args:
         optimizer: the optimizer.

@@ -20,6 +20,12 @@ def device(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture
+def torch():
+    """PyTorch, for the tests that compare against it; they (and only they) skip without it."""
+    return pytest.importorskip("torch")
+
+
 @pytest.fixture(autouse=True)
 def _default_dtype():
     yield

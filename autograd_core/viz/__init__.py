@@ -1,7 +1,8 @@
 """Drawing computational graphs with graphviz: the forward graph G, the backward graph B, the grad
 table, module boxes, and frames of a back-propagation sweep.
 
-The pictures follow ``seeds/002_*.txt`` ("back-propagation"): the forward graph G has a node per
+The pictures follow back-propagation as Goodfellow, Bengio & Courville, *Deep Learning* (2016),
+§6.5 states it (also the course notes' back-propagation chapter): the forward graph G has a node per
 value u(i) and an edge u(j) → u(i) per parent; the backward graph B has one node per node of G
 (holding ∂ℒ/∂u(i)) and one edge per edge of G, reversed (the vector-Jacobian product along it).
 Prior art: micrograd's ``draw_dot`` (values and gradients), torchviz's ``make_dot`` (backward graph

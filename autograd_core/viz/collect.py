@@ -66,8 +66,9 @@ class Graph:
         return k
 
     def numbering(self) -> dict[int, int]:
-        """The seeds' index j of each vertex in the sweep: u(n) is the output, u(1) the last
-        leaf back-propagation reaches (the order of ``graph.toposort``)."""
+        """The index j of each vertex in back-propagation's numbering u(1) … u(n) (*Deep
+        Learning* §6.5): u(n) is the output, u(1) the last leaf back-propagation reaches (the
+        order of ``graph.toposort``)."""
         outs = [self.tensors[k] for k in self.outputs]
         order = _toposort(*outs)
         return {self.index[id(v)]: len(order) - i for i, v in enumerate(order)}

@@ -60,8 +60,9 @@ def draw_graph(
             rest is summarised in one box (graphviz's ``dot`` needs minutes for tens of
             thousands of nodes, and nobody can read them). None draws everything.
         rankdir: graphviz layout direction: ``"TB"``, ``"LR"``, ``"BT"`` or ``"RL"``.
-        mode: ``"forward"`` (the graph G), ``"backward"`` (the subgraph B of seeds/002: one node
-            ∂ℒ/∂u per node u, one reversed edge per edge) or ``"overlay"`` (both).
+        mode: ``"forward"`` (the graph G), ``"backward"`` (the subgraph B of *Deep Learning*
+            §6.5: one node ∂ℒ/∂u per node u, one reversed edge per edge) or ``"overlay"``
+            (both).
         grad_table: a table from ``ac.grad_table(loss)`` to take gradients from.
         title: a caption for the picture.
 

@@ -1,5 +1,9 @@
 """Exact values at kinks, stability at extreme inputs, and dtype preservation of the unary and
-activation ops (the op database checks gradients away from kinks; these pin the conventions)."""
+activation ops (the op database checks gradients away from kinks; these pin the conventions).
+
+The tests that compare with PyTorch take the ``torch`` fixture and skip without it; the rest run
+everywhere.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,6 @@ import pytest
 
 import autograd_core as ac
 
-torch = pytest.importorskip("torch")
-F = torch.nn.functional
-
 
 def _grad(fn, x, dtype=np.float64, **kwargs):
     """Value and gradient of fn(x).sum() for a numpy array x, in ours and in torch."""
@@ -23,42 +24,58 @@ def _grad(fn, x, dtype=np.float64, **kwargs):
     return y.data, g.data
 
 
-def _torch_grad(fn, x, dtype=torch.float64, **kwargs):
-    t = torch.tensor(np.asarray(x), dtype=dtype, requires_grad=True)
+def _torch_grad(torch, fn, x, **kwargs):
+    """The same in torch (float64): ``torch`` is the fixture, ``fn`` a torch function."""
+    t = torch.tensor(np.asarray(x), dtype=torch.float64, requires_grad=True)
     y = fn(t, **kwargs)
     (g,) = torch.autograd.grad(y.sum(), [t])
     return y.detach().numpy(), g.numpy()
 
 
-# -- conventions at kinks, pinned against torch ---------------------------------------------
+# -- conventions at kinks, each also pinned against torch ------------------------------------
+
+KINKS = [-1.5, -1.0, 0.0, 1.0, 1.5]
 
 
-def test_relu_family_gradients_at_zero_match_torch():
+def test_relu_family_gradients_at_zero_are_the_left_slopes():
     x = [0.0, -0.0]
     _, g = _grad(ac.leaky_relu, x, negative_slope=0.2)
     np.testing.assert_array_equal(g, [0.2, 0.2])  # the slope, not 1
-    np.testing.assert_array_equal(g, _torch_grad(F.leaky_relu, x, negative_slope=0.2)[1])
     _, g = _grad(ac.elu, x, alpha=0.5)
     np.testing.assert_array_equal(g, [0.5, 0.5])  # α, the left derivative
-    np.testing.assert_array_equal(g, _torch_grad(F.elu, x, alpha=0.5)[1])
+
+
+def test_relu_family_gradients_at_zero_match_torch(torch):
+    x = [0.0, -0.0]
+    F = torch.nn.functional
+    _, g = _grad(ac.leaky_relu, x, negative_slope=0.2)
+    np.testing.assert_array_equal(g, _torch_grad(torch, F.leaky_relu, x, negative_slope=0.2)[1])
+    _, g = _grad(ac.elu, x, alpha=0.5)
+    np.testing.assert_array_equal(g, _torch_grad(torch, F.elu, x, alpha=0.5)[1])
 
 
 def test_hardtanh_gradient_is_zero_at_the_bounds():
-    x = [-1.5, -1.0, 0.0, 1.0, 1.5]
-    y, g = _grad(ac.hardtanh, x)
+    y, g = _grad(ac.hardtanh, KINKS)
     np.testing.assert_array_equal(y, [-1, -1, 0, 1, 1])
     np.testing.assert_array_equal(g, [0, 0, 1, 0, 0])
-    np.testing.assert_array_equal(g, _torch_grad(F.hardtanh, x)[1])
+
+
+def test_hardtanh_gradient_at_the_bounds_matches_torch(torch):
+    _, g = _grad(ac.hardtanh, KINKS)
+    np.testing.assert_array_equal(g, _torch_grad(torch, torch.nn.functional.hardtanh, KINKS)[1])
 
 
 def test_clip_gradient_is_one_at_the_bounds():
-    x = [-1.5, -1.0, 0.0, 1.0, 1.5]
-    y, g = _grad(ac.clip, x, min=-1, max=1)
+    y, g = _grad(ac.clip, KINKS, min=-1, max=1)
     np.testing.assert_array_equal(y, [-1, -1, 0, 1, 1])
     np.testing.assert_array_equal(g, [0, 1, 1, 1, 0])
-    np.testing.assert_array_equal(g, _torch_grad(torch.clamp, x, min=-1, max=1)[1])
-    np.testing.assert_array_equal(_grad(ac.clamp, x, min=-1)[1], [0, 1, 1, 1, 1])
-    np.testing.assert_array_equal(_grad(ac.clamp, x, max=1)[1], [1, 1, 1, 1, 0])
+    np.testing.assert_array_equal(_grad(ac.clamp, KINKS, min=-1)[1], [0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(_grad(ac.clamp, KINKS, max=1)[1], [1, 1, 1, 1, 0])
+
+
+def test_clip_gradient_at_the_bounds_matches_torch(torch):
+    _, g = _grad(ac.clip, KINKS, min=-1, max=1)
+    np.testing.assert_array_equal(g, _torch_grad(torch, torch.clamp, KINKS, min=-1, max=1)[1])
 
 
 def _clip_grads(x, lo, hi):
@@ -68,7 +85,7 @@ def _clip_grads(x, lo, hi):
 
 
 @pytest.mark.parametrize("lo_hi", [(-1.0, 1.0), (0.5, -0.5)], ids=["ordered", "min > max"])
-def test_clip_tensor_bounds_gradients_match_torch(lo_hi):
+def test_clip_tensor_bounds_gradients_match_torch(torch, lo_hi):
     x = np.array([-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
     lo, hi = np.full_like(x, lo_hi[0]), np.full_like(x, lo_hi[1])
     y, ours = _clip_grads(x, lo, hi)
@@ -76,7 +93,7 @@ def test_clip_tensor_bounds_gradients_match_torch(lo_hi):
     ty = torch.clamp(*tt)
     theirs = torch.autograd.grad(ty.sum(), tt)
     np.testing.assert_array_equal(y, ty.detach().numpy())
-    for g, tg in zip(ours, theirs):
+    for g, tg in zip(ours, theirs, strict=True):
         np.testing.assert_array_equal(g, tg.numpy())
 
 
@@ -108,11 +125,18 @@ def test_sign_round_floor_ceil_values():
     np.testing.assert_array_equal(x.grad.data, np.sign(x.data))
 
 
-def test_sqrt_gradient_at_zero_is_inf_like_torch():
+def _sqrt_grad_at_zero():
     with np.errstate(divide="ignore"):
-        _, g = _grad(ac.sqrt, [0.0, 4.0])
-    np.testing.assert_array_equal(g, [np.inf, 0.25])
-    np.testing.assert_array_equal(g, _torch_grad(torch.sqrt, [0.0, 4.0])[1])
+        return _grad(ac.sqrt, [0.0, 4.0])[1]
+
+
+def test_sqrt_gradient_at_zero_is_inf():
+    np.testing.assert_array_equal(_sqrt_grad_at_zero(), [np.inf, 0.25])
+
+
+def test_sqrt_gradient_at_zero_matches_torch(torch):
+    g = _sqrt_grad_at_zero()
+    np.testing.assert_array_equal(g, _torch_grad(torch, torch.sqrt, [0.0, 4.0])[1])
 
 
 # -- accuracy of the special functions -------------------------------------------------------
@@ -132,21 +156,30 @@ def test_erf_and_erfc_are_accurate_to_1e15_in_float64():
     assert np.isnan(ac.erf(ac.tensor([np.nan])).data).all()
 
 
-def test_gelu_exact_matches_the_closed_form_and_torch():
-    x = np.linspace(-10, 10, 2001)
+GELU_X = np.linspace(-10, 10, 2001)
+
+
+def test_gelu_exact_matches_the_closed_form():
+    x = GELU_X
     cdf = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x])
     pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
     y, g = _grad(ac.gelu, x)
     # rounding x/√2 alone costs up to ~x² ulps of relative error in the far negative tail
     np.testing.assert_allclose(y, x * cdf, rtol=5e-14, atol=1e-300)
     np.testing.assert_allclose(g, cdf + x * pdf, rtol=5e-14, atol=1e-300)
+
+
+def test_gelu_exact_and_tanh_match_torch(torch):
+    x = GELU_X
+    F = torch.nn.functional
+    y, g = _grad(ac.gelu, x)
     # torch computes Φ as ½(1 + erf(x/√2)), which cancels for x ≪ 0: compare absolutely there
-    ty, tg = _torch_grad(F.gelu, x)
+    ty, tg = _torch_grad(torch, F.gelu, x)
     np.testing.assert_allclose(y, ty, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(g, tg, rtol=1e-12, atol=1e-14)
     _, g = _grad(ac.gelu, x, approximate="tanh")
     np.testing.assert_allclose(
-        g, _torch_grad(F.gelu, x, approximate="tanh")[1], rtol=1e-12, atol=1e-14
+        g, _torch_grad(torch, F.gelu, x, approximate="tanh")[1], rtol=1e-12, atol=1e-14
     )
 
 
@@ -208,22 +241,31 @@ def test_elementwise_activations_are_finite_and_exact_at_extremes(name, dtype):
     np.testing.assert_allclose(g, np.array(grads, dtype), rtol=rtol, atol=atol)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
-def test_softmax_is_finite_and_exact_for_logits_of_1e4(name, dtype):
-    x = np.array([[BIG, -BIG, 0.0], [BIG, BIG, -BIG], [-BIG, -BIG, -BIG]])
-    expected_softmax = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]])
-    t = ac.tensor(x.astype(dtype), requires_grad=True)
-    gy = ac.tensor(np.random.default_rng(0).standard_normal(x.shape).astype(dtype))
+SOFTMAX_X = np.array([[BIG, -BIG, 0.0], [BIG, BIG, -BIG], [-BIG, -BIG, -BIG]])
+
+
+def _softmax_at_1e4(name, dtype):
+    """y, x̄ and the second-order gradient of softmax or log_softmax at SOFTMAX_X, plus the
+    upstream gradient ȳ in float64; no floating-point warning may be raised on the way."""
+    t = ac.tensor(SOFTMAX_X.astype(dtype), requires_grad=True)
+    gy = ac.tensor(np.random.default_rng(0).standard_normal(SOFTMAX_X.shape).astype(dtype))
     with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
         warnings.simplefilter("error")
         y = getattr(ac, name)(t, dim=1)
         (g,) = ac.grad(y, [t], gy, create_graph=True)
         (gg,) = ac.grad((g * g).sum(), [t])  # second order stays finite too
+    return y, g, gg, gy.data.astype(np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_is_finite_and_exact_for_logits_of_1e4(name, dtype):
+    x = SOFTMAX_X
+    expected_softmax = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+    y, g, gg, sm = _softmax_at_1e4(name, dtype)
     assert y.dtype == dtype and g.dtype == dtype and gg.dtype == dtype
     assert np.isfinite(y.data).all() and np.isfinite(g.data).all() and np.isfinite(gg.data).all()
     p = expected_softmax
-    sm = gy.data.astype(np.float64)
     if name == "softmax":
         expected = p
         expected_grad = p * (sm - (sm * p).sum(axis=1, keepdims=True))
@@ -234,22 +276,43 @@ def test_softmax_is_finite_and_exact_for_logits_of_1e4(name, dtype):
     rtol = 1e-6 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(y.data, expected, rtol=rtol, atol=1e-6)
     np.testing.assert_allclose(g.data, expected_grad, rtol=rtol, atol=1e-6)
-    tx = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_for_logits_of_1e4_matches_torch(torch, name, dtype):
+    y, g, _, sm = _softmax_at_1e4(name, dtype)
+    rtol = 1e-6 if dtype == np.float32 else 1e-14
+    tx = torch.tensor(SOFTMAX_X, dtype=torch.float64, requires_grad=True)
     ty = getattr(torch, name)(tx, dim=1)
     (tg,) = torch.autograd.grad(ty, [tx], torch.tensor(sm))
     np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol, atol=1e-6)
     np.testing.assert_allclose(g.data, tg.numpy(), rtol=rtol, atol=1e-6)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", ["silu", "gelu", "elu", "leaky_relu", "hardtanh", "expm1"])
-def test_other_activations_are_finite_at_1e4(name, dtype):
+def _other_at_1e4(name, dtype):
+    """Inputs, values and gradients of activation ``name`` at ±1e4, with no floating-point
+    warning raised on the way."""
     x = np.array([-BIG, -50.0, 0.5, 50.0]) if name == "expm1" else EXTREME
     with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
         warnings.simplefilter("error")
         y, g = _grad(getattr(ac, name), x, dtype=dtype)
+    return x, y, g
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["silu", "gelu", "elu", "leaky_relu", "hardtanh", "expm1"])
+def test_other_activations_are_finite_at_1e4(name, dtype):
+    _, y, g = _other_at_1e4(name, dtype)
     assert np.isfinite(y).all() and np.isfinite(g).all()
-    ty, tg = _torch_grad(getattr(torch, name, None) or getattr(F, name), x)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["silu", "gelu", "elu", "leaky_relu", "hardtanh", "expm1"])
+def test_other_activations_at_1e4_match_torch(torch, name, dtype):
+    x, y, g = _other_at_1e4(name, dtype)
+    fn = getattr(torch, name, None) or getattr(torch.nn.functional, name)
+    ty, tg = _torch_grad(torch, fn, x)
     np.testing.assert_allclose(y, ty, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(g, tg, rtol=1e-6, atol=1e-6)
 

@@ -1,5 +1,6 @@
 """The grad table: its accumulation rules, and the inspectable report against the delta rule
-(Rumelhart, Hinton & Williams, 1986) for a 2-layer MLP."""
+for a 2-layer MLP (Rumelhart, Hinton & Williams, 1986; Goodfellow, Bengio & Courville, *Deep
+Learning*, 2016, §6.5)."""
 
 from __future__ import annotations
 

@@ -263,8 +263,9 @@ def test_toposort_visits_outputs_first():
 
 
 def test_backward_visits_nodes_in_reverse_creation_order_and_toposort_agrees():
-    """The sweep is the seeds' "for j = n − 1 down to 1": op nodes from the last created to the
-    first, then the leaves; toposort (used by viz) lists the very same order."""
+    """The sweep is back-propagation's "for j = n − 1 down to 1" (*Deep Learning* §6.5): op
+    nodes from the last created to the first, then the leaves; toposort (used by viz) lists the
+    very same order."""
     from autograd_core.graph import toposort
 
     x, w = leaf([1.0, 2.0]), leaf([0.5, -1.0])

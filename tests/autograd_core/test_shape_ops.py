@@ -26,16 +26,16 @@ def _check(fn, tfn, arrays, npfn=None):
     outs, touts = _outputs(fn(*xs)), _outputs(tfn(*txs))
     assert len(outs) == len(touts)
     if npfn is not None:
-        for o, e in zip(outs, _outputs(npfn(*arrays))):
+        for o, e in zip(outs, _outputs(npfn(*arrays)), strict=True):
             assert o.shape == np.shape(e)
             np.testing.assert_allclose(o.data, e, rtol=1e-12)
-    for o, t in zip(outs, touts):
+    for o, t in zip(outs, touts, strict=True):
         assert o.shape == tuple(t.shape)
         np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-12)
     gys = [np.random.default_rng(3).standard_normal(o.shape) for o in outs]
     ours = ac.grad(outs, xs, [ac.tensor(g) for g in gys], allow_unused=True)
     theirs = torch.autograd.grad(touts, txs, [torch.tensor(g) for g in gys], allow_unused=True)
-    for x, g, tg in zip(xs, ours, theirs):
+    for x, g, tg in zip(xs, ours, theirs, strict=True):
         g = np.zeros(x.shape) if g is None else g.data
         tg = np.zeros(x.shape) if tg is None else tg.numpy()
         np.testing.assert_allclose(g, tg, rtol=1e-10, atol=1e-12)

@@ -1,4 +1,5 @@
-"""Tests for autograd_core.steps: the grad-table sweep, one step per node, in the seeds' order."""
+"""Tests for autograd_core.steps: the grad-table sweep, one step per node, in the order of
+back-propagation's "for j = n − 1 down to 1" (*Deep Learning* §6.5)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_steps_agree_with_grad_table_and_leave_grads_untouched(rng):
     steps = list(backprop_steps(loss))
     table = ac.grad_table(loss)
     assert [s.label for s in steps] == [e.label for e in table]
-    for s, e in zip(steps, table):
+    for s, e in zip(steps, table, strict=True):
         np.testing.assert_allclose(s.upstream, e.grad)
     assert w.grad is None and b.grad is None
     loss.backward()  # the graph was kept

@@ -288,7 +288,8 @@ class Seq:
 
 
 class RNN:
-    """A tanh RNN, a = b + W h + U x (seeds/002), unrolled over the steps of its input."""
+    """A tanh RNN, a = b + W h + U x (Goodfellow, Bengio & Courville, *Deep Learning*, §10.2),
+    unrolled over the steps of its input."""
 
     def __init__(self, n, rng):
         self.cell = Lin(2 * n, n, rng)

@@ -12,9 +12,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords and "tests/nn" in str(item.fspath).replace("\\", "/"):
             item.add_marker(skip)
-
-
-@pytest.fixture
-def torch():
-    """PyTorch, for the tests that compare against it; they (and only they) skip without it."""
-    return pytest.importorskip("torch")

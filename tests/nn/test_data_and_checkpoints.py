@@ -113,7 +113,7 @@ def test_save_load_roundtrip(tmp_path):
     assert ck["optimizer"]["param_groups"][0]["betas"] == (0.8, 0.9)
     model2 = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
     model2.load_state_dict(ck["model"])
-    for (k, a), (_, b) in zip(model.state_dict().items(), model2.state_dict().items()):
+    for (k, a), (_, b) in zip(model.state_dict().items(), model2.state_dict().items(), strict=True):
         np.testing.assert_array_equal(a.data, b.data, err_msg=k)
     opt2 = optim.Adam(model2.parameters(), lr=0.5)
     opt2.load_state_dict(ck["optimizer"])
@@ -206,7 +206,7 @@ def test_resume_is_exact(tmp_path):
     ckpt = str(tmp_path / "ck-{epoch}.npz")
     _train(tmp_path, 2, checkpoint=ckpt)
     resumed, h_res = _train(tmp_path, 4, resume=tmp_path / "ck-2.npz")
-    for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items()):
+    for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items(), strict=True):
         np.testing.assert_array_equal(a.data, b.data, err_msg=k)
     assert h_res.history["loss"] == h_full.history["loss"]
 
@@ -232,7 +232,7 @@ def test_resume_with_early_stopping_stops_where_the_uninterrupted_run_stops(tmp_
     assert (es_res.stopped_epoch, es_res.best_epoch) == (es_full.stopped_epoch, es_full.best_epoch)
     assert h_res.history == h_full.history
     # restore_best_weights: the best weights (from before the interruption) came from the file
-    for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items()):
+    for (k, a), (_, b) in zip(full.state_dict().items(), resumed.state_dict().items(), strict=True):
         np.testing.assert_array_equal(a.data, b.data, err_msg=k)
 
 

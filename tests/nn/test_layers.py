@@ -133,7 +133,9 @@ def _copy(ours, theirs):
     import torch
 
     with torch.no_grad():
-        for (name, p), (tname, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        for (name, p), (tname, tp) in zip(
+            ours.named_parameters(), theirs.named_parameters(), strict=True
+        ):
             assert name == tname
             tp.copy_(torch.tensor(p.data))
 
@@ -149,7 +151,7 @@ def _compare(ours, theirs, data, rng):
     y.backward(ac.tensor(gy))
     ty.backward(torch.tensor(gy))
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-5, atol=1e-6)
-    for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+    for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
         np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
 
 

@@ -1,5 +1,6 @@
 """The Keras-style loop: fit with validation, metrics, callbacks, progress; evaluate, predict,
-compile; and the seeds' workflows reaching their accuracies."""
+compile; and the worked examples (XOR, house prices, iris, digits, MNIST-1D) reaching their
+accuracies."""
 
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ def test_nan_loss_stops_with_advice():
         nn.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), x, y, verbose=0)
 
 
-# -- the seeds' examples -----------------------------------------------------------------------
+# -- worked examples -----------------------------------------------------------------------------
 
 
 def test_xor_2_2_1_sigmoid_reaches_100_percent():

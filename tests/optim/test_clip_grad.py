@@ -68,9 +68,10 @@ def test_clip_grad_norm_accepts_a_single_tensor_and_no_grads() -> None:
 
 def test_clip_grad_norm_is_in_place() -> None:
     params = _params()
-    arrays = [p.grad.data for p in params if p.grad is not None]
+    with_grad = [p for p in params if p.grad is not None]
+    arrays = [p.grad.data for p in with_grad]
     clip_grad_norm_(params, 0.1)
-    assert all(p.grad.data is a for p, a in zip(params, arrays))
+    assert all(p.grad.data is a for p, a in zip(with_grad, arrays, strict=True))
 
 
 def test_clip_grad_norm_nonfinite() -> None:
@@ -99,11 +100,11 @@ def test_clip_grad_value_matches_torch() -> None:
     torch = pytest.importorskip("torch")
     params = _params(2)
     tparams = [torch.tensor(p.data, requires_grad=True) for p in params[:-1]]
-    for p, t in zip(params, tparams):
+    for p, t in zip(params[:-1], tparams, strict=True):  # the last has no grad
         t.grad = torch.tensor(p.grad.data)
     clip_grad_value_(params, 0.7)
     torch.nn.utils.clip_grad_value_(tparams, 0.7)
-    for p, t in zip(params, tparams):
+    for p, t in zip(params[:-1], tparams, strict=True):
         np.testing.assert_array_equal(p.grad.data, t.grad.numpy())
 
 
