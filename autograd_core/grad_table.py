@@ -13,89 +13,97 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["GradTable"]
+__all__ = ["GradTable", "RecordingGradTable"]
 
 
-class GradTable:
+class GradTable(dict):
     """Gradients being summed, keyed by graph vertex: an op node, or a leaf tensor. An op with
     several outputs has one entry per output, ``(node, output_nr)``, held together as a list.
 
-    In a plain backward (``in_place=True``) the entries are arrays, and the table knows which
-    of them it alone holds ("owned": a VJP's fresh result, or a sum the table made). It adds
-    later contributions into an owned array in place, and the sweep may move an owned array
-    into a leaf's ``.grad`` without a copy (HIPS autograd's lesson: no zero-fill, no needless
-    copy). In a recorded backward the entries are Tensors and every sum is a recorded ``add``.
-
-    With ``record=True`` the table also keeps, per vertex, the list of ``(child, contribution)``
-    pairs that were summed, which ``autograd_core.grad_table`` shows to users.
+    It is a dict (vertex → entry), so the sweep pops a node's entry at C speed; arrivals go
+    through ``add``, which applies the summation rule. In a plain backward (``in_place=True``)
+    the entries are arrays, and for the vertices added with ``owned`` given (the leaves, where
+    a gradient leaves the table for ``.grad``) the table knows which arrays it alone holds: a
+    VJP's fresh result, or a sum it made. It adds later contributions into such an array in
+    place, and ``take`` tells the sweep it may move the array into ``.grad`` without a copy
+    (HIPS autograd's lesson: no zero-fill, no needless copy; a weight shared by T time steps
+    receives T contributions). In a recorded backward the entries are Tensors and every sum is
+    a recorded ``add``. ``RecordingGradTable`` also keeps the contributions that were summed.
     """
 
-    __slots__ = ("_grads", "_owned", "in_place", "contributions")
+    __slots__ = ("owned", "in_place")
 
-    def __init__(self, record: bool = False, in_place: bool = False) -> None:
-        self._grads: dict[Any, Any] = {}
-        self._owned: set[Any] = set()
+    def __init__(self, in_place: bool = False) -> None:
+        super().__init__()
+        self.owned: set[Any] = set()
         self.in_place = in_place
-        self.contributions: dict[Any, list[tuple[Any, Any]]] | None = {} if record else None
 
-    def add(self, vertex: Any, g: Any, owned: bool = False, child: Any = None) -> bool:
+    def add(self, vertex: Any, g: Any, owned: bool | None = None, child: Any = None) -> bool:
         """Add one edge's contribution ``g`` (None: the edge carried no gradient) to
-        ``vertex``'s entry; return True when this is the first edge to reach ``vertex``."""
-        if self.contributions is not None and g is not None:
-            self.contributions.setdefault(vertex, []).append((child, g))
-        grads = self._grads
-        if vertex not in grads:
-            grads[vertex] = g
+        ``vertex``'s entry, sent by op node ``child``; return True when this is the first edge
+        to reach ``vertex``. ``owned`` (True/False) tracks ownership of the entry: whether
+        nothing but the table holds ``g``; None leaves the vertex untracked (op nodes)."""
+        if vertex not in self:
+            self[vertex] = g
             if owned and g is not None:
-                self._owned.add(vertex)
+                self.owned.add(vertex)
             return True
         if g is not None:
-            grads[vertex] = self._sum(vertex, grads[vertex], g, owned)
+            prev = self[vertex]
+            if prev is None:
+                self[vertex] = g
+                if owned:
+                    self.owned.add(vertex)
+            elif owned is None or not self.in_place:
+                self[vertex] = prev + g
+            elif vertex in self.owned:
+                prev += g  # only the table holds prev: no new array
+            else:
+                self[vertex] = prev + g
+                self.owned.add(vertex)  # the sum is a new array
         return False
 
     def add_output(self, node: Any, index: int, g: Any, child: Any = None) -> bool:
         """``add`` for output ``index`` of an op node with several outputs."""
-        if self.contributions is not None and g is not None:
-            self.contributions.setdefault(node, []).append((child, g))
-        grads = self._grads
-        first = node not in grads
+        first = node not in self
         if first:
-            grads[node] = [None] * node.n_outputs
-        entry = grads[node]
+            self[node] = [None] * node.n_outputs
+        entry = self[node]
         if g is not None:
             entry[index] = g if entry[index] is None else entry[index] + g
         return first
 
-    def _sum(self, vertex: Any, prev: Any, g: Any, owned: bool) -> Any:
-        if prev is None:
-            if owned:
-                self._owned.add(vertex)
-            return g
-        if not self.in_place:
-            return prev + g
-        if vertex in self._owned:
-            prev += g  # only the table holds prev: no new array
-            return prev
-        self._owned.add(vertex)  # the sum is a new array
-        return prev + g
-
-    def pop(self, vertex: Any) -> tuple[Any, bool]:
-        """Remove ``vertex``'s entry: its summed gradient (None if nothing arrived; a tuple
-        per output for an op with several) and whether the table alone held it."""
-        g = self._grads.pop(vertex, None)
-        if type(g) is list:
-            return tuple(g), False
-        if vertex in self._owned:
-            self._owned.discard(vertex)
+    def take(self, vertex: Any) -> tuple[Any, bool]:
+        """Remove a tracked vertex's entry: its summed gradient (None if nothing arrived) and
+        whether the table alone held it. (Untracked entries leave with ``pop(vertex, None)``.)"""
+        g = self.pop(vertex, None)
+        if vertex in self.owned:
+            self.owned.discard(vertex)
             return g, True
         return g, False
 
-    def __contains__(self, vertex: Any) -> bool:
-        return vertex in self._grads
-
-    def __len__(self) -> int:
-        return len(self._grads)
-
     def assert_empty(self) -> None:
         """Internal invariant: every entry was consumed by the end of backward."""
-        assert not self._grads, f"grad table not empty after backward: {len(self._grads)} left"
+        assert not self, f"grad table not empty after backward: {len(self)} left"
+
+
+class RecordingGradTable(GradTable):
+    """A GradTable that also keeps, per vertex, the ``(child, contribution)`` pairs that were
+    summed into its entry, which ``autograd_core.grad_table`` shows to users. It never adds in
+    place: the recorded terms must keep their values."""
+
+    __slots__ = ("contributions",)
+
+    def __init__(self) -> None:
+        super().__init__(in_place=False)
+        self.contributions: dict[Any, list[tuple[Any, Any]]] = {}
+
+    def add(self, vertex: Any, g: Any, owned: bool | None = None, child: Any = None) -> bool:
+        if g is not None:
+            self.contributions.setdefault(vertex, []).append((child, g))
+        return super().add(vertex, g, owned, child)
+
+    def add_output(self, node: Any, index: int, g: Any, child: Any = None) -> bool:
+        if g is not None:
+            self.contributions.setdefault(node, []).append((child, g))
+        return super().add_output(node, index, g, child)

@@ -1,12 +1,12 @@
 """``grad_table(loss)``: the grad table of one back-propagation sweep, node by node, with the
-contributions summed into each gradient (the seeds' algorithm made inspectable)."""
+contributions summed into each gradient (the back-propagation algorithm made inspectable)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd_core.grad_table import GradTable
+from autograd_core.grad_table import RecordingGradTable
 from autograd_core.graph import root_grads, sweep, vertex
 from autograd_core.tensor import Tensor
 
@@ -23,7 +23,7 @@ class GradTableEntry:
         shape: the shape of u(j).
         grad: ∂ℒ/∂u(j) as an array, the sum of ``contributions``.
         contributions: ``(child_label, array)`` per edge u(j) → u(i), the terms
-            grad_table[u(i)] · ∂u(i)/∂u(j) of the seeds' sum.
+            grad_table[u(i)] · ∂u(i)/∂u(j) of the algorithm's sum.
     """
 
     vertex: Any
@@ -63,7 +63,8 @@ def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
 
     Every node of the graph gets an entry holding ∂loss/∂node and the per-child contributions
     that were summed into it, so the sweep can be compared line by line with the algorithm of
-    ``seeds/002_*.txt`` or the delta rule of ``seeds/001_*.txt``.
+    *Deep Learning* §6.5.3 (Algorithm 6.2) or the delta rule (Rumelhart, Hinton & Williams,
+    1986).
 
     Example:
         >>> import autograd_core as ac
@@ -74,7 +75,7 @@ def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
         >>> float(table[x].grad)
         5.0
     """
-    gt = GradTable(record=True)
+    gt = RecordingGradTable()
     order: list[tuple[Any, Tensor | None]] = []
 
     def trace(event: str, v: Any, *rest: Any) -> None:
@@ -84,7 +85,7 @@ def grad_table(loss: Tensor, gradient: Any = None) -> GradTableReport:
     grads = root_grads([loss], None if gradient is None else [gradient], "grad_table")
     sweep([loss], grads, retain_graph=True, create_graph=False, capture={}, table=gt, trace=trace)
     report = GradTableReport()
-    contribs = gt.contributions or {}
+    contribs = gt.contributions
     for v, g in order:
         label = (v.name or "leaf") if isinstance(v, Tensor) else v.label
         terms = [("output" if c is None else c.label, t) for c, t in contribs.get(v, [])]

@@ -117,12 +117,14 @@ def fit_grad(op: Op, i: int, x: Tensor, gx: Any, fresh: bool) -> tuple[Any, bool
             f"{op.label}.vjp returned a {type(gx).__name__} for input {i} in a plain backward, "
             "where arrays are expected. This is a bug in the op's VJP."
         )
-    if type(gx) is not _ndarray and not isinstance(gx, op.xp.ndarray):
-        gx, fresh = op.xp.asarray(gx), True  # a NumPy scalar from reducing a 0-d array
     if gx.shape != x.data.shape and op.broadcasts:
         # a sum makes a new array; a reshape (only size-1 axes dropped) keeps ownership as is
         fresh = fresh or bool(sum_to_axes(gx.shape, x.data.shape))
         gx = sum_to_array(gx, x.data.shape)
+    if type(gx) is not _ndarray and not isinstance(gx, op.xp.ndarray):
+        # a NumPy scalar (a product or full reduction of 0-d arrays): the table adds into
+        # arrays in place, which would only rebind a scalar
+        gx, fresh = op.xp.asarray(gx), True
     _check_shape(op, i, x, gx)
     if gx.dtype != x.data.dtype:
         gx, fresh = gx.astype(x.data.dtype), True

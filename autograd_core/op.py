@@ -119,6 +119,8 @@ class Op:
             raise self.freed_error()
         if isinstance(gy, Tensor):
             return inputs
+        if len(inputs) == 2:  # (most ops: no list to build)
+            return inputs[0].data, inputs[1].data
         return tuple([t.data for t in inputs])
 
     def output_as(self, gy: Any, index: int = 0) -> Any:
@@ -179,30 +181,22 @@ class Op:
         the checked path.
         """
         op = _new(cls)
-        if ANOMALY.enabled or _device.CUPY_LOADED:
-            y = op._forward_checked(inputs, params)
-        else:
-            n = len(inputs)
-            try:
-                # (a call with an empty **params costs ~100 ns more than a plain one)
-                if n == 2:
-                    a, b = inputs
-                    y = (
-                        op.forward(a.data, b.data, **params)
-                        if params
-                        else op.forward(a.data, b.data)
-                    )
-                elif n == 1:
-                    y = (
-                        op.forward(inputs[0].data, **params)
-                        if params
-                        else op.forward(inputs[0].data)
-                    )
-                else:
-                    y = op.forward(*[t.data for t in inputs], **params)
-            except ValueError:
-                _explain_value_error(cls, inputs)
-                raise
+        n = len(inputs)
+        try:
+            if ANOMALY.enabled or _device.CUPY_LOADED:
+                y = op._forward_checked(inputs, params)
+            # (a call with an empty **params costs ~100 ns more than a plain one)
+            elif n == 2:
+                a, b = inputs
+                y = op.forward(a.data, b.data, **params) if params else op.forward(a.data, b.data)
+            elif n == 1:
+                a = inputs[0]
+                y = op.forward(a.data, **params) if params else op.forward(a.data)
+            else:
+                y = op.forward(*[t.data for t in inputs], **params)
+        except ValueError:
+            _explain_value_error(cls, inputs)
+            raise
         if type(y) is not _ndarray:
             if type(y) is tuple:
                 return op._link_outputs(y, inputs, params)
@@ -214,7 +208,6 @@ class Op:
         out.name = None
         out.output_nr = 0
         if MODE.enabled and cls.differentiable:
-            n = len(inputs)
             if n == 2:
                 needs = _NEEDS2[inputs[0]._requires_grad][inputs[1]._requires_grad]
             elif n == 1:
@@ -267,13 +260,9 @@ class Op:
         if _device.CUPY_LOADED:
             self.xp = _check_devices(name, inputs)
         anomaly = ANOMALY.enabled
-        try:
-            quiet = numpy.errstate(all="ignore") if anomaly else contextlib.nullcontext()
-            with _device.computing_on(*arrays), quiet:
-                y = self.forward(*arrays, **params)
-        except ValueError:
-            _explain_value_error(type(self), inputs)
-            raise
+        quiet = numpy.errstate(all="ignore") if anomaly else contextlib.nullcontext()
+        with _device.computing_on(*arrays), quiet:
+            y = self.forward(*arrays, **params)
         if anomaly:
             self.created_at = traceback.extract_stack()[:-2]
             for a in y if type(y) is tuple else (y,):

@@ -1,6 +1,7 @@
-r"""Stepping through back-propagation: the grad-table algorithm of the seeds, one node at a time.
+r"""Stepping through back-propagation: the grad-table algorithm, one node at a time.
 
-``seeds/002_*.txt`` ("back-propagation", Goodfellow et al. §6.5)::
+Goodfellow, Bengio & Courville, *Deep Learning* (2016), §6.5.3, Algorithm 6.2 (also the course
+notes' back-propagation chapter)::
 
     grad_table[u(n)] ← 1
     for j = n − 1 down to 1:
@@ -37,7 +38,7 @@ class EdgeStep:
     Attributes:
         input_index: which input of the op u(i) the parent is.
         parent: the parent vertex (an op node, or a leaf tensor).
-        parent_j: the parent's index j in the seeds' numbering u(1) … u(n).
+        parent_j: the parent's index j in the algorithm's numbering u(1) … u(n).
         parent_label: the parent's op label, or the leaf's name.
         vjp: the local vector-Jacobian product (the term added), as an array.
         entry: grad_table[u(j)] right after the term was added (the running sum).
@@ -57,7 +58,8 @@ class BackpropStep:
 
     Attributes:
         index: the step number, from 1.
-        j: the node's index in the seeds' numbering (n for the output, 1 for the first input).
+        j: the node's index in the algorithm's numbering (n for the output, 1 for the
+            first input).
         vertex: the op node, or the leaf tensor (leaves end a path: no edges).
         label: the op's label, or the leaf's name (``"leaf"`` when unnamed).
         kind: ``"output"`` (the first step, whose entry is the seed 1), ``"op"`` or ``"leaf"``.
@@ -181,7 +183,7 @@ def _fmt(a: Any, decimals: int) -> str:
 
 def format_steps(loss: Tensor, decimals: int = 4, gradient: Any = None, params: Any = None) -> str:
     """The forward graph and the back-propagation sweep from ``loss`` as numbered lines of the
-    seeds' algorithm (what ``autograd-core trace`` prints).
+    back-propagation algorithm (what ``autograd-core trace`` prints).
 
     Args:
         loss: a scalar tensor that requires grad.
@@ -213,7 +215,7 @@ def format_steps(loss: Tensor, decimals: int = 4, gradient: Any = None, params: 
         lines.append(f"  u({s.j}) = {v.label}({call})")
     lines.append("")
     lines.append(
-        "Back-propagation (seeds/002): grad_table[u(n)] <- 1; for j = n-1 down to 1: "
+        "Back-propagation (Deep Learning, Algorithm 6.2): grad_table[u(n)] <- 1; for j = n-1 down to 1: "
         "grad_table[u(j)] <- sum_i grad_table[u(i)] * du(i)/du(j)"
     )
     for s in steps:

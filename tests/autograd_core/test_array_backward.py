@@ -120,3 +120,12 @@ def test_fan_in_adds_in_place_only_into_an_array_the_table_owns():
     loss().backward()
     for w, e in zip((w1, w2, w3), expected, strict=True):
         np.testing.assert_allclose(w.grad.data, e, rtol=1e-13)
+
+
+def test_reductions_to_a_0d_leaf_accumulate_as_arrays():
+    # a broadcast gradient reduced to shape () is a NumPy scalar, which += would only rebind
+    a = ac.tensor(2.0, dtype=ac.float64, requires_grad=True)
+    x = ac.tensor(np.arange(6.0).reshape(2, 3))
+    ((a * x).sum() + (a * x).sum() + (a * a)).backward()
+    assert type(a.grad.data) is np.ndarray
+    np.testing.assert_allclose(a.grad.data, 2 * 15.0 + 4.0)

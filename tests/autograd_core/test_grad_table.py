@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograd_core as ac
-from autograd_core.grad_table import GradTable
+from autograd_core.grad_table import GradTable, RecordingGradTable
 
 
 def test_grad_table_of_two_layer_mlp_equals_delta_rule():
@@ -53,12 +53,11 @@ def test_contributions_sum_to_the_entry():
 
 
 def test_grad_table_adds_on_arrival_and_pops_once():
-    t = GradTable(record=True)
+    t = RecordingGradTable()
     assert t.add("u", np.array([1.0]), child="a")  # the first edge to reach u
     assert not t.add("u", np.array([2.0]), child="b")
     assert "u" in t and len(t) == 1
-    g, owned = t.pop("u")
-    assert g.tolist() == [3.0] and not owned  # in_place=False: a plain sum, ownership unused
+    assert t.pop("u").tolist() == [3.0]
     t.assert_empty()
     assert [c for c, _ in t.contributions["u"]] == ["a", "b"]
 
@@ -68,13 +67,17 @@ def test_grad_table_adds_in_place_only_into_what_it_owns():
     shared = np.array([1.0, 1.0])  # someone else holds this one
     t.add("u", shared, owned=False)
     t.add("u", np.array([2.0, 2.0]), owned=True)
-    g, owned = t.pop("u")
+    g, owned = t.take("u")
     assert shared.tolist() == [1.0, 1.0] and g.tolist() == [3.0, 3.0] and owned
     mine = np.array([1.0, 1.0])
     t.add("v", mine, owned=True)
-    t.add("v", np.array([5.0, 5.0]))
-    g, owned = t.pop("v")
+    t.add("v", np.array([5.0, 5.0]), owned=False)
+    g, owned = t.take("v")
     assert g is mine and mine.tolist() == [6.0, 6.0] and owned
+    t.add("w", mine)  # untracked (an op node): sums are new arrays, nothing is owned
+    t.add("w", np.array([1.0, 1.0]))
+    assert t.pop("w") is not mine and mine.tolist() == [6.0, 6.0] and not t.owned
+    t.assert_empty()
 
 
 def test_grad_table_keeps_one_entry_per_output_of_a_multi_output_node():
@@ -85,8 +88,8 @@ def test_grad_table_keeps_one_entry_per_output_of_a_multi_output_node():
     assert t.add_output(node, 2, np.array(1.0))
     assert not t.add_output(node, 0, np.array(4.0))
     assert not t.add_output(node, 2, np.array(2.0))
-    g, owned = t.pop(node)
-    assert [None if x is None else float(x) for x in g] == [4.0, None, 3.0] and not owned
+    g = t.pop(node)
+    assert [None if x is None else float(x) for x in g] == [4.0, None, 3.0]
 
 
 def test_report_prints_the_algorithm_lines():

@@ -1,0 +1,264 @@
+"""The back-propagation sweep that ``backward``, ``grad``, ``grad_table`` and
+``backprop_steps`` all run, split by job (seed, visit, send, finish); node_vjp.py holds the
+work at one node.
+
+The walk is the back-propagation algorithm of Goodfellow, Bengio & Courville, *Deep Learning*
+§6.5.3, Algorithm 6.2 (general form §6.5.6; also the course notes' back-propagation chapter): a
+reverse topological sweep that fills a ``GradTable``. Every recorded op gets a sequence number,
+and the sweep visits op nodes from the highest number down, the reverse of creation order (the
+algorithm's "for j = n − 1 down to 1"; PyTorch's sequence_nr). It is a loop over a heap, not a
+recursion, so a chain of any length back-propagates; each edge is visited once, and each node's
+saved arrays are released right after its VJP unless ``retain_graph`` is set.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy
+
+from autograd_core.errors import BackwardError
+from autograd_core.grad_mode import ANOMALY, MODE
+from autograd_core.grad_table import GradTable
+from autograd_core.node_vjp import apply_hooks, call_vjp, fit_grad, store_grad
+from autograd_core.op import Op, vjp_count_error
+from autograd_core.tensor import Tensor
+from autograd_core.topology import reached, vertex
+
+__all__ = ["sweep", "Trace"]
+
+Trace = Callable[..., None]
+_ndarray = numpy.ndarray
+
+
+class _Sweep:
+    """One run of back-propagation, split by job: ``seed`` the roots' entries, ``visit`` each
+    op node in decreasing sequence number, ``send`` its VJPs along its edges, ``finish`` the
+    leaves. Op nodes come off a heap in the reverse of creation order; an op is always created
+    after its inputs, so when a node comes off the heap every child that can send it a gradient
+    has already done so, and no child counts are needed (PyTorch orders its ready queue by the
+    same sequence numbers). Leaves, which have no parents, are finished last, in the order
+    they were reached."""
+
+    __slots__ = (
+        "table",
+        "create_graph",
+        "retain_graph",
+        "capture",
+        "trace",
+        "watched",
+        "plain",
+        "heap",
+        "leaves",
+        "add",
+        "pop",
+    )
+
+    def __init__(
+        self,
+        table: GradTable,
+        create_graph: bool,
+        retain_graph: bool,
+        capture: dict[Any, Any] | None,
+        trace: Trace | None,
+    ) -> None:
+        self.table = table
+        self.create_graph = create_graph
+        self.retain_graph = retain_graph
+        self.capture = capture
+        self.trace = trace
+        # what runs once per node is decided once per sweep
+        self.watched = capture is not None or trace is not None
+        self.plain = not create_graph and not ANOMALY.enabled
+        self.heap: list[tuple[int, Op]] = []
+        self.leaves: list[Tensor] = []
+        self.add, self.pop = table.add, table.pop  # called once per edge and node
+
+    def seed(self, roots: Sequence[Tensor], grads: Sequence[Tensor]) -> None:
+        """grad_table[u(n)] ← the root gradients (the user's, never written to)."""
+        for t, g in zip(roots, grads):
+            self._enter(t, g if self.create_graph else g.data, False, None)
+
+    def _enter(self, x: Tensor, g: Any, owned: bool, child: Op | None) -> None:
+        """Add ``g`` to the entry of ``x``'s vertex; a vertex reached for the first time joins
+        the sweep (an op node the heap, a leaf the list). Ownership is tracked for leaves."""
+        node = x.node
+        if node is None:
+            if self.table.add(x, g, owned, child):
+                self.leaves.append(x)
+        elif node.n_outputs == 1:
+            if self.table.add(node, g, None, child):
+                heapq.heappush(self.heap, (-node.seq, node))
+        elif self.table.add_output(node, x.output_nr, g, child):
+            heapq.heappush(self.heap, (-node.seq, node))
+
+    def run(self) -> None:
+        heap, visit = self.heap, self.visit
+        while heap:
+            visit(heapq.heappop(heap)[1])
+        for leaf in self.leaves:
+            self.finish(leaf)
+        self.table.assert_empty()
+
+    def visit(self, op: Op) -> None:
+        """Pop grad_table[u(j)] for op node u(j), show it to hooks, retained grads, ``grad()``
+        and the trace, then send its VJPs to the parents and release the node."""
+        g = self.pop(op, None)
+        inputs = op.inputs
+        if inputs is None:
+            raise op.freed_error()
+        if op.hooks or op.retained or self.watched:
+            g = self._hand_out(op, g)
+        if g is None or (op.n_outputs != 1 and all(gk is None for gk in g)):
+            grads: tuple[Any, ...] = (None,) * len(inputs)
+        elif self.plain and op.array_vjp and op.n_outputs == 1:
+            # the common case, called directly: a plain backward's VJP on one array
+            grads = op.vjp(g)
+            if type(grads) is not tuple or len(grads) != len(inputs):
+                raise vjp_count_error(op, grads)
+        else:
+            grads = call_vjp(op, tuple(g) if op.n_outputs != 1 else (g,), self.create_graph)
+        self.send(op, grads, op.fresh_grads and not self.create_graph)
+        if not self.retain_graph:
+            op.release()
+
+    def _hand_out(self, op: Op, g: Any) -> Any:
+        """Run the node's hooks on each output's gradient, store retained gradients, and show
+        the result to ``grad()`` and the trace."""
+        multi = op.n_outputs != 1
+        gs = list(g) if multi else [g]
+        for k, gk in enumerate(gs):
+            if gk is not None and op.hooks:
+                gs[k] = apply_hooks(op.hooks, gk, k)[0]
+        for ref in op.retained or ():
+            t = ref()
+            if t is not None and gs[t.output_nr] is not None:
+                store_grad(t, gs[t.output_nr], False)
+        g = tuple(gs) if multi else gs[0]
+        if self.capture is not None and op in self.capture:
+            self.capture[op] = g
+        if self.trace is not None:
+            self.trace("node", op, _as_tensors(g))
+        return g
+
+    def send(self, op: Op, grads: tuple[Any, ...], fresh: bool) -> None:
+        """grad_table[u(j)] += grad_table[u(i)] · ∂u(i)/∂u(j) for each parent u(j) of op u(i):
+        each gradient is fitted to its input (broadcast reduced, dtype cast) and added."""
+        trace, add, recorded = self.trace, self.add, self.create_graph
+        for i, (x, gx, need) in enumerate(zip(op.inputs, grads, op.needs_input_grad)):
+            if not need:
+                continue
+            owned = fresh
+            if gx is not None:
+                xd = x.data
+                gd = gx.data if recorded else gx
+                # dtypes of the built-in kinds are singletons: `is` settles the usual case; a
+                # NumPy scalar (a 0-d product) or a CuPy array is checked by fit_grad
+                if (
+                    type(gd) is not _ndarray
+                    or gd.shape != xd.shape
+                    or (gd.dtype is not xd.dtype and gd.dtype != xd.dtype)
+                ):
+                    gx, owned = fit_grad(op, i, x, gx, fresh)
+                if trace is not None:
+                    trace("edge", op, i, x.node or x, _as_tensors(gx))
+            node = x.node
+            if node is not None and node.n_outputs == 1:  # _enter's usual case, inline
+                if add(node, gx, None, op):
+                    heapq.heappush(self.heap, (-node.seq, node))
+            else:
+                self._enter(x, gx, owned, op)
+
+    def finish(self, leaf: Tensor) -> None:
+        """A leaf's entry is final: run its hooks, then store it into ``.grad`` (or hand it
+        to ``grad()``, which leaves ``.grad`` alone)."""
+        g, owned = self.table.take(leaf)
+        if g is not None and leaf._hooks:
+            g, replaced = apply_hooks(leaf._hooks, g)
+            owned = owned and not replaced
+        if self.trace is not None:
+            self.trace("leaf", leaf, _as_tensors(g))
+        if self.capture is None:
+            if g is not None:
+                store_grad(leaf, g, owned)
+        elif leaf in self.capture:
+            self.capture[leaf] = g
+
+
+def _as_tensors(g: Any) -> Any:
+    """A gradient as the trace shows it: a Tensor (or a tuple of them, one per output)."""
+    if g is None or isinstance(g, Tensor):
+        return g
+    if type(g) is tuple:
+        return tuple(_as_tensors(gk) for gk in g)
+    return Tensor._make(g, False, None)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # The sweep allocates many short-lived objects and creates no reference cycles, so the
+    # cyclic collector only costs time here (bench/bench_engine.py's 100,000-op chain).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def sweep(
+    roots: Sequence[Tensor],
+    grads: Sequence[Tensor],
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    capture: dict[Any, Any] | None = None,
+    table: GradTable | None = None,
+    trace: Trace | None = None,
+    must_reach: Sequence[tuple[int, Tensor]] = (),
+) -> None:
+    """The back-propagation sweep shared by ``backward``, ``grad``, ``grad_table`` and
+    ``backprop_steps``.
+
+    Args:
+        roots, grads: the outputs and their gradients (``root_grads`` checks and builds them).
+        retain_graph: keep every node's saved arrays, so the graph can be swept again.
+        create_graph: record the sweep (Tensors throughout), so gradients are differentiable.
+        capture: vertices whose gradient ``grad`` returns, filled in place; when given, no
+            leaf's ``.grad`` is touched. A plain sweep fills it with arrays.
+        table: the GradTable to use (``grad_table`` passes one that records contributions).
+        trace: ``trace(event, ...)`` is told each step: ``"node"``, ``"edge"``, ``"leaf"``.
+        must_reach: ``(index, input)`` pairs of ``grad`` that some path must reach, checked
+            before any VJP runs.
+    """
+    if table is None:  # (a trace keeps each term it is shown: nothing may be added into it)
+        table = GradTable(in_place=not create_graph and trace is None)
+    if must_reach:
+        _check_reached(roots, must_reach)
+    run = _Sweep(table, create_graph, retain_graph, capture, trace)
+    prev_mode = MODE.enabled
+    MODE.enabled = create_graph
+    try:
+        with _collector_paused():
+            run.seed(roots, grads)
+            run.run()
+    finally:
+        MODE.enabled = prev_mode
+
+
+def _check_reached(roots: Sequence[Tensor], must_reach: Sequence[tuple[int, Tensor]]) -> None:
+    """Raise for the first input of ``grad`` that no path from the outputs reaches."""
+    vertices = list(dict.fromkeys(vertex(t) for t in roots))
+    seen = reached(vertices)
+    for i, x in must_reach:
+        v = vertex(x)
+        if v not in seen and not any(v is r for r in vertices):
+            raise BackwardError(
+                f"grad: input {i} (shape {tuple(x.shape)}) is not reached from the outputs: no "
+                "path of the graph leads to it. Pass allow_unused=True to get None for it."
+            )
