@@ -215,8 +215,8 @@ def format_steps(loss: Tensor, decimals: int = 4, gradient: Any = None, params: 
         lines.append(f"  u({s.j}) = {v.label}({call})")
     lines.append("")
     lines.append(
-        "Back-propagation (Deep Learning, Algorithm 6.2): grad_table[u(n)] <- 1; for j = n-1 down to 1: "
-        "grad_table[u(j)] <- sum_i grad_table[u(i)] * du(i)/du(j)"
+        "Back-propagation (Deep Learning, Algorithm 6.2): grad_table[u(n)] <- 1; "
+        "for j = n-1 down to 1: grad_table[u(j)] <- sum_i grad_table[u(i)] * du(i)/du(j)"
     )
     for s in steps:
         head = f"{s.index:>3}. j = {s.j}: u({s.j}) = {s.label}"

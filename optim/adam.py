@@ -151,7 +151,7 @@ class Adam(Optimizer):
         maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        _check_adam_options(lr, betas, eps, weight_decay)
+        check_adam_options(lr, betas, eps, weight_decay)
         defaults = {
             "lr": lr,
             "betas": tuple(betas),
@@ -187,7 +187,7 @@ class Adam(Optimizer):
         )
 
 
-def _check_adam_options(
+def check_adam_options(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """Raise PyTorch's ValueError for an out-of-range Adam-family hyperparameter."""

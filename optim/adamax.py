@@ -6,7 +6,7 @@ from typing import Any
 
 from autograd_core.device import get_array_module
 from optim._kernel_utils import effective_grad, ema_
-from optim.adam import _check_adam_options
+from optim.adam import check_adam_options
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["Adamax", "adamax_update"]
@@ -116,7 +116,7 @@ class Adamax(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        _check_adam_options(lr, betas, eps, weight_decay)
+        check_adam_options(lr, betas, eps, weight_decay)
         defaults = {
             "lr": lr,
             "betas": tuple(betas),

@@ -7,7 +7,7 @@ from typing import Any
 from autograd_core.device import get_array_module
 from optim._kernel_utils import effective_grad, ema_, ema_square_
 from optim._validation import check_hyper
-from optim.adam import _check_adam_options
+from optim.adam import check_adam_options
 from optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["NAdam", "nadam_update"]
@@ -154,7 +154,7 @@ class NAdam(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        _check_adam_options(lr, betas, eps, weight_decay)
+        check_adam_options(lr, betas, eps, weight_decay)
         check_hyper("momentum_decay", momentum_decay)
         defaults = {
             "lr": lr,
