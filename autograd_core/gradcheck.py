@@ -4,158 +4,42 @@ The numeric Jacobian uses central differences, (f(x + ε eₖ) − f(x − ε e�
 input element; the analytic one is built from VJPs, one row per output element. Fast mode
 compares one random projection both ways instead, ⟨u, J v⟩ (Chainer, HIPS autograd, PyTorch's
 fast mode), which costs two function evaluations and one backward per input whatever the size.
+
+The Jacobians and products are computed in ``gradcheck_numeric.py``; the result type, the
+tolerance test and the failure messages are in ``gradcheck_report.py``.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy
 
-from autograd_core.device import to_device
 from autograd_core.errors import GradcheckError
 from autograd_core.grad_mode import enable_grad, no_grad
+from autograd_core.gradcheck_numeric import (
+    analytic_jacobian,
+    as_outputs,
+    float_outputs,
+    numeric_column,
+    numeric_jacobian,
+    vjp_rows,
+)
+from autograd_core.gradcheck_report import (
+    GradcheckResult,
+    compare,
+    direction_mismatch_message,
+    jacobian_mismatch_message,
+    nondeterminism_message,
+)
 from autograd_core.graph import grad
 from autograd_core.tensor import Tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "check_gradients", "GradcheckResult"]
 
 FULL_JACOBIAN_LIMIT = 4096  # elements in + out above which a failed fast check is not expanded
-
-
-@dataclass
-class GradcheckResult:
-    """What one gradient check found.
-
-    Attributes:
-        ok: every comparison within ``atol + rtol·|numeric|``.
-        max_abs_err: the largest |analytic − numeric|.
-        max_rel_err: the largest |analytic − numeric| / |numeric| where |numeric| > atol.
-        message: empty when ok; otherwise where and by how much it failed.
-    """
-
-    ok: bool
-    max_abs_err: float
-    max_rel_err: float
-    message: str = ""
-
-
-def _as_outputs(out: Any) -> list[Tensor]:
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    for o in outs:
-        if not isinstance(o, Tensor):
-            raise TypeError(f"gradcheck: the function must return Tensors, got {type(o).__name__}.")
-    return outs
-
-
-def _float_outputs(outs: list[Tensor]) -> list[int]:
-    return [k for k, o in enumerate(outs) if o.dtype.kind == "f"]
-
-
-def _host(a: Any) -> numpy.ndarray:
-    return numpy.asarray(to_device(a, "cpu"), dtype=numpy.float64)
-
-
-def _evaluate(
-    fn: Callable[..., Any], inputs: Sequence[Any], keep: list[int]
-) -> list[numpy.ndarray]:
-    with no_grad():
-        outs = _as_outputs(fn(*inputs))
-    return [_host(outs[k].data).ravel().copy() for k in keep]
-
-
-def _numeric_column(
-    fn: Callable[..., Any],
-    inputs: Sequence[Any],
-    t: Tensor,
-    index: int,
-    direction: Any,
-    eps: float,
-    keep: list[int],
-) -> list[numpy.ndarray]:
-    """(f(x + ε d) − f(x − ε d)) / 2ε with d = eₖ (``index``) or a whole ``direction`` array."""
-    data = t.data
-    original = data.copy()
-    try:
-        if direction is None:
-            pos = numpy.unravel_index(index, data.shape)
-            data[pos] = original[pos] + eps
-            plus = _evaluate(fn, inputs, keep)
-            data[pos] = original[pos] - eps
-            minus = _evaluate(fn, inputs, keep)
-        else:
-            data[...] = original + eps * direction
-            plus = _evaluate(fn, inputs, keep)
-            data[...] = original - eps * direction
-            minus = _evaluate(fn, inputs, keep)
-    finally:
-        data[...] = original
-    return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
-
-
-def _vjp_rows(
-    fn: Callable[..., Any],
-    inputs: Sequence[Any],
-    diff: list[Tensor],
-    keep: list[int],
-    directions: list[Any],
-) -> list[numpy.ndarray | None]:
-    """One backward pass with output directions ``directions``; the flattened input grads."""
-    outs = _as_outputs(fn(*inputs))
-    live = [(outs[k], d) for k, d in zip(keep, directions) if outs[k].requires_grad]
-    if not live:
-        return [numpy.zeros(t.numel()) for t in diff]
-    grads = grad(
-        [o for o, _ in live],
-        diff,
-        grad_outputs=[
-            Tensor._make(o.xp.asarray(d.reshape(o.shape), dtype=o.dtype), False, None)
-            for o, d in live
-        ],
-        allow_unused=True,
-    )
-    return [
-        numpy.zeros(t.numel()) if g is None else _host(g.data).ravel() for t, g in zip(diff, grads)
-    ]
-
-
-def _compare(
-    analytic: numpy.ndarray, numeric: numpy.ndarray, atol: float, rtol: float
-) -> tuple[bool, float, float, int]:
-    err = numpy.abs(analytic - numeric)
-    if err.size == 0:
-        return True, 0.0, 0.0, -1
-    bad = err > atol + rtol * numpy.abs(numeric)
-    big = numpy.abs(numeric) > atol
-    rel = float((err[big] / numpy.abs(numeric[big])).max()) if big.any() else 0.0
-    worst = int(numpy.argmax(err - (atol + rtol * numpy.abs(numeric))))
-    return (not bad.any()), float(err.max()), rel, worst
-
-
-def _describe_input(i: int, t: Tensor) -> str:
-    return f"input {i} (shape {tuple(t.shape)}, {t.dtype})"
-
-
-def _analytic_jacobian(
-    fn: Callable[..., Any],
-    inputs: Sequence[Any],
-    diff: list[Tensor],
-    keep: list[int],
-    out_sizes: list[int],
-) -> list[list[numpy.ndarray]]:
-    """J[o][input] from VJPs, one backward pass per output element (a one-hot direction)."""
-    blocks = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))]
-    for j in range(len(keep)):
-        for r in range(out_sizes[j]):
-            dirs = [numpy.zeros(s) for s in out_sizes]
-            dirs[j][r] = 1.0
-            row = _vjp_rows(fn, inputs, diff, keep, dirs)
-            for n in range(len(diff)):
-                blocks[j][n][r] = row[n]
-    return blocks
 
 
 def _full_check(
@@ -172,56 +56,38 @@ def _full_check(
     name: str,
 ) -> GradcheckResult:
     diff = [inputs[i] for i in diff_idx]
-    # numeric: J[o][:, input i] built column by column
-    numeric = [[numpy.zeros((out_sizes[j], t.numel())) for t in diff] for j in range(len(keep))]
-    for n, t in enumerate(diff):
-        for e in range(t.numel()):
-            cols = _numeric_column(fn, inputs, t, e, None, eps, keep)
-            for j, c in enumerate(cols):
-                numeric[j][n][:, e] = c
+    numeric = numeric_jacobian(fn, inputs, diff, keep, out_sizes, eps)
     # analytic: built twice; two backward runs must agree (nondeterminism check)
-    analytic = _analytic_jacobian(fn, inputs, diff, keep, out_sizes)
-    again = _analytic_jacobian(fn, inputs, diff, keep, out_sizes)
+    analytic = analytic_jacobian(fn, inputs, diff, keep, out_sizes)
+    again = analytic_jacobian(fn, inputs, diff, keep, out_sizes)
     for j in range(len(keep)):
         for n in range(len(diff)):
             drift = numpy.abs(again[j][n] - analytic[j][n])
             if drift.size and drift.max() > nondet_tol:
-                return GradcheckResult(
-                    False,
-                    float(drift.max()),
-                    0.0,
-                    (
-                        f"{name}: backward is not deterministic for output {keep[j]}, "
-                        f"{_describe_input(diff_idx[n], diff[n])}: two runs differ by "
-                        f"{drift.max():.3g} (nondet_tol={nondet_tol})."
-                    ),
+                message = nondeterminism_message(
+                    name, keep[j], diff_idx[n], diff[n], drift.max(), nondet_tol
                 )
+                return GradcheckResult(False, float(drift.max()), 0.0, message)
     max_abs = max_rel = 0.0
     for j in range(len(keep)):
         for n, t in enumerate(diff):
-            ok, ea, er, worst = _compare(analytic[j][n].ravel(), numeric[j][n].ravel(), atol, rtol)
+            ok, ea, er, worst = compare(analytic[j][n].ravel(), numeric[j][n].ravel(), atol, rtol)
             max_abs, max_rel = max(max_abs, ea), max(max_rel, er)
             if not ok:
-                r, c = divmod(worst, t.numel())
-                out_pos = numpy.unravel_index(r, out_shapes[j]) if out_shapes[j] else ()
-                in_pos = numpy.unravel_index(c, t.shape) if t.shape else ()
-                a, m = analytic[j][n][r, c], numeric[j][n][r, c]
-                diffs = numpy.abs(analytic[j][n] - numeric[j][n]).ravel()
-                top = ", ".join(f"{v:.3g}" for v in numpy.sort(diffs)[::-1][:3])
-                where = (
-                    f"d out{tuple(int(p) for p in out_pos)} / d in{tuple(int(p) for p in in_pos)}"
+                message = jacobian_mismatch_message(
+                    name,
+                    keep[j],
+                    out_shapes[j],
+                    diff_idx[n],
+                    t,
+                    analytic[j][n],
+                    numeric[j][n],
+                    worst,
+                    ea,
+                    atol,
+                    rtol,
                 )
-                return GradcheckResult(
-                    False,
-                    max(max_abs, ea),
-                    max(max_rel, er),
-                    (
-                        f"{name}: VJP mismatch for output {keep[j]}, "
-                        f"{_describe_input(diff_idx[n], t)}: max |numeric - analytic| = {ea:.3g} "
-                        f"at {where}: numeric {m:.8g}, analytic {a:.8g} "
-                        f"(atol={atol:g}, rtol={rtol:g}); largest differences {top}."
-                    ),
-                )
+                return GradcheckResult(False, max_abs, max_rel, message)
     return GradcheckResult(True, max_abs, max_rel)
 
 
@@ -241,26 +107,20 @@ def _fast_check(
     diff = [inputs[i] for i in diff_idx]
     us = [rng.standard_normal(s) for s in out_sizes]
     vs = [rng.standard_normal(t.shape) for t in diff]
-    vjps = _vjp_rows(fn, inputs, diff, keep, us)
+    vjps = vjp_rows(fn, inputs, diff, keep, us)
     max_abs = max_rel = 0.0
     for n, t in enumerate(diff):
         direction = t.xp.asarray(vs[n], dtype=t.dtype)
-        cols = _numeric_column(fn, inputs, t, 0, direction, eps, keep)
+        cols = numeric_column(fn, inputs, t, 0, direction, eps, keep)
         numeric = sum(float(u @ c) for u, c in zip(us, cols))
         analytic = float(vjps[n] @ vs[n].ravel())
-        ok, ea, er, _ = _compare(numpy.array([analytic]), numpy.array([numeric]), atol, rtol)
+        ok, ea, er, _ = compare(numpy.array([analytic]), numpy.array([numeric]), atol, rtol)
         max_abs, max_rel = max(max_abs, ea), max(max_rel, er)
         if not ok:
-            return GradcheckResult(
-                False,
-                max_abs,
-                max_rel,
-                (
-                    f"{name}: VJP mismatch for {_describe_input(diff_idx[n], t)} in a random "
-                    f"direction: <u, J v> numeric {numeric:.8g}, analytic {analytic:.8g}, "
-                    f"|difference| = {ea:.3g} (atol={atol:g}, rtol={rtol:g})."
-                ),
+            message = direction_mismatch_message(
+                name, diff_idx[n], t, numeric, analytic, ea, atol, rtol
             )
+            return GradcheckResult(False, max_abs, max_rel, message)
     return GradcheckResult(True, max_abs, max_rel)
 
 
@@ -294,8 +154,8 @@ def check_gradients(
                 stacklevel=3,
             )
     with no_grad():
-        outs = _as_outputs(fn(*inputs))
-    keep = _float_outputs(outs)
+        outs = as_outputs(fn(*inputs))
+    keep = float_outputs(outs)
     out_sizes = [int(outs[k].data.size) for k in keep]
     out_shapes = [tuple(outs[k].shape) for k in keep]
     n_elems = sum(inputs[i].numel() for i in diff_idx) + sum(out_sizes)
@@ -371,8 +231,8 @@ def second_order_function(
     n = len(inputs)
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     with no_grad():
-        outs = _as_outputs(fn(*inputs))
-    keep = _float_outputs(outs)
+        outs = as_outputs(fn(*inputs))
+    keep = float_outputs(outs)
     if grad_outputs is None:
         rng = numpy.random.default_rng(seed)
         grad_outputs = [
@@ -390,7 +250,7 @@ def second_order_function(
         # Recording stays on even when the numeric side evaluates this under no_grad: the
         # inner grad() needs a graph of fn to differentiate.
         xs, gys = list(args[:n]), args[n:]
-        o = _as_outputs(fn(*xs))
+        o = as_outputs(fn(*xs))
         live = [(o[k], g) for k, g in zip(keep, gys) if o[k].requires_grad]
         if not live:
             return tuple(

@@ -12,6 +12,7 @@ from typing import Any
 import numpy
 
 from autograd_core.broadcast import sum_to_array, sum_to_axes
+from autograd_core.device import computing_on
 from autograd_core.errors import BackwardError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.op import Op, check_finite, vjp_count_error
@@ -56,12 +57,13 @@ def call_vjp(op: Op, gys: tuple[Any, ...], create_graph: bool) -> tuple[Any, ...
             if gx is not None:
                 check_finite(op.label, gx.data if create_graph else gx, "backward", op.created_at)
         return grads
-    if not create_graph:
-        grads = op.vjp(*gys) if op.array_vjp else _tensor_vjp_on_arrays(op, gys)
-    elif op.double_backward:
-        grads = op.vjp(*gys)
-    else:
-        grads = _first_order_only(op, gys)
+    with computing_on(*[t.data for t in op.inputs]):  # the inputs' CUDA device, if any
+        if not create_graph:
+            grads = op.vjp(*gys) if op.array_vjp else _tensor_vjp_on_arrays(op, gys)
+        elif op.double_backward:
+            grads = op.vjp(*gys)
+        else:
+            grads = _first_order_only(op, gys)
     if type(grads) is not tuple or len(grads) != len(op.inputs):
         raise vjp_count_error(op, grads)
     return grads

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy
 
+from autograd_core import device as _device
 from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
@@ -51,7 +52,7 @@ class _Sweep:
         "capture",
         "trace",
         "watched",
-        "plain",
+        "direct",
         "heap",
         "leaves",
         "add",
@@ -73,7 +74,9 @@ class _Sweep:
         self.trace = trace
         # what runs once per node is decided once per sweep
         self.watched = capture is not None or trace is not None
-        self.plain = not create_graph and not ANOMALY.enabled
+        # a plain backward's VJP on one array can be called directly (no anomaly checks to run,
+        # no CUDA device to enter)
+        self.direct = not create_graph and not ANOMALY.enabled and not _device.CUPY_LOADED
         self.heap: list[tuple[int, Op]] = []
         self.leaves: list[Tensor] = []
         self.add, self.pop = table.add, table.pop  # called once per edge and node
@@ -115,7 +118,7 @@ class _Sweep:
             g = self._hand_out(op, g)
         if g is None or (op.n_outputs != 1 and all(gk is None for gk in g)):
             grads: tuple[Any, ...] = (None,) * len(inputs)
-        elif self.plain and op.array_vjp and op.n_outputs == 1:
+        elif self.direct and op.array_vjp and op.n_outputs == 1:
             # the common case, called directly: a plain backward's VJP on one array
             grads = op.vjp(g)
             if type(grads) is not tuple or len(grads) != len(inputs):

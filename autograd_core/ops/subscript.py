@@ -80,6 +80,11 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     """``x[index]`` with NumPy's indexing rules; integer-array and mask indices are supported
     and repeated indices accumulate in the gradient.
 
+    Each ``x[index]`` is one op whose gradient is a zero-filled array of x's whole shape, so
+    walking a sequence with ``for t in range(T): x[t]`` back-propagates in time quadratic in T.
+    ``for x_t in x.unbind(0)`` (or ``for x_t in x``) is one op whose backward is one ``stack``;
+    ``x.split(k)`` likewise for pieces of k steps (``bench/bench_sequence.py``).
+
     Example:
         >>> import autograd_core as ac
         >>> x = ac.arange(6.0).reshape(2, 3)

@@ -40,13 +40,14 @@ def run_case(
     rtol: float | None = None,
     fast: bool | None = None,
     seed: int = 0,
+    device: Any = None,
 ) -> CaseResult:
     """Gradcheck ``spec`` on ``case``: first order, or second order through the recorded VJP.
 
     For an op that declares no double backward, order 2 passes only if asking for it raises
     the documented ``BackwardError``.
     """
-    args, kwargs = spec.tensors(case, dtype=dtype)
+    args, kwargs = spec.tensors(case, dtype=dtype, device=device)
 
     def fn(*xs: Any) -> Any:
         return spec.op(*xs, **kwargs)

@@ -36,14 +36,14 @@ def test_every_spec_has_cases():
 
 
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
-def test_gradcheck_first_order(spec, case):
-    row = run_case(spec, case, order=1)
+def test_gradcheck_first_order(spec, case, device):
+    row = run_case(spec, case, order=1, device=device)
     assert row.status in ("pass", "skip"), row.message
 
 
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
-def test_gradcheck_second_order(spec, case):
-    row = run_case(spec, case, order=2)
+def test_gradcheck_second_order(spec, case, device):
+    row = run_case(spec, case, order=2, device=device)
     assert row.status in ("pass", "skip"), row.message
 
 
@@ -53,12 +53,12 @@ def _outputs(out):
 
 
 @pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
-def test_forward_matches_numpy_in_float32(spec, case):
+def test_forward_matches_numpy_in_float32(spec, case, device):
     if spec.ref is None:
         pytest.skip(f"{spec.name} has no NumPy reference (checked through its adjoint)")
-    args, kwargs = spec.tensors(case, dtype=np.float32, requires_grad=False)
-    outs = _outputs(spec.op(*args, **kwargs))
-    ref_args = [a.data if isinstance(a, ac.Tensor) else a for a in args]
+    args, kwargs = spec.tensors(case, dtype=np.float32, requires_grad=False, device=device)
+    outs = [o.cpu() for o in _outputs(spec.op(*args, **kwargs))]
+    ref_args = [a.numpy() if isinstance(a, ac.Tensor) else a for a in args]
     expected = spec.ref(*ref_args, **kwargs)
     expected = [np.asarray(e) for e in (expected if isinstance(expected, tuple) else (expected,))]
     assert len(outs) == len(expected)
@@ -137,7 +137,7 @@ def test_the_ops_of_a_training_step_run_their_vjp_on_arrays():
 
 
 @pytest.mark.parametrize("name", ARRAY_VJP_OPS)
-def test_plain_backward_matches_recorded_backward_on_every_sample(name):
+def test_plain_backward_matches_recorded_backward_on_every_sample(name, device):
     """For every sample case of the op, the gradients of a plain backward (the VJP run on
     arrays) equal those of a recorded one (``create_graph=True``: the same text on Tensors), in
     float64, input by input. At least one case must reach the op."""
@@ -146,7 +146,7 @@ def test_plain_backward_matches_recorded_backward_on_every_sample(name):
     rng = np.random.default_rng(0)
     compared = 0
     for case in spec.cases():
-        args, kwargs = spec.tensors(case)
+        args, kwargs = spec.tensors(case, device=device)
         diff = [a for a in args if isinstance(a, ac.Tensor) and a.requires_grad]
         if not diff:
             continue
@@ -155,7 +155,7 @@ def test_plain_backward_matches_recorded_backward_on_every_sample(name):
         outs = [o for o in outs if o.requires_grad]
         if not any(isinstance(o.node, cls) for o in outs):
             continue
-        gys = [ac.tensor(rng.standard_normal(o.shape), dtype=o.dtype) for o in outs]
+        gys = [ac.tensor(rng.standard_normal(o.shape), dtype=o.dtype, device=device) for o in outs]
         recorded = ac.grad(outs, diff, gys, retain_graph=True, create_graph=True, allow_unused=True)
         plain = ac.grad(outs, diff, gys, allow_unused=True)
         for i, (r, p) in enumerate(zip(recorded, plain, strict=True)):
@@ -163,7 +163,33 @@ def test_plain_backward_matches_recorded_backward_on_every_sample(name):
             if r is not None:
                 assert not p.requires_grad
                 np.testing.assert_allclose(
-                    p.data, r.data, rtol=1e-13, atol=1e-300, err_msg=f"{case.desc}: input {i}"
+                    p.numpy(), r.numpy(), rtol=1e-13, atol=1e-300, err_msg=f"{case.desc}: input {i}"
                 )
         compared += 1
     assert compared, f"{name}: no sample case reached the op"
+
+
+# -- what an op keeps for backward lives in ``saved`` and goes with ``release()`` -------------
+
+
+@pytest.mark.parametrize(("spec", "case"), CASES, ids=IDS)
+def test_no_array_outlives_the_backward_of_its_node(spec, case):
+    """STYLE B10.6: arrays kept for backward live in ``saved`` (or ``out``), which ``release``
+    drops after the node's VJP; an array in any other attribute would outlive backward."""
+    if not spec.differentiable:
+        pytest.skip("records no node")
+    args, kwargs = spec.tensors(case)
+    outs = [o for o in _outputs(spec.op(*args, **kwargs)) if o.requires_grad]
+    nodes = {id(o.node): o.node for o in outs if o.node is not None}
+    if not nodes:
+        pytest.skip("no node recorded for this case")
+    ac.backward(sum(o.sum() for o in outs))
+    for node in nodes.values():
+        kept = {
+            k: type(v).__name__
+            for k, v in vars(node).items()
+            if hasattr(v, "shape")
+            and hasattr(v, "dtype")
+            or (isinstance(v, (tuple, list)) and any(hasattr(x, "dtype") for x in v))
+        }
+        assert not kept, f"{spec.name}: arrays kept after backward in attributes {kept}"
