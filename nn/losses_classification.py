@@ -1,0 +1,274 @@
+"""Classification losses in functional form: binary and multi-class cross-entropy, NLL and KL.
+
+The losses over logits are stable for any finite logit: ``cross_entropy`` runs through the fused
+``softmax_cross_entropy`` op (log-sum-exp with the maximum subtracted) and
+``binary_cross_entropy_with_logits`` uses ``log(1 + e^{−|x|}) + max(−x, 0)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd_core as ac
+from autograd_core.device import get_array_module
+from autograd_core.errors import ShapeError
+from autograd_core.tensor import Tensor
+from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
+    "kl_div",
+]
+
+
+def _clamped_log(p: Tensor) -> Tensor:
+    """max(log p, −100), without evaluating log 0."""
+    positive = ac.as_tensor(p.data > 0)
+    safe = ac.where(positive, p, 1.0)
+    return ac.maximum(ac.where(positive, safe.log(), -100.0), -100.0)
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """Binary cross-entropy of probabilities: ℓ = −w [y log p + (1 − y) log(1 − p)].
+
+    Each log is clamped at −100 (PyTorch's rule), so p = 0 or 1 gives a finite loss. Prefer
+    ``binary_cross_entropy_with_logits`` on raw scores: it is stable everywhere.
+    """
+    target = as_target(target, input)
+    check_same_shape(input, target, "binary_cross_entropy")
+    lo, hi = (
+        float(input.data.min()) if input.numel() else 0.0,
+        (float(input.data.max()) if input.numel() else 1.0),
+    )
+    if lo < 0 or hi > 1:
+        raise ValueError(
+            f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values from "
+            f"{lo:g} to {hi:g}. Apply a sigmoid first, or use binary_cross_entropy_with_logits."
+        )
+    log_p = _clamped_log(input)
+    log_q = _clamped_log(1.0 - input)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * as_target(weight, input)
+    return reduce_loss(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> Tensor:
+    """Binary cross-entropy on logits: ℓ = −w [p_w · y log σ(x) + (1 − y) log(1 − σ(x))].
+
+    Computed as (1 − y) x + (1 + (p_w − 1) y) (log(1 + e^{−|x|}) + max(−x, 0)), which is finite
+    and has a finite gradient for every finite x (±1e4 included).
+
+    Args:
+        pos_weight: weight of the positive examples, broadcast over the last axis (one per
+            class); > 1 raises recall.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.binary_cross_entropy_with_logits(ac.tensor([1e4, -1e4]), ac.tensor([1.0, 1.0]))
+        tensor(5000.)
+    """
+    target = as_target(target, input)
+    check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    softplus_neg = ((-ac.abs(input)).exp() + 1.0).log() + ac.relu(-input)  # = −log σ(x)
+    if pos_weight is not None:
+        pw = as_target(pos_weight, input)
+        loss = (1.0 - target) * input + (target * (pw - 1.0) + 1.0) * softplus_neg
+    else:
+        loss = (1.0 - target) * input + softplus_neg
+    if weight is not None:
+        loss = loss * as_target(weight, input)
+    return reduce_loss(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def _class_last(x: Tensor) -> Tensor:
+    """(N, C, d1, …) → (N·d1·…, C); (N, C) unchanged."""
+    if x.ndim == 2:
+        return x
+    perm = (0,) + tuple(range(2, x.ndim)) + (1,)
+    return x.permute(perm).reshape(-1, x.shape[1])
+
+
+def _check_indices(name: str, idx: Any, valid: Any, n_classes: int) -> None:
+    if idx.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name}: class-index targets must be integers, got dtype {idx.dtype}. Use "
+            "target.long(), or pass class probabilities with the input's shape."
+        )
+    v = idx[valid]
+    if v.size and (int(v.min()) < 0 or int(v.max()) >= n_classes):
+        raise IndexError(
+            f"{name}: target class indices must lie in [0, {n_classes}) for {n_classes} "
+            f"classes; got values from {int(v.min())} to {int(v.max())}. Check the number of "
+            "output units of the model."
+        )
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross-entropy between softmax(input) and the target, from raw logits (PyTorch's rules).
+
+    ``input`` is (N, C), (C,) or (N, C, d1, …). ``target`` is either class indices of shape
+    (N,) / (N, d1, …) or class probabilities of the input's shape. For indices,
+    ℓᵢ = −w_{yᵢ} log softmax(xᵢ)_{yᵢ}; ``mean`` divides by Σᵢ w_{yᵢ} over non-ignored items.
+    With label smoothing ε the target becomes (1 − ε)·onehot + ε/C. For probabilities,
+    ℓᵢ = −Σ_c w_c t_ic log softmax(xᵢ)_c and ``mean`` divides by the number of items.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> logits = ac.tensor([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+        >>> round(F.cross_entropy(logits, ac.tensor([0, 2])).item(), 4)
+        0.6342
+    """
+    if reduction not in REDUCTIONS:
+        raise ValueError(
+            f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}."
+        )
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(
+            f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}."
+        )
+    squeeze = input.ndim == 1
+    if squeeze:
+        input = input.reshape(1, -1)
+    if input.ndim < 2:
+        raise ShapeError(f"cross_entropy: input must be (N, C) or (C,), got {tuple(input.shape)}.")
+    xp = input.xp
+    n_classes = input.shape[1]
+    z = _class_last(input)
+    target = as_target(target, input)
+    w = None if weight is None else as_target(weight, input).data
+    if w is not None and tuple(w.shape) != (n_classes,):
+        raise ShapeError(
+            f"cross_entropy: weight must have one entry per class ({n_classes},), got "
+            f"{tuple(w.shape)}."
+        )
+    eps = label_smoothing
+    if target.dtype.kind == "f":  # class probabilities
+        if tuple(target.shape) != tuple(input.shape if not squeeze else (n_classes,)):
+            raise ShapeError(
+                f"cross_entropy: probability targets must have the input's shape "
+                f"{tuple(input.shape)}; got {tuple(target.shape)}. For class indices pass an "
+                "integer tensor of shape (N,)."
+            )
+        t = _class_last(target.reshape(1, -1) if squeeze else target)
+        if eps:
+            t = t * (1.0 - eps) + eps / n_classes
+        coeffs = t if w is None else t * ac.as_tensor(w.astype(z.dtype, copy=False))
+        loss = ac.softmax_cross_entropy(z, coeffs)
+        if reduction == "none":
+            return loss.reshape(_item_shape(input, squeeze))
+        return loss.sum() if reduction == "sum" else loss.sum() / max(z.shape[0], 1)
+    idx = target.data.reshape(-1)
+    expected = (1,) if squeeze else (input.shape[0],) + tuple(input.shape[2:])
+    if tuple(target.shape) not in (expected, () if squeeze else expected):
+        raise ShapeError(
+            f"cross_entropy: class-index target of shape {tuple(target.shape)} does not fit "
+            f"input of shape {tuple(input.shape)}; expected {expected}."
+        )
+    valid = idx != ignore_index
+    _check_indices("cross_entropy", idx, valid, n_classes)
+    safe = xp.where(valid, idx, 0)
+    rows = xp.arange(idx.shape[0])
+    w_all = xp.ones(n_classes, z.dtype) if w is None else w.astype(z.dtype, copy=False)
+    w_row = w_all[safe] * valid  # weight of each item's true class, 0 where ignored
+    coeffs = xp.zeros(z.shape, z.dtype)
+    coeffs[rows, safe] = w_row * (1.0 - eps)
+    if eps:
+        coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
+    loss = ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
+    if reduction == "none":
+        return loss.reshape(_item_shape(input, squeeze))
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=z.dtype))
+
+
+def _item_shape(input: Tensor, squeeze: bool) -> tuple[int, ...]:
+    return () if squeeze else (input.shape[0],) + tuple(input.shape[2:])
+
+
+def nll_loss(
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of log-probabilities: ℓᵢ = −w_{yᵢ} input[i, yᵢ]; ``mean``
+    divides by Σᵢ w_{yᵢ} over non-ignored items. Use after ``log_softmax``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> logp = F.log_softmax(ac.tensor([[0.0, 0.0]]), dim=1)
+        >>> round(F.nll_loss(logp, ac.tensor([1])).item(), 4)
+        0.6931
+    """
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"nll_loss: reduction must be one of {REDUCTIONS}, got {reduction!r}.")
+    squeeze = input.ndim == 1
+    if squeeze:
+        input = input.reshape(1, -1)
+    xp = input.xp
+    n_classes = input.shape[1]
+    logp = _class_last(input)
+    target = as_target(target, input)
+    idx = target.data.reshape(-1)
+    if idx.shape[0] != logp.shape[0]:
+        raise ShapeError(
+            f"nll_loss: target of shape {tuple(target.shape)} does not fit input of shape "
+            f"{tuple(input.shape)}."
+        )
+    valid = idx != ignore_index
+    _check_indices("nll_loss", idx, valid, n_classes)
+    safe = xp.where(valid, idx, 0)
+    w_all = xp.ones(n_classes, logp.dtype) if weight is None else as_target(weight, input).data
+    w_row = (w_all[safe] * valid).astype(logp.dtype, copy=False)
+    picked = logp[xp.arange(idx.shape[0]), safe]
+    loss = -picked * ac.as_tensor(w_row)
+    if reduction == "none":
+        return loss.reshape(_item_shape(input, squeeze))
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=logp.dtype))
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback–Leibler divergence with ``input`` = log q and ``target`` = p (or log p when
+    ``log_target``): ℓ = p (log p − log q), with 0 · log 0 = 0.
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the true KL divergence);
+    ``'mean'`` averages over all elements (PyTorch's default, kept for compatibility).
+    """
+    target = as_target(target, input)
+    check_same_shape(input, target, "kl_div")
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        xp = get_array_module(target.data)
+        positive = ac.as_tensor(target.data > 0)
+        safe = ac.where(positive, target, ac.as_tensor(xp.ones((), target.dtype)))
+        loss = ac.where(positive, target * safe.log(), 0.0) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return reduce_loss(loss, reduction, "kl_div")

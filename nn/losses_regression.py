@@ -1,0 +1,113 @@
+"""Regression losses in functional form: squared, absolute, Huber, smooth L1 and Gaussian NLL.
+
+Each takes ``reduction='mean' | 'sum' | 'none'``, refuses an input and target of different
+shapes, and is written with engine ops, so it is differentiable twice.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import autograd_core as ac
+from autograd_core.errors import ShapeError
+from autograd_core.tensor import Tensor
+from nn.losses_common import as_target, check_same_shape, reduce_loss
+
+__all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "gaussian_nll_loss"]
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error: ℓ = (x − y)², reduced.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.mse_loss(ac.tensor([1.0, 3.0]), ac.tensor([0.0, 0.0]))
+        tensor(5.)
+    """
+    target = as_target(target, input)
+    check_same_shape(input, target, "mse_loss")
+    d = input - target
+    return reduce_loss(d * d, reduction, "mse_loss")
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: ℓ = |x − y|, reduced (subgradient 0 at x = y)."""
+    target = as_target(target, input)
+    check_same_shape(input, target, "l1_loss")
+    return reduce_loss(ac.abs(input - target), reduction, "l1_loss")
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Huber loss: ½d² where |d| < δ, else δ(|d| − ½δ), with d = x − y."""
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta!r}.")
+    target = as_target(target, input)
+    check_same_shape(input, target, "huber_loss")
+    d = input - target
+    a = ac.abs(d)
+    loss = ac.where(a < delta, d * d * 0.5, (a - 0.5 * delta) * delta)
+    return reduce_loss(loss, reduction, "huber_loss")
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """Smooth L1: ½d²/β where |d| < β, else |d| − ½β (equals huber_loss / β; L1 for β = 0)."""
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta!r}.")
+    target = as_target(target, input)
+    check_same_shape(input, target, "smooth_l1_loss")
+    d = input - target
+    a = ac.abs(d)
+    if beta == 0:
+        return reduce_loss(a, reduction, "smooth_l1_loss")
+    loss = ac.where(a < beta, d * d * (0.5 / beta), a - 0.5 * beta)
+    return reduce_loss(loss, reduction, "smooth_l1_loss")
+
+
+def gaussian_nll_loss(
+    input: Tensor,
+    target: Any,
+    var: Any,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of y under N(μ = input, σ² = var), the heteroscedastic
+    regression loss: ℓ = ½ (log max(σ², ε) + (μ − y)² / max(σ², ε)) [+ ½ log 2π if ``full``].
+
+    ``var`` has the input's shape, or one fewer trailing axis of size 1, or a single value.
+    The clamp at ε is applied to the value only: the gradient passes through it unchanged
+    (PyTorch's rule).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.gaussian_nll_loss(ac.tensor([0.0]), ac.tensor([0.0]), ac.tensor([1.0]))
+        tensor(0.)
+    """
+    target = as_target(target, input)
+    check_same_shape(input, target, "gaussian_nll_loss")
+    var = as_target(var, input)
+    if var.ndim == input.ndim - 1 and tuple(var.shape) == tuple(input.shape[:-1]):
+        var = var.reshape(tuple(var.shape) + (1,))
+    if var.numel() != 1 and var.ndim == input.ndim and input.shape[-1] != var.shape[-1] != 1:
+        raise ShapeError(
+            f"gaussian_nll_loss: var of shape {tuple(var.shape)} does not fit input of shape "
+            f"{tuple(input.shape)}."
+        )
+    if var.numel() and float(var.data.min()) < 0:
+        raise ValueError(
+            "gaussian_nll_loss: var has negative entries; predict log-variance or "
+            "pass it through softplus to keep it positive."
+        )
+    xp = var.xp
+    # Clamp the value, keep the gradient: the shift is a constant.
+    v = var + ac.as_tensor(xp.maximum(var.data, eps) - var.data)
+    d = input - target
+    loss = (v.log() + d * d / v) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return reduce_loss(loss, reduction, "gaussian_nll_loss")
