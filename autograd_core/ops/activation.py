@@ -280,7 +280,7 @@ def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | 
     d = dim_arg(op, dim, axis)
     if x.ndim == 0:
         return None  # a 0-d tensor is one element along its only (implicit) axis
-    return normalize_axis(-1 if d is None else d, x.ndim, op)
+    return normalize_axis(op, -1 if d is None else d, x.shape)
 
 
 def sigmoid(x: Tensor) -> Tensor:

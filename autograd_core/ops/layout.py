@@ -93,7 +93,7 @@ def flip(x: Tensor, dims: Any) -> Tensor:
         tensor([2., 1., 0.])
     """
     x = lift(x)
-    axes = normalize_axis(dims, x.ndim, "flip")
+    axes = normalize_axis("flip", dims, x.shape)
     if x.ndim == 0 or not axes:
         return x
     return Flip.apply(x, dims=axes)

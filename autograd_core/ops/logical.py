@@ -44,7 +44,7 @@ def all(  # noqa: A001  (the NumPy/PyTorch name)
         tensor([False,  True])
     """
     x = lift(x)
-    axes = normalize_axis(dim_arg("all", dim, axis), x.ndim, "all")
+    axes = normalize_axis("all", dim_arg("all", dim, axis), x.shape)
     return All.apply(x, axis=axes, keepdims=keep_arg("all", keepdim, keepdims))
 
 
@@ -64,5 +64,5 @@ def any(  # noqa: A001  (the NumPy/PyTorch name)
         True
     """
     x = lift(x)
-    axes = normalize_axis(dim_arg("any", dim, axis), x.ndim, "any")
+    axes = normalize_axis("any", dim_arg("any", dim, axis), x.shape)
     return Any_.apply(x, axis=axes, keepdims=keep_arg("any", keepdim, keepdims))

@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 from autograd_core.broadcast import sum_to_array
-from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops._common import dim_arg, keep_arg, lift, normalize_axis
 from autograd_core.registry import register_op
@@ -140,11 +139,8 @@ def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 def _axes(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:
     """``dim``/``axis`` as a sorted tuple of axes, None for all (also for dim 0 or -1 of a 0-d
-    tensor, as PyTorch allows); a range error also shows the input shape."""
-    try:
-        axes = normalize_axis(dim_arg(op, dim, axis), x.ndim, op)
-    except ShapeError as e:
-        raise ShapeError(f"{e} Input shape: {tuple(x.shape)}.") from None
+    tensor, as PyTorch allows)."""
+    axes = normalize_axis(op, dim_arg(op, dim, axis), x.shape)
     return None if x.ndim == 0 else axes
 
 
