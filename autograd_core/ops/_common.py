@@ -67,7 +67,7 @@ def normalize_axis(
     """
     if axis is None:
         return None
-    n = max(len(shape), 1) if positions is None else positions
+    n = (len(shape) or 1) if positions is None else positions
     if type(axis) is int and -n <= axis < n:  # the common case, without the loop below
         return (axis % n,)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)

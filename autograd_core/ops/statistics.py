@@ -6,9 +6,8 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import keep_arg, lift
 from autograd_core.ops.extrema import _tie_weights
-from autograd_core.ops.reduce import Mean, _axes, _count, expand_reduced, kept_shape
+from autograd_core.ops.reduce import Mean, _count, expand_reduced, kept_shape, reduction_args
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -134,14 +133,9 @@ def var(
         >>> x.var(), x.var(correction=0)
         (tensor(1.6666666), tensor(1.25))
     """
-    x = lift(x)
-    axes = _axes("var", x, dim, axis)
-    return Var.apply(
-        x,
-        axis=axes,
-        correction=_correction("var", correction, unbiased, ddof),
-        keepdims=keep_arg("var", keepdim, keepdims),
-    )
+    x, axes, keep = reduction_args("var", x, dim, keepdim, axis, keepdims)
+    c = _correction("var", correction, unbiased, ddof)
+    return Var.apply(x, axis=axes, correction=c, keepdims=keep)
 
 
 def std(
@@ -163,14 +157,9 @@ def std(
         >>> ac.tensor([[1.0, 3.0], [2.0, 2.0]]).std(dim=1, correction=0)
         tensor([1., 0.])
     """
-    x = lift(x)
-    axes = _axes("std", x, dim, axis)
-    return Std.apply(
-        x,
-        axis=axes,
-        correction=_correction("std", correction, unbiased, ddof),
-        keepdims=keep_arg("std", keepdim, keepdims),
-    )
+    x, axes, keep = reduction_args("std", x, dim, keepdim, axis, keepdims)
+    c = _correction("std", correction, unbiased, ddof)
+    return Std.apply(x, axis=axes, correction=c, keepdims=keep)
 
 
 # -- logsumexp -----------------------------------------------------------------------------
@@ -223,9 +212,8 @@ def logsumexp(
         >>> ac.tensor([1e4, 1e4]).logsumexp()
         tensor(10000.693)
     """
-    x = lift(x)
-    axes = _axes("logsumexp", x, dim, axis)
-    return LogSumExp.apply(x, axis=axes, keepdims=keep_arg("logsumexp", keepdim, keepdims))
+    x, axes, keep = reduction_args("logsumexp", x, dim, keepdim, axis, keepdims)
+    return LogSumExp.apply(x, axis=axes, keepdims=keep)
 
 
 # -- norm ----------------------------------------------------------------------------------
@@ -328,7 +316,6 @@ def norm(
         >>> x.norm(), x.norm(1, dim=1), x.norm(ord=float("inf"))
         (tensor(5.), tensor([7.]), tensor(4.))
     """
-    x = lift(x)
     order = _norm_order(p, ord)
-    axes = _axes("norm", x, dim, axis)
-    return Norm.apply(x, p=order, axis=axes, keepdims=keep_arg("norm", keepdim, keepdims))
+    x, axes, keep = reduction_args("norm", x, dim, keepdim, axis, keepdims)
+    return Norm.apply(x, p=order, axis=axes, keepdims=keep)
