@@ -16,7 +16,7 @@ from typing import Any
 from autograd_core.tensor import Tensor
 from nn.hooks import _Handle
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
-from nn.parameter import Parameter, _nonleaf_message
+from nn.parameter import Parameter, nonleaf_message
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
@@ -117,7 +117,7 @@ class Module(ModuleStateMixin):
         elif name in params:
             if value is not None:
                 if isinstance(value, Tensor) and not value.is_leaf:
-                    raise TypeError(_nonleaf_message(type(self).__name__, name, value))
+                    raise TypeError(nonleaf_message(type(self).__name__, name, value))
                 raise TypeError(
                     f"{type(self).__name__}: cannot assign {type(value).__name__} to parameter "
                     f"{name!r} (nn.Parameter or None expected). Wrap it: "
@@ -179,13 +179,13 @@ class Module(ModuleStateMixin):
         _check_name(self, name)
         if param is not None and not isinstance(param, Parameter):
             if isinstance(param, Tensor) and not param.is_leaf:
-                raise TypeError(_nonleaf_message("register_parameter", name, param))
+                raise TypeError(nonleaf_message("register_parameter", name, param))
             raise TypeError(
                 f"register_parameter: {name!r} must be an nn.Parameter or None, got "
                 f"{type(param).__name__}. Wrap it: nn.Parameter(value)."
             )
         if param is not None and not param.is_leaf:
-            raise TypeError(_nonleaf_message("register_parameter", name, param))
+            raise TypeError(nonleaf_message("register_parameter", name, param))
         if name in self.__dict__ and name not in self._parameters:
             raise KeyError(
                 f"register_parameter: attribute {name!r} already exists and is not a "

@@ -12,9 +12,9 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, lift, normalize_axis
-from autograd_core.ops._special import erfc_array
 from autograd_core.ops.binary import Where
+from autograd_core.ops.common import dim_arg, lift, normalize_axis
+from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor

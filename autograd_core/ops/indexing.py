@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift, normalize_axis
+from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.ops.shape import broadcast_to, flatten, reshape
 from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op

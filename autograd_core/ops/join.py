@@ -11,7 +11,7 @@ from typing import Any
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, lift, normalize_axis
+from autograd_core.ops.common import dim_arg, lift, normalize_axis
 from autograd_core.ops.shape import flatten
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor

@@ -9,7 +9,7 @@ from typing import Any
 from autograd_core.broadcast import sum_to_array
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, keep_arg, lift, normalize_axis
+from autograd_core.ops.common import dim_arg, keep_arg, lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -176,7 +176,7 @@ def reduction_args(
 
 
 def _require_nonempty(op: str, x: Tensor, axes: tuple[int, ...] | None) -> None:
-    if _count(x.shape, axes) == 0:
+    if reduced_count(x.shape, axes) == 0:
         over = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
         raise ShapeError(
             f"{op}: cannot reduce over {over} of a tensor of shape {tuple(x.shape)}: the slice "
@@ -184,7 +184,7 @@ def _require_nonempty(op: str, x: Tensor, axes: tuple[int, ...] | None) -> None:
         )
 
 
-def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
     """How many input elements each output element reduces over."""
     return math.prod(shape) if axes is None else math.prod(shape[a] for a in axes)
 
