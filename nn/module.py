@@ -13,8 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from autograd_core.hooks import RemovableHandle
 from autograd_core.tensor import Tensor
-from nn.hooks import _Handle
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
 from nn.parameter import Parameter, nonleaf_message
 
@@ -59,8 +59,8 @@ class Module(ModuleStateMixin):
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", [])
+        object.__setattr__(self, "_forward_pre_hooks", [])
 
     # -- forward -------------------------------------------------------------------------
 
@@ -77,26 +77,28 @@ class Module(ModuleStateMixin):
                 f"{type(self).__name__}: Module.__init__() was not called. Add "
                 "super().__init__() at the top of __init__."
             )
-        for hook in self._forward_pre_hooks.values():
+        for hook in tuple(self._forward_pre_hooks):
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
         out = self.forward(*args, **kwargs)
-        for hook in self._forward_hooks.values():
+        for hook in tuple(self._forward_hooks):
             result = hook(self, args, out)
             if result is not None:
                 out = result
         return out
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> Any:
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward; a returned value replaces
         the output. Returns a handle whose ``remove()`` unregisters it."""
-        return _Handle(self._forward_hooks, hook)
+        self._forward_hooks.append(hook)
+        return RemovableHandle(self._forward_hooks, hook)
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> Any:
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, inputs)`` before every forward; a returned value replaces the
         inputs. Returns a handle whose ``remove()`` unregisters it."""
-        return _Handle(self._forward_pre_hooks, hook)
+        self._forward_pre_hooks.append(hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
 
     # -- registration --------------------------------------------------------------------
 
