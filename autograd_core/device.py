@@ -30,6 +30,7 @@ Shape = tuple[int, ...]
 _cupy: Any = None
 _cupy_error: BaseException | None = None
 # True once CuPy is imported: until then every array is a NumPy array and no op needs to look.
+# Only cupy_loaded() changes it; op.apply reads the attribute itself (cheaper than a call).
 CUPY_LOADED = "cupy" in sys.modules
 
 
@@ -40,7 +41,7 @@ def _import_cupy() -> Any:
             import cupy  # noqa: PLC0415  (optional dependency, imported on first use)
 
             _cupy = cupy
-            globals()["CUPY_LOADED"] = True
+            cupy_loaded()
         except Exception as e:  # ImportError, or a CUDA driver error raised at import
             _cupy_error = e
     return _cupy
@@ -116,7 +117,8 @@ DeviceLike = Union[str, Device]
 
 
 def cupy_loaded() -> bool:
-    """True once CuPy is imported; until then every array is a NumPy array."""
+    """True once CuPy is imported (here or by the caller); until then every array is a NumPy
+    array. The one place that sets ``CUPY_LOADED``."""
     global CUPY_LOADED
     if not CUPY_LOADED and "cupy" in sys.modules:
         CUPY_LOADED = True

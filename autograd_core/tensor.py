@@ -18,24 +18,12 @@ from autograd_core import device as _device
 from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.grad_mode import MODE
+from autograd_core.hooks import RemovableHandle
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
 
-__all__ = ["Tensor", "RemovableHandle"]
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: list[Any], hook: Any) -> None:
-        self._hooks = hooks
-        self._hook = hook
-
-    def remove(self) -> None:
-        """Unregister the hook (a no-op when already removed)."""
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+__all__ = ["Tensor"]
 
 
 class Tensor:

@@ -14,6 +14,7 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
+from autograd_core.ops.common import normalize_axis
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from nn.losses_functional import *  # noqa: F403
@@ -44,12 +45,11 @@ __all__ = [
 ]
 
 
-def _dim(x: Tensor, dim: int | None) -> int:
+def _dim(op: str, x: Tensor, dim: int | None) -> int:
     if dim is None:  # PyTorch's legacy choice for softmax without dim
         return 0 if x.ndim in (0, 1, 3) else 1
-    if not -max(x.ndim, 1) <= dim < max(x.ndim, 1):
-        raise ShapeError(f"softmax: dim {dim} is out of range for shape {tuple(x.shape)}.")
-    return dim % max(x.ndim, 1)
+    (d,) = normalize_axis(op, dim, x.shape, word="dim")
+    return d
 
 
 # -- affine --------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
         >>> F.log_softmax(ac.tensor([[0.0, 0.0]]), dim=1).exp()
         tensor([[0.5, 0.5]])
     """
-    return ac.log_softmax(x, _dim(x, dim))
+    return ac.log_softmax(x, _dim("log_softmax", x, dim))
 
 
 def softmax(x: Tensor, dim: int | None = None) -> Tensor:
@@ -179,7 +179,7 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
         >>> F.softmax(ac.tensor([[1.0, 1.0, 1.0, 1.0]]), dim=1)
         tensor([[0.25, 0.25, 0.25, 0.25]])
     """
-    return ac.softmax(x, _dim(x, dim))
+    return ac.softmax(x, _dim("softmax", x, dim))
 
 
 def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:

@@ -13,10 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from autograd_core.hooks import RemovableHandle
 from autograd_core.tensor import Tensor
-from nn.hooks import _Handle
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
-from nn.parameter import Parameter, _nonleaf_message
+from nn.parameter import Parameter, nonleaf_message
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
@@ -59,8 +59,8 @@ class Module(ModuleStateMixin):
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
-        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", [])
+        object.__setattr__(self, "_forward_pre_hooks", [])
 
     # -- forward -------------------------------------------------------------------------
 
@@ -77,26 +77,28 @@ class Module(ModuleStateMixin):
                 f"{type(self).__name__}: Module.__init__() was not called. Add "
                 "super().__init__() at the top of __init__."
             )
-        for hook in self._forward_pre_hooks.values():
+        for hook in tuple(self._forward_pre_hooks):
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
         out = self.forward(*args, **kwargs)
-        for hook in self._forward_hooks.values():
+        for hook in tuple(self._forward_hooks):
             result = hook(self, args, out)
             if result is not None:
                 out = result
         return out
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> Any:
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, inputs, output)`` after every forward; a returned value replaces
         the output. Returns a handle whose ``remove()`` unregisters it."""
-        return _Handle(self._forward_hooks, hook)
+        self._forward_hooks.append(hook)
+        return RemovableHandle(self._forward_hooks, hook)
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> Any:
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, inputs)`` before every forward; a returned value replaces the
         inputs. Returns a handle whose ``remove()`` unregisters it."""
-        return _Handle(self._forward_pre_hooks, hook)
+        self._forward_pre_hooks.append(hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
 
     # -- registration --------------------------------------------------------------------
 
@@ -117,7 +119,7 @@ class Module(ModuleStateMixin):
         elif name in params:
             if value is not None:
                 if isinstance(value, Tensor) and not value.is_leaf:
-                    raise TypeError(_nonleaf_message(type(self).__name__, name, value))
+                    raise TypeError(nonleaf_message(type(self).__name__, name, value))
                 raise TypeError(
                     f"{type(self).__name__}: cannot assign {type(value).__name__} to parameter "
                     f"{name!r} (nn.Parameter or None expected). Wrap it: "
@@ -179,13 +181,13 @@ class Module(ModuleStateMixin):
         _check_name(self, name)
         if param is not None and not isinstance(param, Parameter):
             if isinstance(param, Tensor) and not param.is_leaf:
-                raise TypeError(_nonleaf_message("register_parameter", name, param))
+                raise TypeError(nonleaf_message("register_parameter", name, param))
             raise TypeError(
                 f"register_parameter: {name!r} must be an nn.Parameter or None, got "
                 f"{type(param).__name__}. Wrap it: nn.Parameter(value)."
             )
         if param is not None and not param.is_leaf:
-            raise TypeError(_nonleaf_message("register_parameter", name, param))
+            raise TypeError(nonleaf_message("register_parameter", name, param))
         if name in self.__dict__ and name not in self._parameters:
             raise KeyError(
                 f"register_parameter: attribute {name!r} already exists and is not a "

@@ -44,7 +44,7 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-def _nonleaf_message(where: str, name: str, value: Tensor) -> str:
+def nonleaf_message(where: str, name: str, value: Tensor) -> str:
     return (
         f"{where}: cannot register {name!r} as a parameter: it is the output of "
         f"{value.node.label if value.node else 'an op'} (a non-leaf tensor, shape "

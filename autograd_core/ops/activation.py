@@ -12,9 +12,9 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, lift, normalize_axis
-from autograd_core.ops._special import erfc_array
 from autograd_core.ops.binary import Where
+from autograd_core.ops.common import dim_arg, lift, normalize_axis
+from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -280,7 +280,7 @@ def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | 
     d = dim_arg(op, dim, axis)
     if x.ndim == 0:
         return None  # a 0-d tensor is one element along its only (implicit) axis
-    return normalize_axis(-1 if d is None else d, x.ndim, op)
+    return normalize_axis(op, -1 if d is None else d, x.shape)
 
 
 def sigmoid(x: Tensor) -> Tensor:

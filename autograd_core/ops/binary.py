@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift, lift_pair
+from autograd_core.ops.common import const, lift, lift_pair
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, keep_arg, lift
-from autograd_core.ops.reduce import _axes, _count, expand_reduced, kept_shape
+from autograd_core.ops.common import lift
+from autograd_core.ops.reduce import expand_reduced, kept_shape, reduction_args
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -22,33 +21,17 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
-def _one_axis(op: str, x: Tensor, dim: Any, axis: Any, fix: str) -> tuple[int, ...] | None:
-    """Like ``_axes`` for ops that reduce one axis or all of them (max with dim, argmax)."""
-    d = dim_arg(op, dim, axis)
-    if d is not None and not isinstance(d, int):
-        raise TypeError(
-            f"{op}: dim must be an int or None, got {d!r}. Input shape: {tuple(x.shape)}. {fix}"
-        )
-    return _axes(op, x, d, None)
-
-
-def _require_nonempty(op: str, x: Tensor, axes: tuple[int, ...] | None) -> None:
-    """Reductions without an identity (max, argmax) reject an empty reduction, as NumPy does."""
-    if _count(x.shape, axes) == 0:
-        over = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
-        raise ShapeError(
-            f"{op}: cannot reduce over {over} of a tensor of shape {tuple(x.shape)}: the slice "
-            "is empty and the reduction has no identity. Reduce over a non-empty axis."
-        )
-
-
-def _tie_weights(xp: Any, x: Any, y_kept: Any, axes: tuple[int, ...] | None) -> Any:
+def tie_weights(xp: Any, x: Any, y_kept: Any, axes: tuple[int, ...] | None) -> Any:
     """1/k on each of the k elements of a slice equal to its reduced value, 0 elsewhere. NaN
     counts as equal to a NaN result (NaN propagates through max)."""
     hit = x == y_kept
     if x.dtype.kind == "f":
         hit |= xp.isnan(x) & xp.isnan(y_kept)
     return hit / hit.sum(axis=axes, keepdims=True).astype(x.dtype)
+
+
+# The name that _Extremum.vjp calls; that body is left as it is until the op rewrite.
+_tie_weights = tie_weights
 
 
 # -- amax, amin: values over any axes; max, min: (values, indices) along one axis ----------
@@ -162,9 +145,9 @@ def _max_or_min(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: 
 
         return (maximum if name == "max" else minimum)(x, dim)
     fix = f"Use a{name}(x, dim=(...)) to reduce several axes."
-    axes = _one_axis(name, x, dim, axis, fix)
-    _require_nonempty(name, x, axes)
-    keep = keep_arg(name, keepdim, keepdims)
+    x, axes, keep = reduction_args(
+        name, x, dim, keepdim, axis, keepdims, one_axis=fix, nonempty=True
+    )
     if dim is None and axis is None:  # over all axes: the value only, ties split (as amax)
         return (Amax if name == "max" else Amin).apply(x, axis=None, keepdims=keep)
     axis_ = 0 if axes is None else axes[0]  # (dim 0 or -1 of a 0-d tensor: its one element)
@@ -222,14 +205,6 @@ def min(  # noqa: A001  (the NumPy/PyTorch name)
     return _max_or_min("min", x, dim, keepdim, axis, keepdims)
 
 
-def _amax_or_amin(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
-    x = lift(x)
-    axes = _axes(name, x, dim, axis)
-    _require_nonempty(name, x, axes)
-    op = Amax if name == "amax" else Amin
-    return op.apply(x, axis=axes, keepdims=keep_arg(name, keepdim, keepdims))
-
-
 def amax(
     x: Tensor,
     dim: Any = None,
@@ -246,7 +221,8 @@ def amax(
         >>> ac.tensor([[1.0, 5.0], [4.0, 2.0]]).amax(dim=(0, 1))
         tensor(5.)
     """
-    return _amax_or_amin("amax", x, dim, keepdim, axis, keepdims)
+    x, axes, keep = reduction_args("amax", x, dim, keepdim, axis, keepdims, nonempty=True)
+    return Amax.apply(x, axis=axes, keepdims=keep)
 
 
 def amin(
@@ -264,17 +240,17 @@ def amin(
         >>> ac.tensor([[1.0, 5.0], [4.0, 2.0]]).amin(dim=1)
         tensor([1., 2.])
     """
-    return _amax_or_amin("amin", x, dim, keepdim, axis, keepdims)
+    x, axes, keep = reduction_args("amin", x, dim, keepdim, axis, keepdims, nonempty=True)
+    return Amin.apply(x, axis=axes, keepdims=keep)
 
 
 def _arg(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
-    x = lift(x)
-    axes = _one_axis(name, x, dim, axis, "Reshape the axes into one first.")
-    _require_nonempty(name, x, axes)
-    op = Argmax if name == "argmax" else Argmin
-    return op.apply(
-        x, axis=None if axes is None else axes[0], keepdims=keep_arg(name, keepdim, keepdims)
+    fix = "Reshape the axes into one first."
+    x, axes, keep = reduction_args(
+        name, x, dim, keepdim, axis, keepdims, one_axis=fix, nonempty=True
     )
+    op = Argmax if name == "argmax" else Argmin
+    return op.apply(x, axis=None if axes is None else axes[0], keepdims=keep)
 
 
 def argmax(

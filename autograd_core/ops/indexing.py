@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift
+from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.ops.shape import broadcast_to, flatten, reshape
 from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op
@@ -138,17 +138,6 @@ def _index_array(op: str, index: Any, x: Tensor) -> Any:
     return arr
 
 
-def _dim(op: str, dim: Any, x: Tensor) -> int:
-    n = max(x.ndim, 1)
-    d = int(dim)
-    if not -n <= d < n:
-        raise ShapeError(
-            f"{op}: dim {d} is out of range for a tensor of shape {tuple(x.shape)}; valid dims "
-            f"are {-n} to {n - 1}. Pass a dim in that range."
-        )
-    return d % n
-
-
 def _check_bounds(op: str, index: Any, size: int, dim: int, x: Tensor) -> None:
     if index.size and bool(((index < -size) | (index >= size)).any()):
         raise ShapeError(
@@ -191,7 +180,7 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     """
     x = lift(x)
     idx = _index_array("gather", index, x)
-    d = _dim("gather", dim, x)
+    (d,) = normalize_axis("gather", int(dim), x.shape, word="dim")
     if x.ndim == 0:  # PyTorch treats a 0-d tensor as one entry along dim 0
         if idx.ndim:
             raise ShapeError(f"gather: a 0-d x needs a 0-d index, got shape {tuple(idx.shape)}.")
@@ -221,7 +210,7 @@ def take_along_axis(x: Tensor, indices: Any, axis: int | None) -> Tensor:
                 f"{tuple(idx.shape)}. Flatten the indices or pass an axis."
             )
         return gather(flatten(x), 0, idx)
-    d = _dim("take_along_axis", axis, x)
+    (d,) = normalize_axis("take_along_axis", int(axis), x.shape, word="dim")
     if idx.ndim != x.ndim:
         raise ShapeError(
             f"take_along_axis: indices of shape {tuple(idx.shape)} and x of shape "
@@ -251,7 +240,7 @@ def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
     """
     x = lift(x)
     idx = _index_array("index_select", index, x)
-    d = _dim("index_select", dim, x)
+    (d,) = normalize_axis("index_select", int(dim), x.shape, word="dim")
     if idx.ndim > 1:
         raise ShapeError(
             f"index_select: index must be 0-d or 1-D, got shape {tuple(idx.shape)} (x of shape "
@@ -278,7 +267,7 @@ def scatter_add(x: Tensor, dim: int, index: Any, src: Any) -> Tensor:
     x = lift(x)
     src = lift(src, x)
     idx = _index_array("scatter_add", index, x)
-    d = _dim("scatter_add", dim, x)
+    (d,) = normalize_axis("scatter_add", int(dim), x.shape, word="dim")
     if x.ndim == 0:  # PyTorch treats a 0-d tensor as one entry along dim 0
         if idx.ndim or src.ndim:
             raise ShapeError(
@@ -315,7 +304,7 @@ def index_add(x: Tensor, dim: int, index: Any, source: Any, alpha: float = 1) ->
     x = lift(x)
     source = lift(source, x)
     idx = _index_array("index_add", index, x)
-    d = _dim("index_add", dim, x)
+    (d,) = normalize_axis("index_add", int(dim), x.shape, word="dim")
     if idx.ndim > 1:
         raise ShapeError(
             f"index_add: index must be 0-d or 1-D, got shape {tuple(idx.shape)} (x of shape "

@@ -11,7 +11,7 @@ from typing import Any
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, lift
+from autograd_core.ops.common import dim_arg, lift, normalize_axis
 from autograd_core.ops.shape import flatten
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -128,16 +128,6 @@ def _shapes(xs: list[Tensor]) -> str:
     return ", ".join(str(tuple(x.shape)) for x in xs)
 
 
-def _axis(op: str, dim: Any, n: int, x: Tensor) -> int:
-    d = int(dim)
-    if not -n <= d < n:
-        raise ShapeError(
-            f"{op}: dim {d} is out of range for inputs of shape {tuple(x.shape)}; valid dims "
-            f"are {-n} to {n - 1}. Pass a dim in that range."
-        )
-    return d % n
-
-
 def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
     """Join tensors along an existing axis ``dim`` (alias ``axis``, default 0), as ``torch.cat``.
 
@@ -160,9 +150,8 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
                 f"cat: input {i} is 0-d (shapes: {_shapes(xs)}); a 0-d tensor has no axis to join "
                 "along. Use stack, or reshape the scalars to (1,) first."
             )
-    d = _axis(
-        "cat", 0 if dim is None and axis is None else dim_arg("cat", dim, axis), first.ndim, first
-    )
+    d = 0 if dim is None and axis is None else dim_arg("cat", dim, axis)
+    (d,) = normalize_axis("cat", int(d), first.shape, word="dim", subject="inputs")
     for i, x in enumerate(xs):
         if x.ndim != first.ndim or any(
             a != b for k, (a, b) in enumerate(zip(x.shape, first.shape)) if k != d
@@ -210,11 +199,9 @@ def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = 
                 f"{tuple(first.shape)}; stack needs inputs of one shape. Shapes: {_shapes(xs)}. "
                 "Use cat to join along an existing axis, or pad/broadcast the inputs to one shape."
             )
-    d = _axis(
-        "stack",
-        0 if dim is None and axis is None else dim_arg("stack", dim, axis),
-        first.ndim + 1,
-        first,
+    d = 0 if dim is None and axis is None else dim_arg("stack", dim, axis)
+    (d,) = normalize_axis(
+        "stack", int(d), first.shape, positions=first.ndim + 1, word="dim", subject="inputs"
     )
     return Stack.apply(*xs, axis=d)
 
@@ -242,7 +229,7 @@ def split(
     x = lift(x)
     if x.ndim == 0:
         raise ShapeError("split: cannot split a 0-d tensor (shape ()). Reshape it to (1,) first.")
-    d = _axis("split", dim, x.ndim, x)
+    (d,) = normalize_axis("split", int(dim), x.shape, word="dim", subject="inputs")
     size = x.shape[d]
     if not isinstance(split_size_or_sections, (tuple, list)):
         step = int(split_size_or_sections)
@@ -281,7 +268,8 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         )
     if x.ndim == 0:
         raise ShapeError("chunk: cannot chunk a 0-d tensor (shape ()). Reshape it to (1,) first.")
-    size = x.shape[_axis("chunk", dim, x.ndim, x)]
+    (d,) = normalize_axis("chunk", int(dim), x.shape, word="dim", subject="inputs")
+    size = x.shape[d]
     if size == 0:
         return split(x, [0] * int(chunks), dim)
     return split(x, math.ceil(size / int(chunks)), dim)
@@ -303,4 +291,5 @@ def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     x = lift(x)
     if x.ndim == 0:
         raise ShapeError("unbind: cannot unbind a 0-d tensor (shape ()). Reshape it to (1,) first.")
-    return Unbind.apply(x, axis=_axis("unbind", dim, x.ndim, x))
+    (d,) = normalize_axis("unbind", int(dim), x.shape, word="dim", subject="inputs")
+    return Unbind.apply(x, axis=d)

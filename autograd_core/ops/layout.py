@@ -10,7 +10,7 @@ from typing import Any
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift, normalize_axis
+from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -93,7 +93,7 @@ def flip(x: Tensor, dims: Any) -> Tensor:
         tensor([2., 1., 0.])
     """
     x = lift(x)
-    axes = normalize_axis(dims, x.ndim, "flip")
+    axes = normalize_axis("flip", dims, x.shape)
     if x.ndim == 0 or not axes:
         return x
     return Flip.apply(x, dims=axes)

@@ -8,7 +8,7 @@ from typing import Any
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift, lift_pair
+from autograd_core.ops.common import lift, lift_pair
 from autograd_core.ops.shape import Permute, reshape
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor

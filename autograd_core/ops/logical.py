@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, keep_arg, lift, normalize_axis
+from autograd_core.ops.reduce import reduction_args
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -43,9 +43,8 @@ def all(  # noqa: A001  (the NumPy/PyTorch name)
         >>> ac.tensor([[1, 0], [1, 1]]).all(dim=1)
         tensor([False,  True])
     """
-    x = lift(x)
-    axes = normalize_axis(dim_arg("all", dim, axis), x.ndim, "all")
-    return All.apply(x, axis=axes, keepdims=keep_arg("all", keepdim, keepdims))
+    x, axes, keep = reduction_args("all", x, dim, keepdim, axis, keepdims)
+    return All.apply(x, axis=axes, keepdims=keep)
 
 
 def any(  # noqa: A001  (the NumPy/PyTorch name)
@@ -63,6 +62,5 @@ def any(  # noqa: A001  (the NumPy/PyTorch name)
         >>> bool((ac.tensor([0.0, 2.0]) > 1).any())
         True
     """
-    x = lift(x)
-    axes = normalize_axis(dim_arg("any", dim, axis), x.ndim, "any")
-    return Any_.apply(x, axis=axes, keepdims=keep_arg("any", keepdim, keepdims))
+    x, axes, keep = reduction_args("any", x, dim, keepdim, axis, keepdims)
+    return Any_.apply(x, axis=axes, keepdims=keep)

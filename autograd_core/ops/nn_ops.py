@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift
+from autograd_core.ops.common import lift
 from autograd_core.ops.unary import Exp, Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor

@@ -9,7 +9,7 @@ from typing import Any
 from autograd_core.broadcast import sum_to_array
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import dim_arg, keep_arg, lift, normalize_axis
+from autograd_core.ops.common import dim_arg, keep_arg, lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -110,9 +110,8 @@ def sum(  # noqa: A001  (the NumPy/PyTorch name)
         >>> x.sum(), x.sum(dim=0), x.sum(axis=-1, keepdims=True).shape
         (tensor(6.), tensor([2., 2., 2.]), (2, 1))
     """
-    x = lift(x)
-    axes = _axes("sum", x, dim, axis)
-    out = Sum.apply(x, axis=axes, keepdims=keep_arg("sum", keepdim, keepdims))
+    x, axes, keep = reduction_args("sum", x, dim, keepdim, axis, keepdims)
+    out = Sum.apply(x, axis=axes, keepdims=keep)
     return out if dtype is None else out.to(dtype=dtype)
 
 
@@ -125,9 +124,8 @@ def mean(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Arithmetic mean over ``dim`` (alias ``axis``); NaN for an empty reduction, as NumPy."""
-    x = lift(x)
-    axes = _axes("mean", x, dim, axis)
-    return Mean.apply(x, axis=axes, keepdims=keep_arg("mean", keepdim, keepdims))
+    x, axes, keep = reduction_args("mean", x, dim, keepdim, axis, keepdims)
+    return Mean.apply(x, axis=axes, keepdims=keep)
 
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -138,17 +136,55 @@ def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
 # -- helpers shared by the reductions (here, in extrema.py and in statistics.py) -----------
 
 
-def _axes(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:
-    """``dim``/``axis`` as a sorted tuple of axes, None for all (also for dim 0 or -1 of a 0-d
-    tensor, as PyTorch allows); a range error also shows the input shape."""
-    try:
-        axes = normalize_axis(dim_arg(op, dim, axis), x.ndim, op)
-    except ShapeError as e:
-        raise ShapeError(f"{e} Input shape: {tuple(x.shape)}.") from None
-    return None if x.ndim == 0 else axes
+def reduction_args(
+    op: str,
+    x: Any,
+    dim: Any,
+    keepdim: Any,
+    axis: Any,
+    keepdims: Any,
+    *,
+    one_axis: str | None = None,
+    nonempty: bool = False,
+) -> tuple[Tensor, tuple[int, ...] | None, bool]:
+    """The argument handling that the public functions of every reduction share.
+
+    Returns x as a Tensor, ``dim`` (alias ``axis``) as a sorted tuple of axes (None for all of
+    them, also for dim 0 or -1 of a 0-d tensor, as PyTorch allows) and ``keepdim`` (alias
+    ``keepdims``) as a bool.
+
+    Args:
+        op: the op label that error messages start with.
+        one_axis: for a reduction over one axis or all of them (max with dim, argmax): the fix
+            that the TypeError for a tuple ``dim`` suggests.
+        nonempty: reject an empty reduction, as NumPy does for max and argmax, which have no
+            identity.
+    """
+    x = lift(x)
+    d = dim_arg(op, dim, axis)
+    if one_axis is not None and d is not None and not isinstance(d, int):
+        raise TypeError(
+            f"{op}: dim must be an int or None, got {d!r}. Input shape: {tuple(x.shape)}. "
+            f"{one_axis}"
+        )
+    axes = normalize_axis(op, d, x.shape)
+    if x.ndim == 0:
+        axes = None  # the 0-d tensor's one element (after checking that dim is 0 or -1)
+    if nonempty:
+        _require_nonempty(op, x, axes)
+    return x, axes, keep_arg(op, keepdim, keepdims)
 
 
-def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+def _require_nonempty(op: str, x: Tensor, axes: tuple[int, ...] | None) -> None:
+    if reduced_count(x.shape, axes) == 0:
+        over = "all axes" if axes is None else f"axis {axes[0] if len(axes) == 1 else axes}"
+        raise ShapeError(
+            f"{op}: cannot reduce over {over} of a tensor of shape {tuple(x.shape)}: the slice "
+            "is empty and the reduction has no identity. Reduce over a non-empty axis."
+        )
+
+
+def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
     """How many input elements each output element reduces over."""
     return math.prod(shape) if axes is None else math.prod(shape[a] for a in axes)
 
@@ -229,6 +265,5 @@ def prod(
         >>> x.grad
         tensor([0., 6., 0.])
     """
-    x = lift(x)
-    axes = _axes("prod", x, dim, axis)
-    return Prod.apply(x, axis=axes, keepdims=keep_arg("prod", keepdim, keepdims))
+    x, axes, keep = reduction_args("prod", x, dim, keepdim, axis, keepdims)
+    return Prod.apply(x, axis=axes, keepdims=keep)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import lift
 from autograd_core.ops.binary import Where
+from autograd_core.ops.common import lift
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 

@@ -11,7 +11,7 @@ from autograd_core.device import Device, device_of
 from autograd_core.device import to_device as move_array
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift
+from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -249,17 +249,6 @@ to_device = to_device_op
 # -- flatten, squeeze, unsqueeze (aliases of reshape) --------------------------------------
 
 
-def _axis_in_range(op: str, d: Any, n: int, x: Tensor) -> int:
-    """``d`` as a non-negative axis among ``n`` positions, or a ShapeError naming ``op``."""
-    d = int(d)
-    if not -n <= d < n:
-        raise ShapeError(
-            f"{op}: dim {d} is out of range for a tensor of shape {tuple(x.shape)}; valid dims "
-            f"are {-n} to {n - 1}. Pass a dim in that range."
-        )
-    return d % n
-
-
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge the axes ``start_dim`` … ``end_dim`` (inclusive) into one, as ``torch.flatten``.
 
@@ -271,12 +260,10 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         ((24,), (2, 12))
     """
     x = lift(x)
+    (start,) = normalize_axis("flatten", int(start_dim), x.shape, word="dim")
+    (end,) = normalize_axis("flatten", int(end_dim), x.shape, word="dim")
     if x.ndim == 0:
-        _axis_in_range("flatten", start_dim, 1, x)
-        _axis_in_range("flatten", end_dim, 1, x)
         return reshape(x, (1,))
-    start = _axis_in_range("flatten", start_dim, x.ndim, x)
-    end = _axis_in_range("flatten", end_dim, x.ndim, x)
     if start > end:
         raise ShapeError(
             f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of shape "
@@ -303,7 +290,7 @@ def squeeze(x: Tensor, dim: Any = None) -> Tensor:
         axes = tuple(range(x.ndim))
     else:
         dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
-        axes = tuple(_axis_in_range("squeeze", d, max(x.ndim, 1), x) for d in dims)
+        axes = tuple(normalize_axis("squeeze", int(d), x.shape, word="dim")[0] for d in dims)
         if len(set(axes)) != len(axes):
             raise ShapeError(f"squeeze: dim {dim!r} names an axis twice. Pass each axis once.")
     shape = tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1))
@@ -321,5 +308,5 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
         ((1, 2, 3), (2, 3, 1))
     """
     x = lift(x)
-    d = _axis_in_range("unsqueeze", dim, x.ndim + 1, x)
+    (d,) = normalize_axis("unsqueeze", int(dim), x.shape, positions=x.ndim + 1, word="dim")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])

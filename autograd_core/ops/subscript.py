@@ -13,7 +13,7 @@ import numpy
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops._common import lift
+from autograd_core.ops.common import lift
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 

@@ -6,8 +6,8 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops._common import lift
-from autograd_core.ops._special import erf_array, erfc_array
+from autograd_core.ops.common import lift
+from autograd_core.ops.special import erf_array, erfc_array
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -235,7 +235,7 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 class Erf(Op):
     r"""y = erf x = (2/√π) ∫₀ˣ e^(−t²) dt. VJP: x̄ = ȳ · (2/√π) e^(−x²).
 
-    Forward by Cody's rational approximations (``ops/_special.py``; float64 relative error
+    Forward by Cody's rational approximations (``ops/special.py``; float64 relative error
     below 1e-15). Saves the input (as the parent).
     """
 

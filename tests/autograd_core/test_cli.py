@@ -75,7 +75,7 @@ def test_wrong_op_is_caught_by_the_command(tmp_path):
         textwrap.dedent("""
         import numpy as np
         from autograd_core.op import Op
-        from autograd_core.ops._common import lift
+        from autograd_core.ops.common import lift
 
         class WrongExp(Op):
             name = "wrong_exp"

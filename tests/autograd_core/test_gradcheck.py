@@ -13,7 +13,7 @@ import pytest
 
 import autograd_core as ac
 from autograd_core.op import Op
-from autograd_core.ops._common import const, lift
+from autograd_core.ops.common import const, lift
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -141,7 +141,7 @@ def test_the_command_catches_a_wrong_registered_op(tmp_path):
         import numpy as np
         import autograd_core as ac
         from autograd_core.op import Op
-        from autograd_core.ops._common import lift
+        from autograd_core.ops.common import lift
         from autograd_core.registry import register_op
         from autograd_core.testing.op_db import OP_DB, OpSpec, unary_cases
 

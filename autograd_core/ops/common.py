@@ -6,6 +6,7 @@ from typing import Any
 
 from autograd_core.creation import as_array
 from autograd_core.device import get_array_module
+from autograd_core.errors import ShapeError
 from autograd_core.tensor import Tensor
 
 __all__ = ["lift", "lift_pair", "normalize_axis", "const"]
@@ -37,29 +38,60 @@ def const(array: Any) -> Tensor:
     return Tensor._make(array, False, None)
 
 
-def normalize_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
-    """Turn ``axis`` (int, tuple, or None for all) into a sorted tuple of non-negative axes."""
+def normalize_axis(
+    op: str,
+    axis: Any,
+    shape: tuple[int, ...],
+    *,
+    positions: int | None = None,
+    word: str = "axis",
+    subject: str = "a tensor",
+) -> tuple[int, ...] | None:
+    """``axis`` (an int, a sequence of ints, or None for all axes) as a sorted tuple of distinct
+    non-negative axes, for an input of shape ``shape``; the one place that checks an axis.
+
+    Args:
+        op: the op label that error messages start with.
+        axis: an int or a sequence of ints (negative ones count from the end), or None.
+        shape: the shape of the input the axes index.
+        positions: how many axis positions are valid: max(ndim, 1) by default (a 0-d tensor
+            takes axis 0 or -1, as in PyTorch); ndim + 1 where an axis is inserted (unsqueeze,
+            stack).
+        word: the argument's name in messages: "axis" (NumPy's wording, which gives the number
+            of dimensions and then the input shape) or "dim" (PyTorch's, which gives the shape).
+        subject: what ``shape`` belongs to in messages ("inputs" for cat and stack).
+
+    Raises:
+        ShapeError: an axis out of range (naming ``op``, the axis, the shape and the valid
+            range) or an axis given twice.
+    """
     if axis is None:
         return None
-    if type(axis) is int and -ndim <= axis < ndim:  # the common case, without the loop below
-        return (axis % ndim,)
+    n = (len(shape) or 1) if positions is None else positions
+    if type(axis) is int and -n <= axis < n:  # the common case, without the loop below
+        return (axis % n,)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out = []
     for a in axes:
         a = int(a)
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            from autograd_core.errors import ShapeError
-
-            raise ShapeError(
-                f"{op}: axis {a} is out of range for a tensor with {ndim} dimension(s); valid "
-                f"axes are {-max(ndim, 1)} to {max(ndim, 1) - 1}."
-            )
-        out.append(a % ndim if ndim else 0)
+        if not -n <= a < n:
+            raise ShapeError(_out_of_range(op, a, shape, n, word, subject))
+        out.append(a % n)
     if len(set(out)) != len(out):
-        from autograd_core.errors import ShapeError
-
-        raise ShapeError(f"{op}: axis {axis!r} repeats an axis.")
+        raise ShapeError(f"{op}: {word} {axis!r} repeats an axis. Pass each axis once.")
     return tuple(sorted(out))
+
+
+def _out_of_range(op: str, a: int, shape: tuple[int, ...], n: int, word: str, subject: str) -> str:
+    if word == "axis":  # NumPy's wording: the number of dimensions, then the input shape
+        return (
+            f"{op}: axis {a} is out of range for {subject} with {len(shape)} dimension(s); "
+            f"valid axes are {-n} to {n - 1}. Input shape: {tuple(shape)}."
+        )
+    return (
+        f"{op}: {word} {a} is out of range for {subject} of shape {tuple(shape)}; valid {word}s "
+        f"are {-n} to {n - 1}. Pass a {word} in that range."
+    )
 
 
 def dim_arg(op: str, dim: Any, axis: Any) -> Any:
