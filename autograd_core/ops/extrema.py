@@ -31,7 +31,6 @@ def tie_weights(xp: Any, x: Any, y_kept: Any, axes: tuple[int, ...] | None) -> A
 
 
 # The name that _Extremum.vjp calls; that body is left as it is until the op rewrite.
-_tie_weights = tie_weights
 
 
 # -- amax, amin: values over any axes; max, min: (values, indices) along one axis ----------
@@ -57,7 +56,7 @@ class _Extremum(Op):
         x = self.inputs[0].data
         axes = self.params["axis"]
         y_kept = self.out.reshape(kept_shape(x.shape, axes))
-        w = _tie_weights(self.xp, x, y_kept, axes).astype(x.dtype, copy=False)
+        w = tie_weights(self.xp, x, y_kept, axes).astype(x.dtype, copy=False)
         return (expand_reduced(gy, x.shape, axes) * w,)
 
 

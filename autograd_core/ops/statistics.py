@@ -13,11 +13,6 @@ from autograd_core.tensor import Tensor
 
 __all__ = ["var", "std", "logsumexp", "norm"]
 
-# The ops below and their forward/VJP helpers call these two by their old local names; that
-# code is left as it is until the op rewrite, which can call the public names directly.
-_count = reduced_count
-_tie_weights = tie_weights
-
 
 def _out_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: bool) -> tuple:
     if keepdims:
@@ -31,7 +26,7 @@ def _out_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: b
 def _variance(xp: Any, x: Any, axes: tuple[int, ...] | None, d: int, keepdims: bool) -> Any:
     """Σ(x − x̄)² / d over ``axes``. Like NumPy and PyTorch, d ≤ 0 divides by 0 (inf, or NaN for
     a zero sum) and an empty slice gives NaN, here without a RuntimeWarning."""
-    if _count(x.shape, axes) == 0:
+    if reduced_count(x.shape, axes) == 0:
         return xp.full(_out_shape(x.shape, axes, keepdims), xp.nan, dtype=x.dtype)
     dev = x - x.mean(axis=axes, keepdims=True)
     ss = (dev * dev).sum(axis=axes, keepdims=keepdims)
@@ -49,7 +44,7 @@ def _variance_vjp(op: Op, gv: Any) -> Any:
     if math.prod(shape) == 0:  # no elements: an empty gradient, without the empty mean
         return g * 0.0
     (x,) = op.inputs_as(gv)
-    d = _count(shape, axes) - op.params["correction"]
+    d = reduced_count(shape, axes) - op.params["correction"]
     scale = 2.0 / d if d > 0 else math.nan
     centred = x - Mean.call(x, axis=axes, keepdims=True)
     return g * centred * scale
@@ -69,7 +64,7 @@ class Var(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
-        return _variance(self.xp, x, axis, _count(x.shape, axis) - correction, keepdims)
+        return _variance(self.xp, x, axis, reduced_count(x.shape, axis) - correction, keepdims)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (_variance_vjp(self, gy),)
@@ -85,7 +80,7 @@ class Std(Op):
     """
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
-        v = _variance(self.xp, x, axis, _count(x.shape, axis) - correction, keepdims)
+        v = _variance(self.xp, x, axis, reduced_count(x.shape, axis) - correction, keepdims)
         return self.xp.sqrt(v)
 
     fresh_grads = True
@@ -185,7 +180,7 @@ class LogSumExp(Op):
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         xp = self.xp
         kept = kept_shape(x.shape, axis)
-        if _count(x.shape, axis) == 0:
+        if reduced_count(x.shape, axis) == 0:
             return xp.full(_out_shape(x.shape, axis, keepdims), -xp.inf, dtype=x.dtype)
         m = x.max(axis=axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)  # a row of ±inf
@@ -250,7 +245,7 @@ class Norm(Op):
         xp = self.xp
         out_shape = _out_shape(x.shape, axis, keepdims)
         a = xp.abs(x)
-        if _count(x.shape, axis) == 0:
+        if reduced_count(x.shape, axis) == 0:
             return xp.zeros(out_shape, dtype=x.dtype)
         if p == 1:
             return a.sum(axis=axis, keepdims=keepdims)
@@ -275,7 +270,7 @@ class Norm(Op):
         if p == 1:
             return (g * sign,)
         if p == math.inf:
-            w = _tie_weights(xp, xp.abs(x_data), self.out.reshape(kept), axes)
+            w = tie_weights(xp, xp.abs(x_data), self.out.reshape(kept), axes)
             return (g * (sign * w),)
         y = self.output_as(gy).reshape(kept)
         y_zero = self.out.reshape(kept) == 0
