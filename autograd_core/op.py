@@ -63,6 +63,9 @@ class Op:
         fresh_grads: (with ``array_vjp``) every array the VJP returns is new and distinct: not
             ȳ, not a view of it, not a saved array. The engine may then move it into a leaf's
             ``.grad`` or add into it in place instead of copying.
+        reuses_gy: (with ``array_vjp``) the VJP may write its result into ȳ when the sweep
+            tells it, through ``gy_is_free``, that nothing else holds that array (NumPy's own
+            reuse of a temporary, for relu after a matmul).
 
     Attributes of a recorded instance:
         inputs: the input tensors, in order (the parents ``Pa(u)`` of the back-propagation
@@ -82,6 +85,7 @@ class Op:
     save_output: ClassVar[bool] = False
     array_vjp: ClassVar[bool] = False
     fresh_grads: ClassVar[bool] = False
+    reuses_gy: ClassVar[bool] = False
 
     # Defaults read through the class until an instance sets its own (one op is created per
     # call, so every attribute not written in Op.apply is time saved).
@@ -89,6 +93,7 @@ class Op:
     out: Any = None
     saved: Any = None
     n_outputs: int = 1
+    gy_is_free: bool = False  # set by the sweep just before the VJP of a ``reuses_gy`` op
     created_at: list[traceback.FrameSummary] | None = None
     hooks: list[tuple[int, Any]] | None = None
     retained: list[Any] | None = None

@@ -110,21 +110,30 @@ class _Sweep:
     def visit(self, op: Op) -> None:
         """Pop grad_table[u(j)] for op node u(j), show it to hooks, retained grads, ``grad()``
         and the trace, then send its VJPs to the parents and release the node."""
-        g = self.pop(op, None)
+        if op.reuses_gy:  # its entry's ownership is tracked: may the VJP write into it?
+            g, owned = self.table.take(op)
+            op.gy_is_free = owned and self.direct and not (op.hooks or op.retained or self.watched)
+        else:
+            g = self.pop(op, None)
         inputs = op.inputs
         if inputs is None:
             raise op.freed_error()
         if op.hooks or op.retained or self.watched:
             g = self._hand_out(op, g)
-        if g is None or (op.n_outputs != 1 and all(gk is None for gk in g)):
-            grads: tuple[Any, ...] = (None,) * len(inputs)
-        elif self.direct and op.array_vjp and op.n_outputs == 1:
-            # the common case, called directly: a plain backward's VJP on one array
-            grads = op.vjp(g)
-            if type(grads) is not tuple or len(grads) != len(inputs):
-                raise vjp_count_error(op, grads)
+        if op.n_outputs == 1:
+            if g is None:
+                grads: tuple[Any, ...] = (None,) * len(inputs)
+            elif self.direct and op.array_vjp:
+                # the common case, called directly: a plain backward's VJP on one array
+                grads = op.vjp(g)
+                if type(grads) is not tuple or len(grads) != len(inputs):
+                    raise vjp_count_error(op, grads)
+            else:
+                grads = call_vjp(op, (g,), self.create_graph)
+        elif all(gk is None for gk in g):
+            grads = (None,) * len(inputs)
         else:
-            grads = call_vjp(op, tuple(g) if op.n_outputs != 1 else (g,), self.create_graph)
+            grads = call_vjp(op, tuple(g), self.create_graph)
         self.send(op, grads, op.fresh_grads and not self.create_graph)
         if not self.retain_graph:
             op.release()
@@ -151,8 +160,10 @@ class _Sweep:
     def send(self, op: Op, grads: tuple[Any, ...], fresh: bool) -> None:
         """grad_table[u(j)] += grad_table[u(i)] · ∂u(i)/∂u(j) for each parent u(j) of op u(i):
         each gradient is fitted to its input (broadcast reduced, dtype cast) and added."""
-        trace, add, recorded = self.trace, self.add, self.create_graph
-        for i, (x, gx, need) in enumerate(zip(op.inputs, grads, op.needs_input_grad)):
+        trace, add, recorded, ndarray = self.trace, self.add, self.create_graph, _ndarray
+        i = -1  # (a counter instead of enumerate: one iterator less per node)
+        for x, gx, need in zip(op.inputs, grads, op.needs_input_grad):
+            i += 1
             if not need:
                 continue
             owned = fresh
@@ -162,7 +173,7 @@ class _Sweep:
                 # dtypes of the built-in kinds are singletons: `is` settles the usual case; a
                 # NumPy scalar (a 0-d product) or a CuPy array is checked by fit_grad
                 if (
-                    type(gd) is not _ndarray
+                    type(gd) is not ndarray
                     or gd.shape != xd.shape
                     or (gd.dtype is not xd.dtype and gd.dtype != xd.dtype)
                 ):
@@ -171,7 +182,7 @@ class _Sweep:
                     trace("edge", op, i, x.node or x, _as_tensors(gx))
             node = x.node
             if node is not None and node.n_outputs == 1:  # _enter's usual case, inline
-                if add(node, gx, None, op):
+                if add(node, gx, owned if node.reuses_gy else None, op):
                     heapq.heappush(self.heap, (-node.seq, node))
             else:
                 self._enter(x, gx, owned, op)

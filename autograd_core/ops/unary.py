@@ -107,8 +107,12 @@ class ReLU(Op):
         return y
 
     fresh_grads = True
+    reuses_gy = True
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
+        if self.gy_is_free:  # an array only the sweep holds (a matmul's fresh product)
+            gy *= self.saved
+            return (gy,)
         return (gy * self.saved,)
 
 

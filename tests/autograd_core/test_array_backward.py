@@ -7,6 +7,7 @@ else can see: the user's seed, a hook's result, a retained gradient, another lea
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import autograd_core as ac
 
@@ -129,3 +130,55 @@ def test_reductions_to_a_0d_leaf_accumulate_as_arrays():
     ((a * x).sum() + (a * x).sum() + (a * a)).backward()
     assert type(a.grad.data) is np.ndarray
     np.testing.assert_allclose(a.grad.data, 2 * 15.0 + 4.0)
+
+
+# -- relu writes its gradient into ȳ when only the sweep holds ȳ (ReLU.reuses_gy) ----------
+
+
+@pytest.fixture
+def free_calls(monkeypatch):
+    """The shapes of ȳ each relu VJP was allowed to write into."""
+    from autograd_core.ops.unary import ReLU
+
+    calls = []
+    original = ReLU.vjp
+
+    def spy(self, gy):
+        if self.gy_is_free:
+            calls.append(gy.shape)
+        return original(self, gy)
+
+    monkeypatch.setattr(ReLU, "vjp", spy)
+    return calls
+
+
+def test_relu_writes_into_the_gradient_a_matmul_made(free_calls):
+    x, w1, w2, _ = _mlp()
+
+    def loss():
+        return (ac.relu(x @ w1) @ w2).sum()
+
+    expected = _recorded_grads(loss, [w1, w2])
+    free_calls.clear()
+    loss().backward()
+    assert free_calls == [(5, 6)]
+    np.testing.assert_allclose(w1.grad.data, expected[0], rtol=1e-14)
+
+
+def test_relu_never_writes_into_a_gradient_someone_else_can_see(free_calls):
+    x, w1, w2, _ = _mlp()
+    seen = []
+    r = ac.relu(x @ w1)
+    r.retain_grad()
+    (r @ w2).sum().backward()
+    r2 = ac.relu(x @ w1)
+    r2.register_hook(lambda g: seen.append(g))
+    (r2 @ w2).sum().backward()
+    r3 = ac.relu(x @ w1)
+    ac.grad((r3 @ w2).sum(), [r3, w1])
+    shared = ac.relu(x @ w1) + ac.relu(x @ w1)  # add hands one ȳ to both relus
+    (shared @ w2).sum().backward()
+    (ac.relu(x @ w1)).sum().backward()  # sum's ȳ is a read-only broadcast view
+    assert not free_calls
+    np.testing.assert_allclose(r.grad.data, np.ones((5, 3)) @ w2.data.T, rtol=1e-14)
+    np.testing.assert_allclose(seen[0].data, np.ones((5, 3)) @ w2.data.T, rtol=1e-14)
