@@ -58,6 +58,16 @@ def _machine() -> list[str]:
     ]
 
 
+def _before_after() -> list[str]:
+    """The hand-run before/after comparisons of engine changes (bench/before_after.md), which a
+    regeneration must not lose."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "before_after.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return ["", f.read().rstrip("\n"), ""]
+
+
 def main(argv: list[str]) -> int:
     only = set(argv)
     sections, failed = [], []
@@ -85,6 +95,7 @@ def main(argv: list[str]) -> int:
             *_machine(),
             "",
             *sections,
+            *_before_after(),
         ]
     )
     with open("BENCHMARKS.md", "w") as f:
