@@ -207,9 +207,10 @@ def fit(
     """Train ``model`` for ``epochs`` passes over (x, y) in mini-batches, Keras-style.
 
     Each step: ``optimizer.zero_grad(); loss = loss_fn(model(xb), yb) [+ penalty(model)];
-    loss.backward(); optimizer.step()``. After each epoch the validation data (if any) are
-    evaluated in eval mode without gradients, the callbacks run, and the epoch's metrics are
-    appended to the returned History.
+    loss.backward(); optimizer.step()``. A loss that is NaN or infinite raises
+    FloatingPointError before ``backward``, so the weights keep their last finite values. After
+    each epoch the validation data (if any) are evaluated in eval mode without gradients, the
+    callbacks run, and the epoch's metrics are appended to the returned History.
 
     Args:
         model, loss_fn, optimizer: what to train, how to score it, how to update it.
@@ -286,18 +287,19 @@ def fit(
             loss = loss_fn(out, yb)
             if penalty is not None:
                 loss = loss + penalty(model)
+            value = float(loss.item())
+            if not math.isfinite(value):  # before backward and step: the weights stay as they were
+                progress.close({"loss": value})
+                raise FloatingPointError(
+                    f"fit: the loss became {value} at epoch {epoch + 1}, batch {b + 1}; the "
+                    "model's weights were left as they were before this batch. Lower the "
+                    "learning rate, standardise the inputs (and look for NaN or inf in them), or "
+                    "use a loss on logits (BCEWithLogitsLoss, CrossEntropyLoss)."
+                )
             loss.backward()
             optimizer.step()
             n = xb.shape[0]
             seen += n
-            value = float(loss.item())
-            if not math.isfinite(value):
-                progress.close({"loss": value})
-                raise FloatingPointError(
-                    f"fit: the loss became {value} at epoch {epoch + 1}, batch {b + 1}. Lower "
-                    "the learning rate, standardise the inputs, or use a loss on logits "
-                    "(BCEWithLogitsLoss, CrossEntropyLoss)."
-                )
             sums["loss"] += value * n
             with no_grad():
                 for k, fn in metric_fns.items():
