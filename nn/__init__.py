@@ -48,6 +48,11 @@ from nn.losses import (
     NLLLoss,
     SmoothL1Loss,
 )
+from nn.losses_keras import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+)
 from nn.module import Module, Parameter
 from nn.regularization import l1_penalty, l2_penalty
 from nn.serialization import CheckpointError, load, save
@@ -93,6 +98,9 @@ __all__ = [
     "NLLLoss",
     "GaussianNLLLoss",
     "KLDivLoss",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "BinaryCrossentropy",
     "l1_penalty",
     "l2_penalty",
     "data",

@@ -14,16 +14,18 @@ from nn.training import evaluate, fit, predict
 __all__ = ["compile", "Trainer"]
 
 
-_LOSSES = {
-    "mse": "MSELoss",
-    "mean_squared_error": "MSELoss",
-    "mae": "L1Loss",
-    "mean_absolute_error": "L1Loss",
-    "huber": "HuberLoss",
-    "binary_crossentropy": "BCELoss",
-    "binary_crossentropy_from_logits": "BCEWithLogitsLoss",
-    "categorical_crossentropy": "CrossEntropyLoss",
-    "sparse_categorical_crossentropy": "CrossEntropyLoss",
+# Keras' loss names with Keras' meaning: the cross-entropies take probabilities (a model ending
+# in Softmax or Sigmoid); for raw scores pass e.g. nn.CategoricalCrossentropy(from_logits=True).
+_LOSSES: dict[str, tuple[str, dict[str, Any]]] = {
+    "mse": ("MSELoss", {}),
+    "mean_squared_error": ("MSELoss", {}),
+    "mae": ("L1Loss", {}),
+    "mean_absolute_error": ("L1Loss", {}),
+    "huber": ("HuberLoss", {}),
+    "binary_crossentropy": ("BinaryCrossentropy", {}),
+    "binary_crossentropy_from_logits": ("BinaryCrossentropy", {"from_logits": True}),
+    "categorical_crossentropy": ("CategoricalCrossentropy", {}),
+    "sparse_categorical_crossentropy": ("SparseCategoricalCrossentropy", {}),
 }
 _OPTIMIZERS = {
     "sgd": ("SGD", 0.01),
@@ -39,7 +41,7 @@ class Trainer:
     ``fit``, ``evaluate`` and ``predict`` without repeating them."""
 
     def __init__(self, model: Module, loss: Any, optimizer: Any, metrics: Any = None) -> None:
-        import nn.losses as losses
+        import nn
 
         if isinstance(loss, str):
             if loss not in _LOSSES:
@@ -47,7 +49,8 @@ class Trainer:
                     f"compile: unknown loss {loss!r}; use one of {sorted(_LOSSES)} "
                     "or a loss module."
                 )
-            loss = getattr(losses, _LOSSES[loss])()
+            cls, kwargs = _LOSSES[loss]
+            loss = getattr(nn, cls)(**kwargs)
         if isinstance(optimizer, str):
             import optim
 
@@ -82,8 +85,12 @@ def compile(
     metrics: Sequence[Any] | None = None,
 ) -> Trainer:
     """Attach a loss, an optimizer and metrics to a model, Keras-style. Strings are accepted:
-    losses ``'mse'``, ``'binary_crossentropy'``, ``'sparse_categorical_crossentropy'`` (on
-    logits) …, optimizers ``'sgd'`` (lr 0.01), ``'adam'`` (1e-3) ….
+    losses ``'mse'``, ``'mae'``, ``'huber'``, and the cross-entropies with Keras' meaning:
+    ``'binary_crossentropy'``, ``'categorical_crossentropy'`` and
+    ``'sparse_categorical_crossentropy'`` take *probabilities* (a model ending in Sigmoid or
+    Softmax). For raw scores pass a loss object, as in Keras:
+    ``loss=nn.SparseCategoricalCrossentropy(from_logits=True)`` (or PyTorch's
+    ``nn.CrossEntropyLoss()``). Optimizers: ``'sgd'`` (lr 0.01), ``'adam'`` (1e-3) ….
 
     Example:
         >>> import nn

@@ -54,8 +54,10 @@ def accuracy(output: Tensor, target: Any, threshold: float = 0.5) -> float:
     t = xp.asarray(t)
     if out.ndim >= 2 and out.shape[1] > 1:
         pred = out.argmax(axis=1)
-        if t.ndim == out.ndim and t.dtype.kind == "f":
+        if t.ndim == out.ndim and t.dtype.kind == "f" and t.shape[1] == out.shape[1]:
             t = t.argmax(axis=1)
+        elif t.size == pred.size:  # (N, 1) class indices, Keras' usual label shape
+            t = t.reshape(pred.shape)
     else:
         pred = (
             (out.reshape(out.shape[0], -1)[:, 0] > threshold).astype(xp.int64)
@@ -80,8 +82,13 @@ def _mse(output: Tensor, target: Any) -> float:
 def _is_logit_loss(loss_fn: Any) -> bool:
     from nn.losses import BCEWithLogitsLoss
     from nn.losses_functional import binary_cross_entropy_with_logits
+    from nn.losses_keras import BinaryCrossentropy
 
-    return isinstance(loss_fn, BCEWithLogitsLoss) or loss_fn is binary_cross_entropy_with_logits
+    return (
+        isinstance(loss_fn, BCEWithLogitsLoss)
+        or loss_fn is binary_cross_entropy_with_logits
+        or (isinstance(loss_fn, BinaryCrossentropy) and loss_fn.from_logits)
+    )
 
 
 def _metric_fns(metrics: Sequence[Any] | None, loss_fn: Any) -> dict[str, Callable[..., float]]:
