@@ -88,7 +88,10 @@ class Device:
             raise DeviceError(f"Device: expected a string like 'cpu' or 'cuda:0', got {spec!r}.")
         kind, _, idx = spec.partition(":")
         if kind not in ("cpu", "cuda") or (idx and not idx.isdigit()) or (kind == "cpu" and idx):
-            raise DeviceError(f"Device: unknown device {spec!r}. Use 'cpu', 'cuda' or 'cuda:N'.")
+            raise DeviceError(
+                f"Device: unknown device {spec!r}. Use 'cpu', 'cuda' or 'cuda:N' (a GPU is "
+                "'cuda': autograd-core runs on NVIDIA GPUs through CuPy)."
+            )
         self.type = kind
         self.index = int(idx) if idx else 0
 
@@ -162,9 +165,22 @@ def parse_to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, A
             isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")
         ):
             device = a
+        elif isinstance(a, str) and not _names_a_dtype(a):
+            raise DeviceError(
+                f"to: {a!r} is neither a device nor a dtype. Use 'cuda' (or 'cuda:N') for an "
+                "NVIDIA GPU, 'cpu' for the CPU, or a dtype such as ac.float32."
+            )
         else:
             dtype = a
     return device, dtype
+
+
+def _names_a_dtype(name: str) -> bool:
+    try:
+        numpy.dtype(name)
+    except TypeError:
+        return False
+    return True
 
 
 def to_device(array: Any, device: DeviceLike) -> Any:

@@ -56,5 +56,6 @@ def get_default_dtype() -> numpy.dtype:
 
 
 def is_floating(dtype: Any) -> bool:
-    """True for floating (and complex) dtypes, the ones that can carry gradients."""
-    return numpy.dtype(dtype).kind in "fc"
+    """True for the floating dtypes, the ones that can carry gradients (not complex: as
+    ``torch.is_floating_point``, and autograd-core differentiates real functions only)."""
+    return numpy.dtype(dtype).kind == "f"

@@ -209,8 +209,21 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
         >>> import autograd_core as ac
         >>> ac.pow(ac.tensor([2.0, 3.0]), 2)
         tensor([4., 9.])
+
+    An integer base with a negative integer exponent is refused (the result is not an
+    integer), as in PyTorch and NumPy.
     """
-    return Pow.apply(*lift_pair(a, b))
+    a, b = lift_pair(a, b)
+    if a.dtype.kind in "iu" and b.dtype.kind in "iu" and b.numel() and bool((b.data < 0).any()):
+        from autograd_core.errors import DTypeError  # only pow may change in this module
+
+        raise DTypeError(
+            f"pow: integers to negative integer powers are not allowed (the result is not an "
+            f"integer); got base dtype {a.dtype} and exponent dtype {b.dtype} with values down "
+            f"to {int(b.data.min())}. Convert the base to floating point first, e.g. "
+            "x.float() ** -1."
+        )
+    return Pow.apply(a, b)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
