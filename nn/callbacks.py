@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import string
 from typing import Any
 
 __all__ = ["Callback", "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "History"]
@@ -22,7 +24,8 @@ __all__ = ["Callback", "LambdaCallback", "EarlyStopping", "ModelCheckpoint", "Hi
 
 class Callback:
     """Base class: override the hooks you need. ``fit`` sets ``model``, ``optimizer`` and
-    ``params`` (epochs, steps per epoch, verbose, the training DataLoader) before training.
+    ``params`` (epochs, steps per epoch, verbose, the training DataLoader, and ``metrics``: the
+    names each epoch's logs will hold) before training.
 
     Example:
         >>> import nn
@@ -90,6 +93,41 @@ class LambdaCallback(Callback):
             setattr(self, name, fn)
 
 
+def _require_logged(api: str, needed: str, params: dict[str, Any], use: str) -> None:
+    """A KeyError at the start of ``fit`` if ``needed`` is not among the metrics it will log
+    (``params["metrics"]``, set by ``fit``), rather than after a whole epoch."""
+    logged = params.get("metrics")
+    if logged is None or needed in logged:
+        return
+    hint = (
+        "Pass validation_split or validation_data to fit to get val_* metrics."
+        if needed.startswith("val_")
+        else "Add it to fit's metrics, or name one that is logged."
+    )
+    raise KeyError(
+        f"{api}: {use} needs the metric {needed!r}, which this fit will not log; it logs "
+        f"{sorted(logged)}. {hint}"
+    )
+
+
+def _filepath_fields(filepath: str) -> list[str]:
+    """The names a ``str.format`` template uses: ``'ckpt-{epoch:02d}-{val_loss}'`` →
+    ``['epoch', 'val_loss']``; a positional field (``{}`` or ``{0}``) raises ValueError."""
+    names = []
+    for _, field, _, _ in string.Formatter().parse(filepath):
+        if field is None:
+            continue
+        name = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if not name or name.isdigit():
+            raise ValueError(
+                f"ModelCheckpoint: the filepath {filepath!r} has a positional field "
+                f"{{{field}}}; fields are named after the epoch or a logged metric. Write e.g. "
+                "'ckpt-{epoch:02d}-{val_loss:.3f}.npz'."
+            )
+        names.append(name)
+    return names
+
+
 def _mode(monitor: str, mode: str) -> str:
     if mode not in ("auto", "min", "max"):
         raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}.")
@@ -143,6 +181,7 @@ class EarlyStopping(Callback):
         self.verbose = verbose
 
     def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
+        _require_logged("EarlyStopping", self.monitor, getattr(self, "params", {}), "monitor")
         self.wait = 0
         self.stopped_epoch = 0
         self.best = math.inf if self.mode == "min" else -math.inf
@@ -231,6 +270,15 @@ class ModelCheckpoint(Callback):
         self.verbose = verbose
         self.best = math.inf if self.mode == "min" else -math.inf
         self.history: Any = None
+        self._fields = _filepath_fields(self.filepath)
+
+    def on_train_begin(self, logs: dict[str, float] | None = None) -> None:
+        params = getattr(self, "params", {})
+        for name in self._fields:
+            if name != "epoch":
+                _require_logged("ModelCheckpoint", name, params, f"the filepath {self.filepath!r}")
+        if self.save_best_only:
+            _require_logged("ModelCheckpoint", self.monitor, params, "monitor (save_best_only)")
 
     def state_dict(self) -> dict[str, Any]:
         return {"best": self.best} if self.save_best_only else {}

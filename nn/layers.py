@@ -7,9 +7,11 @@ re-draws the parameters and is separate from ``__init__``.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import autograd_core as ac
+from autograd_core.errors import ShapeError
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
 from nn import functional as F
@@ -67,8 +69,19 @@ class Linear(Module):
         generator: Generator | None = None,
     ) -> None:
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
+        for name, n in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+                raise TypeError(
+                    f"Linear: {name} must be an integer; got {n!r} ({type(n).__name__}). Pass "
+                    "whole numbers of features, e.g. nn.Linear(784, 10)."
+                )
+            if n < 0:
+                raise ShapeError(
+                    f"Linear: {name} must be non-negative; got in_features={in_features}, "
+                    f"out_features={out_features}. Pass the numbers of input and output features."
+                )
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
         self.weight = _empty(out_features, in_features, dtype=dtype, device=device)
         if bias:
             self.bias = _empty(out_features, dtype=dtype, device=device)
@@ -77,8 +90,10 @@ class Linear(Module):
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: Generator | None = None) -> None:
-        """Draw W and b from U(−1/√in, 1/√in)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        """Draw W and b from U(−1/√in, 1/√in); with in_features = 0 the weight is empty and
+        the bias 0, as in PyTorch."""
+        if self.weight.numel():  # kaiming's bound divides by fan_in, which is 0 here
+            init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
         if self.bias is not None:
             bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, generator)

@@ -9,6 +9,7 @@ traversal (``named_modules``, ``parameters``, ``buffers``).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograd_core import device as _device
@@ -69,9 +70,17 @@ class ModuleStateMixin:
             ``IncompatibleKeys(missing_keys, unexpected_keys)``.
 
         Raises:
+            TypeError: ``state_dict`` is not a mapping (a list of tensors, say).
             KeyError: with ``strict=True``, keys are missing or unexpected (both listed).
             ShapeError: a value's shape differs from the parameter's (key and shapes named).
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"load_state_dict ({type(self).__name__}): expected a mapping from dotted names "
+                f"to values, as state_dict() returns; got {type(state_dict).__name__}. For "
+                "values listed in the order of state_dict(), pass "
+                "dict(zip(model.state_dict(), values))."
+            )
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]

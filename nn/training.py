@@ -263,6 +263,7 @@ def fit(
     given = list(callbacks or [])
     saving = [cb for cb in given if isinstance(cb, ModelCheckpoint)]
     cbs: list[Callback] = [history, *(cb for cb in given if cb not in saving), *saving]
+    logged = ["loss", *metric_fns]
     params = {
         "epochs": epochs,
         "steps": len(loader),
@@ -270,6 +271,8 @@ def fit(
         "loader": loader,
         "history": history,
         "callbacks": cbs,
+        # what each epoch's logs will hold, so callbacks can refuse a missing metric up front
+        "metrics": logged + ([f"val_{k}" for k in logged] if validation_data is not None else []),
     }
     for cb in cbs:
         cb.set_context(model, optimizer, params)
