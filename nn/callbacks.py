@@ -113,8 +113,15 @@ def _require_logged(api: str, needed: str, params: dict[str, Any], use: str) -> 
 def _filepath_fields(filepath: str) -> list[str]:
     """The names a ``str.format`` template uses: ``'ckpt-{epoch:02d}-{val_loss}'`` →
     ``['epoch', 'val_loss']``; a positional field (``{}`` or ``{0}``) raises ValueError."""
+    try:
+        parsed = list(string.Formatter().parse(filepath))
+    except ValueError as e:
+        raise ValueError(
+            f"ModelCheckpoint: the filepath {filepath!r} is not a valid format template ({e}). "
+            "Write a literal brace as '{{' or '}}', and fields as {epoch:02d} or {val_loss:.3f}."
+        ) from None
     names = []
-    for _, field, _, _ in string.Formatter().parse(filepath):
+    for _, field, _, _ in parsed:
         if field is None:
             continue
         name = re.split(r"[.\[]", field, maxsplit=1)[0]

@@ -107,9 +107,17 @@ def test_monitors_that_are_never_logged_fail_at_fit_start(tmp_path):
     assert seen == []
 
 
-def test_checkpoint_filepath_with_a_positional_field():
+def test_checkpoint_filepath_with_a_positional_field(tmp_path):
     with pytest.raises(ValueError, match=r"ModelCheckpoint: the filepath 'ckpt-\{\}.npz' has a "):
         nn.ModelCheckpoint("ckpt-{}.npz")
+    with pytest.raises(ValueError, match=r"'ckpt-\{epoch.npz' is not a valid format template"):
+        nn.ModelCheckpoint("ckpt-{epoch.npz")
+    # doubled braces are literal and need no metric
+    x, y = _data()
+    model = nn.Linear(2, 1)
+    ckpt = nn.ModelCheckpoint(str(tmp_path / "ckpt-{{best}}-{epoch}.npz"))
+    nn.fit(model, nn.MSELoss(), optim.SGD(model.parameters()), x, y, callbacks=[ckpt], verbose=0)
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt-{best}-1.npz"]
 
 
 # -- layers and state dicts -----------------------------------------------------------------------
