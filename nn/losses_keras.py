@@ -9,7 +9,8 @@ renormalised to sum to 1 along the last axis (categorical only), clipped to [ε,
 ε = 1e-7 (Keras' ``backend.epsilon()``), and logged; with ``from_logits=True`` the log-softmax
 (or, for binary, the stable log-sigmoid) of the raw scores is used. The class axis is the last one
 (Keras' ``axis=-1``), and the per-sample losses are averaged over the batch (Keras'
-``"sum_over_batch_size"``).
+``"sum_over_batch_size"``). A float16 output is scored in float32, as Keras scores its losses in
+``floatx``.
 
 Unlike Keras' loss objects, which are called ``loss(y_true, y_pred)``, these are called like every
 loss in ``nn``: ``loss(output, target)``; that is the order ``nn.fit`` uses.
@@ -53,6 +54,12 @@ def _check_probabilities(output: Tensor, name: str, cls: str) -> None:
         )
 
 
+def _scored_dtype(output: Tensor) -> Tensor:
+    """float16 outputs are scored in float32, as Keras scores losses in ``floatx`` (float32):
+    1 − ε rounds to 1 in float16, and log(1 − p) would be −inf."""
+    return output.float() if output.dtype == ac.float16 else output
+
+
 def _log_probabilities(output: Tensor, from_logits: bool, name: str, cls: str) -> Tensor:
     """log p along the last axis: log-softmax of logits, or log of clipped renormalised p."""
     if from_logits:
@@ -84,6 +91,7 @@ def categorical_crossentropy(output: Tensor, target: Any, from_logits: bool = Fa
         0.3993
     """
     name = "categorical_crossentropy"
+    output = _scored_dtype(output)
     target = as_target(target, output)
     if tuple(target.shape) != tuple(output.shape):
         hint = (
@@ -118,6 +126,7 @@ def sparse_categorical_crossentropy(
         0.3993
     """
     name = "sparse_categorical_crossentropy"
+    output = _scored_dtype(output)
     target = as_target(target, output)
     if target.ndim == output.ndim and target.ndim and target.shape[-1] == 1:
         target = target.reshape(target.shape[:-1])
@@ -163,6 +172,7 @@ def binary_crossentropy(output: Tensor, target: Any, from_logits: bool = False) 
         0.367
     """
     name = "binary_crossentropy"
+    output = _scored_dtype(output)
     target = as_target(target, output)
     output, target = _same_rank(output, target)
     if tuple(target.shape) != tuple(output.shape):

@@ -208,3 +208,24 @@ def test_accuracy_with_n_by_1_class_labels():
     # closed form: predictions 0, 1, 2 against labels 0, 1, 1
     assert nn.accuracy(out, ac.tensor([[0], [1], [1]])) == pytest.approx(2 / 3)
     assert nn.accuracy(out, ac.tensor([0, 1, 1])) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(
+    "loss_fn, target",
+    [
+        (nn.BinaryCrossentropy(), [1.0, 0.0, 1.0]),
+        (nn.CategoricalCrossentropy(), [[1.0, 0.0, 0.0]] * 3),
+        (nn.SparseCategoricalCrossentropy(), [0, 0, 0]),
+    ],
+)
+def test_float16_outputs_are_scored_in_float32(loss_fn, target):
+    # 1 − 1e-7 rounds to 1 in float16: without the float32 scoring, p = 1 gives log 0 and NaN
+    p16 = np.array([1.0, 0.5, 0.0], np.float16)
+    p = p16 if isinstance(loss_fn, nn.BinaryCrossentropy) else np.tile(p16, (3, 1))
+    x = ac.tensor(p, requires_grad=True)
+    loss = loss_fn(x, ac.tensor(target))
+    loss.backward()
+    p32 = p.astype(np.float32)
+    ref = loss_fn(ac.tensor(p32), ac.tensor(target)).item()
+    assert loss.dtype == np.float32 and loss.item() == pytest.approx(ref, rel=1e-6)
+    assert np.isfinite(ref) and x.grad.dtype == np.float16 and np.isfinite(x.grad.data).all()
