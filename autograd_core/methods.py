@@ -1,4 +1,4 @@
-"""Tensor's operators, conversions and op methods, attached once the ops are registered.
+"""Tensor's operators, conversions, in-place and op methods, attached once the ops are registered.
 
 ``tensor.py`` knows no op, so everything a Tensor does by calling one lives here: the Python
 operators (``a + b`` is ``ac.add(a, b)``), the conversions that are recorded ops (``.to``,
@@ -15,6 +15,7 @@ import numpy
 
 from autograd_core import device as _device
 from autograd_core import ops
+from autograd_core.inplace import INPLACE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
 from autograd_core.tensor import Tensor
@@ -147,7 +148,10 @@ _CONVERSIONS: dict[str, Any] = {
     "cuda": cuda,
     "float": _cast(numpy.float32, "Cast to float32."),
     "double": _cast(numpy.float64, "Cast to float64."),
+    "half": _cast(numpy.float16, "Cast to float16."),
     "long": _cast(numpy.int64, "Cast to int64 (not differentiable)."),
+    "int": _cast(numpy.int32, "Cast to int32 (not differentiable)."),
+    "bool": _cast(numpy.bool_, "Cast to bool (not differentiable)."),
     "T": property(_transposed),
     "__pos__": _pos,
     "__iter__": _iter,
@@ -157,7 +161,7 @@ _CONVERSIONS: dict[str, Any] = {
 def attach_methods() -> None:
     """Install the operators, the conversions and every public op function (except the
     multi-input builders) on Tensor."""
-    for name, fn in {**_OPERATORS, **_CONVERSIONS}.items():
+    for name, fn in {**_OPERATORS, **_CONVERSIONS, **INPLACE_METHODS}.items():
         setattr(Tensor, name, fn)
     for name in ops.__all__:
         if name in _NOT_METHODS or name.startswith("_"):

@@ -17,7 +17,6 @@ form that ``docs/adding_an_op.md`` teaches.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import traceback
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.tensor import Tensor
+from autograd_core.version import next_seq
 
 __all__ = ["Op"]
 
@@ -38,9 +38,10 @@ _new = object.__new__
 _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-# Sequence numbers of recorded nodes, in creation order: back-propagation visits nodes from the
-# highest number down (graph.py), as PyTorch's autograd does with its sequence_nr.
-_next_seq = itertools.count(1).__next__
+# Sequence numbers of recorded nodes, in creation order, from the clock in-place writes also
+# read (version.py): back-propagation visits nodes from the highest number down (sweep.py), as
+# PyTorch's autograd does with its sequence_nr.
+_next_seq = next_seq
 
 
 class Op:
@@ -63,6 +64,9 @@ class Op:
         fresh_grads: (with ``array_vjp``) every array the VJP returns is new and distinct: not
             ȳ, not a view of it, not a saved array. The engine may then move it into a leaf's
             ``.grad`` or add into it in place instead of copying.
+        saves_inputs: the VJP reads the inputs' values (mul, matmul), so an in-place write to
+            one of them between forward and backward must raise (version.py); False for ops
+            whose VJP never reads them (add, reshape, getitem).
         reuses_gy: (with ``array_vjp``) the VJP may write its result into ȳ when the sweep
             tells it, through ``gy_is_free``, that nothing else holds that array (NumPy's own
             reuse of a temporary, for relu after a matmul).
@@ -86,6 +90,7 @@ class Op:
     array_vjp: ClassVar[bool] = False
     fresh_grads: ClassVar[bool] = False
     reuses_gy: ClassVar[bool] = False
+    saves_inputs: ClassVar[bool] = True
 
     # Defaults read through the class until an instance sets its own (one op is created per
     # call, so every attribute not written in Op.apply is time saved).

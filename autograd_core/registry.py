@@ -22,11 +22,15 @@ def register_op(
     double_backward: bool = True,
     save_output: bool = False,
     array_vjp: bool = False,
+    saves_inputs: bool = True,
 ) -> Callable[[T], T]:
     """Register an Op subclass under ``name`` and set its class attributes.
 
     ``array_vjp=True`` declares that the op's single VJP text runs on arrays as well as on
     Tensors (``Op``'s docstring), so a plain backward calls it on raw arrays.
+
+    ``saves_inputs=False`` declares that the VJP never reads the inputs' values (add, reshape),
+    so writing one of them in place between forward and backward is allowed.
 
     Every registered op must have an entry in ``autograd_core.testing.op_db`` (a coverage test
     enforces it), so an op cannot land without its gradient check.
@@ -41,6 +45,7 @@ def register_op(
         cls.double_backward = double_backward and differentiable
         cls.save_output = save_output
         cls.array_vjp = array_vjp
+        cls.saves_inputs = saves_inputs
         OP_REGISTRY[name] = cls
         return cls
 

@@ -29,6 +29,7 @@ from autograd_core.node_vjp import apply_hooks, call_vjp, fit_grad, store_grad
 from autograd_core.op import Op, vjp_count_error
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, vertex
+from autograd_core.version import WRITES, check_inputs
 
 __all__ = ["sweep", "Trace"]
 
@@ -57,6 +58,7 @@ class _Sweep:
         "leaves",
         "add",
         "pop",
+        "last_write",
     )
 
     def __init__(
@@ -80,6 +82,7 @@ class _Sweep:
         self.heap: list[tuple[int, Op]] = []
         self.leaves: list[Tensor] = []
         self.add, self.pop = table.add, table.pop  # called once per edge and node
+        self.last_write = WRITES.last  # in-place writes after a node was recorded: check it
 
     def seed(self, roots: Sequence[Tensor], grads: Sequence[Tensor]) -> None:
         """grad_table[u(n)] ← the root gradients (the user's, never written to)."""
@@ -118,6 +121,8 @@ class _Sweep:
         inputs = op.inputs
         if inputs is None:
             raise op.freed_error()
+        if op.seq < self.last_write:  # something was changed in place after op was recorded
+            check_inputs(op)
         if op.hooks or op.retained or self.watched:
             g = self._hand_out(op, g)
         if op.n_outputs == 1:

@@ -19,6 +19,7 @@ from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.grad_mode import MODE
 from autograd_core.hooks import RemovableHandle
+from autograd_core.version import mark_written
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -304,6 +305,7 @@ class Tensor:
         if isinstance(index, Tensor):
             index = index.data
         self.data[index] = value.data if isinstance(value, Tensor) else value
+        mark_written(self.data)
 
 
 def _requires_grad(value: Any) -> bool:

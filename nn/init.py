@@ -14,6 +14,7 @@ from typing import Any
 from autograd_core.device import CPU, to_device
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from autograd_core.version import mark_written
 
 __all__ = [
     "calculate_gain",
@@ -84,6 +85,7 @@ def _fans(t: Tensor) -> tuple[int, int]:
 
 def _fill(t: Tensor, host: Any) -> Tensor:
     t.data[...] = to_device(host.astype(t.dtype, copy=False), t.device)
+    mark_written(t.data)
     return t
 
 
@@ -94,18 +96,21 @@ def _host_xp() -> Any:
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with 0."""
     tensor.data[...] = 0
+    mark_written(tensor.data)
     return tensor
 
 
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with 1."""
     tensor.data[...] = 1
+    mark_written(tensor.data)
     return tensor
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val``."""
     tensor.data[...] = val
+    mark_written(tensor.data)
     return tensor
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from autograd_core import device as _device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.tensor import Tensor
+from autograd_core.version import mark_written
 
 if TYPE_CHECKING:
     from nn.module import Module
@@ -112,6 +113,7 @@ class ModuleStateMixin:
                 array = _device.to_device(array, target.device)
                 xp = target.xp
                 target.data[...] = xp.asarray(array).astype(target.dtype, copy=False)
+                mark_written(target.data)
         return IncompatibleKeys(missing, unexpected)
 
     # -- conversion ----------------------------------------------------------------------

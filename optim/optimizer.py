@@ -12,6 +12,7 @@ from autograd_core.device import device_of, get_array_module, to_device
 from autograd_core.errors import ShapeError
 from autograd_core.grad_mode import enable_grad
 from autograd_core.tensor import Tensor
+from autograd_core.version import mark_written
 
 __all__ = ["Optimizer", "ParamsT", "required"]
 
@@ -162,6 +163,7 @@ class Optimizer:
                     p.grad = None
                 else:
                     p.grad.data[...] = 0
+                    mark_written(p.grad.data)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once.
@@ -192,6 +194,7 @@ class Optimizer:
                         "parameter's shape."
                     )
                 self._update(p.data, grad, self.state[p], group)
+                mark_written(p.data)  # a backward of a graph built before this step now raises
         return loss
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:

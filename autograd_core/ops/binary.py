@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-@register_op("add", broadcasts=True, array_vjp=True)
+@register_op("add", broadcasts=True, array_vjp=True, saves_inputs=False)
 class Add(Op):
     r"""z = a + b. VJP: ā = z̄, b̄ = z̄ (each summed over its broadcast axes). Saves nothing."""
 
@@ -47,7 +47,7 @@ class Add(Op):
         return gy, gy
 
 
-@register_op("sub", broadcasts=True, array_vjp=True)
+@register_op("sub", broadcasts=True, array_vjp=True, saves_inputs=False)
 class Sub(Op):
     r"""z = a − b. VJP: ā = z̄, b̄ = −z̄. Saves nothing."""
 

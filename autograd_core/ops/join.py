@@ -19,7 +19,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["cat", "concatenate", "stack", "split", "chunk", "unbind"]
 
 
-@register_op("cat", array_vjp=True)
+@register_op("cat", array_vjp=True, saves_inputs=False)
 class Cat(Op):
     r"""y = the inputs x₀, x₁, … joined along ``axis`` (their other axes are equal).
 
@@ -37,7 +37,7 @@ class Cat(Op):
         return tuple(p if need else None for p, need in zip(pieces, self.needs_input_grad))
 
 
-@register_op("split", array_vjp=True)
+@register_op("split", array_vjp=True, saves_inputs=False)
 class Split(Op):
     r"""(y₀, y₁, …) = consecutive slices of x along ``axis``, of the given ``sizes``: one op
     with one output per piece (each a view of x).
@@ -62,7 +62,7 @@ class Split(Op):
         return (Cat.call(*parts, axis=axis),)
 
 
-@register_op("stack", array_vjp=True)
+@register_op("stack", array_vjp=True, saves_inputs=False)
 class Stack(Op):
     r"""y = the inputs x₀, x₁, … (of equal shapes) stacked along a new axis ``axis``:
     y[…, i, …] = xᵢ.
@@ -79,7 +79,7 @@ class Stack(Op):
         return tuple(p if need else None for p, need in zip(pieces, self.needs_input_grad))
 
 
-@register_op("unbind", array_vjp=True)
+@register_op("unbind", array_vjp=True, saves_inputs=False)
 class Unbind(Op):
     r"""(y₀, y₁, …) = the entries of x along ``axis`` (that axis removed): one op with one
     output per entry (each a view of x), as ``torch.unbind``.

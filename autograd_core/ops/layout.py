@@ -17,7 +17,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["pad", "flip", "repeat", "tile"]
 
 
-@register_op("pad", array_vjp=True)
+@register_op("pad", array_vjp=True, saves_inputs=False)
 class Pad(Op):
     r"""Constant padding: y = x with ``before`` and ``after`` entries equal to ``value`` added on
     each axis (``widths`` holds one (before, after) pair per axis); a negative width crops.
@@ -72,7 +72,7 @@ def pad(x: Tensor, pad: Any, value: float = 0.0) -> Tensor:
     return Pad.apply(x, widths=tuple(widths), value=float(value))
 
 
-@register_op("flip", array_vjp=True)
+@register_op("flip", array_vjp=True, saves_inputs=False)
 class Flip(Op):
     r"""y = x reversed along the axes ``dims`` (a view). VJP: x̄ = flip(ȳ, dims) (a flip is its
     own inverse; a view of ȳ). Saves nothing. Does not broadcast."""
@@ -99,7 +99,7 @@ def flip(x: Tensor, dims: Any) -> Tensor:
     return Flip.apply(x, dims=axes)
 
 
-@register_op("repeat", array_vjp=True)
+@register_op("repeat", array_vjp=True, saves_inputs=False)
 class Repeat(Op):
     r"""y = x tiled ``reps[i]`` times along axis i (PyTorch's ``repeat``, NumPy's ``tile``); x
     is first viewed with leading 1-axes up to ``len(reps)`` axes, shape s.

@@ -42,7 +42,7 @@ def expand_reduced(gy: Any, in_shape: tuple[int, ...], axes: tuple[int, ...] | N
     return BroadcastTo.call(gy, shape=in_shape)  # a 0-d gy broadcasts as it is
 
 
-@register_op("sum", array_vjp=True)
+@register_op("sum", array_vjp=True, saves_inputs=False)
 class Sum(Op):
     r"""y = Σ over ``axis`` of x. VJP: x̄ = ȳ broadcast back over the summed axes (a view of ȳ
     in a plain backward). Saves only the input shape."""
@@ -55,7 +55,7 @@ class Sum(Op):
         return (expand_reduced(gy, self.in_shape, self.params["axis"]),)
 
 
-@register_op("mean", array_vjp=True)
+@register_op("mean", array_vjp=True, saves_inputs=False)
 class Mean(Op):
     r"""y = (1/N) Σ over ``axis`` of x, N the number of reduced elements.
     VJP: x̄ = ȳ / N broadcast back (a view of ȳ / N). Saves only the input shape."""
@@ -75,7 +75,7 @@ class Mean(Op):
         return (expand_reduced(gy / n, self.in_shape, self.params["axis"]),)
 
 
-@register_op("sum_to", array_vjp=True)
+@register_op("sum_to", array_vjp=True, saves_inputs=False)
 class SumTo(Op):
     r"""Sum x over the axes along which ``shape`` was broadcast to x's shape (the adjoint of
     ``broadcast_to``). VJP: x̄ = broadcast_to(ȳ, x.shape) (a view of ȳ in a plain backward).

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-@register_op("reshape", array_vjp=True)
+@register_op("reshape", array_vjp=True, saves_inputs=False)
 class Reshape(Op):
     r"""y = x with a new shape (same elements in C order). VJP: x̄ = ȳ reshaped to x's shape
     (a view of ȳ where the layout allows). Saves only the input shape."""
@@ -44,7 +44,7 @@ class Reshape(Op):
         return (gy.reshape(self.in_shape),)
 
 
-@register_op("permute", array_vjp=True)
+@register_op("permute", array_vjp=True, saves_inputs=False)
 class Permute(Op):
     r"""y = x with its axes reordered by ``dims`` (a view). VJP: x̄ = ȳ permuted by the inverse
     permutation (a view of ȳ). Saves nothing."""
@@ -60,7 +60,7 @@ class Permute(Op):
         return (Permute.call(gy, dims=inverse),)
 
 
-@register_op("broadcast_to", array_vjp=True)
+@register_op("broadcast_to", array_vjp=True, saves_inputs=False)
 class BroadcastTo(Op):
     r"""y = x broadcast to ``shape`` (a read-only view). VJP: x̄ = sum_to(ȳ, x.shape).
     Saves only the input shape.
@@ -84,7 +84,7 @@ class BroadcastTo(Op):
         return (SumTo.call(gy, shape=self.in_shape),)
 
 
-@register_op("astype", array_vjp=True)
+@register_op("astype", array_vjp=True, saves_inputs=False)
 class AsType(Op):
     r"""y = x cast to ``dtype``. VJP: x̄ = ȳ cast back to x's dtype (a new array; only float
     inputs receive a gradient). Saves only the input dtype."""
@@ -99,7 +99,7 @@ class AsType(Op):
         return (gy.astype(self.in_dtype),)
 
 
-@register_op("to_device", array_vjp=True)
+@register_op("to_device", array_vjp=True, saves_inputs=False)
 class ToDevice(Op):
     r"""y = x copied to ``device``. VJP: x̄ = ȳ copied back to x's device. Saves the device.
 
@@ -227,11 +227,14 @@ def expand(x: Tensor, *sizes: Any) -> Tensor:
 
 
 def astype(x: Tensor, dtype: Any) -> Tensor:
-    """x cast to ``dtype``; gradients are cast back."""
+    """x cast to ``dtype``; gradients are cast back. A cast to an integer or bool dtype is not
+    differentiable: its result never requires grad."""
     x = lift(x)
     dtype = numpy.dtype(dtype)
     if dtype == x.dtype:
         return x
+    if dtype.kind not in "fc":  # integer and bool results never require grad (PyTorch)
+        x = x.detach()
     return AsType.apply(x, dtype=dtype)
 
 

@@ -24,7 +24,7 @@ def _has_advanced(index: tuple[Any, ...]) -> bool:
     return any(not isinstance(i, (int, slice, type(None), type(Ellipsis))) for i in index)
 
 
-@register_op("getitem", array_vjp=True)
+@register_op("getitem", array_vjp=True, saves_inputs=False)
 class GetItem(Op):
     r"""y = x[index] with NumPy semantics (ints, slices, None, ..., bool masks, int arrays).
     VJP: x̄ = getitem_grad(ȳ): zeros like x with ȳ scattered into x[index] (a new array);
@@ -40,7 +40,7 @@ class GetItem(Op):
         return (GetItemGrad.call(gy, index=self.params["index"], shape=self.in_shape),)
 
 
-@register_op("getitem_grad", array_vjp=True)
+@register_op("getitem_grad", array_vjp=True, saves_inputs=False)
 class GetItemGrad(Op):
     r"""The adjoint of ``getitem``: y = zeros(shape) with g added at ``index`` (``np.add.at``, so
     repeated indices accumulate). VJP: ḡ = getitem(ȳ, index) (a view of ȳ for a basic index).

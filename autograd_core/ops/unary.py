@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-@register_op("neg", array_vjp=True)
+@register_op("neg", array_vjp=True, saves_inputs=False)
 class Neg(Op):
     r"""y = −x. VJP: x̄ = −ȳ. Saves nothing."""
 

@@ -1,0 +1,216 @@
+"""In-place Tensor methods (``x.add_(y)``, ``x += y``, ``p.grad.zero_()``), with PyTorch's rules.
+
+- A leaf that requires grad cannot be changed in place while gradients are recorded: its
+  gradient would belong to a value it no longer holds. Change it under ``ac.no_grad()``, as an
+  optimizer does (``with ac.no_grad(): p -= lr * p.grad``).
+- Where nothing is recorded (under ``no_grad``, or when no operand requires grad) the array is
+  written in place: views of it see the change, and the write is recorded on the engine's clock
+  (version.py), so that a backward reading the old values raises instead of using the new ones.
+- Where the result is recorded (a non-leaf, or an operand that requires grad) the op runs as
+  usual and the tensor is rebound to its result, which becomes a node of the graph (PyTorch
+  records in-place ops on non-leaves too). The old array is left as it was, so the nodes that
+  saved it stay correct; views of the old array do not see the new value.
+
+The result keeps the tensor's shape and dtype (``x += y`` never broadcasts x or promotes it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core import ops
+from autograd_core.errors import DTypeError, GraphError, ShapeError
+from autograd_core.grad_mode import MODE
+from autograd_core.ops.common import lift
+from autograd_core.random import Generator, rng_of
+from autograd_core.tensor import Tensor
+from autograd_core.version import mark_rebound, mark_written
+
+__all__ = ["INPLACE_METHODS"]
+
+
+def _records(name: str, x: Tensor, *others: Any) -> bool:
+    """Whether the in-place op ``name`` on ``x`` is recorded; refuse a leaf that requires grad."""
+    if not MODE.enabled:
+        return False
+    if x.requires_grad and x.node is None:
+        raise GraphError(
+            f"{name}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used "
+            "in an in-place operation; its gradient would belong to a value it no longer holds. "
+            f"Change it under ac.no_grad() (as optimizers do), or write x = x {name} ... out of "
+            "place."
+        )
+    return x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+
+
+def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
+    """Apply ``op`` to the value x holds now (a new Tensor object, so the op's input edge keeps
+    pointing to it), then rebind x to the result; nodes recorded earlier with x as an input now
+    refuse to back-propagate (version.mark_rebound) instead of reaching the new value."""
+    before = Tensor._make(x.data, x._requires_grad, x.node, x.output_nr)
+    out = op(before, *args)
+    if out.shape != x.shape:
+        raise ShapeError(
+            f"{name}: the result has shape {tuple(out.shape)} but the tensor written in place "
+            f"has shape {tuple(x.shape)}; an in-place op cannot change its tensor's shape. "
+            "Write it out of place (x = x + y)."
+        )
+    if out.dtype != x.dtype:
+        out = out.to(dtype=x.dtype)
+    x.data, x.node, x.output_nr, x._requires_grad = out.data, out.node, out.output_nr, True
+    mark_rebound(x)
+    return x
+
+
+def _write(name: str, x: Tensor, compute: Any) -> Tensor:
+    """Write ``compute()`` (an array of x's shape) into x's array and record the write."""
+    value = compute()
+    if value.shape != x.shape:
+        raise ShapeError(
+            f"{name}: the result has shape {tuple(value.shape)} but the tensor written in place "
+            f"has shape {tuple(x.shape)}; an in-place op cannot change its tensor's shape."
+        )
+    if (
+        x.dtype.kind in "iub"
+        and value.dtype.kind not in "iub"
+        or (x.dtype.kind == "b" and value.dtype.kind != "b")
+    ):
+        raise DTypeError(
+            f"{name}: the result has dtype {value.dtype}, which cannot be stored in place in a "
+            f"tensor of dtype {x.dtype} without losing values. Convert first: x = x.float()."
+        )
+    try:
+        x.data[...] = value
+    except ValueError as e:  # a read-only array (a broadcast view)
+        raise GraphError(
+            f"{name}: the tensor's array (shape {tuple(x.shape)}) cannot be written in place "
+            f"({e}). Write into a copy: x = x.clone()."
+        ) from None
+    mark_written(x.data)
+    return x
+
+
+def _arithmetic(name: str, public: Any) -> Any:
+    def method(self: Tensor, other: Any, *, alpha: Any = None) -> Tensor:
+        if alpha is not None:
+            other = ops.mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+        if _records(name, self, other):
+            return _recorded(name, self, public, other)
+        with _no_recording():
+            return _write(name, self, lambda: public(self, other).data)
+
+    method.__name__ = name
+    method.__doc__ = f"In place: ``x = x {name[:-1]} other`` (see ``autograd_core/inplace.py``)."
+    return method
+
+
+class _no_recording:
+    def __enter__(self) -> None:
+        self.prev, MODE.enabled = MODE.enabled, False
+
+    def __exit__(self, *exc: object) -> None:
+        MODE.enabled = self.prev
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Fill with zeros in place (``p.grad.zero_()``)."""
+    return fill_(self, 0)
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Fill with ``value`` in place; recorded, the gradient to the old value is 0."""
+    if _records("fill_", self, value):
+        everywhere = self.xp.ones(self.shape, bool)
+        return _recorded("fill_", self, lambda x: ops.where(everywhere, value, x))
+    xp = self.xp
+    return _write("fill_", self, lambda: xp.full(self.shape, _raw(value), self.dtype))
+
+
+def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """Clamp to [min, max] in place (``clip_`` is the same)."""
+    if _records("clamp_", self, min, max):
+        return _recorded("clamp_", self, ops.clip, min, max)
+    with _no_recording():
+        return _write("clamp_", self, lambda: ops.clip(self, min, max).data)
+
+
+def copy_(self: Tensor, src: Any) -> Tensor:
+    """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    if _records("copy_", self, src):
+        src = lift(src, self)
+        everywhere = self.xp.ones(self.shape, bool)  # (keeps x in the graph, gradient 0)
+        return _recorded("copy_", self, lambda x: ops.where(everywhere, src.to(dtype=x.dtype), x))
+    xp = self.xp
+    return _write("copy_", self, lambda: xp.broadcast_to(xp.asarray(_raw(src)), self.shape))
+
+
+def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
+    """Set the elements where ``mask`` is true to ``value``, in place."""
+    if _records("masked_fill_", self, value):
+        return _recorded("masked_fill_", self, lambda x: ops.where(mask, value, x))
+    xp = self.xp
+    return _write(
+        "masked_fill_",
+        self,
+        lambda: xp.where(xp.asarray(_raw(mask), bool), _raw(value), self.data).astype(self.dtype),
+    )
+
+
+def normal_(
+    self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
+) -> Tensor:
+    """Fill with samples of N(mean, std²) in place (from ``generator`` or the default one)."""
+    _refuse_recorded("normal_", self)
+    draw = rng_of(generator).normal(mean, std, self.shape)
+    return _write("normal_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
+
+
+def uniform_(
+    self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None
+) -> Tensor:
+    """Fill with samples of U(a, b) in place (from ``generator`` or the default one)."""
+    _refuse_recorded("uniform_", self)
+    draw = rng_of(generator).uniform(a, b, self.shape)
+    return _write("uniform_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
+
+
+def _refuse_recorded(name: str, x: Tensor) -> None:
+    if _records(name, x):
+        raise GraphError(
+            f"{name}: refilling a tensor that is part of a recorded graph (shape "
+            f"{tuple(x.shape)}, produced by {x.node.label if x.node else 'a leaf'}) would cut "
+            "its gradient. Fill it under ac.no_grad(), or make a new tensor (ac.randn_like)."
+        )
+
+
+def _raw(v: Any) -> Any:
+    return v.data if isinstance(v, Tensor) else v
+
+
+_ARITHMETIC = {
+    "add_": ops.add,
+    "sub_": ops.sub,
+    "mul_": ops.mul,
+    "div_": ops.div,
+}
+
+INPLACE_METHODS: dict[str, Any] = {
+    **{name: _arithmetic(name, fn) for name, fn in _ARITHMETIC.items()},
+    "zero_": zero_,
+    "fill_": fill_,
+    "clamp_": clamp_,
+    "clip_": clamp_,
+    "copy_": copy_,
+    "masked_fill_": masked_fill_,
+    "normal_": normal_,
+    "uniform_": uniform_,
+}
+# x += y is x.add_(y): Python calls these instead of rebinding x to a new tensor
+INPLACE_METHODS.update(
+    {
+        "__iadd__": INPLACE_METHODS["add_"],
+        "__isub__": INPLACE_METHODS["sub_"],
+        "__imul__": INPLACE_METHODS["mul_"],
+        "__itruediv__": INPLACE_METHODS["div_"],
+    }
+)

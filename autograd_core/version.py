@@ -1,0 +1,94 @@
+"""The engine's one clock: op sequence numbers and in-place writes, and the check that a VJP
+never reads an input that was written in place after its op was recorded.
+
+Every recorded op takes a number from the clock (``Op.seq``: back-propagation visits nodes in
+decreasing order), and so does every in-place write to an array through the library (setitem,
+``add_`` and the other in-place methods, optimizer steps, ``nn.init``). A write is recorded
+against the array's root buffer, so a view, a ``detach()``-ed tensor and the tensor itself
+share it, as PyTorch's version counter is shared by a tensor and its views. An input written
+after its op's number was drawn would make the op's gradient silently use the new values;
+``check_saved_inputs`` raises instead, naming the op (PyTorch: "one of the variables needed for
+gradient computation has been modified by an inplace operation").
+
+Cost: nothing per op in the forward pass; one comparison per node in backward, and a check of
+the node's inputs only when some write happened after the node was recorded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from typing import Any
+
+from autograd_core.errors import GraphError
+
+__all__ = ["next_seq", "WRITES", "mark_written", "mark_rebound", "written_at", "check_inputs"]
+
+next_seq = itertools.count(1).__next__
+
+
+class _Writes:
+    """``last``: the clock value of the most recent in-place write or rebinding (0: none)."""
+
+    __slots__ = ("last", "at", "rebound")
+
+    def __init__(self) -> None:
+        self.last = 0
+        self.at: dict[int, int] = {}  # id(root buffer) -> clock value of its last write
+        self.rebound: dict[int, int] = {}  # id(tensor) -> clock value of its last rebinding
+
+
+WRITES = _Writes()
+
+
+def _root(array: Any) -> Any:
+    """The array that owns the memory ``array`` views (itself when it owns it)."""
+    base = getattr(array, "base", None)
+    while base is not None and hasattr(base, "base") and hasattr(base, "dtype"):
+        array, base = base, base.base
+    return array
+
+
+def mark_written(array: Any) -> None:
+    """Record an in-place write to ``array`` (a Tensor's ``.data``) at the current clock."""
+    root = _root(array)
+    key = id(root)
+    if key not in WRITES.at:
+        # forget the buffer with it, so that a later array at the same address starts clean
+        weakref.finalize(root, WRITES.at.pop, key, None)
+    WRITES.last = WRITES.at[key] = next_seq()
+
+
+def mark_rebound(tensor: Any) -> None:
+    """Record that ``tensor`` was rebound to a new value by a recorded in-place op: the nodes
+    recorded before now that take it as an input may no longer back-propagate through it."""
+    key = id(tensor)
+    if key not in WRITES.rebound:
+        weakref.finalize(tensor, WRITES.rebound.pop, key, None)
+    WRITES.last = WRITES.rebound[key] = next_seq()
+
+
+def written_at(array: Any) -> int:
+    """The clock value of the last in-place write to ``array``'s buffer (0: never written)."""
+    return WRITES.at.get(id(_root(array)), 0) if WRITES.at else 0
+
+
+def check_inputs(op: Any) -> None:
+    """Raise when an input of ``op`` was changed in place after ``op`` was recorded: rebound by a
+    recorded in-place op (its gradient would flow to the new value's node), or, for an op that
+    reads its inputs in its VJP, written in memory (its gradient would use the new values)."""
+    for i, t in enumerate(op.inputs):
+        if WRITES.rebound.get(id(t), 0) > op.seq:
+            raise GraphError(
+                f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}) was modified by an "
+                "in-place operation after this op used it, so its gradient would reach the new "
+                "value instead of the one this op saw. Use an out-of-place op (y = x + 1) when "
+                "the old value is still needed, or clone first (x = x.clone())."
+            )
+        if op.saves_inputs and written_at(t.data) > op.seq:
+            raise GraphError(
+                f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
+                "reads to compute its gradient, was modified by an in-place operation after "
+                "the forward pass. Call backward() before modifying it (an optimizer step, "
+                "x[...] = ..., x.add_(...)), or modify a copy (x = x.clone())."
+            )
