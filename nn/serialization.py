@@ -11,18 +11,18 @@ header names) and treats the file as hostile: every malformed input raises
 decompressed or read, each member's header being checked against the index before its data.
 Writing is atomic: the file is written to a temporary file in the destination directory,
 fsync'ed, then renamed over the old file with ``os.replace``, so a crash mid-save leaves the
-previous checkpoint intact.
+previous checkpoint intact; see ``nn/atomic_write.py`` for file modes and stale temporaries.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 import numpy as np  # file format code: arrays are written from the host
 
+from nn.atomic_write import atomic_write
 from nn.checkpoint_index import CheckpointError, decode, encode
 from nn.npz_io import NpzReader, write_npz
 
@@ -38,15 +38,19 @@ DEFAULT_MAX_BYTES = 4 * 2**30
 def save(
     obj: Any,
     path: str | os.PathLike[str],
+    *,
+    overwrite_readonly: bool = False,
 ) -> None:
     """Write ``obj`` (a state dict, or a dict of them) to ``path`` atomically.
 
     Args:
         obj: nested dicts/lists/tuples of Tensors, arrays, numbers, strings and None.
-        path: the file.
+        path: the file. Its mode is ``0o666`` less the umask, as ``open()`` would make it.
+        overwrite_readonly: replace ``path`` even if it is read-only (mode 0o444).
 
     Raises:
         TypeError: ``obj`` holds something that cannot be stored without pickle.
+        PermissionError: ``path`` is read-only and ``overwrite_readonly`` is false.
 
     Example:
         >>> import os, tempfile
@@ -62,26 +66,9 @@ def save(
     arrays: dict[str, np.ndarray] = {}
     structure = encode(obj, "", arrays)
     header = json.dumps({"format": FORMAT, "version": VERSION, "root": structure})
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write_npz(f, header, arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:  # pragma: no cover  (some file systems refuse to fsync a directory)
-        pass
+    atomic_write(
+        path, lambda f: write_npz(f, header, arrays), overwrite_readonly=overwrite_readonly
+    )
 
 
 def _check_header(header: Any, path: str) -> Any:
