@@ -1,9 +1,10 @@
-"""Safe checkpoints: ``nn.save(obj, path)`` and ``nn.load(path)`` in a ``.npz`` file.
+"""Safe checkpoints: ``nn.save(obj, path)`` and ``nn.load(path)``, as ``.npz`` or ``.safetensors``.
 
 An ``.npz`` checkpoint is a plain NumPy zip archive: every array is one ``.npy`` member, and one
 more member, ``__structure__``, holds a JSON index of the nested dicts, lists and Python scalars
 around them (optimizer hyperparameters, epoch numbers, a random generator's 128-bit state); see
-``nn/checkpoint_index.py``.
+``nn/checkpoint_index.py``. A ``.safetensors`` file holds one flat dict of named tensors (a
+``state_dict``) in the pickle-free format PyTorch and Hugging Face tools read and write.
 
 Loading never executes code (no pickle; ``json.loads``; array bytes read with the dtype the
 header names) and treats the file as hostile: every malformed input raises
@@ -25,31 +26,45 @@ import numpy as np  # file format code: arrays are written from the host
 from nn.atomic_write import atomic_write
 from nn.checkpoint_index import CheckpointError, decode, encode
 from nn.npz_io import NpzReader, write_npz
+from nn.safetensors_io import read_safetensors, write_safetensors
 
-__all__ = ["save", "load", "CheckpointError", "DEFAULT_MAX_BYTES"]
+__all__ = ["save", "load", "CheckpointError", "DEFAULT_MAX_BYTES", "FORMATS"]
 
 FORMAT = "autograd-core-checkpoint"
 VERSION = 1
+FORMATS = ("npz", "safetensors")
 # The most data nn.load decompresses or reads unless told otherwise: 4 GiB, about a billion
 # float32 weights, larger than any model this NumPy engine trains in reasonable time.
 DEFAULT_MAX_BYTES = 4 * 2**30
+
+
+def _format(path: str, fmt: str | None, api: str) -> str:
+    if fmt is None:
+        return "safetensors" if path.lower().endswith(".safetensors") else "npz"
+    if fmt not in FORMATS:
+        raise ValueError(f"{api}: unknown format {fmt!r}. Use one of {FORMATS} (or None).")
+    return fmt
 
 
 def save(
     obj: Any,
     path: str | os.PathLike[str],
     *,
+    format: str | None = None,
     overwrite_readonly: bool = False,
 ) -> None:
     """Write ``obj`` (a state dict, or a dict of them) to ``path`` atomically.
 
     Args:
-        obj: nested dicts/lists/tuples of Tensors, arrays, numbers, strings and None.
+        obj: for ``.npz``, nested dicts/lists/tuples of Tensors, arrays, numbers, strings and
+            None; for ``.safetensors``, a flat dict of named Tensors or arrays (a state dict).
         path: the file. Its mode is ``0o666`` less the umask, as ``open()`` would make it.
+        format: ``"npz"`` or ``"safetensors"``; ``None`` picks safetensors for a
+            ``.safetensors`` suffix and npz otherwise.
         overwrite_readonly: replace ``path`` even if it is read-only (mode 0o444).
 
     Raises:
-        TypeError: ``obj`` holds something that cannot be stored without pickle.
+        TypeError: ``obj`` holds something the format cannot store without pickle.
         PermissionError: ``path`` is read-only and ``overwrite_readonly`` is false.
 
     Example:
@@ -61,8 +76,16 @@ def save(
         >>> ckpt = nn.load(path)
         >>> ckpt["epoch"], ckpt["model"]["weight"].shape
         (3, (2, 3))
+        >>> nn.save(model.state_dict(), path.replace(".npz", ".safetensors"))
+        >>> sorted(nn.load(path.replace(".npz", ".safetensors")))
+        ['bias', 'weight']
     """
     path = os.fspath(path)
+    if _format(path, format, "nn.save") == "safetensors":
+        atomic_write(
+            path, lambda f: write_safetensors(f, obj), overwrite_readonly=overwrite_readonly
+        )
+        return
     arrays: dict[str, np.ndarray] = {}
     structure = encode(obj, "", arrays)
     header = json.dumps({"format": FORMAT, "version": VERSION, "root": structure})
@@ -92,6 +115,7 @@ def _check_header(header: Any, path: str) -> Any:
 def load(
     path: str | os.PathLike[str],
     *,
+    format: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Any:
     """Read a checkpoint written by ``save``; tensors come back as CPU Tensors (move them
@@ -99,6 +123,7 @@ def load(
 
     Args:
         path: the file.
+        format: ``"npz"`` or ``"safetensors"``; ``None`` picks from the suffix as ``save``.
         max_bytes: the most bytes the file may claim once decompressed and ``load`` may read
             (default :data:`DEFAULT_MAX_BYTES`, 4 GiB); ``None`` for no limit.
 
@@ -108,12 +133,15 @@ def load(
             checkpoint of this format.
     """
     path = os.fspath(path)
+    fmt = _format(path, format, "nn.load")
     if max_bytes is not None and (not isinstance(max_bytes, int) or max_bytes < 0):
         raise ValueError(
             f"nn.load: max_bytes must be a non-negative int or None; got {max_bytes!r}."
         )
     if not os.path.exists(path):
         raise FileNotFoundError(f"nn.load: no checkpoint at {path!r}.")
+    if fmt == "safetensors":
+        return read_safetensors(path, max_bytes)
     with NpzReader(path, max_bytes) as reader:
         root = _check_header(reader.read_index(), path)
         try:

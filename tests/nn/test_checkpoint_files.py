@@ -27,7 +27,7 @@ def umask():
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o077, 0o002, 0o027])
-@pytest.mark.parametrize("suffix", [".npz"])
+@pytest.mark.parametrize("suffix", [".npz", ".safetensors"])
 def test_saved_file_mode_follows_the_umask(tmp_path, umask, mask, suffix):
     umask(mask)
     path = tmp_path / f"m{suffix}"
