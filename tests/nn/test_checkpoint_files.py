@@ -88,3 +88,10 @@ def test_next_save_removes_temporaries_of_killed_saves(tmp_path):
     assert _temps(tmp_path) == sorted([live.name, other_host.name])
     assert all(p.exists() for p in foreign)
     assert nn.load(tmp_path / "other.npz")["w"].tolist() == [0.0, 0.0]
+
+
+def test_load_checkpoint_refuses_a_malformed_random_state(tmp_path):
+    model = nn.Linear(2, 1)
+    nn.save({"model": model.state_dict(), "rng": {"bit_generator": "nope"}}, tmp_path / "c.npz")
+    with pytest.raises(nn.CheckpointError, match="random state is malformed"):
+        nn.load_checkpoint(tmp_path / "c.npz", model)

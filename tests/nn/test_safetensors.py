@@ -9,6 +9,7 @@ import safetensors.numpy
 
 import autograd_core as ac
 import nn
+import optim
 
 
 def _model():
@@ -131,3 +132,22 @@ def test_bfloat16_weights_from_pytorch_raise_checkpoint_error(tmp_path, torch):
     save_file({"w": torch.ones(3, dtype=torch.bfloat16)}, tmp_path / "bf16.safetensors")
     with pytest.raises(nn.CheckpointError, match=r"bfloat16.*\.float\(\)"):
         nn.load(tmp_path / "bf16.safetensors")
+
+
+def test_training_checkpoints_stay_npz(tmp_path):
+    model = _model()
+    with pytest.raises(ValueError, match=r"save_checkpoint: .*\.safetensors path.*Use a \.npz"):
+        nn.save_checkpoint(tmp_path / "ckpt.safetensors", model)
+    nn.save(model.state_dict(), tmp_path / "weights.safetensors")
+    with pytest.raises(nn.CheckpointError, match="not a training checkpoint.*load_state_dict"):
+        nn.load_checkpoint(tmp_path / "weights.safetensors", model)
+    with pytest.raises(nn.CheckpointError, match="not a training checkpoint"):
+        nn.fit(
+            model,
+            nn.MSELoss(),
+            optim.SGD(model.parameters(), lr=0.1),
+            ac.randn(4, 3),
+            ac.randn(4, 2),
+            verbose=0,
+            resume_from=tmp_path / "weights.safetensors",
+        )
