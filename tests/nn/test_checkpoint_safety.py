@@ -192,3 +192,25 @@ def test_pickled_member_is_never_unpickled(tmp_path):
         with pytest.raises(nn.CheckpointError, match="pickle|may not hold"):
             nn.load(path)
     assert not (tmp_path / "pwned").exists()
+
+
+def test_bounded_reader_round_trips_every_array_layout_save_writes(tmp_path):
+    arrays = {
+        "empty": np.zeros((0, 3), np.float32),
+        "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+        "big_endian": np.arange(3, dtype=">i4"),
+        "strings": np.array(["ab", "c"]),
+        "zero_d": np.array(5),
+        "bools": np.array([True, False]),
+        "complex": np.array([1 + 2j]),
+    }
+    nn.save(arrays, tmp_path / "m.npz")
+    loaded = nn.load(tmp_path / "m.npz")
+    for key, expected in arrays.items():
+        got = loaded[key]
+        assert (got.dtype, got.shape) == (expected.dtype, expected.shape), key
+        np.testing.assert_array_equal(got, expected, err_msg=key)
+        got[...] = got  # writable, like np.load's arrays
+    for bad in (np.zeros(2, dtype=[("a", "<f4")]), np.array(["2020-01-01"], dtype="M8[D]")):
+        with pytest.raises(TypeError, match="cannot be saved without pickle"):
+            nn.save({"x": bad}, tmp_path / "bad.npz")
