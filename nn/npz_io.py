@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import math
 import zipfile
+from collections.abc import Callable
 from typing import IO, Any
 
 import numpy as np  # file format code: arrays are written from the host
 
+from autograd_core.device import Shape
 from nn.checkpoint_index import ArraySpec, CheckpointError
 
 __all__ = ["write_npz", "NpzReader", "INDEX_MEMBER", "MAX_INDEX_BYTES"]
@@ -125,7 +127,7 @@ class NpzReader:
                 "from the file."
             )
 
-        def check(shape: tuple[int, ...], dtype: np.dtype) -> None:
+        def check(shape: Shape, dtype: np.dtype) -> None:
             if (shape, dtype) != (spec.shape, spec.dtype):
                 raise CheckpointError(
                     f"nn.load: array {spec.path!r} has shape {shape} and dtype {dtype}, but the "
@@ -137,7 +139,7 @@ class NpzReader:
         self.read_bytes += arr.nbytes
         return arr
 
-    def _read_member(self, name: str, check: Any) -> np.ndarray:
+    def _read_member(self, name: str, check: Callable[[Shape, np.dtype], None]) -> np.ndarray:
         """Read member ``name + '.npy'``: header, ``check(shape, dtype)``, size, then data."""
         info = self.zip.getinfo(name + ".npy")
         try:
@@ -168,7 +170,7 @@ class NpzReader:
         return arr.reshape(shape, order="F" if fortran else "C")
 
 
-def _read_header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype]:
+def _read_header(f: IO[bytes]) -> tuple[Shape, bool, np.dtype]:
     """(shape, fortran_order, dtype) from a ``.npy`` header; refuses object and record dtypes."""
     version = np.lib.format.read_magic(f)
     if version == (1, 0):
@@ -184,7 +186,7 @@ def _read_header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype]:
     return tuple(shape), bool(fortran), dtype
 
 
-def _index_check(shape: tuple[int, ...], dtype: np.dtype) -> None:
+def _index_check(shape: Shape, dtype: np.dtype) -> None:
     if shape != () or dtype.kind != "U":
         raise CheckpointError(
             f"nn.load: the index member holds a {dtype} array of shape {shape}, not a string; "
