@@ -11,7 +11,7 @@ from autograd_core import random as _random
 from nn.callbacks import callback_states
 from nn.data import DataLoader
 from nn.module import Module
-from nn.serialization import load, save
+from nn.serialization import DEFAULT_MAX_BYTES, CheckpointError, load, save
 
 __all__ = ["save_checkpoint", "load_checkpoint"]
 
@@ -30,7 +30,17 @@ def save_checkpoint(
     """Write everything needed to resume training exactly: model and optimizer state, the
     epoch, the DataLoader's shuffling state, the default random generator (dropout), the
     history so far, and the state of ``callbacks`` (``Callback.state_dict``). Written
-    atomically with ``nn.save``."""
+    atomically with ``nn.save`` as ``.npz`` (a ``.safetensors`` file holds tensors only).
+
+    Raises:
+        ValueError: ``path`` ends in ``.safetensors``.
+    """
+    if os.fspath(path).lower().endswith(".safetensors"):
+        raise ValueError(
+            f"save_checkpoint: {os.fspath(path)!r} is a .safetensors path, but a training "
+            "checkpoint also holds the optimizer, epoch and random state, which safetensors "
+            "cannot. Use a .npz path, or nn.save(model.state_dict(), path) for weights alone."
+        )
     ckpt: dict[str, Any] = {
         "model": model.state_dict(),
         "epoch": int(epoch),
@@ -54,15 +64,36 @@ def load_checkpoint(
     model: Module,
     optimizer: Any = None,
     loader: DataLoader | None = None,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> dict[str, Any]:
     """Restore what ``save_checkpoint`` wrote into ``model``, ``optimizer`` and ``loader`` (and
-    the default random generator); returns the checkpoint dict (``ckpt["epoch"]`` …)."""
-    ckpt = load(path)
+    the default random generator); returns the checkpoint dict (``ckpt["epoch"]`` …).
+    ``max_bytes`` caps what the file may hold, as in ``nn.load``.
+
+    Raises:
+        CheckpointError: the file is corrupt, or is not a training checkpoint (no ``"model"``).
+    """
+    ckpt = load(path, max_bytes=max_bytes)
+    if not isinstance(ckpt, dict) or not isinstance(ckpt.get("model"), dict):
+        keys = sorted(map(str, ckpt))[:8] if isinstance(ckpt, dict) else type(ckpt).__name__
+        raise CheckpointError(
+            f"load_checkpoint: {os.fspath(path)!r} is not a training checkpoint: it holds "
+            f"{keys}, not a 'model' state dict. Write one with save_checkpoint or "
+            "ModelCheckpoint; for a file of weights alone, call "
+            "model.load_state_dict(nn.load(path))."
+        )
     model.load_state_dict(ckpt["model"])
     if optimizer is not None and "optimizer" in ckpt:
         optimizer.load_state_dict(ckpt["optimizer"])
     if loader is not None and "loader" in ckpt:
         loader.load_state_dict(ckpt["loader"])
     if "rng" in ckpt:
-        _random.default_generator.set_state(ckpt["rng"])
+        try:
+            _random.default_generator.set_state(ckpt["rng"])
+        except (TypeError, ValueError, KeyError) as e:
+            raise CheckpointError(
+                f"load_checkpoint: {os.fspath(path)!r}: the saved random state is malformed "
+                f"({type(e).__name__}: {e}); the file is corrupt. Use an earlier checkpoint."
+            ) from e
     return ckpt
