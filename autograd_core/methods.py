@@ -14,7 +14,7 @@ from typing import Any
 import numpy
 
 from autograd_core import device as _device
-from autograd_core import ops
+from autograd_core import ops, tensor_extras
 from autograd_core.inplace import INPLACE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
@@ -155,6 +155,14 @@ _CONVERSIONS: dict[str, Any] = {
     "T": property(_transposed),
     "__pos__": _pos,
     "__iter__": _iter,
+    "mT": property(tensor_extras.matrix_transpose),
+    "type": tensor_extras.tensor_type,
+    "new_tensor": tensor_extras.new_tensor,
+    "new_zeros": tensor_extras.new_zeros,
+    "new_ones": tensor_extras.new_ones,
+    "new_empty": tensor_extras.new_empty,
+    "new_full": tensor_extras.new_full,
+    "is_contiguous": tensor_extras.is_contiguous,
 }
 
 

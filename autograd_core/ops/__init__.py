@@ -5,6 +5,7 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     binary,
+    copying,
     extrema,
     indexing,
     join,
@@ -16,12 +17,14 @@ from autograd_core.ops import (
     reduce,
     rounding,
     shape,
+    sorting,
     statistics,
     subscript,
     unary,
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
@@ -33,6 +36,7 @@ from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
+from autograd_core.ops.sorting import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
@@ -45,12 +49,14 @@ _FAMILIES = (
     binary,
     reduce,
     extrema,
+    sorting,
     statistics,
     logical,
     shape,
     subscript,
     layout,
     join,
+    copying,
     indexing,
     linalg,
     nn_ops,

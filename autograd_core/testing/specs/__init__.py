@@ -3,6 +3,7 @@
 from autograd_core.testing.specs import (  # noqa: F401
     activation,
     binary,
+    copying,
     extrema,
     indexing,
     join,
@@ -11,6 +12,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     nn_ops,
     reduce,
     shape,
+    sorting,
     statistics,
     unary,
 )
