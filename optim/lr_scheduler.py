@@ -3,13 +3,14 @@
 Every schedule is imported from here, as in PyTorch (``optim.lr_scheduler.StepLR``). The
 classes live in ``optim.lr_scheduler_base`` (``LRScheduler``), ``optim.lr_simple_schedules``
 (``LambdaLR``, ``StepLR``, ``MultiStepLR``, ``ExponentialLR``), ``optim.lr_curve_schedules``
-(``CosineAnnealingLR``, ``LinearLR``, ``InverseTimeLR``) and ``optim.lr_plateau``
-(``ReduceLROnPlateau``).
+(``CosineAnnealingLR``, ``LinearLR``, ``InverseTimeLR``), ``optim.lr_one_cycle``
+(``OneCycleLR``) and ``optim.lr_plateau`` (``ReduceLROnPlateau``).
 """
 
 from __future__ import annotations
 
 from optim.lr_curve_schedules import CosineAnnealingLR, InverseTimeLR, LinearLR
+from optim.lr_one_cycle import OneCycleLR
 from optim.lr_plateau import ReduceLROnPlateau
 from optim.lr_scheduler_base import LRScheduler
 from optim.lr_simple_schedules import ExponentialLR, LambdaLR, MultiStepLR, StepLR
@@ -23,5 +24,6 @@ __all__ = [
     "CosineAnnealingLR",
     "LinearLR",
     "InverseTimeLR",
+    "OneCycleLR",
     "ReduceLROnPlateau",
 ]
