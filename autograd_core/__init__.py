@@ -6,7 +6,10 @@ guesses right; ``grad_table`` exposes the back-propagation algorithm of the cour
 
 from __future__ import annotations
 
-from autograd_core import ops
+import importlib
+from typing import Any
+
+from autograd_core import device, grad_fn, ops, tensor_extras
 from autograd_core.broadcast import broadcast_shapes
 from autograd_core.creation import (
     arange,
@@ -29,18 +32,26 @@ from autograd_core.creation import (
     zeros,
     zeros_like,
 )
+from autograd_core.default_device import get_default_device, set_default_device
 from autograd_core.device import Device
 from autograd_core.dtypes import (
+    bool,
     bool_,
+    double,
+    float,
     float16,
     float32,
     float64,
     get_default_dtype,
+    half,
+    int,
     int8,
     int16,
     int32,
     int64,
+    long,
     set_default_dtype,
+    short,
     uint8,
 )
 from autograd_core.errors import (
@@ -55,7 +66,14 @@ from autograd_core.errors import (
     ShapeError,
     VJPError,
 )
-from autograd_core.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd_core.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from autograd_core.grad_table_report import grad_table
 from autograd_core.graph import backward, grad
 from autograd_core.methods import attach_methods
@@ -65,14 +83,27 @@ from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
 from autograd_core.tensor import Tensor
 
 attach_methods()
+tensor_extras.attach_absent_names()
+grad_fn.attach()
 
-from autograd_core import cuda, functional  # noqa: E402
+from autograd_core import accelerator, aliases, cuda, functional  # noqa: E402
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
 
+aliases.install()  # autograd_core.nn / .optim resolve lazily; ac.device("cpu") builds a Device
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # ``from autograd_core import nn`` and ``ac.optim``: the top-level packages, imported on
+    # first use (they import autograd_core, so they cannot be imported while it loads).
+    if name in ("nn", "optim"):
+        return importlib.import_module(f"autograd_core.{name}")
+    raise AttributeError(f"module 'autograd_core' has no attribute {name!r}")
+
 
 __all__ = [
     "Tensor",
@@ -96,6 +127,10 @@ __all__ = [
     "rand_like",
     "randn_like",
     "Device",
+    "device",
+    "set_default_device",
+    "get_default_device",
+    "accelerator",
     "Generator",
     "manual_seed",
     "seed",
@@ -108,12 +143,21 @@ __all__ = [
     "int64",
     "uint8",
     "bool_",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "short",
+    "bool",
     "set_default_dtype",
     "get_default_dtype",
     "no_grad",
     "enable_grad",
     "set_grad_enabled",
     "is_grad_enabled",
+    "inference_mode",
+    "is_inference_mode_enabled",
     "backward",
     "grad",
     "grad_table",

@@ -15,6 +15,7 @@ from autograd_core.creation_args import (
     ragged_description,
     shape_from_size,
 )
+from autograd_core.default_device import DEFAULT
 from autograd_core.device import Device, get_array_module, to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.random import Generator, rng_of
@@ -82,6 +83,8 @@ def _finish(arr: Any, device: Any, requires_grad: bool) -> Tensor:
             f"real functions only); got dtype {arr.dtype} and shape {tuple(arr.shape)}. Keep "
             "the real and imaginary parts as two float tensors, or pass requires_grad=False."
         )
+    if device is None:
+        device = DEFAULT.device  # ac.set_default_device; None for the CPU
     if device is not None:
         arr = to_device(arr, Device(device))
     if not requires_grad:  # a fresh array: nothing for Tensor() to convert or check
@@ -123,6 +126,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
         type(data) is numpy.ndarray
         and dtype is None
         and device is None
+        and DEFAULT.device is None
         and data.dtype.kind in NUMERIC_KINDS
     ):
         # nn wraps a constant mask or weight this way on every loss call; skip as_array's checks.

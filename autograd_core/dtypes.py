@@ -16,6 +16,13 @@ __all__ = [
     "int64",
     "uint8",
     "bool_",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "short",
+    "bool",
     "set_default_dtype",
     "get_default_dtype",
     "is_floating",
@@ -59,3 +66,15 @@ def is_floating(dtype: Any) -> bool:
     """True for the floating dtypes, the ones that can carry gradients (not complex: as
     ``torch.is_floating_point``, and autograd-core differentiates real functions only)."""
     return numpy.dtype(dtype).kind == "f"
+
+
+# PyTorch's short dtype names (``torch.float`` is float32, ``torch.long`` int64, ...), so that a
+# script written for PyTorch runs unchanged. They shadow Python builtins inside this module only
+# from here on, which is why they come last.
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+bool = bool_  # noqa: A001
