@@ -15,10 +15,11 @@ from autograd_core.tensor import Tensor
 __all__ = ["clone", "contiguous", "masked_fill"]
 
 
-@register_op("clone", array_vjp=True)
+@register_op("clone", array_vjp=True, saves_inputs=False)
 class Clone(Op):
     r"""y = a copy of x in a new C-contiguous array. VJP: x̄ = ȳ (the identity, passed on as
-    is, so a recorded backward stays differentiable). Saves nothing. Does not broadcast.
+    is, so a recorded backward stays differentiable). Saves nothing and never reads x
+    (``saves_inputs=False``). Does not broadcast.
     """
 
     def forward(self, x: Any) -> Any:

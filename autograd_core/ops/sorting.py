@@ -42,7 +42,8 @@ class _SortAlongAxis(Op):
     back to the element it came from (elements that ``topk`` did not pick receive 0). The
     indices are integers and have no gradient. The placement is linear in ȳ, so it is recorded
     again under ``create_graph`` (the second derivative is 0). Saves both outputs (the indices
-    place the gradient). Does not broadcast.
+    place the gradient) and never reads x's values, so x may be written in place before backward
+    (``saves_inputs=False``). Does not broadcast.
     """
 
     fresh_grads = True
@@ -63,7 +64,7 @@ class _SortAlongAxis(Op):
         return (ScatterAdd.call(zeros, g_values, dim=self.params["axis"], index=index),)
 
 
-@register_op("sort", save_output=True, array_vjp=True)
+@register_op("sort", save_output=True, array_vjp=True, saves_inputs=False)
 class Sort(_SortAlongAxis):
     __doc__ = _SortAlongAxis.__doc__
 
@@ -72,7 +73,7 @@ class Sort(_SortAlongAxis):
         return self.sorted_along(x, index, axis)
 
 
-@register_op("topk", save_output=True, array_vjp=True)
+@register_op("topk", save_output=True, array_vjp=True, saves_inputs=False)
 class TopK(_SortAlongAxis):
     __doc__ = _SortAlongAxis.__doc__
 

@@ -90,3 +90,12 @@ def test_masked_fill_refuses_a_non_boolean_mask():
 def test_masked_fill_refuses_a_value_with_dimensions():
     with pytest.raises(ShapeError, match=r"value must be a number or a 0-d tensor.*\(3,\)"):
         ac.zeros(3).masked_fill(ac.tensor([True, False, True]), ac.ones(3))
+
+
+def test_writing_the_input_after_clone_is_allowed():
+    x = ac.tensor([1.0, 2.0], requires_grad=True)
+    y = x.clone() * 3  # clone's VJP never reads x (saves_inputs=False)
+    with ac.no_grad():
+        x.mul_(10)
+    y.sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]

@@ -108,3 +108,15 @@ def test_topk_k_must_be_an_int():
 def test_dim_out_of_range(fn):
     with pytest.raises(ShapeError, match="out of range for a tensor of shape"):
         fn(ac.zeros(2, 3))
+
+
+def test_writing_the_input_after_sort_keeps_the_gradient_right():
+    # sort and topk place the gradient with their saved indices and never read x's values
+    # (registered with saves_inputs=False), so an in-place write to x in between is allowed.
+    x = ac.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    v = x.sort().values
+    k = x.topk(1).values
+    with ac.no_grad():
+        x[0] = -5.0
+    ((v * ac.tensor([1.0, 2.0, 3.0])).sum() + k.sum()).backward()
+    assert x.grad.tolist() == [3.0 + 1.0, 1.0, 2.0]
