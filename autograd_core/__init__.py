@@ -143,13 +143,12 @@ __all__ = [
     "int64",
     "uint8",
     "bool_",
-    "float",
+    # ac.float, ac.int and ac.bool exist but stay out of __all__: `from autograd_core import *`
+    # must not shadow Python's float(), int() and bool() (PyTorch's __all__ does shadow them).
     "double",
     "half",
     "long",
-    "int",
     "short",
-    "bool",
     "set_default_dtype",
     "get_default_dtype",
     "no_grad",

@@ -257,3 +257,10 @@ def test_creation_functions_use_the_default_device(monkeypatch):
     ac.zeros(2, device="cpu")
     assert moves == ["cuda:3"] * 5 + ["cpu"]
     assert ac.get_default_device() == "cuda:3"
+
+
+def test_star_import_does_not_shadow_builtins():
+    namespace: dict = {}
+    exec("from autograd_core import *", namespace)
+    assert {"float", "int", "bool"}.isdisjoint(namespace)
+    assert namespace["double"] == np.float64 and namespace["device"] is ac.device
