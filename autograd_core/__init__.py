@@ -34,17 +34,17 @@ from autograd_core.creation import (
 )
 from autograd_core.default_device import get_default_device, set_default_device
 from autograd_core.device import Device
+
+# ac.bool, ac.float, ac.int: re-exported (``x as x``) but not in __all__ (see there).
+from autograd_core.dtypes import bool as bool
 from autograd_core.dtypes import (
-    bool,
     bool_,
     double,
-    float,
     float16,
     float32,
     float64,
     get_default_dtype,
     half,
-    int,
     int8,
     int16,
     int32,
@@ -54,6 +54,8 @@ from autograd_core.dtypes import (
     short,
     uint8,
 )
+from autograd_core.dtypes import float as float
+from autograd_core.dtypes import int as int
 from autograd_core.errors import (
     AnomalyError,
     AutogradError,
