@@ -65,7 +65,7 @@ from autograd_core.tensor import Tensor
 
 attach_methods()
 
-from autograd_core import cuda, functional  # noqa: E402
+from autograd_core import autograd, cuda, functional  # noqa: E402
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -123,6 +123,7 @@ __all__ = [
     "record_modules",
     "backprop_steps",
     "functional",
+    "autograd",
     "cuda",
     "broadcast_shapes",
     "OP_REGISTRY",
