@@ -3,8 +3,10 @@ the op database and gradients against float64 central differences of that NumPy 
 with torch installed, both against PyTorch).
 
 The ops are taken from ``OP_DB`` by what their samples look like: every differentiable op with
-a NumPy reference whose sample cases are one float array in and the same shape out (elementwise
-unary) or two float arrays in and their broadcast shape out (broadcasting binary). An op's
+a NumPy reference whose sample cases take float arrays and return one float array. Elementwise
+ops (one or two arrays in, their broadcast shape out, no keyword arguments) take any values
+whose shapes broadcast; the others (reductions, softmax, matmul, norms ...) take values of
+exactly the shapes of one of their sample cases, with that case's keyword arguments. An op's
 domain is read from its samples too: the widest interval its sample values fill without a gap
 (log: [0.2, 3]; reciprocal: the positive branch of |x| ∈ [0.5, 2]). A value that leaves an
 op's domain enters it through ``mid + half · tanh(v)``, itself part of the graph.
@@ -46,39 +48,70 @@ def _domain(values: np.ndarray) -> tuple[float, float]:
     return float(v[starts[k]]), float(v[ends[k]])
 
 
+@dataclass
+class Candidate:
+    """An op the programs may use: its spec, the domain of each argument, and either None
+    (elementwise: any shapes that broadcast) or the (kwargs, argument shapes) of its sample
+    cases (reductions, softmax, matmul ...: only values of exactly those shapes go in)."""
+
+    spec: OpSpec
+    domains: tuple[tuple[float, float], ...]
+    templates: list[tuple[dict[str, Any], tuple[tuple[int, ...], ...]]] | None
+
+
+def _usable(spec: OpSpec, case: Any) -> bool:
+    """Float arrays in (nothing else positional), one float array out, from the reference."""
+    if not all(isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in case.args):
+        return False
+    try:
+        with np.errstate(all="ignore"):
+            out = spec.ref(*case.args, **case.kwargs)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(out, np.ndarray | np.floating) and np.asarray(out).dtype.kind == "f"
+
+
+def _is_elementwise(spec: OpSpec, cases: list[Any]) -> bool:
+    for c in cases:
+        if c.kwargs or len(c.args) not in (1, 2):
+            return False
+        try:  # (matmul's shapes do not broadcast)
+            shape = np.broadcast_shapes(*[a.shape for a in c.args])
+        except ValueError:
+            return False
+        if np.shape(spec.ref(*c.args)) != shape:
+            return False
+    return len({len(c.args) for c in cases}) == 1
+
+
 @functools.cache
-def _candidate_ops() -> dict[str, tuple[OpSpec, tuple[tuple[float, float], ...]]]:
-    """name → (spec, domain of each argument) for the elementwise unary and broadcasting
-    binary ops of the op database."""
+def _candidate_ops() -> dict[str, Candidate]:
+    """The differentiable ops of the op database with a NumPy reference whose sample cases
+    take float arrays and return one float array."""
     found = {}
     for spec in OP_DB:
         if not spec.differentiable or spec.ref is None or spec.grad_args is not None:
             continue
         cases = spec.cases(0)
-        arity = {len(c.args) for c in cases}
-        if len(arity) != 1 or arity.pop() not in (1, 2):
+        if not cases or not all(_usable(spec, c) for c in cases):
             continue
-        samples: list[list[np.ndarray]] = [[] for _ in cases[0].args]
-        fits = True
-        for c in cases:
-            arrays = [a for a in c.args if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
-            if c.kwargs or len(arrays) != len(c.args):
-                fits = False
-                break
-            try:  # (matmul's shapes do not broadcast: not elementwise)
-                with np.errstate(all="ignore"):
-                    elementwise = np.asarray(spec.ref(*arrays)).shape == np.broadcast_shapes(
-                        *[a.shape for a in arrays]
-                    )
-            except ValueError:
-                elementwise = False
-            if not elementwise:
-                fits = False
-                break
-            for i, a in enumerate(arrays):
-                samples[i].append(a.ravel())
-        if fits:
-            found[spec.name] = (spec, tuple(_domain(np.concatenate(s)) for s in samples))
+        arity = len(cases[0].args)
+        if any(len(c.args) != arity for c in cases):
+            continue
+        samples = [np.concatenate([c.args[i].ravel() for c in cases]) for i in range(arity)]
+        if any(s.size == 0 for s in samples):
+            continue
+        domains = tuple(_domain(s) for s in samples)
+        if _is_elementwise(spec, cases):
+            found[spec.name] = Candidate(spec, domains, None)
+            continue
+        templates = [
+            (dict(c.kwargs), tuple(a.shape for a in c.args))
+            for c in cases
+            if all(0 < a.size <= 24 for a in c.args)
+        ]
+        if templates:
+            found[spec.name] = Candidate(spec, domains, templates)
     return found
 
 
@@ -90,6 +123,7 @@ class Step:
     op: str
     sources: list[tuple[str, int]]
     squash: list[tuple[float, float] | None]
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,17 +142,17 @@ class Program:
         values: dict[str, list[Any]] = {"leaf": list(leaves), "step": []}
         loss = 0.0
         for step, w in zip(self.steps, self.weights):
-            spec = ops[step.op][0]
+            spec, kw = ops[step.op].spec, step.kwargs
             args = [
                 _squash(values[kind][i], box, backend)
                 for (kind, i), box in zip(step.sources, step.squash)
             ]
             if backend == "numpy":
-                y = np.asarray(spec.ref(*args), dtype=np.float64)
+                y = np.asarray(spec.ref(*args, **kw), dtype=np.float64)
             elif backend == "ours":
-                y = spec.op(*args)
+                y = spec.op(*args, **kw)
             else:
-                y = spec.torch_fn(*args)
+                y = spec.torch_fn(*args, **kw)
             values["step"].append(y)
             loss = loss + (y * _const(w, backend)).sum()
         return values["step"], loss
@@ -142,6 +176,20 @@ def _const(w: np.ndarray, backend: Any) -> Any:
     return backend.tensor(w, dtype=backend.float64)
 
 
+def _broadcasts(*shapes: tuple[int, ...]) -> bool:
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
+
+
+def _fits(shape: tuple[int, ...], wanted: tuple[int, ...] | None, others: list[Any]) -> bool:
+    """Whether a value of ``shape`` may be the next argument: exactly the shape of the chosen
+    sample case for a non-elementwise op, else broadcasting with the arguments so far."""
+    return shape == wanted if wanted is not None else _broadcasts(shape, *others)
+
+
 @st.composite
 def programs(draw: st.DrawFn) -> Program:
     ops = _candidate_ops()
@@ -150,36 +198,49 @@ def programs(draw: st.DrawFn) -> Program:
     for _ in range(draw(st.integers(1, 3), label="leaves")):
         prog.leaves.append(rng.uniform(-2.0, 2.0, draw(st.sampled_from(SHAPES))))
     outputs: list[np.ndarray] = []
+
+    def value(src: tuple[str, int]) -> np.ndarray:
+        return prog.leaves[src[1]] if src[0] == "leaf" else outputs[src[1]]
+
     for _ in range(draw(st.integers(1, 6), label="steps")):
         name = draw(st.sampled_from(sorted(ops)))
-        spec, domains = ops[name]
+        cand = ops[name]
+        spec = cand.spec
+        kwargs: dict[str, Any] = {}
+        if cand.templates is None:
+            shapes: list[tuple[int, ...] | None] = [None] * len(cand.domains)
+        else:
+            kwargs, fixed = draw(st.sampled_from(cand.templates), label="case")
+            shapes = list(fixed)
         sources: list[tuple[str, int]] = []
         squash, args = [], []
-        for lo, hi in domains:
-            # an earlier value (leaf or step), or a new leaf drawn inside the domain
-            k = draw(st.integers(0, len(prog.leaves) + len(outputs)), label="source")
-            if k == len(prog.leaves) + len(outputs):
-                prog.leaves.append(rng.uniform(lo, hi, draw(st.sampled_from(SHAPES))))
+        for (lo, hi), shape in zip(cand.domains, shapes):
+            # an earlier value that fits (each at most once: one value in both arguments of
+            # maximum would tie), or a new leaf drawn inside the domain
+            known = [("leaf", i) for i in range(len(prog.leaves))]
+            known += [("step", j) for j in range(len(outputs))]
+            others = [a.shape for a in args]
+            fits = [s for s in known if s not in sources and _fits(value(s).shape, shape, others)]
+            src = draw(st.sampled_from([*fits, None]), label="source")
+            if src is None:
+                if shape is None:
+                    shape = draw(st.sampled_from([s for s in SHAPES if _broadcasts(s, *others)]))
+                prog.leaves.append(rng.uniform(lo, hi, shape))
                 src = ("leaf", len(prog.leaves) - 1)
-            elif k < len(prog.leaves):
-                src = ("leaf", k)
-            else:
-                src = ("step", k - len(prog.leaves))
-            assume(src not in sources)  # one value in both arguments would tie (maximum)
-            v = prog.leaves[src[1]] if src[0] == "leaf" else outputs[src[1]]
-            box = None if lo <= v.min(initial=lo) and v.max(initial=hi) <= hi else (lo, hi)
+            v = value(src)
+            box = None if lo <= v.min() and v.max() <= hi else (lo, hi)
             sources.append(src)
             squash.append(box)
             args.append(_squash(v, box, "numpy"))
         for a in args:  # declared kinks (relu at 0) are kept out of reach of the check
             for kink in spec.kinks:
                 assume(np.all(np.abs(a - kink) > spec.kink_margin))
-        if len(args) == 2:
+        if cand.templates is None and len(args) == 2:
             assume(np.all(np.abs(args[0] - args[1]) > TIE_MARGIN))
         with np.errstate(all="ignore"):
-            y = np.asarray(spec.ref(*args), dtype=np.float64)
+            y = np.asarray(spec.ref(*args, **kwargs), dtype=np.float64)
         assume(np.all(np.isfinite(y)) and np.abs(y).max(initial=0) < 1e4)
-        prog.steps.append(Step(name, sources, squash))
+        prog.steps.append(Step(name, sources, squash, kwargs))
         prog.weights.append(rng.uniform(-1.0, 1.0, y.shape))
         outputs.append(y)
     return prog
@@ -201,10 +262,12 @@ def _numeric_grads(prog: Program, eps: float = 1e-6) -> list[np.ndarray]:
 
 
 def test_the_property_test_covers_the_elementwise_ops():
-    names = set(_candidate_ops())
-    assert {"add", "mul", "div", "pow", "maximum", "exp", "log", "tanh", "relu"} <= names
-    assert _candidate_ops()["log"][1][0][0] > 0  # log's domain read from its samples
-    assert _candidate_ops()["reciprocal"][1][0][0] > 0  # one branch, not across the pole
+    ops = _candidate_ops()
+    assert {"add", "mul", "div", "pow", "maximum", "exp", "log", "tanh", "relu"} <= set(ops)
+    assert {"sum", "matmul", "softmax"} <= set(ops)
+    assert ops["add"].templates is None and ops["sum"].templates
+    assert ops["log"].domains[0][0] > 0  # log's domain read from its samples
+    assert ops["reciprocal"].domains[0][0] > 0  # one branch, not across the pole
 
 
 def _check_against_numpy(prog: Program) -> None:
@@ -229,7 +292,7 @@ def test_random_graphs_match_numpy_references_and_numeric_gradients(prog):
 @PROPERTY
 @given(prog=programs())
 def test_random_graphs_match_torch(torch, prog):
-    assume(all(_candidate_ops()[s.op][0].torch_fn is not None for s in prog.steps))
+    assume(all(_candidate_ops()[s.op].spec.torch_fn is not None for s in prog.steps))
     _check_against_torch(prog, torch)
 
 
