@@ -127,17 +127,23 @@ class FunctionOp(Op):
                 g if g is not None else Tensor._make(y.xp.zeros_like(y.data), False, None)
                 for g, y in zip(gys, ctx.forward_outputs)
             )
-        ctx.resolved = tuple([self._saved_as_graph(t, ctx) for t in ctx.to_save])
+        form = next((g for g in gys if g is not None), None)  # a Tensor: the VJP is on Tensors
+        if form is None:
+            return (None,) * len(self.inputs)
+        ctx.resolved = tuple([self._saved_as_graph(t, ctx, form) for t in ctx.to_save])
         try:
             grads = fn.backward(ctx, *gys)
         finally:
             ctx.resolved = None
         return self._grads_per_input(grads, ctx)
 
-    def _saved_as_graph(self, t: Tensor | None, ctx: FunctionCtx) -> Tensor | None:
+    def _saved_as_graph(self, t: Tensor | None, ctx: FunctionCtx, form: Tensor) -> Tensor | None:
         """A saved input as the real input, a saved output as this node's output (both carry
-        the graph in a recorded backward); anything else as it was saved."""
-        inputs = iter(self.inputs or ())
+        the graph in a recorded backward; read through ``inputs_as``/``output_as`` as every
+        op's VJP reads them); anything else as it was saved."""
+        if t is None:
+            return None
+        inputs = iter(self.inputs_as(form))
         for a in ctx.forward_args:
             if isinstance(a, Tensor):
                 real = next(inputs)
@@ -145,7 +151,7 @@ class FunctionOp(Op):
                     return real
         for k, y in enumerate(ctx.forward_outputs):
             if y is t:
-                return Tensor._make(y.data, True, self, k)
+                return self.output_as(form, k)
         return t
 
     def _grads_per_input(self, grads: Any, ctx: FunctionCtx) -> tuple[Any, ...]:

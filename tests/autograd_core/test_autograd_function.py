@@ -139,6 +139,26 @@ def test_mark_non_differentiable_output():
     np.testing.assert_array_equal(x.grad.data, [100.0, 1.0, 10.0])
 
 
+def test_set_materialize_grads_false_passes_none_for_unused_outputs():
+    seen = []
+
+    class Pair(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, g2, g3):
+            seen.append((g2 is None, g3 is None))
+            return g2 * 2 if g3 is None else g2 * 2 + g3 * 3
+
+    x = _x(3)
+    Pair.apply(x)[0].sum().backward()
+    assert seen == [(False, True)]
+    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0, 2.0])
+
+
 def test_once_differentiable_refuses_a_second_derivative():
     class CubeOnArrays(Function):
         @staticmethod
