@@ -33,6 +33,7 @@ class _AnomalySwitch:
     """
 
     __slots__ = ()
+    enabled: bool  # (declared for type checkers; each subclass provides it)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name != "enabled":
