@@ -88,7 +88,7 @@ attach_methods()
 tensor_extras.attach_absent_names()
 grad_fn.attach()
 
-from autograd_core import accelerator, aliases, cuda, functional  # noqa: E402
+from autograd_core import accelerator, aliases, autograd, cuda, functional  # noqa: E402
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -170,6 +170,7 @@ __all__ = [
     "record_modules",
     "backprop_steps",
     "functional",
+    "autograd",
     "cuda",
     "broadcast_shapes",
     "OP_REGISTRY",

@@ -1,5 +1,5 @@
-"""Thread-local switches for gradient recording: no_grad, enable_grad, set_grad_enabled,
-inference_mode."""
+"""Thread-local switches for gradient recording (no_grad, enable_grad, set_grad_enabled,
+inference_mode) and the per-thread flag of ``detect_anomaly``."""
 
 from __future__ import annotations
 
@@ -25,14 +25,60 @@ class _Mode(threading.local):
     enabled = True
 
 
-class _Anomaly:
-    # detect_anomaly is a process-wide debugging switch; a plain object is cheaper to read on
-    # every op than a thread-local.
+class _ThreadAnomaly(threading.local):
+    enabled = False  # every new thread starts outside detect_anomaly
+
+
+class _AnomalySwitch:
+    """``ANOMALY.enabled``: whether ``detect_anomaly`` is on in the calling thread.
+
+    Every op reads it, and a thread-local read costs more than a plain attribute, so the object
+    changes class with the number of threads in anomaly mode: with none (the usual case) it is
+    a ``_NoThreadAnomalous``, whose ``enabled`` is a plain class attribute, False; with one or
+    more it is a ``_SomeThreadAnomalous``, whose ``enabled`` reads the calling thread's flag.
+    Writing ``enabled`` sets the calling thread's flag and the count, under a lock.
+    """
+
+    __slots__ = ()
+    enabled: bool  # (declared for type checkers; each subclass provides it)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "enabled":
+            raise AttributeError(f"ANOMALY has no attribute {name!r} to set")
+        _set_thread_anomaly(bool(value))
+
+
+class _NoThreadAnomalous(_AnomalySwitch):
+    __slots__ = ()
     enabled = False
 
 
+class _SomeThreadAnomalous(_AnomalySwitch):
+    __slots__ = ()
+
+    @property
+    def enabled(self) -> bool:  # type: ignore[override]
+        return _THREAD_ANOMALY.enabled
+
+
+_THREAD_ANOMALY = _ThreadAnomaly()
+_ANOMALY_LOCK = threading.Lock()
+_anomalous_threads = 0
+
+
+def _set_thread_anomaly(flag: bool) -> None:
+    global _anomalous_threads
+    if _THREAD_ANOMALY.enabled == flag:
+        return
+    with _ANOMALY_LOCK:
+        _THREAD_ANOMALY.enabled = flag
+        _anomalous_threads += 1 if flag else -1
+        cls = _SomeThreadAnomalous if _anomalous_threads else _NoThreadAnomalous
+        object.__setattr__(ANOMALY, "__class__", cls)
+
+
 MODE = _Mode()
-ANOMALY = _Anomaly()
+ANOMALY: _AnomalySwitch = _NoThreadAnomalous()
 
 
 def is_grad_enabled() -> bool:

@@ -59,8 +59,12 @@ class GradTable(dict):
             elif vertex in self.owned:
                 prev += g  # only the table holds prev: no new array
             else:
-                self[vertex] = prev + g
-                self.owned.add(vertex)  # the sum is a new array
+                # a new array for the sum (not prev + g: two 0-d NumPy arrays add up to a
+                # NumPy scalar, and a later `+=` into a scalar would only rebind it)
+                total = prev.copy()
+                total += g
+                self[vertex] = total
+                self.owned.add(vertex)
         return False
 
     def add_output(self, node: Any, index: int, g: Any, child: Any = None) -> bool:

@@ -16,6 +16,7 @@ from autograd_core.device import computing_on
 from autograd_core.errors import BackwardError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.op import Op, check_finite, vjp_count_error
+from autograd_core.op_origin import vjp_fix_hint
 from autograd_core.registry import get_op
 from autograd_core.tensor import Tensor
 
@@ -66,6 +67,17 @@ def call_vjp(op: Op, gys: tuple[Any, ...], create_graph: bool) -> tuple[Any, ...
             grads = _first_order_only(op, gys)
     if type(grads) is not tuple or len(grads) != len(op.inputs):
         raise vjp_count_error(op, grads)
+    if create_graph:
+        for i, gx in enumerate(grads):
+            if gx is not None and not isinstance(gx, Tensor):
+                # an array here would be a constant: the second derivative would be silently 0
+                raise VJPError(
+                    f"{op.label}.vjp returned a {type(gx).__name__} for input {i} in a "
+                    "recorded backward (create_graph=True), where Tensors are expected: the "
+                    "gradient would not be differentiable. Compute it with Tensor operations "
+                    "on gy and self.inputs (or self.inputs_as(gy) with array_vjp=True). "
+                    + vjp_fix_hint(type(op))
+                )
     return grads
 
 
@@ -80,9 +92,10 @@ def _tensor_vjp_on_arrays(op: Op, gys: tuple[Any, ...]) -> tuple[Any, ...]:
         if gx is not None and not isinstance(gx, Tensor):
             raise VJPError(
                 f"{op.label}.vjp returned a {type(gx).__name__} for input {i}; a VJP written "
-                "on Tensors must return Tensors (or None). Wrap a constant array with "
-                "ac.as_tensor(), or register the op with array_vjp=True and write its VJP "
-                "over arrays and Tensors alike (docs/adding_an_op.md)."
+                "on Tensors must return Tensors (or None). Compute it with Tensor operations "
+                "on gy and self.inputs (a constant array can be wrapped with ac.as_tensor()), "
+                "or register the op with array_vjp=True and write its VJP over arrays and "
+                "Tensors alike (docs/adding_an_op.md). " + vjp_fix_hint(type(op))
             )
         out.append(None if gx is None else gx.data)
     return tuple(out)
@@ -117,7 +130,7 @@ def fit_grad(op: Op, i: int, x: Tensor, gx: Any, fresh: bool) -> tuple[Any, bool
     if not hasattr(gx, "dtype") or isinstance(gx, Tensor):
         raise VJPError(
             f"{op.label}.vjp returned a {type(gx).__name__} for input {i} in a plain backward, "
-            "where arrays are expected. This is a bug in the op's VJP."
+            "where arrays are expected. " + vjp_fix_hint(type(op))
         )
     if gx.shape != x.data.shape and op.broadcasts:
         # a sum makes a new array; a reshape (only size-1 axes dropped) keeps ownership as is
@@ -137,7 +150,8 @@ def _check_shape(op: Op, i: int, x: Tensor, gx: Any) -> None:
     if gx.shape != x.data.shape:
         raise VJPError(
             f"{op.label}.vjp returned a gradient of shape {tuple(gx.shape)} for input {i} of "
-            f"shape {tuple(x.shape)}. This is a bug in the op's VJP."
+            f"shape {tuple(x.shape)}; it must return one gradient of each input's shape. "
+            + vjp_fix_hint(type(op))
         )
 
 

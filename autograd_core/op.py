@@ -27,6 +27,7 @@ from autograd_core import device as _device
 from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
+from autograd_core.op_origin import vjp_fix_hint
 from autograd_core.tensor import Tensor
 from autograd_core.version import next_seq
 
@@ -346,5 +347,5 @@ def vjp_count_error(op: Op, grads: Any) -> VJPError:
     n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
     return VJPError(
         f"{op.label}.vjp returned {n} gradients for {len(op.inputs or ())} inputs; it must "
-        "return a tuple with one gradient (or None) per input. This is a bug in the op's VJP."
+        "return a tuple with one gradient (or None) per input. " + vjp_fix_hint(type(op))
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -34,11 +35,27 @@ def register_op(
 
     Every registered op must have an entry in ``autograd_core.testing.op_db`` (a coverage test
     enforces it), so an op cannot land without its gradient check.
+
+    Registering a name again from the module that registered it (a notebook cell run twice, a
+    reloaded module) replaces the op with a warning; a name registered by another module is
+    refused, so a user's op can never silently replace a built-in one.
     """
 
     def deco(cls: T) -> T:
-        if name in OP_REGISTRY:
-            raise ValueError(f"register_op: an op named {name!r} is already registered.")
+        old = OP_REGISTRY.get(name)
+        if old is not None:
+            if old.__module__ != cls.__module__:
+                raise ValueError(
+                    f"register_op: an op named {name!r} is already registered by "
+                    f"{old.__module__}.{old.__qualname__}; {cls.__module__}.{cls.__qualname__} "
+                    "cannot take its name. Register your op under another name."
+                )
+            warnings.warn(
+                f"register_op: replacing op {name!r} ({old.__qualname__}) with "
+                f"{cls.__qualname__} registered again from {cls.__module__} (a re-run cell or "
+                "reloaded module). Tensors made before still use the old class.",
+                stacklevel=2,
+            )
         cls.name = name
         cls.broadcasts = broadcasts
         cls.differentiable = differentiable

@@ -97,3 +97,13 @@ def test_report_prints_the_algorithm_lines():
     text = str(ac.grad_table((x * 3).exp()))
     assert text.splitlines()[0].startswith("grad_table[u3] exp")
     assert "leaf" in text.splitlines()[-1]
+
+
+def test_a_0d_leaf_with_three_contributions_keeps_them_all():
+    # found by tests/autograd_core/test_property_graphs.py: two 0-d arrays add up to a NumPy
+    # scalar, and a third contribution added "in place" into that scalar was lost
+    x = ac.tensor(-1.0, dtype=ac.float64, requires_grad=True)
+    a0, a1 = -x, -x
+    (a1 * 3.0 + (x + a0)).backward()  # ∂/∂x: -3 + 1 - 1
+    assert x.grad.item() == -3.0
+    assert isinstance(x.grad.data, np.ndarray)
