@@ -24,11 +24,31 @@ __all__ = [
 ]
 
 
-def _clamped_log(p: Tensor) -> Tensor:
-    """max(log p, −100), without evaluating log 0."""
-    positive = ac.as_tensor(p.data > 0)
-    safe = ac.where(positive, p, 1.0)
-    return ac.maximum(ac.where(positive, safe.log(), -100.0), -100.0)
+def _clamped_log(p: Tensor, *, of_complement: bool = False) -> Tensor:
+    """max(log p, −100) (PyTorch's clamp), or max(log(1 − p), −100) computed as log1p(−p)
+    with ``of_complement`` (exact for small p, where 1 − p rounds to 1), with a finite
+    gradient everywhere.
+
+    The gradient (1/p, or −1/(1 − p)) flows where the log is above −100 and its argument is a
+    normal number, so that it cannot overflow (float32 p below 2.9e-39 would give 1/p = inf,
+    and inf · σ'(x) stays inf through a sigmoid). Elsewhere the value is the constant
+    max(log, −100) (−100 at 0) and the gradient 0: the clamp is flat there, and for a
+    subnormal float32 p (σ(x) with x < −87.3) the loss lies between 87.3 and 100, where
+    PyTorch's gradient is below 1e-26 anyway.
+    """
+    xp = p.xp
+    data = p.data
+    arg = 1.0 - data if of_complement else data  # exact near p = 1 (Sterbenz); masks only
+    positive = arg > 0
+    neutral = 0.0 if of_complement else 1.0  # a p whose log term is 0
+    safe = xp.where(positive, data, neutral)  # no log 0 (and no warning)
+    log_data = xp.log1p(-safe) if of_complement else xp.log(safe)
+    live = positive & (log_data > -100) & (arg >= xp.finfo(data.dtype).tiny)
+    clamped = xp.where(positive, xp.maximum(log_data, -100), -100).astype(data.dtype, copy=False)
+    live_t = ac.as_tensor(live)
+    safe_t = ac.where(live_t, p, neutral)
+    log_t = ac.log1p(-safe_t) if of_complement else ac.log(safe_t)
+    return ac.where(live_t, log_t, ac.as_tensor(clamped))
 
 
 def binary_cross_entropy(
@@ -36,7 +56,12 @@ def binary_cross_entropy(
 ) -> Tensor:
     """Binary cross-entropy of probabilities: ℓ = −w [y log p + (1 − y) log(1 − p)].
 
-    Each log is clamped at −100 (PyTorch's rule), so p = 0 or 1 gives a finite loss. Prefer
+    Each log is clamped at −100 (PyTorch's rule), so p = 0 or 1 gives a finite loss. The
+    gradient is the derivative of the loss as computed: 1/p (or 1/(1 − p)) where the log is
+    not clamped, 0 where it is. After an accurate ``sigmoid``, −log σ(x) for x = −50 is 50 with
+    gradient −1. PyTorch gives the same loss but a gradient of −1.9e-10 there: its backward
+    divides by max(p (1 − p), 1e-12), which vanishes for |x| > 27.6. For p ≈ 1 nothing can
+    help: 1 − σ(20) is 0 in float32 (loss 100 for target 0, as PyTorch). Prefer
     ``binary_cross_entropy_with_logits`` on raw scores: it is stable everywhere.
     """
     target = as_target(target, input)
@@ -51,7 +76,7 @@ def binary_cross_entropy(
             f"{lo:g} to {hi:g}. Apply a sigmoid first, or use binary_cross_entropy_with_logits."
         )
     log_p = _clamped_log(input)
-    log_q = _clamped_log(1.0 - input)
+    log_q = _clamped_log(input, of_complement=True)
     loss = -(target * log_p + (1.0 - target) * log_q)
     if weight is not None:
         loss = loss * as_target(weight, input)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy  # errstate only: the maths use self.xp
+
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
 from autograd_core.ops.common import dim_arg, lift, normalize_axis
@@ -38,35 +40,54 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _GELU_KAPPA = 0.044715
 
 
+def _sigmoid_pair(xp: Any, x: Any) -> tuple[Any, Any]:
+    """σ(x) and σ(−x) for any x, each accurate to a few ulps relative (``Sigmoid``).
+
+    With E = eˣ: σ(−x) = 1 / (1 + E) and σ(x) = E / (1 + E). Neither cancels (an error in E
+    enters σ(x) with the weight 1 / (1 + E) ≤ 1), so both keep their relative accuracy in the
+    tails: σ(−20) = 2.06e-9 and σ(−700) = 9.86e-305 in float64, where ½ tanh(x/2) + ½ gives
+    0. Where E overflows (x > log of the dtype's max: 88.7 in float32, 709.8 in float64),
+    σ(−x) is 0, the nearest value to a true σ(−x) below the smallest normal number, and σ(x)
+    is set to 1 (inf / inf there). NumPy's warnings for those two steps are expected and
+    silenced; CuPy issues none. Returns new arrays (also for a 0-d x).
+    """
+    with numpy.errstate(over="ignore", invalid="ignore"):
+        e = xp.exp(x)
+        d = e + 1.0
+        c = xp.asarray(1.0 / d)
+        y = xp.asarray(e / d)  # not e · c: one rounding fewer, so σ(20) is 1.0 in float32
+    y[xp.isinf(e)] = 1.0
+    return y, c
+
+
 def _sigmoid_array(xp: Any, x: Any) -> Any:
-    # σ(x) = ½ tanh(x/2) + ½: no overflow for any x and ~1.5× faster in NumPy than
-    # 1 / (1 + e⁻ˣ), which overflows (with a warning) for x < −709. The price: the absolute
-    # error is that of tanh near ±1 (≈ 1e-16 in float64), so for x ≲ −20 (float64) or x ≲ −9
-    # (float32) σ loses relative accuracy and reaches 0 early; use logsigmoid for log σ.
-    # Augmented assignment works in place on arrays and rebinds NumPy scalars (0-d inputs).
-    y = xp.tanh(x * 0.5)
-    y *= 0.5
-    y += 0.5
-    return y
+    return _sigmoid_pair(xp, x)[0]
 
 
 @register_op("sigmoid", save_output=True, array_vjp=True)
 class Sigmoid(Op):
-    r"""y = σ(x) = 1 / (1 + e⁻ˣ), computed as ½ tanh(x/2) + ½ (stable, no overflow).
+    r"""y = σ(x) = 1 / (1 + e⁻ˣ), accurate to a few ulps relative for every x (no ``tanh``,
+    no cancellation; 0 only where σ(x) is below the dtype's smallest normal number). Computed
+    with E = eˣ as σ(−x) = 1 / (1 + E), σ(x) = E / (1 + E) (see ``_sigmoid_pair``).
 
-    VJP: x̄ = ȳ · y (1 − y). Saves the output (the derivative is a function of it). Accuracy:
-    absolute error ≈ 1 ulp of ½, so relative accuracy fades in the far negative tail
-    (σ(x) < ~1e-12 in float64); ``logsigmoid`` is exact there.
+    VJP: x̄ = ȳ · y · σ(−x). The forward's σ(−x) is saved and used, because 1 − y cancels
+    where y ≈ 1 (it is 0 in float32 for x > 16.6, while σ'(x) = σ(x) σ(−x) ≈ e⁻ˣ there). A
+    recorded backward computes σ(−x) as a recorded sigmoid instead (the same values up to
+    rounding), so that the VJP is differentiable again. Saves the output and σ(−x).
     """
 
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
-        return _sigmoid_array(self.xp, x)
+        y, self.saved = _sigmoid_pair(self.xp, x)
+        return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         y = self.output_as(gy)
-        return (gy * (y * (1 - y)),)
+        # σ(−x) in gy's form: the forward's array in a plain backward, a recorded op in a
+        # recorded one (differentiable again)
+        c = Sigmoid.call(-self.inputs_as(gy)[0]) if isinstance(gy, Tensor) else self.saved
+        return (gy * (y * c),)
 
 
 @register_op("logsigmoid", array_vjp=True)
