@@ -12,8 +12,9 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
+from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
-from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss
+from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss, sum_over
 
 __all__ = [
     "binary_cross_entropy",
@@ -202,7 +203,7 @@ def cross_entropy(
         loss = ac.softmax_cross_entropy(z, coeffs)
         if reduction == "none":
             return loss.reshape(_item_shape(input, squeeze))
-        return loss.sum() if reduction == "sum" else loss.sum() / max(z.shape[0], 1)
+        return loss.sum() if reduction == "sum" else sum_over(loss, max(z.shape[0], 1))
     idx = target.data.reshape(-1)
     expected = (1,) if squeeze else (input.shape[0],) + tuple(input.shape[2:])
     if tuple(target.shape) not in (expected, () if squeeze else expected):
@@ -225,7 +226,7 @@ def cross_entropy(
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=z.dtype))
+    return sum_over(loss, w_row.sum(dtype=wide_dtype(z.dtype)))
 
 
 def _item_shape(input: Tensor, squeeze: bool) -> tuple[int, ...]:
@@ -275,7 +276,7 @@ def nll_loss(
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=logp.dtype))
+    return sum_over(loss, w_row.sum(dtype=wide_dtype(logp.dtype)))
 
 
 def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
@@ -295,5 +296,5 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
         safe = ac.where(positive, target, ac.as_tensor(xp.ones((), target.dtype)))
         loss = ac.where(positive, target * safe.log(), 0.0) - target * input
     if reduction == "batchmean":
-        return loss.sum() / (input.shape[0] if input.ndim else 1)
+        return sum_over(loss, input.shape[0] if input.ndim else 1)
     return reduce_loss(loss, reduction, "kl_div")
