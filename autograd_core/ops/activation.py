@@ -16,6 +16,7 @@ import numpy  # errstate only: the maths use self.xp
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
 from autograd_core.ops.common import dim_arg, lift, normalize_axis
+from autograd_core.ops.reduce import cast_like, sum_wide, wide_dtype
 from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
@@ -41,16 +42,9 @@ _GELU_KAPPA = 0.044715
 
 
 def _sigmoid_pair(xp: Any, x: Any) -> tuple[Any, Any]:
-    """σ(x) and σ(−x) for any x, each accurate to a few ulps relative (``Sigmoid``).
-
-    With E = eˣ: σ(−x) = 1 / (1 + E) and σ(x) = E / (1 + E). Neither cancels (an error in E
-    enters σ(x) with the weight 1 / (1 + E) ≤ 1), so both keep their relative accuracy in the
-    tails: σ(−20) = 2.06e-9 and σ(−700) = 9.86e-305 in float64, where ½ tanh(x/2) + ½ gives
-    0. Where E overflows (x > log of the dtype's max: 88.7 in float32, 709.8 in float64),
-    σ(−x) is 0, the nearest value to a true σ(−x) below the smallest normal number, and σ(x)
-    is set to 1 (inf / inf there). NumPy's warnings for those two steps are expected and
-    silenced; CuPy issues none. Returns new arrays (also for a 0-d x).
-    """
+    """σ(x) and σ(−x) for any x, new arrays (also for a 0-d x), see ``Sigmoid``."""
+    # Expected: eˣ overflows for x > 88.7 (float32) or 709.8 (float64), and inf / inf is NaN
+    # there until σ(x) is set to 1. CuPy issues no such warnings.
     with numpy.errstate(over="ignore", invalid="ignore"):
         e = xp.exp(x)
         d = e + 1.0
@@ -60,20 +54,18 @@ def _sigmoid_pair(xp: Any, x: Any) -> tuple[Any, Any]:
     return y, c
 
 
-def _sigmoid_array(xp: Any, x: Any) -> Any:
-    return _sigmoid_pair(xp, x)[0]
-
-
 @register_op("sigmoid", save_output=True, array_vjp=True)
 class Sigmoid(Op):
-    r"""y = σ(x) = 1 / (1 + e⁻ˣ), accurate to a few ulps relative for every x (no ``tanh``,
-    no cancellation; 0 only where σ(x) is below the dtype's smallest normal number). Computed
-    with E = eˣ as σ(−x) = 1 / (1 + E), σ(x) = E / (1 + E) (see ``_sigmoid_pair``).
+    r"""y = σ(x) = 1 / (1 + e⁻ˣ), computed with E = eˣ as σ(x) = E / (1 + E) and
+    σ(−x) = 1 / (1 + E). Neither cancels (an error in E enters with the weight 1 / (1 + E)), so
+    both are accurate to a few ulps relative over the whole range: σ(−20) = 2.06e-9 in float32
+    and σ(−700) = 9.86e-305 in float64, where ½ tanh(x/2) + ½ gives 0. Where E overflows,
+    σ(−x) is 0 (below the smallest normal number) and σ(x) is 1.
 
-    VJP: x̄ = ȳ · y · σ(−x). The forward's σ(−x) is saved and used, because 1 − y cancels
-    where y ≈ 1 (it is 0 in float32 for x > 16.6, while σ'(x) = σ(x) σ(−x) ≈ e⁻ˣ there). A
-    recorded backward computes σ(−x) as a recorded sigmoid instead (the same values up to
-    rounding), so that the VJP is differentiable again. Saves the output and σ(−x).
+    VJP: x̄ = ȳ · y · σ(−x), with the σ(−x) of the forward (1 − y cancels where y ≈ 1: it is 0
+    in float32 for x > 16.6, while σ'(x) ≈ e⁻ˣ there). A recorded backward computes σ(−x) as a
+    recorded sigmoid (same values to rounding), so that the VJP is differentiable again.
+    Saves the output and σ(−x).
     """
 
     fresh_grads = True
@@ -84,8 +76,7 @@ class Sigmoid(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         y = self.output_as(gy)
-        # σ(−x) in gy's form: the forward's array in a plain backward, a recorded op in a
-        # recorded one (differentiable again)
+        # σ(−x) in gy's form: the saved array (plain), a recorded op (recorded backward)
         c = Sigmoid.call(-self.inputs_as(gy)[0]) if isinstance(gy, Tensor) else self.saved
         return (gy * (y * c),)
 
@@ -147,7 +138,7 @@ class SiLU(Op):
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
-        return x * _sigmoid_array(self.xp, x)
+        return x * _sigmoid_pair(self.xp, x)[0]
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
@@ -258,7 +249,8 @@ class Softmax(Op):
     r"""y = eˣ / Σ eˣ along ``axis``, computed as e^(x − max x) / Σ e^(x − max x) (stable).
 
     VJP: x̄ = y ⊙ (ȳ − Σ ȳ ⊙ y), the sum along the axis. Saves the output. A 0-d input is its
-    own single-element axis (y = 1); an empty input gives an empty output.
+    own single-element axis (y = 1); an empty input gives an empty output. float16 sums
+    Σ e^(x − max x) in float32 (it exceeds 65,504 along an axis of more than 65,504 zeros).
     """
 
     fresh_grads = True
@@ -267,7 +259,7 @@ class Softmax(Op):
         if x.size == 0:
             return self.xp.exp(x)  # an empty array of the right dtype
         y = self.xp.exp(x - x.max(axis=axis, keepdims=True))
-        y /= y.sum(axis=axis, keepdims=True)
+        y /= y.sum(axis=axis, keepdims=True, dtype=wide_dtype(y.dtype))
         return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -280,7 +272,8 @@ class LogSoftmax(Op):
     r"""y = x − log Σ eˣ along ``axis``, computed as (x − m) − log Σ e^(x − m), m = max x.
 
     VJP: x̄ = ȳ − softmax(x) Σ ȳ, with softmax(x) = eʸ and the sum along the axis. Saves the
-    output (eʸ is the softmax; no second exp of the input).
+    output (eʸ is the softmax; no second exp of the input). float16 takes both sums in
+    float32 (each may exceed 65,504 along an axis that long).
     """
 
     fresh_grads = True
@@ -290,11 +283,12 @@ class LogSoftmax(Op):
         if x.size == 0:
             return xp.exp(x)
         z = x - x.max(axis=axis, keepdims=True)
-        return z - xp.log(xp.exp(z).sum(axis=axis, keepdims=True))
+        lse = xp.log(xp.exp(z).sum(axis=axis, keepdims=True, dtype=wide_dtype(z.dtype)))
+        return (z - lse).astype(x.dtype, copy=False)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         y = self.output_as(gy)
-        return (gy - Exp.call(y) * gy.sum(axis=self.params["axis"], keepdims=True),)
+        return (gy - cast_like(Exp.call(y) * sum_wide(gy, self.params["axis"]), gy),)
 
 
 def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:

@@ -66,6 +66,27 @@ def divide_wide(g: Any, n: float) -> Any:
     return AsType.call(AsType.call(g, dtype=wide) / n, dtype=g.dtype)
 
 
+def sum_wide(g: Any, axis: tuple[int, ...] | None) -> Any:
+    """Σ g over ``axis`` (kept) in ``wide_dtype``: float32 for a float16 g (array or Tensor),
+    whose sum over more than 65,504 terms of size 1 would be inf. Cast the result back with
+    ``cast_like`` once it is small again."""
+    wide = wide_dtype(g.dtype)
+    if wide != g.dtype:
+        from autograd_core.ops.shape import AsType
+
+        g = AsType.call(g, dtype=wide)
+    return g.sum(axis=axis, keepdims=True)
+
+
+def cast_like(v: Any, like: Any) -> Any:
+    """v (array or Tensor) in ``like``'s dtype: a recorded cast only where they differ."""
+    if v.dtype == like.dtype:
+        return v
+    from autograd_core.ops.shape import AsType
+
+    return AsType.call(v, dtype=like.dtype)
+
+
 @register_op("sum", array_vjp=True)
 class Sum(Op):
     r"""y = Σ over ``axis`` of x. VJP: x̄ = ȳ broadcast back over the summed axes (a view of ȳ
