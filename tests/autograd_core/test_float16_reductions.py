@@ -87,3 +87,25 @@ def test_float16_recorded_mean_gradient_is_differentiable_and_right():
     np.testing.assert_allclose(g.data, np.full(N, 2 / N), rtol=1e-2)
     (gg,) = ac.grad(g.sum(), [x])
     np.testing.assert_allclose(gg.data, np.full(N, 2 / N), rtol=1e-2)
+
+
+TORCH_CALLS = {
+    "mean": lambda x: x.mean(),
+    "var": lambda x: x.var(),
+    "std": lambda x: x.std(),
+    "norm": lambda x: x.norm(),
+    "logsumexp": lambda x: x.logsumexp(0),
+}
+
+
+@pytest.mark.parametrize("name", list(TORCH_CALLS))
+def test_float16_reductions_match_torch_float16(torch, name, rng):
+    # PyTorch accumulates float16 in float32 too: the same value, gradients within one
+    # subnormal float16 step (6e-8)
+    data = _ones_and_noise(rng)
+    y, g = _run(name, data)
+    tx = torch.tensor(data, requires_grad=True)
+    ty = TORCH_CALLS[name](tx)
+    ty.backward(torch.tensor(np.linspace(0.5, 1.5, 1), dtype=torch.float16).reshape(()))
+    assert y.item() == ty.item()
+    np.testing.assert_allclose(g, tx.grad.numpy(), rtol=2e-3, atol=1.2e-7)
