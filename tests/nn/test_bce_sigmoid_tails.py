@@ -1,6 +1,7 @@
 """``nn.BCELoss()(nn.Sigmoid()(x), t)`` in the tails, as a user meets it (issue 13, item 4):
 loss and gradient against the closed form and PyTorch in float32 and float64. Before the fix,
 x = −20 gave loss 100 and gradient 0 in float32 (σ flushed to 0); PyTorch gives 20 and −1.
+Also the small losses of ``BCEWithLogitsLoss`` at confident right answers (log1p).
 """
 
 from __future__ import annotations
@@ -92,3 +93,26 @@ def test_bce_gradient_is_finite_where_float32_probabilities_are_subnormal():
     loss.backward()
     assert np.isfinite(loss.item()) and np.isfinite(x.grad.data).all()
     assert (loss.item() / 61) <= 100
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("x", [20.0, 40.0])
+def test_bce_with_logits_keeps_the_small_loss_of_a_confident_right_answer(x, dtype):
+    # −log σ(x) = log1p(e⁻ˣ) ≈ e⁻ˣ; log(1 + e⁻ˣ) rounded it to 0 (float32 at 20, both at 40)
+    xt = ac.tensor(np.array([x], dtype), requires_grad=True)
+    loss = nn.BCEWithLogitsLoss()(xt, ac.tensor(np.array([1.0], dtype)))
+    loss.backward()
+    assert loss.item() == pytest.approx(math.exp(-x), rel=1e-6, abs=0)
+    assert xt.grad.item() == pytest.approx(-math.exp(-x), rel=1e-6, abs=0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_bce_with_logits_small_losses_match_torch(torch, dtype):
+    x = np.array([20.0, 40.0, -20.0, 3.0], dtype)
+    t = np.array([1.0, 1.0, 1.0, 0.0], dtype)
+    xt = ac.tensor(x, requires_grad=True)
+    loss = nn.BCEWithLogitsLoss(reduction="none")(xt, ac.tensor(t))
+    tl = torch.nn.functional.binary_cross_entropy_with_logits(
+        torch.tensor(x), torch.tensor(t), reduction="none"
+    )
+    np.testing.assert_allclose(loss.data, tl.numpy(), rtol=1e-6, atol=0)
