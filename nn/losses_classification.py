@@ -12,8 +12,9 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
+from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
-from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss
+from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss, sum_over
 
 __all__ = [
     "binary_cross_entropy",
@@ -24,11 +25,31 @@ __all__ = [
 ]
 
 
-def _clamped_log(p: Tensor) -> Tensor:
-    """max(log p, −100), without evaluating log 0."""
-    positive = ac.as_tensor(p.data > 0)
-    safe = ac.where(positive, p, 1.0)
-    return ac.maximum(ac.where(positive, safe.log(), -100.0), -100.0)
+def _clamped_log(p: Tensor, *, of_complement: bool = False) -> Tensor:
+    """max(log p, −100) (PyTorch's clamp), or max(log(1 − p), −100) computed as log1p(−p)
+    with ``of_complement`` (exact for small p, where 1 − p rounds to 1), with a finite
+    gradient everywhere.
+
+    The gradient (1/p, or −1/(1 − p)) flows where the log is above −100 and its argument is a
+    normal number, so that it cannot overflow (float32 p below 2.9e-39 would give 1/p = inf,
+    and inf · σ'(x) stays inf through a sigmoid). Elsewhere the value is the constant
+    max(log, −100) (−100 at 0) and the gradient 0: the clamp is flat there, and for a
+    subnormal float32 p (σ(x) with x < −87.3) the loss lies between 87.3 and 100, where
+    PyTorch's gradient is below 1e-26 anyway.
+    """
+    xp = p.xp
+    data = p.data
+    arg = 1.0 - data if of_complement else data  # exact near p = 1 (Sterbenz); masks only
+    positive = arg > 0
+    neutral = 0.0 if of_complement else 1.0  # a p whose log term is 0
+    safe = xp.where(positive, data, neutral)  # no log 0 (and no warning)
+    log_data = xp.log1p(-safe) if of_complement else xp.log(safe)
+    live = positive & (log_data > -100) & (arg >= xp.finfo(data.dtype).tiny)
+    clamped = xp.where(positive, xp.maximum(log_data, -100), -100).astype(data.dtype, copy=False)
+    live_t = ac.as_tensor(live)
+    safe_t = ac.where(live_t, p, neutral)
+    log_t = ac.log1p(-safe_t) if of_complement else ac.log(safe_t)
+    return ac.where(live_t, log_t, ac.as_tensor(clamped))
 
 
 def binary_cross_entropy(
@@ -36,7 +57,12 @@ def binary_cross_entropy(
 ) -> Tensor:
     """Binary cross-entropy of probabilities: ℓ = −w [y log p + (1 − y) log(1 − p)].
 
-    Each log is clamped at −100 (PyTorch's rule), so p = 0 or 1 gives a finite loss. Prefer
+    Each log is clamped at −100 (PyTorch's rule), so p = 0 or 1 gives a finite loss. The
+    gradient is the derivative of the loss as computed: 1/p (or 1/(1 − p)) where the log is
+    not clamped, 0 where it is. After an accurate ``sigmoid``, −log σ(x) for x = −50 is 50 with
+    gradient −1. PyTorch gives the same loss but a gradient of −1.9e-10 there: its backward
+    divides by max(p (1 − p), 1e-12), which vanishes for |x| > 27.6. For p ≈ 1 nothing can
+    help: 1 − σ(20) is 0 in float32 (loss 100 for target 0, as PyTorch). Prefer
     ``binary_cross_entropy_with_logits`` on raw scores: it is stable everywhere.
     """
     target = as_target(target, input)
@@ -51,7 +77,7 @@ def binary_cross_entropy(
             f"{lo:g} to {hi:g}. Apply a sigmoid first, or use binary_cross_entropy_with_logits."
         )
     log_p = _clamped_log(input)
-    log_q = _clamped_log(1.0 - input)
+    log_q = _clamped_log(input, of_complement=True)
     loss = -(target * log_p + (1.0 - target) * log_q)
     if weight is not None:
         loss = loss * as_target(weight, input)
@@ -67,8 +93,9 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """Binary cross-entropy on logits: ℓ = −w [p_w · y log σ(x) + (1 − y) log(1 − σ(x))].
 
-    Computed as (1 − y) x + (1 + (p_w − 1) y) (log(1 + e^{−|x|}) + max(−x, 0)), which is finite
-    and has a finite gradient for every finite x (±1e4 included).
+    Computed as (1 − y) x + (1 + (p_w − 1) y) (log1p(e^{−|x|}) + max(−x, 0)), which is finite
+    and has a finite gradient for every finite x (±1e4 included); log1p keeps the small losses
+    of confident right answers (e^{−20} at x = 20, y = 1, which log(1 + e^{−20}) rounds to 0).
 
     Args:
         pos_weight: weight of the positive examples, broadcast over the last axis (one per
@@ -82,7 +109,7 @@ def binary_cross_entropy_with_logits(
     """
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy_with_logits")
-    softplus_neg = ((-ac.abs(input)).exp() + 1.0).log() + ac.relu(-input)  # = −log σ(x)
+    softplus_neg = ac.log1p((-ac.abs(input)).exp()) + ac.relu(-input)  # = −log σ(x)
     if pos_weight is not None:
         pw = as_target(pos_weight, input)
         loss = (1.0 - target) * input + (target * (pw - 1.0) + 1.0) * softplus_neg
@@ -177,7 +204,7 @@ def cross_entropy(
         loss = ac.softmax_cross_entropy(z, coeffs)
         if reduction == "none":
             return loss.reshape(_item_shape(input, squeeze))
-        return loss.sum() if reduction == "sum" else loss.sum() / max(z.shape[0], 1)
+        return loss.sum() if reduction == "sum" else sum_over(loss, max(z.shape[0], 1))
     idx = target.data.reshape(-1)
     expected = (1,) if squeeze else (input.shape[0],) + tuple(input.shape[2:])
     if tuple(target.shape) not in (expected, () if squeeze else expected):
@@ -200,7 +227,7 @@ def cross_entropy(
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=z.dtype))
+    return sum_over(loss, w_row.sum(dtype=wide_dtype(z.dtype)))
 
 
 def _item_shape(input: Tensor, squeeze: bool) -> tuple[int, ...]:
@@ -250,7 +277,7 @@ def nll_loss(
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / ac.as_tensor(xp.asarray(w_row.sum(), dtype=logp.dtype))
+    return sum_over(loss, w_row.sum(dtype=wide_dtype(logp.dtype)))
 
 
 def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
@@ -270,5 +297,5 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
         safe = ac.where(positive, target, ac.as_tensor(xp.ones((), target.dtype)))
         loss = ac.where(positive, target * safe.log(), 0.0) - target * input
     if reduction == "batchmean":
-        return loss.sum() / (input.shape[0] if input.ndim else 1)
+        return sum_over(loss, input.shape[0] if input.ndim else 1)
     return reduce_loss(loss, reduction, "kl_div")

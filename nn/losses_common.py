@@ -6,9 +6,10 @@ from typing import Any
 
 import autograd_core as ac
 from autograd_core.errors import ShapeError
+from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
 
-__all__ = ["REDUCTIONS", "reduce_loss", "as_target", "check_same_shape"]
+__all__ = ["REDUCTIONS", "reduce_loss", "sum_over", "as_target", "check_same_shape"]
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -22,6 +23,23 @@ def reduce_loss(loss: Tensor, reduction: str, name: str) -> Tensor:
     if reduction == "none":
         return loss
     raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}.")
+
+
+def sum_over(loss: Tensor, total: Any) -> Tensor:
+    """Σ loss / ``total`` (a count, or a sum of weights, as a number or a 0-d array), in loss's
+    dtype.
+
+    float16 is summed and divided in float32 and rounded once at the end: a float16 sum of
+    more than 65,504 unit losses, or a count or weight sum above 65,504, is inf (the mean loss
+    was then 0 or NaN, and so was its gradient). The total should be computed in
+    ``wide_dtype`` too. float32 and float64 are summed and divided as they are.
+    """
+    wide = wide_dtype(loss.dtype)
+    xp = loss.xp
+    denom = ac.as_tensor(xp.asarray(total, dtype=wide))
+    if wide == loss.dtype:
+        return loss.sum() / denom
+    return (loss.astype(wide).sum() / denom).astype(loss.dtype)
 
 
 def as_target(target: Any, like: Tensor) -> Tensor:

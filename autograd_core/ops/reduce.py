@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from autograd_core.broadcast import sum_to_array
+from autograd_core.dtypes import float32
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import dim_arg, keep_arg, lift, normalize_axis
@@ -42,6 +43,50 @@ def expand_reduced(gy: Any, in_shape: tuple[int, ...], axes: tuple[int, ...] | N
     return BroadcastTo.call(gy, shape=in_shape)  # a 0-d gy broadcasts as it is
 
 
+def wide_dtype(dtype: Any) -> Any:
+    """The dtype a reduction counts and accumulates in: float32 for float16, whose largest
+    value (65,504) a count or a sum of that many elements overflows; ``dtype`` otherwise."""
+    return float32 if dtype.kind == "f" and dtype.itemsize < 4 else dtype
+
+
+def divide_wide(g: Any, n: float) -> Any:
+    """g / n for a gradient g (an array, or a Tensor in a recorded backward) and a positive
+    count or divisor n, computed in ``wide_dtype`` and returned in g's dtype.
+
+    In float16, n above 65,504 is inf and g / n is 0 (the mean of 70,000 elements had a zero
+    gradient), and n above 2,048 is already rounded; here g is cast to float32, divided by n
+    there and rounded once to float16 (what PyTorch's float16 kernels do). float32 and float64
+    divide directly, as before.
+    """
+    wide = wide_dtype(g.dtype)
+    if wide == g.dtype:
+        return g / n
+    from autograd_core.ops.shape import AsType
+
+    return AsType.call(AsType.call(g, dtype=wide) / n, dtype=g.dtype)
+
+
+def sum_wide(g: Any, axis: tuple[int, ...] | None) -> Any:
+    """Σ g over ``axis`` (kept) in ``wide_dtype``: float32 for a float16 g (array or Tensor),
+    whose sum over more than 65,504 terms of size 1 would be inf. Cast the result back with
+    ``cast_like`` once it is small again."""
+    wide = wide_dtype(g.dtype)
+    if wide != g.dtype:
+        from autograd_core.ops.shape import AsType
+
+        g = AsType.call(g, dtype=wide)
+    return g.sum(axis=axis, keepdims=True)
+
+
+def cast_like(v: Any, like: Any) -> Any:
+    """v (array or Tensor) in ``like``'s dtype: a recorded cast only where they differ."""
+    if v.dtype == like.dtype:
+        return v
+    from autograd_core.ops.shape import AsType
+
+    return AsType.call(v, dtype=like.dtype)
+
+
 @register_op("sum", array_vjp=True, saves_inputs=False)
 class Sum(Op):
     r"""y = Σ over ``axis`` of x. VJP: x̄ = ȳ broadcast back over the summed axes (a view of ȳ
@@ -58,7 +103,8 @@ class Sum(Op):
 @register_op("mean", array_vjp=True, saves_inputs=False)
 class Mean(Op):
     r"""y = (1/N) Σ over ``axis`` of x, N the number of reduced elements.
-    VJP: x̄ = ȳ / N broadcast back (a view of ȳ / N). Saves only the input shape."""
+    VJP: x̄ = ȳ / N broadcast back (a view of ȳ / N), divided in float32 for float16 (N may
+    exceed 65,504; see ``divide_wide``). Saves only the input shape."""
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         self.in_shape = x.shape
@@ -72,7 +118,7 @@ class Mean(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         n = max(self.count, 1)
-        return (expand_reduced(gy / n, self.in_shape, self.params["axis"]),)
+        return (expand_reduced(divide_wide(gy, n), self.in_shape, self.params["axis"]),)
 
 
 @register_op("sum_to", array_vjp=True, saves_inputs=False)

@@ -1,4 +1,9 @@
-"""Statistics over axes: var/std, logsumexp and the vector p-norms."""
+"""Statistics over axes: var/std, logsumexp and the vector p-norms.
+
+Their forwards accumulate float16 inputs in float32 (``reduce.wide_dtype``) and round the
+result once to float16, as PyTorch does: a float16 sum of more than 65,504 terms of size 1, or
+a count above 65,504, is inf. The VJPs scale by counts in float32 too (``divide_wide``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,15 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.extrema import tie_weights
-from autograd_core.ops.reduce import Mean, expand_reduced, kept_shape, reduced_count, reduction_args
+from autograd_core.ops.reduce import (
+    Mean,
+    divide_wide,
+    expand_reduced,
+    kept_shape,
+    reduced_count,
+    reduction_args,
+    wide_dtype,
+)
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -28,11 +41,12 @@ def _variance(xp: Any, x: Any, axes: tuple[int, ...] | None, d: int, keepdims: b
     a zero sum) and an empty slice gives NaN, here without a RuntimeWarning."""
     if reduced_count(x.shape, axes) == 0:
         return xp.full(_out_shape(x.shape, axes, keepdims), xp.nan, dtype=x.dtype)
-    dev = x - x.mean(axis=axes, keepdims=True)
+    xw = x.astype(wide_dtype(x.dtype), copy=False)  # float16: sums and count in float32
+    dev = xw - xw.mean(axis=axes, keepdims=True)
     ss = (dev * dev).sum(axis=axes, keepdims=keepdims)
     if d <= 0:
-        return xp.where(ss > 0, xp.inf, xp.nan).astype(ss.dtype)
-    return ss / ss.dtype.type(d)
+        return xp.where(ss > 0, xp.inf, xp.nan).astype(x.dtype)
+    return (ss / ss.dtype.type(d)).astype(x.dtype, copy=False)
 
 
 def _variance_vjp(op: Op, gv: Any) -> Any:
@@ -45,9 +59,8 @@ def _variance_vjp(op: Op, gv: Any) -> Any:
         return g * 0.0
     (x,) = op.inputs_as(gv)
     d = reduced_count(shape, axes) - op.params["correction"]
-    scale = 2.0 / d if d > 0 else math.nan
     centred = x - Mean.call(x, axis=axes, keepdims=True)
-    return g * centred * scale
+    return divide_wide(g * centred, d / 2.0 if d > 0 else math.nan)
 
 
 @register_op("var", array_vjp=True)
@@ -184,7 +197,10 @@ class LogSumExp(Op):
             return xp.full(_out_shape(x.shape, axis, keepdims), -xp.inf, dtype=x.dtype)
         m = x.max(axis=axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)  # a row of ±inf
-        y = xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True)) + m
+        wide = wide_dtype(x.dtype)  # float16: Σ exp (up to the count) in float32
+        y = (xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True, dtype=wide)) + m).astype(
+            x.dtype, copy=False
+        )
         return y.reshape(_out_shape(x.shape, axis, keepdims)) if not keepdims else y.reshape(kept)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -244,17 +260,17 @@ class Norm(Op):
     def forward(self, x: Any, p: float, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         xp = self.xp
         out_shape = _out_shape(x.shape, axis, keepdims)
-        a = xp.abs(x)
         if reduced_count(x.shape, axis) == 0:
             return xp.zeros(out_shape, dtype=x.dtype)
-        if p == 1:
-            return a.sum(axis=axis, keepdims=keepdims)
-        s = a.max(axis=axis, keepdims=True)
         if p == math.inf:
-            return s.reshape(out_shape)
-        s = xp.where((s > 0) & xp.isfinite(s), s, 1).astype(x.dtype, copy=False)
+            return xp.abs(x).max(axis=axis, keepdims=keepdims)
+        a = xp.abs(x.astype(wide_dtype(x.dtype), copy=False))  # float16: sums in float32
+        if p == 1:
+            return a.sum(axis=axis, keepdims=keepdims).astype(x.dtype, copy=False)
+        s = a.max(axis=axis, keepdims=True)
+        s = xp.where((s > 0) & xp.isfinite(s), s, 1).astype(a.dtype, copy=False)
         y = s * ((a / s) ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
-        return y.reshape(out_shape)
+        return y.reshape(out_shape).astype(x.dtype, copy=False)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         from autograd_core.ops.binary import Where
