@@ -76,17 +76,17 @@ def numeric_column(
     """(f(x + h eₖ) − f(x − h' eₖ)) / (h + h'), with k = ``index`` and h, h' the steps that
     x ± ε actually take in the input's dtype (in float32, 1 + 1e-3 is 1.00100005)."""
     data = t.data
-    original = data.copy()
     pos = numpy.unravel_index(index, data.shape)
+    original = data[pos].copy()  # one element: copying the whole input per column is O(n²)
     try:
-        data[pos] = original[pos] + eps
+        data[pos] = original + eps
         high = float(data[pos])
         plus = evaluate(fn, inputs, keep)
-        data[pos] = original[pos] - eps
+        data[pos] = original - eps
         low = float(data[pos])
         minus = evaluate(fn, inputs, keep)
     finally:
-        data[...] = original
+        data[pos] = original
     if not high > low:
         raise _step_too_small(t, index, eps)
     return [(p - m) / (high - low) for p, m in zip(plus, minus)]
