@@ -147,7 +147,8 @@ def check_gradients(
             f"{name}: gradcheck needs at least one input with requires_grad=True; got "
             f"{len(inputs)} input(s), none requiring grad."
         )
-    dtype = inputs[diff_idx[0]].dtype
+    # the least precise checked input sets the default step and tolerances
+    dtype = max((inputs[i].dtype for i in diff_idx), key=lambda d: numpy.finfo(d).eps)
     s: dict[str, Any] = default_settings(dtype, eps, atol, rtol)
     validate_settings("gradcheck", **s, nondet_tol=nondet_tol)
     s.update(nondet_tol=nondet_tol, seed=seed, allow_nan=allow_nan, progress=progress)

@@ -326,3 +326,10 @@ def test_a_step_too_small_to_move_the_input_is_refused():
     x32 = ac.tensor(np.array([1000.0], dtype=np.float32), requires_grad=True)
     with pytest.warns(UserWarning), pytest.raises(ValueError, match="eps=1e-09 does not move"):
         ac.gradcheck(lambda t: t * 2, x32, eps=1e-9)
+
+
+def test_the_least_precise_input_sets_the_defaults():
+    a64 = x64(3)
+    b32 = ac.tensor(np.array([0.7, 1.3, 2.1], dtype=np.float32), requires_grad=True)
+    with pytest.warns(UserWarning, match=r"input 1 is float32.*eps=0\.0049"):
+        assert ac.gradcheck(lambda a, b: (a * b).tanh(), (a64, b32))
