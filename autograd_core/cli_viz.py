@@ -18,7 +18,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from autograd_core.cli_common import CLIError
+from autograd_core.cli_common import CLIError, nonneg_int, positive_int
 from autograd_core.cli_viz_examples import EXAMPLES, TRACE_EXAMPLES, example_model
 from autograd_core.cli_viz_render import run_trace, run_viz
 
@@ -96,7 +96,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--max-nodes",
-        type=int,
+        type=nonneg_int,
         default=300,
         help="summarise graphs larger than this (0: no limit; default 300)",
     )
@@ -105,7 +105,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-shapes", action="store_true", help="hide shapes and dtypes")
     p.add_argument("--no-title", action="store_true", help="no caption on the picture")
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=nonneg_int, default=0)
     p.set_defaults(func=_guard(run_viz))
 
     t = subparsers.add_parser(
@@ -130,8 +130,10 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         metavar="D1,D2",
         help="shape of one input of --fn (repeat; default a scalar)",
     )
-    t.add_argument("--decimals", type=int, default=4, help="significant digits shown")
+    t.add_argument(
+        "--decimals", type=positive_int, default=4, help="significant digits shown (>= 1)"
+    )
     t.add_argument("--frames", metavar="DIR", help="also write one picture per step into DIR")
     t.add_argument("--format", default="png", help="format of the frames (png, svg, pdf)")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=nonneg_int, default=0)
     t.set_defaults(func=_guard(run_trace))

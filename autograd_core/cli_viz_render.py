@@ -18,8 +18,13 @@ def run_viz(args: argparse.Namespace) -> int:
     import autograd_core as ac
     from autograd_core.viz import GraphvizError, draw_graph
 
-    outs, params, title, is_example = build_viz_graph(args)
     mode = "overlay" if args.overlay else ("backward" if args.backward else "forward")
+    if args.collapse_modules and mode != "forward":
+        raise CLIError(
+            f"--collapse-modules draws the forward graph only; it cannot be combined with "
+            f"--{mode}. Drop one of the two"
+        )
+    outs, params, title, is_example = build_viz_graph(args)
     show_grad = args.grad if args.grad is not None else is_example
     table = None
     if show_grad or mode != "forward":
@@ -31,19 +36,22 @@ def run_viz(args: argparse.Namespace) -> int:
         loss = scalar_loss(outs)
         outs = [loss]
         table = ac.grad_table(loss) if show_grad else None
-    dot = draw_graph(
-        *outs,
-        params=params,
-        show_grad=show_grad,
-        show_shapes=not args.no_shapes,
-        show_saved=args.show_saved,
-        collapse_modules=args.collapse_modules,
-        max_nodes=args.max_nodes or None,
-        rankdir=args.rankdir,
-        mode=mode,
-        grad_table=table,
-        title=None if args.no_title else title,
-    )
+    try:
+        dot = draw_graph(
+            *outs,
+            params=params,
+            show_grad=show_grad,
+            show_shapes=not args.no_shapes,
+            show_saved=args.show_saved,
+            collapse_modules=args.collapse_modules,
+            max_nodes=args.max_nodes or None,
+            rankdir=args.rankdir,
+            mode=mode,
+            grad_table=table,
+            title=None if args.no_title else title,
+        )
+    except ValueError as e:  # an option draw_graph refuses: one line, not a traceback
+        raise CLIError(str(e)) from e
     if args.output is None:
         sys.stdout.write(dot.source)
         return 0
@@ -78,6 +86,11 @@ def run_trace(args: argparse.Namespace) -> int:
     from autograd_core.steps import format_steps
     from autograd_core.viz import GraphvizError, write_frames
 
+    if args.frames and os.path.exists(args.frames) and not os.path.isdir(args.frames):
+        raise CLIError(
+            f"--frames {args.frames!r} is an existing file; frames go into a directory. "
+            "Pass a new or existing directory"
+        )
     loss, title, params = build_trace_loss(args)
     if not loss.requires_grad:
         raise CLIError("the expression does not require grad: there is nothing to trace")
@@ -89,5 +102,7 @@ def run_trace(args: argparse.Namespace) -> int:
         except GraphvizError as e:
             print(f"autograd-core: error: {e}", file=sys.stderr)
             return 1
+        except OSError as e:
+            raise CLIError(f"cannot write frames into {args.frames!r}: {e}") from e
         print(f"\nwrote {len(paths)} frames to {args.frames}/ ({os.path.basename(paths[0])} ...)")
     return 0

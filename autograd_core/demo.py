@@ -8,7 +8,15 @@ __all__ = ["run_demo"]
 
 
 def run_demo(epochs: int = 2000, graph_path: str = "xor_graph.png", seed: int = 0) -> int:
-    """Train on XOR with plain gradient descent, print the loss falling, draw the graph."""
+    """Train on XOR with plain gradient descent, print the loss falling, draw the graph.
+
+    Raises:
+        ValueError: ``epochs`` is negative.
+    """
+    if not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(
+            f"run_demo: epochs must be an integer >= 0. Got {epochs!r}. Pass epochs=2000."
+        )
     ac.manual_seed(seed)
     x = ac.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = ac.tensor([[0.0], [1.0], [1.0], [0.0]])

@@ -5,8 +5,13 @@ input element; the analytic one is built from VJPs, one row per output element. 
 compares one random projection both ways instead, ⟨u, J v⟩ (Chainer, HIPS autograd, PyTorch's
 fast mode), which costs two function evaluations and one backward per input whatever the size.
 
+A NaN or ±inf in either Jacobian fails the check (NaN compares false with everything, so a
+plain tolerance test would pass it), unless both sides are NaN at the same place and the caller
+passes ``allow_nan=True``.
+
 The Jacobians and products are computed in ``gradcheck_numeric.py``; the result type, the
-tolerance test and the failure messages are in ``gradcheck_report.py``.
+tolerance test and the failure messages are in ``gradcheck_report.py``; the default step and
+tolerances per dtype, and their validation, in ``gradcheck_settings.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from autograd_core.gradcheck_numeric import (
     analytic_jacobian,
     as_outputs,
     float_outputs,
-    numeric_column,
+    numeric_directional,
     numeric_jacobian,
     vjp_rows,
 )
@@ -33,7 +38,10 @@ from autograd_core.gradcheck_report import (
     direction_mismatch_message,
     jacobian_mismatch_message,
     nondeterminism_message,
+    nonfinite_message,
+    same_or_both_nan,
 )
+from autograd_core.gradcheck_settings import default_settings, validate_settings
 from autograd_core.graph import grad
 from autograd_core.tensor import Tensor
 
@@ -47,47 +55,39 @@ def _full_check(
     inputs: Sequence[Any],
     diff_idx: list[int],
     keep: list[int],
-    out_sizes: list[int],
     out_shapes: list[tuple[int, ...]],
-    eps: float,
-    atol: float,
-    rtol: float,
-    nondet_tol: float,
+    s: dict[str, Any],
     name: str,
 ) -> GradcheckResult:
     diff = [inputs[i] for i in diff_idx]
-    numeric = numeric_jacobian(fn, inputs, diff, keep, out_sizes, eps)
+    out_sizes = [int(numpy.prod(shape)) for shape in out_shapes]
+    numeric = numeric_jacobian(fn, inputs, diff, keep, out_sizes, s["eps"], s["progress"])
     # analytic: built twice; two backward runs must agree (nondeterminism check)
-    analytic = analytic_jacobian(fn, inputs, diff, keep, out_sizes)
-    again = analytic_jacobian(fn, inputs, diff, keep, out_sizes)
+    analytic = analytic_jacobian(fn, inputs, diff, keep, out_sizes, s["progress"])
+    again = analytic_jacobian(fn, inputs, diff, keep, out_sizes, s["progress"])
     for j in range(len(keep)):
         for n in range(len(diff)):
-            drift = numpy.abs(again[j][n] - analytic[j][n])
-            if drift.size and drift.max() > nondet_tol:
+            drift = same_or_both_nan(again[j][n], analytic[j][n])
+            if drift.size and drift.max() > s["nondet_tol"]:
                 message = nondeterminism_message(
-                    name, keep[j], diff_idx[n], diff[n], drift.max(), nondet_tol
+                    name, keep[j], diff_idx[n], diff[n], drift.max(), s["nondet_tol"]
                 )
                 return GradcheckResult(False, float(drift.max()), 0.0, message)
     max_abs = max_rel = 0.0
+    atol, rtol = s["atol"], s["rtol"]
     for j in range(len(keep)):
         for n, t in enumerate(diff):
-            ok, ea, er, worst = compare(analytic[j][n].ravel(), numeric[j][n].ravel(), atol, rtol)
+            a, m = analytic[j][n], numeric[j][n]
+            ok, ea, er, worst = compare(a.ravel(), m.ravel(), atol, rtol, s["allow_nan"])
             max_abs, max_rel = max(max_abs, ea), max(max_rel, er)
-            if not ok:
-                message = jacobian_mismatch_message(
-                    name,
-                    keep[j],
-                    out_shapes[j],
-                    diff_idx[n],
-                    t,
-                    analytic[j][n],
-                    numeric[j][n],
-                    worst,
-                    ea,
-                    atol,
-                    rtol,
-                )
-                return GradcheckResult(False, max_abs, max_rel, message)
+            if ok:
+                continue
+            where = (name, keep[j], out_shapes[j], diff_idx[n], t, a, m, worst)
+            if not (numpy.isfinite(a.flat[worst]) and numpy.isfinite(m.flat[worst])):
+                message = nonfinite_message(*where, s["allow_nan"])
+            else:
+                message = jacobian_mismatch_message(*where, ea, atol, rtol)
+            return GradcheckResult(False, max_abs, max_rel, message)
     return GradcheckResult(True, max_abs, max_rel)
 
 
@@ -97,23 +97,21 @@ def _fast_check(
     diff_idx: list[int],
     keep: list[int],
     out_sizes: list[int],
-    eps: float,
-    atol: float,
-    rtol: float,
-    seed: int,
+    s: dict[str, Any],
     name: str,
 ) -> GradcheckResult:
-    rng = numpy.random.default_rng(seed)
+    rng = numpy.random.default_rng(s["seed"])
     diff = [inputs[i] for i in diff_idx]
-    us = [rng.standard_normal(s) for s in out_sizes]
+    us = [rng.standard_normal(size) for size in out_sizes]
     vs = [rng.standard_normal(t.shape) for t in diff]
     vjps = vjp_rows(fn, inputs, diff, keep, us)
     max_abs = max_rel = 0.0
+    atol, rtol = s["atol"], s["rtol"]
     for n, t in enumerate(diff):
         direction = t.xp.asarray(vs[n], dtype=t.dtype)
-        cols = numeric_column(fn, inputs, t, 0, direction, eps, keep)
+        cols, moved = numeric_directional(fn, inputs, t, direction, s["eps"], keep)
         numeric = sum(float(u @ c) for u, c in zip(us, cols))
-        analytic = float(vjps[n] @ vs[n].ravel())
+        analytic = float(vjps[n] @ moved)
         ok, ea, er, _ = compare(numpy.array([analytic]), numpy.array([numeric]), atol, rtol)
         max_abs, max_rel = max(max_abs, ea), max(max_rel, er)
         if not ok:
@@ -128,16 +126,19 @@ def check_gradients(
     fn: Callable[..., Any],
     inputs: Any,
     *,
-    eps: float = 1e-6,
-    atol: float = 1e-5,
-    rtol: float = 1e-3,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
     nondet_tol: float = 0.0,
     fast_mode: bool = False,
     seed: int = 0,
+    allow_nan: bool = False,
+    progress: bool = False,
     name: str | None = None,
 ) -> GradcheckResult:
     """Compare analytic and numeric gradients of ``fn`` at ``inputs`` and return the result
-    (``gradcheck`` is this plus raising). Arguments as for ``gradcheck``."""
+    (``gradcheck`` is this plus raising). Arguments as for ``gradcheck``; ``progress`` shows
+    progress bars (tqdm, on stderr) while the dense Jacobians are built."""
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     name = name or getattr(fn, "__name__", "function")
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
@@ -146,11 +147,18 @@ def check_gradients(
             f"{name}: gradcheck needs at least one input with requires_grad=True; got "
             f"{len(inputs)} input(s), none requiring grad."
         )
+    # the least precise checked input sets the default step and tolerances
+    dtype = max((inputs[i].dtype for i in diff_idx), key=lambda d: numpy.finfo(d).eps)
+    s: dict[str, Any] = default_settings(dtype, eps, atol, rtol)
+    validate_settings("gradcheck", **s, nondet_tol=nondet_tol)
+    s.update(nondet_tol=nondet_tol, seed=seed, allow_nan=allow_nan, progress=progress)
     for i in diff_idx:
         if inputs[i].dtype != numpy.float64:
             warnings.warn(
-                f"gradcheck ({name}): input {i} is {inputs[i].dtype}, not float64; central "
-                "differences in lower precision are too coarse to trust. Use float64 inputs.",
+                f"gradcheck ({name}): input {i} is {inputs[i].dtype}, not float64; checking "
+                f"with eps={s['eps']:.2g}, atol={s['atol']:.2g}, rtol={s['rtol']:.2g} chosen "
+                "for its precision, which catches a wrong formula but not small errors. "
+                "float64 is the reference: use float64 inputs.",
                 stacklevel=3,
             )
     with no_grad():
@@ -160,46 +168,53 @@ def check_gradients(
     out_shapes = [tuple(outs[k].shape) for k in keep]
     n_elems = sum(inputs[i].numel() for i in diff_idx) + sum(out_sizes)
     if fast_mode:
-        result = _fast_check(fn, inputs, diff_idx, keep, out_sizes, eps, atol, rtol, seed, name)
+        result = _fast_check(fn, inputs, diff_idx, keep, out_sizes, s, name)
         if result.ok or n_elems > FULL_JACOBIAN_LIMIT:
             return result
-    return _full_check(
-        fn, inputs, diff_idx, keep, out_sizes, out_shapes, eps, atol, rtol, nondet_tol, name
-    )
+    return _full_check(fn, inputs, diff_idx, keep, out_shapes, s, name)
 
 
 def gradcheck(
     fn: Callable[..., Any],
     inputs: Any,
     *,
-    eps: float = 1e-6,
-    atol: float = 1e-5,
-    rtol: float = 1e-3,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
     raise_exception: bool = True,
     nondet_tol: float = 0.0,
     fast_mode: bool = False,
     seed: int = 0,
+    allow_nan: bool = False,
 ) -> bool:
     """Check the VJPs of ``fn`` against central differences, as ``torch.autograd.gradcheck``.
 
-    Passes when ``|analytic − numeric| ≤ atol + rtol·|numeric|`` for every element. Inputs
-    should be float64 Tensors with ``requires_grad=True`` (others are held fixed); a warning is
-    given for other float dtypes. Backward is run twice and must agree within ``nondet_tol``.
+    Passes when ``|analytic − numeric| ≤ atol + rtol·|numeric|`` for every element and no
+    element of either Jacobian is NaN or ±inf. Inputs should be float64 Tensors with
+    ``requires_grad=True`` (others are held fixed); a warning is given for other float dtypes.
+    Backward is run twice and must agree within ``nondet_tol``.
 
     Args:
         fn: a function of the inputs returning a Tensor or a tuple of Tensors.
         inputs: a Tensor or a sequence of Tensors (and other arguments passed through).
-        eps: the finite-difference step.
-        atol: absolute tolerance.
-        rtol: relative tolerance.
+        eps: the finite-difference step (> 0); None: 1e-6 in float64, chosen from the dtype
+            otherwise (see ``gradcheck_settings``).
+        atol: absolute tolerance (≥ 0); None: 1e-5 in float64, from the dtype otherwise.
+        rtol: relative tolerance (≥ 0); None: 1e-3 in float64, from the dtype otherwise.
         raise_exception: raise ``GradcheckError`` on failure instead of returning False.
         nondet_tol: tolerated difference between two backward runs.
         fast_mode: compare ⟨u, J v⟩ for one random u, v instead of the full Jacobian; on
             failure the full Jacobian is built (when small enough) to report the element.
         seed: seeds u and v in fast mode.
+        allow_nan: accept elements where the analytic and numeric derivatives are both NaN
+            (a NaN on one side only, or an inf, fails either way).
 
     Returns:
         True when the check passes (False on failure if ``raise_exception`` is False).
+
+    Raises:
+        GradcheckError: the check failed (and ``raise_exception``).
+        ValueError: ``eps`` not finite and > 0, or a tolerance not finite and ≥ 0.
 
     Example:
         >>> import autograd_core as ac
@@ -216,6 +231,7 @@ def gradcheck(
         nondet_tol=nondet_tol,
         fast_mode=fast_mode,
         seed=seed,
+        allow_nan=allow_nan,
     )
     if not result.ok and raise_exception:
         raise GradcheckError(result.message)
@@ -278,13 +294,14 @@ def gradgradcheck(
     inputs: Any,
     grad_outputs: Sequence[Any] | None = None,
     *,
-    eps: float = 1e-6,
-    atol: float = 1e-5,
-    rtol: float = 1e-3,
+    eps: float | None = None,
+    atol: float | None = None,
+    rtol: float | None = None,
     raise_exception: bool = True,
     nondet_tol: float = 0.0,
     fast_mode: bool = False,
     seed: int = 0,
+    allow_nan: bool = False,
 ) -> bool:
     """Check second derivatives: gradcheck of (x, ȳ) ↦ ∂⟨ȳ, fn(x)⟩/∂x, whose backward runs
     through the recorded backward graph of ``fn`` (``create_graph=True``).
@@ -310,6 +327,7 @@ def gradgradcheck(
         nondet_tol=nondet_tol,
         fast_mode=fast_mode,
         seed=seed,
+        allow_nan=allow_nan,
     )
     if not result.ok and raise_exception:
         raise GradcheckError("second order: " + result.message)

@@ -9,6 +9,7 @@ import numpy as np
 
 from autograd_core.errors import BackwardError
 from autograd_core.gradcheck import GradcheckResult, check_gradients, second_order_function
+from autograd_core.gradcheck_settings import default_settings
 from autograd_core.testing.op_db import Case, OpSpec
 
 __all__ = ["CaseResult", "run_case"]
@@ -58,9 +59,10 @@ def run_case(
         row.status = "skip"
         row.message = "no differentiable input"
         return row
-    eps = spec.eps if eps is None else eps
-    atol = spec.atol if atol is None else atol
-    rtol = spec.rtol if rtol is None else rtol
+    # the spec's float64 values, scaled for a lower precision (gradcheck_settings' rule)
+    base = {"eps": spec.eps, "atol": spec.atol, "rtol": spec.rtol}
+    chosen = default_settings(dtype, eps, atol, rtol, base=base)
+    eps, atol, rtol = chosen["eps"], chosen["atol"], chosen["rtol"]
     try:
         if order == 2:
             fn2, args2 = second_order_function(fn, args, None, seed)

@@ -167,7 +167,7 @@ def test_model_input_that_does_not_fit_is_one_line(tmp_path):
     [
         (["--shape", "3"], "--shape and --input give the inputs of --fn"),
         (["--input-shape", "3"], "--input-shape, --loss and --train-mode apply to --model"),
-        (["--op", "tanh", "--fn", "m:f"], "choose one of --op, --fn, --model"),
+        (["--op", "tanh", "--fn", "m:f"], "choose one of --all, --op, --fn, --model"),
     ],
 )
 def test_options_of_another_mode_are_refused(argv, message):
