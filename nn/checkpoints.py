@@ -8,12 +8,12 @@ import os
 from typing import Any
 
 from autograd_core import random as _random
-from nn.callbacks import callback_states
+from nn.callbacks import Callback, History
 from nn.data import DataLoader
 from nn.module import Module
 from nn.serialization import DEFAULT_MAX_BYTES, CheckpointError, load, save
 
-__all__ = ["save_checkpoint", "load_checkpoint"]
+__all__ = ["save_checkpoint", "load_checkpoint", "callback_states", "restore_callback_states"]
 
 
 def save_checkpoint(
@@ -97,3 +97,50 @@ def load_checkpoint(
                 f"({type(e).__name__}: {e}); the file is corrupt. Use an earlier checkpoint."
             ) from e
     return ckpt
+
+
+def callback_states(callbacks: Any) -> dict[str, dict[str, Any]]:
+    """The non-empty ``state_dict`` of each callback, keyed by class name (``"EarlyStopping"``;
+    a second callback of the same class is ``"EarlyStopping#2"``). History is left out: the
+    checkpoint holds it under its own key."""
+    return {
+        key: state
+        for key, cb in _keyed(callbacks)
+        if not isinstance(cb, History) and (state := cb.state_dict())
+    }
+
+
+def restore_callback_states(callbacks: Any, states: dict[str, dict[str, Any]]) -> None:
+    """Give each callback its state from a checkpoint (matched by ``callback_states``' keys).
+    Warns about states no callback takes and callbacks with state that the checkpoint lacks:
+    those start fresh, so the resumed run may differ from an uninterrupted one."""
+    import warnings
+
+    keyed = dict(_keyed(callbacks))
+    for key, state in states.items():
+        if key in keyed:
+            keyed[key].load_state_dict(state)
+    unused = sorted(set(states) - set(keyed))
+    fresh = sorted(key for key, cb in keyed.items() if key not in states and cb.state_dict())
+    if unused or fresh:
+        warnings.warn(
+            "fit(resume_from=...): "
+            + (
+                f"the checkpoint holds state for {unused}, which no callback passed to fit takes; "
+                if unused
+                else ""
+            )
+            + (f"{fresh} find no state in the checkpoint and start fresh; " if fresh else "")
+            + "pass the same callbacks as the interrupted run to resume it exactly.",
+            stacklevel=3,
+        )
+
+
+def _keyed(callbacks: Any) -> list[tuple[str, Callback]]:
+    seen: dict[str, int] = {}
+    out = []
+    for cb in callbacks or ():
+        name = type(cb).__name__
+        seen[name] = seen.get(name, 0) + 1
+        out.append((name if seen[name] == 1 else f"{name}#{seen[name]}", cb))
+    return out

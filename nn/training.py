@@ -21,8 +21,8 @@ from typing import Any
 from autograd_core.grad_mode import no_grad
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
-from nn.callbacks import Callback, History, ModelCheckpoint, restore_callback_states
-from nn.checkpoints import load_checkpoint
+from nn.callbacks import Callback, History, ModelCheckpoint
+from nn.checkpoints import load_checkpoint, restore_callback_states
 from nn.data import DataLoader, TensorDataset
 from nn.module import Module
 

@@ -17,6 +17,7 @@ from autograd_core.ops import (
     reduce,
     rounding,
     shape,
+    softmaxes,
     sorting,
     statistics,
     subscript,
@@ -36,6 +37,7 @@ from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
+from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
@@ -46,6 +48,7 @@ _FAMILIES = (
     rounding,
     powers,
     activation,
+    softmaxes,
     binary,
     reduce,
     extrema,

@@ -1,7 +1,7 @@
-"""Activations and normalised exponentials: sigmoid, ReLU family, GELU, SiLU, softplus, softmax.
+"""Elementwise activations: sigmoid, the ReLU family, GELU, SiLU, softplus (softmax and
+log_softmax, which normalise along an axis, are in softmax.py).
 
-Every op here is elementwise except softmax and log_softmax, which normalise along one axis;
-none of them broadcasts. Forwards avoid overflow (no ``exp`` of a large positive number), so
+None of them broadcasts. Forwards avoid overflow (no ``exp`` of a large positive number), so
 inputs of ±1e4 give finite values and gradients in float32 and float64, and Python-number
 constants keep float32 inputs float32.
 """
@@ -15,8 +15,7 @@ import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
-from autograd_core.ops.common import dim_arg, lift, normalize_axis
-from autograd_core.ops.reduce import cast_like, sum_wide, wide_dtype
+from autograd_core.ops.common import lift
 from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
@@ -31,8 +30,6 @@ __all__ = [
     "elu",
     "leaky_relu",
     "hardtanh",
-    "softmax",
-    "log_softmax",
 ]
 
 _SQRT1_2 = 1 / math.sqrt(2)
@@ -244,60 +241,6 @@ class Hardtanh(Op):
         return (gy * self.saved,)
 
 
-@register_op("softmax", save_output=True, array_vjp=True)
-class Softmax(Op):
-    r"""y = eˣ / Σ eˣ along ``axis``, computed as e^(x − max x) / Σ e^(x − max x) (stable).
-
-    VJP: x̄ = y ⊙ (ȳ − Σ ȳ ⊙ y), the sum along the axis. Saves the output. A 0-d input is its
-    own single-element axis (y = 1); an empty input gives an empty output. float16 sums
-    Σ e^(x − max x) in float32 (it exceeds 65,504 along an axis of more than 65,504 zeros).
-    """
-
-    fresh_grads = True
-
-    def forward(self, x: Any, axis: tuple[int, ...] | None) -> Any:
-        if x.size == 0:
-            return self.xp.exp(x)  # an empty array of the right dtype
-        y = self.xp.exp(x - x.max(axis=axis, keepdims=True))
-        y /= y.sum(axis=axis, keepdims=True, dtype=wide_dtype(y.dtype))
-        return y
-
-    def vjp(self, gy: Any) -> tuple[Any, ...]:
-        y = self.output_as(gy)
-        return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
-
-
-@register_op("log_softmax", save_output=True, array_vjp=True)
-class LogSoftmax(Op):
-    r"""y = x − log Σ eˣ along ``axis``, computed as (x − m) − log Σ e^(x − m), m = max x.
-
-    VJP: x̄ = ȳ − softmax(x) Σ ȳ, with softmax(x) = eʸ and the sum along the axis. Saves the
-    output (eʸ is the softmax; no second exp of the input). float16 takes both sums in
-    float32 (each may exceed 65,504 along an axis that long).
-    """
-
-    fresh_grads = True
-
-    def forward(self, x: Any, axis: tuple[int, ...] | None) -> Any:
-        xp = self.xp
-        if x.size == 0:
-            return xp.exp(x)
-        z = x - x.max(axis=axis, keepdims=True)
-        lse = xp.log(xp.exp(z).sum(axis=axis, keepdims=True, dtype=wide_dtype(z.dtype)))
-        return (z - lse).astype(x.dtype, copy=False)
-
-    def vjp(self, gy: Any) -> tuple[Any, ...]:
-        y = self.output_as(gy)
-        return (gy - cast_like(Exp.call(y) * sum_wide(gy, self.params["axis"]), gy),)
-
-
-def _softmax_axis(op: str, x: Tensor, dim: Any, axis: Any) -> tuple[int, ...] | None:
-    d = dim_arg(op, dim, axis)
-    if x.ndim == 0:
-        return None  # a 0-d tensor is one element along its only (implicit) axis
-    return normalize_axis(op, -1 if d is None else d, x.shape)
-
-
 def sigmoid(x: Tensor) -> Tensor:
     """The logistic function σ(x) = 1 / (1 + e⁻ˣ) elementwise; finite for any input.
 
@@ -393,28 +336,3 @@ def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
             f"and max_val={max_val!r}. Swap them."
         )
     return Hardtanh.apply(lift(x), min_val=float(min_val), max_val=float(max_val))
-
-
-def softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-    """e^x / Σ e^x along ``dim`` (alias ``axis``; default −1), stable for any finite logits.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.softmax(ac.tensor([[0.0, 0.0], [1e4, -1e4]]), dim=-1)
-        tensor([[0.5, 0.5],
-                [1. , 0. ]])
-    """
-    x = lift(x)
-    return Softmax.apply(x, axis=_softmax_axis("softmax", x, dim, axis))
-
-
-def log_softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
-    """x − log Σ e^x along ``dim`` (alias ``axis``; default −1), stable for any finite logits.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.log_softmax(ac.tensor([1e4, -1e4]))
-        tensor([     0., -20000.])
-    """
-    x = lift(x)
-    return LogSoftmax.apply(x, axis=_softmax_axis("log_softmax", x, dim, axis))

@@ -13,7 +13,7 @@ import pytest
 import autograd_core as ac
 import nn
 import optim
-from nn.callbacks import callback_states, restore_callback_states
+from nn.checkpoints import callback_states, restore_callback_states
 from nn.data import DataLoader, TensorDataset, random_split
 
 
