@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import const, lift, lift_pair
+from autograd_core.ops.common import const, lift, lift_pair, write_out
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -176,30 +176,31 @@ class Where(Op):
         return None, ga, gb
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """a + b with broadcasting.
+def add(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
+    """a + b with broadcasting; ``out=`` stores the result in an existing tensor (not while
+    recording gradients, as in PyTorch).
 
     Example:
         >>> import autograd_core as ac
         >>> ac.add(ac.tensor([1.0, 2.0]), 1)
         tensor([2., 3.])
     """
-    return Add.apply(*lift_pair(a, b))
+    return write_out("add", Add.apply(*lift_pair(a, b)), out)
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """a − b with broadcasting."""
-    return Sub.apply(*lift_pair(a, b))
+def sub(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
+    """a − b with broadcasting (``out=`` as in ``add``)."""
+    return write_out("sub", Sub.apply(*lift_pair(a, b)), out)
 
 
-def mul(a: Any, b: Any) -> Tensor:
-    """a · b elementwise with broadcasting."""
-    return Mul.apply(*lift_pair(a, b))
+def mul(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
+    """a · b elementwise with broadcasting (``out=`` as in ``add``)."""
+    return write_out("mul", Mul.apply(*lift_pair(a, b)), out)
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """a / b (true division) with broadcasting."""
-    return Div.apply(*lift_pair(a, b))
+def div(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
+    """a / b (true division) with broadcasting (``out=`` as in ``add``)."""
+    return write_out("div", Div.apply(*lift_pair(a, b)), out)
 
 
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)

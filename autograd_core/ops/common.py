@@ -1,4 +1,5 @@
-"""Helpers shared by the op families: turning Python scalars into operands, axis handling."""
+"""Helpers shared by the op families: turning Python scalars into operands, axis handling,
+PyTorch's ``out=`` argument."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from typing import Any
 
 from autograd_core.creation import as_array
 from autograd_core.device import get_array_module
-from autograd_core.errors import ShapeError
+from autograd_core.errors import DTypeError, GraphError, ShapeError
+from autograd_core.grad_mode import MODE
 from autograd_core.tensor import Tensor
+from autograd_core.version import mark_written
 
-__all__ = ["lift", "lift_pair", "normalize_axis", "const"]
+__all__ = ["lift", "lift_pair", "normalize_axis", "const", "write_out"]
 
 
 def lift(value: Any, like: Tensor | None = None) -> Tensor:
@@ -106,3 +109,37 @@ def keep_arg(op: str, keepdim: Any, keepdims: Any) -> bool:
     if keepdim is not None and keepdims is not None:
         raise TypeError(f"{op}: pass keepdim or keepdims, not both.")
     return bool(keepdim if keepdim is not None else keepdims)
+
+
+def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:
+    """PyTorch's ``out=`` argument: store ``result`` into ``out`` (same shape, cast to out's
+    dtype) and return ``out``; ``result`` itself when ``out`` is None.
+
+    Refused when the result would be part of a recorded graph, as in PyTorch ("functions with
+    out=... arguments don't support automatic differentiation"): writing a recorded value into
+    another tensor's memory would cut it from the graph.
+    """
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{api}: out must be a Tensor, got {type(out).__name__}.")
+    if result.requires_grad or (MODE.enabled and out.requires_grad):
+        raise GraphError(
+            f"{api}: out= cannot be used when the result requires grad (result shape "
+            f"{tuple(result.shape)}); PyTorch's out= functions do not support automatic "
+            f"differentiation either. Use the returned tensor (y = ac.{api}(a, b)), or call it "
+            "under ac.no_grad()."
+        )
+    if out.shape != result.shape:
+        raise ShapeError(
+            f"{api}: out has shape {tuple(out.shape)} but the result has shape "
+            f"{tuple(result.shape)}. Pass an out of the result's shape."
+        )
+    if out.dtype.kind in "iub" and result.dtype.kind not in "iub":
+        raise DTypeError(
+            f"{api}: the result has dtype {result.dtype}, which cannot be stored in out of "
+            f"dtype {out.dtype} without losing values. Pass a floating-point out."
+        )
+    out.data[...] = result.data
+    mark_written(out.data)
+    return out

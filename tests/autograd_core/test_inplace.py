@@ -220,3 +220,31 @@ def test_float_casts_stay_differentiable():
     x = ac.tensor([1.5, -2.5], dtype=ac.float64, requires_grad=True)
     (x.float() * 2).sum().backward()
     assert x.grad.dtype == np.float64 and x.grad.data.tolist() == [2.0, 2.0]
+
+
+# -- item 20: out= on the arithmetic functions -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fn", "expected"), [("add", 5.0), ("sub", -1.0), ("mul", 6.0), ("div", 2 / 3)]
+)
+def test_out_stores_the_result_in_an_existing_tensor(fn, expected):
+    out = ac.zeros(2)
+    buffer = out.data
+    result = getattr(ac, fn)(ac.tensor([2.0, 2.0]), ac.tensor([3.0, 3.0]), out=out)
+    assert result is out and out.data is buffer
+    np.testing.assert_allclose(buffer, [expected, expected], rtol=1e-6)
+
+
+def test_out_is_refused_while_recording_and_checks_shape_and_dtype():
+    w = ac.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ac.GraphError, match="add: out= cannot be used when the result requires"):
+        ac.add(w, 1.0, out=ac.zeros(2))
+    with ac.no_grad():
+        ac.add(w, 1.0, out=ac.zeros(2))  # allowed: nothing is recorded
+    with pytest.raises(ac.ShapeError, match="mul: out has shape \\(3,\\) but the result has"):
+        ac.mul(ac.ones(2), 2.0, out=ac.zeros(3))
+    with pytest.raises(
+        ac.DTypeError, match="div: the result has dtype float32.*out of dtype int64"
+    ):
+        ac.div(ac.ones(2), 2.0, out=ac.tensor([0, 0]))
