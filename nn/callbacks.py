@@ -270,6 +270,12 @@ class ModelCheckpoint(Callback):
         verbose: int = 0,
     ) -> None:
         self.filepath = os.fspath(filepath)
+        if self.filepath.lower().endswith(".safetensors"):
+            raise ValueError(
+                f"ModelCheckpoint: {self.filepath!r} is a .safetensors path, but a training "
+                "checkpoint also holds the optimizer, epoch and random state, which safetensors "
+                "cannot. Use a .npz path (refused now rather than after the first epoch)."
+            )
         self.monitor = monitor
         self.save_best_only = save_best_only
         self.mode = _mode(monitor, mode)

@@ -158,3 +158,8 @@ def test_load_state_dict_with_a_list():
         model.load_state_dict(values)
     model.load_state_dict(dict(zip(model.state_dict(), values)))  # the fix the message gives
     assert model.weight.data.tolist() == [[1.0, 1.0]] * 3
+
+
+def test_model_checkpoint_refuses_a_safetensors_path_when_created(tmp_path):
+    with pytest.raises(ValueError, match="ModelCheckpoint: .*safetensors path.*Use a .npz path"):
+        nn.ModelCheckpoint(str(tmp_path / "ckpt.safetensors"))
