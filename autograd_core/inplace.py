@@ -21,7 +21,7 @@ from typing import Any
 from autograd_core import ops
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, loses_values
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_rebound, mark_written
@@ -70,11 +70,7 @@ def _write(name: str, x: Tensor, compute: Any) -> Tensor:
             f"{name}: the result has shape {tuple(value.shape)} but the tensor written in place "
             f"has shape {tuple(x.shape)}; an in-place op cannot change its tensor's shape."
         )
-    if (
-        x.dtype.kind in "iub"
-        and value.dtype.kind not in "iub"
-        or (x.dtype.kind == "b" and value.dtype.kind != "b")
-    ):
+    if loses_values(x.dtype, value.dtype):
         raise DTypeError(
             f"{name}: the result has dtype {value.dtype}, which cannot be stored in place in a "
             f"tensor of dtype {x.dtype} without losing values. Convert first: x = x.float()."

@@ -12,7 +12,7 @@ from autograd_core.grad_mode import MODE
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_written
 
-__all__ = ["lift", "lift_pair", "normalize_axis", "const", "write_out"]
+__all__ = ["lift", "lift_pair", "normalize_axis", "const", "write_out", "loses_values"]
 
 
 def lift(value: Any, like: Tensor | None = None) -> Tensor:
@@ -111,6 +111,15 @@ def keep_arg(op: str, keepdim: Any, keepdims: Any) -> bool:
     return bool(keepdim if keepdim is not None else keepdims)
 
 
+def loses_values(target: Any, value: Any) -> bool:
+    """Whether storing values of dtype ``value`` into an array of dtype ``target`` would lose
+    them: a float or complex into an integer or bool, an integer into a bool (the rule of
+    ``out=`` and of the in-place methods; a float64 into a float32 rounds, as PyTorch allows)."""
+    if target.kind == "b":
+        return value.kind != "b"
+    return target.kind in "iu" and value.kind not in "iub"
+
+
 def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:
     """PyTorch's ``out=`` argument: store ``result`` into ``out`` (same shape, cast to out's
     dtype) and return ``out``; ``result`` itself when ``out`` is None.
@@ -135,7 +144,7 @@ def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:
             f"{api}: out has shape {tuple(out.shape)} but the result has shape "
             f"{tuple(result.shape)}. Pass an out of the result's shape."
         )
-    if out.dtype.kind in "iub" and result.dtype.kind not in "iub":
+    if loses_values(out.dtype, result.dtype):
         raise DTypeError(
             f"{api}: the result has dtype {result.dtype}, which cannot be stored in out of "
             f"dtype {out.dtype} without losing values. Pass a floating-point out."

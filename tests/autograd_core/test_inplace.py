@@ -248,3 +248,12 @@ def test_out_is_refused_while_recording_and_checks_shape_and_dtype():
         ac.DTypeError, match="div: the result has dtype float32.*out of dtype int64"
     ):
         ac.div(ac.ones(2), 2.0, out=ac.tensor([0, 0]))
+
+
+def test_out_and_in_place_share_one_rule_for_values_that_would_be_lost():
+    flags = ac.tensor([False, False])
+    with pytest.raises(ac.DTypeError, match="add: the result has dtype int64.*out of dtype bool"):
+        ac.add(ac.tensor([1, 2]), 1, out=flags)  # 2 and 3 are not booleans
+    with pytest.raises(ac.DTypeError, match="add_: the result has dtype int64.*dtype bool"):
+        flags.add_(ac.tensor([1, 2]))
+    assert flags.data.tolist() == [False, False]
