@@ -303,11 +303,6 @@ def _explain_value_error(cls: type[Op], inputs: tuple[Tensor, ...]) -> None:
         broadcast_shapes(*[tuple(t.data.shape) for t in inputs], op=cls.name)
 
 
-def describe(inputs: tuple[Tensor, ...]) -> str:
-    """Shapes, dtypes and devices of some tensors, for error messages."""
-    return ", ".join(f"{tuple(t.shape)} {t.dtype} on {t.device}" for t in inputs)
-
-
 def _check_devices(name: str, inputs: tuple[Tensor, ...]) -> Any:
     devices = {_device.device_of(t.data) for t in inputs}
     if len(devices) > 1:

@@ -91,13 +91,15 @@ class _Sweep:
 
     def _enter(self, x: Tensor, g: Any, owned: bool, child: Op | None) -> None:
         """Add ``g`` to the entry of ``x``'s vertex; a vertex reached for the first time joins
-        the sweep (an op node the heap, a leaf the list). Ownership is tracked for leaves."""
+        the sweep (an op node the heap, a leaf the list). Ownership is tracked for leaves and
+        for nodes whose VJP may write into ȳ (``reuses_gy``); ``send`` inlines the second case.
+        """
         node = x.node
         if node is None:
             if self.table.add(x, g, owned, child):
                 self.leaves.append(x)
         elif node.n_outputs == 1:
-            if self.table.add(node, g, None, child):
+            if self.table.add(node, g, owned if node.reuses_gy else None, child):
                 heapq.heappush(self.heap, (-node.seq, node))
         elif self.table.add_output(node, x.output_nr, g, child):
             heapq.heappush(self.heap, (-node.seq, node))
