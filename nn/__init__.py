@@ -26,16 +26,7 @@ from nn.activations import (
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
-from nn.layers import (
-    BatchNorm1d,
-    Dropout,
-    Embedding,
-    Flatten,
-    Identity,
-    LayerNorm,
-    Linear,
-    Maxout,
-)
+from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -54,6 +45,7 @@ from nn.losses_keras import (
     SparseCategoricalCrossentropy,
 )
 from nn.module import Module, Parameter
+from nn.normalization import BatchNorm1d, LayerNorm
 from nn.regularization import l1_penalty, l2_penalty
 from nn.serialization import CheckpointError, load, save
 from nn.trainer import Trainer, compile

@@ -1,0 +1,156 @@
+"""Normalisation layers: LayerNorm and BatchNorm1d.
+
+Each layer documents its formula, shapes and default initialisation; ``reset_parameters()``
+re-draws the parameters and is separate from ``__init__``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd_core as ac
+from autograd_core.tensor import Tensor
+from nn import functional as F
+from nn import init
+from nn.layers import empty_parameter
+from nn.module import Module
+
+__all__ = ["LayerNorm", "BatchNorm1d"]
+
+
+class LayerNorm(Module):
+    """y = (x − E[x]) / √(Var[x] + ε) · γ + β over the last axes (Ba et al., 2016).
+
+    Args:
+        normalized_shape: the trailing shape to normalise over (an int for the last axis).
+        eps: added to the variance.
+        elementwise_affine: learn γ and β.
+
+    Attributes:
+        weight: γ of shape ``normalized_shape``, initialised to 1.
+        bias: β of shape ``normalized_shape``, initialised to 0.
+    """
+
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        self.register_parameter("weight", None)
+        self.register_parameter("bias", None)
+        if elementwise_affine:
+            self.weight = empty_parameter(*self.normalized_shape, dtype=dtype, device=device)
+            if bias:
+                self.bias = empty_parameter(*self.normalized_shape, dtype=dtype, device=device)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """γ = 1, β = 0."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
+
+
+class BatchNorm1d(Module):
+    """y = (x − μ) / √(σ² + ε) · γ + β per channel (axis 1) of (N, C) or (N, C, L) inputs
+    (Ioffe & Szegedy, 2015).
+
+    In training μ, σ² are the batch statistics (biased variance) and the running estimates are
+    updated as ``r ← (1 − momentum) r + momentum · batch`` (unbiased variance); in eval mode
+    the running estimates are used.
+
+    Attributes:
+        weight: γ (C,), initialised to 1.   bias: β (C,), initialised to 0.
+        running_mean: buffer (C,), starts at 0.   running_var: buffer (C,), starts at 1.
+        num_batches_tracked: buffer, the number of training batches seen.
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        self.register_parameter("weight", None)
+        self.register_parameter("bias", None)
+        if affine:
+            self.weight = empty_parameter(num_features, dtype=dtype, device=device)
+            self.bias = empty_parameter(num_features, dtype=dtype, device=device)
+        if track_running_stats:
+            self.register_buffer("running_mean", ac.zeros(num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", ac.ones(num_features, dtype=dtype, device=device))
+            self.register_buffer("num_batches_tracked", ac.zeros((), dtype="int64", device=device))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches tracked."""
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def reset_parameters(self) -> None:
+        """γ = 1, β = 0, and fresh running statistics."""
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
+            raise ac.ShapeError(
+                f"BatchNorm1d({self.num_features}): expected input (N, {self.num_features}) or "
+                f"(N, {self.num_features}, L), got {tuple(x.shape)}."
+            )
+        use_batch = self.training or not self.track_running_stats
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data[...] += 1
+        return F.batch_norm(
+            x,
+            self.running_mean if self.track_running_stats else None,
+            self.running_var if self.track_running_stats else None,
+            self.weight,
+            self.bias,
+            training=use_batch,
+            momentum=self.momentum,
+            eps=self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
