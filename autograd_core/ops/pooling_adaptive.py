@@ -1,0 +1,209 @@
+r"""Adaptive pooling: adaptive_max_pool1d/2d, adaptive_avg_pool1d/2d and global average pooling.
+
+Adaptive windows scale with the input: window i of an axis of length L covers
+[⌊iL/O⌋, ⌈(i+1)L/O⌉), so the output has the fixed size O whatever L is. This is the seeds'
+answer for variable-size inputs (``seeds/002_*.txt``, "variantes, datos y algoritmos": "insert a
+pooling layer whose pooling regions scale in proportion to the input size, so as to keep a fixed
+number of pooled outputs"), and their third classifier, with no dense layer, averages each
+class map down to one value: ``global_avg_pool``.
+
+The adaptive max is one op (values, indices) whose VJP is ``max_unpool``; the adaptive mean is
+separable (a box average is the product of the averages along each axis), so it is a reshape
+and ``mean`` when the windows tile the input, and otherwise one matrix product per axis with a
+constant averaging matrix: no new op, differentiable to any order.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from autograd_core.errors import ShapeError
+from autograd_core.op import Op
+from autograd_core.ops.common import const, lift
+from autograd_core.ops.linalg import matmul
+from autograd_core.ops.pool_geometry import (
+    adaptive_bounds,
+    adaptive_size,
+    batched,
+    plane_strides,
+)
+from autograd_core.ops.pooling_unpool import MaxUnpool
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = [
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "global_avg_pool",
+]
+
+
+@register_op("adaptive_max_pool", array_vjp=True)
+class AdaptiveMaxPool(Op):
+    r"""(y, indices) = the maximum of each adaptive window of x over its last
+    ``len(output_size)`` axes: window i of an axis of length L covers
+    [⌊iL/O⌋, ⌈(i+1)L/O⌉), so the output has a fixed size O whatever L is (PyTorch's
+    ``adaptive_max_pool{1,2}d``). Two outputs; the int64 indices carry no gradient.
+
+    VJP: x̄ = max_unpool(ȳ, indices) (windows may overlap: shared entries sum). Ties go to the
+    first maximum in row-major window order, as PyTorch. Saves the indices and the input shape;
+    the forward gathers the (N, C, *O, *K) windows (K the largest window, short windows padded
+    by repeating their last entry, which cannot change a maximum or its first position).
+    Does not broadcast.
+    """
+
+    fresh_grads = True
+
+    def forward(self, x: Any, output_size: tuple[int, ...]) -> tuple[Any, Any]:
+        xp = self.xp
+        n = len(output_size)
+        size = tuple(x.shape[-n:])
+        lead = tuple(x.shape[:-n])
+        self.in_shape = tuple(x.shape)
+        strides = plane_strides(size)
+        picks, flats, kernel = [], [], []
+        self.unique = True
+        for i, (length, o) in enumerate(zip(size, output_size)):
+            starts, ends = adaptive_bounds(length, o)
+            k = max(e - s for s, e in zip(starts, ends))
+            kernel.append(k)
+            self.unique &= all(s >= e for s, e in zip(starts[1:], ends[:-1]))
+            lo = xp.asarray(starts, dtype=xp.int64)[:, None]
+            hi = xp.asarray(ends, dtype=xp.int64)[:, None] - 1
+            pos = xp.minimum(lo + xp.arange(k, dtype=xp.int64), hi)  # (O, K)
+            shape = [1] * (2 * n)
+            shape[i], shape[n + i] = o, k
+            picks.append(pos.reshape(shape))
+            flats.append(pos.reshape(shape) * strides[i])
+        windows = x[(Ellipsis, *picks)]  # (*lead, *O, *K)
+        windows = windows.reshape(lead + tuple(output_size) + (math.prod(kernel),))
+        best = windows.argmax(axis=-1)[..., None]
+        values = xp.take_along_axis(windows, best, axis=-1)[..., 0]
+        table = sum(flats).reshape(tuple(output_size) + (-1,))  # flat position of each tap
+        index = xp.take_along_axis(xp.broadcast_to(table, lead + table.shape), best, axis=-1)[
+            ..., 0
+        ]
+        self.saved = index
+        return values, index
+
+    def vjp(self, g_values: Any, g_indices: Any = None) -> tuple[Any, ...]:
+        if self.saved is None:
+            raise self.freed_error()
+        size = self.in_shape[len(self.in_shape) - len(self.params["output_size"]) :]
+        return (MaxUnpool.call(g_values, index=self.saved, size=size, unique=self.unique),)
+
+
+def _adaptive_max(op: str, n: int, x: Any, output_size: Any, return_indices: bool) -> Any:
+    x = lift(x)
+    xb, unbatched = batched(op, x, n)
+    out = adaptive_size(op, output_size, tuple(xb.shape[-n:]))
+    values, index = AdaptiveMaxPool.apply(xb, output_size=out)
+    if unbatched:
+        values, index = values.reshape(values.shape[1:]), index.reshape(index.shape[1:])
+    return (values, index) if return_indices else values
+
+
+def adaptive_max_pool1d(x: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over ``output_size`` windows that scale with the input length, as
+    ``F.adaptive_max_pool1d``: window i covers [⌊iL/O⌋, ⌈(i+1)L/O⌉).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import adaptive_max_pool1d
+        >>> adaptive_max_pool1d(ac.tensor([[1.0, 4.0, 2.0, 0.0, 3.0]]), 2)
+        tensor([[4., 3.]])
+    """
+    return _adaptive_max("adaptive_max_pool1d", 1, x, output_size, return_indices)
+
+
+def adaptive_max_pool2d(x: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over an ``output_size`` grid of windows that scale with the input, as
+    ``F.adaptive_max_pool2d`` (an int, or a pair whose None entries keep that input size).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import adaptive_max_pool2d
+        >>> adaptive_max_pool2d(ac.arange(12.0).reshape(1, 3, 4), (1, 2))
+        tensor([[[ 9., 11.]]])
+    """
+    return _adaptive_max("adaptive_max_pool2d", 2, x, output_size, return_indices)
+
+
+def _averaging_matrix(xp: Any, n_in: int, n_out: int, dtype: Any) -> Any:
+    """(n_out, n_in) matrix whose row i averages the adaptive window i."""
+    starts, ends = adaptive_bounds(n_in, n_out)
+    lo = xp.asarray(starts)[:, None]
+    hi = xp.asarray(ends)[:, None]
+    j = xp.arange(n_in)
+    return (((j >= lo) & (j < hi)) / (hi - lo)).astype(dtype)
+
+
+def _adaptive_avg(op: str, n: int, x: Any, output_size: Any) -> Tensor:
+    x = lift(x)
+    xb, unbatched = batched(op, x, n)
+    size = tuple(xb.shape[-n:])
+    out = adaptive_size(op, output_size, size)
+    lead = tuple(xb.shape[:-n])
+    if all(s % o == 0 for s, o in zip(size, out)):  # equal windows: a reshape and one mean
+        split = sum(((o, s // o) for s, o in zip(size, out)), ())
+        axes = tuple(len(lead) + 2 * i + 1 for i in range(n))
+        y = xb.reshape(lead + split).mean(axis=axes)
+    else:  # separable: one constant averaging matrix per axis
+        y = xb
+        for i in range(n):
+            a = const(_averaging_matrix(x.xp, size[i], out[i], x.dtype))
+            axis = len(lead) + i
+            y = y.swapaxes(axis, -1) if axis != y.ndim - 1 else y
+            y = matmul(y, a.T)
+            y = y.swapaxes(axis, -1) if axis != y.ndim - 1 else y
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def adaptive_avg_pool1d(x: Tensor, output_size: Any) -> Tensor:
+    """Mean over ``output_size`` windows that scale with the input length, as
+    ``F.adaptive_avg_pool1d``: window i covers [⌊iL/O⌋, ⌈(i+1)L/O⌉).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import adaptive_avg_pool1d
+        >>> adaptive_avg_pool1d(ac.tensor([[1.0, 2.0, 3.0, 4.0, 5.0]]), 2)
+        tensor([[2., 4.]])
+    """
+    return _adaptive_avg("adaptive_avg_pool1d", 1, x, output_size)
+
+
+def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
+    """Mean over an ``output_size`` grid of windows that scale with the input, as
+    ``F.adaptive_avg_pool2d`` (an int, or a pair whose None entries keep that size).
+    ``output_size=1`` is global average pooling.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import adaptive_avg_pool2d
+        >>> adaptive_avg_pool2d(ac.arange(6.0).reshape(1, 2, 3), 1)
+        tensor([[[2.5]]])
+    """
+    return _adaptive_avg("adaptive_avg_pool2d", 2, x, output_size)
+
+
+def global_avg_pool(x: Tensor, keepdim: bool = False) -> Tensor:
+    """The mean of each channel over all spatial axes of an (N, C, *spatial) input: (N, C), or
+    (N, C, 1, …) with ``keepdim`` (``adaptive_avg_pool(x, 1)``). The seeds' fully convolutional
+    classifier averages each class map down to one value this way.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import global_avg_pool
+        >>> global_avg_pool(ac.arange(8.0).reshape(1, 2, 2, 2))
+        tensor([[1.5, 5.5]])
+    """
+    x = lift(x)
+    if x.ndim < 3:
+        raise ShapeError(
+            f"global_avg_pool: expected an (N, C, *spatial) input with at least one spatial "
+            f"axis, got shape {tuple(x.shape)}. Add a spatial axis or call x.mean(axis=...)."
+        )
+    return x.mean(axis=tuple(range(2, x.ndim)), keepdims=keepdim)
