@@ -38,7 +38,26 @@ __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "global_avg_pool",
+    "matmul_along",
 ]
+
+
+def matmul_along(x: Tensor, axis: int, a: Any) -> Tensor:
+    """y = x with axis ``axis`` (length L) mapped through the constant (M, L) matrix ``a``:
+    y[…, m, …] = Σ_l a[m, l] x[…, l, …] (a linear map per axis: adaptive averaging, linear
+    interpolation). Recorded matmuls, so differentiable to any order.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import matmul_along
+        >>> matmul_along(ac.ones(2, 3), 1, ac.ones(1, 3).data)
+        tensor([[3.],
+                [3.]])
+    """
+    last = axis == x.ndim - 1
+    y = x if last else x.swapaxes(axis, -1)
+    y = matmul(y, const(a.T))
+    return y if last else y.swapaxes(axis, -1)
 
 
 @register_op("adaptive_max_pool", array_vjp=True)
@@ -154,11 +173,7 @@ def _adaptive_avg(op: str, n: int, x: Any, output_size: Any) -> Tensor:
     else:  # separable: one constant averaging matrix per axis
         y = xb
         for i in range(n):
-            a = const(_averaging_matrix(x.xp, size[i], out[i], x.dtype))
-            axis = len(lead) + i
-            y = y.swapaxes(axis, -1) if axis != y.ndim - 1 else y
-            y = matmul(y, a.T)
-            y = y.swapaxes(axis, -1) if axis != y.ndim - 1 else y
+            y = matmul_along(y, len(lead) + i, _averaging_matrix(x.xp, size[i], out[i], x.dtype))
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
