@@ -187,8 +187,7 @@ class _InstanceNormNd(BatchNorm1d):
             )
         unbatched = x.ndim == self.spatial + 1
         xb = x.reshape((1, *x.shape)) if unbatched else x
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.data[...] += 1
+        # (PyTorch's instance norm never advances num_batches_tracked; neither does this)
         y = F.instance_norm(
             xb,
             self.running_mean if self.track_running_stats else None,
