@@ -16,6 +16,7 @@ indices: both are registered ops, so the VJP is differentiable to any order.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograd_core.op import Op
@@ -80,18 +81,23 @@ class MaxPool(Op):
             src = xp.full(win.padded_shape(lead), _lowest(xp, x.dtype), x.dtype)
             src[(Ellipsis, *win.interior())] = x
         nan_aware = x.dtype.kind == "f" and bool(xp.isnan(x).any())
+        n_taps = math.prod(kernel)
+        small = xp.int8 if n_taps < 128 else xp.int16 if n_taps < 2**15 else xp.int32
         best = which = None
+        # Masked writes (copyto with where=, which[hit] = j) cost ~20x an elementwise op here
+        # (measured with NumPy 2.4 on 64×6×28×28 float32); the winner's offset is kept with
+        # arithmetic instead: which += hit·(j − which) sets it to j exactly where hit.
         for j, offset in enumerate(win.offsets()):
             tap = src[(Ellipsis, *win.taps(offset))]
             if best is None:
                 best = tap.copy()
-                which = xp.zeros(best.shape, xp.int32)
+                which = xp.zeros(best.shape, small)
                 continue
-            hit = tap > best
+            hit = tap > best  # strict: the first maximum keeps a tie
             if nan_aware:
-                hit |= xp.isnan(tap)
-            xp.copyto(best, tap, where=hit)
-            xp.copyto(which, j, where=hit)
+                hit |= xp.isnan(tap)  # a NaN wins (and the maximum below propagates it)
+            xp.maximum(best, tap, out=best)
+            which += hit * (j - which)
         index = self._flat_index(win, which, best)
         self.saved = index
         return best, index
@@ -114,7 +120,8 @@ class MaxPool(Op):
             ],
             dtype=xp.int64,
         )
-        index = base + shift[which]
+        index = shift[which]  # (a gather then an in-place add: ~3x faster than base + take)
+        index += base
         if win.padded and best.dtype.kind == "f":
             # A window whose real entries are all -inf "wins" on a padding entry; PyTorch then
             # reports the window's first real entry (its initial candidate).

