@@ -1,99 +1,24 @@
 """OpSpecs of the pooling ops: max_pool, adaptive_max_pool, max_unpool, avg_pool and
-avg_pool_backward (ops/pooling*.py), with naive loop-per-window NumPy oracles."""
+avg_pool_backward (ops/pooling*.py); the naive NumPy oracles are in ``pooling_refs.py``."""
 
 from __future__ import annotations
-
-import itertools
-import math
-
-import numpy as np
 
 from autograd_core.ops import pooling, pooling_adaptive, pooling_avg, pooling_unpool
 from autograd_core.ops.common import lift
 from autograd_core.ops.pooling_avg import AvgPoolBackward
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, distinct_values, noncontig
+from autograd_core.testing.specs.pooling_refs import (
+    adaptive_max_ref,
+    avg_pool_ref,
+    max_pool_ref,
+    unpool_ref,
+)
 
 
 def _torch():
     import torch
 
     return torch
-
-
-def _tuple(v, n):
-    return (v,) * n if isinstance(v, int) else tuple(v)
-
-
-def _out_len(n, k, s, p, d, ceil):
-    span = n + 2 * p - d * (k - 1) - 1
-    o = (-(-span // s) if ceil else span // s) + 1
-    return o - 1 if ceil and (o - 1) * s >= n + p else o
-
-
-def _windows(shape, nd, kernel_size, stride, padding, dilation, ceil_mode):
-    """(output position, [input positions of its window inside the input]) pairs, the first
-    tap first; a naive enumeration independent of the ops' strided views."""
-    size = shape[-nd:]
-    k = _tuple(kernel_size, nd)
-    s = k if stride is None else _tuple(stride, nd)
-    p, d = _tuple(padding, nd), _tuple(dilation, nd)
-    outs = [_out_len(*a, ceil_mode) for a in zip(size, k, s, p, d)]
-    for o in itertools.product(*[range(n) for n in outs]):
-        taps = []
-        for j in itertools.product(*[range(n) for n in k]):
-            pos = tuple(oi * si - pi + ji * di for oi, si, pi, ji, di in zip(o, s, p, j, d))
-            if all(0 <= q < n for q, n in zip(pos, size)):
-                taps.append(pos)
-        yield o, taps, outs
-
-
-def _max_pool_ref(x, dims, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    lead = x.shape[:-dims]
-    flat_x = x.reshape((-1, *x.shape[-dims:]))
-    values, index = None, None
-    for o, taps, outs in _windows(x.shape, dims, kernel_size, stride, padding, dilation, ceil_mode):
-        if values is None:
-            values = np.empty((flat_x.shape[0], *outs), x.dtype)
-            index = np.empty((flat_x.shape[0], *outs), np.int64)
-        for r in range(flat_x.shape[0]):
-            vals = [flat_x[(r, *t)] for t in taps]
-            best = int(np.argmax(vals))
-            values[(r, *o)] = vals[best]
-            index[(r, *o)] = np.ravel_multi_index(taps[best], x.shape[-dims:])
-    return values.reshape(lead + values.shape[1:]), index.reshape(lead + index.shape[1:])
-
-
-def _avg_pool_ref(
-    x,
-    dims,
-    kernel_size,
-    stride=None,
-    padding=0,
-    ceil_mode=False,
-    count_include_pad=True,
-    divisor_override=None,
-):
-    nd = dims
-    size = x.shape[-nd:]
-    k, p = _tuple(kernel_size, nd), _tuple(padding, nd)
-    s = k if stride is None else _tuple(stride, nd)
-    flat_x = x.reshape((-1, *size))
-    out = None
-    for o, taps, outs in _windows(x.shape, nd, kernel_size, stride, padding, 1, ceil_mode):
-        if out is None:
-            out = np.empty((flat_x.shape[0], *outs), x.dtype)
-        if divisor_override:
-            div = divisor_override
-        elif count_include_pad:
-            div = math.prod(
-                min(oi * si - pi + ki, n + pi) - (oi * si - pi)
-                for oi, si, pi, ki, n in zip(o, s, p, k, size)
-            )
-        else:
-            div = len(taps)
-        for r in range(flat_x.shape[0]):
-            out[(r, *o)] = sum(flat_x[(r, *t)] for t in taps) / div
-    return out.reshape(x.shape[:-nd] + out.shape[1:])
 
 
 _MAX_FNS = {1: pooling.max_pool1d, 2: pooling.max_pool2d, 3: pooling.max_pool3d}
@@ -325,24 +250,10 @@ def _torch_unpool(x, indices, dims, **kw):
     return getattr(_torch().nn.functional, f"max_unpool{dims}d")(x, indices, **kw)
 
 
-def _unpool_ref(x, indices, dims, kernel_size, stride=None, padding=0, output_size=None):
-    k, p = _tuple(kernel_size, dims), _tuple(padding, dims)
-    s = k if stride is None else _tuple(stride, dims)
-    if output_size is None:
-        size = tuple((i - 1) * si - 2 * pi + ki for i, si, pi, ki in zip(x.shape[-dims:], s, p, k))
-    else:
-        size = tuple(output_size)[-dims:]
-    rows = int(np.prod(x.shape[:-dims]))
-    out = np.zeros((rows, math.prod(size)), x.dtype)
-    for r, (v, i) in enumerate(zip(x.reshape(rows, -1), indices.reshape(rows, -1))):
-        np.add.at(out[r], i, v)
-    return out.reshape(x.shape[:-dims] + size)
-
-
 def _unpool_cases(rng):
     def pooled(shape, dims, **kw):
         x = distinct_values(rng, shape, -2.0, 2.0)
-        values, index = _max_pool_ref(x, dims, **kw)
+        values, index = max_pool_ref(x, dims, **kw)
         return values, index
 
     v1, i1 = pooled((2, 2, 6), 1, kernel_size=2)
@@ -365,24 +276,6 @@ def _unpool_cases(rng):
     ]
 
 
-def _adaptive_max_ref(x, dims, output_size):
-    size = x.shape[-dims:]
-    outs = _tuple(output_size, dims)
-    outs = tuple(s if o is None else o for o, s in zip(outs, size))
-    rows = x.reshape((-1, *size))
-    values = np.empty((rows.shape[0], *outs), x.dtype)
-    index = np.empty((rows.shape[0], *outs), np.int64)
-    for o in itertools.product(*[range(n) for n in outs]):
-        ranges = [range(oi * n // m, -(-((oi + 1) * n) // m)) for oi, n, m in zip(o, size, outs)]
-        taps = list(itertools.product(*ranges))
-        for r in range(rows.shape[0]):
-            vals = [rows[(r, *t)] for t in taps]
-            best = int(np.argmax(vals))
-            values[(r, *o)] = vals[best]
-            index[(r, *o)] = np.ravel_multi_index(taps[best], size)
-    return values.reshape(x.shape[:-dims] + outs), index.reshape(x.shape[:-dims] + outs)
-
-
 _TIES = (
     "Ties: the gradient goes to one element per window, the first maximum in row-major window "
     "order, as PyTorch; inputs are drawn distinct so no case sits on a tie."
@@ -390,13 +283,13 @@ _TIES = (
 
 OP_DB += [
     OpSpec(
-        "max_pool", _max_pool, _max_cases, ref=_max_pool_ref, torch_fn=_torch_max_pool, notes=_TIES
+        "max_pool", _max_pool, _max_cases, ref=max_pool_ref, torch_fn=_torch_max_pool, notes=_TIES
     ),
     OpSpec(
         "adaptive_max_pool",
         _adaptive_max,
         _adaptive_cases,
-        ref=_adaptive_max_ref,
+        ref=adaptive_max_ref,
         torch_fn=_torch_adaptive_max,
         notes=_TIES,
     ),
@@ -404,13 +297,13 @@ OP_DB += [
         "max_unpool",
         _unpool,
         _unpool_cases,
-        ref=_unpool_ref,
+        ref=unpool_ref,
         grad_args=(0,),
         torch_fn=None,
         notes="Repeated indices accumulate (PyTorch leaves them unspecified); the PyTorch "
         "comparison for unique indices is in tests/nn/test_pooling_torch.py.",
     ),
-    OpSpec("avg_pool", _avg_pool, _avg_cases, ref=_avg_pool_ref, torch_fn=_torch_avg_pool),
+    OpSpec("avg_pool", _avg_pool, _avg_cases, ref=avg_pool_ref, torch_fn=_torch_avg_pool),
     OpSpec(
         "avg_pool_backward",
         _avg_backward,
