@@ -217,3 +217,13 @@ def test_absent_names_do_not_replace_real_attributes():
     from autograd_core.tensor_extras import ABSENT
 
     assert not set(ABSENT) & {"data", "grad", "shape", "dtype", "device", "numpy", "size"}
+
+
+def test_to_takes_a_numpy_scalar_type_as_a_dtype():
+    """np.float32 (the class) has .dtype, .device and .data attributes on NumPy 2, like a
+    tensor; .to must read it as the dtype it names."""
+    x = ac.ones(2, requires_grad=True)
+    y = x.to(np.float16)
+    assert y.dtype == np.float16 and x.to(np.float64).dtype == np.float64
+    y.sum().backward()
+    assert x.grad.dtype == np.float32
