@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check of issue 16 in one command, for a machine with an NVIDIA GPU and CuPy:
 # the tests marked `gpu` (every op, gradcheck, nn and optim test parametrised by device) on the
-# GPU, then the GPU benchmarks against PyTorch CUDA. Writes gpu_tests.log, gpu_junit.xml and
-# gpu_bench.md into ${OUT:-gpu_out}. Meant to finish in under 5 minutes.
+# GPU, `autograd-core parity` (every op on the CPU and the GPU), then the GPU benchmarks against
+# PyTorch CUDA. Writes gpu_tests.log, gpu_junit.xml, gpu_parity.json and gpu_bench.md into
+# ${OUT:-gpu_out}. Meant to finish in under 5 minutes.
 #   bash bench/gpu_check.sh            # tests + benchmarks
 #   bash bench/gpu_check.sh bench      # benchmarks only
 set -uo pipefail
@@ -20,5 +21,7 @@ if [ "${1:-all}" != bench ]; then
     | tee "$out/gpu_tests.log" | tail -40
   rc=${PIPESTATUS[0]}
 fi
+timeout "${GPU_PARITY_TIMEOUT:-120}" $py -m autograd_core parity --device cuda -q \
+  --output "$out/gpu_parity.json" 2>&1 | tail -15 || rc=1
 timeout "${GPU_BENCH_TIMEOUT:-150}" $py -m bench.gpu_bench --out "$out/gpu_bench.md" || rc=1
 exit $rc
