@@ -310,6 +310,7 @@ def layer_norm(
 ) -> Tensor:
     """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
     variance, as PyTorch)."""
+    (x,) = ac.amp.cast_float32(x)  # float32 under amp.autocast
     k = len(normalized_shape)
     if tuple(x.shape[x.ndim - k :]) != tuple(normalized_shape):
         raise ShapeError(
