@@ -119,7 +119,8 @@ def interpolate(
     coordinates use 1/scale_factor unless ``recompute_scale_factor``, as in PyTorch.
 
     Example:
-        >>>         >>> import nn.functional as F
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
         >>> F.interpolate(ac.tensor([[[1.0, 3.0]]]), scale_factor=2, mode="linear")
         tensor([[[1. , 1.5, 2.5, 3. ]]])
     """
@@ -162,7 +163,8 @@ def upsample(
     """PyTorch's older name for ``interpolate`` (same arguments and results).
 
     Example:
-        >>>         >>> import nn.functional as F
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
         >>> F.upsample(ac.ones(1, 1, 2, 2), scale_factor=2).shape
         (1, 1, 4, 4)
     """
@@ -173,7 +175,8 @@ def upsample_nearest(x: Tensor, size: Any = None, scale_factor: Any = None) -> T
     """``interpolate(x, size, scale_factor, mode='nearest')`` (PyTorch's old helper).
 
     Example:
-        >>>         >>> import nn.functional as F
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
         >>> F.upsample_nearest(ac.tensor([[[1.0, 2.0]]]), 4)
         tensor([[[1., 1., 2., 2.]]])
     """
@@ -184,7 +187,8 @@ def upsample_bilinear(x: Tensor, size: Any = None, scale_factor: Any = None) -> 
     """``interpolate(x, ..., mode='bilinear', align_corners=True)`` (PyTorch's old helper).
 
     Example:
-        >>>         >>> import nn.functional as F
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
         >>> F.upsample_bilinear(ac.tensor([[[[0.0, 3.0]]]]), (1, 4)).tolist()
         [[[[0.0, 1.0, 2.0, 3.0]]]]
     """
@@ -196,7 +200,8 @@ def pixel_shuffle(x: Tensor, upscale_factor: int) -> Tensor:
     ``F.pixel_shuffle`` (Shi et al., 2016, https://arxiv.org/abs/1609.05158).
 
     Example:
-        >>>         >>> import nn.functional as F
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
         >>> F.pixel_shuffle(ac.arange(4.0).reshape(1, 4, 1, 1), 2).tolist()
         [[[[0.0, 1.0], [2.0, 3.0]]]]
     """
@@ -218,7 +223,8 @@ def pixel_unshuffle(x: Tensor, downscale_factor: int) -> Tensor:
     ``F.pixel_unshuffle``.
 
     Example:
-        >>>         >>> import nn.functional as F
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
         >>> F.pixel_unshuffle(ac.arange(4.0).reshape(1, 1, 2, 2), 2).reshape(-1).tolist()
         [0.0, 1.0, 2.0, 3.0]
     """
