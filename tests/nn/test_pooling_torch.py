@@ -49,6 +49,7 @@ def _check(torch, ours, theirs, x, rng, second=False):
 
 
 MAX_CASES = [
+    (1, (2, 3, 10), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     (1, (2, 3, 11), {"kernel_size": 3}),
     (1, (2, 3, 11), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     (1, (3, 10), {"kernel_size": 2, "stride": 3, "dilation": 3, "padding": 1}),
@@ -135,6 +136,8 @@ def test_max_pool_propagates_nan_and_reports_padding_like_torch(torch, rng):
 
 
 AVG_CASES = [
+    # the last (ceil-mode) window runs past the right padding: its size is clipped to L + p
+    (1, (2, 3, 10), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     (1, (2, 3, 11), {"kernel_size": 3}),
     (1, (2, 3, 11), {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     (
