@@ -15,7 +15,6 @@ constant averaging matrix: no new op, differentiable to any order.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from autograd_core.errors import ShapeError
@@ -26,6 +25,7 @@ from autograd_core.ops.pool_geometry import (
     adaptive_bounds,
     adaptive_size,
     batched,
+    grid,
     plane_strides,
 )
 from autograd_core.ops.pooling_unpool import MaxUnpool
@@ -68,10 +68,15 @@ class AdaptiveMaxPool(Op):
     ``adaptive_max_pool{1,2}d``). Two outputs; the int64 indices carry no gradient.
 
     VJP: x̄ = max_unpool(ȳ, indices) (windows may overlap: shared entries sum). Ties go to the
-    first maximum in row-major window order, as PyTorch. Saves the indices and the input shape;
-    the forward gathers the (N, C, *O, *K) windows (K the largest window, short windows padded
-    by repeating their last entry, which cannot change a maximum or its first position).
-    Does not broadcast.
+    first maximum in row-major window order and a NaN wins (the last NaN), as PyTorch. Saves the
+    indices and the input shape.
+
+    The forward is separable (the maximum over a box is the maximum over rows of the maxima
+    along each row): one axis at a time, from the last, a loop over the K offsets of the longest
+    window, each a ``take`` of one entry per window (short windows repeat their last entry,
+    which changes neither a maximum nor its first position), carrying the winner's flat position
+    along. Scanning the last axis first and keeping the first strict maximum of each stage
+    gives the row-major first maximum of the box. Does not broadcast.
     """
 
     fresh_grads = True
@@ -80,33 +85,37 @@ class AdaptiveMaxPool(Op):
         xp = self.xp
         n = len(output_size)
         size = tuple(x.shape[-n:])
-        lead = tuple(x.shape[:-n])
+        lead = len(x.shape) - n
         self.in_shape = tuple(x.shape)
+        nan_aware = x.dtype.kind == "f" and bool(xp.isnan(x).any())
         strides = plane_strides(size)
-        picks, flats, kernel = [], [], []
+        # the flat plane position of every entry (spatial axes only; broadcasts over N, C)
+        flat = grid(xp, [xp.arange(m, dtype=xp.int64) * st for m, st in zip(size, strides)])
+        values = x
         self.unique = True
-        for i, (length, o) in enumerate(zip(size, output_size)):
-            starts, ends = adaptive_bounds(length, o)
-            k = max(e - s for s, e in zip(starts, ends))
-            kernel.append(k)
+        for i in reversed(range(n)):
+            starts, ends = adaptive_bounds(size[i], output_size[i])
             self.unique &= all(s >= e for s, e in zip(starts[1:], ends[:-1]))
-            lo = xp.asarray(starts, dtype=xp.int64)[:, None]
-            hi = xp.asarray(ends, dtype=xp.int64)[:, None] - 1
-            pos = xp.minimum(lo + xp.arange(k, dtype=xp.int64), hi)  # (O, K)
-            shape = [1] * (2 * n)
-            shape[i], shape[n + i] = o, k
-            picks.append(pos.reshape(shape))
-            flats.append(pos.reshape(shape) * strides[i])
-        windows = x[(Ellipsis, *picks)]  # (*lead, *O, *K)
-        windows = windows.reshape(lead + tuple(output_size) + (math.prod(kernel),))
-        best = windows.argmax(axis=-1)[..., None]
-        values = xp.take_along_axis(windows, best, axis=-1)[..., 0]
-        table = sum(flats).reshape(tuple(output_size) + (-1,))  # flat position of each tap
-        index = xp.take_along_axis(xp.broadcast_to(table, lead + table.shape), best, axis=-1)[
-            ..., 0
-        ]
-        self.saved = index
-        return values, index
+            lo = xp.asarray(starts, dtype=xp.int64)
+            hi = xp.asarray(ends, dtype=xp.int64) - 1
+            axis = lead + i
+            flat_axis = axis - (values.ndim - flat.ndim)
+            best = best_flat = None
+            for j in range(max(e - s for s, e in zip(starts, ends))):
+                pick = xp.minimum(lo + j, hi)
+                tap = xp.take(values, pick, axis=axis)
+                tap_flat = xp.take(flat, pick, axis=flat_axis)
+                if best is None:
+                    best, best_flat = tap, xp.broadcast_to(tap_flat, tap.shape).copy()
+                    continue
+                hit = tap > best  # strict: the first maximum keeps a tie
+                if nan_aware:
+                    hit |= xp.isnan(tap)
+                xp.maximum(best, tap, out=best)
+                best_flat += hit * (tap_flat - best_flat)
+            values, flat = best, best_flat
+        self.saved = flat
+        return values, flat
 
     def vjp(self, g_values: Any, g_indices: Any = None) -> tuple[Any, ...]:
         if self.saved is None:

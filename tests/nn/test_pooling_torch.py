@@ -241,6 +241,22 @@ def test_adaptive_pool_matches_torch(torch, rng, dims, shape, size, kind):
     )
 
 
+def test_adaptive_max_pool_ties_and_nan_follow_torch(torch, rng):
+    x = np.ones((1, 2, 7, 5))  # every window a tie: the first entry of each wins
+    _check(
+        torch,
+        lambda t: F.adaptive_max_pool2d(t, (3, 2), return_indices=True),
+        lambda t: torch.nn.functional.adaptive_max_pool2d(t, (3, 2), return_indices=True),
+        x,
+        rng,
+    )
+    x[0, 1, 2, 1] = x[0, 1, 2, 3] = x[0, 1, 4, 0] = np.nan  # the last NaN of a window wins
+    y, i = F.adaptive_max_pool2d(ac.tensor(x), (3, 2), return_indices=True)
+    ty, ti = torch.nn.functional.adaptive_max_pool2d(torch.tensor(x), (3, 2), return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), ty.numpy())
+    np.testing.assert_array_equal(i.numpy(), ti.numpy())
+
+
 def test_global_avg_pool_is_adaptive_avg_pool_to_one(torch, rng):
     x = rng.standard_normal((2, 3, 5, 4))
     _check(
