@@ -4,7 +4,8 @@ Everything here is written with autograd_core ops, so gradients (and second deri
 from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) the
 function calls it; the rest (``prelu``, ``maxout``, the normalisations) are composed from smaller
 ops in a numerically stable way. The loss functions live in ``nn/losses_functional.py`` and are
-re-exported here (``F.cross_entropy``).
+re-exported here (``F.cross_entropy``), and so are the convolutions, ``pad``, ``unfold`` and
+``fold``, which are ops of their own (``autograd_core/ops/conv.py``, ``padding.py``, ``fold.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,16 @@ import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import normalize_axis
+from autograd_core.ops.conv_functions import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from autograd_core.ops.fold import fold, unfold
+from autograd_core.ops.padding import pad
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from nn.losses_functional import *  # noqa: F403
@@ -42,6 +53,15 @@ __all__ = [
     "batch_norm",
     "one_hot",
     *_loss_names,
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "pad",
+    "unfold",
+    "fold",
 ]
 
 
