@@ -26,6 +26,7 @@ from nn.activations import (
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
+from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
@@ -50,6 +51,7 @@ from nn.regularization import l1_penalty, l2_penalty
 from nn.serialization import CheckpointError, load, save
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
+from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
 
 __all__ = [
     "functional",
@@ -114,4 +116,14 @@ __all__ = [
     "CheckpointError",
     "save_checkpoint",
     "load_checkpoint",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "Unfold",
+    "Fold",
+    "LocallyConnected2d",
+    "Unflatten",
 ]
