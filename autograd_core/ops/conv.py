@@ -21,9 +21,10 @@ with a doubly block circulant matrix is the reason this works: the input gradien
 with that matrix's transpose, which is the transposed convolution.
 
 Forward by im2col (``ops/conv_im2col.py``): a strided view of the padded input, one copy into
-a (G, Cg·∏k, N·∏O) matrix, and one GEMM per group; col2im adds one strided slice per kernel
-offset. The copy (the im2col buffer) has N · C_in · ∏k · ∏O elements and lives only during
-the call; no op keeps it for backward.
+(N, G, Cg·∏k, ∏O) matrices, and one batched GEMM per group (a matrix per sample, so that results
+come out in (N, C, O…) order without transposes); col2im adds one strided slice per kernel
+offset. The copy (the im2col buffer) has N · C_in · ∏k · ∏O elements; ``conv`` keeps it until
+its backward (for W̄), ``conv_weight`` and ``conv_transpose`` only during the call.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.conv_im2col import col2im, im2col_rows, pad_or_crop, windows
+from autograd_core.ops.conv_im2col import col2im, im2col, pad_or_crop, windows
 from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
 
 __all__ = ["Conv", "ConvTranspose", "ConvWeight"]
 
@@ -42,15 +44,17 @@ def _spatial_axes(ndim: int) -> tuple[int, ...]:
     return (0, *range(2, ndim))
 
 
-def _group_rows(xp: Any, g: Any, groups: int) -> Any:
-    """(N, C, O…) as (G, C/G, N·∏O): the GEMM operand of an output-shaped array (a copy)."""
+def _per_group(g: Any, groups: int) -> Any:
+    """(N, C, O…) as (N, G, C/G, ∏O), the GEMM operand of an output-shaped array."""
     n, c = g.shape[:2]
-    o = math.prod(g.shape[2:])
-    return (
-        g.reshape(n, groups, c // groups, o)
-        .transpose(1, 2, 0, 3)
-        .reshape(groups, c // groups, n * o)
-    )
+    return g.reshape(n, groups, c // groups, math.prod(g.shape[2:]))
+
+
+def weight_from_cols(cols: Any, g: Any, groups: int, shape: tuple[int, ...]) -> Any:
+    """W̄ of shape ``shape`` from the im2col matrices of x, (N, G, C/G·∏k, ∏O), and ȳ = g:
+    the GEMM sums over positions, then a sum over samples."""
+    gw = (_per_group(g, groups) @ cols.swapaxes(2, 3)).sum(axis=0)  # (G, C'/G, C/G·∏k)
+    return gw.reshape(shape)
 
 
 @register_op("conv", array_vjp=True)
@@ -62,9 +66,11 @@ class Conv(Op):
     ``pads`` (one exact (lo, hi) pair per axis, ``conv_im2col.exact_pads``).
 
     VJP: x̄ = conv_transpose(ȳ, W), W̄ = conv_weight(x, ȳ), b̄ = Σ_{n, o} ȳ (module docstring).
-    Linear in each argument: no kinks. Saves x and W (as the parents), not the im2col buffer:
-    conv_weight rebuilds the windows of x in backward, so the step holds no N·C·∏k·∏O array
-    between forward and backward. Does not broadcast.
+    Linear in each argument: no kinks. Saves x and W (as the parents) and the im2col buffer
+    of the forward (N·C·∏k·∏O elements; for a 1×1 kernel with stride 1, a view of x), because
+    a plain backward's W̄ is one GEMM of ȳ with exactly that matrix: keeping it saves
+    rebuilding it, the costliest copy of the step. A recorded backward calls ``conv_weight``
+    on x instead (so that W̄ stays differentiable). Does not broadcast.
     """
 
     fresh_grads = True
@@ -79,10 +85,10 @@ class Conv(Op):
             (m - d * (k - 1) - 1) // s + 1
             for m, k, s, d in zip(xpad.shape[2:], kernel, stride, dilation)
         )
-        rows = im2col_rows(windows(xp, xpad, groups, kernel, out, stride, dilation))
-        y = w.reshape(groups, c_out // groups, rows.shape[1]) @ rows  # (G, C'/G, N·∏O)
-        # (G, C'/G, N, O…) → (N, C', O…): a strided view, no copy
-        y = y.reshape(c_out, n, *out).swapaxes(0, 1)
+        cols = im2col(windows(xp, xpad, groups, kernel, out, stride, dilation))
+        self.saved = cols
+        y = w.reshape(groups, c_out // groups, cols.shape[2]) @ cols  # (N, G, C'/G, ∏O)
+        y = y.reshape(n, c_out, *out)
         if b is not None:
             y += b.reshape((c_out,) + (1,) * len(out))
         return y
@@ -92,7 +98,11 @@ class Conv(Op):
         need = self.needs_input_grad
         p = self.params
         gx = ConvTranspose.call(gy, w, **p) if need[0] else None
-        gw = ConvWeight.call(x, gy, kernel=tuple(w.shape[2:]), **p) if need[1] else None
+        gw = None
+        if need[1] and isinstance(gy, Tensor):
+            gw = ConvWeight.call(x, gy, kernel=tuple(w.shape[2:]), **p)
+        elif need[1]:  # the same product, on the im2col matrix the forward kept
+            gw = weight_from_cols(self.saved, gy, p["groups"], w.shape)
         if len(need) == 2:
             return gx, gw
         gb = gy.sum(axis=_spatial_axes(gy.ndim)) if need[2] else None
@@ -110,7 +120,7 @@ class ConvTranspose(Op):
 
     VJP: ḡ = conv(z̄, W), W̄ = conv_weight(z̄, g), b̄ = Σ_{n, o} z̄. Linear in each argument.
     Saves g and W (the parents). col2im allocates the (N, C, L_full…) result and one
-    (G, C/G·∏k, N·∏O) matrix of window contributions for the call only. Does not broadcast.
+    (N, C·∏k, ∏O) array of window contributions for the call only. Does not broadcast.
     """
 
     fresh_grads = True
@@ -122,7 +132,7 @@ class ConvTranspose(Op):
         n, out, kernel = g.shape[0], g.shape[2:], w.shape[2:]
         c = w.shape[1] * groups
         wm = w.reshape(groups, w.shape[0] // groups, -1)  # (G, C'/G, C/G·∏k)
-        cols = wm.swapaxes(1, 2) @ _group_rows(xp, g, groups)  # (G, C/G·∏k, N·∏O)
+        cols = wm.swapaxes(1, 2) @ _per_group(g, groups)  # (N, G, C/G·∏k, ∏O)
         z = col2im(xp, cols, n, c, kernel, out, stride, dilation)
         z = pad_or_crop(xp, z, tuple((-lo, -hi) for lo, hi in pads))
         if b is not None:
@@ -161,9 +171,8 @@ class ConvWeight(Op):
         xp = self.xp
         c_out, out = g.shape[1], g.shape[2:]
         xpad = pad_or_crop(xp, x, pads)
-        rows = im2col_rows(windows(xp, xpad, groups, kernel, out, stride, dilation))
-        gw = _group_rows(xp, g, groups) @ rows.swapaxes(1, 2)  # (G, C'/G, C/G·∏k)
-        return gw.reshape(c_out, x.shape[1] // groups, *kernel)
+        cols = im2col(windows(xp, xpad, groups, kernel, out, stride, dilation))
+        return weight_from_cols(cols, g, groups, (c_out, x.shape[1] // groups, *kernel))
 
     def vjp(self, gw: Any) -> tuple[Any, ...]:
         x, g = self.inputs_as(gw)

@@ -21,7 +21,7 @@ __all__ = [
     "exact_pads",
     "pad_or_crop",
     "windows",
-    "im2col_rows",
+    "im2col",
     "col2im",
     "full_length",
 ]
@@ -99,17 +99,20 @@ def windows(
     return xp.lib.stride_tricks.as_strided(x, shape=shape, strides=strides)
 
 
-def im2col_rows(view: Any) -> Any:
-    """The window view (N, G, Cg, K…, O…) as one matrix per group, (G, Cg·∏K, N·∏O): the
-    GEMM operand of both the forward and the weight gradient. This is the copy whose size
-    the op docstrings quote (N · C · ∏k · ∏O elements)."""
+def im2col(view: Any) -> Any:
+    """The window view (N, G, Cg, K…, O…) as one matrix per sample and group,
+    (N, G, Cg·∏K, ∏O): the GEMM operand of the forward and of the weight gradient. This is the
+    copy whose size the op docstrings quote (N · C · ∏k · ∏O elements); a 1×1 kernel with
+    stride 1 on a contiguous input needs none (the reshape is a view).
+
+    Per-sample matrices make every GEMM result come out in (N, C, O…) order, so no output
+    needs a transpose (``python -m bench.bench_conv`` measures the convolutions).
+    """
     n, g, cg = view.shape[:3]
     nd = (view.ndim - 3) // 2
     k = math.prod(view.shape[3 : 3 + nd])
     o = math.prod(view.shape[3 + nd :])
-    # (G, Cg, K…, N, O…): the axes of one GEMM row together
-    order = (1, 2, *range(3, 3 + nd), 0, *range(3 + nd, 3 + 2 * nd))
-    return view.transpose(order).reshape(g, cg * k, n * o)
+    return view.reshape(n, g, cg * k, o)
 
 
 def col2im(
@@ -122,20 +125,15 @@ def col2im(
     stride: tuple[int, ...],
     dilation: tuple[int, ...],
 ) -> Any:
-    """The adjoint of ``im2col_rows(windows(...))``: ``cols`` of shape (G, Cg·∏K, N·∏O) summed
+    """The adjoint of ``im2col(windows(...))``: ``cols`` of shape (N, G, Cg·∏K, ∏O) summed
     back into a zero input (N, C, L_full…) window by window.
 
     One strided slice-add per kernel offset (∏k additions of an (N, C, O…) block), never a loop
     over output positions and no ``add.at``: the windows of one offset do not overlap each
     other, so a plain ``+=`` on a strided slice is exact.
     """
-    nd = len(kernel)
-    g = cols.shape[0]
     full = tuple(full_length(o, k, s, d) for o, k, s, d in zip(out, kernel, stride, dilation))
-    # (G, Cg, K…, N, O…) → (N, C, K…, O…) without a copy: the loop below reads slices of it
-    blocks = cols.reshape((g, channels // g, *kernel, n, *out))
-    order = (2 + nd, 0, 1, *range(2, 2 + nd), *range(3 + nd, 3 + 2 * nd))
-    blocks = blocks.transpose(order).reshape((n, channels, *kernel, *out))
+    blocks = cols.reshape((n, channels, *kernel, *out))  # a view: G and Cg are adjacent
     x = xp.zeros((n, channels, *full), cols.dtype)
     for offset in product(*[range(k) for k in kernel]):
         dst = tuple(

@@ -56,7 +56,7 @@ class Fold(Op):
     x[n, c, ℓ] = Σ_{o·s + κ·d = ℓ + lo} cols[n, (c, κ), o].
 
     Overlapping windows add up (col2im: one strided slice-add per kernel offset). VJP:
-    c̄ols = unfold(x̄). Linear: saves nothing. Allocates one (C·∏k, N·∏O) copy of the columns.
+    c̄ols = unfold(x̄). Linear: saves nothing. Allocates only the result.
     """
 
     fresh_grads = True
@@ -71,8 +71,7 @@ class Fold(Op):
             (m + lo + hi - d * (k - 1) - 1) // s + 1
             for m, k, s, d, (lo, hi) in zip(size, kernel, stride, dilation, pads)
         )
-        rows = cols.transpose(1, 0, 2).reshape(1, ck, -1)  # (1, C·∏k, N·∏O)
-        x = col2im(xp, rows, n, c, kernel, out, stride, dilation)
+        x = col2im(xp, cols, n, c, kernel, out, stride, dilation)
         return pad_or_crop(xp, x, tuple((-lo, -hi) for lo, hi in pads))
 
     def vjp(self, gx: Any) -> tuple[Any]:
