@@ -136,6 +136,7 @@ def _conv_cases(rng):
         ),
         Case((noncontig(r((1, 2, 4, 5))), r((2, 3, 2, 2)).swapaxes(0, 1)), {}, "non-contiguous"),
         Case((r((2, 3, 5, 4)), r((4, 3, 1, 1)), r((4,))), {}, "1x1"),
+        Case((r((2, 3, 4, 5)), r((3, 1, 2, 2))), {"stride": 2, "groups": 3}, "tiling k2 s2"),
     ]
 
 
@@ -153,6 +154,7 @@ def _conv_transpose_cases(rng):
         Case((r((0, 2, 3, 3)), r((2, 3, 2, 2))), {}, "empty batch"),
         Case((r((2, 2, 4)), r((2, 3, 3))), {"stride": 3, "padding": 2, "output_padding": 2}, "1-d"),
         Case((r((1, 2, 2, 2, 2)), r((2, 1, 2, 1, 2))), {"stride": 2}, "3-d"),
+        Case((r((2, 2, 3, 2)), r((2, 3, 2, 3)), r((3,))), {"stride": (2, 3)}, "tiling k = s"),
         Case((noncontig(r((1, 2, 3, 3))), r((2, 2, 2, 2))), {"padding": 1}, "non-contiguous"),
     ]
 
