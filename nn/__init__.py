@@ -26,6 +26,7 @@ from nn.activations import (
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
+from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
@@ -74,6 +75,7 @@ from nn.resampling import Dropout1d, Dropout2d, Dropout3d, PixelShuffle, PixelUn
 from nn.serialization import CheckpointError, load, save
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
+from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
 
 __all__ = [
     "functional",
@@ -164,4 +166,14 @@ __all__ = [
     "Upsample",
     "PixelShuffle",
     "PixelUnshuffle",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "Unfold",
+    "Fold",
+    "LocallyConnected2d",
+    "Unflatten",
 ]

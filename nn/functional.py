@@ -8,7 +8,8 @@ Everything here is written with autograd_core ops, so gradients (and second deri
 from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) the
 function calls it; the rest (``prelu``, ``maxout``, the normalisations) are composed from smaller
 ops in a numerically stable way. The loss functions live in ``nn/losses_functional.py`` and are
-re-exported here (``F.cross_entropy``).
+re-exported here (``F.cross_entropy``), and so are the convolutions, ``pad``, ``unfold`` and
+``fold``, which are ops of their own (``autograd_core/ops/conv.py``, ``padding.py``, ``fold.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,16 @@ import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import normalize_axis
+from autograd_core.ops.conv_functions import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from autograd_core.ops.fold import fold, unfold
+from autograd_core.ops.padding import pad
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from nn.functional_norm import *  # noqa: F403
@@ -55,6 +66,15 @@ __all__ = [
     *_pool_names,
     *_norm_names,
     *_resample_names,
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "pad",
+    "unfold",
+    "fold",
 ]
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     binary,
+    conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     extrema,
+    fold,  # noqa: F401
     indexing,
     join,
     layout,
     linalg,
     logical,
     nn_ops,
+    padding,  # noqa: F401
     pooling,
     pooling_adaptive,
     pooling_avg,

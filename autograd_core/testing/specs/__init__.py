@@ -3,6 +3,7 @@
 from autograd_core.testing.specs import (  # noqa: F401
     activation,
     binary,
+    conv,
     copying,
     extrema,
     indexing,
