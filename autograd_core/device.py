@@ -1,8 +1,16 @@
-"""Devices and array modules: the only file that knows CuPy exists (imported lazily)."""
+"""Devices and array modules: the only file that knows CuPy exists (imported lazily).
+
+With the environment variable ``AUTOGRAD_CORE_FAKE_CUDA=1`` (``pytest --fake-cuda`` sets it),
+"CuPy" is the strict CPU stand-in ``autograd_core.testing.fake_cupy``, so ``Device("cuda")``
+runs the GPU code path on a machine without one; a dotted module name instead of ``1`` selects
+another stand-in. The variable is read once, when CUDA is first asked for.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any, Union
 
@@ -23,7 +31,11 @@ __all__ = [
     "Shape",
     "parse_to_args",
     "computing_on",
+    "FAKE_CUDA_ENV",
 ]
+
+FAKE_CUDA_ENV = "AUTOGRAD_CORE_FAKE_CUDA"
+_FAKE_CUPY = "autograd_core.testing.fake_cupy"
 
 Shape = tuple[int, ...]
 
@@ -37,10 +49,14 @@ CUPY_LOADED = "cupy" in sys.modules
 def _import_cupy() -> Any:
     global _cupy, _cupy_error
     if _cupy is None and _cupy_error is None:
+        fake = os.environ.get(FAKE_CUDA_ENV, "")
         try:
-            import cupy  # noqa: PLC0415  (optional dependency, imported on first use)
+            if fake and fake != "0":
+                _cupy = importlib.import_module(_FAKE_CUPY if fake == "1" else fake)
+            else:
+                import cupy  # noqa: PLC0415  (optional dependency, imported on first use)
 
-            _cupy = cupy
+                _cupy = cupy
             cupy_loaded()
         except Exception as e:  # ImportError, or a CUDA driver error raised at import
             _cupy_error = e
@@ -123,7 +139,7 @@ def cupy_loaded() -> bool:
     """True once CuPy is imported (here or by the caller); until then every array is a NumPy
     array. The one place that sets ``CUPY_LOADED``."""
     global CUPY_LOADED
-    if not CUPY_LOADED and "cupy" in sys.modules:
+    if not CUPY_LOADED and ("cupy" in sys.modules or _cupy is not None):
         CUPY_LOADED = True
     return CUPY_LOADED
 

@@ -211,7 +211,9 @@ class Op:
         if type(y) is not _ndarray:
             if type(y) is tuple:
                 return op._link_outputs(y, inputs, params)
-            y = op.xp.asarray(y)
+            # a NumPy scalar from a reduction, or a device array from an op that changes
+            # device (to_device): ask the result's own module, never the inputs' one
+            y = _device.get_array_module(y).asarray(y)
         out = _new(Tensor)
         out.data = y
         out.grad = None
@@ -244,8 +246,8 @@ class Op:
     ) -> tuple[Tensor, ...]:
         """``apply`` for an op with several outputs: one Tensor each. Only floating-point
         outputs are differentiable (``max``'s indices are not), as in PyTorch."""
-        xp = self.xp
-        ys = tuple([y if isinstance(y, xp.ndarray) else xp.asarray(y) for y in ys])
+        gam = _device.get_array_module
+        ys = tuple([y if isinstance(y, self.xp.ndarray) else gam(y).asarray(y) for y in ys])
         cls = type(self)
         recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
         if recorded:
