@@ -32,6 +32,7 @@ __all__ = [
     "parse_to_args",
     "computing_on",
     "FAKE_CUDA_ENV",
+    "on_device",
 ]
 
 FAKE_CUDA_ENV = "AUTOGRAD_CORE_FAKE_CUDA"
@@ -220,3 +221,12 @@ def computing_on(*arrays: Any) -> Any:
             if cp is not None and isinstance(a, cp.ndarray):
                 return cp.cuda.Device(a.device.id)
     return contextlib.nullcontext()
+
+
+def on_device(device: DeviceLike) -> Any:
+    """A context in which CuPy allocates and computes on ``device`` (a no-op for the CPU), for
+    creating arrays there directly (``ac.zeros(..., device="cuda:1")``)."""
+    device = Device(device)
+    if device.type == "cpu":
+        return contextlib.nullcontext()
+    return require_cuda().cuda.Device(device.index)

@@ -14,6 +14,7 @@ from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
+from nn.index_checks import check_index_range, host_indices, poison
 from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss, sum_over
 
 __all__ = [
@@ -128,19 +129,24 @@ def _class_last(x: Tensor) -> Tensor:
     return x.permute(perm).reshape(-1, x.shape[1])
 
 
-def _check_indices(name: str, idx: Any, valid: Any, n_classes: int) -> None:
+def _check_indices(name: str, idx: Any, n_classes: int, raw: Any, ignore_index: int) -> Any:
+    """Refuse non-integer targets; check the range without a device sync (index_checks.py):
+    host targets raise now, device targets give the mask of bad items (None on the host)."""
     if idx.dtype.kind not in "iu":
         raise TypeError(
             f"{name}: class-index targets must be integers, got dtype {idx.dtype}. Use "
             "target.long(), or pass class probabilities with the input's shape."
         )
-    v = idx[valid]
-    if v.size and (int(v.min()) < 0 or int(v.max()) >= n_classes):
-        raise IndexError(
-            f"{name}: target class indices must lie in [0, {n_classes}) for {n_classes} "
-            f"classes; got values from {int(v.min())} to {int(v.max())}. Check the number of "
-            "output units of the model."
-        )
+    return check_index_range(
+        name,
+        "target class indices",
+        idx,
+        n_classes,
+        host_indices(raw),
+        "Check the number of output units of the model.",
+        ignore=ignore_index,
+        unit=f" for {n_classes} classes",
+    )
 
 
 def cross_entropy(
@@ -182,6 +188,7 @@ def cross_entropy(
     xp = input.xp
     n_classes = input.shape[1]
     z = _class_last(input)
+    raw = target
     target = as_target(target, input)
     w = None if weight is None else as_target(weight, input).data
     if w is not None and tuple(w.shape) != (n_classes,):
@@ -213,15 +220,16 @@ def cross_entropy(
             f"input of shape {tuple(input.shape)}; expected {expected}."
         )
     valid = idx != ignore_index
-    _check_indices("cross_entropy", idx, valid, n_classes)
-    safe = xp.where(valid, idx, 0)
+    bad = _check_indices("cross_entropy", idx, n_classes, raw, ignore_index)
+    safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
     rows = xp.arange(idx.shape[0])
     w_all = xp.ones(n_classes, z.dtype) if w is None else w.astype(z.dtype, copy=False)
-    w_row = w_all[safe] * valid  # weight of each item's true class, 0 where ignored
+    w_row = poison(w_all[safe] * valid, bad)  # weight of each item's true class, 0 if ignored
     coeffs = xp.zeros(z.shape, z.dtype)
     coeffs[rows, safe] = w_row * (1.0 - eps)
     if eps:
         coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
+    coeffs = poison(coeffs, bad)  # an out-of-range device target: NaN loss (index_checks.py)
     loss = ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
     if reduction == "none":
         return loss.reshape(_item_shape(input, squeeze))
@@ -259,6 +267,7 @@ def nll_loss(
     xp = input.xp
     n_classes = input.shape[1]
     logp = _class_last(input)
+    raw = target
     target = as_target(target, input)
     idx = target.data.reshape(-1)
     if idx.shape[0] != logp.shape[0]:
@@ -267,10 +276,10 @@ def nll_loss(
             f"{tuple(input.shape)}."
         )
     valid = idx != ignore_index
-    _check_indices("nll_loss", idx, valid, n_classes)
-    safe = xp.where(valid, idx, 0)
+    bad = _check_indices("nll_loss", idx, n_classes, raw, ignore_index)
+    safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
     w_all = xp.ones(n_classes, logp.dtype) if weight is None else as_target(weight, input).data
-    w_row = (w_all[safe] * valid).astype(logp.dtype, copy=False)
+    w_row = poison((w_all[safe] * valid).astype(logp.dtype, copy=False), bad)
     picked = logp[xp.arange(idx.shape[0]), safe]
     loss = -picked * ac.as_tensor(w_row)
     if reduction == "none":

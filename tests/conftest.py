@@ -56,3 +56,19 @@ def torch():
 def _default_dtype():
     yield
     ac.set_default_dtype(ac.float32)
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch: pytest.MonkeyPatch):
+    """For this test only, "cuda" is the strict CuPy stand-in (even where a GPU exists), with
+    its transfer counters at zero: returns the stand-in module (``fake_cuda.TRANSFERS``)."""
+    import autograd_core.device as device_module
+    from autograd_core.testing import fake_cupy
+
+    monkeypatch.setattr(device_module, "_cupy", fake_cupy)
+    monkeypatch.setattr(device_module, "_cupy_error", None)
+    monkeypatch.setattr(device_module, "CUPY_LOADED", True)
+    # device generators made by another array module must not serve this test
+    monkeypatch.setattr(ac.random.default_generator, "device_rngs", {}, raising=False)
+    fake_cupy.TRANSFERS.reset()
+    return fake_cupy

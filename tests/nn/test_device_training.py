@@ -1,0 +1,102 @@
+"""Training on a CUDA device, run on the strict CuPy stand-in: one step of an MLP makes no
+host↔device copy apart from the loss value the user reads, matches the same step on the CPU,
+and class targets are validated without reading the device."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+import autograd_core as ac
+import nn
+import nn.functional as F
+import optim
+
+
+def _mlp() -> nn.Module:
+    ac.manual_seed(0)
+    return nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+
+
+def _steps(model: nn.Module, x: ac.Tensor, y: ac.Tensor, n: int, counts=None) -> list[float]:
+    opt = optim.Adam(model.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(n):
+        if counts is not None:
+            counts.reset()
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        if counts is not None:
+            assert (counts.h2d, counts.d2h) == (0, 0), f"the step copied: {counts}"
+        losses.append(loss.item())
+        if counts is not None:
+            assert (counts.h2d, counts.d2h) == (0, 1)  # the loss value asked for
+    return losses
+
+
+def test_an_mlp_step_copies_nothing_but_the_loss_and_matches_the_cpu(fake_cuda):
+    rng = np.random.default_rng(0)
+    x_host = rng.standard_normal((32, 8)).astype(np.float32)
+    y_host = rng.integers(0, 3, 32)
+    cpu_model = _mlp()
+    gpu_model = copy.deepcopy(cpu_model).to("cuda")
+    x, y = ac.tensor(x_host, device="cuda"), ac.tensor(y_host, device="cuda")
+    gpu = _steps(gpu_model, x, y, 3, fake_cuda.TRANSFERS)
+    cpu = _steps(cpu_model, ac.tensor(x_host), ac.tensor(y_host), 3)
+    np.testing.assert_allclose(gpu, cpu, rtol=1e-6)
+    assert all(isinstance(p.data, fake_cuda.ndarray) for p in gpu_model.parameters())
+
+
+def test_host_targets_are_range_checked_without_reading_the_device(fake_cuda):
+    logits = ac.randn(4, 3, device="cuda")
+    fake_cuda.TRANSFERS.reset()
+    with pytest.raises(IndexError, match=r"cross_entropy: .*\[0, 3\) for 3 classes.*0 to 3"):
+        F.cross_entropy(logits, [0, 1, 2, 3])
+    with pytest.raises(IndexError, match=r"nll_loss: .*\[0, 3\)"):
+        F.nll_loss(logits, np.array([0, 5, 1, 1]))
+    assert fake_cuda.TRANSFERS.d2h == 0
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+def test_an_out_of_range_device_target_gives_nan_without_a_sync(fake_cuda, loss):
+    x_host = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)
+    logits = ac.tensor(x_host, device="cuda")
+    target = ac.tensor([0, 2, 7, 1], device="cuda")
+    fake_cuda.TRANSFERS.reset()
+    each = loss(logits, target, reduction="none")
+    mean = loss(logits, target)
+    assert fake_cuda.TRANSFERS.d2h == 0
+    got = each.cpu().numpy()
+    assert np.isnan(got[2]) and np.isnan(mean.item())
+    expected = loss(ac.tensor(x_host), ac.tensor([0, 2, 0, 1]), reduction="none").numpy()
+    np.testing.assert_allclose(got[[0, 1, 3]], expected[[0, 1, 3]], rtol=1e-6)
+
+
+def test_ignored_device_targets_are_not_out_of_range(fake_cuda):
+    logits = ac.zeros(3, 4, device="cuda")
+    target = ac.tensor([1, -100, 3], device="cuda")
+    assert F.cross_entropy(logits, target).item() == pytest.approx(np.log(4), rel=1e-6)
+
+
+def test_an_embedding_of_device_indices_checks_without_a_sync(fake_cuda):
+    weight = ac.arange(12.0, device="cuda").reshape(6, 2)
+    fake_cuda.TRANSFERS.reset()
+    out = F.embedding(ac.tensor([[1, 9]], device="cuda"), weight)
+    assert fake_cuda.TRANSFERS.d2h == 0
+    got = out.cpu().numpy()
+    np.testing.assert_array_equal(got[0, 0], [2.0, 3.0])
+    assert np.isnan(got[0, 1]).all()
+    with pytest.raises(IndexError, match=r"embedding: indices must lie in \[0, 6\)"):
+        F.embedding([[1, 9]], weight)
+
+
+def test_dropout_draws_its_mask_on_the_device(fake_cuda):
+    x = ac.ones(1000, device="cuda")
+    y = F.dropout(x, 0.5, training=True)
+    assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (0, 0)
+    kept = y.cpu().numpy()
+    assert set(np.unique(kept)) <= {0.0, 2.0} and 400 < (kept == 0).sum() < 600
