@@ -33,6 +33,7 @@ __all__ = [
     "computing_on",
     "FAKE_CUDA_ENV",
     "on_device",
+    "is_array",
 ]
 
 FAKE_CUDA_ENV = "AUTOGRAD_CORE_FAKE_CUDA"
@@ -230,3 +231,9 @@ def on_device(device: DeviceLike) -> Any:
     if device.type == "cpu":
         return contextlib.nullcontext()
     return require_cuda().cuda.Device(device.index)
+
+
+def is_array(x: Any) -> bool:
+    """True for a NumPy array or an array of the CUDA array module (a CuPy ndarray has no
+    ``__array_namespace__`` to recognise it by)."""
+    return isinstance(x, numpy.ndarray) or isinstance(x, get_array_module(x).ndarray)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd_core as ac
+from autograd_core.device import to_device
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
@@ -177,6 +178,8 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = self.generator.rng.permutation(n) if self.shuffle else None
+        if order is not None and hasattr(self.dataset, "batch"):
+            order = _on_device_of(self.dataset, order)
         for b in range(len(self)):
             start = b * self.batch_size
             stop = min(start + self.batch_size, n)
@@ -194,3 +197,12 @@ class DataLoader:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a state saved by ``state_dict``."""
         self.generator.set_state(state["generator"])
+
+
+def _on_device_of(dataset: Any, order: Any) -> Any:
+    """The shuffled ``order`` on the device of a TensorDataset whose tensors all live on one
+    CUDA device: copied there once per epoch, rather than one index copy per batch."""
+    devices = {t.device for t in getattr(dataset, "tensors", ())}
+    if len(devices) != 1 or next(iter(devices)).type == "cpu":
+        return order
+    return to_device(order, devices.pop())
