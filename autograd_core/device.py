@@ -208,7 +208,7 @@ def to_device(array: Any, device: DeviceLike) -> Any:
         if type(array) is numpy.ndarray:
             return array
         return array.get() if hasattr(array, "get") else numpy.asarray(array)
-    cp = require_cuda()
+    cp = _cuda_for(device)
     with cp.cuda.Device(device.index):
         return cp.asarray(array)
 
@@ -230,7 +230,26 @@ def on_device(device: DeviceLike) -> Any:
     device = Device(device)
     if device.type == "cpu":
         return contextlib.nullcontext()
-    return require_cuda().cuda.Device(device.index)
+    return _cuda_for(device).cuda.Device(device.index)
+
+
+_device_count: list[int] = []  # filled once: the number of CUDA devices
+
+
+def _cuda_for(device: Device) -> Any:
+    """The cupy module, once ``device`` is known to exist (a DeviceError naming the devices
+    there are, rather than CUDA's "invalid device ordinal" at the first kernel)."""
+    cp = require_cuda()
+    if not _device_count:
+        _device_count.append(int(cp.cuda.runtime.getDeviceCount()))
+    n = _device_count[0]
+    if device.index >= n:
+        there = ", ".join(f"cuda:{i}" for i in range(n)) or "none"
+        raise DeviceError(
+            f"{device}: no such CUDA device; this machine has {n} ({there}). Use one of "
+            "those, or ac.cuda.device_count() to choose."
+        )
+    return cp
 
 
 def is_array(x: Any) -> bool:

@@ -68,6 +68,7 @@ def fake_cuda(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(device_module, "_cupy", fake_cupy)
     monkeypatch.setattr(device_module, "_cupy_error", None)
     monkeypatch.setattr(device_module, "CUPY_LOADED", True)
+    monkeypatch.setattr(device_module, "_device_count", [])  # counted again, on the stand-in
     # device generators made by another array module must not serve this test
     monkeypatch.setattr(ac.random.default_generator, "device_rngs", {}, raising=False)
     fake_cupy.TRANSFERS.reset()

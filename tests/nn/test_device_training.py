@@ -100,3 +100,20 @@ def test_dropout_draws_its_mask_on_the_device(fake_cuda):
     assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (0, 0)
     kept = y.cpu().numpy()
     assert set(np.unique(kept)) <= {0.0, 2.0} and 400 < (kept == 0).sum() < 600
+
+
+def test_clip_grad_norm_on_the_device_clips_there_and_returns_a_device_tensor(fake_cuda):
+    from nn.utils import clip_grad_norm_
+
+    grads = [np.array([3.0, 0.0]), np.array([[0.0], [4.0]])]
+    params = []
+    for g in grads:
+        p = ac.zeros(g.shape, dtype=ac.float64, device="cuda", requires_grad=True)
+        p.grad = ac.tensor(g, device="cuda")
+        params.append(p)
+    fake_cuda.TRANSFERS.reset()
+    total = clip_grad_norm_(params, max_norm=1.0)
+    assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (0, 0)
+    assert total.device == ac.device("cuda") and total.item() == pytest.approx(5.0)
+    np.testing.assert_allclose(params[0].grad.cpu().numpy(), [0.6, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(params[1].grad.cpu().numpy(), [[0.0], [0.8]], rtol=1e-6)
