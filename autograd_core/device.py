@@ -34,6 +34,7 @@ __all__ = [
     "FAKE_CUDA_ENV",
     "on_device",
     "is_array",
+    "on_host",
 ]
 
 FAKE_CUDA_ENV = "AUTOGRAD_CORE_FAKE_CUDA"
@@ -256,3 +257,8 @@ def is_array(x: Any) -> bool:
     """True for a NumPy array or an array of the CUDA array module (a CuPy ndarray has no
     ``__array_namespace__`` to recognise it by)."""
     return isinstance(x, numpy.ndarray) or isinstance(x, get_array_module(x).ndarray)
+
+
+def on_host(array: Any) -> bool:
+    """True for an array in host memory (NumPy), which can be read without a device sync."""
+    return type(array) is numpy.ndarray or not cupy_loaded() or device_of(array).type == "cpu"

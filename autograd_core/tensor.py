@@ -168,7 +168,7 @@ class Tensor:
                 f"item: only one-element tensors convert to a Python number; this one has shape "
                 f"{tuple(self.shape)}. Index it first or call .tolist()."
             )
-        return self.data.item()
+        return _device.to_device(self.data, "cpu").item()  # an explicit copy from a GPU
 
     def numpy(self) -> numpy.ndarray:
         """The data as a NumPy array (copied from the GPU if needed; shared on the CPU)."""
@@ -282,7 +282,7 @@ class Tensor:
                 f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous. "
                 "Use .any() or .all()."
             )
-        return bool(self.data.item())
+        return bool(self.item())
 
     def __float__(self) -> float:
         return float(self.item())

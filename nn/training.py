@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd_core.device import to_device
 from autograd_core.grad_mode import no_grad
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
@@ -65,18 +66,18 @@ def accuracy(output: Tensor, target: Any, threshold: float = 0.5) -> float:
             else out > threshold
         )
         t = t.reshape(pred.shape).astype(xp.int64) if t.size == pred.size else t
-    return float((pred == t).mean()) if pred.size else 0.0
+    return float(to_device((pred == t).mean(), "cpu")) if pred.size else 0.0
 
 
 def _mae(output: Tensor, target: Any) -> float:
     t = target.data if isinstance(target, Tensor) else target
-    return float(abs(output.data - t.reshape(output.shape)).mean())
+    return float(to_device(abs(output.data - t.reshape(output.shape)).mean(), "cpu"))
 
 
 def _mse(output: Tensor, target: Any) -> float:
     t = target.data if isinstance(target, Tensor) else target
     d = output.data - t.reshape(output.shape)
-    return float((d * d).mean())
+    return float(to_device((d * d).mean(), "cpu"))
 
 
 def _is_logit_loss(loss_fn: Any) -> bool:

@@ -212,27 +212,40 @@ class ndarray:  # noqa: N801  (CuPy's name)
         TRANSFERS.count("h2d")
         self._a[...] = arr
 
+    def _implicit(self, how: str) -> None:
+        if STATE.strict:
+            raise TypeError(
+                f"{how} of a device array (strict stand-in, AUTOGRAD_CORE_FAKE_CUDA_STRICT): "
+                "copy it explicitly with .get() or cupy.asnumpy()"
+            )
+
     def item(self) -> Any:
+        self._implicit("item()")
         if self.size != 1:
             raise ValueError("can only convert an array of size 1 to a Python scalar")
         return self.get().item()
 
     def tolist(self) -> Any:
+        self._implicit("tolist()")
         return self.get().tolist()
 
     def tobytes(self, order: str = "C") -> bytes:
         return self.get().tobytes(order)
 
     def __int__(self) -> int:
+        self._implicit("int()")
         return int(self.get())
 
     def __float__(self) -> float:
+        self._implicit("float()")
         return float(self.get())
 
     def __complex__(self) -> complex:
+        self._implicit("complex()")
         return complex(self.get())
 
     def __bool__(self) -> bool:
+        self._implicit("bool()")
         if self.size == 0:
             warnings.warn("The truth value of an empty array is ambiguous.", DeprecationWarning,
                           stacklevel=2)  # fmt: skip

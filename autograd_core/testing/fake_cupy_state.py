@@ -51,6 +51,9 @@ class _State:
     def __init__(self) -> None:
         self.current = 0
         self.count = int(os.environ.get("AUTOGRAD_CORE_FAKE_CUDA_DEVICES", "1"))
+        # stricter than CuPy: refuse float()/int()/bool()/item()/tolist() (only get() and
+        # asnumpy copy to the host), to find every implicit sync
+        self.strict = os.environ.get("AUTOGRAD_CORE_FAKE_CUDA_STRICT", "") not in ("", "0")
 
 
 STATE = _State()

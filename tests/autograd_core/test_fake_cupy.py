@@ -146,3 +146,14 @@ def test_devices_weakrefs_pickling_and_float16():
         cp.cuda.Device(99).use()
     v = cp.lib.stride_tricks.as_strided(cp.arange(4.0), shape=(3, 2), strides=(8, 8))
     assert isinstance(v, cp.ndarray) and v.shape == (3, 2)
+
+
+def test_the_strict_mode_refuses_every_implicit_copy(monkeypatch):
+    from autograd_core.testing.fake_cupy_state import STATE
+
+    monkeypatch.setattr(STATE, "strict", True)
+    x = cp.arange(3.0)
+    for implicit in (float, int, bool, lambda a: a.item(), lambda a: a.tolist()):
+        with pytest.raises(TypeError, match="strict stand-in"):
+            implicit(x[1])
+    assert x[1].get() == 1.0 and cp.asnumpy(x).tolist() == [0.0, 1.0, 2.0]
