@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import autograd_core as ac
-from autograd_core.device import get_array_module
+from autograd_core.device import get_array_module, to_device
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import normalize_axis
 from autograd_core.random import Generator, rng_of
@@ -289,7 +289,7 @@ def one_hot(indices: Any, num_classes: int = -1) -> Tensor:
     """
     idx = indices.data if isinstance(indices, Tensor) else ac.tensor(indices).data
     if num_classes < 0:
-        num_classes = int(idx.max()) + 1 if idx.size else 0
+        num_classes = int(to_device(idx.max(), "cpu")) + 1 if idx.size else 0  # as PyTorch
     xp = get_array_module(idx)
     return Tensor(xp.eye(num_classes, dtype="int64")[idx])
 

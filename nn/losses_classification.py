@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import autograd_core as ac
-from autograd_core.device import get_array_module
+from autograd_core.device import get_array_module, on_host
 from autograd_core.errors import ShapeError
 from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
@@ -68,18 +68,22 @@ def binary_cross_entropy(
     """
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy")
-    lo, hi = (
-        float(input.data.min()) if input.numel() else 0.0,
-        (float(input.data.max()) if input.numel() else 1.0),
-    )
-    if lo < 0 or hi > 1:
-        raise ValueError(
-            f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values from "
-            f"{lo:g} to {hi:g}. Apply a sigmoid first, or use binary_cross_entropy_with_logits."
-        )
+    bad = None
+    if not on_host(input.data):  # no sync: values outside [0, 1] give NaN (index_checks.py)
+        bad = (input.data < 0) | (input.data > 1)
+    elif input.numel():
+        lo, hi = float(input.data.min()), float(input.data.max())
+        if lo < 0 or hi > 1:
+            raise ValueError(
+                f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values "
+                f"from {lo:g} to {hi:g}. Apply a sigmoid first, or use "
+                "binary_cross_entropy_with_logits."
+            )
     log_p = _clamped_log(input)
     log_q = _clamped_log(input, of_complement=True)
     loss = -(target * log_p + (1.0 - target) * log_q)
+    if bad is not None:
+        loss = loss * ac.as_tensor(poison(input.xp.ones(input.shape, input.dtype), bad))
     if weight is not None:
         loss = loss * as_target(weight, input)
     return reduce_loss(loss, reduction, "binary_cross_entropy")

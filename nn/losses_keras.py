@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import autograd_core as ac
+from autograd_core.device import to_device
 from autograd_core.errors import ShapeError
 from autograd_core.tensor import Tensor
 from nn.index_checks import check_index_range, host_indices, poison
@@ -45,7 +46,8 @@ EPSILON = 1e-7
 def _check_probabilities(output: Tensor, name: str, cls: str) -> None:
     if not output.numel():
         return
-    lo, hi = float(output.data.min()), float(output.data.max())
+    # an explicit copy of two numbers (one sync on a device)
+    lo, hi = (float(to_device(v, "cpu")) for v in (output.data.min(), output.data.max()))
     if lo < 0.0 or hi > 1.0:  # NaN fails neither test: fit reports a NaN loss itself
         raise ValueError(
             f"{name}: with from_logits=False the output must hold probabilities in [0, 1] (a "
@@ -141,7 +143,7 @@ def sparse_categorical_crossentropy(
     xp = output.xp
     idx = target.data.reshape(-1)
     if idx.dtype.kind == "f":
-        if not bool(xp.all(idx == xp.round(idx))):
+        if not bool(to_device(xp.all(idx == xp.round(idx)), "cpu")):
             raise TypeError(
                 f"{name}: class-index targets must be whole numbers, got dtype {idx.dtype} with "
                 "fractional values. Pass integer labels, or one-hot rows to "

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from autograd_core.device import device_of, get_array_module
+from autograd_core.device import device_of, get_array_module, to_device
 from autograd_core.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -76,7 +76,7 @@ def clip_grad_norm_(
         for g in grads:
             g *= coef.astype(g.dtype, copy=False)
         return Tensor(total)
-    total_norm = float(total)
+    total_norm = float(to_device(total, "cpu"))
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "

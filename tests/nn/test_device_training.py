@@ -117,3 +117,51 @@ def test_clip_grad_norm_on_the_device_clips_there_and_returns_a_device_tensor(fa
     assert total.device == ac.device("cuda") and total.item() == pytest.approx(5.0)
     np.testing.assert_allclose(params[0].grad.cpu().numpy(), [0.6, 0.0], rtol=1e-6)
     np.testing.assert_allclose(params[1].grad.cpu().numpy(), [[0.0], [0.8]], rtol=1e-6)
+
+
+def test_binary_cross_entropy_on_the_device_flags_non_probabilities_without_a_sync(fake_cuda):
+    p_host = np.array([0.2, 0.9, 1.5, 0.5], np.float32)
+    t_host = np.array([0.0, 1.0, 1.0, 1.0], np.float32)
+    p = ac.tensor(p_host, device="cuda", requires_grad=True)
+    fake_cuda.TRANSFERS.reset()
+    each = F.binary_cross_entropy(p, ac.tensor(t_host, device="cuda"), reduction="none")
+    assert fake_cuda.TRANSFERS.d2h == 0
+    got = each.cpu().numpy()
+    assert np.isnan(got[2])
+    ok = [0, 1, 3]
+    p_ok, t_ok = p_host[ok], t_host[ok]
+    expected = -(t_ok * np.log(p_ok) + (1 - t_ok) * np.log(1 - p_ok))
+    np.testing.assert_allclose(got[ok], expected, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]; got values from 0.2 to 1.5"):
+        F.binary_cross_entropy(ac.tensor(p_host), ac.tensor(t_host))
+
+
+def _with_grad(device: str) -> ac.Tensor:
+    p = ac.zeros(2, device=device, requires_grad=True)
+    p.grad = ac.tensor([3.0, 4.0], device=device)
+    return p
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: F.one_hot(ac.tensor([0, 2], device=d)),
+        lambda d: F.gaussian_nll_loss(
+            ac.ones(3, device=d), ac.ones(3, device=d), ac.ones(3, device=d)
+        ),
+        lambda d: nn.losses_keras.sparse_categorical_crossentropy(
+            ac.tensor([[0.9, 0.1], [0.2, 0.8]], device=d), ac.tensor([0.0, 1.0], device=d)
+        ),
+        lambda d: nn.utils.clip_grad_norm_([_with_grad(d)], 1.0, error_if_nonfinite=True),
+    ],
+)
+def test_checks_that_must_read_the_device_copy_explicitly(fake_cuda, monkeypatch, call):
+    """Under the strict stand-in, float()/int()/bool() of a device array raise: these checks
+    read their value with an explicit copy (one sync), so they run on any CuPy stand-in."""
+    from autograd_core.testing.fake_cupy_state import STATE
+
+    expected = call("cpu").numpy() if hasattr(call("cpu"), "numpy") else call("cpu")
+    monkeypatch.setattr(STATE, "strict", True)
+    got = call("cuda")
+    got = got.cpu().numpy() if hasattr(got, "cpu") else got
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
