@@ -246,6 +246,12 @@ class Tensor:
     # -- conversion ------------------------------------------------------------------------
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
+        if type(self.data) is not numpy.ndarray and not _device.on_host(self.data):
+            # PyTorch's rule, and CuPy's for its arrays: no silent copy from a GPU
+            raise TypeError(
+                f"numpy: cannot convert a {self.device} tensor implicitly (shape "
+                f"{tuple(self.shape)}); use t.cpu().numpy() or t.numpy() to copy it to the host."
+            )
         a = self.numpy()
         return a if dtype is None else a.astype(dtype)
 

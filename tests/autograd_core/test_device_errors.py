@@ -43,3 +43,11 @@ def test_module_to_moves_parameters_and_buffers(fake_cuda):
     assert out.device == ac.device("cuda")
     back = model.to("cpu")(ac.tensor(np.ones((2, 3), np.float32)))
     assert back.device == ac.device("cpu")
+
+
+def test_numpy_does_not_copy_a_device_tensor_implicitly(fake_cuda):
+    t = ac.arange(3.0, device="cuda")
+    with pytest.raises(TypeError, match=r"cannot convert a cuda:0 tensor implicitly .* t\.cpu\(\)"):
+        np.asarray(t)
+    np.testing.assert_array_equal(t.cpu().numpy(), [0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(np.asarray(t.cpu()), [0.0, 1.0, 2.0])
