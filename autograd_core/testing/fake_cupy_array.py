@@ -30,7 +30,15 @@ from typing import Any
 
 import numpy
 
-from autograd_core.testing.fake_cupy_state import STATE, TRANSFERS, DeviceId, Flags, Transfers
+from autograd_core.testing.fake_cupy_ops import binary, triple, ufunc
+from autograd_core.testing.fake_cupy_state import (
+    STATE,
+    TRANSFERS,
+    DeviceId,
+    Flags,
+    Transfers,
+    quiet,
+)
 
 __all__ = [
     "ndarray",
@@ -42,6 +50,7 @@ __all__ = [
     "unwrap",
     "upload",
     "host_index",
+    "quiet",
 ]
 
 
@@ -125,35 +134,6 @@ def host_index(index: Any, shape: tuple[int, ...] | None = None) -> Any:
             for k, p in enumerate(parts)
         )
     return parts if isinstance(index, tuple) else parts[0]
-
-
-def _ufunc(name: str) -> Any:
-    from autograd_core.testing import fake_cupy  # noqa: PLC0415  (the module imports this one)
-
-    return getattr(fake_cupy, name)
-
-
-def _binary(name: str, reflected: bool = False) -> Any:
-    def method(self: ndarray, other: Any) -> Any:
-        # core.pyx::_should_use_rop: defer to an operand that opts out of ufuncs
-        if getattr(other, "__array_ufunc__", False) is None:
-            return NotImplemented
-        f = _ufunc(name)
-        return f(other, self) if reflected else f(self, other)
-
-    method.__name__ = f"__{'r' if reflected else ''}{name}__"
-    return method
-
-
-def _inplace(name: str) -> Any:
-    def method(self: ndarray, other: Any) -> Any:
-        return _ufunc(name)(self, other, out=self)
-
-    return method
-
-
-def _triple(name: str) -> tuple[Any, Any, Any]:
-    return _binary(name), _binary(name, True), _inplace(name)
 
 
 class ndarray:  # noqa: N801  (CuPy's name)
@@ -336,35 +316,35 @@ class ndarray:  # noqa: N801  (CuPy's name)
         return self.copy()
 
     # -- arithmetic (each through the ufunc, so host operands are refused) ------------------
-    __add__, __radd__, __iadd__ = _triple("add")
-    __sub__, __rsub__, __isub__ = _triple("subtract")
-    __mul__, __rmul__, __imul__ = _triple("multiply")
-    __truediv__, __rtruediv__, __itruediv__ = _triple("divide")
-    __floordiv__, __rfloordiv__, __ifloordiv__ = _triple("floor_divide")
-    __mod__, __rmod__, __imod__ = _triple("remainder")
-    __pow__, __rpow__, __ipow__ = _triple("power")
-    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
-    __and__, __rand__, __iand__ = _triple("bitwise_and")
-    __or__, __ror__, __ior__ = _triple("bitwise_or")
-    __xor__, __rxor__, __ixor__ = _triple("bitwise_xor")
-    __lt__, __le__ = _binary("less"), _binary("less_equal")
-    __gt__, __ge__ = _binary("greater"), _binary("greater_equal")
-    __eq__, __ne__ = _binary("equal"), _binary("not_equal")  # type: ignore[assignment]
+    __add__, __radd__, __iadd__ = triple("add")
+    __sub__, __rsub__, __isub__ = triple("subtract")
+    __mul__, __rmul__, __imul__ = triple("multiply")
+    __truediv__, __rtruediv__, __itruediv__ = triple("divide")
+    __floordiv__, __rfloordiv__, __ifloordiv__ = triple("floor_divide")
+    __mod__, __rmod__, __imod__ = triple("remainder")
+    __pow__, __rpow__, __ipow__ = triple("power")
+    __matmul__, __rmatmul__ = binary("matmul"), binary("matmul", True)
+    __and__, __rand__, __iand__ = triple("bitwise_and")
+    __or__, __ror__, __ior__ = triple("bitwise_or")
+    __xor__, __rxor__, __ixor__ = triple("bitwise_xor")
+    __lt__, __le__ = binary("less"), binary("less_equal")
+    __gt__, __ge__ = binary("greater"), binary("greater_equal")
+    __eq__, __ne__ = binary("equal"), binary("not_equal")  # type: ignore[assignment]
 
     def __neg__(self) -> Any:
-        return _ufunc("negative")(self)
+        return ufunc("negative")(self)
 
     def __pos__(self) -> Any:
-        return _ufunc("positive")(self)
+        return ufunc("positive")(self)
 
     def __abs__(self) -> Any:
-        return _ufunc("absolute")(self)
+        return ufunc("absolute")(self)
 
     def __invert__(self) -> Any:
-        return _ufunc("invert")(self)
+        return ufunc("invert")(self)
 
     def __divmod__(self, other: Any) -> Any:
-        return _ufunc("divmod")(self, other)
+        return ufunc("divmod")(self, other)
 
     # -- methods (computed on the device: no transfer) -------------------------------------
     def astype(self, dtype: Any, order: str = "K", casting: Any = None, subok: Any = None,
@@ -386,7 +366,8 @@ def _method(name: str) -> Any:
     def method(self: ndarray, *args: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")
         kwargs = {k: unwrap(v) for k, v in kwargs.items()}
-        y = getattr(self._a, name)(*unwrap(args), **kwargs)
+        with quiet():
+            y = getattr(self._a, name)(*unwrap(args), **kwargs)
         return out if out is not None else wrap(y)
 
     method.__name__ = name

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import traceback
+from typing import Any
 
-__all__ = ["Transfers", "TRANSFERS", "STATE", "Flags", "DeviceId"]
+import numpy
+
+__all__ = ["Transfers", "TRANSFERS", "STATE", "Flags", "DeviceId", "quiet"]
 
 
 class Transfers:
@@ -88,3 +91,9 @@ class DeviceId:
 
     def __repr__(self) -> str:
         return f"<CUDA Device {self.id}>"
+
+
+def quiet() -> Any:
+    """GPU kernels raise no floating-point warnings (1/0 is inf, 0/0 NaN, silently): neither
+    do the stand-in's NumPy calls (a fresh errstate each time, so that calls can nest)."""
+    return numpy.errstate(all="ignore")

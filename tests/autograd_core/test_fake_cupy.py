@@ -157,3 +157,10 @@ def test_the_strict_mode_refuses_every_implicit_copy(monkeypatch):
         with pytest.raises(TypeError, match="strict stand-in"):
             implicit(x[1])
     assert x[1].get() == 1.0 and cp.asnumpy(x).tolist() == [0.0, 1.0, 2.0]
+
+
+def test_device_arithmetic_raises_no_floating_point_warnings(recwarn):
+    x = cp.asarray(np.array([1.0, 0.0, -1.0]))
+    y = (x / cp.zeros(3)).get()  # a CUDA kernel gives inf and NaN silently
+    assert np.isinf(y[0]) and np.isnan(y[1])
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
