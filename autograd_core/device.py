@@ -119,6 +119,20 @@ class Device:
         """The array module (numpy or cupy) that computes on this device."""
         return numpy if self.type == "cpu" else require_cuda()
 
+    def __enter__(self) -> Device:
+        """``with ac.device("cuda"):`` makes this the device that creation functions use when
+        given none (``ac.set_default_device``) until the block ends, as in PyTorch."""
+        from autograd_core.default_device import DEFAULT, set_default_device  # noqa: PLC0415
+
+        _ENTERED.append(DEFAULT.device)
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from autograd_core.default_device import DEFAULT  # noqa: PLC0415
+
+        DEFAULT.device = _ENTERED.pop()
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = Device(other)
@@ -135,6 +149,7 @@ class Device:
 
 
 CPU = Device("cpu")
+_ENTERED: list[Device | None] = []  # the default devices that ``with device:`` blocks replaced
 DeviceLike = Union[str, Device]
 
 

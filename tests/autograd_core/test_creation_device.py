@@ -84,3 +84,22 @@ def test_a_layer_made_on_the_device_initialises_there(fake_cuda):
     w = layer.weight.cpu().numpy()
     bound = 1 / np.sqrt(64)  # kaiming_uniform_(a=√5): U(−1/√fan_in, 1/√fan_in)
     assert w.min() >= -bound and w.max() <= bound and w.std() > bound / 2
+
+
+def test_a_device_context_sets_the_default_device_for_its_block(fake_cuda):
+    with ac.device("cuda") as dev:
+        inside = ac.zeros(2)
+        with ac.device("cpu"):
+            nested = ac.ones(2)
+        after_nested = ac.randn(2)
+    outside = ac.zeros(2)
+    assert dev == ac.device("cuda")
+    assert [str(t.device) for t in (inside, nested, after_nested, outside)] == [
+        "cuda:0",
+        "cpu",
+        "cuda:0",
+        "cpu",
+    ]
+    with pytest.raises(RuntimeError, match="boom"), ac.device("cuda"):
+        raise RuntimeError("boom")
+    assert ac.get_default_device() == "cpu"
