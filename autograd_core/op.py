@@ -293,7 +293,8 @@ def _as_constant(x: Any, like: Tensor) -> Tensor:
         return x
     if isinstance(x, (bool, int, float)):
         xp = like.xp
-        return Tensor._make(xp.asarray(x, dtype=xp.result_type(like.data.dtype, x)), False, None)
+        # (xp.full: on a device a fill kernel, where asarray would copy x from the host)
+        return Tensor._make(xp.full((), x, dtype=xp.result_type(like.data.dtype, x)), False, None)
     return Tensor._make(x, False, None)
 
 

@@ -165,3 +165,22 @@ def test_checks_that_must_read_the_device_copy_explicitly(fake_cuda, monkeypatch
     got = call("cuda")
     got = got.cpu().numpy() if hasattr(got, "cpu") else got
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda x, t: F.binary_cross_entropy(x.sigmoid(), t),
+        lambda x, t: F.cross_entropy(x, ac.softmax(t, dim=1)),
+        lambda x, t: F.kl_div(F.log_softmax(x, dim=1), ac.softmax(t, dim=1), reduction="batchmean"),
+        lambda x, t: F.mse_loss(x, t) + F.smooth_l1_loss(x, t),
+    ],
+)
+def test_losses_and_their_backward_copy_nothing(fake_cuda, loss):
+    """Python numbers inside a loss (a count to divide by, a neutral value for ``where``) are
+    filled in on the device, not copied from the host."""
+    x = ac.randn(8, 6, device="cuda", requires_grad=True)
+    t = ac.rand(8, 6, device="cuda")
+    fake_cuda.TRANSFERS.reset()
+    loss(x, t).backward()
+    assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (0, 0)
