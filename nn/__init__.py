@@ -45,8 +45,32 @@ from nn.losses_keras import (
     SparseCategoricalCrossentropy,
 )
 from nn.module import Module, Parameter
+from nn.norm_conv import (
+    BatchNorm2d,
+    BatchNorm3d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+)
 from nn.normalization import BatchNorm1d, LayerNorm
+from nn.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    AvgPool3d,
+    LPPool1d,
+    LPPool2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxPool3d,
+    MaxUnpool2d,
+)
 from nn.regularization import l1_penalty, l2_penalty
+from nn.resampling import Dropout1d, Dropout2d, Dropout3d, PixelShuffle, PixelUnshuffle, Upsample
 from nn.serialization import CheckpointError, load, save
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
@@ -114,4 +138,30 @@ __all__ = [
     "CheckpointError",
     "save_checkpoint",
     "load_checkpoint",
+    # conv-net layers (issue 14 part B)
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AvgPool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "MaxUnpool2d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "Dropout1d",
+    "Dropout2d",
+    "Dropout3d",
+    "Upsample",
+    "PixelShuffle",
+    "PixelUnshuffle",
 ]

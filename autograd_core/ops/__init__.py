@@ -13,9 +13,14 @@ from autograd_core.ops import (
     linalg,
     logical,
     nn_ops,
+    pooling,
+    pooling_adaptive,
+    pooling_avg,
+    pooling_unpool,
     powers,
     reduce,
     rounding,
+    scan,
     shape,
     softmaxes,
     sorting,
@@ -36,6 +41,7 @@ from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
+from autograd_core.ops.scan import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
@@ -54,6 +60,7 @@ _FAMILIES = (
     extrema,
     sorting,
     statistics,
+    scan,
     logical,
     shape,
     subscript,
@@ -65,3 +72,6 @@ _FAMILIES = (
     nn_ops,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
+# The pooling modules register their ops above; their functions are nn.functional's (F.*)
+# names, not ac.* names or Tensor methods, as in PyTorch.
+_NN_ONLY = (pooling, pooling_adaptive, pooling_avg, pooling_unpool)
