@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.device import on_host
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift
@@ -87,7 +88,7 @@ class AdaptiveMaxPool(Op):
         size = tuple(x.shape[-n:])
         lead = len(x.shape) - n
         self.in_shape = tuple(x.shape)
-        nan_aware = x.dtype.kind == "f" and bool(xp.isnan(x).any())
+        nan_aware = x.dtype.kind == "f" and (not on_host(x) or bool(xp.isnan(x).any()))
         strides = plane_strides(size)
         # the flat plane position of every entry (spatial axes only; broadcasts over N, C)
         flat = grid(xp, [xp.arange(m, dtype=xp.int64) * st for m, st in zip(size, strides)])
