@@ -207,3 +207,25 @@ def test_max_pooling_on_the_device_waits_for_nothing(fake_cuda, pool):
     x_cpu = ac.tensor(x_host, requires_grad=True)
     y_cpu = pool(x_cpu)
     np.testing.assert_array_equal(y.cpu().numpy(), y_cpu.numpy())
+
+
+def test_a_mixed_precision_step_reads_one_flag_explicitly(fake_cuda, monkeypatch):
+    """autocast + GradScaler on the device: the one read per step is GradScaler's found-inf
+    flag (as in PyTorch), an explicit copy that a strict stand-in accepts."""
+    from autograd_core.testing.fake_cupy_state import STATE
+
+    monkeypatch.setattr(STATE, "strict", True)
+    model = _mlp().to("cuda")
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    scaler = ac.amp.GradScaler()
+    x, y = ac.randn(4, 8, device="cuda"), ac.randint(3, size=(4,), device="cuda")
+    for _ in range(2):
+        fake_cuda.TRANSFERS.reset()
+        opt.zero_grad()
+        with ac.amp.autocast("cuda", dtype=ac.float16):
+            loss = F.cross_entropy(model(x), y)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+        assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (0, 1)
+    assert model[0].weight.dtype == ac.float32
