@@ -115,13 +115,15 @@ class MaxPool(Op):
                 for o, s, p, st in zip(win.out, win.stride, win.padding, strides)
             ],
         )
-        shift = xp.asarray(
+        # the flat shift of every kernel offset, in win.offsets()' row-major order (made with
+        # arange: on a device a list would be copied from the host on every forward)
+        shift = grid(
+            xp,
             [
-                sum(j * d * st for j, d, st in zip(off, win.dilation, strides))
-                for off in win.offsets()
+                xp.arange(k, dtype=xp.int64) * (d * st)
+                for k, d, st in zip(win.kernel, win.dilation, strides)
             ],
-            dtype=xp.int64,
-        )
+        ).reshape(-1)
         index = shift[which]  # (a gather then an in-place add: ~3x faster than base + take)
         index += base
         if win.padded and best.dtype.kind == "f":

@@ -97,8 +97,10 @@ class AdaptiveMaxPool(Op):
         for i in reversed(range(n)):
             starts, ends = adaptive_bounds(size[i], output_size[i])
             self.unique &= all(s >= e for s, e in zip(starts[1:], ends[:-1]))
-            lo = xp.asarray(starts, dtype=xp.int64)
-            hi = xp.asarray(ends, dtype=xp.int64) - 1
+            # adaptive_bounds' windows, made with arange (a list would be copied from the host)
+            i_out = xp.arange(output_size[i], dtype=xp.int64)
+            lo = (i_out * size[i]) // output_size[i]
+            hi = -(-((i_out + 1) * size[i]) // output_size[i]) - 1
             axis = lead + i
             flat_axis = axis - (values.ndim - flat.ndim)
             best = best_flat = None
