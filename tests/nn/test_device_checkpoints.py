@@ -80,3 +80,26 @@ def test_fit_on_the_device_matches_the_cpu_and_copies_once_per_step(fake_cuda):
     np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)
     # per epoch: the shuffled order goes over once; per step: the loss value fit reports
     assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (3, 3 * 3)
+
+
+def test_fit_and_evaluate_move_host_data_to_the_model_once(fake_cuda):
+    x, y = nn.datasets.load_iris()  # CPU tensors
+    ac.manual_seed(0)
+    cpu_model = nn.Linear(4, 3)
+    gpu_model = copy.deepcopy(cpu_model).to("cuda")
+    kwargs = dict(epochs=2, batch_size=50, verbose=0)
+    opt = optim.Adam(cpu_model.parameters())
+    h_cpu = nn.fit(cpu_model, nn.CrossEntropyLoss(), opt, x, y, generator=ac.Generator(1), **kwargs)
+    fake_cuda.TRANSFERS.reset()
+    opt = optim.Adam(gpu_model.parameters())
+    h_gpu = nn.fit(gpu_model, nn.CrossEntropyLoss(), opt, x, y, generator=ac.Generator(1), **kwargs)
+    # x and y once, the shuffled order once per epoch; the loss value read once per step
+    assert (fake_cuda.TRANSFERS.h2d, fake_cuda.TRANSFERS.d2h) == (2 + 2, 2 * 3)
+    np.testing.assert_allclose(h_gpu.history["loss"], h_cpu.history["loss"], rtol=1e-5)
+    res = nn.evaluate(gpu_model, nn.CrossEntropyLoss(), x, y, metrics=["accuracy"])
+    ref = nn.evaluate(cpu_model, nn.CrossEntropyLoss(), x, y, metrics=["accuracy"])
+    assert res["accuracy"] == ref["accuracy"]
+    loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=50)
+    nn.fit(gpu_model, nn.CrossEntropyLoss(), optim.SGD(gpu_model.parameters(), lr=0.1), loader,
+           epochs=1, verbose=0)  # fmt: skip
+    assert gpu_model.weight.device == ac.device("cuda")
