@@ -26,6 +26,9 @@ $(STAMP): pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest -q -n 2 tests --doctest-modules autograd_core nn optim
+	@# The GPU tests (the op database, optimizers and a training recipe on "cuda") again, on the
+	@# strict CPU stand-in for CuPy, so host/device leaks fail here too (~1 min on 2 cores).
+	$(BIN)/python -m pytest -q -n 2 --fake-cuda -m gpu tests
 	$(BIN)/python -m pytest -q --nbmake notebooks
 
 test-slow: install

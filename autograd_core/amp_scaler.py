@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd_core.device import to_device
+
 __all__ = ["GradScaler"]
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
@@ -224,10 +226,10 @@ class GradScaler:
 
 def _any_true(flags: list[Any]) -> bool:
     """Whether any of the 0-d boolean arrays is True, with one explicit transfer to the host
-    (``.item()``) when they live on a GPU."""
+    (``to_device``, CuPy's ``get()``) when they live on a GPU."""
     if not flags:
         return False
     xp_any = flags[0]
     for f in flags[1:]:
         xp_any = xp_any | f
-    return bool(xp_any.item())
+    return bool(to_device(xp_any, "cpu"))

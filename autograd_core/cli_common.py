@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 __all__ = [
     "CLIError",
+    "check_device",
     "Parser",
     "load_object",
     "parse_shape",
@@ -115,3 +116,14 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*map(str, r)) for r in rows]
     return "\n".join(lines)
+
+
+def check_device(device: str) -> None:
+    """A CLIError for an unknown device, or for CUDA without CuPy and a GPU (``--device``)."""
+    from autograd_core.device import Device
+    from autograd_core.errors import DeviceError
+
+    try:
+        _ = Device(device).xp  # the array module: importing CuPy is what can fail
+    except DeviceError as e:
+        raise CLIError(f"--device {device}: {e}") from e

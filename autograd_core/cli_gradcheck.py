@@ -22,6 +22,7 @@ import numpy as np
 
 from autograd_core.cli_common import (
     CLIError,
+    check_device,
     load_object,
     nonneg_float,
     nonneg_int,
@@ -71,6 +72,7 @@ def _gradcheck_ops(args: argparse.Namespace) -> list[Any]:
                     rtol=args.rtol,
                     fast=True if args.fast else None,
                     seed=args.seed,
+                    device=args.device,
                 )
                 rows.append(row)
                 if args.verbose and row.status not in ("pass", "skip"):
@@ -78,20 +80,24 @@ def _gradcheck_ops(args: argparse.Namespace) -> list[Any]:
     return rows
 
 
-def _random_inputs(shapes: list[tuple[int, ...]], seed: int, dtype: Any) -> list[Any]:
+def _random_inputs(
+    shapes: list[tuple[int, ...]], seed: int, dtype: Any, device: str = "cpu"
+) -> list[Any]:
     import autograd_core as ac
 
     rng = np.random.default_rng(seed)
-    return [ac.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in shapes]
+    draws = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    return [ac.tensor(a, device=device, requires_grad=True) for a in draws]
 
 
-def _load_inputs(path: str, dtype: Any) -> list[Any]:
+def _load_inputs(path: str, dtype: Any, device: str = "cpu") -> list[Any]:
     import autograd_core as ac
 
     try:
         with np.load(path, allow_pickle=False) as data:
             keys = sorted(data.files, key=lambda k: (len(k), k))
-            return [ac.tensor(data[k].astype(dtype), requires_grad=True) for k in keys]
+            arrays = [data[k].astype(dtype) for k in keys]
+            return [ac.tensor(a, device=device, requires_grad=True) for a in arrays]
     except (OSError, ValueError) as e:
         raise CLIError(f"cannot read inputs from {path!r}: {e}") from e
 
@@ -160,9 +166,10 @@ def _gradcheck_fn(args: argparse.Namespace) -> list[Any]:
     dtype = np.dtype(args.dtype)
     ac.manual_seed(args.seed)  # for a function that draws random numbers itself
     if args.input:
-        inputs = _load_inputs(args.input, dtype)
+        inputs = _load_inputs(args.input, dtype, args.device)
     elif args.shape:
-        inputs = _random_inputs([parse_shape(s) for s in args.shape], args.seed, dtype)
+        shapes = [parse_shape(s) for s in args.shape]
+        inputs = _random_inputs(shapes, args.seed, dtype, args.device)
     else:
         raise CLIError("--fn needs --shape (one per input) or --input FILE.npz")
     try:
@@ -196,11 +203,11 @@ def _gradcheck_model(args: argparse.Namespace) -> list[Any]:
     if not args.input_shape:
         raise CLIError("--model needs --input-shape, e.g. --input-shape 8,784")
     if hasattr(model, "to"):
-        model = model.to(dtype)
+        model = model.to(dtype).to(args.device)
     if hasattr(model, "eval") and not args.train_mode:
         model.eval()  # dropout off: the function must be deterministic to be checked
     params = list(model.named_parameters())
-    x = _random_inputs([parse_shape(args.input_shape)], args.seed, dtype)[0]
+    x = _random_inputs([parse_shape(args.input_shape)], args.seed, dtype, args.device)[0]
     loss_fn = load_object(args.loss) if args.loss else (lambda out: out.sum())
     try:  # one trial forward, so that an input that does not fit is one clear line
         loss = loss_fn(model(x))
@@ -257,6 +264,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     """Run the checks the arguments select, print the table (or JSON) and the totals; exit
     status 1 when any check failed."""
     _check_modes(args)
+    check_device(args.device)
     _import_modules(args.imports)
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -375,6 +383,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--allow-nan",
         action="store_true",
         help="accept elements where the analytic and numeric derivatives are both NaN",
+    )
+    g.add_argument(
+        "--device",
+        default="cpu",
+        help="where the checks run: cpu (default), cuda or cuda:N (CuPy and a GPU, or the CPU "
+        "stand-in with AUTOGRAD_CORE_FAKE_CUDA=1)",
     )
     g.add_argument("--fast", action="store_true", help="random-direction checks only")
     g.add_argument("--json", action="store_true", help="machine-readable results")

@@ -10,15 +10,13 @@ from autograd_core import dtypes
 from autograd_core.creation_args import (
     NUMERIC_KINDS,
     check_numeric,
-    floating_dtype,
     is_row,
     ragged_description,
     shape_from_size,
 )
 from autograd_core.default_device import DEFAULT
-from autograd_core.device import Device, get_array_module, to_device
+from autograd_core.device import CPU, Device, get_array_module, on_device, to_device
 from autograd_core.errors import DTypeError, ShapeError
-from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
 __all__ = [
@@ -92,6 +90,32 @@ def _finish(arr: Any, device: Any, requires_grad: bool) -> Tensor:
     return Tensor(arr, requires_grad=True)  # checks that the dtype can require grad
 
 
+def target_device(device: Any) -> Device | None:
+    """The device a creation function makes its array on: ``device``, else the default one;
+    None for the CPU (the common case, which then takes NumPy's path unchanged)."""
+    if device is None:
+        device = DEFAULT.device
+    if device is None:
+        return None
+    device = Device(device)
+    return None if device == CPU else device
+
+
+def _build(device: Any, name: str, *args: Any, **kwargs: Any) -> tuple[Any, Device | None]:
+    """``xp.<name>(*args, **kwargs)`` made directly on the target device (no host copy), and
+    that device (None for the CPU)."""
+    dev = target_device(device)
+    if dev is None:
+        return getattr(numpy, name)(*args, **kwargs), None
+    with on_device(dev):
+        return getattr(dev.xp, name)(*args, **kwargs), dev
+
+
+def made(arr: Any, dev: Device | None, requires_grad: bool) -> Tensor:
+    """A tensor of ``arr``, already made on ``dev`` (None for the CPU) by the caller."""
+    return _finish(arr, CPU if dev is None else dev, requires_grad)
+
+
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Make a leaf tensor holding a copy of ``data``.
 
@@ -148,21 +172,20 @@ def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         >>> ac.zeros(2, 3).shape, ac.zeros((2,)).dtype
         ((2, 3), dtype('float32'))
     """
-    return _finish(
-        numpy.zeros(shape_from_size(size, "zeros"), _float(dtype)), device, requires_grad
-    )
+    shape = shape_from_size(size, "zeros")
+    return made(*_build(device, "zeros", shape, _float(dtype)), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    return _finish(numpy.ones(shape_from_size(size, "ones"), _float(dtype)), device, requires_grad)
+    shape = shape_from_size(size, "ones")
+    return made(*_build(device, "ones", shape, _float(dtype)), requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor (its values are arbitrary)."""
-    return _finish(
-        numpy.empty(shape_from_size(size, "empty"), _float(dtype)), device, requires_grad
-    )
+    shape = shape_from_size(size, "empty")
+    return made(*_build(device, "empty", shape, _float(dtype)), requires_grad)
 
 
 def full(
@@ -171,9 +194,8 @@ def full(
     """A tensor filled with ``fill_value``; the dtype follows the value when not given."""
     if dtype is None:
         dtype = as_array(fill_value).dtype
-    return _finish(
-        numpy.full(shape_from_size((size,), "full"), fill_value, dtype), device, requires_grad
-    )
+    shape = shape_from_size((size,), "full")
+    return made(*_build(device, "full", shape, fill_value, dtype), requires_grad)
 
 
 def arange(
@@ -201,7 +223,7 @@ def arange(
     if dtype is None:
         ints = all(isinstance(v, (int, numpy.integer)) for v in (start, end, step))
         dtype = numpy.int64 if ints else dtypes.get_default_dtype()
-    return _finish(numpy.arange(start, end, step, dtype=dtype), device, requires_grad)
+    return made(*_build(device, "arange", start, end, step, dtype=dtype), requires_grad)
 
 
 def linspace(
@@ -214,7 +236,8 @@ def linspace(
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     (steps,) = shape_from_size((steps,), "linspace")
-    return _finish(numpy.linspace(start, end, steps, dtype=_float(dtype)), device, requires_grad)
+    arr = _build(device, "linspace", start, end, steps, dtype=_float(dtype))
+    return made(*arr, requires_grad)
 
 
 def eye(
@@ -222,65 +245,11 @@ def eye(
 ) -> Tensor:
     """The identity matrix (n × m)."""
     n, m = shape_from_size((n, n if m is None else m), "eye")
-    return _finish(numpy.eye(n, m, dtype=_float(dtype)), device, requires_grad)
+    return made(*_build(device, "eye", n, m, dtype=_float(dtype)), requires_grad)
 
 
-def rand(
-    *size: Any,
-    generator: Generator | None = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Uniform samples on [0, 1)."""
-    dt = floating_dtype(dtype, "rand")
-    arr = rng_of(generator).random(shape_from_size(size, "rand")).astype(dt, copy=False)
-    return _finish(arr, device, requires_grad)
-
-
-def randn(
-    *size: Any,
-    generator: Generator | None = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Standard normal samples."""
-    dt = floating_dtype(dtype, "randn")
-    arr = rng_of(generator).standard_normal(shape_from_size(size, "randn")).astype(dt, copy=False)
-    return _finish(arr, device, requires_grad)
-
-
-def randint(
-    low: int,
-    high: int | None = None,
-    size: Any = (),
-    generator: Generator | None = None,
-    dtype: Any = numpy.int64,
-    device: Any = None,
-) -> Tensor:
-    """Integers uniformly from [low, high); ``randint(high, size=...)`` starts at 0.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.randint(3, size=(2, 4)).shape
-        (2, 4)
-    """
-    if high is None:
-        low, high = 0, low
-    if not low < high:
-        raise ValueError(
-            f"randint: low must be less than high (the range [low, high) excludes high); got "
-            f"low={low!r}, high={high!r}. Swap them, or call randint(high, size=...) to start "
-            "at 0."
-        )
-    arr = rng_of(generator).integers(
-        low, high, size=shape_from_size((size,), "randint"), dtype=dtype
-    )
-    return _finish(arr, device, False)
-
-
-def _like(t: Tensor, dtype: Any, device: Any) -> tuple[tuple[int, ...], Any, Any]:
+def like(t: Tensor, dtype: Any, device: Any) -> tuple[tuple[int, ...], Any, Any]:
+    """The shape of ``t``, and its dtype and device unless given (``*_like`` functions)."""
     return (
         t.shape,
         t.dtype if dtype is None else numpy.dtype(dtype),
@@ -299,24 +268,24 @@ def zeros_like(
         tensor([[0, 0, 0],
                 [0, 0, 0]])
     """
-    shape, dt, dev = _like(t, dtype, device)
-    return _finish(numpy.zeros(shape, dt), dev, requires_grad)
+    shape, dt, dev = like(t, dtype, device)
+    return made(*_build(dev, "zeros", shape, dt), requires_grad)
 
 
 def ones_like(
     t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """Ones with the shape of ``t``, and its dtype and device unless given."""
-    shape, dt, dev = _like(t, dtype, device)
-    return _finish(numpy.ones(shape, dt), dev, requires_grad)
+    shape, dt, dev = like(t, dtype, device)
+    return made(*_build(dev, "ones", shape, dt), requires_grad)
 
 
 def empty_like(
     t: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """An uninitialised tensor with the shape of ``t``, and its dtype and device unless given."""
-    shape, dt, dev = _like(t, dtype, device)
-    return _finish(numpy.empty(shape, dt), dev, requires_grad)
+    shape, dt, dev = like(t, dtype, device)
+    return made(*_build(dev, "empty", shape, dt), requires_grad)
 
 
 def full_like(
@@ -328,34 +297,8 @@ def full_like(
 ) -> Tensor:
     """``fill_value`` everywhere, with the shape of ``t``, and its dtype and device unless
     given."""
-    shape, dt, dev = _like(t, dtype, device)
-    return _finish(numpy.full(shape, fill_value, dt), dev, requires_grad)
-
-
-def rand_like(
-    t: Tensor,
-    generator: Generator | None = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Uniform samples on [0, 1) with the shape of ``t``, and its dtype and device unless
-    given (the dtype must be floating)."""
-    shape, dt, dev = _like(t, dtype, device)
-    return rand(*shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
-
-
-def randn_like(
-    t: Tensor,
-    generator: Generator | None = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Standard normal samples with the shape of ``t``, and its dtype and device unless given
-    (the dtype must be floating)."""
-    shape, dt, dev = _like(t, dtype, device)
-    return randn(*shape, generator=generator, dtype=dt, device=dev, requires_grad=requires_grad)
+    shape, dt, dev = like(t, dtype, device)
+    return made(*_build(dev, "full", shape, fill_value, dt), requires_grad)
 
 
 def from_numpy(array: numpy.ndarray) -> Tensor:
@@ -379,3 +322,7 @@ def from_numpy(array: numpy.ndarray) -> Tensor:
         )
     check_numeric(array, array)
     return Tensor._make(array, False, None)
+
+
+# The random creators live in creation_random.py; imported last, as it builds on this module.
+from autograd_core.creation_random import rand, rand_like, randint, randn, randn_like  # noqa: E402

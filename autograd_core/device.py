@@ -1,8 +1,16 @@
-"""Devices and array modules: the only file that knows CuPy exists (imported lazily)."""
+"""Devices and array modules: the only file that knows CuPy exists (imported lazily).
+
+With the environment variable ``AUTOGRAD_CORE_FAKE_CUDA=1`` (``pytest --fake-cuda`` sets it),
+"CuPy" is the strict CPU stand-in ``autograd_core.testing.fake_cupy``, so ``Device("cuda")``
+runs the GPU code path on a machine without one; a dotted module name instead of ``1`` selects
+another stand-in. The variable is read once, when CUDA is first asked for.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import os
 import sys
 from typing import TYPE_CHECKING, Any, Union
 
@@ -23,7 +31,14 @@ __all__ = [
     "Shape",
     "parse_to_args",
     "computing_on",
+    "FAKE_CUDA_ENV",
+    "on_device",
+    "is_array",
+    "on_host",
 ]
+
+FAKE_CUDA_ENV = "AUTOGRAD_CORE_FAKE_CUDA"
+_FAKE_CUPY = "autograd_core.testing.fake_cupy"
 
 Shape = tuple[int, ...]
 
@@ -37,10 +52,14 @@ CUPY_LOADED = "cupy" in sys.modules
 def _import_cupy() -> Any:
     global _cupy, _cupy_error
     if _cupy is None and _cupy_error is None:
+        fake = os.environ.get(FAKE_CUDA_ENV, "")
         try:
-            import cupy  # noqa: PLC0415  (optional dependency, imported on first use)
+            if fake and fake != "0":
+                _cupy = importlib.import_module(_FAKE_CUPY if fake == "1" else fake)
+            else:
+                import cupy  # noqa: PLC0415  (optional dependency, imported on first use)
 
-            _cupy = cupy
+                _cupy = cupy
             cupy_loaded()
         except Exception as e:  # ImportError, or a CUDA driver error raised at import
             _cupy_error = e
@@ -100,6 +119,20 @@ class Device:
         """The array module (numpy or cupy) that computes on this device."""
         return numpy if self.type == "cpu" else require_cuda()
 
+    def __enter__(self) -> Device:
+        """``with ac.device("cuda"):`` makes this the device that creation functions use when
+        given none (``ac.set_default_device``) until the block ends, as in PyTorch."""
+        from autograd_core.default_device import DEFAULT, set_default_device  # noqa: PLC0415
+
+        _ENTERED.append(DEFAULT.device)
+        set_default_device(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from autograd_core.default_device import DEFAULT  # noqa: PLC0415
+
+        DEFAULT.device = _ENTERED.pop()
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = Device(other)
@@ -116,6 +149,7 @@ class Device:
 
 
 CPU = Device("cpu")
+_ENTERED: list[Device | None] = []  # the default devices that ``with device:`` blocks replaced
 DeviceLike = Union[str, Device]
 
 
@@ -123,7 +157,7 @@ def cupy_loaded() -> bool:
     """True once CuPy is imported (here or by the caller); until then every array is a NumPy
     array. The one place that sets ``CUPY_LOADED``."""
     global CUPY_LOADED
-    if not CUPY_LOADED and "cupy" in sys.modules:
+    if not CUPY_LOADED and ("cupy" in sys.modules or _cupy is not None):
         CUPY_LOADED = True
     return CUPY_LOADED
 
@@ -192,7 +226,7 @@ def to_device(array: Any, device: DeviceLike) -> Any:
         if type(array) is numpy.ndarray:
             return array
         return array.get() if hasattr(array, "get") else numpy.asarray(array)
-    cp = require_cuda()
+    cp = _cuda_for(device)
     with cp.cuda.Device(device.index):
         return cp.asarray(array)
 
@@ -206,3 +240,42 @@ def computing_on(*arrays: Any) -> Any:
             if cp is not None and isinstance(a, cp.ndarray):
                 return cp.cuda.Device(a.device.id)
     return contextlib.nullcontext()
+
+
+def on_device(device: DeviceLike) -> Any:
+    """A context in which CuPy allocates and computes on ``device`` (a no-op for the CPU), for
+    creating arrays there directly (``ac.zeros(..., device="cuda:1")``)."""
+    device = Device(device)
+    if device.type == "cpu":
+        return contextlib.nullcontext()
+    return _cuda_for(device).cuda.Device(device.index)
+
+
+_device_count: list[int] = []  # filled once: the number of CUDA devices
+
+
+def _cuda_for(device: Device) -> Any:
+    """The cupy module, once ``device`` is known to exist (a DeviceError naming the devices
+    there are, rather than CUDA's "invalid device ordinal" at the first kernel)."""
+    cp = require_cuda()
+    if not _device_count:
+        _device_count.append(int(cp.cuda.runtime.getDeviceCount()))
+    n = _device_count[0]
+    if device.index >= n:
+        there = ", ".join(f"cuda:{i}" for i in range(n)) or "none"
+        raise DeviceError(
+            f"{device}: no such CUDA device; this machine has {n} ({there}). Use one of "
+            "those, or ac.cuda.device_count() to choose."
+        )
+    return cp
+
+
+def is_array(x: Any) -> bool:
+    """True for a NumPy array or an array of the CUDA array module (a CuPy ndarray has no
+    ``__array_namespace__`` to recognise it by)."""
+    return isinstance(x, numpy.ndarray) or isinstance(x, get_array_module(x).ndarray)
+
+
+def on_host(array: Any) -> bool:
+    """True for an array in host memory (NumPy), which can be read without a device sync."""
+    return type(array) is numpy.ndarray or not cupy_loaded() or device_of(array).type == "cpu"

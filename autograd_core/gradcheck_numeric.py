@@ -80,10 +80,10 @@ def numeric_column(
     original = data[pos].copy()  # one element: copying the whole input per column is O(n²)
     try:
         data[pos] = original + eps
-        high = float(data[pos])
+        high = float(to_device(data[pos], "cpu"))
         plus = evaluate(fn, inputs, keep)
         data[pos] = original - eps
-        low = float(data[pos])
+        low = float(to_device(data[pos], "cpu"))
         minus = evaluate(fn, inputs, keep)
     finally:
         data[pos] = original

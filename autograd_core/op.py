@@ -266,8 +266,8 @@ class Op:
     ) -> tuple[Tensor, ...]:
         """``apply`` for an op with several outputs: one Tensor each. Only floating-point
         outputs are differentiable (``max``'s indices are not), as in PyTorch."""
-        xp = self.xp
-        ys = tuple([y if isinstance(y, xp.ndarray) else xp.asarray(y) for y in ys])
+        gam = _device.get_array_module
+        ys = tuple([y if isinstance(y, self.xp.ndarray) else gam(y).asarray(y) for y in ys])
         cls = type(self)
         recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
         if recorded:
@@ -313,7 +313,8 @@ def _as_constant(x: Any, like: Tensor) -> Tensor:
         return x
     if isinstance(x, (bool, int, float)):
         xp = like.xp
-        return Tensor._make(xp.asarray(x, dtype=xp.result_type(like.data.dtype, x)), False, None)
+        # (xp.full: on a device a fill kernel, where asarray would copy x from the host)
+        return Tensor._make(xp.full((), x, dtype=xp.result_type(like.data.dtype, x)), False, None)
     return Tensor._make(x, False, None)
 
 

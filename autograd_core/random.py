@@ -1,7 +1,9 @@
 """Reproducible randomness: a Generator, the default one, and ``manual_seed``.
 
-Random numbers are drawn on the CPU with NumPy's PCG64 and then moved, so a seed gives the same
-numbers on every device.
+On the CPU numbers come from NumPy's PCG64. On a CUDA device they are drawn there, by CuPy's
+generator for that device (``cupy.random.default_rng``), seeded from the same seed and the
+device number, so nothing is copied from the host; as in PyTorch, a seed then gives
+reproducible numbers on each device, but not the same numbers on the CPU and on a GPU.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from typing import Any
 
 import numpy
 
-__all__ = ["Generator", "manual_seed", "default_generator", "seed"]
+from autograd_core.device import Device, on_device
+
+__all__ = ["Generator", "manual_seed", "default_generator", "seed", "rng_of", "device_rng"]
 
 
 class Generator:
@@ -28,19 +32,38 @@ class Generator:
     def __init__(self, seed: int | None = None) -> None:
         self._seed = seed
         self.rng = numpy.random.default_rng(seed)
+        self.device_rngs: dict[int, Any] = {}  # CUDA device number -> its CuPy generator
 
     def manual_seed(self, seed: int) -> Generator:
-        """Reset the state from ``seed`` and return self."""
+        """Reset the state from ``seed`` (on the CPU and on every device) and return self."""
         self._seed = int(seed)
         self.rng = numpy.random.default_rng(self._seed)
+        self.device_rngs = {}
         return self
+
+    def on(self, device: Device) -> Any:
+        """The generator that draws on ``device``: NumPy's for the CPU, else CuPy's for that
+        CUDA device, made on first use from the seed and the device number."""
+        if device.type == "cpu":
+            return self.rng
+        rng = self.device_rngs.get(device.index)
+        if rng is None:
+            seed = None
+            if self._seed is not None:
+                words = numpy.random.SeedSequence([self._seed, device.index]).generate_state(2)
+                seed = int(words[0]) << 32 | int(words[1])
+            with on_device(device):
+                rng = device.xp.random.default_rng(seed)
+            self.device_rngs[device.index] = rng
+        return rng
 
     def initial_seed(self) -> int | None:
         """The seed last set."""
         return self._seed
 
     def get_state(self) -> dict[str, Any]:
-        """The full state, as a dict that ``set_state`` accepts (checkpointable)."""
+        """The full state of the CPU stream, as a dict that ``set_state`` accepts
+        (checkpointable); the CUDA devices' streams are not part of it."""
         return self.rng.bit_generator.state
 
     def set_state(self, state: dict[str, Any]) -> None:
@@ -66,3 +89,8 @@ def seed() -> int:
 def rng_of(generator: Generator | None) -> numpy.random.Generator:
     """The NumPy generator behind ``generator`` (or the default one)."""
     return (generator or default_generator).rng
+
+
+def device_rng(generator: Generator | None, device: Device) -> Any:
+    """The generator that draws on ``device`` for ``generator`` (or the default one)."""
+    return (generator or default_generator).on(device)

@@ -168,7 +168,7 @@ class Tensor:
                 f"item: only one-element tensors convert to a Python number; this one has shape "
                 f"{tuple(self.shape)}. Index it first or call .tolist()."
             )
-        return self.data.item()
+        return _device.to_device(self.data, "cpu").item()  # an explicit copy from a GPU
 
     def numpy(self) -> numpy.ndarray:
         """The data as a NumPy array (copied from the GPU if needed; shared on the CPU)."""
@@ -246,6 +246,12 @@ class Tensor:
     # -- conversion ------------------------------------------------------------------------
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> numpy.ndarray:
+        if type(self.data) is not numpy.ndarray and not _device.on_host(self.data):
+            # PyTorch's rule, and CuPy's for its arrays: no silent copy from a GPU
+            raise TypeError(
+                f"numpy: cannot convert a {self.device} tensor implicitly (shape "
+                f"{tuple(self.shape)}); use t.cpu().numpy() or t.numpy() to copy it to the host."
+            )
         a = self.numpy()
         return a if dtype is None else a.astype(dtype)
 
@@ -282,7 +288,7 @@ class Tensor:
                 f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous. "
                 "Use .any() or .all()."
             )
-        return bool(self.data.item())
+        return bool(self.item())
 
     def __float__(self) -> float:
         return float(self.item())

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np  # file format code: arrays are written from the host
 
-from autograd_core.device import to_device
+from autograd_core.device import is_array, to_device
 from autograd_core.tensor import Tensor
 
 __all__ = ["CheckpointError", "ArraySpec", "MAX_DEPTH", "ARRAY_KINDS", "encode", "decode"]
@@ -60,7 +60,7 @@ def encode(obj: Any, path: str, arrays: dict[str, np.ndarray], depth: int = 0) -
             f"nn.save: {path!r} is nested more than {MAX_DEPTH} containers deep (or contains "
             "itself). Flatten the structure before saving."
         )
-    if isinstance(obj, (Tensor, np.ndarray)) or hasattr(obj, "__array_namespace__"):
+    if isinstance(obj, Tensor) or is_array(obj):
         data = obj.data if isinstance(obj, Tensor) else obj
         host = np.asarray(to_device(data, "cpu"))
         if host.dtype.kind not in ARRAY_KINDS or host.dtype.fields is not None:

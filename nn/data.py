@@ -12,10 +12,19 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd_core as ac
+from autograd_core.device import to_device
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split"]
+__all__ = [
+    "Dataset",
+    "TensorDataset",
+    "Subset",
+    "DataLoader",
+    "random_split",
+    "model_device",
+    "move_batch",
+]
 
 
 class Dataset:
@@ -177,6 +186,8 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = self.generator.rng.permutation(n) if self.shuffle else None
+        if order is not None and hasattr(self.dataset, "batch"):
+            order = _on_device_of(self.dataset, order)
         for b in range(len(self)):
             start = b * self.batch_size
             stop = min(start + self.batch_size, n)
@@ -194,3 +205,38 @@ class DataLoader:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a state saved by ``state_dict``."""
         self.generator.set_state(state["generator"])
+
+
+def _on_device_of(dataset: Any, order: Any) -> Any:
+    """The shuffled ``order`` on the device of a TensorDataset whose tensors all live on one
+    CUDA device: copied there once per epoch, rather than one index copy per batch."""
+    devices = {t.device for t in getattr(dataset, "tensors", ())}
+    if len(devices) != 1 or next(iter(devices)).type == "cpu":
+        return order
+    return to_device(order, devices.pop())
+
+
+def model_device(model: Any) -> Any:
+    """The device of ``model``'s first parameter, or None for a model without parameters."""
+    first = next(iter(model.parameters()), None)
+    return None if first is None else first.device
+
+
+def move_batch(batch: Any, device: Any) -> Any:
+    """``batch`` (a Tensor, or a tuple or list of them and other values) with every Tensor on
+    ``device``; a Tensor already there is passed as it is. ``device=None`` changes nothing.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> xb, yb = nn.data.move_batch((ac.zeros(2), ac.ones(2)), "cpu")
+        >>> str(xb.device), str(yb.device)
+        ('cpu', 'cpu')
+    """
+    if device is None:
+        return batch
+    if isinstance(batch, Tensor):
+        return batch if batch.device == device else batch.to(device)
+    if isinstance(batch, (tuple, list)):
+        return type(batch)(move_batch(b, device) for b in batch)
+    return batch

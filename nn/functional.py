@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import autograd_core as ac
-from autograd_core.device import get_array_module
+from autograd_core.device import get_array_module, to_device
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import normalize_axis
 from autograd_core.ops.conv_functions import (
@@ -38,6 +38,7 @@ from nn.functional_pool import *  # noqa: F403
 from nn.functional_pool import __all__ as _pool_names
 from nn.functional_resample import *  # noqa: F403
 from nn.functional_resample import __all__ as _resample_names
+from nn.index_checks import check_index_range, host_indices, poison
 from nn.losses_functional import *  # noqa: F403
 from nn.losses_functional import __all__ as _loss_names
 
@@ -269,8 +270,11 @@ def dropout(
         return x
     if p == 1.0:
         return x * 0.0
-    keep = rng_of(generator).random(x.shape) >= p  # drawn on the host, like ac.rand
-    mask = x.xp.asarray(keep, dtype=x.dtype) * (1.0 / (1.0 - p))
+    if x.device.type == "cpu":
+        keep = rng_of(generator).random(x.shape) >= p
+    else:  # drawn on x's device by its generator: no host copy
+        keep = ac.rand(*x.shape, generator=generator, dtype="float32", device=x.device).data >= p
+    mask = keep.astype(x.dtype) * (1.0 / (1.0 - p))
     return x * ac.as_tensor(mask.astype(x.dtype, copy=False))
 
 
@@ -290,12 +294,17 @@ def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> T
             f"embedding: indices must be integers, got dtype {idx.dtype}. Convert with .long()."
         )
     n = weight.shape[0]
-    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n):
-        raise IndexError(
-            f"embedding: indices must lie in [0, {n}); got values from {int(idx.min())} to "
-            f"{int(idx.max())}. Increase num_embeddings or remap the indices."
-        )
+    bad = check_index_range(
+        "embedding",
+        "indices",
+        idx,
+        n,
+        host_indices(indices),
+        "Increase num_embeddings or remap the indices.",
+    )
     out = weight[idx]
+    if bad is not None:  # device indices: the rows of bad ones become NaN (index_checks.py)
+        out = out * ac.as_tensor(poison(weight.xp.ones(idx.shape, weight.dtype), bad))[..., None]
     if padding_idx is not None:
         keep = (idx != padding_idx)[..., None].astype(weight.dtype)
         out = out * ac.as_tensor(keep)
@@ -313,7 +322,7 @@ def one_hot(indices: Any, num_classes: int = -1) -> Tensor:
     """
     idx = indices.data if isinstance(indices, Tensor) else ac.tensor(indices).data
     if num_classes < 0:
-        num_classes = int(idx.max()) + 1 if idx.size else 0
+        num_classes = int(to_device(idx.max(), "cpu")) + 1 if idx.size else 0  # as PyTorch
     xp = get_array_module(idx)
     return Tensor(xp.eye(num_classes, dtype="int64")[idx])
 

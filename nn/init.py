@@ -1,9 +1,11 @@
 """Initialisers that fill a tensor in place (a trailing ``_`` means in place), as in torch.nn.init.
 
-Random values are drawn on the host from a ``Generator`` (the default one unless
-``generator=`` is given) and copied to the tensor's device, so a seed gives the same weights on
-every device. Fans follow PyTorch: for a weight of shape (out, in, *kernel),
-``fan_in = in · ∏kernel`` and ``fan_out = out · ∏kernel``.
+Random values come from a ``Generator`` (the default one unless ``generator=`` is given),
+drawn where the tensor lives: NumPy's stream for a CPU tensor, the device's own stream for a
+CUDA tensor (no host copy; a seed then gives reproducible weights on each device, but not the
+same weights on the CPU and on a GPU, as in PyTorch). A model built on the CPU and moved with
+``.to("cuda")`` keeps its CPU weights. Fans follow PyTorch: for a weight of shape
+(out, in, *kernel), ``fan_in = in · ∏kernel`` and ``fan_out = out · ∏kernel``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from autograd_core.device import CPU, to_device
-from autograd_core.random import Generator, rng_of
+from autograd_core.device import CPU, on_device, to_device
+from autograd_core.random import Generator, device_rng, rng_of
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_written
 
@@ -89,6 +91,20 @@ def _fill(t: Tensor, host: Any) -> Tensor:
     return t
 
 
+def _draw(t: Tensor, generator: Generator | None, kind: str, a: float, b: float) -> Tensor:
+    """Fill ``t`` with U(a, b) (``kind="uniform"``) or N(a, b²) draws made on its device."""
+    if t.device.type == "cpu":
+        rng = rng_of(generator)
+        host = rng.uniform(a, b, t.shape) if kind == "uniform" else rng.normal(a, b, t.shape)
+        return _fill(t, host)
+    with on_device(t.device):
+        g = device_rng(generator, t.device)  # CuPy's Generator: uniform, standard_normal
+        draw = g.uniform(a, b, t.shape) if kind == "uniform" else g.standard_normal(t.shape) * b + a
+        t.data[...] = draw.astype(t.dtype, copy=False)
+    mark_written(t.data)
+    return t
+
+
 def _host_xp() -> Any:
     return CPU.xp
 
@@ -125,14 +141,14 @@ def uniform_(
     tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """Fill with draws from U(a, b)."""
-    return _fill(tensor, rng_of(generator).uniform(a, b, tensor.shape))
+    return _draw(tensor, generator, "uniform", a, b)
 
 
 def normal_(
     tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None
 ) -> Tensor:
     """Fill with draws from N(mean, std²)."""
-    return _fill(tensor, rng_of(generator).normal(mean, std, tensor.shape))
+    return _draw(tensor, generator, "normal", mean, std)
 
 
 def xavier_uniform_(

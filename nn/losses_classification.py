@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import autograd_core as ac
-from autograd_core.device import get_array_module
+from autograd_core.device import get_array_module, on_host
 from autograd_core.errors import ShapeError
 from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
+from nn.index_checks import check_index_range, host_indices, poison
 from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss, sum_over
 
 __all__ = [
@@ -67,18 +68,22 @@ def binary_cross_entropy(
     """
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy")
-    lo, hi = (
-        float(input.data.min()) if input.numel() else 0.0,
-        (float(input.data.max()) if input.numel() else 1.0),
-    )
-    if lo < 0 or hi > 1:
-        raise ValueError(
-            f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values from "
-            f"{lo:g} to {hi:g}. Apply a sigmoid first, or use binary_cross_entropy_with_logits."
-        )
+    bad = None
+    if not on_host(input.data):  # no sync: values outside [0, 1] give NaN (index_checks.py)
+        bad = (input.data < 0) | (input.data > 1)
+    elif input.numel():
+        lo, hi = float(input.data.min()), float(input.data.max())
+        if lo < 0 or hi > 1:
+            raise ValueError(
+                f"binary_cross_entropy: input must hold probabilities in [0, 1]; got values "
+                f"from {lo:g} to {hi:g}. Apply a sigmoid first, or use "
+                "binary_cross_entropy_with_logits."
+            )
     log_p = _clamped_log(input)
     log_q = _clamped_log(input, of_complement=True)
     loss = -(target * log_p + (1.0 - target) * log_q)
+    if bad is not None:
+        loss = loss * ac.as_tensor(poison(input.xp.ones(input.shape, input.dtype), bad))
     if weight is not None:
         loss = loss * as_target(weight, input)
     return reduce_loss(loss, reduction, "binary_cross_entropy")
@@ -128,19 +133,24 @@ def _class_last(x: Tensor) -> Tensor:
     return x.permute(perm).reshape(-1, x.shape[1])
 
 
-def _check_indices(name: str, idx: Any, valid: Any, n_classes: int) -> None:
+def _check_indices(name: str, idx: Any, n_classes: int, raw: Any, ignore_index: int) -> Any:
+    """Refuse non-integer targets; check the range without a device sync (index_checks.py):
+    host targets raise now, device targets give the mask of bad items (None on the host)."""
     if idx.dtype.kind not in "iu":
         raise TypeError(
             f"{name}: class-index targets must be integers, got dtype {idx.dtype}. Use "
             "target.long(), or pass class probabilities with the input's shape."
         )
-    v = idx[valid]
-    if v.size and (int(v.min()) < 0 or int(v.max()) >= n_classes):
-        raise IndexError(
-            f"{name}: target class indices must lie in [0, {n_classes}) for {n_classes} "
-            f"classes; got values from {int(v.min())} to {int(v.max())}. Check the number of "
-            "output units of the model."
-        )
+    return check_index_range(
+        name,
+        "target class indices",
+        idx,
+        n_classes,
+        host_indices(raw),
+        "Check the number of output units of the model.",
+        ignore=ignore_index,
+        unit=f" for {n_classes} classes",
+    )
 
 
 def cross_entropy(
@@ -183,6 +193,7 @@ def cross_entropy(
     xp = input.xp
     n_classes = input.shape[1]
     z = _class_last(input)
+    raw = target
     target = as_target(target, input)
     w = None if weight is None else as_target(weight, input).data
     if w is not None and tuple(w.shape) != (n_classes,):
@@ -214,15 +225,16 @@ def cross_entropy(
             f"input of shape {tuple(input.shape)}; expected {expected}."
         )
     valid = idx != ignore_index
-    _check_indices("cross_entropy", idx, valid, n_classes)
-    safe = xp.where(valid, idx, 0)
+    bad = _check_indices("cross_entropy", idx, n_classes, raw, ignore_index)
+    safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
     rows = xp.arange(idx.shape[0])
     w_all = xp.ones(n_classes, z.dtype) if w is None else w.astype(z.dtype, copy=False)
-    w_row = w_all[safe] * valid  # weight of each item's true class, 0 where ignored
+    w_row = poison(w_all[safe] * valid, bad)  # weight of each item's true class, 0 if ignored
     coeffs = xp.zeros(z.shape, z.dtype)
     coeffs[rows, safe] = w_row * (1.0 - eps)
     if eps:
         coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
+    coeffs = poison(coeffs, bad)  # an out-of-range device target: NaN loss (index_checks.py)
     loss = ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
     if reduction == "none":
         return loss.reshape(_item_shape(input, squeeze))
@@ -260,6 +272,7 @@ def nll_loss(
     xp = input.xp
     n_classes = input.shape[1]
     logp = _class_last(input)
+    raw = target
     target = as_target(target, input)
     idx = target.data.reshape(-1)
     if idx.shape[0] != logp.shape[0]:
@@ -268,10 +281,10 @@ def nll_loss(
             f"{tuple(input.shape)}."
         )
     valid = idx != ignore_index
-    _check_indices("nll_loss", idx, valid, n_classes)
-    safe = xp.where(valid, idx, 0)
+    bad = _check_indices("nll_loss", idx, n_classes, raw, ignore_index)
+    safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
     w_all = xp.ones(n_classes, logp.dtype) if weight is None else as_target(weight, input).data
-    w_row = (w_all[safe] * valid).astype(logp.dtype, copy=False)
+    w_row = poison((w_all[safe] * valid).astype(logp.dtype, copy=False), bad)
     picked = logp[xp.arange(idx.shape[0]), safe]
     loss = -picked * ac.as_tensor(w_row)
     if reduction == "none":

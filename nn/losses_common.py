@@ -36,7 +36,10 @@ def sum_over(loss: Tensor, total: Any) -> Tensor:
     """
     wide = wide_dtype(loss.dtype)
     xp = loss.xp
-    denom = ac.as_tensor(xp.asarray(total, dtype=wide))
+    if isinstance(total, (int, float)):  # a count: filled in on the device, not copied there
+        denom = ac.as_tensor(xp.full((), total, dtype=wide))
+    else:
+        denom = ac.as_tensor(xp.asarray(total, dtype=wide))
     if wide == loss.dtype:
         return loss.sum() / denom
     return (loss.astype(wide).sum() / denom).astype(loss.dtype)

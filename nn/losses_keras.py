@@ -21,8 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 import autograd_core as ac
+from autograd_core.device import to_device
 from autograd_core.errors import ShapeError
 from autograd_core.tensor import Tensor
+from nn.index_checks import check_index_range, host_indices, poison
 from nn.losses_classification import binary_cross_entropy_with_logits
 from nn.losses_common import as_target
 from nn.module import Module
@@ -44,7 +46,8 @@ EPSILON = 1e-7
 def _check_probabilities(output: Tensor, name: str, cls: str) -> None:
     if not output.numel():
         return
-    lo, hi = float(output.data.min()), float(output.data.max())
+    # an explicit copy of two numbers (one sync on a device)
+    lo, hi = (float(to_device(v, "cpu")) for v in (output.data.min(), output.data.max()))
     if lo < 0.0 or hi > 1.0:  # NaN fails neither test: fit reports a NaN loss itself
         raise ValueError(
             f"{name}: with from_logits=False the output must hold probabilities in [0, 1] (a "
@@ -127,6 +130,7 @@ def sparse_categorical_crossentropy(
     """
     name = "sparse_categorical_crossentropy"
     output = _scored_dtype(output)
+    raw = target
     target = as_target(target, output)
     if target.ndim == output.ndim and target.ndim and target.shape[-1] == 1:
         target = target.reshape(target.shape[:-1])
@@ -139,7 +143,7 @@ def sparse_categorical_crossentropy(
     xp = output.xp
     idx = target.data.reshape(-1)
     if idx.dtype.kind == "f":
-        if not bool(xp.all(idx == xp.round(idx))):
+        if not bool(to_device(xp.all(idx == xp.round(idx)), "cpu")):
             raise TypeError(
                 f"{name}: class-index targets must be whole numbers, got dtype {idx.dtype} with "
                 "fractional values. Pass integer labels, or one-hot rows to "
@@ -147,14 +151,19 @@ def sparse_categorical_crossentropy(
             )
         idx = idx.astype(xp.int64)
     n_classes = output.shape[-1]
-    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= n_classes):
-        raise IndexError(
-            f"{name}: target class indices must lie in [0, {n_classes}) for {n_classes} "
-            f"classes; got values from {int(idx.min())} to {int(idx.max())}. Check the number "
-            "of output units of the model."
-        )
+    host = host_indices(raw)
+    bad = check_index_range(
+        name,
+        "target class indices",
+        idx,
+        n_classes,
+        None if host is None else host.astype(idx.dtype, copy=False),
+        "Check the number of output units of the model.",
+        unit=f" for {n_classes} classes",
+    )
     onehot = xp.zeros((idx.size, n_classes), output.dtype)
     onehot[xp.arange(idx.size), idx] = 1.0
+    onehot = poison(onehot, bad)  # an out-of-range device target: NaN loss (index_checks.py)
     log_p = _log_probabilities(output, from_logits, name, "SparseCategoricalCrossentropy")
     return -(ac.as_tensor(onehot) * log_p.reshape(-1, n_classes)).sum(dim=-1).mean()
 

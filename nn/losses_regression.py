@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 import autograd_core as ac
+from autograd_core.device import to_device
 from autograd_core.errors import ShapeError
 from autograd_core.tensor import Tensor
 from nn.losses_common import as_target, check_same_shape, reduce_loss
@@ -99,7 +100,7 @@ def gaussian_nll_loss(
             f"gaussian_nll_loss: var of shape {tuple(var.shape)} does not fit input of shape "
             f"{tuple(input.shape)}."
         )
-    if var.numel() and float(var.data.min()) < 0:
+    if var.numel() and float(to_device(var.data.min(), "cpu")) < 0:  # explicit copy
         raise ValueError(
             "gaussian_nll_loss: var has negative entries; predict log-variance or "
             "pass it through softplus to keep it positive."

@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import numpy as np  # file format code: arrays are written from the host
 
-from autograd_core.device import to_device
+from autograd_core.device import is_array, to_device
 from autograd_core.tensor import Tensor
 from nn.checkpoint_index import CheckpointError
 
@@ -37,7 +37,7 @@ def safetensors_bytes(obj: Any) -> bytes:
     for key, value in obj.items():
         if not isinstance(key, str):
             raise TypeError(f"nn.save: .safetensors names must be str; got key {key!r}.")
-        if not (isinstance(value, (Tensor, np.ndarray)) or hasattr(value, "__array_namespace__")):
+        if not (isinstance(value, Tensor) or is_array(value)):
             raise TypeError(
                 f"nn.save: a .safetensors file holds only tensors, but {key!r} has type "
                 f"{type(value).__name__}. Save model.state_dict() alone, or use a .npz path for "

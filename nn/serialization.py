@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np  # file format code: arrays are written from the host
 
+from autograd_core.device import Device, is_array, to_device
+from autograd_core.tensor import Tensor
 from nn.atomic_write import atomic_write
 from nn.checkpoint_index import CheckpointError, decode, encode
 from nn.npz_io import NpzReader, write_npz
@@ -117,15 +119,19 @@ def load(
     *,
     format: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    map_location: Any = None,
 ) -> Any:
     """Read a checkpoint written by ``save``; tensors come back as CPU Tensors (move them
-    with ``model.load_state_dict``, which copies to each parameter's device).
+    with ``model.load_state_dict``, which copies to each parameter's device), or on
+    ``map_location`` when given (PyTorch's name: ``map_location="cuda"``).
 
     Args:
         path: the file.
         format: ``"npz"`` or ``"safetensors"``; ``None`` picks from the suffix as ``save``.
         max_bytes: the most bytes the file may claim once decompressed and ``load`` may read
             (default :data:`DEFAULT_MAX_BYTES`, 4 GiB); ``None`` for no limit.
+        map_location: a device (``"cpu"``, ``"cuda"``, ``"cuda:1"``, an ``ac.device``) to
+            put every tensor on, whatever device it was saved from.
 
     Raises:
         FileNotFoundError: no file at ``path``.
@@ -140,6 +146,9 @@ def load(
         )
     if not os.path.exists(path):
         raise FileNotFoundError(f"nn.load: no checkpoint at {path!r}.")
+    if map_location is not None:
+        device = Device(map_location)  # refuse a bad device before reading the file
+        return _moved(load(path, format=format, max_bytes=max_bytes), device)
     if fmt == "safetensors":
         return read_safetensors(path, max_bytes)
     with NpzReader(path, max_bytes) as reader:
@@ -155,3 +164,16 @@ def load(
                 f"nn.load: {path!r}: the index is malformed ({type(e).__name__}: {str(e):.200});"
                 " the file is corrupt."
             ) from e
+
+
+def _moved(obj: Any, device: Device) -> Any:
+    """``obj`` as ``load`` decoded it, with every Tensor and array moved to ``device``."""
+    if isinstance(obj, Tensor):
+        return obj.to(device)
+    if is_array(obj):
+        return to_device(obj, device)
+    if isinstance(obj, dict):
+        return {k: _moved(v, device) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_moved(v, device) for v in obj)
+    return obj

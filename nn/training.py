@@ -18,12 +18,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd_core.device import to_device
 from autograd_core.grad_mode import no_grad
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
 from nn.callbacks import Callback, History, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, restore_callback_states
-from nn.data import DataLoader, TensorDataset
+from nn.data import DataLoader, TensorDataset, model_device, move_batch
 from nn.module import Module
 
 __all__ = [
@@ -65,18 +66,18 @@ def accuracy(output: Tensor, target: Any, threshold: float = 0.5) -> float:
             else out > threshold
         )
         t = t.reshape(pred.shape).astype(xp.int64) if t.size == pred.size else t
-    return float((pred == t).mean()) if pred.size else 0.0
+    return float(to_device((pred == t).mean(), "cpu")) if pred.size else 0.0
 
 
 def _mae(output: Tensor, target: Any) -> float:
     t = target.data if isinstance(target, Tensor) else target
-    return float(abs(output.data - t.reshape(output.shape)).mean())
+    return float(to_device(abs(output.data - t.reshape(output.shape)).mean(), "cpu"))
 
 
 def _mse(output: Tensor, target: Any) -> float:
     t = target.data if isinstance(target, Tensor) else target
     d = output.data - t.reshape(output.shape)
-    return float((d * d).mean())
+    return float(to_device((d * d).mean(), "cpu"))
 
 
 def _is_logit_loss(loss_fn: Any) -> bool:
@@ -137,11 +138,11 @@ def _split(x: Tensor, y: Tensor, fraction: float) -> tuple[Tensor, Tensor, Tenso
 
 
 def _loader(
-    x: Any, y: Any, batch_size: int | None, shuffle: bool, generator: Generator | None
+    x: Any, y: Any, batch_size: int | None, shuffle: bool, generator: Generator | None, device: Any
 ) -> DataLoader:
     if isinstance(x, DataLoader):
         return x
-    x, y = _as_tensor(x), _as_tensor(y)
+    x, y = move_batch((_as_tensor(x), _as_tensor(y)), device)  # once, not once per batch
     if x.shape[0] != y.shape[0]:
         raise ValueError(
             f"fit: x has {x.shape[0]} samples but y has {y.shape[0]}; they must "
@@ -221,7 +222,8 @@ def fit(
 
     Args:
         model, loss_fn, optimizer: what to train, how to score it, how to update it.
-        x, y: training inputs and targets (Tensors or arrays), or a DataLoader as ``x``.
+        x, y: training inputs and targets (Tensors or arrays), or a DataLoader as ``x``;
+            moved to the model's device (x and y once, a DataLoader's batches one by one).
         epochs: the epoch to stop at (counting from 0, so ``initial_epoch=2, epochs=5`` runs
             epochs 3, 4 and 5), as in Keras.
         batch_size: samples per gradient step.
@@ -249,7 +251,8 @@ def fit(
         x, y = _as_tensor(x), _as_tensor(y)
         x, y, xv, yv = _split(x, y, validation_split)
         validation_data = (xv, yv)
-    loader = _loader(x, y, batch_size, shuffle, generator)
+    device = model_device(model)  # batches go where the model is (Keras' rule)
+    loader = _loader(x, y, batch_size, shuffle, generator, device)
     history = History()
     ckpt = None
     if resume_from is not None:
@@ -290,6 +293,7 @@ def fit(
         sums: dict[str, float] = {"loss": 0.0, **{k: 0.0 for k in metric_fns}}
         seen = 0
         for b, (xb, yb) in enumerate(loader):
+            xb, yb = move_batch((xb, yb), device)
             for cb in cbs:
                 cb.on_train_batch_begin(b, logs)
             optimizer.zero_grad()
@@ -345,7 +349,7 @@ def evaluate(
 ) -> dict[str, float]:
     """The mean loss and metrics of ``model`` on (x, y), in eval mode and without gradients
     (the model's previous mode is restored). Returns ``{"loss": …, "accuracy": …}``."""
-    x, y = _as_tensor(x), _as_tensor(y)
+    x, y = move_batch((_as_tensor(x), _as_tensor(y)), model_device(model))
     metric_fns = _metric_fns(metrics, loss_fn)
     was_training = model.training
     model.eval()

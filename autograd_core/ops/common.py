@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.creation import as_array
-from autograd_core.device import get_array_module
+from autograd_core.device import get_array_module, on_host
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.tensor import Tensor
@@ -25,7 +25,10 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
     xp = get_array_module(like.data)
     if isinstance(value, (bool, int, float, complex)):
         dtype = xp.result_type(like.data.dtype, value)
-        return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
+        if on_host(like.data):
+            return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
+        # on a device: a fill kernel, where asarray would copy the number from the host
+        return Tensor._make(xp.full((), value, dtype=dtype), False, None)
     return Tensor._make(xp.asarray(as_array(value)), False, None)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift, normalize_axis
@@ -139,9 +140,11 @@ def _index_array(op: str, index: Any, x: Tensor) -> Any:
 
 
 def _check_bounds(op: str, index: Any, size: int, dim: int, x: Tensor) -> None:
-    if index.size and bool(((index < -size) | (index >= size)).any()):
+    # device indices: an explicit (and counted) copy of one bool, not an implicit sync
+    if index.size and bool(to_device(((index < -size) | (index >= size)).any(), "cpu")):
+        lo, hi = int(to_device(index.min(), "cpu")), int(to_device(index.max(), "cpu"))
         raise ShapeError(
-            f"{op}: index values from {int(index.min())} to {int(index.max())} are out of range "
+            f"{op}: index values from {lo} to {hi} are out of range "
             f"for dim {dim} of size {size} (tensor of shape {tuple(x.shape)}). Pass indices in "
             f"[-{size}, {size})."
         )

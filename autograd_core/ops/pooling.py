@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd_core.device import on_host
 from autograd_core.op import Op
 from autograd_core.ops.common import lift
 from autograd_core.ops.pool_geometry import (
@@ -80,7 +81,8 @@ class MaxPool(Op):
             lead = tuple(x.shape[: x.ndim - len(kernel)])
             src = xp.full(win.padded_shape(lead), _lowest(xp, x.dtype), x.dtype)
             src[(Ellipsis, *win.interior())] = x
-        nan_aware = x.dtype.kind == "f" and bool(xp.isnan(x).any())
+        # on a device NaN-aware always: asking whether x has a NaN would wait for the GPU
+        nan_aware = x.dtype.kind == "f" and (not on_host(x) or bool(xp.isnan(x).any()))
         n_taps = math.prod(kernel)
         small = xp.int8 if n_taps < 128 else xp.int16 if n_taps < 2**15 else xp.int32
         best = which = None
@@ -113,20 +115,22 @@ class MaxPool(Op):
                 for o, s, p, st in zip(win.out, win.stride, win.padding, strides)
             ],
         )
-        shift = xp.asarray(
+        # the flat shift of every kernel offset, in win.offsets()' row-major order (made with
+        # arange: on a device a list would be copied from the host on every forward)
+        shift = grid(
+            xp,
             [
-                sum(j * d * st for j, d, st in zip(off, win.dilation, strides))
-                for off in win.offsets()
+                xp.arange(k, dtype=xp.int64) * (d * st)
+                for k, d, st in zip(win.kernel, win.dilation, strides)
             ],
-            dtype=xp.int64,
-        )
+        ).reshape(-1)
         index = shift[which]  # (a gather then an in-place add: ~3x faster than base + take)
         index += base
         if win.padded and best.dtype.kind == "f":
             # A window whose real entries are all -inf "wins" on a padding entry; PyTorch then
             # reports the window's first real entry (its initial candidate).
             lost = best == -xp.inf
-            if bool(lost.any()):
+            if not on_host(lost) or bool(lost.any()):  # (no sync on a device)
                 first = []
                 for o, s, p, d, st in zip(win.out, win.stride, win.padding, win.dilation, strides):
                     c = xp.arange(o, dtype=xp.int64) * s - p

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.device import on_host
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift
@@ -87,7 +88,7 @@ class AdaptiveMaxPool(Op):
         size = tuple(x.shape[-n:])
         lead = len(x.shape) - n
         self.in_shape = tuple(x.shape)
-        nan_aware = x.dtype.kind == "f" and bool(xp.isnan(x).any())
+        nan_aware = x.dtype.kind == "f" and (not on_host(x) or bool(xp.isnan(x).any()))
         strides = plane_strides(size)
         # the flat plane position of every entry (spatial axes only; broadcasts over N, C)
         flat = grid(xp, [xp.arange(m, dtype=xp.int64) * st for m, st in zip(size, strides)])
@@ -96,8 +97,10 @@ class AdaptiveMaxPool(Op):
         for i in reversed(range(n)):
             starts, ends = adaptive_bounds(size[i], output_size[i])
             self.unique &= all(s >= e for s, e in zip(starts[1:], ends[:-1]))
-            lo = xp.asarray(starts, dtype=xp.int64)
-            hi = xp.asarray(ends, dtype=xp.int64) - 1
+            # adaptive_bounds' windows, made with arange (a list would be copied from the host)
+            i_out = xp.arange(output_size[i], dtype=xp.int64)
+            lo = (i_out * size[i]) // output_size[i]
+            hi = -(-((i_out + 1) * size[i]) // output_size[i]) - 1
             axis = lead + i
             flat_axis = axis - (values.ndim - flat.ndim)
             best = best_flat = None

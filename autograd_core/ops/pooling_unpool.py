@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift
@@ -101,9 +102,11 @@ def _max_unpool(
     else:
         size = tuple(int(v) for v in tuple(output_size)[-n:])
     length = math.prod(size)
-    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= length):
+    # (device indices: an explicit copy of two numbers, one sync)
+    lo, hi = (int(to_device(v, "cpu")) for v in (idx.min(), idx.max())) if idx.size else (0, 0)
+    if idx.size and (lo < 0 or hi >= length):
         raise ShapeError(
-            f"{op}: indices range from {int(idx.min())} to {int(idx.max())}, outside an output "
+            f"{op}: indices range from {lo} to {hi}, outside an output "
             f"plane of size {size} ({length} positions). Pass output_size equal to the shape "
             "of the input that max_pool saw."
         )

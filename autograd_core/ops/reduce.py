@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from autograd_core.broadcast import sum_to_array
+from autograd_core.device import on_host
 from autograd_core.dtypes import float32
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
@@ -269,7 +270,7 @@ class Prod(Op):
         shape = self.inputs[0].shape
         g = expand_reduced(gy, shape, axes)
         zero = self.inputs[0].data == 0
-        if not zero.any():
+        if on_host(zero) and not zero.any():  # (on a device: the general form, no sync)
             return (g * self.output_as(gy).reshape(kept_shape(shape, axes)) / x,)
         return (g * _product_of_others(x, zero, axes),)
 

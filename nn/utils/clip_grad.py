@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from autograd_core.device import get_array_module
+from autograd_core.device import device_of, get_array_module, to_device
 from autograd_core.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -24,7 +24,7 @@ def clip_grad_norm_(
     max_norm: float,
     norm_type: float | str = 2.0,
     error_if_nonfinite: bool = False,
-) -> float:
+) -> float | Tensor:
     r"""Scale all gradients together so that their joint p-norm is at most ``max_norm``.
 
     The total norm is the p-norm of all gradients concatenated into one vector,
@@ -42,6 +42,9 @@ def clip_grad_norm_(
     Returns:
         The total norm of the gradients before clipping, as a Python float (PyTorch returns a
         0-d tensor; ``float()`` of it gives the same number). 0.0 when no parameter has a grad.
+        For gradients on a CUDA device it is a 0-d Tensor on that device, as in PyTorch:
+        reading a float would wait for the device in every step (unless
+        ``error_if_nonfinite``, which has to read it).
 
     Raises:
         RuntimeError: ``error_if_nonfinite`` and the total norm is NaN or infinite.
@@ -67,7 +70,13 @@ def clip_grad_norm_(
     else:
         norms = [_vector_norm(xp, g, norm_type) for g in grads]
         total = _vector_norm(xp, xp.stack(norms), norm_type)
-    total_norm = float(total)
+    if device_of(total).type != "cpu" and not error_if_nonfinite:
+        # on a device: scale there and return the norm there, without waiting for it
+        coef = xp.minimum(float(max_norm) / (total + 1e-6), 1.0)
+        for g in grads:
+            g *= coef.astype(g.dtype, copy=False)
+        return Tensor(total)
+    total_norm = float(to_device(total, "cpu"))
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "

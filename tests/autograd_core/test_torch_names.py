@@ -241,21 +241,16 @@ def test_accelerator_answers_like_cuda():
         assert current is None
 
 
-def test_creation_functions_use_the_default_device(monkeypatch):
-    # Without a GPU: record where creation would move its arrays when the default is cuda:3.
-    import autograd_core.creation as creation
+def test_creation_functions_use_the_default_device(fake_cuda, monkeypatch):
+    # On the CuPy stand-in with four devices: the default cuda:3 is where arrays are made.
     from autograd_core.default_device import DEFAULT
+    from autograd_core.testing.fake_cupy_state import STATE
 
-    moves = []
+    monkeypatch.setattr(STATE, "count", 4)
     monkeypatch.setattr(DEFAULT, "device", ac.Device("cuda:3"))
-    monkeypatch.setattr(creation, "to_device", lambda arr, dev: moves.append(str(dev)) or arr)
-    ac.zeros(2)
-    ac.tensor([1.0])
-    ac.arange(3)
-    ac.randn(2)
-    ac.as_tensor(np.zeros(2))
-    ac.zeros(2, device="cpu")
-    assert moves == ["cuda:3"] * 5 + ["cpu"]
+    made = [ac.zeros(2), ac.tensor([1.0]), ac.arange(3), ac.randn(2), ac.as_tensor(np.zeros(2))]
+    assert [str(t.device) for t in made] == ["cuda:3"] * 5
+    assert ac.zeros(2, device="cpu").device == "cpu"
     assert ac.get_default_device() == "cuda:3"
 
 
