@@ -14,6 +14,7 @@ from autograd_core.ops import (
     logical,
     nn_ops,
     powers,
+    recurrent,
     reduce,
     rounding,
     shape,
@@ -34,6 +35,7 @@ from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
+from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
@@ -63,5 +65,6 @@ _FAMILIES = (
     indexing,
     linalg,
     nn_ops,
+    recurrent,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]

@@ -10,6 +10,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     linalg,
     logical,
     nn_ops,
+    recurrent,
     reduce,
     shape,
     sorting,
