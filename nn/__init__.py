@@ -47,6 +47,8 @@ from nn.losses_keras import (
 from nn.module import Module, Parameter
 from nn.normalization import BatchNorm1d, LayerNorm
 from nn.regularization import l1_penalty, l2_penalty
+from nn.rnn import GRU, LSTM, RNN, RNNBase
+from nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from nn.serialization import CheckpointError, load, save
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
@@ -115,3 +117,4 @@ __all__ = [
     "save_checkpoint",
     "load_checkpoint",
 ]
+__all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]

@@ -148,9 +148,16 @@ class LSTM(Op):
         else:
             w_hr = inputs[-1].data if len(inputs) > 4 + p["has_bias"] else None
             out = lstm_backward(
-                self.xp, self.saved, inputs[3].data, w_hr, gys, gh, gc, p["batch_sizes"],
+                self.xp,
+                self.saved,
+                inputs[3].data,
+                w_hr,
+                gys,
+                gh,
+                gc,
+                p["batch_sizes"],
                 p["reverse"],
-            )  # fmt: skip
+            )
             grads = (
                 out[:4] + ((out[4],) if p["has_bias"] else ()) + (() if w_hr is None else out[5:])
             )
