@@ -72,7 +72,7 @@ def rnn_forward(xp: Any, xw: Any, h0: Any, w_hh: Any, b_hh: Any, relu: bool, bs:
     x = xw if b_hh is None else xw + b_hh
     S = _new_states(xp, h0, T, rev, bs is not None)
     prev, new = state_views(S, rev)
-    w_t = w_hh.T
+    w_t = xp.ascontiguousarray(w_hh.T)  # a transposed view makes every step's GEMM slower
     for t in _order(T, rev):
         n = _rows(bs, t, B)
         h = new[t, :n]
@@ -129,7 +129,7 @@ def lstm_forward(xp: Any, xw: Any, h0: Any, c0: Any, w_hh: Any, b_hh: Any, w_hr:
     H, masked, dtype = G4 // 4, bs is not None, xw.dtype
     half, shift = _lstm_affine(xp, H, dtype)
     x = xw * half if b_hh is None else (xw + b_hh) * half
-    w_t = (w_hh * half[:, None]).T
+    w_t = xp.ascontiguousarray((w_hh * half[:, None]).T)
     S = _new_states(xp, h0, T, rev, masked)
     C = _new_states(xp, c0, T, rev, masked)
     G = _alloc(xp, (T, B, G4), dtype, masked)
@@ -221,7 +221,7 @@ def gru_forward(xp: Any, xw: Any, h0: Any, w_hh: Any, b_hh: Any, bs: Any, rev: b
     HH = xp.empty((B, G3), dtype)
     HN = _alloc(xp, (T, B, H), dtype, masked)
     prev, new = state_views(S, rev)
-    w_t = w_hh.T
+    w_t = xp.ascontiguousarray(w_hh.T)  # a transposed view makes every step's GEMM slower
     for t in _order(T, rev):
         n = _rows(bs, t, B)
         g, hh, x = G[t, :n], HH[:n], xw[t, :n]
