@@ -50,7 +50,7 @@ from nn.regularization import l1_penalty, l2_penalty
 from nn.rnn import GRU, LSTM, RNN, RNNBase
 from nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from nn.serialization import CheckpointError, load, save
-from nn.tbptt import detach_state, truncated_bptt
+from nn.tbptt import detach_state, hidden_grad_norms, truncated_bptt
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
 
@@ -119,4 +119,4 @@ __all__ = [
     "load_checkpoint",
 ]
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
-__all__ += ["truncated_bptt", "detach_state"]
+__all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]

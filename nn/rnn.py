@@ -97,6 +97,10 @@ class RNNBase(Module):
         for p in self.parameters():
             init.uniform_(p, -bound, bound, generator)
 
+    def flatten_parameters(self) -> None:
+        """Does nothing: PyTorch packs the weights for cuDNN here; the fused ops read the
+        parameters as they are. Kept so that PyTorch scripts run unchanged."""
+
     def _layer(self, k: int, sfx: str) -> tuple[Any, ...]:
         get = self._parameters.get
         return tuple(

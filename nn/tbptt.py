@@ -1,5 +1,6 @@
-"""Truncated back-propagation through time: train a recurrent model on a long sequence in chunks
-of k steps, carrying the hidden state forward but cutting the gradient at every chunk boundary.
+"""Back-propagation through time, seen and truncated: the gradient reaching every step of a
+sequence (``hidden_grad_norms``), and training a recurrent model on a long sequence in chunks of
+k steps, carrying the hidden state forward but cutting the gradient at every chunk boundary.
 
 Full BPTT (``loss.backward()`` over the whole sequence) is exact but its cost and memory grow
 with the sequence; truncating every k steps bounds both, at the price of gradients that see at
@@ -13,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import autograd_core as ac
 from autograd_core.tensor import Tensor
 from nn.module import Module
 from nn.utils.clip_grad import clip_grad_norm_
 
-__all__ = ["detach_state", "truncated_bptt"]
+__all__ = ["detach_state", "truncated_bptt", "hidden_grad_norms"]
 
 
 def detach_state(state: Any) -> Any:
@@ -111,3 +113,32 @@ def truncated_bptt(
         state = detach_state(state)
         total += float(loss.item()) * (min(start + int(k), T) - start)
     return total / max(T, 1), state
+
+
+def hidden_grad_norms(
+    cell: Module, x: Tensor, loss_fn: Callable[[Tensor], Tensor] | None = None
+) -> list[float]:
+    """‖∂L/∂h(t)‖ for t = 1 … T: run ``cell`` (an RNNCell, GRUCell or LSTMCell) over x of shape
+    (T, B, input_size) from a zero state, take L = ``loss_fn(h(T))`` (default: the sum of h(T)),
+    and return the norm of the gradient of L with respect to every hidden state h(t). The
+    vanishing or exploding gradient of BPTT is the shape of this curve (notebook
+    ``rnn_gradients_through_time``).
+
+    Example:
+        >>> import autograd_core as ac, nn
+        >>> cell = nn.RNNCell(2, 8, generator=ac.Generator(0))
+        >>> norms = hidden_grad_norms(cell, ac.ones(30, 1, 2))
+        >>> len(norms), norms[0] < norms[-1]
+        (30, True)
+    """
+    h = ac.zeros(x.shape[1], cell.hidden_size, dtype=x.dtype)
+    c, states = h, []
+    lstm = cell.gates == 4
+    for x_t in x.unbind(0):
+        if lstm:
+            h, c = cell(x_t, (h, c))
+        else:
+            h = cell(x_t, h)
+        states.append(h)
+    loss = states[-1].sum() if loss_fn is None else loss_fn(states[-1])
+    return [float((g * g).sum().item()) ** 0.5 for g in ac.grad(loss, states)]

@@ -97,6 +97,14 @@ def test_parameter_shapes_follow_pytorch():
     assert len(shapes) == 2 * 2 * 5
 
 
+def test_flatten_parameters_is_accepted_and_changes_nothing():
+    layer = nn.LSTM(2, 3)
+    x = ac.ones(4, 1, 2)
+    before = layer(x)[0].numpy()
+    assert layer.flatten_parameters() is None
+    np.testing.assert_array_equal(layer(x)[0].numpy(), before)
+
+
 def test_dropout_between_layers_only_in_training():
     layer = nn.GRU(3, 4, num_layers=2, dropout=0.5, generator=ac.Generator(0))
     x = ac.ones(6, 2, 3)

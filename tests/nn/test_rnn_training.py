@@ -173,3 +173,25 @@ def test_tanh_rnn_fails_the_adding_problem():
     mse, seconds = train_adding("RNN", 3000)
     print(f"adding problem T=50, tanh RNN: test MSE {mse:.4f} after 3000 steps, {seconds:.0f} s")
     assert mse > 0.1
+
+
+@pytest.mark.parametrize("cell", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_hidden_grad_norms_match_torch(torch, cell):
+    rng = np.random.default_rng(5)
+    ours = getattr(nn, cell)(2, 6, dtype=ac.float64)
+    theirs = getattr(torch.nn, cell)(2, 6, dtype=torch.float64)
+    with torch.no_grad():
+        for name, p in ours.named_parameters():
+            getattr(theirs, name).copy_(torch.tensor(p.numpy()))
+    x = rng.standard_normal((12, 3, 2))
+    norms = nn.hidden_grad_norms(ours, ac.tensor(x), lambda h: (h * h).sum())
+    h = c = torch.zeros(3, 6, dtype=torch.float64)
+    states = []
+    for x_t in torch.tensor(x).unbind(0):
+        if cell == "LSTMCell":
+            h, c = theirs(x_t, (h, c))
+        else:
+            h = theirs(x_t, h)
+        states.append(h)
+    grads = torch.autograd.grad((states[-1] ** 2).sum(), states)
+    np.testing.assert_allclose(norms, [float(g.norm()) for g in grads], rtol=1e-12)
