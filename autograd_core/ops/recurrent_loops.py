@@ -167,24 +167,24 @@ def lstm_backward(xp: Any, saved: Any, w_hh: Any, w_hr: Any, gys: Any, gh: Any, 
     c_prev, _ = state_views(C, rev)
     T, B, G4 = G.shape
     H, P, dtype = G4 // 4, S.shape[-1], G.dtype
-    # dgate/da for all steps: σ' = s − s² for i, f, o and tanh' = 1 − g² for g
+    # dgate/da for all steps, G ⊙ (lin − G) + const: σ' = s − s² for i, f, o (lin 1, const 0)
+    # and tanh' = 1 − g² for g (lin 0, const 1). Each block is then multiplied by what c̄(t)
+    # (i, f, g) or m̄(t) (o) meets on its way to the gate: [g, c(t−1), i | tanh c(t)]. The
+    # reverse loop overwrites these factors with ā(t) in place: one array instead of four.
     lin = xp.ones(G4, dtype)
     lin[2 * H : 3 * H] = 0.0
-    const = 1.0 - lin
-    fac = G * lin
-    fac += const
-    fac -= G * G
-    Gr, Fr = G.reshape(T, B, 4, H), fac.reshape(T, B, 4, H)
-    # c̄(t) multiplies [g σ'(i), c(t−1) σ'(f), i tanh'(g)] for the i, f, g blocks of ā(t)
-    ifg = xp.empty((T, B, 3, H), dtype)
-    xp.multiply(Gr[:, :, 2], Fr[:, :, 0], out=ifg[:, :, 0])
-    xp.multiply(c_prev, Fr[:, :, 1], out=ifg[:, :, 1])
-    xp.multiply(Gr[:, :, 0], Fr[:, :, 2], out=ifg[:, :, 2])
-    o_fac = TC * Fr[:, :, 3]  # m̄ ⊙ tanh c σ'(o) is the o block
-    c_fac = Gr[:, :, 3] * (1 - TC * TC)  # c̄(t) += m̄ ⊙ o ⊙ (1 − tanh² c)
+    da = lin - G
+    da *= G
+    da += 1.0 - lin
+    dar, Gr = da.reshape(T, B, 4, H), G.reshape(T, B, 4, H)
+    dar[:, :, 0] *= Gr[:, :, 2]
+    dar[:, :, 1] *= c_prev
+    dar[:, :, 2] *= Gr[:, :, 0]
+    dar[:, :, 3] *= TC
+    c_fac = TC * TC  # c̄(t) += m̄ ⊙ o ⊙ (1 − tanh² c)
+    xp.subtract(1.0, c_fac, out=c_fac)
+    c_fac *= Gr[:, :, 3]
     f = Gr[:, :, 1]
-    da = _alloc(xp, G.shape, dtype, bs is not None)
-    dar = da.reshape(T, B, 4, H)
     gh = _seed(xp, gh, (B, P), dtype)
     gc = _seed(xp, gc, (B, H), dtype)
     GH = None if w_hr is None else xp.zeros((T, B, P), dtype)
@@ -199,8 +199,11 @@ def lstm_backward(xp: Any, saved: Any, w_hh: Any, w_hr: Any, gys: Any, gh: Any, 
             g = g @ w_hr  # m̄(t) = h̄(t) W_hr
         c = gc[:n]
         c += g * c_fac[t, :n]
-        xp.multiply(c[:, None, :], ifg[t, :n], out=dar[t, :n, :3])
-        xp.multiply(g, o_fac[t, :n], out=dar[t, :n, 3])
+        a = dar[t, :n]
+        xp.multiply(c[:, None, :], a[:, :3], out=a[:, :3])
+        xp.multiply(g, a[:, 3], out=a[:, 3])
+        if n < B:
+            da[t, n:] = 0.0  # rows past their sequence's end: no gradient
         c *= f[t, :n]  # c̄(t−1) = c̄(t) ⊙ f
         xp.matmul(da[t, :n], w, out=gh[:n])  # h̄(t−1) = ā(t) W_hh
     flat = da.reshape(T * B, G4)
