@@ -3,6 +3,7 @@ procedure written in PyTorch), and the adding problem (slow)."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -160,7 +161,19 @@ def train_adding(mode, steps, T=50, hidden=64, batch=64, seed=0):
     return mse, seconds
 
 
+# The issue's recipe, 3,000 steps for each of GRU, LSTM and tanh RNN, took 1680 s, 916 s and
+# 88 s of wall time on the shared 2-core machine (final test MSE 0.0004, 0.0042, 0.1642): too
+# slow for `make test-slow`, so it runs only with ADDING_PROBLEM_FULL=1. The short version
+# below keeps the claim's shape: a GRU passed 0.01 by step 1,000 (0.0069; 0.0051 at 1,200)
+# while the tanh RNN stays at the variance of the target (1/6).
+FULL = pytest.mark.skipif(
+    not os.environ.get("ADDING_PROBLEM_FULL"),
+    reason="the 3,000-step adding problem takes ~45 min here: set ADDING_PROBLEM_FULL=1",
+)
+
+
 @pytest.mark.slow
+@FULL
 @pytest.mark.parametrize("mode", ["GRU", "LSTM"])
 def test_gated_units_solve_the_adding_problem(mode):
     mse, seconds = train_adding(mode, 3000)
@@ -169,10 +182,18 @@ def test_gated_units_solve_the_adding_problem(mode):
 
 
 @pytest.mark.slow
+@FULL
 def test_tanh_rnn_fails_the_adding_problem():
     mse, seconds = train_adding("RNN", 3000)
     print(f"adding problem T=50, tanh RNN: test MSE {mse:.4f} after 3000 steps, {seconds:.0f} s")
     assert mse > 0.1
+
+
+@pytest.mark.slow
+def test_adding_problem_short_gru_learns_it_and_tanh_rnn_does_not():
+    gru, _ = train_adding("GRU", 1200)
+    rnn, _ = train_adding("RNN", 1200)
+    assert gru < 0.01 < 0.1 < rnn, (gru, rnn)
 
 
 @pytest.mark.parametrize("cell", ["RNNCell", "LSTMCell", "GRUCell"])
