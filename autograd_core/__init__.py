@@ -88,7 +88,7 @@ attach_methods()
 tensor_extras.attach_absent_names()
 grad_fn.attach()
 
-from autograd_core import accelerator, aliases, autograd, cuda, functional  # noqa: E402
+from autograd_core import accelerator, aliases, amp, autograd, cuda, functional  # noqa: E402
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -133,6 +133,7 @@ __all__ = [
     "set_default_device",
     "get_default_device",
     "accelerator",
+    "amp",
     "Generator",
     "manual_seed",
     "seed",

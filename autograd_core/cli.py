@@ -1,4 +1,4 @@
-"""The ``autograd-core`` command: gradcheck, ops, demo, viz, trace.
+"""The ``autograd-core`` command: gradcheck, ops, demo, viz, trace, parity.
 
 Errors in the command itself (a bad spec, an import failure, shapes that do not fit) print one
 line and exit with status 2; a failed gradient check exits with status 1.
@@ -73,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from autograd_core import cli_gradcheck, cli_viz
+    from autograd_core import cli_gradcheck, cli_parity, cli_viz
 
     p = Parser(
         prog="autograd-core",
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
 
     cli_viz.add_parsers(sub)
+    cli_parity.add_parser(sub)
     return p
 
 

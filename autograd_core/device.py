@@ -159,7 +159,9 @@ def parse_to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, A
     if kwargs:
         raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}.")
     for a in args:
-        if hasattr(a, "device") and hasattr(a, "dtype") and hasattr(a, "data"):  # a Tensor
+        if isinstance(a, type):  # a NumPy scalar type (np.float32): its class has .dtype too
+            dtype = a
+        elif hasattr(a, "device") and hasattr(a, "dtype") and hasattr(a, "data"):  # a Tensor
             device, dtype = a.device, a.dtype
         elif isinstance(a, Device) or (
             isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")

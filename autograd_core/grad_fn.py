@@ -65,9 +65,7 @@ def next_functions(self: Op) -> tuple[tuple[Any, int], ...]:
     input.output_nr)`` for an input made by an op, ``(AccumulateGrad, 0)`` for a leaf that
     requires grad, ``(None, 0)`` for an input that needs no gradient.
 
-    Raises:
-        GraphFreedError: a backward pass without ``retain_graph=True`` already released this
-            node's inputs.
+    It survives a plain ``backward()`` (which keeps each node's ``edges``), as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -78,16 +76,20 @@ def next_functions(self: Op) -> tuple[tuple[Any, int], ...]:
         ('mul', True, (None, 0))
     """
     inputs = self.inputs
-    if inputs is None:
-        raise self.freed_error()
+    if inputs is None:  # released by backward: the structure survives in edges
+        if self.edges is None:
+            raise self.freed_error()
+        parents = [e if type(e) is tuple else (e, 0) for e in self.edges]
+    else:
+        parents = [(t.node or t, t.output_nr) for t in inputs]
     out: list[tuple[Any, int]] = []
-    for t, needs in zip(inputs, self.needs_input_grad, strict=True):
+    for (v, nr), needs in zip(parents, self.needs_input_grad, strict=True):
         if not needs:
             out.append((None, 0))
-        elif t.node is None:
-            out.append((accumulate_grad_node(t), 0))
+        elif isinstance(v, Tensor):
+            out.append((accumulate_grad_node(v), 0))
         else:
-            out.append((t.node, t.output_nr))
+            out.append((v, nr))
     return tuple(out)
 
 

@@ -101,6 +101,9 @@ class Op:
     n_outputs: int = 1
     gy_is_free: bool = False  # set by the sweep just before the VJP of a ``reuses_gy`` op
     created_at: list[traceback.FrameSummary] | None = None
+    edges: list[Any] | None = None  # set by release
+    out_shape: Any = None  # set by release
+    out_dtype: Any = None  # set by release
     hooks: list[tuple[int, Any]] | None = None
     retained: list[Any] | None = None
     params: dict[str, Any] = {}  # noqa: RUF012  (replaced per instance, never mutated)
@@ -171,8 +174,25 @@ class Op:
             "Pass retain_graph=True to the first backward() (or grad()) to backpropagate twice."
         )
 
-    def release(self) -> None:
-        """Drop the parents and saved arrays (after its VJP ran, unless retain_graph)."""
+    def release(self, gy: Any = None) -> None:
+        """Drop the parents and saved arrays (after its VJP ran, unless retain_graph), keeping
+        the graph's structure as PyTorch keeps ``grad_fn`` after backward. ``edges`` holds one
+        entry per input: the parent op node (``(node, output_nr)`` for output 1, 2 ... of a
+        multi-output op), the leaf itself when it requires grad (a parameter, held by its owner
+        anyway), or None for a constant (freed, as PyTorch frees it). ``out_shape`` and
+        ``out_dtype`` are the output's, read off its gradient ``gy``. ``draw_graph`` and
+        ``next_functions`` read them; no array survives. (One new list per node and one shape
+        tuple: each object kept here is one more for CPython's cycle collector to count.)"""
+        self.edges = [
+            (t.node, t.output_nr) if t.output_nr else t.node or (t if t._requires_grad else None)
+            for t in self.inputs
+        ]
+        if gy is not None:
+            if self.n_outputs == 1:
+                self.out_shape, self.out_dtype = gy.shape, gy.dtype
+            else:  # one gradient (or None) per output
+                self.out_shape = [None if g is None else g.shape for g in gy]
+                self.out_dtype = [None if g is None else g.dtype for g in gy]
         self.inputs = None
         if self.out is not None:
             self.out = None
@@ -211,7 +231,9 @@ class Op:
         if type(y) is not _ndarray:
             if type(y) is tuple:
                 return op._link_outputs(y, inputs, params)
-            y = op.xp.asarray(y)
+            # a NumPy scalar becomes a 0-d array; a CuPy array stays as it is (ToDevice's
+            # result lives on another device than op.xp's, and NumPy refuses a CuPy array)
+            y = _device.get_array_module(y).asarray(y)
         out = _new(Tensor)
         out.data = y
         out.grad = None

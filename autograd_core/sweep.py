@@ -143,7 +143,7 @@ class _Sweep:
             grads = call_vjp(op, tuple(g), self.create_graph)
         self.send(op, grads, op.fresh_grads and not self.create_graph)
         if not self.retain_graph:
-            op.release()
+            op.release(g)
 
     def _hand_out(self, op: Op, g: Any) -> Any:
         """Run the node's hooks on each output's gradient, store retained gradients, and show

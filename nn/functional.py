@@ -1,10 +1,15 @@
 """Stateless forms of the layers: activations, linear, dropout, embedding, normalisation, losses.
 
+The conv-net functions (pooling, channel dropout, group/instance norm, interpolate,
+pixel_shuffle) live in ``nn/functional_pool.py``, ``nn/functional_norm.py`` and
+``nn/functional_resample.py`` and are re-exported here.
+
 Everything here is written with autograd_core ops, so gradients (and second derivatives) come
 from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) the
 function calls it; the rest (``prelu``, ``maxout``, the normalisations) are composed from smaller
 ops in a numerically stable way. The loss functions live in ``nn/losses_functional.py`` and are
-re-exported here (``F.cross_entropy``).
+re-exported here (``F.cross_entropy``), and so are the convolutions, ``pad``, ``unfold`` and
+``fold``, which are ops of their own (``autograd_core/ops/conv.py``, ``padding.py``, ``fold.py``).
 """
 
 from __future__ import annotations
@@ -15,8 +20,24 @@ import autograd_core as ac
 from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import normalize_axis
+from autograd_core.ops.conv_functions import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
+from autograd_core.ops.fold import fold, unfold
+from autograd_core.ops.padding import pad
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from nn.functional_norm import *  # noqa: F403
+from nn.functional_norm import __all__ as _norm_names
+from nn.functional_pool import *  # noqa: F403
+from nn.functional_pool import __all__ as _pool_names
+from nn.functional_resample import *  # noqa: F403
+from nn.functional_resample import __all__ as _resample_names
 from nn.losses_functional import *  # noqa: F403
 from nn.losses_functional import __all__ as _loss_names
 
@@ -42,6 +63,18 @@ __all__ = [
     "batch_norm",
     "one_hot",
     *_loss_names,
+    *_pool_names,
+    *_norm_names,
+    *_resample_names,
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "pad",
+    "unfold",
+    "fold",
 ]
 
 
@@ -297,6 +330,7 @@ def layer_norm(
 ) -> Tensor:
     """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
     variance, as PyTorch)."""
+    (x,) = ac.amp.cast_float32(x)  # float32 under amp.autocast
     k = len(normalized_shape)
     if tuple(x.shape[x.ndim - k :]) != tuple(normalized_shape):
         raise ShapeError(
@@ -325,20 +359,22 @@ def batch_norm(
     momentum: float = 0.1,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Batch normalisation over axis 1 of (N, C) or (N, C, L) inputs.
+    """Batch normalisation over axis 1 of (N, C, *) inputs of any rank: (N, C), (N, C, L),
+    (N, C, H, W), (N, C, D, H, W) ...
 
-    In training the batch mean and biased variance normalise x, and the running statistics are
-    updated in place: ``r ← (1 − momentum) r + momentum · stat`` with the unbiased variance
-    (PyTorch's rule). In evaluation the running statistics are used.
+    In training the batch mean and biased variance over every axis but 1 normalise x, and the
+    running statistics are updated in place: ``r ← (1 − momentum) r + momentum · stat`` with
+    the unbiased variance (PyTorch's rule). In evaluation the running statistics are used.
     """
-    if x.ndim not in (2, 3):
+    if x.ndim < 2:
         raise ShapeError(
-            f"batch_norm: expected a 2-D (N, C) or 3-D (N, C, L) input, got shape {tuple(x.shape)}."
+            f"batch_norm: expected an (N, C, *) input with at least 2 axes, got shape "
+            f"{tuple(x.shape)}. Add the batch axis (x.reshape(1, -1))."
         )
-    axes = (0,) if x.ndim == 2 else (0, 2)
-    shape = (1, x.shape[1]) + ((1,) if x.ndim == 3 else ())
+    axes = (0, *range(2, x.ndim))
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training or running_mean is None:
-        count = x.shape[0] * (x.shape[2] if x.ndim == 3 else 1)
+        count = x.numel() // max(x.shape[1], 1)
         if count <= 1:
             raise ValueError(
                 f"batch_norm: expected more than 1 value per channel when training, got input "

@@ -174,6 +174,7 @@ def cross_entropy(
         raise ValueError(
             f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}."
         )
+    (input,) = ac.amp.cast_float32(input)  # float32 under amp.autocast
     squeeze = input.ndim == 1
     if squeeze:
         input = input.reshape(1, -1)

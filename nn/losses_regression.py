@@ -26,6 +26,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
         >>> F.mse_loss(ac.tensor([1.0, 3.0]), ac.tensor([0.0, 0.0]))
         tensor(5.)
     """
+    input, target = ac.amp.cast_float32(input, target)  # float32 under amp.autocast
     target = as_target(target, input)
     check_same_shape(input, target, "mse_loss")
     d = input - target

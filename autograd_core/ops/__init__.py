@@ -5,18 +5,26 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     binary,
+    conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     extrema,
+    fold,  # noqa: F401
     indexing,
     join,
     layout,
     linalg,
     logical,
     nn_ops,
+    padding,  # noqa: F401
+    pooling,
+    pooling_adaptive,
+    pooling_avg,
+    pooling_unpool,
     powers,
     recurrent,
     reduce,
     rounding,
+    scan,
     shape,
     softmaxes,
     sorting,
@@ -38,6 +46,7 @@ from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
+from autograd_core.ops.scan import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
@@ -56,6 +65,7 @@ _FAMILIES = (
     extrema,
     sorting,
     statistics,
+    scan,
     logical,
     shape,
     subscript,
@@ -68,3 +78,6 @@ _FAMILIES = (
     recurrent,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
+# The pooling modules register their ops above; their functions are nn.functional's (F.*)
+# names, not ac.* names or Tensor methods, as in PyTorch.
+_NN_ONLY = (pooling, pooling_adaptive, pooling_avg, pooling_unpool)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from autograd_core.amp import cast_lower
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift, lift_pair
@@ -73,7 +74,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         >>> (ac.ones(2, 3) @ ac.ones(3)).shape
         (2,)
     """
-    a, b = lift_pair(a, b)
+    a, b = cast_lower(*lift_pair(a, b))  # float16 under amp.autocast
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(
             f"matmul: both operands need at least one dimension; got shapes {tuple(a.shape)} "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.amp import cast_lower
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift
@@ -120,7 +121,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> linear(ac.ones(4, 3), ac.ones(2, 3), ac.zeros(2)).shape
         (4, 2)
     """
-    x, weight = lift(x), lift(weight)
+    x, weight = cast_lower(lift(x), lift(weight))  # float16 under amp.autocast
     if weight.ndim != 2:
         raise ShapeError(
             f"linear: weight must be 2-D (out_features, in_features); got shape "
@@ -133,7 +134,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{weight.shape[1]}. Check the layer sizes (or flatten the input with nn.Flatten)."
         )
     if bias is not None:
-        bias = lift(bias, x)
+        (bias,) = cast_lower(lift(bias, x))
         if tuple(bias.shape) != (weight.shape[0],):
             raise ShapeError(
                 f"linear: bias of shape {tuple(bias.shape)} does not fit weight of shape "

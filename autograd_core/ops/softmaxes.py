@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.amp import cast_float32
 from autograd_core.op import Op
 from autograd_core.ops.common import dim_arg, lift, normalize_axis
 from autograd_core.ops.reduce import cast_like, sum_wide, wide_dtype
@@ -78,7 +79,7 @@ def softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Te
         tensor([[0.5, 0.5],
                 [1. , 0. ]])
     """
-    x = lift(x)
+    (x,) = cast_float32(lift(x))  # float32 under amp.autocast
     return Softmax.apply(x, axis=_softmax_axis("softmax", x, dim, axis))
 
 
@@ -90,5 +91,5 @@ def log_softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -
         >>> ac.log_softmax(ac.tensor([1e4, -1e4]))
         tensor([     0., -20000.])
     """
-    x = lift(x)
+    (x,) = cast_float32(lift(x))  # float32 under amp.autocast
     return LogSoftmax.apply(x, axis=_softmax_axis("log_softmax", x, dim, axis))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd_core.amp import cast_float32
 from autograd_core.op import Op
 from autograd_core.ops.extrema import tie_weights
 from autograd_core.ops.reduce import (
@@ -229,6 +230,7 @@ def logsumexp(
         tensor(10000.693)
     """
     x, axes, keep = reduction_args("logsumexp", x, dim, keepdim, axis, keepdims)
+    (x,) = cast_float32(x)  # float32 under amp.autocast
     return LogSumExp.apply(x, axis=axes, keepdims=keep)
 
 

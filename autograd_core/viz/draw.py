@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any
 
+from autograd_core.errors import GraphFreedError
 from autograd_core.grad_table_report import GradTableReport
 from autograd_core.tensor import Tensor
 from autograd_core.viz.collect import Graph, as_outputs, grads_of, param_names
@@ -71,7 +72,10 @@ def draw_graph(
 
     Raises:
         GraphvizError: the graphviz package is missing (rendering without ``dot`` raises it too).
-        GraphFreedError: backward() already released this graph.
+        GraphFreedError: ``show_saved`` on a graph whose arrays backward() released. Without
+            it a released graph draws as before backward (op nodes, edges, shapes, the leaves'
+            ``.grad``), as PyTorch keeps ``grad_fn`` after backward; only the values of
+            intermediate gradients and saved arrays need ``backward(retain_graph=True)``.
 
     Example:
         >>> import autograd_core as ac
@@ -96,6 +100,12 @@ def draw_graph(
         )
     dot = new_digraph("autograd_core", rankdir)
     g = Graph(outs, api)
+    if show_saved and g.released:
+        raise GraphFreedError(
+            f"{api}: show_saved lists the arrays each op saved for its VJP, and backward() "
+            "already released them. Call backward(retain_graph=True) to draw them, or draw "
+            "without show_saved (the structure and the leaves' gradients survive backward)."
+        )
     names = param_names(params, api)
     owners, types = module_info(params)
     painter = Painter(
@@ -192,7 +202,7 @@ def paint(
             if up not in kept:
                 src = "more"
             dst = f"o{child}" if uc < n else f"m{uc - n}"
-            attrs = {"label": f" {i}"} if len(g.verts[child].inputs) > 1 and uc < n else {}
+            attrs = {"label": f" {i}"} if len(g.parents[child]) > 1 and uc < n else {}
             if (parent, child, i) in p.hot_edges:
                 attrs.update(color=BACKWARD_EDGE, penwidth="2.5")
             if up < n and uc < n and up in kept:

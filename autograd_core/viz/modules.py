@@ -4,6 +4,7 @@ and the tags (or parameter ownership) group vertices into boxes or dashed cluste
 from __future__ import annotations
 
 import contextlib
+import math
 import weakref
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -61,7 +62,7 @@ def group_keys(
         frames = _MODULE_TAGS.get(v) if tagged else None
         if frames is None and not tagged:
             # No recorded forward: fall back on parameter ownership (ops that use a parameter).
-            paths = [owners[id(x)] for x in v.inputs if id(x) in owners]
+            paths = [owners[id(x)] for x in g.parents[k] if id(x) in owners]
             if paths:
                 frames = _frames_of_path(max(paths, key=len), types)
         if frames is not None and len(frames) > 1:
@@ -70,7 +71,7 @@ def group_keys(
     for k, t in enumerate(g.tensors):
         if g.is_op(k) or k in g.outputs or not g.consumers[k]:
             continue
-        if id(t) not in names and (t.requires_grad or t.data.size > 1):
+        if id(t) not in names and (t.requires_grad or math.prod(t.shape) > 1):
             continue  # inputs stay visible; parameters and scalar constants go in the box
         ks = {keys[c] for c in g.consumers[k]}
         if len(ks) == 1:

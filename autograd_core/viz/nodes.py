@@ -66,7 +66,12 @@ class Painter:
         fields = [title]
         if self.show_shapes:
             fields.append(f"{shape_text(t.shape)} {t.dtype}")
-        if t.data.size == 1 and (is_out or not g.is_op(k)) and t.dtype.kind in "fiub":
+        if (
+            t.data is not None
+            and t.data.size == 1
+            and (is_out or not g.is_op(k))
+            and t.dtype.kind in "fiub"
+        ):
             fields.append(f"value {float(host(t.data).reshape(-1)[0]):.4g}")
         attrs = {"shape": "record", "style": "filled", "fillcolor": fill}
         if k in self.grads:

@@ -185,11 +185,17 @@ def test_no_array_outlives_the_backward_of_its_node(spec, case):
         pytest.skip("no node recorded for this case")
     ac.backward(sum(o.sum() for o in outs))
     for node in nodes.values():
+        # the structure kept for draw_graph/next_functions: parents, leaves requiring grad
+        for e in node.edges:
+            assert not isinstance(e, ac.Tensor) or (e.requires_grad and e.node is None), e
         kept = {
             k: type(v).__name__
             for k, v in vars(node).items()
-            if hasattr(v, "shape")
-            and hasattr(v, "dtype")
-            or (isinstance(v, (tuple, list)) and any(hasattr(x, "dtype") for x in v))
+            if k != "edges"
+            and (
+                hasattr(v, "shape")
+                and hasattr(v, "dtype")
+                or (isinstance(v, (tuple, list)) and any(hasattr(x, "dtype") for x in v))
+            )
         }
         assert not kept, f"{spec.name}: arrays kept after backward in attributes {kept}"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ac
-from autograd_core.errors import DTypeError, GraphFreedError, ShapeError
+from autograd_core.errors import DTypeError, ShapeError
 
 # -- mT ---------------------------------------------------------------------------------------
 
@@ -133,6 +133,24 @@ def test_next_functions_has_torchs_structure(torch):
     assert mul.next_functions[0][0].next_functions == ()
 
 
+def test_next_functions_survive_a_plain_backward_as_in_torch(torch):
+    w = ac.ones(2, requires_grad=True)
+    y = (w * ac.ones(2) + w).sum()
+    tw = torch.ones(2, requires_grad=True)
+    ty = (tw * torch.ones(2) + tw).sum()
+    before = _shape_of(y.grad_fn.next_functions[0][0])
+    y.backward()
+    ty.backward()
+    add = y.grad_fn.next_functions[0][0]
+    tadd = ty.grad_fn.next_functions[0][0]
+    assert _shape_of(add) == before == [("op", 0), ("acc", 0)]
+    assert [type(n).__name__ for n, _ in tadd.next_functions] == ["MulBackward0", "AccumulateGrad"]
+    assert add.next_functions[1][0].variable is w
+    assert _shape_of(add.next_functions[0][0]) == [("acc", 0), (None, 0)]
+    with pytest.raises(ac.GraphFreedError, match="retain_graph=True"):
+        y.backward()  # the arrays are gone: a second backward still says so
+
+
 def test_next_functions_gives_the_output_number_of_a_multi_output_op():
     x = ac.arange(6.0).requires_grad_()
     a, b, c = ac.split(x, 2)
@@ -156,14 +174,6 @@ def test_walking_the_graph_after_backward_with_retain_graph():
     y = (w * w).sum()
     y.backward(retain_graph=True)
     assert y.grad_fn.next_functions[0][0].name == "mul"
-
-
-def test_next_functions_after_a_plain_backward_says_what_to_do():
-    w = ac.ones(2, requires_grad=True)
-    y = (w * w).sum()
-    y.backward()
-    with pytest.raises(GraphFreedError, match="retain_graph=True"):
-        _ = y.grad_fn.next_functions
 
 
 # -- deliberately absent names --------------------------------------------------------------------
@@ -207,3 +217,13 @@ def test_absent_names_do_not_replace_real_attributes():
     from autograd_core.tensor_extras import ABSENT
 
     assert not set(ABSENT) & {"data", "grad", "shape", "dtype", "device", "numpy", "size"}
+
+
+def test_to_takes_a_numpy_scalar_type_as_a_dtype():
+    """np.float32 (the class) has .dtype, .device and .data attributes on NumPy 2, like a
+    tensor; .to must read it as the dtype it names."""
+    x = ac.ones(2, requires_grad=True)
+    y = x.to(np.float16)
+    assert y.dtype == np.float16 and x.to(np.float64).dtype == np.float64
+    y.sum().backward()
+    assert x.grad.dtype == np.float32

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import sys
 import time
+import weakref
 
 import numpy as np
 import pytest
@@ -233,11 +235,51 @@ def test_draw_graph_rejects_bad_arguments(rng):
         draw_graph(loss, params=[1, 2])
 
 
-def test_draw_graph_after_backward_without_retain_says_what_to_do(rng):
-    _, _, _, loss = small_net(rng)
+def _labels(dot):
+    """The node labels of a drawing (edge labels, the input numbers, left out)."""
+    return sorted(t for t in re.findall(r'label="([^"]*)"', dot.source) if not t.startswith(" "))
+
+
+def test_draw_graph_after_a_plain_backward_draws_the_same_structure(rng):
+    """Drawing after loss.backward() is what every torchviz user does: the arrays are freed,
+    the structure (ops, edges, shapes, the leaves and their gradients) survives, as grad_fn
+    does in PyTorch; the constant x is freed with the arrays, as PyTorch frees it."""
+    x, w, b, loss = small_net(rng)
+    before = draw_graph(loss, show_grad=False)
     loss.backward()
-    with pytest.raises(ac.GraphFreedError, match="released by backward.*retain_graph=True"):
-        draw_graph(loss)
+    after = draw_graph(loss, show_grad=False)
+    assert _labels(after) == [t for t in _labels(before) if not t.startswith("{x|")]
+    assert "u(7)" in after.source and "(2, 4) float64" in after.source
+    assert after.source.count("->") == before.source.count("->") - 1 == 11
+    shown = draw_graph(loss, params={"w": w, "b": b})
+    norm_w = float(np.linalg.norm(w.grad.data))
+    assert f"norm={norm_w:.4g}" in shown.source  # the leaves' .grad after backward
+    with pytest.raises(ac.GraphFreedError, match="show_saved.*retain_graph=True"):
+        draw_graph(loss, show_saved=True)
+
+
+def test_draw_graph_after_backward_of_a_multi_output_op(rng):
+    x = ac.tensor(rng.standard_normal(6), requires_grad=True)
+    a, b, c = ac.split(x, 2)
+    y = (b * c).sum()
+    before = draw_graph(y, show_grad=False)
+    y.backward()
+    after = draw_graph(y, show_grad=False)
+    assert _labels(after) == _labels(before)
+    assert "split" in after.source and after.source.count("(2) float64") == 2  # split, b * c
+
+
+def test_a_plain_backward_still_frees_every_intermediate_array(rng):
+    x, w, b, _ = small_net(rng)
+    h = (x @ w + b).tanh()
+    probe = weakref.ref(h.data)
+    loss = h.sum(axis=1).mean()
+    del h
+    assert probe() is not None  # the graph holds tanh's input and output
+    loss.backward()
+    gc.collect()
+    assert probe() is None
+    assert "tanh" in draw_graph(loss).source
 
 
 # -- modules ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from autograd_core.testing.specs import (  # noqa: F401
     activation,
     binary,
+    conv,
     copying,
     extrema,
     indexing,
@@ -10,8 +11,10 @@ from autograd_core.testing.specs import (  # noqa: F401
     linalg,
     logical,
     nn_ops,
+    pooling,
     recurrent,
     reduce,
+    scan,
     shape,
     sorting,
     statistics,

@@ -1,0 +1,387 @@
+"""Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d, LPPool1d/2d, AdaptiveAvgPool1d/2d,
+AdaptiveMaxPool1d/2d and MaxUnpool2d, thin modules over ``nn.functional`` with PyTorch's
+constructor arguments and attribute names.
+
+Pooling is the third stage of the seeds' typical convolutional layer (convolution, detector,
+pooling: ``seeds/002_*.txt``, "operación de convolución y agrupación"); it has no parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.tensor import Tensor
+from nn import functional as F
+from nn.module import Module
+
+__all__ = [
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AvgPool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "MaxUnpool2d",
+]
+
+
+class _MaxPoolNd(Module):
+    dims = 2
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        dilation: Any = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, x: Tensor) -> Any:
+        fn = getattr(F, f"max_pool{self.dims}d")
+        return fn(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            ceil_mode=self.ceil_mode,
+            return_indices=self.return_indices,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool1d(_MaxPoolNd):
+    """y[n, c, o] = max over the window of x[n, c, ·] starting at o·stride − padding
+    (``F.max_pool1d``); the gradient goes to one element per window (the first maximum).
+
+    Args:
+        kernel_size, stride (default kernel_size), padding (−∞, at most half the kernel),
+        dilation, return_indices (also return the flat positions, for MaxUnpool), ceil_mode
+        (keep a last, shorter window).
+
+    Shape:
+        (N, C, L) or (C, L) → (N, C, L_out), L_out = ⌊(L + 2p − d(k − 1) − 1)/s⌋ + 1 (⌈⌉ in
+        ceil mode, keeping windows that start inside the input or left padding).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.MaxPool1d(2)(ac.tensor([[[1.0, 4.0, 3.0, 2.0]]]))
+        tensor([[[4., 3.]]])
+    """
+
+    dims = 1
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Max over windows of the last two axes (``F.max_pool2d``); arguments as ``MaxPool1d``,
+    each an int or a pair.
+
+    Shape:
+        (N, C, H, W) or (C, H, W) → (N, C, H_out, W_out), each axis as in ``MaxPool1d``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.MaxPool2d(2)(ac.ones(1, 3, 28, 28)).shape
+        (1, 3, 14, 14)
+    """
+
+    dims = 2
+
+
+class MaxPool3d(_MaxPoolNd):
+    """Max over windows of the last three axes (``F.max_pool3d``); arguments as ``MaxPool1d``.
+
+    Shape:
+        (N, C, D, H, W) or (C, D, H, W) → (N, C, D_out, H_out, W_out).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.MaxPool3d(2, stride=1)(ac.ones(1, 1, 3, 3, 3)).shape
+        (1, 1, 2, 2, 2)
+    """
+
+    dims = 3
+
+
+class _AvgPoolNd(Module):
+    dims = 2
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, x: Tensor) -> Tensor:
+        extra = {} if self.dims == 1 else {"divisor_override": self.divisor_override}
+        fn = getattr(F, f"avg_pool{self.dims}d")
+        return fn(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            **extra,
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool1d(_AvgPoolNd):
+    """y[n, c, o] = mean of the window of x[n, c, ·] at o (``F.avg_pool1d``).
+
+    Args:
+        kernel_size, stride (default kernel_size), padding (zeros, at most half the kernel),
+        ceil_mode, count_include_pad (padding counts in the divisor; default True).
+
+    Shape:
+        (N, C, L) or (C, L) → (N, C, L_out), L_out as in ``MaxPool1d`` with d = 1.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AvgPool1d(2)(ac.tensor([[[1.0, 3.0, 5.0, 7.0]]]))
+        tensor([[[2., 6.]]])
+    """
+
+    dims = 1
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
+        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Mean over windows of the last two axes (``F.avg_pool2d``); arguments as ``AvgPool1d``
+    plus ``divisor_override`` (divide every window sum by this instead).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AvgPool2d(2)(ac.ones(1, 1, 4, 4)).tolist()
+        [[[[1.0, 1.0], [1.0, 1.0]]]]
+    """
+
+    dims = 2
+
+
+class AvgPool3d(_AvgPoolNd):
+    """Mean over windows of the last three axes (``F.avg_pool3d``); arguments as ``AvgPool2d``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AvgPool3d(2)(ac.ones(1, 1, 2, 2, 2)).tolist()
+        [[[[[1.0]]]]]
+    """
+
+    dims = 3
+
+
+class _LPPoolNd(Module):
+    dims = 2
+
+    def __init__(
+        self, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    ) -> None:
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, x: Tensor) -> Tensor:
+        fn = getattr(F, f"lp_pool{self.dims}d")
+        return fn(x, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (
+            f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"ceil_mode={self.ceil_mode}"
+        )
+
+
+class LPPool1d(_LPPoolNd):
+    r"""y = (Σ_window x^p)^{1/p} over windows of the last axis (``F.lp_pool1d``): p = 2 is the
+    seeds' L² pooling, p → ∞ approaches max pooling.
+
+    Args:
+        norm_type: p. kernel_size, stride (default kernel_size), ceil_mode.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.LPPool1d(2, 2)(ac.tensor([[[3.0, 4.0]]]))
+        tensor([[[5.]]])
+    """
+
+    dims = 1
+
+
+class LPPool2d(_LPPoolNd):
+    """Power-average pooling over the last two axes (``F.lp_pool2d``); see ``LPPool1d``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.LPPool2d(1, 2)(ac.ones(1, 1, 2, 2)).tolist()
+        [[[[4.0]]]]
+    """
+
+    dims = 2
+
+
+class _AdaptiveNd(Module):
+    kind = "avg"
+    dims = 2
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        if self.kind == "max":
+            self.return_indices = return_indices
+
+    def forward(self, x: Tensor) -> Any:
+        fn = getattr(F, f"adaptive_{self.kind}_pool{self.dims}d")
+        if self.kind == "max":
+            return fn(x, self.output_size, self.return_indices)
+        return fn(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveNd):
+    """Mean over ``output_size`` windows that scale with the input length
+    (``F.adaptive_avg_pool1d``): a fixed-size output for variable-size inputs.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AdaptiveAvgPool1d(1)(ac.tensor([[[1.0, 2.0, 6.0]]]))
+        tensor([[[3.]]])
+    """
+
+    kind, dims = "avg", 1
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__(output_size)
+
+
+class AdaptiveAvgPool2d(_AdaptiveNd):
+    """Mean over an ``output_size`` grid of windows that scale with the input
+    (``F.adaptive_avg_pool2d``); ``AdaptiveAvgPool2d(1)`` is global average pooling.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AdaptiveAvgPool2d((2, 3))(ac.ones(4, 8, 13, 9)).shape
+        (4, 8, 2, 3)
+    """
+
+    kind, dims = "avg", 2
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__(output_size)
+
+
+class AdaptiveMaxPool1d(_AdaptiveNd):
+    """Max over ``output_size`` windows that scale with the input length
+    (``F.adaptive_max_pool1d``); ``return_indices`` also returns the positions.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AdaptiveMaxPool1d(2)(ac.tensor([[[1.0, 5.0, 2.0, 4.0]]]))
+        tensor([[[5., 4.]]])
+    """
+
+    kind, dims = "max", 1
+
+
+class AdaptiveMaxPool2d(_AdaptiveNd):
+    """Max over an ``output_size`` grid of windows that scale with the input
+    (``F.adaptive_max_pool2d``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AdaptiveMaxPool2d(1)(ac.arange(6.0).reshape(1, 2, 3)).tolist()
+        [[[5.0]]]
+    """
+
+    kind, dims = "max", 2
+
+
+class MaxUnpool2d(Module):
+    """The partial inverse of ``MaxPool2d``: the values go back to the positions its indices
+    name, zeros elsewhere (``F.max_unpool2d``).
+
+    Args:
+        kernel_size, stride (default kernel_size), padding: those of the MaxPool2d it undoes.
+
+    Shape:
+        (N, C, H, W) with indices of the same shape → (N, C, H_out, W_out), H_out =
+        (H − 1)·stride − 2·padding + kernel_size unless ``output_size`` is passed to forward.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> y, i = nn.MaxPool2d(2, return_indices=True)(ac.arange(16.0).reshape(1, 1, 4, 4))
+        >>> nn.MaxUnpool2d(2)(y, i).sum().item()
+        40.0
+    """
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+
+    def forward(self, x: Tensor, indices: Any, output_size: Any = None) -> Tensor:
+        return F.max_unpool2d(x, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
