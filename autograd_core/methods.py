@@ -25,6 +25,7 @@ __all__ = ["attach_methods"]
 # Public op functions whose first argument is a tensor become Tensor methods under the same name.
 # Functions that build tensors from several inputs (cat, stack, where, einsum) stay functions.
 _NOT_METHODS = {"where", "cat", "concatenate", "stack", "einsum", "to_device", "sum_to"}
+_NOT_METHODS |= {"rnn", "lstm", "gru"}  # sequence ops: functions only
 
 Binary = Callable[[Any, Any], Tensor]
 

@@ -72,7 +72,10 @@ from nn.pooling import (
 )
 from nn.regularization import l1_penalty, l2_penalty
 from nn.resampling import Dropout1d, Dropout2d, Dropout3d, PixelShuffle, PixelUnshuffle, Upsample
+from nn.rnn import GRU, LSTM, RNN, RNNBase
+from nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from nn.serialization import CheckpointError, load, save
+from nn.tbptt import detach_state, hidden_grad_norms, truncated_bptt
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
 from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
@@ -177,3 +180,5 @@ __all__ = [
     "LocallyConnected2d",
     "Unflatten",
 ]
+__all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]

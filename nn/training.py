@@ -26,6 +26,7 @@ from nn.callbacks import Callback, History, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, restore_callback_states
 from nn.data import DataLoader, TensorDataset, model_device, move_batch
 from nn.module import Module
+from nn.utils.clip_grad import clip_grad_norm_
 
 __all__ = [
     "fit",
@@ -211,6 +212,7 @@ def fit(
     initial_epoch: int = 0,
     penalty: Callable[[Module], Tensor] | None = None,
     resume_from: str | os.PathLike[str] | None = None,
+    clip_grad_norm: float | None = None,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over (x, y) in mini-batches, Keras-style.
 
@@ -243,6 +245,8 @@ def fit(
             optimizer, data order, random state, epoch, history and the callbacks' state
             (pass the same callbacks) are restored first, so the run continues exactly as if
             it had not been interrupted.
+        clip_grad_norm: if given, ``nn.utils.clip_grad_norm_(model.parameters(), value)``
+            between ``backward`` and ``step`` (the usual guard for recurrent networks).
 
     Returns:
         History with ``history.history[name]`` per epoch (``loss``, metrics, ``val_*``).
@@ -311,6 +315,8 @@ def fit(
                     "use a loss on logits (BCEWithLogitsLoss, CrossEntropyLoss)."
                 )
             loss.backward()
+            if clip_grad_norm is not None:
+                clip_grad_norm_(model.parameters(), clip_grad_norm)
             optimizer.step()
             n = xb.shape[0]
             seen += n

@@ -21,6 +21,7 @@ from autograd_core.ops import (
     pooling_avg,
     pooling_unpool,
     powers,
+    recurrent,
     reduce,
     rounding,
     scan,
@@ -42,6 +43,7 @@ from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
+from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.scan import *  # noqa: F403
@@ -73,6 +75,7 @@ _FAMILIES = (
     indexing,
     linalg,
     nn_ops,
+    recurrent,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

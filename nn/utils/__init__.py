@@ -1,7 +1,9 @@
-"""Utilities that act on a model's parameters: gradient clipping."""
+"""Utilities that act on a model's parameters (gradient clipping) and on batches of sequences
+(``nn.utils.rnn``: padding and packing)."""
 
 from __future__ import annotations
 
+from nn.utils import rnn
 from nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "rnn"]

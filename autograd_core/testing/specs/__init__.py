@@ -12,6 +12,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     logical,
     nn_ops,
     pooling,
+    recurrent,
     reduce,
     scan,
     shape,
