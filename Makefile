@@ -22,6 +22,15 @@ $(STAMP): pyproject.toml
 	    echo "graphviz 'dot' is missing: install it with 'sudo apt-get install graphviz' (or 'brew install graphviz')"; \
 	  fi; \
 	fi
+	@# The char-level language model's corpus: the Jargon File (public domain), from Debian.
+	@if [ ! -f /usr/share/doc/jargon-text/jargon.txt.gz ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jargon-text >/dev/null) \
+	      || echo "could not install jargon-text with apt; the char-LM test will skip"; \
+	  else \
+	    echo "jargon-text is missing: 'sudo apt-get install jargon-text' for the char-LM recipe"; \
+	  fi; \
+	fi
 	touch $(STAMP)
 
 test: install
