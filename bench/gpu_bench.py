@@ -14,6 +14,7 @@ exits 0.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -23,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
-ROUNDS = 15
+# GPU_BENCH_QUICK=1: one round, one call, batch 256 only (a smoke test, e.g. on the stand-in)
+QUICK = os.environ.get("GPU_BENCH_QUICK") == "1"
+ROUNDS = 1 if QUICK else 15
 MLP_SIZES = (784, 1024, 1024, 10)
 LR = 0.01
 
@@ -44,10 +47,10 @@ def time_gpu(contenders: dict[str, Callable[[], Any]], reps: int, cp: Any, torch
             fn()
             _sync_all(cp, torch)
             t0 = time.perf_counter()
-            for _ in range(reps):
+            for _ in range(1 if QUICK else reps):
                 fn()
             _sync_all(cp, torch)
-            rounds[name].append((time.perf_counter() - t0) / reps)
+            rounds[name].append((time.perf_counter() - t0) / (1 if QUICK else reps))
     med = {k: statistics.median(v) for k, v in rounds.items()}
     return med, rounds
 
@@ -187,7 +190,7 @@ def section_mlp(cp: Any, torch: Any) -> list[str]:
         "| ours / CuPy | ours / PyTorch |",
         "|---|---|---|---|---|---|",
     ]
-    for batch in (256, 4096):
+    for batch in (256,) if QUICK else (256, 4096):
         c = {"ours": mlp_ours(batch), "cupy": mlp_cupy(batch, cp)}
         if torch is not None:
             c["torch"] = mlp_torch(batch, torch)
@@ -305,7 +308,7 @@ def section_amp(cp: Any, torch: Any) -> list[str]:
     import nn
     import optim
 
-    x, y, ws = _mlp_data(4096)
+    x, y, ws = _mlp_data(256 if QUICK else 4096)
     sizes = MLP_SIZES
 
     def mlp(lib: Any) -> Any:
@@ -383,7 +386,7 @@ def section_gemm(cp: Any) -> list[str]:
     lines = ["", "### GEMM roofline (CuPy matmul, square n×n×n)", ""]
     lines += ["| dtype | n | TFLOP/s |", "|---|---|---|"]
     for dtype in (cp.float32, cp.float16):
-        n = 8192
+        n = 256 if QUICK else 8192
         a = cp.random.standard_normal((n, n), dtype=cp.float32).astype(dtype)
         b = cp.random.standard_normal((n, n), dtype=cp.float32).astype(dtype)
         med, _ = time_gpu({"mm": lambda a=a, b=b: a @ b}, 5, cp, None)
@@ -396,9 +399,11 @@ def main() -> int:
     ap.add_argument("--out", help="also write the markdown section to this file")
     args = ap.parse_args()
     try:
-        import cupy as cp
+        from autograd_core.device import require_cuda
 
-        name = cp.cuda.runtime.getDeviceProperties(0)["name"].decode()
+        cp = require_cuda()  # CuPy, or the CPU stand-in under AUTOGRAD_CORE_FAKE_CUDA=1
+        props = getattr(cp.cuda.runtime, "getDeviceProperties", None)
+        name = props(0)["name"].decode() if props else f"stand-in {cp.__name__}"
     except Exception as e:  # no CuPy, or no device
         print(f"gpu_bench: no CUDA device through CuPy ({e!r}); nothing measured.")
         return 0
@@ -410,7 +415,7 @@ def main() -> int:
         torch_ok = False
     torch = torch if torch_ok else None
     lines = [
-        f"## GPU: {name} (CuPy {cp.__version__}"
+        f"## GPU: {name} (CuPy {getattr(cp, '__version__', 'stand-in')}"
         + (f", PyTorch {torch.__version__}" if torch else ", no PyTorch CUDA")
         + ")",
         "",

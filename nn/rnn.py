@@ -123,7 +123,9 @@ class RNNBase(Module):
         states = []
         for label, s, size in zip(("h0", "c0"), given, sizes):
             if s is None:
-                states.append(ac.zeros(self.num_layers * D, B, size, dtype=x.dtype))
+                states.append(
+                    ac.zeros(self.num_layers * D, B, size, dtype=x.dtype, device=x.device)
+                )
                 continue
             s = ac.as_tensor(s)
             s = s.reshape(s.shape[0], 1, -1) if unbatched and s.ndim == 2 else s

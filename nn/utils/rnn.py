@@ -171,7 +171,7 @@ def pad_packed_sequence(
             f"pad_packed_sequence: total_length={total_length} is shorter than the longest "
             f"sequence ({T} steps). Pass total_length >= {T}, or None."
         )
-    fill = ac.full((1, *data.shape[1:]), padding_value, dtype=data.dtype)
+    fill = ac.full((1, *data.shape[1:]), padding_value, dtype=data.dtype, device=data.device)
     index = _gather_index(bs, B)
     if total_length is not None and total_length > T:
         index = np.concatenate([index, np.full((total_length - T, B), int(bs.sum()))])
@@ -201,7 +201,7 @@ def sorted_padded(packed: PackedSequence) -> tuple[Tensor, list[int]]:
     the fused recurrent ops want it) and the sorted lengths."""
     bs = np.asarray(packed.batch_sizes.tolist(), np.int64)
     data = packed.data
-    fill = ac.zeros(1, *data.shape[1:], dtype=data.dtype)
+    fill = ac.zeros(1, *data.shape[1:], dtype=data.dtype, device=data.device)
     return ac.cat([data, fill], dim=0)[_gather_index(bs, int(bs[0]))], packed.lengths().tolist()
 
 
