@@ -58,10 +58,10 @@ def _machine() -> list[str]:
     ]
 
 
-def _before_after() -> list[str]:
-    """The hand-run before/after comparisons of engine changes (bench/before_after.md), which a
-    regeneration must not lose."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "before_after.md")
+def _kept(name: str) -> list[str]:
+    """A hand-written section kept by every regeneration: the before/after comparisons of
+    engine changes (bench/before_after.md) and the GPU runs (bench/gpu_results.md)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
     if not os.path.exists(path):
         return []
     with open(path) as f:
@@ -95,7 +95,8 @@ def main(argv: list[str]) -> int:
             *_machine(),
             "",
             *sections,
-            *_before_after(),
+            *_kept("gpu_results.md"),
+            *_kept("before_after.md"),
         ]
     )
     with open("BENCHMARKS.md", "w") as f:
