@@ -10,7 +10,6 @@ progress bar and suggests ``--fast``.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import math
 import sys
@@ -39,18 +38,12 @@ DENSE_HINT = 5000
 
 
 def _select_specs(patterns: list[str] | None) -> list[Any]:
-    from autograd_core.testing import OP_DB
+    from autograd_core.testing.parity import select_specs
 
-    if not patterns:
-        return list(OP_DB)
-    chosen = [s for s in OP_DB if any(fnmatch.fnmatchcase(s.name, p) for p in patterns)]
-    unmatched = [p for p in patterns if not any(fnmatch.fnmatchcase(s.name, p) for s in OP_DB)]
-    if unmatched:
-        raise CLIError(
-            f"no op matches {', '.join(repr(p) for p in unmatched)}; "
-            "run `autograd-core ops` to list them"
-        )
-    return chosen
+    try:
+        return select_specs(patterns)
+    except ValueError as e:
+        raise CLIError(str(e)) from None
 
 
 def _gradcheck_ops(args: argparse.Namespace) -> list[Any]:
