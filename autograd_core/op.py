@@ -101,7 +101,7 @@ class Op:
     n_outputs: int = 1
     gy_is_free: bool = False  # set by the sweep just before the VJP of a ``reuses_gy`` op
     created_at: list[traceback.FrameSummary] | None = None
-    edges: list[Any] | None = None  # set by release
+    edges: tuple[Any, ...] | None = None  # set by release
     out_shape: Any = None  # set by release
     out_dtype: Any = None  # set by release
     hooks: list[tuple[int, Any]] | None = None
@@ -181,12 +181,15 @@ class Op:
         multi-output op), the leaf itself when it requires grad (a parameter, held by its owner
         anyway), or None for a constant (freed, as PyTorch frees it). ``out_shape`` and
         ``out_dtype`` are the output's, read off its gradient ``gy``. ``draw_graph`` and
-        ``next_functions`` read them; no array survives. (One new list per node and one shape
+        ``next_functions`` read them; no array survives. (One new tuple per node and one shape
         tuple: each object kept here is one more for CPython's cycle collector to count.)"""
-        self.edges = [
-            (t.node, t.output_nr) if t.output_nr else t.node or (t if t._requires_grad else None)
-            for t in self.inputs
-        ]
+        inputs = self.inputs
+        if len(inputs) == 2:  # (most ops: no comprehension, whose frame costs more than this)
+            self.edges = (_edge(inputs[0]), _edge(inputs[1]))
+        elif len(inputs) == 1:
+            self.edges = (_edge(inputs[0]),)
+        else:
+            self.edges = tuple([_edge(t) for t in inputs])
         if gy is not None:
             if self.n_outputs == 1:
                 self.out_shape, self.out_dtype = gy.shape, gy.dtype
@@ -304,6 +307,14 @@ class Op:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} op {self.label!r}>"
+
+
+def _edge(t: Tensor) -> Any:
+    """What a released node keeps of its input ``t`` (``Op.release``)."""
+    node = t.node
+    if node is None:
+        return t if t._requires_grad else None
+    return (node, t.output_nr) if t.output_nr else node
 
 
 def _as_constant(x: Any, like: Tensor) -> Tensor:
