@@ -60,8 +60,6 @@ __all__ = [
     "maxout",
     "dropout",
     "embedding",
-    "layer_norm",
-    "batch_norm",
     "one_hot",
     *_loss_names,
     *_pool_names,
@@ -325,85 +323,3 @@ def one_hot(indices: Any, num_classes: int = -1) -> Tensor:
         num_classes = int(to_device(idx.max(), "cpu")) + 1 if idx.size else 0  # as PyTorch
     xp = get_array_module(idx)
     return Tensor(xp.eye(num_classes, dtype="int64")[idx])
-
-
-# -- normalisation ---------------------------------------------------------------------------
-
-
-def layer_norm(
-    x: Tensor,
-    normalized_shape: tuple[int, ...],
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    eps: float = 1e-5,
-) -> Tensor:
-    """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
-    variance, as PyTorch)."""
-    (x,) = ac.amp.cast_float32(x)  # float32 under amp.autocast
-    k = len(normalized_shape)
-    if tuple(x.shape[x.ndim - k :]) != tuple(normalized_shape):
-        raise ShapeError(
-            f"layer_norm: input of shape {tuple(x.shape)} does not end with normalized_shape "
-            f"{tuple(normalized_shape)}."
-        )
-    axes = tuple(range(x.ndim - k, x.ndim))
-    mu = x.mean(axis=axes, keepdims=True)
-    centered = x - mu
-    var = (centered * centered).mean(axis=axes, keepdims=True)
-    y = centered * (var + eps) ** -0.5
-    if weight is not None:
-        y = y * weight
-    if bias is not None:
-        y = y + bias
-    return y
-
-
-def batch_norm(
-    x: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None = None,
-    bias: Tensor | None = None,
-    training: bool = False,
-    momentum: float = 0.1,
-    eps: float = 1e-5,
-) -> Tensor:
-    """Batch normalisation over axis 1 of (N, C, *) inputs of any rank: (N, C), (N, C, L),
-    (N, C, H, W), (N, C, D, H, W) ...
-
-    In training the batch mean and biased variance over every axis but 1 normalise x, and the
-    running statistics are updated in place: ``r ← (1 − momentum) r + momentum · stat`` with
-    the unbiased variance (PyTorch's rule). In evaluation the running statistics are used.
-    """
-    if x.ndim < 2:
-        raise ShapeError(
-            f"batch_norm: expected an (N, C, *) input with at least 2 axes, got shape "
-            f"{tuple(x.shape)}. Add the batch axis (x.reshape(1, -1))."
-        )
-    axes = (0, *range(2, x.ndim))
-    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    if training or running_mean is None:
-        count = x.numel() // max(x.shape[1], 1)
-        if count <= 1:
-            raise ValueError(
-                f"batch_norm: expected more than 1 value per channel when training, got input "
-                f"shape {tuple(x.shape)}. Use a larger batch or call model.eval()."
-            )
-        mu = x.mean(axis=axes, keepdims=True)
-        centered = x - mu
-        var = (centered * centered).mean(axis=axes, keepdims=True)
-        if training and running_mean is not None:
-            bm = mu.data.reshape(-1)
-            bv = var.data.reshape(-1) * (count / (count - 1))
-            running_mean.data[...] = (1 - momentum) * running_mean.data + momentum * bm
-            running_var.data[...] = (1 - momentum) * running_var.data + momentum * bv
-    else:
-        mu = ac.as_tensor(running_mean.data.reshape(shape))
-        var = ac.as_tensor(running_var.data.reshape(shape))
-        centered = x - mu
-    y = centered * (var + eps) ** -0.5
-    if weight is not None:
-        y = y * weight.reshape(shape)
-    if bias is not None:
-        y = y + bias.reshape(shape)
-    return y

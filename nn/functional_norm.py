@@ -1,9 +1,9 @@
-r"""Normalisation and channel dropout for conv nets in ``nn.functional``: ``group_norm``,
-``instance_norm`` and ``dropout1d/2d/3d`` (``batch_norm`` for any rank is in
-``nn/functional.py``).
+r"""Normalisation and channel dropout in ``nn.functional``: ``layer_norm``, ``batch_norm`` (any
+rank), ``group_norm``, ``instance_norm`` and ``dropout1d/2d/3d``.
 
 Each normalisation computes (x − μ) / √(σ² + ε) · γ + β with the biased variance σ² over a
-different set of entries: a group of channels of one sample (group norm, Wu & He, 2018,
+different set of entries: the last axes of one sample (layer norm), one channel over the batch
+(batch norm), a group of channels of one sample (group norm, Wu & He, 2018,
 https://arxiv.org/abs/1803.08494), one channel of one sample (instance norm, Ulyanov et al.,
 2016, https://arxiv.org/abs/1607.08022). They are composed from recorded ops, so second
 derivatives work.
@@ -16,7 +16,15 @@ from autograd_core.errors import ShapeError
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
-__all__ = ["group_norm", "instance_norm", "dropout1d", "dropout2d", "dropout3d"]
+__all__ = [
+    "layer_norm",
+    "batch_norm",
+    "group_norm",
+    "instance_norm",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
+]
 
 
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
@@ -192,3 +200,82 @@ def dropout3d(
         0.0
     """
     return _channel_dropout("dropout3d", x, p, training, generator, 3)
+
+
+def layer_norm(
+    x: Tensor,
+    normalized_shape: tuple[int, ...],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
+    variance, as PyTorch)."""
+    (x,) = ac.amp.cast_float32(x)  # float32 under amp.autocast
+    k = len(normalized_shape)
+    if tuple(x.shape[x.ndim - k :]) != tuple(normalized_shape):
+        raise ShapeError(
+            f"layer_norm: input of shape {tuple(x.shape)} does not end with normalized_shape "
+            f"{tuple(normalized_shape)}."
+        )
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mu = x.mean(axis=axes, keepdims=True)
+    centered = x - mu
+    var = (centered * centered).mean(axis=axes, keepdims=True)
+    y = centered * (var + eps) ** -0.5
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalisation over axis 1 of (N, C, *) inputs of any rank: (N, C), (N, C, L),
+    (N, C, H, W), (N, C, D, H, W) ...
+
+    In training the batch mean and biased variance over every axis but 1 normalise x, and the
+    running statistics are updated in place: ``r ← (1 − momentum) r + momentum · stat`` with
+    the unbiased variance (PyTorch's rule). In evaluation the running statistics are used.
+    """
+    if x.ndim < 2:
+        raise ShapeError(
+            f"batch_norm: expected an (N, C, *) input with at least 2 axes, got shape "
+            f"{tuple(x.shape)}. Add the batch axis (x.reshape(1, -1))."
+        )
+    axes = (0, *range(2, x.ndim))
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    if training or running_mean is None:
+        count = x.numel() // max(x.shape[1], 1)
+        if count <= 1:
+            raise ShapeError(  # a ValueError, as PyTorch raises
+                f"batch_norm: expected more than 1 value per channel when training, got input "
+                f"shape {tuple(x.shape)}. Use a larger batch or call model.eval()."
+            )
+        mu = x.mean(axis=axes, keepdims=True)
+        centered = x - mu
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        if training and running_mean is not None:
+            bm = mu.data.reshape(-1)
+            bv = var.data.reshape(-1) * (count / (count - 1))
+            running_mean.data[...] = (1 - momentum) * running_mean.data + momentum * bm
+            running_var.data[...] = (1 - momentum) * running_var.data + momentum * bv
+    else:
+        mu = ac.as_tensor(running_mean.data.reshape(shape))
+        var = ac.as_tensor(running_var.data.reshape(shape))
+        centered = x - mu
+    y = centered * (var + eps) ** -0.5
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y
