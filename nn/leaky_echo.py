@@ -63,7 +63,7 @@ class LeakyRNNCell(RNNCellBase):
         self,
         input_size: int,
         hidden_size: int,
-        alpha: float = 0.5,
+        alpha: float,
         bias: bool = True,
         learn_alpha: bool = False,
         **kwargs: Any,
