@@ -68,8 +68,8 @@ class LeakyRNNCell(RNNCellBase):
         learn_alpha: bool = False,
         **kwargs: Any,
     ) -> None:
-        low = 0.0 if not learn_alpha else math.ulp(0.0)
-        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not low <= alpha < 1:
+        number = isinstance(alpha, (int, float)) and not isinstance(alpha, bool)
+        if not number or not (0 < alpha < 1 if learn_alpha else 0 <= alpha < 1):
             interval = "(0, 1) with learn_alpha=True" if learn_alpha else "[0, 1)"
             raise ValueError(
                 f"LeakyRNNCell: alpha must be a float in {interval}; got {alpha!r}. "

@@ -43,6 +43,9 @@ def test_leaky_cell_with_alpha_zero_is_rnn_cell():
     x, h = ac.tensor(rng.standard_normal((2, 4))), ac.tensor(rng.standard_normal((2, 3)))
     np.testing.assert_array_equal(_np(leaky(x, h)), _np(plain(x, h)))
     np.testing.assert_array_equal(_np(leaky(x[0])), _np(plain(x[0])))  # unbatched
+    same_seed = nn.LeakyRNNCell(4, 3, alpha=0.5, generator=ac.Generator(5))
+    for name, p in nn.RNNCell(4, 3, generator=ac.Generator(5)).named_parameters():
+        np.testing.assert_array_equal(_np(getattr(same_seed, name)), _np(p))
 
 
 @pytest.mark.parametrize("learn_alpha", [False, True])
