@@ -182,3 +182,11 @@ __all__ = [
 ]
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
+from nn.recurrent_designs import (  # noqa: E402  (the seeds' other recurrent designs, issue 15)
+    EchoStateNetwork,
+    LeakyRNNCell,
+    OutputRecurrentRNN,
+    VectorToSequence,
+)
+
+__all__ += ["LeakyRNNCell", "EchoStateNetwork", "OutputRecurrentRNN", "VectorToSequence"]
