@@ -141,20 +141,21 @@ class RNNBase(Module):
 
     def _direction(self, x, k, sfx, states, j, lengths) -> tuple[Tensor, list[Tensor]]:
         w_ih, w_hh, b_ih, b_hh, w_hr = self._layer(k, sfx)
-        xw = F.linear(x, w_ih, b_ih)  # the input projection of every step: one GEMM
-        rev = sfx == "_reverse"
+        if b_hh is not None and self.mode != "GRU":
+            # b_hh enters every step's pre-activation next to b_ih: add it once, to the
+            # projection of all steps, instead of in the loop (and Σ_t ā(t) is summed once
+            # for both). The GRU's b_hn sits inside r ⊙ (h W_hnᵀ + b_hn) and stays in the op.
+            b_ih, b_hh = b_ih + b_hh, None
+        # The op projects x itself (one GEMM for every step) into its workspace
+        rev, proj = sfx == "_reverse", {"w_ih": w_ih, "b_ih": b_ih, "lengths": lengths}
         if self.mode == "LSTM":
-            y, h, c = ac.lstm(
-                xw, states[0][j], states[1][j], w_hh, b_hh, w_hr, lengths=lengths, reverse=rev
-            )
+            y, h, c = ac.lstm(x, states[0][j], states[1][j], w_hh, b_hh, w_hr, reverse=rev, **proj)
             return y, [h, c]
         if self.mode == "GRU":
-            y, h = ac.gru(xw, states[0][j], w_hh, b_hh, lengths=lengths, reverse=rev)
+            y, h = ac.gru(x, states[0][j], w_hh, b_hh, reverse=rev, **proj)
             return y, [h]
         nonlinearity = "relu" if self.mode == "RNN_RELU" else "tanh"
-        y, h = ac.rnn(
-            xw, states[0][j], w_hh, b_hh, nonlinearity=nonlinearity, lengths=lengths, reverse=rev
-        )
+        y, h = ac.rnn(x, states[0][j], w_hh, b_hh, nonlinearity=nonlinearity, reverse=rev, **proj)
         return y, [h]
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:  # noqa: A002

@@ -9,6 +9,11 @@ loop on arrays reusing them. When the backward is recorded (``create_graph=True`
 instead unrolls the cells into ordinary ops (recurrent_cells.py), so these ops can be
 differentiated twice.
 
+With the input weights ``w_ih`` (and ``b_ih``) as extra trailing inputs, an op takes x of shape
+(T, B, I) instead of xw and computes the projection itself, one GEMM into a block of its
+workspace (workspace.py); x̄w then never leaves the op either, and the op returns x̄ = x̄w W_ih,
+W̄_ih = Σ x̄wᵀ x and b̄_ih = Σ x̄w. That is how the nn layers call them.
+
 ``lengths`` (longest first, as ``pack_padded_sequence`` sorts them) gives each sequence of the
 batch its own length: a sequence's steps past its end leave its state unchanged and output 0,
 so the final state is the one at its true end; ``reverse=True`` runs from each sequence's own
@@ -17,26 +22,24 @@ last step back to t = 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
-from autograd_core.ops.common import lift
+from autograd_core.ops.nn_ops import linear
 from autograd_core.ops.recurrent_cells import gru_unrolled_vjp, lstm_unrolled_vjp, rnn_unrolled_vjp
 from autograd_core.ops.recurrent_loops import (
     gru_backward,
     gru_forward,
-    lstm_backward,
-    lstm_forward,
     rnn_backward,
     rnn_forward,
     state_views,
 )
+from autograd_core.ops.recurrent_lstm_loops import lstm_affine, lstm_backward, lstm_forward
+from autograd_core.ops.workspace import Workspace
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["rnn", "lstm", "gru"]
+__all__ = ["rnn", "lstm", "gru"]  # defined in recurrent_functions.py
 
 
 def _outputs(xp: Any, S: Any, batch_sizes: Any, reverse: bool) -> tuple[Any, Any]:
@@ -67,8 +70,86 @@ def _pick(grads: tuple[Any, ...], needs: tuple[bool, ...]) -> tuple[Any, ...]:
     return tuple(g if need else None for g, need in zip(grads, needs))
 
 
+class _Recurrent(Op):
+    """What the fused recurrent ops share: a host ``Workspace`` per op class, from which the
+    forward takes its saved arrays and the backward its scratch, and to which ``release`` gives
+    the saved arrays back. They never leave the op (the outputs are copies, the VJP's results
+    new arrays), so once the node is released nobody else holds them. With ``retain_graph``
+    the node is not released and keeps them; the workspace then makes new ones.
+
+    The param ``project`` (0, 1 or 2) counts the trailing inputs w_ih[, b_ih]: with them the
+    first input is x and the op computes xw itself (``_input_block``) and differentiates it
+    (``_projection_grads``, ``_unrolled``)."""
+
+    fresh_grads = True
+    workspace: Workspace
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.workspace = Workspace()
+
+    def release(self, gy: Any = None) -> None:
+        saved = self.saved
+        super().release(gy)
+        if saved is not None:
+            self.workspace.give(*(saved if type(saved) is tuple else (saved,)))
+
+    def _input_block(self, first: Any, proj: tuple[Any, ...], scale: Any = None) -> Any:
+        """xw ⊙ scale (per column; None: 1, only with ``proj``) of every step, in a block of
+        the workspace that the caller gives back after the forward loop: from xw = ``first``,
+        or projected from x = ``first`` with ``proj`` = (w_ih[, b_ih]) in one GEMM (the scale
+        folded into W_ih and b_ih)."""
+        xp, ws = self.xp, self.workspace
+        T, B = first.shape[:2]
+        if not proj:
+            return xp.multiply(first, scale, out=ws.take(xp, first.shape, first.dtype))
+        w, b = proj[0], proj[1] if len(proj) > 1 else None
+        if scale is not None:
+            w, b = w * scale[:, None], None if b is None else b * scale
+        out = ws.take(xp, (T, B, w.shape[0]), first.dtype)
+        xp.matmul(first.reshape(T * B, first.shape[2]), w.T, out=out.reshape(T * B, -1))
+        if b is not None:
+            out += b
+        return out
+
+    def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The op's gradients with x̄w = grads[0] (a workspace block, given back here) turned
+        into (x̄, …, W̄_ih[, b̄_ih]): x̄ = x̄w W_ih, W̄_ih = Σ_t x̄w(t)ᵀ x(t), b̄_ih = Σ_t x̄w(t)."""
+        k = self.params["project"]
+        if not k:
+            return grads
+        da, x, w_ih = grads[0], self.inputs[0].data, self.inputs[-k].data
+        need, (T, B, n_in) = self.needs_input_grad, x.shape
+        flat = da.reshape(T * B, da.shape[2])
+        gx = (flat @ w_ih).reshape(T, B, n_in) if need[0] else None
+        gw = flat.T @ x.reshape(T * B, n_in) if need[-k] else None
+        gb = flat.sum(axis=0) if k == 2 and need[-1] else None
+        self.workspace.give(da)
+        return (gx, *grads[1:], gw, gb)[: len(grads) + k]
+
+    def _unrolled(self, vjp: Any, *args: Any) -> tuple[Any, ...]:
+        """The recorded VJP: ``vjp(inputs, *args)`` over the unrolled cells, with xw recorded as
+        ``linear(x, w_ih, b_ih)`` when the op projects, and x̄w carried to x, w_ih, b_ih."""
+        k, inputs = self.params["project"], self.inputs
+        if not k:
+            return vjp(inputs, *args)
+        x, proj = inputs[0], inputs[-k:]
+        grads = vjp((linear(x, *proj), *inputs[1:-k]), *args)
+        gxw = grads[0]
+        T, B, n_in = x.shape
+        flat = gxw.reshape(T * B, gxw.shape[2])
+        gw = flat.T @ x.reshape(T * B, n_in)
+        gb = (flat.sum(axis=0),) if k == 2 else ()
+        return (gxw @ proj[0], *grads[1:], gw, *gb)
+
+
+def _split(arrays: tuple[Any, ...], project: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """(the inputs of the xw form, the trailing projection weights)."""
+    return arrays[: len(arrays) - project], arrays[len(arrays) - project :]
+
+
 @register_op("rnn", array_vjp=True)
-class RNN(Op):
+class RNN(_Recurrent):
     r"""(y, h_n) = an Elman RNN over T steps: h(t) = φ(xw(t) + h(t−1) W_hhᵀ + b_hh) with
     φ = tanh (or relu), h(0) = h0 (``reverse``: t runs from T down to 1); y stacks every h(t).
 
@@ -87,12 +168,13 @@ class RNN(Op):
     broadcast.
     """
 
-    fresh_grads = True
-
-    def forward(self, xw: Any, h0: Any, w_hh: Any, *b_hh: Any, relu: bool, batch_sizes, reverse):
-        S = rnn_forward(
-            self.xp, xw, h0, w_hh, b_hh[0] if b_hh else None, relu, batch_sizes, reverse
-        )
+    def forward(self, *arrays: Any, relu: bool, batch_sizes, reverse, project: int = 0):
+        (xw, h0, w_hh, *b_hh), proj = _split(arrays, project)
+        ws, b = self.workspace, b_hh[0] if b_hh else None
+        x = self._input_block(xw, proj) if proj else xw
+        S = rnn_forward(self.xp, ws, x, h0, w_hh, b, relu, batch_sizes, reverse)
+        if proj:
+            ws.give(x)
         self.saved = S
         return _outputs(self.xp, S, batch_sizes, reverse)
 
@@ -100,19 +182,27 @@ class RNN(Op):
         p = self.params
         if _recorded((gys, gh)):
             masks = _masks(self)
-            grads = rnn_unrolled_vjp(self.inputs, gys, gh, p["relu"], masks, p["reverse"])
+            grads = self._unrolled(rnn_unrolled_vjp, gys, gh, p["relu"], masks, p["reverse"])
         else:
-            w_hh = self.inputs[2].data
-            S = self.saved
+            core, _ = _split(self.inputs, p["project"])
             grads = rnn_backward(
-                self.xp, S, w_hh, gys, gh, p["relu"], p["batch_sizes"], p["reverse"]
+                self.xp,
+                self.workspace if p["project"] else None,
+                self.saved,
+                core[2].data,
+                len(core) > 3,
+                gys,
+                gh,
+                p["relu"],
+                p["batch_sizes"],
+                p["reverse"],
             )
-            grads = grads[: len(self.inputs)]
+            grads = self._projection_grads(grads[: len(core)])
         return _pick(grads, self.needs_input_grad)
 
 
 @register_op("lstm", array_vjp=True)
-class LSTM(Op):
+class LSTM(_Recurrent):
     r"""(y, h_n, c_n) = an LSTM over T steps, PyTorch's cell: with a(t) = xw(t) + h(t−1) W_hhᵀ
     + b_hh split into the blocks i, f, g, o,
 
@@ -130,42 +220,50 @@ class LSTM(Op):
     x̄w(t) = ā(t). Saves the states h and c, the gates and tanh c(t). Does not broadcast.
     """
 
-    fresh_grads = True
-
-    def forward(self, xw, h0, c0, w_hh, *rest, has_bias: bool, batch_sizes, reverse):
+    def forward(self, *arrays, has_bias: bool, batch_sizes, reverse, project: int = 0):
+        (xw, h0, c0, w_hh, *rest), proj = _split(arrays, project)
         b_hh = rest[0] if has_bias else None
         w_hr = rest[-1] if len(rest) > has_bias else None
-        saved = lstm_forward(self.xp, xw, h0, c0, w_hh, b_hh, w_hr, batch_sizes, reverse)
+        xp, ws = self.xp, self.workspace
+        half, _ = lstm_affine(xp, w_hh.shape[0] // 4, w_hh.dtype)
+        xh = self._input_block(xw, proj, half)
+        saved = lstm_forward(xp, ws, xh, h0, c0, w_hh, b_hh, w_hr, batch_sizes, reverse)
+        ws.give(xh)
         self.saved = saved
-        ys, h_n = _outputs(self.xp, saved[0], batch_sizes, reverse)
+        ys, h_n = _outputs(xp, saved[0], batch_sizes, reverse)
         return ys, h_n, saved[1][0 if reverse else -1].copy()
 
     def vjp(self, gys: Any, gh: Any, gc: Any) -> tuple[Any, ...]:
-        p, inputs = self.params, self.inputs
+        p = self.params
         if _recorded((gys, gh, gc)):
             masks = _masks(self)
-            grads = lstm_unrolled_vjp(inputs, gys, gh, gc, p["has_bias"], masks, p["reverse"])
+            grads = self._unrolled(
+                lstm_unrolled_vjp, gys, gh, gc, p["has_bias"], masks, p["reverse"]
+            )
         else:
-            w_hr = inputs[-1].data if len(inputs) > 4 + p["has_bias"] else None
+            core, _ = _split(self.inputs, p["project"])
+            w_hr = core[-1].data if len(core) > 4 + p["has_bias"] else None
             out = lstm_backward(
                 self.xp,
+                self.workspace,
+                bool(p["project"]),
                 self.saved,
-                inputs[3].data,
+                core[3].data,
                 w_hr,
-                gys,
-                gh,
-                gc,
+                p["has_bias"],
+                (gys, gh, gc),
                 p["batch_sizes"],
                 p["reverse"],
             )
             grads = (
                 out[:4] + ((out[4],) if p["has_bias"] else ()) + (() if w_hr is None else out[5:])
             )
+            grads = self._projection_grads(grads)
         return _pick(grads, self.needs_input_grad)
 
 
 @register_op("gru", array_vjp=True)
-class GRU(Op):
+class GRU(_Recurrent):
     r"""(y, h_n) = a GRU over T steps, PyTorch's cell: with (r̃, z̃, ñ) = xw(t) and
     (r̂, ẑ, n̂) = h(t−1) W_hhᵀ + b_hh split into three blocks,
 
@@ -182,10 +280,13 @@ class GRU(Op):
     broadcast.
     """
 
-    fresh_grads = True
-
-    def forward(self, xw: Any, h0: Any, w_hh: Any, *b_hh: Any, batch_sizes, reverse):
-        saved = gru_forward(self.xp, xw, h0, w_hh, b_hh[0] if b_hh else None, batch_sizes, reverse)
+    def forward(self, *arrays: Any, batch_sizes, reverse, project: int = 0):
+        (xw, h0, w_hh, *b_hh), proj = _split(arrays, project)
+        ws, b = self.workspace, b_hh[0] if b_hh else None
+        x = self._input_block(xw, proj) if proj else xw
+        saved = gru_forward(self.xp, ws, x, h0, w_hh, b, batch_sizes, reverse)
+        if proj:
+            ws.give(x)
         self.saved = saved
         return _outputs(self.xp, saved[0], batch_sizes, reverse)
 
@@ -193,171 +294,22 @@ class GRU(Op):
         p = self.params
         if _recorded((gys, gh)):
             masks = _masks(self)
-            grads = gru_unrolled_vjp(self.inputs, gys, gh, masks, p["reverse"])
+            grads = self._unrolled(gru_unrolled_vjp, gys, gh, masks, p["reverse"])
         else:
-            w_hh = self.inputs[2].data
-            grads = gru_backward(self.xp, self.saved, w_hh, gys, gh, p["batch_sizes"], p["reverse"])
-            grads = grads[: len(self.inputs)]
+            core, _ = _split(self.inputs, p["project"])
+            grads = gru_backward(
+                self.xp,
+                self.workspace,
+                bool(p["project"]),
+                self.saved,
+                core[2].data,
+                len(core) > 3,
+                (gys, gh),
+                p["batch_sizes"],
+                p["reverse"],
+            )
+            grads = self._projection_grads(grads[: len(core)])
         return _pick(grads, self.needs_input_grad)
 
 
-# -- public functions ------------------------------------------------------------------------
-
-
-def _check(name: str, xw: Tensor, gates: int, states: list[tuple[str, Tensor, int]], weights):
-    """Validate shapes and dtypes; returns (T, B, H)."""
-    if xw.ndim != 3 or xw.shape[2] % gates:
-        raise ShapeError(
-            f"{name}: xw must have shape (T, B, {gates}·hidden_size), the input projection of "
-            f"every step; got {tuple(xw.shape)}. Compute it as linear(x, w_ih, b_ih) on x of "
-            "shape (T, B, input_size)."
-        )
-    T, B, H = xw.shape[0], xw.shape[1], xw.shape[2] // gates
-    for label, t, size in states:
-        if tuple(t.shape) != (B, size):
-            raise ShapeError(
-                f"{name}: {label} must have shape (B, {size}) = ({B}, {size}) to match xw of "
-                f"shape {tuple(xw.shape)}; got {tuple(t.shape)}. Pass one state row per sequence."
-            )
-    for label, t, shape in weights:
-        if t is not None and tuple(t.shape) != shape:
-            raise ShapeError(
-                f"{name}: {label} must have shape {shape} for xw of shape {tuple(xw.shape)}; got "
-                f"{tuple(t.shape)}. Check hidden_size (and proj_size) against the weights."
-            )
-    tensors = [xw] + [t for _, t, _ in states] + [t for _, t, _ in weights if t is not None]
-    if xw.dtype.kind != "f" or any(t.dtype != xw.dtype for t in tensors):
-        shown = ", ".join(str(t.dtype) for t in tensors)
-        raise DTypeError(
-            f"{name}: every input must have the same floating dtype; got {shown}. Cast them "
-            "with .to(dtype) (the weights' dtype, usually)."
-        )
-    return T, B, H
-
-
-def _batch_sizes(name: str, lengths: Any, T: int, B: int) -> tuple[int, ...] | None:
-    """How many sequences are longer than t, for each t; None when all have length T."""
-    if lengths is None:
-        return None
-    values = lengths.tolist() if hasattr(lengths, "tolist") else list(lengths)
-    ok = len(values) == B and all(isinstance(v, int) and 1 <= v <= T for v in values)
-    if not ok or any(a < b for a, b in zip(values, values[1:])):
-        raise ShapeError(
-            f"{name}: lengths must be {B} integers between 1 and T = {T}, longest first; got "
-            f"{values}. Sort the batch by decreasing length (pack_padded_sequence with "
-            "enforce_sorted=False does it and undoes it)."
-        )
-    if all(v == T for v in values):
-        return None
-    return tuple(sum(1 for v in values if v > t) for t in range(T))
-
-
-def rnn(
-    xw: Tensor,
-    h0: Tensor,
-    w_hh: Tensor,
-    b_hh: Tensor | None = None,
-    *,
-    nonlinearity: str = "tanh",
-    lengths: Sequence[int] | None = None,
-    reverse: bool = False,
-) -> tuple[Tensor, Tensor]:
-    """An Elman RNN over a whole sequence as one op: returns (y, h_n), see ``RNN``.
-
-    Args:
-        xw: (T, B, H) input projection x(t) W_ihᵀ + b_ih of every step.
-        h0: (B, H) initial state.
-        w_hh, b_hh: (H, H) recurrent weight and optional (H,) bias.
-        nonlinearity: ``"tanh"`` or ``"relu"``.
-        lengths: per-sequence lengths, longest first (None: all T).
-        reverse: run from the last step to the first (the backward half of a bidirectional
-            layer).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> y, h = ac.rnn(ac.zeros(5, 2, 3), ac.ones(2, 3), ac.eye(3) * 0.5)
-        >>> y.shape, h.shape
-        ((5, 2, 3), (2, 3))
-    """
-    xw, h0, w_hh = lift(xw), lift(h0), lift(w_hh)
-    b_hh = None if b_hh is None else lift(b_hh)
-    if nonlinearity not in ("tanh", "relu"):
-        raise ValueError(
-            f"rnn: nonlinearity must be 'tanh' or 'relu'; got {nonlinearity!r}. Pick one of them."
-        )
-    H = xw.shape[2] if xw.ndim == 3 else 0
-    T, B, _ = _check("rnn", xw, 1, [("h0", h0, H)], [("w_hh", w_hh, (H, H)), ("b_hh", b_hh, (H,))])
-    bs = _batch_sizes("rnn", lengths, T, B)
-    args = (xw, h0, w_hh) if b_hh is None else (xw, h0, w_hh, b_hh)
-    return RNN.apply(*args, relu=nonlinearity == "relu", batch_sizes=bs, reverse=bool(reverse))
-
-
-def lstm(
-    xw: Tensor,
-    h0: Tensor,
-    c0: Tensor,
-    w_hh: Tensor,
-    b_hh: Tensor | None = None,
-    w_hr: Tensor | None = None,
-    *,
-    lengths: Sequence[int] | None = None,
-    reverse: bool = False,
-) -> tuple[Tensor, Tensor, Tensor]:
-    """An LSTM over a whole sequence as one op: returns (y, h_n, c_n), see ``LSTM``.
-
-    Args:
-        xw: (T, B, 4H) input projection of every step, gates in PyTorch's order i, f, g, o.
-        h0, c0: (B, P) and (B, H) initial states (P = proj_size, or H without projection).
-        w_hh, b_hh: (4H, P) recurrent weight and optional (4H,) bias.
-        w_hr: optional (P, H) projection weight (PyTorch's ``proj_size``).
-        lengths, reverse: as in ``rnn``.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> y, h, c = ac.lstm(ac.zeros(5, 2, 8), ac.zeros(2, 2), ac.zeros(2, 2), ac.ones(8, 2))
-        >>> y.shape, h.shape, c.shape
-        ((5, 2, 2), (2, 2), (2, 2))
-    """
-    xw, h0, c0, w_hh = lift(xw), lift(h0), lift(c0), lift(w_hh)
-    b_hh = None if b_hh is None else lift(b_hh)
-    w_hr = None if w_hr is None else lift(w_hr)
-    H = xw.shape[2] // 4 if xw.ndim == 3 else 0
-    P = H if w_hr is None else w_hr.shape[0]
-    weights = [("w_hh", w_hh, (4 * H, P)), ("b_hh", b_hh, (4 * H,)), ("w_hr", w_hr, (P, H))]
-    T, B, _ = _check("lstm", xw, 4, [("h0", h0, P), ("c0", c0, H)], weights)
-    bs = _batch_sizes("lstm", lengths, T, B)
-    args = [xw, h0, c0, w_hh] + [t for t in (b_hh, w_hr) if t is not None]
-    return LSTM.apply(*args, has_bias=b_hh is not None, batch_sizes=bs, reverse=bool(reverse))
-
-
-def gru(
-    xw: Tensor,
-    h0: Tensor,
-    w_hh: Tensor,
-    b_hh: Tensor | None = None,
-    *,
-    lengths: Sequence[int] | None = None,
-    reverse: bool = False,
-) -> tuple[Tensor, Tensor]:
-    """A GRU over a whole sequence as one op: returns (y, h_n), see ``GRU``.
-
-    Args:
-        xw: (T, B, 3H) input projection of every step, blocks in PyTorch's order r, z, n.
-        h0: (B, H) initial state.
-        w_hh, b_hh: (3H, H) recurrent weight and optional (3H,) bias.
-        lengths, reverse: as in ``rnn``.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> y, h = ac.gru(ac.zeros(5, 2, 6), ac.zeros(2, 2), ac.ones(6, 2))
-        >>> y.shape, h.shape
-        ((5, 2, 2), (2, 2))
-    """
-    xw, h0, w_hh = lift(xw), lift(h0), lift(w_hh)
-    b_hh = None if b_hh is None else lift(b_hh)
-    H = xw.shape[2] // 3 if xw.ndim == 3 else 0
-    weights = [("w_hh", w_hh, (3 * H, H)), ("b_hh", b_hh, (3 * H,))]
-    T, B, _ = _check("gru", xw, 3, [("h0", h0, H)], weights)
-    bs = _batch_sizes("gru", lengths, T, B)
-    args = (xw, h0, w_hh) if b_hh is None else (xw, h0, w_hh, b_hh)
-    return GRU.apply(*args, batch_sizes=bs, reverse=bool(reverse))
+from autograd_core.ops.recurrent_functions import gru, lstm, rnn  # noqa: E402  (they use the ops)

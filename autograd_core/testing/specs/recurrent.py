@@ -27,7 +27,16 @@ def _loop(cell, xw, states, lengths, reverse):
     return ys, states
 
 
-def _rnn_ref(xw, h0, w_hh, b_hh=None, nonlinearity="tanh", lengths=None, reverse=False):
+def _project(xw, w_ih, b_ih):
+    """xw itself, or x W_ihᵀ + b_ih when the op is given w_ih (then xw is x)."""
+    return xw if w_ih is None else xw @ w_ih.T + (0 if b_ih is None else b_ih)
+
+
+def _rnn_ref(
+    xw, h0, w_hh, b_hh=None, w_ih=None, b_ih=None, nonlinearity="tanh", lengths=None, reverse=False
+):
+    xw = _project(xw, w_ih, b_ih)
+
     def cell(x, s):
         a = x + s[0] @ w_hh.T + (0 if b_hh is None else b_hh)
         return (np.maximum(a, 0) if nonlinearity == "relu" else np.tanh(a),)
@@ -36,7 +45,11 @@ def _rnn_ref(xw, h0, w_hh, b_hh=None, nonlinearity="tanh", lengths=None, reverse
     return ys, h
 
 
-def _lstm_ref(xw, h0, c0, w_hh, b_hh=None, w_hr=None, lengths=None, reverse=False):
+def _lstm_ref(
+    xw, h0, c0, w_hh, b_hh=None, w_hr=None, w_ih=None, b_ih=None, lengths=None, reverse=False
+):
+    xw = _project(xw, w_ih, b_ih)
+
     def cell(x, s):
         i, f, g, o = np.split(x + s[0] @ w_hh.T + (0 if b_hh is None else b_hh), 4, axis=-1)
         c = _sigmoid(f) * s[1] + _sigmoid(i) * np.tanh(g)
@@ -47,7 +60,9 @@ def _lstm_ref(xw, h0, c0, w_hh, b_hh=None, w_hr=None, lengths=None, reverse=Fals
     return ys, h, c
 
 
-def _gru_ref(xw, h0, w_hh, b_hh=None, lengths=None, reverse=False):
+def _gru_ref(xw, h0, w_hh, b_hh=None, w_ih=None, b_ih=None, lengths=None, reverse=False):
+    xw = _project(xw, w_ih, b_ih)
+
     def cell(x, s):
         xr, xz, xn = np.split(x, 3, axis=-1)
         hr, hz, hn = np.split(s[0] @ w_hh.T + (0 if b_hh is None else b_hh), 3, axis=-1)
@@ -60,6 +75,7 @@ def _gru_ref(xw, h0, w_hh, b_hh=None, lengths=None, reverse=False):
 
 
 T, B, H = 3, 3, 2
+I = 2  # input size of the cases where the op projects x itself (w_ih given)  # noqa: E741
 LENGTHS = {"lengths": (3, 2, 1)}
 
 
@@ -78,6 +94,12 @@ def _rnn_cases(rng):
         ),
         Case((r((1, 1, 1)), r((1, 1)), r((1, 1))), {}, "one step, size 1"),
         Case((noncontig(r((T, B, H))), r((B, H)), r((H, H)).T, r(H)), {}, "non-contiguous"),
+        Case((r((T, B, I)), r((B, H)), r((H, H)), r(H), r((H, I)), r(H)), {}, "projects x"),
+        Case(
+            (r((T, B, I)), r((B, H)), r((H, H)), None, r((H, I))),
+            {**LENGTHS, "reverse": True, "nonlinearity": "relu"},
+            "projects x, no biases, relu, lengths, reverse",
+        ),
     ]
 
 
@@ -107,6 +129,25 @@ def _lstm_cases(rng):
             {"reverse": True},
             "non-contiguous, reverse",
         ),
+        Case(
+            (
+                r((T, B, I)),
+                r((B, H)),
+                r((B, H)),
+                r((4 * H, H)),
+                None,
+                None,
+                r((4 * H, I)),
+                r(4 * H),
+            ),
+            {},
+            "projects x",
+        ),
+        Case(
+            (r((T, B, I)), r((B, P)), r((B, H)), r((4 * H, P)), r(4 * H), r((P, H)), r((4 * H, I))),
+            {**LENGTHS, "reverse": True},
+            "projects x (no b_ih), projection, lengths, reverse",
+        ),
     ]
 
 
@@ -125,6 +166,11 @@ def _gru_cases(rng):
             (noncontig(r((T, B, 3 * H))), r((B, H)), r((H, 3 * H)).T, r(3 * H)),
             dict(LENGTHS),
             "non-contiguous, lengths",
+        ),
+        Case(
+            (r((T, B, I)), r((B, H)), r((3 * H, H)), r(3 * H), r((3 * H, I)), r(3 * H)),
+            dict(LENGTHS),
+            "projects x, lengths",
         ),
     ]
 
