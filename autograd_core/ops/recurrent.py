@@ -34,7 +34,12 @@ from autograd_core.ops.recurrent_loops import (
     rnn_forward,
     state_views,
 )
-from autograd_core.ops.recurrent_lstm_loops import lstm_affine, lstm_backward, lstm_forward
+from autograd_core.ops.recurrent_lstm_loops import (
+    lstm_backward,
+    lstm_forward,
+    lstm_input,
+    lstm_input_grads,
+)
 from autograd_core.ops.workspace import Workspace
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -94,22 +99,14 @@ class _Recurrent(Op):
         if saved is not None:
             self.workspace.give(*(saved if type(saved) is tuple else (saved,)))
 
-    def _input_block(self, first: Any, proj: tuple[Any, ...], scale: Any = None) -> Any:
-        """xw ⊙ scale (per column; None: 1, only with ``proj``) of every step, in a block of
-        the workspace that the caller gives back after the forward loop: from xw = ``first``,
-        or projected from x = ``first`` with ``proj`` = (w_ih[, b_ih]) in one GEMM (the scale
-        folded into W_ih and b_ih)."""
-        xp, ws = self.xp, self.workspace
-        T, B = first.shape[:2]
-        if not proj:
-            return xp.multiply(first, scale, out=ws.take(xp, first.shape, first.dtype))
-        w, b = proj[0], proj[1] if len(proj) > 1 else None
-        if scale is not None:
-            w, b = w * scale[:, None], None if b is None else b * scale
-        out = ws.take(xp, (T, B, w.shape[0]), first.dtype)
-        xp.matmul(first.reshape(T * B, first.shape[2]), w.T, out=out.reshape(T * B, -1))
-        if b is not None:
-            out += b
+    def _input_block(self, x: Any, proj: tuple[Any, ...]) -> Any:
+        """xw = x W_ihᵀ + b_ih of every step (``proj`` = (w_ih[, b_ih])), one GEMM into a
+        block of the workspace that the caller gives back after its forward loop."""
+        xp, (T, B, n_in), w = self.xp, x.shape, proj[0]
+        out = self.workspace.take(xp, (T, B, w.shape[0]), x.dtype)
+        xp.matmul(x.reshape(T * B, n_in), w.T, out=out.reshape(T * B, -1))
+        if len(proj) > 1:
+            out += proj[1]
         return out
 
     def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -225,13 +222,24 @@ class LSTM(_Recurrent):
         b_hh = rest[0] if has_bias else None
         w_hr = rest[-1] if len(rest) > has_bias else None
         xp, ws = self.xp, self.workspace
-        half, _ = lstm_affine(xp, w_hh.shape[0] // 4, w_hh.dtype)
-        xh = self._input_block(xw, proj, half)
-        saved = lstm_forward(xp, ws, xh, h0, c0, w_hh, b_hh, w_hr, batch_sizes, reverse)
-        ws.give(xh)
+        w_ih, b_ih = (*proj, None, None)[:2]
+        G = lstm_input(xp, ws, xw, w_ih, b_ih)
+        saved = lstm_forward(xp, ws, G, h0, c0, w_hh, b_hh, w_hr, batch_sizes, reverse)
         self.saved = saved
         ys, h_n = _outputs(xp, saved[0], batch_sizes, reverse)
         return ys, h_n, saved[1][0 if reverse else -1].copy()
+
+    def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        """As ``_Recurrent``'s, for x̄w in the loops' gate-major layout."""
+        k = self.params["project"]
+        if not k:
+            return grads
+        need = self.needs_input_grad
+        x, w_ih = self.inputs[0].data, self.inputs[-k].data
+        needs = (need[0], need[-k], k == 2 and need[-1])
+        gx, gw, gb = lstm_input_grads(self.xp, grads[0], x, w_ih, needs)
+        self.workspace.give(grads[0])
+        return (gx, *grads[1:], gw, gb)[: len(grads) + k]
 
     def vjp(self, gys: Any, gh: Any, gc: Any) -> tuple[Any, ...]:
         p = self.params

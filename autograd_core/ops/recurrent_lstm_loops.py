@@ -2,10 +2,18 @@
 sequence, saving its gates, and the reverse loop of back-propagation through time that reuses
 them. Layout, variable lengths and the workspace as in recurrent_loops.py.
 
-The four gates i, f, g, o sit in one (B, 4H) block. σ(a) = ½ tanh(a/2) + ½, so with the i, f,
-o pre-activations halved (exact: a power of two) one tanh over the whole block, one multiply
-and one add give all four nonlinearities. The backward works on one step's (B, 4H) block at a
-time (it stays in the cache), and writes x̄w(t) = ā(t) straight into the returned array.
+Layout. The gates live gate-major: ``G`` is (4, T, B, H), one contiguous (T, B, H) array per
+gate, in the order o, i, f, g (``ORDER``; PyTorch's is i, f, g, o). So every elementwise call
+of a step works on whole contiguous (B, H) blocks (NumPy's fast path: a (B, 4H) row-major
+block would make each gate a strided view, iterated row by row, 2-3x slower), the σ gates
+o, i, f are one contiguous run and the gates c̄ flows into, i, f, g, another. σ(a) =
+½ tanh(a/2) + ½: with the σ gates' pre-activations halved (exact), one tanh over the four
+gates and one multiply and one add over the first three give every nonlinearity. Each step's
+recurrent product is four (B, P) @ (P, H) GEMMs, one per gate, in one stacked ``matmul``
+(faster here than one (B, P) @ (P, 4H) GEMM), written straight into gate-major form; the
+backward's h̄(t−1) = Σ_k ā_k(t) W_k likewise. ``lstm_input`` fills ``G`` with the halved input
+projection (four GEMMs, the halving and the order folded into W_ih and b_ih), and each step
+adds its recurrent part to it in place.
 """
 
 from __future__ import annotations
@@ -16,109 +24,133 @@ from autograd_core.ops.recurrent_loops import (
     _order,
     _rows,
     _seed,
-    grad_block,
     new_states,
     state_views,
     take,
 )
 from autograd_core.ops.workspace import Workspace
 
-__all__ = ["lstm_forward", "lstm_backward", "lstm_affine"]
+__all__ = ["lstm_forward", "lstm_backward", "lstm_input", "lstm_input_grads"]
+
+ORDER = (3, 0, 1, 2)  # gate k of the loops is PyTorch's block ORDER[k]: o, i, f, g
 
 
-def lstm_affine(xp: Any, H: int, dtype: Any) -> tuple[Any, Any]:
-    """(half, shift): ½ and ½ on the σ blocks i, f, o, 1 and 0 on the tanh block g."""
-    half = xp.full((4, H), 0.5, dtype)
-    half[2] = 1.0
-    shift = xp.full((4, H), 0.5, dtype)
-    shift[2] = 0.0
-    return half.reshape(-1), shift.reshape(-1)
+def _blocks(a: Any, H: int, scale: bool = False) -> list[Any]:
+    """The four H-row blocks of ``a`` (4H, …) in the loops' order, the σ gates' times ½ with
+    ``scale`` (views, or new arrays when scaled)."""
+    out = [a[k * H : (k + 1) * H] for k in ORDER]
+    return [b * 0.5 for b in out[:3]] + out[3:] if scale else out
+
+
+def _stacked(xp: Any, a: Any, H: int, scale: bool, transpose: bool) -> Any:
+    """(4, H, ·) contiguous: the blocks of a weight (4H, ·), transposed to (4, ·, H) when
+    ``transpose``, for the per-gate stacked GEMMs."""
+    blocks = _blocks(a, H, scale)
+    return xp.ascontiguousarray(xp.stack([b.T if transpose else b for b in blocks]))
+
+
+def lstm_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any) -> Any:
+    """The gate block G (4, T, B, H) from ``ws``: the halved input part of every step's
+    pre-activations, gate-major in the loops' order, from xw = ``first`` (T, B, 4H) or, with
+    ``w_ih``, projected from x = ``first`` (one GEMM per gate, the halving folded into W_ih
+    and b_ih)."""
+    T, B = first.shape[:2]
+    H = (first.shape[2] if w_ih is None else w_ih.shape[0]) // 4
+    G = ws.take(xp, (4, T, B, H), first.dtype)  # every row is written: no zeros needed
+    if w_ih is None:
+        for k, src in enumerate(ORDER):
+            xp.multiply(first[:, :, src * H : (src + 1) * H], 0.5 if k < 3 else 1.0, out=G[k])
+        return G
+    x2 = first.reshape(T * B, first.shape[2])
+    bs = [None] * 4 if b_ih is None else _blocks(b_ih, H, scale=True)
+    for k, (w, b) in enumerate(zip(_blocks(w_ih, H, scale=True), bs)):
+        g = xp.matmul(x2, w.T, out=G[k].reshape(T * B, H))
+        if b is not None:
+            g += b
+    return G
 
 
 def lstm_forward(
-    xp: Any, ws: Workspace, xh: Any, h0: Any, c0: Any, w_hh: Any, b_hh: Any, w_hr: Any, bs, rev
+    xp: Any, ws: Workspace, G: Any, h0: Any, c0: Any, w_hh: Any, b_hh: Any, w_hr: Any, bs, rev
 ):
-    """The forward over ``xh`` = xw ⊙ half (``lstm_affine``: the σ gates' pre-activations
-    halved, which the op folds into the input projection). Returns the saved arrays
-    (S, C, G, TC, FI, M), all taken from ``ws``: states h, cells c,
-    gates (after their nonlinearities), tanh c(t), the two terms f ⊙ c(t−1) and i ⊙ g of c(t)
-    (the backward's gate derivatives reuse them), and o ⊙ tanh c(t) before the projection
-    (None without ``w_hr``)."""
-    T, B, G4 = xh.shape
-    H, masked, dtype = G4 // 4, bs is not None, xh.dtype
-    half, shift = lstm_affine(xp, H, dtype)
-    # halved like xh; contiguous, as a transposed view makes every step's GEMM slower
-    w_t = xp.ascontiguousarray((w_hh * half[:, None]).T)
-    b_h = None if b_hh is None else b_hh * half
+    """The forward over the gate block ``G`` from ``lstm_input``, which it completes in place
+    (pre-activations, then the gates). Returns the saved arrays (S, C, G, TC, FI, M), all
+    from ``ws``: states h, cells c, the gates, tanh c(t), the two terms (i ⊙ g, f ⊙ c(t−1))
+    of c(t) (2, T, B, H) (the backward's gate derivatives reuse them), and o ⊙ tanh c(t)
+    before the projection (None without ``w_hr``)."""
+    _, T, B, H = G.shape
+    masked, dtype = bs is not None, G.dtype
+    w4 = _stacked(xp, w_hh, H, scale=True, transpose=True)  # (4, P, H), halved
+    b4 = None if b_hh is None else xp.stack(_blocks(b_hh, H, scale=True))[:, None, :]
     S = new_states(xp, ws, h0, T, rev, masked)
     C = new_states(xp, ws, c0, T, rev, masked)
-    G = take(xp, ws, (T, B, G4), dtype, masked)
     TC = take(xp, ws, (T, B, H), dtype, masked)
-    FI = take(xp, ws, (T, B, 2, H), dtype, masked)
+    FI = take(xp, ws, (2, T, B, H), dtype, masked)
     M = None if w_hr is None else take(xp, ws, (T, B, H), dtype, masked)
     w_hr_t = None if w_hr is None else xp.ascontiguousarray(w_hr.T)
+    rec = ws.take(xp, (4, B, H), dtype)
     h_prev, h_new = state_views(S, rev)
     c_prev, c_new = state_views(C, rev)
     for t in _order(T, rev):
         n = _rows(bs, t, B)
-        g, fi = G[t, :n], FI[t, :n]
-        xp.matmul(h_prev[t, :n], w_t, out=g)
-        g += xh[t, :n]
-        if b_h is not None:
-            g += b_h
+        g, fi = G[:, t, :n], FI[:, t, :n]
+        g += xp.matmul(h_prev[t, :n], w4, out=rec[:, :n])
+        if b4 is not None:
+            g += b4
         xp.tanh(g, out=g)
-        g *= half
-        g += shift  # i, f, o = σ(a), g = tanh(a)
-        xp.multiply(g[:, H : 2 * H], c_prev[t, :n], out=fi[:, 0])
-        xp.multiply(g[:, :H], g[:, 2 * H : 3 * H], out=fi[:, 1])
-        c = xp.add(fi[:, 0], fi[:, 1], out=c_new[t, :n])  # c(t) = f ⊙ c(t−1) + i ⊙ g
+        s = g[:3]
+        s *= 0.5
+        s += 0.5  # o, i, f = σ(a), g = tanh(a)
+        xp.multiply(g[1], g[3], out=fi[0])
+        xp.multiply(g[2], c_prev[t, :n], out=fi[1])
+        c = xp.add(fi[0], fi[1], out=c_new[t, :n])  # c(t) = i ⊙ g + f ⊙ c(t−1)
         tc = xp.tanh(c, out=TC[t, :n])
         if M is None:
-            xp.multiply(g[:, 3 * H :], tc, out=h_new[t, :n])  # h(t) = o ⊙ tanh c(t)
+            xp.multiply(g[0], tc, out=h_new[t, :n])  # h(t) = o ⊙ tanh c(t)
         else:
-            m = xp.multiply(g[:, 3 * H :], tc, out=M[t, :n])
+            m = xp.multiply(g[0], tc, out=M[t, :n])
             xp.matmul(m, w_hr_t, out=h_new[t, :n])  # h(t) = (o ⊙ tanh c(t)) W_hrᵀ
         if n < B:
             h_new[t, n:] = h_prev[t, n:]
             c_new[t, n:] = c_prev[t, n:]
+    ws.give(rec)
     return S, C, G, TC, FI, M
 
 
 def _gate_grads(xp: Any, a: Any, g: Any, fi: Any, ot: Any, gc: Any, gm: Any) -> None:
-    """ā(t) into ``a`` (n, 4, H) from the step's gates ``g`` (n, 4, H), its terms
-    ``fi`` = (f ⊙ c(t−1), i ⊙ g) and ``ot`` = o ⊙ tanh c(t): with σ' = σ(1 − σ) and
-    tanh' = 1 − g², ā_i = c̄ ⊙ (i ⊙ g)(1 − i), ā_f = c̄ ⊙ (f ⊙ c(t−1))(1 − f),
-    ā_g = c̄ ⊙ (i − (i ⊙ g) ⊙ g), ā_o = m̄ ⊙ (o ⊙ tanh c)(1 − o)."""
+    """ā(t) into ``a`` (4, n, H) from the step's gates ``g`` (4, n, H: o, i, f, g), its terms
+    ``fi`` = (i ⊙ g, f ⊙ c(t−1)) and ``ot`` = o ⊙ tanh c(t): with σ' = σ(1 − σ) and
+    tanh' = 1 − g², ā_o = m̄ ⊙ (o ⊙ tanh c)(1 − o), ā_i = c̄ ⊙ (i ⊙ g)(1 − i),
+    ā_f = c̄ ⊙ (f ⊙ c(t−1))(1 − f), ā_g = c̄ ⊙ (i − (i ⊙ g) ⊙ g)."""
     xp.subtract(1.0, g, out=a)
-    a[:, 0] *= fi[:, 1]
-    a[:, 1] *= fi[:, 0]
-    xp.multiply(fi[:, 1], g[:, 2], out=a[:, 2])
-    xp.subtract(g[:, 0], a[:, 2], out=a[:, 2])
-    a[:, :3] *= gc[:, None, :]
-    a[:, 3] *= ot
-    a[:, 3] *= gm
+    a[1:3] *= fi
+    xp.multiply(fi[0], g[3], out=a[3])
+    xp.subtract(g[1], a[3], out=a[3])
+    a[1:] *= gc
+    a[0] *= ot
+    a[0] *= gm
 
 
 def lstm_backward(
     xp: Any, ws: Workspace, keep: bool, saved, w_hh, w_hr, bias: bool, grads, bs, rev
 ):
     """Returns (x̄w, h̄0, c̄0, W̄_hh, b̄_hh, W̄_hr), the BPTT of ``LSTM``'s docstring, from the
-    gradients (ȳ, h̄_n, c̄_n) (b̄_hh and W̄_hr None without ``b_hh``, ``w_hr``); x̄w comes from
-    ``ws`` when ``keep``, else it is new; the scratch comes from ``ws`` and goes back to it."""
+    gradients (ȳ, h̄_n, c̄_n) (b̄_hh and W̄_hr None without ``b_hh``, ``w_hr``). With ``keep``
+    x̄w is a (4, T, B, H) block of ``ws`` in the loops' layout (``lstm_input_grads`` turns it
+    into x̄, W̄_ih, b̄_ih and gives it back); else a new (T, B, 4H) array in PyTorch's order.
+    The scratch comes from ``ws`` and goes back to it."""
     S, C, G, TC, FI, M = saved
     gys, gh, gc = grads
     h_prev, h_new = state_views(S, rev)
     OT = h_new if M is None else M
-    T, B, G4 = G.shape
-    H, P, dtype = G4 // 4, S.shape[-1], G.dtype
-    Gr = G.reshape(T, B, 4, H)
-    da = grad_block(xp, ws if keep else None, G.shape, dtype, bs is not None)
-    dar = da.reshape(T, B, 4, H)
+    _, T, B, H = G.shape
+    P, dtype = S.shape[-1], G.dtype
+    da = take(xp, ws, G.shape, dtype, bs is not None)
     gh = _seed(xp, gh, (B, P), dtype)
     gc = _seed(xp, gc, (B, H), dtype)
     GH = None if w_hr is None else take(xp, ws, (T, B, P), dtype, bs is not None)
-    tmp = ws.take(xp, (B, H), dtype)
-    w = xp.ascontiguousarray(w_hh)
+    tmp, part = ws.take(xp, (B, H), dtype), ws.take(xp, (4, B, P), dtype)
+    w4 = _stacked(xp, w_hh, H, scale=False, transpose=False)  # (4, H, P)
     for t in _order(T, not rev):
         n = _rows(bs, t, B)
         g = gh[:n]
@@ -127,17 +159,52 @@ def lstm_backward(
         if GH is not None:
             GH[t, :n] = g
             g = g @ w_hr  # m̄(t) = h̄(t) W_hr
-        ot, c = OT[t, :n], gc[:n]
+        ot, c, gates = OT[t, :n], gc[:n], G[:, t, :n]
         s = xp.multiply(ot, TC[t, :n], out=tmp[:n])
-        xp.subtract(Gr[t, :n, 3], s, out=s)
+        xp.subtract(gates[0], s, out=s)
         s *= g
         c += s  # c̄(t) += m̄ ⊙ o ⊙ (1 − tanh² c(t)) = m̄ ⊙ (o − (o ⊙ tanh c) ⊙ tanh c)
-        _gate_grads(xp, dar[t, :n], Gr[t, :n], FI[t, :n], ot, c, g)
-        c *= Gr[t, :n, 1]  # c̄(t−1) = c̄(t) ⊙ f
-        xp.matmul(da[t, :n], w, out=gh[:n])  # h̄(t−1) = ā(t) W_hh
-    ws.give(tmp)
-    flat = da.reshape(T * B, G4)
-    gw = flat.T @ h_prev.reshape(T * B, P)
+        _gate_grads(xp, da[:, t, :n], gates, FI[:, t, :n], ot, c, g)
+        c *= gates[2]  # c̄(t−1) = c̄(t) ⊙ f
+        # h̄(t−1) = ā(t) W_hh = Σ_k ā_k(t) W_k, one stacked GEMM per gate
+        xp.matmul(da[:, t, :n], w4, out=part[:, :n]).sum(axis=0, out=gh[:n])
+    ws.give(tmp, part)
+    gw, gb = _weight_grads(xp, da, h_prev.reshape(T * B, P), bias)
     gw_hr = None if GH is None else GH.reshape(T * B, P).T @ M.reshape(T * B, H)
     ws.give(GH)
-    return da, gh, gc, gw, flat.sum(axis=0) if bias else None, gw_hr
+    if not keep:
+        out = xp.empty((T, B, 4 * H), dtype)
+        for k, src in enumerate(ORDER):
+            out[:, :, src * H : (src + 1) * H] = da[k]
+        ws.give(da)
+        da = out
+    return da, gh, gc, gw, gb, gw_hr
+
+
+def _weight_grads(xp: Any, da: Any, rows: Any, bias: bool) -> tuple[Any, Any]:
+    """(Σ_t ā(t)ᵀ r(t), Σ_t ā(t)) in PyTorch's row order for ā = ``da`` (4, T, B, H) and the
+    matching rows ``rows`` (T·B, ·): one GEMM per gate (and one sum) over all steps."""
+    _, T, B, H = da.shape
+    gw = xp.empty((4 * H, rows.shape[1]), da.dtype)
+    gb = xp.empty(4 * H, da.dtype) if bias else None
+    for k, src in enumerate(ORDER):
+        a = da[k].reshape(T * B, H)
+        xp.matmul(a.T, rows, out=gw[src * H : (src + 1) * H])
+        if bias:
+            a.sum(axis=0, out=gb[src * H : (src + 1) * H])
+    return gw, gb
+
+
+def lstm_input_grads(xp: Any, da: Any, x: Any, w_ih: Any, need: tuple[bool, bool, bool]):
+    """(x̄, W̄_ih, b̄_ih) of the projection xw = x W_ihᵀ + b_ih, from ā = ``da`` in the loops'
+    layout (``lstm_backward`` with ``keep``); None where ``need`` says so."""
+    _, T, B, H = da.shape
+    x2 = x.reshape(T * B, x.shape[2])
+    gx = None
+    if need[0]:
+        gx = xp.zeros((T * B, x.shape[2]), da.dtype)  # x̄ = Σ_k ā_k W_k
+        for k, w in enumerate(_blocks(w_ih, H)):
+            gx += da[k].reshape(T * B, H) @ w
+        gx = gx.reshape(x.shape)
+    gw, gb = _weight_grads(xp, da, x2, need[2]) if need[1] or need[2] else (None, None)
+    return gx, gw if need[1] else None, gb
