@@ -75,16 +75,16 @@ class SoftmaxCrossEntropy(Op):
 
     def forward(self, z: Any, a: Any) -> Any:
         xp = self.xp
-        m = z.max(axis=1, keepdims=True) if z.shape[1] else xp.zeros((z.shape[0], 1), z.dtype)
+        m = _row_max(xp, z)
         shifted = z - m
         e = xp.exp(shifted)
-        se = e.sum(axis=1, keepdims=True)
+        se = _row_sum(xp, e)
         log_se = xp.log(se)
         e /= se
         # softmax(z), and lse = m + log se (a column: log softmax is z − lse, rebuilt on demand)
         self.saved = (e, m + log_se)
-        # ℓ = s·lse − Σ A z = Σ A (log se − (z − m))
-        return (a * (log_se - shifted)).sum(axis=1)
+        # ℓ = s·lse − Σ A z = Σ A (log se − (z − m)); shifted is not needed any more
+        return _row_sum(xp, a * xp.subtract(log_se, shifted, out=shifted))[:, 0]
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         z, a = self.inputs_as(gy)
@@ -95,9 +95,28 @@ class SoftmaxCrossEntropy(Op):
         else:
             log_p = z - lse if need_a else None
         g = gy.reshape((-1, 1))
-        gz = g * (a.sum(axis=1, keepdims=True) * p - a) if need_z else None
+        s = a.sum(axis=1, keepdims=True) if isinstance(a, Tensor) else _row_sum(self.xp, a)
+        gz = g * (s * p - a) if need_z else None
         ga = -(g * log_p) if need_a else None
         return gz, ga
+
+
+def _row_max(xp: Any, z: Any) -> Any:
+    """max_c z_ic as an (N, 1) column (0 for C = 0). NumPy reduces a short last axis one row
+    at a time; for a few dozen classes the max of the transposed copy along its first axis is
+    ~3x faster (bench_rnn's 1,600 × 32 logits: 37 µs instead of 127)."""
+    N, C = z.shape
+    if C == 0:
+        return xp.zeros((N, 1), z.dtype)
+    if C <= 64:
+        return xp.ascontiguousarray(z.T).max(axis=0)[:, None]
+    return z.max(axis=1, keepdims=True)
+
+
+def _row_sum(xp: Any, x: Any) -> Any:
+    """Σ_c x_ic as an (N, 1) column, by a product with a column of ones: BLAS, where NumPy's
+    reduction over a short last axis goes row by row (1,600 × 32: 6 µs instead of 29)."""
+    return x @ xp.ones((x.shape[1], 1), x.dtype)
 
 
 def _softmax_of(z: Tensor, p: Any, lse: Any) -> tuple[Tensor, Tensor]:
