@@ -148,6 +148,12 @@ def _lstm_cases(rng):
             {**LENGTHS, "reverse": True},
             "projects x (no b_ih), projection, lengths, reverse",
         ),
+        Case(
+            (r((T, B, I)), r((B, H)), r((B, H)), r((4 * H, H)), r(4 * H), None, r((4 * H, I)))
+            + (r(4 * H),),
+            {"reverse": True},
+            "projects x, both biases, reverse",
+        ),
     ]
 
 
