@@ -27,19 +27,12 @@ from typing import Any
 from autograd_core.op import Op
 from autograd_core.ops.nn_ops import linear
 from autograd_core.ops.recurrent_cells import gru_unrolled_vjp, lstm_unrolled_vjp, rnn_unrolled_vjp
-from autograd_core.ops.recurrent_loops import (
-    gru_backward,
-    gru_forward,
-    rnn_backward,
-    rnn_forward,
-    state_views,
-)
-from autograd_core.ops.recurrent_lstm_loops import (
-    lstm_backward,
-    lstm_forward,
-    lstm_input,
-    lstm_input_grads,
-)
+from autograd_core.ops.recurrent_gates import input_grads
+from autograd_core.ops.recurrent_gru_loops import ORDER as GRU_ORDER
+from autograd_core.ops.recurrent_gru_loops import gru_backward, gru_forward, gru_input
+from autograd_core.ops.recurrent_loops import rnn_backward, rnn_forward, state_views
+from autograd_core.ops.recurrent_lstm_loops import ORDER as LSTM_ORDER
+from autograd_core.ops.recurrent_lstm_loops import lstm_backward, lstm_forward, lstm_input
 from autograd_core.ops.workspace import Workspace
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -140,6 +133,24 @@ class _Recurrent(Op):
         return (gxw @ proj[0], *grads[1:], gw, *gb)
 
 
+class _GateMajor(_Recurrent):
+    """A fused op whose loops keep the gates gate-major (recurrent_gates.py) in the order
+    ``order``: when it projects x itself, its x̄w comes back in that layout."""
+
+    order: tuple[int, ...]
+
+    def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+        k = self.params["project"]
+        if not k:
+            return grads
+        need = self.needs_input_grad
+        x, w_ih = self.inputs[0].data, self.inputs[-k].data
+        needs = (need[0], need[-k], k == 2 and need[-1])
+        gx, gw, gb = input_grads(self.xp, grads[0], x, w_ih, needs, self.order)
+        self.workspace.give(grads[0])
+        return (gx, *grads[1:], gw, gb)[: len(grads) + k]
+
+
 def _split(arrays: tuple[Any, ...], project: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """(the inputs of the xw form, the trailing projection weights)."""
     return arrays[: len(arrays) - project], arrays[len(arrays) - project :]
@@ -199,7 +210,7 @@ class RNN(_Recurrent):
 
 
 @register_op("lstm", array_vjp=True)
-class LSTM(_Recurrent):
+class LSTM(_GateMajor):
     r"""(y, h_n, c_n) = an LSTM over T steps, PyTorch's cell: with a(t) = xw(t) + h(t−1) W_hhᵀ
     + b_hh split into the blocks i, f, g, o,
 
@@ -217,6 +228,8 @@ class LSTM(_Recurrent):
     x̄w(t) = ā(t). Saves the states h and c, the gates and tanh c(t). Does not broadcast.
     """
 
+    order = LSTM_ORDER
+
     def forward(self, *arrays, has_bias: bool, batch_sizes, reverse, project: int = 0):
         (xw, h0, c0, w_hh, *rest), proj = _split(arrays, project)
         b_hh = rest[0] if has_bias else None
@@ -228,18 +241,6 @@ class LSTM(_Recurrent):
         self.saved = saved
         ys, h_n = _outputs(xp, saved[0], batch_sizes, reverse)
         return ys, h_n, saved[1][0 if reverse else -1].copy()
-
-    def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
-        """As ``_Recurrent``'s, for x̄w in the loops' gate-major layout."""
-        k = self.params["project"]
-        if not k:
-            return grads
-        need = self.needs_input_grad
-        x, w_ih = self.inputs[0].data, self.inputs[-k].data
-        needs = (need[0], need[-k], k == 2 and need[-1])
-        gx, gw, gb = lstm_input_grads(self.xp, grads[0], x, w_ih, needs)
-        self.workspace.give(grads[0])
-        return (gx, *grads[1:], gw, gb)[: len(grads) + k]
 
     def vjp(self, gys: Any, gh: Any, gc: Any) -> tuple[Any, ...]:
         p = self.params
@@ -271,7 +272,7 @@ class LSTM(_Recurrent):
 
 
 @register_op("gru", array_vjp=True)
-class GRU(_Recurrent):
+class GRU(_GateMajor):
     r"""(y, h_n) = a GRU over T steps, PyTorch's cell: with (r̃, z̃, ñ) = xw(t) and
     (r̂, ẑ, n̂) = h(t−1) W_hhᵀ + b_hh split into three blocks,
 
@@ -288,13 +289,14 @@ class GRU(_Recurrent):
     broadcast.
     """
 
+    order = GRU_ORDER
+
     def forward(self, *arrays: Any, batch_sizes, reverse, project: int = 0):
         (xw, h0, w_hh, *b_hh), proj = _split(arrays, project)
-        ws, b = self.workspace, b_hh[0] if b_hh else None
-        x = self._input_block(xw, proj) if proj else xw
-        saved = gru_forward(self.xp, ws, x, h0, w_hh, b, batch_sizes, reverse)
-        if proj:
-            ws.give(x)
+        xp, ws, b = self.xp, self.workspace, b_hh[0] if b_hh else None
+        w_ih, b_ih = (*proj, None, None)[:2]
+        G = gru_input(xp, ws, xw, w_ih, b_ih)
+        saved = gru_forward(xp, ws, G, h0, w_hh, b, batch_sizes, reverse)
         self.saved = saved
         return _outputs(self.xp, saved[0], batch_sizes, reverse)
 

@@ -1,6 +1,6 @@
 """The array loops of the fused recurrent ops (recurrent.py): each cell's forward over a whole
 sequence, saving its gates, and the reverse loop of back-propagation through time that reuses
-them (the LSTM's are in recurrent_lstm_loops.py).
+them (the LSTM's and the GRU's are in recurrent_lstm_loops.py and recurrent_gru_loops.py).
 
 Layout shared by every loop. ``xw`` is the input projection x(t) W_ihᵀ + b_ih of all steps,
 (T, B, G·H) with the G gate blocks in PyTorch's order. The states live in one array ``S`` of
@@ -32,12 +32,13 @@ from autograd_core.ops.workspace import Workspace
 __all__ = [
     "rnn_forward",
     "rnn_backward",
-    "gru_forward",
-    "gru_backward",
     "state_views",
     "new_states",
     "take",
     "grad_block",
+    "step_order",
+    "active_rows",
+    "seed_grad",
 ]
 
 
@@ -46,11 +47,13 @@ def state_views(S: Any, reverse: bool) -> tuple[Any, Any]:
     return (S[1:], S[:-1]) if reverse else (S[:-1], S[1:])
 
 
-def _order(T: int, reverse: bool) -> range:
+def step_order(T: int, reverse: bool) -> range:
+    """The steps t in the order a loop visits them."""
     return range(T - 1, -1, -1) if reverse else range(T)
 
 
-def _rows(batch_sizes: tuple[int, ...] | None, t: int, B: int) -> int:
+def active_rows(batch_sizes: tuple[int, ...] | None, t: int, B: int) -> int:
+    """How many rows (sequences) step t updates: the first ones, longest first."""
     return B if batch_sizes is None else batch_sizes[t]
 
 
@@ -68,7 +71,7 @@ def grad_block(xp: Any, ws: Workspace | None, shape: tuple[int, ...], dtype: Any
     return xp.zeros(shape, dtype) if masked else xp.empty(shape, dtype)
 
 
-def _seed(xp: Any, g: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+def seed_grad(xp: Any, g: Any, shape: tuple[int, ...], dtype: Any) -> Any:
     """A writable gradient buffer holding ``g`` (zeros when no gradient arrived)."""
     return xp.zeros(shape, dtype) if g is None else xp.array(g, dtype=dtype, copy=True)
 
@@ -90,8 +93,8 @@ def rnn_forward(xp, ws: Workspace, xw, h0, w_hh, b_hh, relu: bool, bs, rev: bool
     S = new_states(xp, ws, h0, T, rev, bs is not None)
     prev, new = state_views(S, rev)
     w_t = xp.ascontiguousarray(w_hh.T)  # a transposed view makes every step's GEMM slower
-    for t in _order(T, rev):
-        n = _rows(bs, t, B)
+    for t in step_order(T, rev):
+        n = active_rows(bs, t, B)
         h = new[t, :n]
         xp.matmul(prev[t, :n], w_t, out=h)
         h += xw[t, :n]
@@ -112,10 +115,10 @@ def rnn_backward(xp, da_ws, S, w_hh, bias: bool, gys, gh, relu: bool, bs, rev: b
     prev, new = state_views(S, rev)
     T, B, H = new.shape
     da = grad_block(xp, da_ws, new.shape, new.dtype, bs is not None)
-    gh = _seed(xp, gh, (B, H), new.dtype)
+    gh = seed_grad(xp, gh, (B, H), new.dtype)
     w = xp.ascontiguousarray(w_hh)
-    for t in _order(T, not rev):
-        n = _rows(bs, t, B)
+    for t in step_order(T, not rev):
+        n = active_rows(bs, t, B)
         g, a, h = gh[:n], da[t, :n], new[t, :n]
         if gys is not None:
             g += gys[t, :n]  # ∇_h(t) L gathers the output's gradient and the next step's
@@ -130,91 +133,3 @@ def rnn_backward(xp, da_ws, S, w_hh, bias: bool, gys, gh, relu: bool, bs, rev: b
     gw = flat.T @ prev.reshape(T * B, H)  # ∇_W L = Σ_t ā(t) h(t−1)ᵀ
     # ∇_U L flows through x̄w = ā; ∇_b L = Σ_t ā(t)
     return da, gh, gw, flat.sum(axis=0) if bias else None
-
-
-# -- GRU: r, z = σ(·), n = tanh(xw_n + r ⊙ (h W_hnᵀ + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h --------
-
-
-def gru_forward(xp, ws: Workspace, xw, h0, w_hh, b_hh, bs, rev: bool):
-    """Returns the saved arrays (S, G, HN), from ``ws``: states, gates r, z, n, and
-    h W_hnᵀ + b_hn."""
-    T, B, G3 = xw.shape
-    H, masked, dtype = G3 // 3, bs is not None, xw.dtype
-    S = new_states(xp, ws, h0, T, rev, masked)
-    G = take(xp, ws, (T, B, G3), dtype, masked)
-    HN = take(xp, ws, (T, B, H), dtype, masked)
-    HH = ws.take(xp, (B, G3), dtype)
-    prev, new = state_views(S, rev)
-    w_t = xp.ascontiguousarray(w_hh.T)  # a transposed view makes every step's GEMM slower
-    for t in _order(T, rev):
-        n = _rows(bs, t, B)
-        g, hh, x = G[t, :n], HH[:n], xw[t, :n]
-        xp.matmul(prev[t, :n], w_t, out=hh)
-        if b_hh is not None:
-            hh += b_hh
-        rz = xp.add(x[:, : 2 * H], hh[:, : 2 * H], out=g[:, : 2 * H])
-        rz *= 0.5
-        xp.tanh(rz, out=rz)
-        rz *= 0.5
-        rz += 0.5  # σ(a) = ½ tanh(a/2) + ½
-        HN[t, :n] = hh[:, 2 * H :]
-        cand = xp.multiply(g[:, :H], hh[:, 2 * H :], out=g[:, 2 * H :])
-        cand += x[:, 2 * H :]
-        xp.tanh(cand, out=cand)
-        h = xp.subtract(prev[t, :n], cand, out=new[t, :n])
-        h *= g[:, H : 2 * H]
-        h += cand  # h(t) = n + z ⊙ (h(t−1) − n)
-        if n < B:
-            new[t, n:] = prev[t, n:]
-    ws.give(HH)
-    return S, G, HN
-
-
-def _gru_step_grads(xp, dx, dh, q, g, gates, h_prev, hn):
-    """x̄w(t) into ``dx`` and the recurrent term's gradient d(t) into ``dh`` (both (n, 3H)),
-    from h̄ = ``g`` and the step's gates (r, z, n): ā_n = h̄ ⊙ (1 − z) ⊙ (1 − n²),
-    ā_z = h̄ ⊙ (h(t−1) − n) ⊙ σ'(z), ā_r = ā_n ⊙ n̂ ⊙ σ'(r); d(t) = (ā_r, ā_z, r ⊙ ā_n).
-    ``q`` is (n, 2H) scratch."""
-    H = hn.shape[-1]
-    rz, n_ = gates[:, : 2 * H], gates[:, 2 * H :]
-    a_n = xp.multiply(n_, n_, out=dx[:, 2 * H :])
-    xp.subtract(1.0, a_n, out=a_n)
-    xp.subtract(1.0, rz, out=q)  # (1 − r, 1 − z)
-    a_n *= q[:, H:]
-    a_n *= g
-    q *= rz  # (σ'(r), σ'(z))
-    xp.multiply(hn, a_n, out=dx[:, :H])
-    a_z = xp.subtract(h_prev, n_, out=dx[:, H : 2 * H])
-    a_z *= g
-    dx[:, : 2 * H] *= q
-    dh[:, : 2 * H] = dx[:, : 2 * H]
-    xp.multiply(a_n, gates[:, :H], out=dh[:, 2 * H :])
-
-
-def gru_backward(xp, ws: Workspace, keep: bool, saved, w_hh, bias: bool, grads, bs, rev: bool):
-    """Returns (x̄w, h̄0, W̄_hh, b̄_hh), the BPTT of ``GRU``'s docstring, from the gradients
-    (ȳ, h̄_n) (b̄_hh None unless ``bias``); x̄w comes from ``ws`` when ``keep``, else new; the
-    scratch comes from ``ws`` and goes back to it."""
-    S, G, HN = saved
-    gys, gh = grads
-    prev, _ = state_views(S, rev)
-    T, B, G3 = G.shape
-    H, dtype, masked = G3 // 3, G.dtype, bs is not None
-    dx = grad_block(xp, ws if keep else None, G.shape, dtype, masked)
-    dh = take(xp, ws, G.shape, dtype, masked)  # the gradient of h W_hhᵀ + b_hh
-    q, tmp = ws.take(xp, (B, 2 * H), dtype), ws.take(xp, (B, H), dtype)
-    gh = _seed(xp, gh, (B, H), dtype)
-    w = xp.ascontiguousarray(w_hh)
-    for t in _order(T, not rev):
-        n = _rows(bs, t, B)
-        g = gh[:n]
-        if gys is not None:
-            g += gys[t, :n]
-        _gru_step_grads(xp, dx[t, :n], dh[t, :n], q[:n], g, G[t, :n], prev[t, :n], HN[t, :n])
-        g *= G[t, :n, H : 2 * H]  # h̄(t−1) = h̄(t) ⊙ z + [ā_r, ā_z, r ⊙ ā_n] W_hh
-        g += xp.matmul(dh[t, :n], w, out=tmp[:n])
-    flat = dh.reshape(T * B, G3)
-    gw = flat.T @ prev.reshape(T * B, H)
-    gb = flat.sum(axis=0) if bias else None
-    ws.give(q, tmp, dh)
-    return dx, gh, gw, gb

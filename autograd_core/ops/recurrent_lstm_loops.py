@@ -20,54 +20,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.ops.recurrent_gates import blocks, gate_input, stacked, to_rows, weight_grads
 from autograd_core.ops.recurrent_loops import (
-    _order,
-    _rows,
-    _seed,
+    active_rows,
     new_states,
+    seed_grad,
     state_views,
+    step_order,
     take,
 )
 from autograd_core.ops.workspace import Workspace
 
-__all__ = ["lstm_forward", "lstm_backward", "lstm_input", "lstm_input_grads"]
+__all__ = ["lstm_forward", "lstm_backward", "lstm_input", "ORDER"]
 
 ORDER = (3, 0, 1, 2)  # gate k of the loops is PyTorch's block ORDER[k]: o, i, f, g
 
 
-def _blocks(a: Any, H: int, scale: bool = False) -> list[Any]:
-    """The four H-row blocks of ``a`` (4H, …) in the loops' order, the σ gates' times ½ with
-    ``scale`` (views, or new arrays when scaled)."""
-    out = [a[k * H : (k + 1) * H] for k in ORDER]
-    return [b * 0.5 for b in out[:3]] + out[3:] if scale else out
-
-
-def _stacked(xp: Any, a: Any, H: int, scale: bool, transpose: bool) -> Any:
-    """(4, H, ·) contiguous: the blocks of a weight (4H, ·), transposed to (4, ·, H) when
-    ``transpose``, for the per-gate stacked GEMMs."""
-    blocks = _blocks(a, H, scale)
-    return xp.ascontiguousarray(xp.stack([b.T if transpose else b for b in blocks]))
-
-
 def lstm_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any) -> Any:
     """The gate block G (4, T, B, H) from ``ws``: the halved input part of every step's
-    pre-activations, gate-major in the loops' order, from xw = ``first`` (T, B, 4H) or, with
-    ``w_ih``, projected from x = ``first`` (one GEMM per gate, the halving folded into W_ih
-    and b_ih)."""
-    T, B = first.shape[:2]
-    H = (first.shape[2] if w_ih is None else w_ih.shape[0]) // 4
-    G = ws.take(xp, (4, T, B, H), first.dtype)  # every row is written: no zeros needed
-    if w_ih is None:
-        for k, src in enumerate(ORDER):
-            xp.multiply(first[:, :, src * H : (src + 1) * H], 0.5 if k < 3 else 1.0, out=G[k])
-        return G
-    x2 = first.reshape(T * B, first.shape[2])
-    bs = [None] * 4 if b_ih is None else _blocks(b_ih, H, scale=True)
-    for k, (w, b) in enumerate(zip(_blocks(w_ih, H, scale=True), bs)):
-        g = xp.matmul(x2, w.T, out=G[k].reshape(T * B, H))
-        if b is not None:
-            g += b
-    return G
+    pre-activations, from xw = ``first`` (T, B, 4H) or, with ``w_ih``, projected from
+    x = ``first`` (``gate_input``)."""
+    return gate_input(xp, ws, first, w_ih, b_ih, ORDER, 3)
 
 
 def lstm_forward(
@@ -80,8 +53,8 @@ def lstm_forward(
     before the projection (None without ``w_hr``)."""
     _, T, B, H = G.shape
     masked, dtype = bs is not None, G.dtype
-    w4 = _stacked(xp, w_hh, H, scale=True, transpose=True)  # (4, P, H), halved
-    b4 = None if b_hh is None else xp.stack(_blocks(b_hh, H, scale=True))[:, None, :]
+    w4 = stacked(xp, w_hh, ORDER, 3, transpose=True)  # (4, P, H), σ gates halved
+    b4 = None if b_hh is None else xp.stack(blocks(b_hh, ORDER, 3))[:, None, :]
     S = new_states(xp, ws, h0, T, rev, masked)
     C = new_states(xp, ws, c0, T, rev, masked)
     TC = take(xp, ws, (T, B, H), dtype, masked)
@@ -91,8 +64,8 @@ def lstm_forward(
     rec = ws.take(xp, (4, B, H), dtype)
     h_prev, h_new = state_views(S, rev)
     c_prev, c_new = state_views(C, rev)
-    for t in _order(T, rev):
-        n = _rows(bs, t, B)
+    for t in step_order(T, rev):
+        n = active_rows(bs, t, B)
         g, fi = G[:, t, :n], FI[:, t, :n]
         g += xp.matmul(h_prev[t, :n], w4, out=rec[:, :n])
         if b4 is not None:
@@ -146,13 +119,13 @@ def lstm_backward(
     _, T, B, H = G.shape
     P, dtype = S.shape[-1], G.dtype
     da = take(xp, ws, G.shape, dtype, bs is not None)
-    gh = _seed(xp, gh, (B, P), dtype)
-    gc = _seed(xp, gc, (B, H), dtype)
+    gh = seed_grad(xp, gh, (B, P), dtype)
+    gc = seed_grad(xp, gc, (B, H), dtype)
     GH = None if w_hr is None else take(xp, ws, (T, B, P), dtype, bs is not None)
     tmp, part = ws.take(xp, (B, H), dtype), ws.take(xp, (4, B, P), dtype)
-    w4 = _stacked(xp, w_hh, H, scale=False, transpose=False)  # (4, H, P)
-    for t in _order(T, not rev):
-        n = _rows(bs, t, B)
+    w4 = stacked(xp, w_hh, ORDER, 0, transpose=False)  # (4, H, P)
+    for t in step_order(T, not rev):
+        n = active_rows(bs, t, B)
         g = gh[:n]
         if gys is not None:
             g += gys[t, :n]
@@ -169,42 +142,11 @@ def lstm_backward(
         # h̄(t−1) = ā(t) W_hh = Σ_k ā_k(t) W_k, one stacked GEMM per gate
         xp.matmul(da[:, t, :n], w4, out=part[:, :n]).sum(axis=0, out=gh[:n])
     ws.give(tmp, part)
-    gw, gb = _weight_grads(xp, da, h_prev.reshape(T * B, P), bias)
+    gw, gb = weight_grads(xp, da, h_prev.reshape(T * B, P), bias, ORDER)
     gw_hr = None if GH is None else GH.reshape(T * B, P).T @ M.reshape(T * B, H)
     ws.give(GH)
     if not keep:
-        out = xp.empty((T, B, 4 * H), dtype)
-        for k, src in enumerate(ORDER):
-            out[:, :, src * H : (src + 1) * H] = da[k]
+        rows = to_rows(xp, da, ORDER)
         ws.give(da)
-        da = out
+        da = rows
     return da, gh, gc, gw, gb, gw_hr
-
-
-def _weight_grads(xp: Any, da: Any, rows: Any, bias: bool) -> tuple[Any, Any]:
-    """(Σ_t ā(t)ᵀ r(t), Σ_t ā(t)) in PyTorch's row order for ā = ``da`` (4, T, B, H) and the
-    matching rows ``rows`` (T·B, ·): one GEMM per gate (and one sum) over all steps."""
-    _, T, B, H = da.shape
-    gw = xp.empty((4 * H, rows.shape[1]), da.dtype)
-    gb = xp.empty(4 * H, da.dtype) if bias else None
-    for k, src in enumerate(ORDER):
-        a = da[k].reshape(T * B, H)
-        xp.matmul(a.T, rows, out=gw[src * H : (src + 1) * H])
-        if bias:
-            a.sum(axis=0, out=gb[src * H : (src + 1) * H])
-    return gw, gb
-
-
-def lstm_input_grads(xp: Any, da: Any, x: Any, w_ih: Any, need: tuple[bool, bool, bool]):
-    """(x̄, W̄_ih, b̄_ih) of the projection xw = x W_ihᵀ + b_ih, from ā = ``da`` in the loops'
-    layout (``lstm_backward`` with ``keep``); None where ``need`` says so."""
-    _, T, B, H = da.shape
-    x2 = x.reshape(T * B, x.shape[2])
-    gx = None
-    if need[0]:
-        gx = xp.zeros((T * B, x.shape[2]), da.dtype)  # x̄ = Σ_k ā_k W_k
-        for k, w in enumerate(_blocks(w_ih, H)):
-            gx += da[k].reshape(T * B, H) @ w
-        gx = gx.reshape(x.shape)
-    gw, gb = _weight_grads(xp, da, x2, need[2]) if need[1] or need[2] else (None, None)
-    return gx, gw if need[1] else None, gb

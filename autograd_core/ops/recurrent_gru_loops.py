@@ -1,0 +1,119 @@
+"""The array loops of the fused GRU (recurrent.py's ``GRU``): the forward over a whole sequence,
+saving its gates, and the reverse loop of back-propagation through time that reuses them.
+Layout, variable lengths and the workspace as in recurrent_loops.py; the gates gate-major,
+(3, T, B, H) in PyTorch's order r, z, n (recurrent_gates.py), with r and z's pre-activations
+halved (σ(a) = ½ tanh(a/2) + ½) in the input block, W_hh and b_hh. The candidate's recurrent
+term h W_hnᵀ + b_hn is not halved: r multiplies it after its bias, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.ops.recurrent_gates import blocks, gate_input, stacked, to_rows, weight_grads
+from autograd_core.ops.recurrent_loops import (
+    active_rows,
+    new_states,
+    seed_grad,
+    state_views,
+    step_order,
+    take,
+)
+from autograd_core.ops.workspace import Workspace
+
+__all__ = ["gru_input", "gru_forward", "gru_backward", "ORDER"]
+
+ORDER = (0, 1, 2)  # r, z, n: PyTorch's order, the σ gates first
+
+
+def gru_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any) -> Any:
+    """The gate block G (3, T, B, H) from ``ws`` with the input part of every step (r and z
+    halved), from xw = ``first`` or, with ``w_ih``, projected from x (``gate_input``)."""
+    return gate_input(xp, ws, first, w_ih, b_ih, ORDER, 2)
+
+
+def gru_forward(xp: Any, ws: Workspace, G: Any, h0: Any, w_hh: Any, b_hh: Any, bs, rev: bool):
+    """The forward over the gate block ``G`` from ``gru_input``, which it completes in place
+    with the gates r, z, n. Returns the saved arrays (S, G, HN), from ``ws``: states, gates,
+    and h W_hnᵀ + b_hn."""
+    _, T, B, H = G.shape
+    masked, dtype = bs is not None, G.dtype
+    w3 = stacked(xp, w_hh, ORDER, 2, transpose=True)  # (3, H, H), r and z halved
+    b3 = None if b_hh is None else xp.stack(blocks(b_hh, ORDER, 2))[:, None, :]
+    S = new_states(xp, ws, h0, T, rev, masked)
+    HN = take(xp, ws, (T, B, H), dtype, masked)
+    rec, rn = ws.take(xp, (3, B, H), dtype), ws.take(xp, (B, H), dtype)
+    prev, new = state_views(S, rev)
+    for t in step_order(T, rev):
+        n = active_rows(bs, t, B)
+        g, hh = G[:, t, :n], xp.matmul(prev[t, :n], w3, out=rec[:, :n])
+        if b3 is not None:
+            hh += b3
+        rz = g[:2]
+        rz += hh[:2]
+        xp.tanh(rz, out=rz)
+        rz *= 0.5
+        rz += 0.5  # r, z = σ(a)
+        HN[t, :n] = hh[2]
+        g[2] += xp.multiply(g[0], hh[2], out=rn[:n])
+        cand = xp.tanh(g[2], out=g[2])  # n = tanh(x_n + r ⊙ (h W_hnᵀ + b_hn))
+        h = xp.subtract(prev[t, :n], cand, out=new[t, :n])
+        h *= g[1]
+        h += cand  # h(t) = n + z ⊙ (h(t−1) − n)
+        if n < B:
+            new[t, n:] = prev[t, n:]
+    ws.give(rec, rn)
+    return S, G, HN
+
+
+def _step_grads(xp: Any, dx: Any, dh: Any, q: Any, g: Any, gates: Any, h_prev: Any, hn: Any):
+    """x̄w(t) into ``dx`` and the recurrent term's gradient d(t) into ``dh`` (both (3, n, H)),
+    from h̄ = ``g`` and the step's gates (r, z, n): ā_n = h̄ ⊙ (1 − z) ⊙ (1 − n²),
+    ā_z = h̄ ⊙ (h(t−1) − n) ⊙ σ'(z), ā_r = ā_n ⊙ n̂ ⊙ σ'(r); d(t) = (ā_r, ā_z, r ⊙ ā_n).
+    ``q`` is (2, n, H) scratch."""
+    a_n = xp.multiply(gates[2], gates[2], out=dx[2])
+    xp.subtract(1.0, a_n, out=a_n)
+    xp.subtract(1.0, gates[:2], out=q)  # (1 − r, 1 − z)
+    a_n *= q[1]
+    a_n *= g
+    q *= gates[:2]  # (σ'(r), σ'(z))
+    xp.multiply(hn, a_n, out=dx[0])
+    a_z = xp.subtract(h_prev, gates[2], out=dx[1])
+    a_z *= g
+    dx[:2] *= q
+    dh[:2] = dx[:2]
+    xp.multiply(a_n, gates[0], out=dh[2])
+
+
+def gru_backward(xp, ws: Workspace, keep: bool, saved, w_hh, bias: bool, grads, bs, rev: bool):
+    """Returns (x̄w, h̄0, W̄_hh, b̄_hh), the BPTT of ``GRU``'s docstring, from the gradients
+    (ȳ, h̄_n) (b̄_hh None unless ``bias``). With ``keep`` x̄w is a (3, T, B, H) block of
+    ``ws`` (the op turns it into x̄, W̄_ih, b̄_ih and gives it back); else a new (T, B, 3H)
+    array. The scratch comes from ``ws`` and goes back to it."""
+    S, G, HN = saved
+    gys, gh = grads
+    prev, _ = state_views(S, rev)
+    _, T, B, H = G.shape
+    dtype, masked = G.dtype, bs is not None
+    dx = take(xp, ws, G.shape, dtype, masked)
+    dh = take(xp, ws, G.shape, dtype, masked)  # the gradient of h W_hhᵀ + b_hh
+    q, part = ws.take(xp, (2, B, H), dtype), ws.take(xp, (3, B, H), dtype)
+    tmp = ws.take(xp, (B, H), dtype)
+    gh = seed_grad(xp, gh, (B, H), dtype)
+    w3 = stacked(xp, w_hh, ORDER, 0, transpose=False)  # (3, H, H)
+    for t in step_order(T, not rev):
+        n = active_rows(bs, t, B)
+        g = gh[:n]
+        if gys is not None:
+            g += gys[t, :n]
+        gates = G[:, t, :n]
+        _step_grads(xp, dx[:, t, :n], dh[:, t, :n], q[:, :n], g, gates, prev[t, :n], HN[t, :n])
+        g *= gates[1]  # h̄(t−1) = h̄(t) ⊙ z + Σ_k d_k(t) W_k
+        g += xp.matmul(dh[:, t, :n], w3, out=part[:, :n]).sum(axis=0, out=tmp[:n])
+    gw, gb = weight_grads(xp, dh, prev.reshape(T * B, H), bias, ORDER)
+    ws.give(q, part, tmp, dh)
+    if not keep:
+        rows = to_rows(xp, dx, ORDER)
+        ws.give(dx)
+        dx = rows
+    return dx, gh, gw, gb
