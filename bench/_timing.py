@@ -20,12 +20,14 @@ PAUSE_S = 0.15  # worker threads of OpenBLAS and torch's OpenMP spin ~0.1 s afte
 
 
 def try_torch() -> Any:
-    """torch with 2 threads, or None when it is not installed."""
+    """torch with as many threads as OMP_NUM_THREADS (2 unless set before this module was
+    imported: ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m bench.bench_rnn`` compares
+    one thread with one), or None when it is not installed."""
     try:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
     return torch
 
 

@@ -84,9 +84,10 @@ def main(repeats: int = 9) -> str:
         "## Recurrent layers (bench/bench_rnn.py)",
         "",
         f"One SGD step: layer over T = {T}, batch {B}, input {N_IN}, hidden {H}, float32, then "
-        f"Linear({H}, {CLASSES}) and cross-entropy on every step. Ours: one GEMM for the input "
-        "projection and one fused sequence op per layer (BPTT on arrays); PyTorch: its fused "
-        "nn.LSTM/nn.RNN/nn.GRU with the same weights.",
+        f"Linear({H}, {CLASSES}) and cross-entropy on every step. Ours: one fused sequence op "
+        "per layer, which projects x itself (one GEMM per gate into its workspace), runs the "
+        "recurrence gate-major and BPTT on arrays (bench/explain_rnn_step.py splits the step "
+        "into sections); PyTorch: its fused nn.LSTM/nn.RNN/nn.GRU with the same weights.",
         "",
         "| layer | autograd-core | PyTorch | ratio | target |",
         "|---|---|---|---|---|",
