@@ -1,18 +1,20 @@
 r"""Fused recurrent sequence ops: a whole Elman RNN, LSTM or GRU layer over T steps as one op
 (one graph node), whose backward is back-propagation through time run as a loop on arrays.
 
-Each op takes the input projection of every step, ``xw = x Wᵢₕᵀ + bᵢₕ`` of shape (T, B, G·H)
-(one GEMM over all steps, done with ``linear`` before the op), the initial state(s) and the
-recurrent weights, and returns the hidden state of every step, (T, B, H), and the final
-state(s). The forward loop (recurrent_loops.py) saves the gates; the VJP runs the reverse
-loop on arrays reusing them. When the backward is recorded (``create_graph=True``) the VJP
-instead unrolls the cells into ordinary ops (recurrent_cells.py), so these ops can be
-differentiated twice.
-
-With the input weights ``w_ih`` (and ``b_ih``) as extra trailing inputs, an op takes x of shape
-(T, B, I) instead of xw and computes the projection itself, one GEMM into a block of its
-workspace (workspace.py); x̄w then never leaves the op either, and the op returns x̄ = x̄w W_ih,
+Each op takes the input projection of every step, ``xw = x Wᵢₕᵀ + bᵢₕ`` of shape (T, B, G·H),
+the initial state(s) and the recurrent weights, and returns the hidden state of every step,
+(T, B, H), and the final state(s). With the input weights ``w_ih`` (and ``b_ih``) as extra
+trailing inputs it takes x (T, B, I) instead and computes the projection itself, one GEMM per
+gate over all steps; x̄w then never leaves the op, which returns x̄ = x̄w W_ih,
 W̄_ih = Σ x̄wᵀ x and b̄_ih = Σ x̄w. That is how the nn layers call them.
+
+The forward loops (recurrent_loops.py, recurrent_lstm_loops.py, recurrent_gru_loops.py) save
+the states and gates; the VJP runs the reverse loop on arrays reusing them. Those arrays, and
+the VJP's scratch, come from a host workspace per op class (workspace.py) and go back to it
+when the node is released, so a training step reuses the last step's memory instead of
+faulting fresh pages in. When the backward is recorded (``create_graph=True``) the VJP instead
+unrolls the cells into ordinary ops (recurrent_cells.py), so these ops can be differentiated
+twice.
 
 ``lengths`` (longest first, as ``pack_padded_sequence`` sorts them) gives each sequence of the
 batch its own length: a sequence's steps past its end leave its state unchanged and output 0,
@@ -225,7 +227,9 @@ class LSTM(_GateMajor):
     ā_f = c̄ ⊙ c(t−1) ⊙ σ'(f), ā_g = c̄ ⊙ σ(i) ⊙ (1 − tanh² g), ā_o = m̄ ⊙ tanh c(t) ⊙ σ'(o);
     then h̄(t−1) = ā(t) W_hh + ȳ(t−1), c̄(t−1) = c̄(t) ⊙ σ(f), and over all steps
     W̄_hh = Σ_t ā(t)ᵀ h(t−1), b̄_hh = Σ_t ā(t), W̄_hr = Σ_t h̄(t)ᵀ (σ(o) ⊙ tanh c(t)),
-    x̄w(t) = ā(t). Saves the states h and c, the gates and tanh c(t). Does not broadcast.
+    x̄w(t) = ā(t). Saves, in workspace blocks, the states h and c, the gates, tanh c(t) and
+    the terms i ⊙ g and f ⊙ c(t−1) of c(t) (with a projection also o ⊙ tanh c(t)): about
+    9·T·B·H numbers, which the backward reads instead of recomputing. Does not broadcast.
     """
 
     order = LSTM_ORDER
