@@ -141,6 +141,16 @@ def test_grad_mode_is_per_thread():
     assert seen == {"other": True, "here": False}
 
 
+def test_grad_mode_reads_a_plain_attribute_again_once_every_thread_records():
+    # every op reads MODE.enabled; while no thread has recording off it must not be a
+    # thread-local read (grad_mode._PerThreadFlag)
+    from autograd_core.grad_mode import MODE
+
+    with ac.no_grad():
+        assert isinstance(type(MODE).__dict__["enabled"], property)
+    assert type(MODE).__dict__["enabled"] is True and MODE.enabled
+
+
 def test_long_chain_has_no_recursion_limit():
     x = leaf(1.0)
     y = x
