@@ -29,7 +29,9 @@ class _PerThreadFlag:
     default: while none does (the usual case) ``enabled`` is a plain class attribute, the
     default; while some do, it reads the calling thread's flag. Writing ``enabled`` sets the
     calling thread's flag and the count, under a lock (``no_grad`` in one thread, or the
-    backward sweep switching recording off, never changes what another thread reads).
+    backward sweep switching recording off, never changes what another thread reads). A thread
+    that ends with its flag changed (``set_grad_enabled(False)`` never undone) keeps the count
+    up: every read then stays a thread-local read, correct and as slow as before.
     """
 
     __slots__ = ()
