@@ -15,8 +15,8 @@ from autograd_core.broadcast import sum_to_array, sum_to_axes
 from autograd_core.device import computing_on
 from autograd_core.errors import BackwardError, VJPError
 from autograd_core.grad_mode import ANOMALY, MODE
-from autograd_core.op import Op, check_finite, vjp_count_error
-from autograd_core.op_origin import vjp_fix_hint
+from autograd_core.op import Op
+from autograd_core.op_origin import check_finite, vjp_count_error, vjp_fix_hint
 from autograd_core.registry import get_op
 from autograd_core.tensor import Tensor
 

@@ -17,7 +17,6 @@ form that ``docs/adding_an_op.md`` teaches.
 from __future__ import annotations
 
 import contextlib
-import os
 import traceback
 from typing import Any, ClassVar
 
@@ -25,9 +24,9 @@ import numpy
 
 from autograd_core import device as _device
 from autograd_core.broadcast import broadcast_shapes
-from autograd_core.errors import AnomalyError, DeviceError, GraphFreedError, VJPError
+from autograd_core.errors import DeviceError, GraphFreedError
 from autograd_core.grad_mode import ANOMALY, MODE
-from autograd_core.op_origin import vjp_fix_hint
+from autograd_core.op_origin import check_finite
 from autograd_core.tensor import Tensor
 from autograd_core.version import next_seq
 
@@ -38,7 +37,6 @@ _new = object.__new__
 # needs_input_grad of one- and two-input ops, prebuilt (indexed by the bools): no allocation
 _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Sequence numbers of recorded nodes, in creation order, from the clock in-place writes also
 # read (version.py): back-propagation visits nodes from the highest number down (sweep.py), as
 # PyTorch's autograd does with its sequence_nr.
@@ -81,6 +79,10 @@ class Op:
         n_outputs: how many outputs the forward returned.
         out: the saved output array (a tuple of them for several outputs) with ``save_output``.
         saved: extra arrays the forward chose to keep (masks, indices); ``release`` drops them.
+        plain: the sweep's fast loop (``_Sweep.run_plain``) may visit this node: true for the
+            ops whose VJP runs on arrays and never writes into ȳ (``register_op`` sets it per
+            class), switched off on a node that has several outputs or gains hooks or a
+            retained gradient (which ``_Sweep.visit`` handles).
     """
 
     name: ClassVar[str] = "op"
@@ -93,24 +95,40 @@ class Op:
     reuses_gy: ClassVar[bool] = False
     saves_inputs: ClassVar[bool] = True
 
-    # Defaults read through the class until an instance sets its own (one op is created per
-    # call, so every attribute not written in Op.apply is time saved).
+    # What every recorded node sets, and what release sets, lives in slots: one node is made
+    # per op call and released once, and a slot is written and read several times faster than
+    # an instance dict. The rest are defaults read through the class until a node sets its own
+    # (in its ``__dict__``): the usual node never writes them.
+    __slots__ = (
+        "inputs",
+        "needs_input_grad",
+        "seq",
+        "params",
+        "out",
+        "saved",
+        "edges",
+        "out_shape",
+        "out_dtype",
+        "__dict__",
+        "__weakref__",
+    )
     xp: Any = numpy
-    out: Any = None
-    saved: Any = None
     n_outputs: int = 1
-    gy_is_free: bool = False  # set by the sweep just before the VJP of a ``reuses_gy`` op
-    created_at: list[traceback.FrameSummary] | None = None
-    edges: tuple[Any, ...] | None = None  # set by release
-    out_shape: Any = None  # set by release
-    out_dtype: Any = None  # set by release
     hooks: list[tuple[int, Any]] | None = None
     retained: list[Any] | None = None
-    params: dict[str, Any] = {}  # noqa: RUF012  (replaced per instance, never mutated)
+    plain: bool = False
+    gy_is_free: bool = False  # set by the sweep just before the VJP of a ``reuses_gy`` op
+    created_at: list[traceback.FrameSummary] | None = None
 
     inputs: tuple[Tensor, ...] | None
     needs_input_grad: tuple[bool, ...]
     seq: int
+    params: dict[str, Any]
+    out: Any
+    saved: Any  # None unless the forward set it
+    edges: tuple[Any, ...] | None  # set by release
+    out_shape: Any  # set by release
+    out_dtype: Any  # set by release
 
     def forward(self, *xs: Any, **params: Any) -> Any:
         raise NotImplementedError
@@ -160,6 +178,7 @@ class Op:
         tensor = next((x for x in xs if isinstance(x, Tensor)), None)
         if tensor is None:
             op = _new(cls)
+            op.saved = None
             if _device.CUPY_LOADED:
                 op.xp = _device.get_array_module(*xs)
             return op.forward(*xs, **params)
@@ -190,17 +209,17 @@ class Op:
             self.edges = (_edge(inputs[0]),)
         else:
             self.edges = tuple([_edge(t) for t in inputs])
-        if gy is not None:
+        if gy is None:
+            self.out_shape = self.out_dtype = None
+        else:
             if self.n_outputs == 1:
                 self.out_shape, self.out_dtype = gy.shape, gy.dtype
             else:  # one gradient (or None) per output
                 self.out_shape = [None if g is None else g.shape for g in gy]
                 self.out_dtype = [None if g is None else g.dtype for g in gy]
         self.inputs = None
-        if self.out is not None:
-            self.out = None
-        if self.saved is not None:
-            self.saved = None
+        self.out = None
+        self.saved = None
 
     # -- applying an op --------------------------------------------------------------------
 
@@ -215,6 +234,7 @@ class Op:
         the checked path.
         """
         op = _new(cls)
+        op.saved = None
         n = len(inputs)
         try:
             if ANOMALY.enabled or _device.CUPY_LOADED:
@@ -255,8 +275,7 @@ class Op:
                 op.needs_input_grad = needs
                 op.seq = _next_seq()
                 op.params = params
-                if cls.save_output:
-                    op.out = y
+                op.out = y if cls.save_output else None
                 out._requires_grad = True
                 out.node = op
                 return out
@@ -279,8 +298,8 @@ class Op:
             self.seq = _next_seq()
             self.params = params
             self.n_outputs = len(ys)
-            if cls.save_output:
-                self.out = ys
+            self.plain = False
+            self.out = ys if cls.save_output else None
         outs = []
         for k, y in enumerate(ys):
             grad_ok = recorded and y.dtype.kind in "fc"
@@ -346,35 +365,3 @@ def _check_devices(name: str, inputs: tuple[Tensor, ...]) -> Any:
             "Move them to one device with .to(device) first."
         )
     return _device.get_array_module(*[t.data for t in inputs])
-
-
-def _where(created_at: list[traceback.FrameSummary] | None) -> str:
-    if not created_at:
-        return "(creation site not recorded: enable detect_anomaly() before the forward pass)"
-    # The innermost frame outside this package is the user's line.
-    for frame in reversed(created_at):
-        if not frame.filename.startswith(_PACKAGE_DIR):
-            return f"{frame.filename}:{frame.lineno} ({frame.line})"
-    frame = created_at[-1]
-    return f"{frame.filename}:{frame.lineno}"
-
-
-def check_finite(label: str, y: Any, phase: str, created_at: Any) -> None:
-    """Raise AnomalyError when the array ``y`` that op ``label`` produced holds NaN or Inf."""
-    xp = _device.get_array_module(y)
-    if y.dtype.kind in "fc" and not bool(xp.isfinite(y).all()):
-        bad = "NaN" if bool(xp.isnan(y).any()) else "Inf"
-        raise AnomalyError(
-            f"{label}: the {phase} pass produced {bad} (output shape {tuple(y.shape)}, "
-            f"{y.dtype}); the op was created at {_where(created_at)}. Check this op's inputs "
-            "(log of 0, division by 0, overflowing exp) or lower the learning rate."
-        )
-
-
-def vjp_count_error(op: Op, grads: Any) -> VJPError:
-    """The error for a VJP that did not return one gradient (or None) per input."""
-    n = len(grads) if isinstance(grads, (tuple, list)) else type(grads).__name__
-    return VJPError(
-        f"{op.label}.vjp returned {n} gradients for {len(op.inputs or ())} inputs; it must "
-        "return a tuple with one gradient (or None) per input. " + vjp_fix_hint(type(op))
-    )

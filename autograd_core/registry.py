@@ -63,6 +63,7 @@ def register_op(
         cls.save_output = save_output
         cls.array_vjp = array_vjp
         cls.saves_inputs = saves_inputs
+        cls.plain = array_vjp and not cls.reuses_gy
         OP_REGISTRY[name] = cls
         return cls
 

@@ -26,7 +26,8 @@ from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
 from autograd_core.node_vjp import apply_hooks, call_vjp, fit_grad, store_grad
-from autograd_core.op import Op, vjp_count_error
+from autograd_core.op import Op
+from autograd_core.op_origin import vjp_count_error
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, vertex
 from autograd_core.version import WRITES, check_inputs
@@ -148,24 +149,18 @@ class _Sweep:
             op.release(g)
 
     def run_plain(self) -> None:
-        """``visit`` and ``send`` in one loop for the usual node of a plain backward: one
-        output, an array VJP, no hooks, no retained gradient, nothing written in place since
-        it was recorded. Any other node goes through ``visit``. (The same steps as there,
-        with the calls and lookups that run once per node and edge taken out of the loop:
-        they are most of the per-op cost of a long chain of small ops.)"""
+        """``visit`` and ``send`` in one loop, calls and lookups hoisted, for the usual node of
+        a plain backward (``Op.plain``, not written in place since); others go to ``visit``.
+        A node reached while no other waits is the next to visit: it skips the heap
+        (``ahead``; in a chain, every node)."""
         heap, last_write, retain, ndarray = self.heap, self.last_write, self.retain_graph, _ndarray
         table = self.table
         pop, push, hpop = table.pop, heapq.heappush, heapq.heappop
-        while heap:
-            op = hpop(heap)[1]
-            if (
-                op.n_outputs != 1
-                or not op.array_vjp
-                or op.reuses_gy
-                or op.hooks
-                or op.retained
-                or op.seq < last_write
-            ):
+        ahead = None
+        while heap or ahead is not None:
+            op = hpop(heap)[1] if ahead is None else ahead
+            ahead = None
+            if not op.plain or op.seq < last_write:
                 self.visit(op)
                 continue
             g = pop(op, None)
@@ -196,16 +191,22 @@ class _Sweep:
                     ):
                         gx, owned = fit_grad(op, i, x, gx, fresh)
                 node = x.node
-                if node is None or node.n_outputs != 1 or node.reuses_gy:
+                if node is None or not node.plain:  # a leaf, or an entry _enter must track
                     self._enter(x, gx, owned, op)
                 elif node not in table:  # GradTable.add for an untracked op node, inline
                     table[node] = gx
-                    push(heap, (-node.seq, node))
+                    if heap or ahead is not None:
+                        push(heap, (-node.seq, node))
+                    else:
+                        ahead = node
                 elif gx is not None:
                     prev = table[node]
                     table[node] = gx if prev is None else prev + gx
             if not retain:
                 op.release(g)
+            if ahead is not None and heap:
+                push(heap, (-ahead.seq, ahead))
+                ahead = None
 
     def _hand_out(self, op: Op, g: Any) -> Any:
         """Run the node's hooks on each output's gradient, store retained gradients, and show

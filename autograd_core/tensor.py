@@ -195,6 +195,7 @@ class Tensor:
             return
         if self.node.retained is None:
             self.node.retained = []
+            self.node.plain = False  # (the sweep's fast loop does not store retained grads)
         self.node.retained.append(weakref.ref(self))
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
@@ -217,6 +218,7 @@ class Tensor:
         if self.node is not None:  # kept on the node, with the output it is for
             if self.node.hooks is None:
                 self.node.hooks = []
+                self.node.plain = False  # (the sweep's fast loop runs no hooks)
             hooks, entry = self.node.hooks, (self.output_nr, hook)
         else:
             if self._hooks is None:

@@ -34,6 +34,19 @@ def test_diamond_graph():
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("p_first", [True, False])
+def test_a_node_reached_while_the_heap_is_empty_waits_for_later_children(p_first):
+    # r's inputs are p and q = p + 1 (q made after p). The sweep's fast loop visits a node
+    # reached while nothing else waits without a heap push; when p is reached first and q
+    # after it, p must still wait for q's contribution (x.grad would miss it otherwise).
+    x = leaf([0.5, -1.5])
+    p = x * 3.0
+    q = p + 1.0
+    r = p * q if p_first else q * p
+    r.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 3.0 * (2 * p.data + 1.0), rtol=1e-12)
+
+
 def test_shared_subexpression_visited_once():
     x = leaf([1.0, 2.0])
     s = x * 3.0
@@ -126,6 +139,16 @@ def test_grad_mode_is_per_thread():
         t.join()
         seen["here"] = (x * 2).requires_grad
     assert seen == {"other": True, "here": False}
+
+
+def test_grad_mode_reads_a_plain_attribute_again_once_every_thread_records():
+    # every op reads MODE.enabled; while no thread has recording off it must not be a
+    # thread-local read (grad_mode._PerThreadFlag)
+    from autograd_core.grad_mode import MODE
+
+    with ac.no_grad():
+        assert isinstance(type(MODE).__dict__["enabled"], property)
+    assert type(MODE).__dict__["enabled"] is True and MODE.enabled
 
 
 def test_long_chain_has_no_recursion_limit():
