@@ -80,6 +80,7 @@ from autograd_core.grad_table_report import grad_table
 from autograd_core.graph import backward, grad
 from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
+from autograd_core.ops.workspace import empty_workspaces
 from autograd_core.random import Generator, manual_seed, seed
 from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
 from autograd_core.tensor import Tensor
@@ -132,6 +133,7 @@ __all__ = [
     "device",
     "set_default_device",
     "get_default_device",
+    "empty_workspaces",
     "accelerator",
     "amp",
     "Generator",

@@ -155,3 +155,17 @@ def test_a_training_step_reuses_the_blocks_of_the_last_one():
     first = step()
     assert ws.nbytes > 0  # the saved blocks came back at release, the scratch before
     assert step() == first == step()  # nothing new was allocated, nothing was lost
+
+
+def test_empty_workspaces_frees_every_pool_and_reports_the_bytes():
+    layer = nn.LSTM(3, 5)
+    x = ac.tensor(np.random.default_rng(1).standard_normal((6, 2, 3)).astype(np.float32))
+    layer(x)[0].sum().backward()  # the released node gives its saved blocks back
+    held = LSTM.workspace.nbytes
+    assert held > 0
+    other = Workspace()
+    other.give(np.empty((8, 8), np.float64))
+    freed = ac.empty_workspaces()
+    assert freed >= held + 8 * 8 * 8
+    assert LSTM.workspace.nbytes == 0 and other.nbytes == 0
+    assert ac.empty_workspaces() == 0
