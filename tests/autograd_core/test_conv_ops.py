@@ -143,10 +143,27 @@ def test_fold_errors():
         F.unfold(ac.ones(2, 1, 3, 3, 3), 2)
 
 
-def test_conv_keeps_its_im2col_buffer_until_backward_only(rng):
-    # the docstring's claim: N·C·∏k·∏O elements saved for W̄, released by backward
-    x = _t(rng.standard_normal((2, 3, 8, 8)), True)
-    y = F.conv2d(x, _t(rng.standard_normal((4, 3, 3, 3)), True))
-    assert y.node.saved.size == 2 * 3 * 9 * 6 * 6
-    y.sum().backward()
+def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeypatch):
+    # the docstrings' claims: conv saves only its parents (W̄ rebuilds the im2col matrix),
+    # and im2col is copied CHUNK_BYTES of output rows at a time, whatever the batch
+    from autograd_core.ops import conv_gemm
+
+    # a row of output is C·∏k · O₂·N = 27 · 6·10 float64s: two rows per chunk
+    monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 2 * 27 * 6 * 10 * 8)
+    sizes = []
+    fill = conv_gemm._Im2col.fill
+    monkeypatch.setattr(
+        conv_gemm._Im2col, "fill", lambda im, a, b: sizes.append(b - a) or fill(im, a, b)
+    )
+    x = _t(rng.standard_normal((10, 3, 8, 8)), True)
+    w = _t(rng.standard_normal((4, 3, 3, 3)), True)
+    y = F.conv2d(x, w)
     assert y.node.saved is None
+    assert sizes == [2, 2, 2]
+    y.sum().backward()
+    assert sizes == [2, 2, 2] * 2  # forward, then W̄
+    xt = torch.from_numpy(x.numpy()).requires_grad_()
+    wt = torch.from_numpy(w.numpy()).requires_grad_()
+    torch.nn.functional.conv2d(xt, wt).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), wt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)

@@ -1,0 +1,174 @@
+r"""The array kernels of ``conv``, ``conv_transpose`` and ``conv_weight``: im2col + GEMM in a
+batch-last layout, built in cache-sized chunks of output rows.
+
+Layout. The kernels work on (C, L₁ … L_d, N) arrays, the batch axis last ("batch-last"),
+and hand back their results as (N, C, L…) views of such arrays (``from_batch_last``): the
+values are PyTorch's, only the strides differ, as with PyTorch's channels_last tensors.
+In this layout one im2col row (an input channel c and a kernel offset κ) over a block of
+output rows is a copy of runs of O_d·N contiguous elements (N for a strided conv), where the
+(N, C, L…) layout gives runs of only O_d (8 in LeNet's second conv); NumPy pays ~15-40 ns per
+run on top of the bytes, so the long runs make im2col and col2im several times faster. The
+samples share one GEMM per group, (C'/G, C/G·∏k) @ (C/G·∏k, rows·N) per chunk, so the weight
+gradient's sum over samples is inside the GEMM instead of a (N, C', C·∏k) array summed after.
+An input that is already batch-last (the output of a previous conv, or of an elementwise op
+on it) is used without a copy, so a stack of convs and activations stays in this layout.
+
+Chunks. The im2col matrix of a whole batch (N·C·∏k·∏O elements: 3.5 MiB for LeNet's first
+layer) is never built: each call copies ``CHUNK_BYTES`` worth of output rows at a time into
+one reused buffer and runs its GEMM while the buffer is in cache. Nothing of it is kept for
+backward: the weight gradient rebuilds it chunk by chunk, which costs less than keeping it
+(NumPy frees a multi-MiB block to the system when it dies, and every one of its pages is
+faulted again, ~1 µs per 4 KiB, the next time). On a GPU one chunk holds everything.
+
+Every function takes raw arrays and the array module ``xp`` (NumPy or CuPy).
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import product
+from typing import Any
+
+import numpy
+
+from autograd_core.ops.conv_im2col import full_length, pad_or_crop
+
+__all__ = [
+    "CHUNK_BYTES",
+    "batch_last",
+    "from_batch_last",
+    "conv_forward",
+    "conv_weight_grad",
+    "conv_input_grad",
+]
+
+CHUNK_BYTES = 256 * 1024  # one im2col chunk: fits a core's L2 cache with the GEMM's panels
+
+
+def batch_last(xp: Any, x: Any) -> Any:
+    """(N, C, L…) as a contiguous (C, L…, N) array: no copy when ``x`` is a view of one."""
+    return xp.ascontiguousarray(xp.moveaxis(x, 0, -1))
+
+
+def from_batch_last(xp: Any, y: Any) -> Any:
+    """A (C, L…, N) array as the (N, C, L…) view of it that the ops return."""
+    return xp.moveaxis(y, -1, 0)
+
+
+def _row_chunks(xp: Any, rows: int, bytes_per_row: int) -> list[tuple[int, int]]:
+    """[(a, b)…] covering ``range(rows)`` with about CHUNK_BYTES of im2col per chunk."""
+    if xp is not numpy or bytes_per_row == 0:
+        return [(0, rows)]
+    step = max(1, CHUNK_BYTES // bytes_per_row)
+    return [(a, min(a + step, rows)) for a in range(0, rows, step)]
+
+
+def _windows(xp: Any, xc: Any, groups: int, kernel: Any, out: Any, stride: Any, dilation: Any):
+    """The im2col view of a padded batch-last input (C, L…, N): shape
+    (G, C/G, k…, O…, N), entry [g, c, κ, o, n] = xc[g·C/G + c, o·s + κ·d, n]; no copy."""
+    sc, *sl, sn = xc.strides
+    cg = xc.shape[0] // groups
+    shape = (groups, cg, *kernel, *out, xc.shape[-1])
+    strides = (
+        sc * cg,
+        sc,
+        *[st * d for st, d in zip(sl, dilation)],
+        *[st * s for st, s in zip(sl, stride)],
+        sn,
+    )
+    return xp.lib.stride_tricks.as_strided(xc, shape=shape, strides=strides)
+
+
+class _Im2col:
+    """The chunked im2col of one convolution: ``chunks`` (pairs of output rows along the first
+    spatial axis) and ``fill(a, b)``, which copies those rows' windows into one buffer of
+    CHUNK_BYTES (reused by every chunk) and returns it as (G, C/G·∏k, (b − a)·∏O₂…·N)."""
+
+    def __init__(self, xp, x, groups, kernel, out, stride, dilation, pads):
+        xc = pad_or_crop(xp, batch_last(xp, x), (*pads, (0, 0)))
+        self.view = _windows(xp, xc, groups, kernel, out, stride, dilation)
+        self.groups, self.nd = groups, len(kernel)
+        self.k = xc.shape[0] // groups * math.prod(kernel)
+        self.row = math.prod(out[1:]) * xc.shape[-1]  # columns per output row
+        self.chunks = _row_chunks(xp, out[0], self.k * self.row * xc.itemsize * groups)
+        rows = max(b - a for a, b in self.chunks)
+        self.buffer = xp.empty((groups, self.k, rows * self.row), xc.dtype)
+
+    def fill(self, a: int, b: int) -> Any:
+        cols = self.buffer[:, :, : (b - a) * self.row]
+        rows = (slice(None),) * (2 + self.nd) + (slice(a, b),)
+        cols.reshape(self.view[rows].shape)[...] = self.view[rows]
+        return cols
+
+
+def _per_group(xp: Any, g: Any, groups: int) -> Any:
+    """An output-shaped (N, C', O…) array as batch-last (G, C'/G, O₁, ∏O₂…·N)."""
+    gc = batch_last(xp, g)
+    return gc.reshape(groups, gc.shape[0] // groups, gc.shape[1], -1)
+
+
+def conv_forward(xp, x, w, b, stride, dilation, groups, pads) -> Any:
+    """y = conv(x, W) + b as an (N, C', O…) view of a batch-last array. Holds one im2col
+    chunk (CHUNK_BYTES) and the batch-last copy of x (none when x is batch-last already)
+    during the call; keeps nothing."""
+    kernel, c_out = w.shape[2:], w.shape[0]
+    padded = [m + lo + hi for m, (lo, hi) in zip(x.shape[2:], pads)]
+    out = tuple(
+        (m - d * (k - 1) - 1) // s + 1 for m, k, s, d in zip(padded, kernel, stride, dilation)
+    )
+    im = _Im2col(xp, x, groups, kernel, out, stride, dilation, pads)
+    wm = w.reshape(groups, c_out // groups, im.k)
+    y = xp.empty((groups, c_out // groups, out[0], im.row), x.dtype)
+    for a, b_ in im.chunks:
+        xp.matmul(wm, im.fill(a, b_), out=y[:, :, a:b_].reshape(groups, c_out // groups, -1))
+    y = y.reshape(c_out, *out, x.shape[0])
+    if b is not None:
+        y += b.reshape((c_out,) + (1,) * (len(out) + 1))
+    return from_batch_last(xp, y)
+
+
+def conv_weight_grad(xp, x, g, kernel, stride, dilation, groups, pads) -> Any:
+    """Ŵ = Σ_{n,o} g ⊗ windows(x): per chunk one GEMM per group of g's rows with the im2col
+    chunk of x, accumulated. Holds one chunk and batch-last copies of x and g."""
+    gc = _per_group(xp, g, groups)
+    im = _Im2col(xp, x, groups, kernel, g.shape[2:], stride, dilation, pads)
+    gw = None
+    for a, b in im.chunks:
+        part = gc[:, :, a:b].reshape(gc.shape[0], gc.shape[1], -1) @ im.fill(a, b).swapaxes(1, 2)
+        if gw is None:
+            gw = part
+        else:
+            gw += part
+    return gw.reshape(g.shape[1], x.shape[1] // groups, *kernel)
+
+
+def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
+    """z = col2im(Wᵀ g), cropped by ``pads``, + b: the adjoint of ``conv_forward`` in x, as an
+    (N, C, L…) view of a batch-last array. Per chunk of g's rows one GEMM per group into a
+    reused CHUNK_BYTES buffer, then one strided add per kernel offset into the zero-filled
+    result (runs of O_d·N elements at stride 1; no ``add.at``: the windows of one offset do
+    not overlap)."""
+    n, out, kernel = g.shape[0], g.shape[2:], w.shape[2:]
+    c = w.shape[1] * groups
+    wt = w.reshape(groups, w.shape[0] // groups, -1).swapaxes(1, 2)  # (G, C/G·∏k, C'/G)
+    gc = _per_group(xp, g, groups)
+    row = gc.shape[-1]
+    full = tuple(full_length(o, k, s, d) for o, k, s, d in zip(out, kernel, stride, dilation))
+    z = xp.zeros((c, *full, n), g.dtype)
+    chunks = _row_chunks(xp, out[0], wt.shape[1] * row * g.itemsize * groups)
+    buffer = xp.empty((groups, wt.shape[1], max(b - a for a, b in chunks) * row), g.dtype)
+    for a, b_ in chunks:
+        cols = buffer[:, :, : (b_ - a) * row]
+        xp.matmul(wt, gc[:, :, a:b_].reshape(groups, gc.shape[1], -1), out=cols)
+        blocks = cols.reshape(c, *kernel, b_ - a, *out[1:], n)
+        starts, counts = (a, *(0,) * (len(out) - 1)), (b_ - a, *out[1:])
+        for offset in product(*[range(k) for k in kernel]):
+            dst = [
+                slice(i * d + j * s, i * d + (j + m - 1) * s + 1, s)
+                for i, j, m, s, d in zip(offset, starts, counts, stride, dilation)
+            ]
+            z[(slice(None), *dst)] += blocks[(slice(None), *offset)]
+    z = pad_or_crop(xp, z, (*((-lo, -hi) for lo, hi in pads), (0, 0)))
+    if b is not None:
+        z = z + b.reshape((c,) + (1,) * (len(out) + 1))
+    return from_batch_last(xp, z)
