@@ -144,31 +144,61 @@ def conv_weight_grad(xp, x, g, kernel, stride, dilation, groups, pads) -> Any:
 
 def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
     """z = col2im(Wᵀ g), cropped by ``pads``, + b: the adjoint of ``conv_forward`` in x, as an
-    (N, C, L…) view of a batch-last array. Per chunk of g's rows one GEMM per group into a
-    reused CHUNK_BYTES buffer, then one strided add per kernel offset into the zero-filled
-    result (runs of O_d·N elements at stride 1; no ``add.at``: the windows of one offset do
-    not overlap)."""
-    n, out, kernel = g.shape[0], g.shape[2:], w.shape[2:]
-    c = w.shape[1] * groups
-    wt = w.reshape(groups, w.shape[0] // groups, -1).swapaxes(1, 2)  # (G, C/G·∏k, C'/G)
+    (N, C, L…) view of a batch-last array. Holds the batch-last copy of g and, besides the
+    result, one CHUNK_BYTES buffer (or, for tiling windows, one result-sized array)."""
+    kernel = w.shape[2:]
     gc = _per_group(xp, g, groups)
+    if all(s == k and d == 1 for k, s, d in zip(kernel, stride, dilation)):
+        z = _col2im_tiles(xp, gc, w, groups, g.shape[2:], g.shape[0])
+    else:
+        z = _col2im_chunks(xp, gc, w, groups, g.shape[2:], g.shape[0], stride, dilation)
+    z = pad_or_crop(xp, z, (*((-lo, -hi) for lo, hi in pads), (0, 0)))
+    if b is not None:
+        z = z + b.reshape((z.shape[0],) + (1,) * (z.ndim - 1))
+    return from_batch_last(xp, z)
+
+
+def _col2im_chunks(xp, gc, w, groups, out, n, stride, dilation) -> Any:
+    """col2im(Wᵀ g) for g as (G, C'/G, O₁, ∏O₂…·N): per chunk of g's rows one GEMM per group
+    into a reused CHUNK_BYTES buffer, then one strided add per kernel offset into the
+    zero-filled batch-last result (runs of O_d·N elements at stride 1; no ``add.at``: the
+    windows of one offset do not overlap)."""
+    kernel, c = w.shape[2:], w.shape[1] * groups
+    wt = w.reshape(groups, w.shape[0] // groups, -1).swapaxes(1, 2)  # (G, C/G·∏k, C'/G)
     row = gc.shape[-1]
     full = tuple(full_length(o, k, s, d) for o, k, s, d in zip(out, kernel, stride, dilation))
-    z = xp.zeros((c, *full, n), g.dtype)
-    chunks = _row_chunks(xp, out[0], wt.shape[1] * row * g.itemsize * groups)
-    buffer = xp.empty((groups, wt.shape[1], max(b - a for a, b in chunks) * row), g.dtype)
-    for a, b_ in chunks:
-        cols = buffer[:, :, : (b_ - a) * row]
-        xp.matmul(wt, gc[:, :, a:b_].reshape(groups, gc.shape[1], -1), out=cols)
-        blocks = cols.reshape(c, *kernel, b_ - a, *out[1:], n)
-        starts, counts = (a, *(0,) * (len(out) - 1)), (b_ - a, *out[1:])
+    z = xp.zeros((c, *full, n), gc.dtype)
+    chunks = _row_chunks(xp, out[0], wt.shape[1] * row * gc.itemsize * groups)
+    buffer = xp.empty((groups, wt.shape[1], max(b - a for a, b in chunks) * row), gc.dtype)
+    for a, b in chunks:
+        cols = buffer[:, :, : (b - a) * row]
+        xp.matmul(wt, gc[:, :, a:b].reshape(groups, gc.shape[1], -1), out=cols)
+        blocks = cols.reshape(c, *kernel, b - a, *out[1:], n)
+        starts, counts = (a, *(0,) * (len(out) - 1)), (b - a, *out[1:])
         for offset in product(*[range(k) for k in kernel]):
             dst = [
                 slice(i * d + j * s, i * d + (j + m - 1) * s + 1, s)
                 for i, j, m, s, d in zip(offset, starts, counts, stride, dilation)
             ]
             z[(slice(None), *dst)] += blocks[(slice(None), *offset)]
-    z = pad_or_crop(xp, z, (*((-lo, -hi) for lo, hi in pads), (0, 0)))
-    if b is not None:
-        z = z + b.reshape((c,) + (1,) * (len(out) + 1))
-    return from_batch_last(xp, z)
+    return z
+
+
+def _col2im_tiles(xp, gc, w, groups, out, n) -> Any:
+    """col2im(Wᵀ g) when the windows tile the input (stride = kernel, no dilation): every
+    input element is in exactly one window, so col2im is a transpose of Wᵀ g, from
+    (C, k₁…k_d, O₁…O_d, N) to (C, O₁, k₁, …, O_d, k_d, N). With one output channel per group
+    (a depthwise conv: LeNet's subsampling) Wᵀ g is an outer product, written straight into
+    the result's layout by one broadcast multiply."""
+    c, kernel = w.shape[1] * groups, w.shape[2:]
+    nd = len(kernel)
+    if w.shape[0] == groups:  # z[g, c, o, κ, n] = W[g, c, κ] · g[g, o, n]
+        gv = gc.reshape((groups, 1, *[d for o in out for d in (o, 1)], n))
+        wv = w.reshape((groups, w.shape[1], *[d for k in kernel for d in (1, k)], 1))
+        z = gv * wv
+    else:
+        wt = w.reshape(groups, w.shape[0] // groups, -1).swapaxes(1, 2)
+        cols = (wt @ gc.reshape(groups, gc.shape[1], -1)).reshape(c, *kernel, *out, n)
+        order = [0, *[i for a in range(nd) for i in (1 + nd + a, 1 + a)], 1 + 2 * nd]
+        z = xp.ascontiguousarray(cols.transpose(order))
+    return z.reshape(c, *[o * k for o, k in zip(out, kernel)], n)
