@@ -150,6 +150,8 @@ def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
     gc = _per_group(xp, g, groups)
     if all(s == k and d == 1 for k, s, d in zip(kernel, stride, dilation)):
         z = _col2im_tiles(xp, gc, w, groups, g.shape[2:], g.shape[0])
+    elif all(s == 1 for s in stride):
+        z = _col2im_rows(xp, g, w, groups, dilation)
     else:
         z = _col2im_chunks(xp, gc, w, groups, g.shape[2:], g.shape[0], stride, dilation)
     z = pad_or_crop(xp, z, (*((-lo, -hi) for lo, hi in pads), (0, 0)))
@@ -202,3 +204,29 @@ def _col2im_tiles(xp, gc, w, groups, out, n) -> Any:
         order = [0, *[i for a in range(nd) for i in (1 + nd + a, 1 + a)], 1 + 2 * nd]
         z = xp.ascontiguousarray(cols.transpose(order))
     return z.reshape(c, *[o * k for o, k in zip(out, kernel)], n)
+
+
+def _col2im_rows(xp, g, w, groups, dilation) -> Any:
+    """col2im(Wᵀ g) at stride 1 with the kernel offsets after the first axis summed inside
+    the GEMM: x̄[c, l₁, l, n] = Σ_{c', κ₁} (Σ_κ W[c', c, κ₁, κ] · g_p[c', l₁ − κ₁d₁, l − κd, n]),
+    the inner sum a full correlation of g (zero-padded by d·(k − 1) on those axes) with the
+    flipped kernel, taken as one GEMM on g_p's im2col matrix ((C'/G·∏k_rest, rows·∏L_rest·N)
+    per group, chunked by rows). What is left is one add per first-axis offset κ₁ of a
+    contiguous block per channel (k₁ adds per chunk instead of ∏k strided ones)."""
+    n, c_out, out, kernel = g.shape[0], g.shape[1], g.shape[2:], w.shape[2:]
+    c, nd = w.shape[1] * groups, len(kernel)
+    full = [o + d * (k - 1) for o, k, d in zip(out, kernel, dilation)]
+    pads = ((0, 0), *[(d * (k - 1), d * (k - 1)) for k, d in zip(kernel[1:], dilation[1:])])
+    im = _Im2col(xp, g, groups, (1, *kernel[1:]), (out[0], *full[1:]), (1,) * nd,
+                 (1, *dilation[1:]), pads)  # fmt: skip
+    flipped = w[(Ellipsis, *[slice(None, None, -1)] * (nd - 1))]  # (C', C/G, k₁, k_rest…)
+    a_mat = flipped.reshape(groups, c_out // groups, c // groups, kernel[0], -1)
+    a_mat = a_mat.transpose(0, 2, 3, 1, 4).reshape(groups, c // groups * kernel[0], im.k)
+    row = im.row
+    z = xp.zeros((c, full[0] * row), g.dtype)
+    for a, b in im.chunks:
+        t = (a_mat @ im.fill(a, b)).reshape(c, kernel[0], (b - a) * row)
+        for i in range(kernel[0]):
+            start = (a + i * dilation[0]) * row
+            z[:, start : start + (b - a) * row] += t[:, i]
+    return z.reshape(c, *full, n)

@@ -150,18 +150,24 @@ def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeyp
 
     # a row of output is C·∏k · O₂·N = 27 · 6·10 float64s: two rows per chunk
     monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 2 * 27 * 6 * 10 * 8)
-    sizes = []
-    fill = conv_gemm._Im2col.fill
-    monkeypatch.setattr(
-        conv_gemm._Im2col, "fill", lambda im, a, b: sizes.append(b - a) or fill(im, a, b)
-    )
+    sizes, chunk_bytes = [], []
+    original = conv_gemm._Im2col.fill
+
+    def fill(im, a, b):
+        cols = original(im, a, b)
+        sizes.append(b - a)
+        chunk_bytes.append(cols.nbytes)
+        return cols
+
+    monkeypatch.setattr(conv_gemm._Im2col, "fill", fill)
     x = _t(rng.standard_normal((10, 3, 8, 8)), True)
     w = _t(rng.standard_normal((4, 3, 3, 3)), True)
     y = F.conv2d(x, w)
     assert y.node.saved is None
     assert sizes == [2, 2, 2]
-    y.sum().backward()
-    assert sizes == [2, 2, 2] * 2  # forward, then W̄
+    y.sum().backward()  # x̄ builds chunks of ȳ's windows, then W̄ rebuilds the forward's
+    assert sizes[-3:] == [2, 2, 2] and len(sizes) > 6
+    assert max(chunk_bytes) <= conv_gemm.CHUNK_BYTES
     xt = torch.from_numpy(x.numpy()).requires_grad_()
     wt = torch.from_numpy(w.numpy()).requires_grad_()
     torch.nn.functional.conv2d(xt, wt).sum().backward()
