@@ -75,6 +75,44 @@ def test_conv_transpose_matches_torch(torch, rng, nd, kwargs, shape):
     _compare(torch, ours, theirs, rng.standard_normal(shape), rng)
 
 
+CHUNKED_CASES = [
+    *[("Conv", nd, kw, shape) for nd, kw, shape in CONV_CASES],
+    *[("ConvTranspose", nd, kw, shape) for nd, kw, shape in TRANSPOSE_CASES],
+    ("Conv", 2, {"kernel_size": 2, "stride": 2, "groups": 4}, (3, 4, 6, 7)),  # tiles, depthwise
+    ("Conv", 2, {"kernel_size": (2, 3), "stride": (2, 3), "groups": 2}, (2, 4, 4, 7)),  # tiles
+]
+
+
+@pytest.mark.parametrize(("kind", "nd", "kwargs", "shape"), CHUNKED_CASES)
+def test_convs_built_one_output_row_at_a_time_match_torch(
+    torch, rng, monkeypatch, kind, nd, kwargs, shape
+):
+    # the im2col and col2im chunks of ops/conv_gemm.py at their smallest: one row each
+    from autograd_core.ops import conv_gemm
+
+    monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 1)
+    c_out = 8 if kwargs.get("groups", 1) == 4 else 6
+    ours = getattr(nn, f"{kind}{nd}d")(shape[1], c_out, dtype=F64, **kwargs)
+    theirs = getattr(torch.nn, f"{kind}{nd}d")(shape[1], c_out, **kwargs).double()
+    _copy_from_torch(ours, theirs)
+    _compare(torch, ours, theirs, rng.standard_normal(shape), rng)
+
+
+def test_conv_output_is_a_batch_last_view_and_takes_any_layout(torch, rng):
+    # ops/conv_gemm.py: (N, C, L…) values in (C, L…, N) memory; an input in either layout
+    # (or neither) gives PyTorch's numbers
+    conv = nn.Conv2d(3, 4, 3, padding=1, dtype=F64)
+    theirs = torch.nn.Conv2d(3, 4, 3, padding=1).double()
+    _copy_from_torch(conv, theirs)
+    x = rng.standard_normal((2, 3, 5, 6))
+    y = conv(ac.tensor(x))
+    assert np.moveaxis(y.data, 0, -1).flags.c_contiguous
+    np.testing.assert_allclose(y.data, theirs(torch.tensor(x)).detach().numpy(), **TOL)
+    batch_last = np.moveaxis(np.moveaxis(x, 0, -1).copy(), -1, 0)
+    for layout in (batch_last, np.asfortranarray(x)):
+        np.testing.assert_array_equal(conv(ac.tensor(layout)).data, y.data)
+
+
 def test_conv_transpose_output_size_matches_torch(torch, rng):
     ours = nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, dtype=F64)
     theirs = torch.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1).double()
