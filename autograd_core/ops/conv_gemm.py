@@ -47,12 +47,12 @@ CHUNK_BYTES = 256 * 1024  # one im2col chunk: fits a core's L2 cache with the GE
 
 def batch_last(xp: Any, x: Any) -> Any:
     """(N, C, L…) as a contiguous (C, L…, N) array: no copy when ``x`` is a view of one."""
-    return xp.ascontiguousarray(xp.moveaxis(x, 0, -1))
+    return xp.ascontiguousarray(x.transpose((*range(1, x.ndim), 0)))
 
 
 def from_batch_last(xp: Any, y: Any) -> Any:
     """A (C, L…, N) array as the (N, C, L…) view of it that the ops return."""
-    return xp.moveaxis(y, -1, 0)
+    return y.transpose((y.ndim - 1, *range(y.ndim - 1)))
 
 
 def _row_chunks(xp: Any, rows: int, bytes_per_row: int) -> list[tuple[int, int]]:
@@ -87,7 +87,7 @@ class _Im2col:
     def __init__(self, xp, x, groups, kernel, out, stride, dilation, pads):
         xc = pad_or_crop(xp, batch_last(xp, x), (*pads, (0, 0)))
         self.view = _windows(xp, xc, groups, kernel, out, stride, dilation)
-        self.groups, self.nd = groups, len(kernel)
+        self.before_rows = (slice(None),) * (2 + len(kernel))  # G, C/G, k…
         self.k = xc.shape[0] // groups * math.prod(kernel)
         self.row = math.prod(out[1:]) * xc.shape[-1]  # columns per output row
         self.chunks = _row_chunks(xp, out[0], self.k * self.row * xc.itemsize * groups)
@@ -96,8 +96,8 @@ class _Im2col:
 
     def fill(self, a: int, b: int) -> Any:
         cols = self.buffer[:, :, : (b - a) * self.row]
-        rows = (slice(None),) * (2 + self.nd) + (slice(a, b),)
-        cols.reshape(self.view[rows].shape)[...] = self.view[rows]
+        window = self.view[self.before_rows + (slice(a, b),)]
+        cols.reshape(window.shape)[...] = window
         return cols
 
 
