@@ -34,6 +34,12 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.conv_gemm import conv_forward, conv_input_grad, conv_weight_grad
+from autograd_core.ops.conv_pointwise import (
+    is_pointwise,
+    pointwise_forward,
+    pointwise_input_grad,
+    pointwise_weight_grad,
+)
 from autograd_core.registry import register_op
 
 __all__ = ["Conv", "ConvTranspose", "ConvWeight"]
@@ -63,6 +69,8 @@ class Conv(Op):
     def forward(
         self, x: Any, w: Any, b: Any = None, *, stride: Any, dilation: Any, groups: int, pads: Any
     ) -> Any:
+        if is_pointwise(w.shape[2:], stride, pads):
+            return pointwise_forward(self.xp, x, w, b, groups)
         return conv_forward(self.xp, x, w, b, stride, dilation, groups, pads)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -96,6 +104,8 @@ class ConvTranspose(Op):
     def forward(
         self, g: Any, w: Any, b: Any = None, *, stride: Any, dilation: Any, groups: int, pads: Any
     ) -> Any:
+        if is_pointwise(w.shape[2:], stride, pads):
+            return pointwise_input_grad(self.xp, g, w, b, groups)
         return conv_input_grad(self.xp, g, w, b, stride, dilation, groups, pads)
 
     def vjp(self, gz: Any) -> tuple[Any, ...]:
@@ -127,6 +137,8 @@ class ConvWeight(Op):
     def forward(
         self, x: Any, g: Any, *, kernel: Any, stride: Any, dilation: Any, groups: int, pads: Any
     ) -> Any:
+        if is_pointwise(kernel, stride, pads):
+            return pointwise_weight_grad(self.xp, x, g, groups)
         return conv_weight_grad(self.xp, x, g, kernel, stride, dilation, groups, pads)
 
     def vjp(self, gw: Any) -> tuple[Any, ...]:
