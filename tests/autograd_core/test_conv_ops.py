@@ -150,7 +150,6 @@ def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeyp
 
     # a row of output is C·∏k · O₂·N = 27 · 6·10 float64s: two rows per chunk
     monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 2 * 27 * 6 * 10 * 8)
-    monkeypatch.setattr(conv_gemm, "MIN_COLUMNS", 1)
     sizes, chunk_bytes = [], []
     original = conv_gemm._Im2col.fill
 
