@@ -148,15 +148,20 @@ def conv_weight_grad(xp, x, g, kernel, stride, dilation, groups, pads) -> Any:
 def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
     """z = col2im(Wᵀ g), cropped by ``pads``, + b: the adjoint of ``conv_forward`` in x, as an
     (N, C, L…) view of a batch-last array. Holds the batch-last copy of g and, besides the
-    result, one CHUNK_BYTES buffer (or, for tiling windows, one result-sized array)."""
-    kernel = w.shape[2:]
-    gc = _per_group(xp, g, groups)
+    result, one CHUNK_BYTES buffer (or, for tiling windows, one result-sized array).
+
+    Three routes, by what the windows do: tiling windows take col2im as a transpose; stride 1
+    sums the offsets after the first axis in the GEMM (``_col2im_rows``) unless that widens g
+    more than 2× (a large kernel on a small output); the rest add one strided block per
+    kernel offset."""
+    n, out, kernel = g.shape[0], g.shape[2:], w.shape[2:]
+    widening = math.prod(o + d * (k - 1) for o, k, d in zip(out[1:], kernel[1:], dilation[1:]))
     if all(s == k and d == 1 for k, s, d in zip(kernel, stride, dilation)):
-        z = _col2im_tiles(xp, gc, w, groups, g.shape[2:], g.shape[0])
-    elif all(s == 1 for s in stride):
+        z = _col2im_tiles(xp, _per_group(xp, g, groups), w, groups, out, n)
+    elif all(s == 1 for s in stride) and widening <= 2 * math.prod(out[1:]):
         z = _col2im_rows(xp, g, w, groups, dilation)
     else:
-        z = _col2im_chunks(xp, gc, w, groups, g.shape[2:], g.shape[0], stride, dilation)
+        z = _col2im_chunks(xp, _per_group(xp, g, groups), w, groups, out, n, stride, dilation)
     z = pad_or_crop(xp, z, (*((-lo, -hi) for lo, hi in pads), (0, 0)))
     if b is not None:
         z = z + b.reshape((z.shape[0],) + (1,) * (z.ndim - 1))

@@ -81,6 +81,7 @@ CHUNKED_CASES = [
     *[("ConvTranspose", nd, kw, shape) for nd, kw, shape in TRANSPOSE_CASES],
     ("Conv", 2, {"kernel_size": 2, "stride": 2, "groups": 4}, (3, 4, 6, 7)),  # tiles, depthwise
     ("Conv", 2, {"kernel_size": (2, 3), "stride": (2, 3), "groups": 2}, (2, 4, 4, 7)),  # tiles
+    ("ConvTranspose", 2, {"kernel_size": (2, 4)}, (2, 4, 3, 1)),  # stride 1, widened 4×
 ]
 
 
