@@ -15,6 +15,12 @@ per-round quotients, as ``make bench`` takes them; the pages faulted per step
 (``ru_minflt``) are counted too, since a NumPy step that frees and reallocates large arrays
 pays ~1.2 µs per 4 KiB page whenever glibc hands them back to the system.
 
+What it showed (2026-12-05, 1 thread; bench/before_after.md has the numbers): before the
+batch-last chunked convolutions, ~2,000 page faults a step (~2 ms) and im2col/col2im copies
+over runs of 8 elements made the step ~2× PyTorch's; after, the second conv (6→16, k5) is the
+one layer clearly slower than PyTorch's (forward ~2.5×, backward ~1.8×, GEMM-bound), the others
+are within ~1.2×.
+
 Not part of ``make bench``: it explains a row rather than adding one.
 """
 
