@@ -173,3 +173,16 @@ def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeyp
     torch.nn.functional.conv2d(xt, wt).sum().backward()
     np.testing.assert_allclose(w.grad.numpy(), wt.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_im2col_chunks_stay_cache_sized_unless_one_row_is_too_large():
+    from autograd_core.ops import conv_gemm
+
+    kib = 1024
+    # rows of 100 KiB: two per 256 KiB chunk
+    assert conv_gemm._row_chunks(np, 5, 100, kib) == [(0, 2), (2, 4), (4, 5)]
+    # a row of 300 KiB: one per chunk
+    assert conv_gemm._row_chunks(np, 3, 300, kib) == [(0, 1), (1, 2), (2, 3)]
+    # rows of 2.3 MiB (a 64→64 3×3 conv on 32×32, batch 32): 3 per 8 MiB chunk
+    assert conv_gemm._row_chunks(np, 7, 1024, 576 * 4) == [(0, 3), (3, 6), (6, 7)]
+    assert conv_gemm._row_chunks(np, 4, 0, kib) == [(0, 4)]  # an empty batch

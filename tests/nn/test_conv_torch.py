@@ -93,6 +93,7 @@ def test_convs_built_one_output_row_at_a_time_match_torch(
     from autograd_core.ops import conv_gemm
 
     monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(conv_gemm, "LARGE_CHUNK_BYTES", 1)
     c_out = 8 if kwargs.get("groups", 1) == 4 else 6
     ours = getattr(nn, f"{kind}{nd}d")(shape[1], c_out, dtype=F64, **kwargs)
     theirs = getattr(torch.nn, f"{kind}{nd}d")(shape[1], c_out, **kwargs).double()
