@@ -25,7 +25,9 @@ im2col matrix built a cache-sized chunk of output rows at a time into one reused
 GEMM per group and chunk; col2im adds one strided slice per kernel offset and chunk. Results
 are (N, C, L…) views of batch-last arrays (PyTorch's values, other strides). No op keeps an
 im2col matrix past its call: ``conv``'s W̄ rebuilds it chunk by chunk (``conv_gemm``'s module
-docstring says why that is cheaper than keeping it).
+docstring says why that is cheaper than keeping it). A 1×1 kernel at stride 1 without padding
+needs no im2col: its three ops are GEMMs over channels in the operands' own layout
+(``ops/conv_pointwise.py``).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class Conv(Op):
 
     VJP: x̄ = conv_transpose(ȳ, W), W̄ = conv_weight(x, ȳ), b̄ = Σ_{n, o} ȳ (module docstring).
     Linear in each argument: no kinks. Saves x and W (as the parents) and nothing else: W̄
-    rebuilds the im2col matrix of x chunk by chunk (N·C·∏k·∏O elements in all, CHUNK_BYTES at
+    rebuilds the im2col matrix of x chunk by chunk (N·C·∏k·∏O elements in all, one chunk at
     a time) rather than keeping it from the forward. The output is an (N, C', O…) view of a
     batch-last array. Does not broadcast.
     """
@@ -96,7 +98,7 @@ class ConvTranspose(Op):
 
     VJP: ḡ = conv(z̄, W), W̄ = conv_weight(z̄, g), b̄ = Σ_{n, o} z̄. Linear in each argument.
     Saves g and W (the parents). col2im allocates the batch-last (C, L_full…, N) result and
-    one CHUNK_BYTES buffer of window contributions for the call only. Does not broadcast.
+    one chunk-sized buffer of window contributions for the call only. Does not broadcast.
     """
 
     fresh_grads = True
@@ -129,7 +131,7 @@ class ConvWeight(Op):
     the output gradient.
 
     VJP: x̄ = conv_transpose(g, Ŵ̄), ḡ = conv(x, Ŵ̄). Linear in each argument. Saves x and g (the
-    parents); rebuilds x's im2col matrix during the call only, CHUNK_BYTES at a time.
+    parents); rebuilds x's im2col matrix during the call only, one chunk at a time.
     """
 
     fresh_grads = True

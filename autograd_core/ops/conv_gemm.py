@@ -15,7 +15,8 @@ on it) is used without a copy, so a stack of convs and activations stays in this
 
 Chunks. The im2col matrix of a whole batch (N·C·∏k·∏O elements: 3.5 MiB for LeNet's first
 layer) is never built: each call copies ``CHUNK_BYTES`` worth of output rows at a time into
-one reused buffer and runs its GEMM while the buffer is in cache. Nothing of it is kept for
+one reused buffer and runs its GEMM while the buffer is in cache (``LARGE_CHUNK_BYTES`` when a
+single output row is too large for the cache, where wider GEMMs win). Nothing of it is kept for
 backward: the weight gradient rebuilds it chunk by chunk, which costs less than keeping it
 (NumPy frees a multi-MiB block to the system when it dies, and every one of its pages is
 faulted again, ~1 µs per 4 KiB, the next time). On a GPU one chunk holds everything.
@@ -35,6 +36,7 @@ from autograd_core.ops.conv_im2col import full_length, pad_or_crop
 
 __all__ = [
     "CHUNK_BYTES",
+    "LARGE_CHUNK_BYTES",
     "batch_last",
     "from_batch_last",
     "conv_forward",
@@ -92,8 +94,9 @@ def _windows(xp: Any, xc: Any, groups: int, kernel: Any, out: Any, stride: Any, 
 
 class _Im2col:
     """The chunked im2col of one convolution: ``chunks`` (pairs of output rows along the first
-    spatial axis) and ``fill(a, b)``, which copies those rows' windows into one buffer of
-    CHUNK_BYTES (reused by every chunk) and returns it as (G, C/G·∏k, (b − a)·∏O₂…·N)."""
+    spatial axis, ``_row_chunks``) and ``fill(a, b)``, which copies those rows' windows into
+    one buffer the size of the largest chunk (reused by every chunk) and returns it as
+    (G, C/G·∏k, (b − a)·∏O₂…·N)."""
 
     def __init__(self, xp, x, groups, kernel, out, stride, dilation, pads):
         xc = pad_or_crop(xp, batch_last(xp, x), (*pads, (0, 0)))
@@ -120,7 +123,7 @@ def _per_group(xp: Any, g: Any, groups: int) -> Any:
 
 def conv_forward(xp, x, w, b, stride, dilation, groups, pads) -> Any:
     """y = conv(x, W) + b as an (N, C', O…) view of a batch-last array. Holds one im2col
-    chunk (CHUNK_BYTES) and the batch-last copy of x (none when x is batch-last already)
+    chunk (``_row_chunks``) and the batch-last copy of x (none when x is batch-last already)
     during the call; keeps nothing."""
     kernel, c_out = w.shape[2:], w.shape[0]
     padded = [m + lo + hi for m, (lo, hi) in zip(x.shape[2:], pads)]
@@ -160,7 +163,7 @@ def conv_weight_grad(xp, x, g, kernel, stride, dilation, groups, pads) -> Any:
 def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
     """z = col2im(Wᵀ g), cropped by ``pads``, + b: the adjoint of ``conv_forward`` in x, as an
     (N, C, L…) view of a batch-last array. Holds the batch-last copy of g and, besides the
-    result, one CHUNK_BYTES buffer (or, for tiling windows, one result-sized array).
+    result, one chunk-sized buffer (or, for tiling windows, one result-sized array).
 
     Three routes, by what the windows do: tiling windows take col2im as a transpose; stride 1
     sums the offsets after the first axis in the GEMM (``_col2im_rows``) unless that widens g
@@ -182,7 +185,7 @@ def conv_input_grad(xp, g, w, b, stride, dilation, groups, pads) -> Any:
 
 def _col2im_chunks(xp, gc, w, groups, out, n, stride, dilation) -> Any:
     """col2im(Wᵀ g) for g as (G, C'/G, O₁, ∏O₂…·N): per chunk of g's rows one GEMM per group
-    into a reused CHUNK_BYTES buffer, then one strided add per kernel offset into the
+    into a reused chunk-sized buffer, then one strided add per kernel offset into the
     zero-filled batch-last result (runs of O_d·N elements at stride 1; no ``add.at``: the
     windows of one offset do not overlap)."""
     kernel, c = w.shape[2:], w.shape[1] * groups
