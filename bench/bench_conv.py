@@ -222,8 +222,8 @@ def main() -> str:
         "elements: 64·1·25·576 floats = 3.5 MiB for the first LeNet layer, 64·6·25·64 = "
         "2.3 MiB for the second) is never built: it is copied 256 KiB at a time (at least one "
         "output row: 150 KiB and 300 KiB for those layers) into one buffer per call, and "
-        "nothing of it is kept for backward (W̄ rebuilds it the same way; "
-        "autograd_core/ops/conv_gemm.py).",
+        "nothing of it is kept for backward (W̄ builds its own, over the axes after the "
+        "first only; autograd_core/ops/conv_gemm.py).",
     ]
     return "\n".join(lines) + "\n"
 
