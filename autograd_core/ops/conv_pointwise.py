@@ -14,6 +14,7 @@ Every function takes raw arrays and the array module ``xp`` (NumPy or CuPy).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograd_core.ops.conv_gemm import batch_last
@@ -37,17 +38,18 @@ def _batch_last(x: Any) -> bool:
 def _operand(xp: Any, x: Any, groups: int, batch_last: bool) -> Any:
     """x as (G, C/G, ∏L·N) (batch-last) or (N, G, C/G, ∏L), no copy when it has that layout."""
     n, c = x.shape[:2]
+    size = math.prod(x.shape[2:])  # (explicit sizes: a -1 cannot be solved for an empty x)
     if batch_last:
-        return x.transpose((*range(1, x.ndim), 0)).reshape(groups, c // groups, -1)
-    return xp.ascontiguousarray(x).reshape(n, groups, c // groups, -1)
+        return x.transpose((*range(1, x.ndim), 0)).reshape(groups, c // groups, size * n)
+    return xp.ascontiguousarray(x).reshape(n, groups, c // groups, size)
 
 
 def _result(y: Any, n: int, spatial: tuple[int, ...], batch_last: bool) -> Any:
     """A GEMM result back as (N, C, L…): a view of the batch-last or (N, C, L…) array."""
-    if batch_last:
-        y = y.reshape(-1, *spatial, n)
+    if batch_last:  # y: (G, C'/G, ∏L·N)
+        y = y.reshape(y.shape[0] * y.shape[1], *spatial, n)
         return y.transpose((y.ndim - 1, *range(y.ndim - 1)))
-    return y.reshape(n, -1, *spatial)
+    return y.reshape(n, y.shape[1] * y.shape[2], *spatial)  # y: (N, G, C'/G, ∏L)
 
 
 def _apply(xp: Any, w: Any, x: Any, groups: int) -> Any:
@@ -85,8 +87,8 @@ def pointwise_weight_grad(xp: Any, x: Any, g: Any, groups: int) -> Any:
     n, c, c_out = x.shape[0], x.shape[1], g.shape[1]
     shape = (c_out, c // groups) + (1,) * (x.ndim - 2)
     if _batch_last(x) or _batch_last(g):
-        xc = batch_last(xp, x).reshape(groups, c // groups, -1)
-        gc = batch_last(xp, g).reshape(groups, c_out // groups, -1)
+        xc = batch_last(xp, x).reshape(groups, c // groups, x.size // c if c else 0)
+        gc = batch_last(xp, g).reshape(groups, c_out // groups, g.size // c_out if c_out else 0)
         return (gc @ xc.swapaxes(1, 2)).reshape(shape)
     xs, gs = _operand(xp, x, groups, False), _operand(xp, g, groups, False)
     gw = xp.zeros((groups, c_out // groups, c // groups), x.dtype)
