@@ -20,41 +20,37 @@ recorded one builds a graph of convolutions that can be differentiated again (Ch
 with a doubly block circulant matrix is the reason this works: the input gradient is a product
 with that matrix's transpose, which is the transposed convolution.
 
-Forward by im2col (``ops/conv_im2col.py``): a strided view of the padded input, one copy into
-(N, G, Cg·∏k, ∏O) matrices, and one batched GEMM per group (a matrix per sample, so that results
-come out in (N, C, O…) order without transposes); col2im adds one strided slice per kernel
-offset. The copy (the im2col buffer) has N · C_in · ∏k · ∏O elements; ``conv`` keeps it until
-its backward (for W̄), ``conv_weight`` and ``conv_transpose`` only during the call.
+Forward by im2col + GEMM (``ops/conv_gemm.py``): in a batch-last (C, L…, N) layout, the
+im2col matrix built a cache-sized chunk of output rows at a time into one reused buffer, one
+GEMM per group and chunk; col2im (``conv_input_grad``'s three routes) is a transpose for
+windows that tile, k₁ contiguous adds per chunk at stride 1, and one strided add per kernel
+offset and chunk otherwise. Results
+are (N, C, L…) views of batch-last arrays (PyTorch's values, other strides). No op keeps an
+im2col matrix past its call: ``conv``'s W̄ rebuilds it chunk by chunk (``conv_gemm``'s module
+docstring says why that is cheaper than keeping it). A 1×1 kernel at stride 1 without padding
+needs no im2col: its three ops are GEMMs over channels in the operands' own layout
+(``ops/conv_pointwise.py``).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.conv_im2col import col2im, im2col, pad_or_crop, windows
+from autograd_core.ops.conv_gemm import conv_forward, conv_input_grad, conv_weight_grad
+from autograd_core.ops.conv_pointwise import (
+    is_pointwise,
+    pointwise_forward,
+    pointwise_input_grad,
+    pointwise_weight_grad,
+)
 from autograd_core.registry import register_op
-from autograd_core.tensor import Tensor
 
 __all__ = ["Conv", "ConvTranspose", "ConvWeight"]
 
 
 def _spatial_axes(ndim: int) -> tuple[int, ...]:
     return (0, *range(2, ndim))
-
-
-def _per_group(g: Any, groups: int) -> Any:
-    """(N, C, O…) as (N, G, C/G, ∏O), the GEMM operand of an output-shaped array."""
-    n, c = g.shape[:2]
-    return g.reshape(n, groups, c // groups, math.prod(g.shape[2:]))
-
-
-def weight_from_cols(cols: Any, g: Any, groups: int, shape: tuple[int, ...]) -> Any:
-    """W̄ of shape ``shape`` from the im2col matrices of x, (N, G, C/G·∏k, ∏O), and ȳ = g:
-    the GEMM sums over positions, then a sum over samples."""
-    gw = (_per_group(g, groups) @ cols.swapaxes(2, 3)).sum(axis=0)  # (G, C'/G, C/G·∏k)
-    return gw.reshape(shape)
 
 
 @register_op("conv", array_vjp=True)
@@ -66,11 +62,10 @@ class Conv(Op):
     ``pads`` (one exact (lo, hi) pair per axis, ``conv_im2col.exact_pads``).
 
     VJP: x̄ = conv_transpose(ȳ, W), W̄ = conv_weight(x, ȳ), b̄ = Σ_{n, o} ȳ (module docstring).
-    Linear in each argument: no kinks. Saves x and W (as the parents) and the im2col buffer
-    of the forward (N·C·∏k·∏O elements; for a 1×1 kernel with stride 1, a view of x), because
-    a plain backward's W̄ is one GEMM of ȳ with exactly that matrix: keeping it saves
-    rebuilding it, the costliest copy of the step. A recorded backward calls ``conv_weight``
-    on x instead (so that W̄ stays differentiable). Does not broadcast.
+    Linear in each argument: no kinks. Saves x and W (as the parents) and nothing else: W̄
+    rebuilds the im2col matrix of x chunk by chunk (N·C·∏k·∏O elements in all, one chunk at
+    a time) rather than keeping it from the forward. The output is an (N, C', O…) view of a
+    batch-last array. Does not broadcast.
     """
 
     fresh_grads = True
@@ -78,31 +73,16 @@ class Conv(Op):
     def forward(
         self, x: Any, w: Any, b: Any = None, *, stride: Any, dilation: Any, groups: int, pads: Any
     ) -> Any:
-        xp = self.xp
-        n, c_out, kernel = x.shape[0], w.shape[0], w.shape[2:]
-        xpad = pad_or_crop(xp, x, pads)
-        out = tuple(
-            (m - d * (k - 1) - 1) // s + 1
-            for m, k, s, d in zip(xpad.shape[2:], kernel, stride, dilation)
-        )
-        cols = im2col(windows(xp, xpad, groups, kernel, out, stride, dilation))
-        self.saved = cols
-        y = w.reshape(groups, c_out // groups, cols.shape[2]) @ cols  # (N, G, C'/G, ∏O)
-        y = y.reshape(n, c_out, *out)
-        if b is not None:
-            y += b.reshape((c_out,) + (1,) * len(out))
-        return y
+        if is_pointwise(w.shape[2:], stride, pads):
+            return pointwise_forward(self.xp, x, w, b, groups)
+        return conv_forward(self.xp, x, w, b, stride, dilation, groups, pads)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         x, w = self.inputs_as(gy)[:2]
         need = self.needs_input_grad
         p = self.params
         gx = ConvTranspose.call(gy, w, **p) if need[0] else None
-        gw = None
-        if need[1] and isinstance(gy, Tensor):
-            gw = ConvWeight.call(x, gy, kernel=tuple(w.shape[2:]), **p)
-        elif need[1]:  # the same product, on the im2col matrix the forward kept
-            gw = weight_from_cols(self.saved, gy, p["groups"], w.shape)
+        gw = ConvWeight.call(x, gy, kernel=tuple(w.shape[2:]), **p) if need[1] else None
         if len(need) == 2:
             return gx, gw
         gb = gy.sum(axis=_spatial_axes(gy.ndim)) if need[2] else None
@@ -119,8 +99,8 @@ class ConvTranspose(Op):
     output_padding) appends zeros.
 
     VJP: ḡ = conv(z̄, W), W̄ = conv_weight(z̄, g), b̄ = Σ_{n, o} z̄. Linear in each argument.
-    Saves g and W (the parents). col2im allocates the (N, C, L_full…) result and one
-    (N, C·∏k, ∏O) array of window contributions for the call only. Does not broadcast.
+    Saves g and W (the parents). col2im allocates the batch-last (C, L_full…, N) result and
+    one chunk-sized buffer of window contributions for the call only. Does not broadcast.
     """
 
     fresh_grads = True
@@ -128,16 +108,9 @@ class ConvTranspose(Op):
     def forward(
         self, g: Any, w: Any, b: Any = None, *, stride: Any, dilation: Any, groups: int, pads: Any
     ) -> Any:
-        xp = self.xp
-        n, out, kernel = g.shape[0], g.shape[2:], w.shape[2:]
-        c = w.shape[1] * groups
-        wm = w.reshape(groups, w.shape[0] // groups, -1)  # (G, C'/G, C/G·∏k)
-        cols = wm.swapaxes(1, 2) @ _per_group(g, groups)  # (N, G, C/G·∏k, ∏O)
-        z = col2im(xp, cols, n, c, kernel, out, stride, dilation)
-        z = pad_or_crop(xp, z, tuple((-lo, -hi) for lo, hi in pads))
-        if b is not None:
-            z = z + b.reshape((c,) + (1,) * len(out))
-        return z
+        if is_pointwise(w.shape[2:], stride, pads):
+            return pointwise_input_grad(self.xp, g, w, b, groups)
+        return conv_input_grad(self.xp, g, w, b, stride, dilation, groups, pads)
 
     def vjp(self, gz: Any) -> tuple[Any, ...]:
         g, w = self.inputs_as(gz)[:2]
@@ -160,7 +133,7 @@ class ConvWeight(Op):
     the output gradient.
 
     VJP: x̄ = conv_transpose(g, Ŵ̄), ḡ = conv(x, Ŵ̄). Linear in each argument. Saves x and g (the
-    parents); rebuilds x's im2col matrix (N·C·∏k·∏O elements) during the call only.
+    parents); rebuilds x's im2col matrix during the call only, one chunk at a time.
     """
 
     fresh_grads = True
@@ -168,11 +141,9 @@ class ConvWeight(Op):
     def forward(
         self, x: Any, g: Any, *, kernel: Any, stride: Any, dilation: Any, groups: int, pads: Any
     ) -> Any:
-        xp = self.xp
-        c_out, out = g.shape[1], g.shape[2:]
-        xpad = pad_or_crop(xp, x, pads)
-        cols = im2col(windows(xp, xpad, groups, kernel, out, stride, dilation))
-        return weight_from_cols(cols, g, groups, (c_out, x.shape[1] // groups, *kernel))
+        if is_pointwise(kernel, stride, pads):
+            return pointwise_weight_grad(self.xp, x, g, groups)
+        return conv_weight_grad(self.xp, x, g, kernel, stride, dilation, groups, pads)
 
     def vjp(self, gw: Any) -> tuple[Any, ...]:
         x, g = self.inputs_as(gw)

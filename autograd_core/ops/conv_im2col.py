@@ -1,8 +1,10 @@
 """Array helpers of the convolution ops: padding or cropping, im2col as a strided view, the
 per-group GEMMs and col2im as a loop over kernel offsets.
 
-Everything here takes and returns raw arrays (NumPy or CuPy, through ``xp``); the ops in
-``ops/conv.py`` and ``ops/fold.py`` call these in their forwards.
+Everything here takes and returns raw arrays (NumPy or CuPy, through ``xp``). ``ops/fold.py``
+(unfold / fold, whose result is the im2col matrix itself) uses the (N, C, L…) im2col and
+col2im below; the convolutions use the pads and lengths, and build their im2col matrices in a
+batch-last layout, chunk by chunk (``ops/conv_gemm.py``).
 
 Conventions. An N-d convolution sees ``x`` as (N, C, L₁ … L_d) and a kernel of size
 (k₁ … k_d). ``pads`` is one pair (lo, hi) per spatial axis: lo elements are added before
@@ -101,12 +103,8 @@ def windows(
 
 def im2col(view: Any) -> Any:
     """The window view (N, G, Cg, K…, O…) as one matrix per sample and group,
-    (N, G, Cg·∏K, ∏O): the GEMM operand of the forward and of the weight gradient. This is the
-    copy whose size the op docstrings quote (N · C · ∏k · ∏O elements); a 1×1 kernel with
-    stride 1 on a contiguous input needs none (the reshape is a view).
-
-    Per-sample matrices make every GEMM result come out in (N, C, O…) order, so no output
-    needs a transpose (``python -m bench.bench_conv`` measures the convolutions).
+    (N, G, Cg·∏K, ∏O): ``unfold``'s result (N · C · ∏k · ∏O elements, a copy); a 1×1 kernel
+    with stride 1 on a contiguous input needs none (the reshape is a view).
     """
     n, g, cg = view.shape[:3]
     nd = (view.ndim - 3) // 2

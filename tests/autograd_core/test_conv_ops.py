@@ -143,10 +143,48 @@ def test_fold_errors():
         F.unfold(ac.ones(2, 1, 3, 3, 3), 2)
 
 
-def test_conv_keeps_its_im2col_buffer_until_backward_only(rng):
-    # the docstring's claim: N·C·∏k·∏O elements saved for W̄, released by backward
-    x = _t(rng.standard_normal((2, 3, 8, 8)), True)
-    y = F.conv2d(x, _t(rng.standard_normal((4, 3, 3, 3)), True))
-    assert y.node.saved.size == 2 * 3 * 9 * 6 * 6
-    y.sum().backward()
+def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeypatch):
+    # the docstrings' claims: conv saves only its parents (W̄ rebuilds an im2col matrix),
+    # and im2col is copied CHUNK_BYTES of output rows at a time, whatever the batch
+    from autograd_core.ops import conv_gemm
+
+    # a row of output is C·∏k · O₂·N = 27 · 6·10 float64s: two rows per chunk
+    monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 2 * 27 * 6 * 10 * 8)
+    sizes, chunk_bytes = [], []
+    original = conv_gemm._Im2col.fill
+
+    def fill(im, a, b):
+        cols = original(im, a, b)
+        sizes.append(b - a)
+        chunk_bytes.append(cols.nbytes)
+        return cols
+
+    monkeypatch.setattr(conv_gemm._Im2col, "fill", fill)
+    x = _t(rng.standard_normal((10, 3, 8, 8)), True)
+    w = _t(rng.standard_normal((4, 3, 3, 3)), True)
+    y = F.conv2d(x, w)
     assert y.node.saved is None
+    assert sizes == [2, 2, 2]
+    y.sum().backward()  # x̄ builds chunks of ȳ's windows, then W̄ its own im2col of x
+    assert max(chunk_bytes[:-1]) <= conv_gemm.CHUNK_BYTES
+    # W̄'s im2col spans the axes after the first (C·k₂ = 9 rows of O₂·N = 60 columns) over
+    # every row of x: the 6 output rows fit one chunk, filled with the k₁ − 1 = 2 rows below
+    assert sizes[-1] == 8 and chunk_bytes[-1] == 9 * 8 * 60 * 8
+    xt = torch.from_numpy(x.numpy()).requires_grad_()
+    wt = torch.from_numpy(w.numpy()).requires_grad_()
+    torch.nn.functional.conv2d(xt, wt).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), wt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
+
+
+def test_im2col_chunks_stay_cache_sized_unless_one_row_is_too_large():
+    from autograd_core.ops import conv_gemm
+
+    kib = 1024
+    # rows of 100 KiB: two per 256 KiB chunk
+    assert conv_gemm._row_chunks(np, 5, 100, kib) == [(0, 2), (2, 4), (4, 5)]
+    # a row of 300 KiB: one per chunk
+    assert conv_gemm._row_chunks(np, 3, 300, kib) == [(0, 1), (1, 2), (2, 3)]
+    # rows of 2.3 MiB (a 64→64 3×3 conv on 32×32, batch 32): 3 per 8 MiB chunk
+    assert conv_gemm._row_chunks(np, 7, 1024, 576 * 4) == [(0, 3), (3, 6), (6, 7)]
+    assert conv_gemm._row_chunks(np, 4, 0, kib) == [(0, 4)]  # an empty batch

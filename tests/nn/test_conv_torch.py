@@ -42,6 +42,7 @@ CONV_CASES = [
     (2, {"kernel_size": 3, "padding": "valid", "dilation": 2, "bias": False}, (2, 4, 9, 8)),
     (2, {"kernel_size": 3, "groups": 4, "padding": 1}, (2, 4, 6, 5)),  # depthwise, out = 2·in
     (3, {"kernel_size": 2, "stride": (1, 2, 1), "padding": 1, "groups": 2}, (1, 4, 4, 5, 3)),
+    (2, {"kernel_size": 1, "groups": 2}, (2, 4, 3, 5)),  # a GEMM over channels
 ]
 
 
@@ -73,6 +74,72 @@ def test_conv_transpose_matches_torch(torch, rng, nd, kwargs, shape):
     theirs = getattr(torch.nn, f"ConvTranspose{nd}d")(shape[1], 6, **kwargs).double()
     _copy_from_torch(ours, theirs)
     _compare(torch, ours, theirs, rng.standard_normal(shape), rng)
+
+
+CHUNKED_CASES = [
+    *[("Conv", nd, kw, shape) for nd, kw, shape in CONV_CASES],
+    *[("ConvTranspose", nd, kw, shape) for nd, kw, shape in TRANSPOSE_CASES],
+    ("Conv", 2, {"kernel_size": 2, "stride": 2, "groups": 4}, (3, 4, 6, 7)),  # tiles, depthwise
+    ("Conv", 2, {"kernel_size": (2, 3), "stride": (2, 3), "groups": 2}, (2, 4, 4, 7)),  # tiles
+    ("ConvTranspose", 2, {"kernel_size": (2, 4)}, (2, 4, 3, 1)),  # stride 1, widened 4×
+]
+
+
+@pytest.mark.parametrize(("kind", "nd", "kwargs", "shape"), CHUNKED_CASES)
+def test_convs_built_one_output_row_at_a_time_match_torch(
+    torch, rng, monkeypatch, kind, nd, kwargs, shape
+):
+    # the im2col and col2im chunks of ops/conv_gemm.py at their smallest: one row each
+    from autograd_core.ops import conv_gemm
+
+    monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(conv_gemm, "LARGE_CHUNK_BYTES", 1)
+    c_out = 8 if kwargs.get("groups", 1) == 4 else 6
+    ours = getattr(nn, f"{kind}{nd}d")(shape[1], c_out, dtype=F64, **kwargs)
+    theirs = getattr(torch.nn, f"{kind}{nd}d")(shape[1], c_out, **kwargs).double()
+    _copy_from_torch(ours, theirs)
+    _compare(torch, ours, theirs, rng.standard_normal(shape), rng)
+
+
+def test_conv_output_is_a_batch_last_view_and_takes_any_layout(torch, rng):
+    # ops/conv_gemm.py: (N, C, L…) values in (C, L…, N) memory; an input in either layout
+    # (or neither) gives PyTorch's numbers
+    conv = nn.Conv2d(3, 4, 3, padding=1, dtype=F64)
+    theirs = torch.nn.Conv2d(3, 4, 3, padding=1).double()
+    _copy_from_torch(conv, theirs)
+    x = rng.standard_normal((2, 3, 5, 6))
+    y = conv(ac.tensor(x))
+    assert np.moveaxis(y.data, 0, -1).flags.c_contiguous
+    np.testing.assert_allclose(y.data, theirs(torch.tensor(x)).detach().numpy(), **TOL)
+    batch_last = np.moveaxis(np.moveaxis(x, 0, -1).copy(), -1, 0)
+    for layout in (batch_last, np.asfortranarray(x)):
+        np.testing.assert_array_equal(conv(ac.tensor(layout)).data, y.data)
+
+
+def test_a_stack_of_convs_in_the_batch_last_layout_matches_torch(torch, rng):
+    # each conv hands the next (and the 1×1 convs, which keep their input's layout) a
+    # batch-last array; gradients flow back through the same layouts
+    def stack(m, **kw):
+        return m.Sequential(
+            m.Conv2d(3, 4, 3, padding=1, **kw),
+            m.ReLU(),
+            m.Conv2d(4, 6, 1, groups=2, **kw),
+            m.Conv2d(6, 6, 2, stride=2, groups=6, **kw),
+            m.Conv2d(6, 2, 1, **kw),
+        )
+
+    ours, theirs = stack(nn, dtype=F64), stack(torch.nn).double()
+    _copy_from_torch(ours, theirs)
+    X = ac.tensor(rng.standard_normal((3, 3, 6, 4)), requires_grad=True)
+    tx = torch.tensor(X.numpy(), requires_grad=True)
+    y, ty = ours(X), theirs(tx)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), **TOL)
+    gy = rng.standard_normal(y.shape)
+    y.backward(ac.tensor(gy))
+    ty.backward(torch.tensor(gy))
+    np.testing.assert_allclose(X.grad.data, tx.grad.numpy(), **TOL)
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.grad.data, q.grad.numpy(), **TOL, err_msg=name)
 
 
 def test_conv_transpose_output_size_matches_torch(torch, rng):

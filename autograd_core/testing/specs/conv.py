@@ -136,6 +136,8 @@ def _conv_cases(rng):
         ),
         Case((noncontig(r((1, 2, 4, 5))), r((2, 3, 2, 2)).swapaxes(0, 1)), {}, "non-contiguous"),
         Case((r((2, 3, 5, 4)), r((4, 3, 1, 1)), r((4,))), {}, "1x1"),
+        Case((r((2, 4, 3)), r((6, 2, 1))), {"groups": 2}, "1x1 groups 2, 1-d"),
+        Case((r((0, 4, 3, 2)), r((6, 2, 1, 1))), {"groups": 2}, "1x1 empty batch"),
         Case((r((2, 3, 4, 5)), r((3, 1, 2, 2))), {"stride": 2, "groups": 3}, "tiling k2 s2"),
     ]
 
@@ -156,6 +158,7 @@ def _conv_transpose_cases(rng):
         Case((r((1, 2, 2, 2, 2)), r((2, 1, 2, 1, 2))), {"stride": 2}, "3-d"),
         Case((r((2, 2, 3, 2)), r((2, 3, 2, 3)), r((3,))), {"stride": (2, 3)}, "tiling k = s"),
         Case((noncontig(r((1, 2, 3, 3))), r((2, 2, 2, 2))), {"padding": 1}, "non-contiguous"),
+        Case((r((2, 4, 3, 2)), r((4, 3, 1, 1)), r((6,))), {"groups": 2}, "1x1 groups 2"),
     ]
 
 
@@ -184,6 +187,7 @@ def _conv_weight_cases(rng):
             {"kernel": (2,), "stride": (2,), "dilation": (2,), "groups": 1, "pads": ((0, -1),)},
             "1-d dilated, cropped",
         ),
+        Case((r((2, 4, 3, 2)), r((2, 6, 3, 2))), {**one, "kernel": (1, 1), "groups": 2}, "1x1"),
     ]
 
 
