@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from autograd_core.ops.conv_gemm import batch_last
+from autograd_core.ops.conv_gemm import batch_last, from_batch_last
 
 __all__ = ["is_pointwise", "pointwise_forward", "pointwise_input_grad", "pointwise_weight_grad"]
 
@@ -31,33 +31,33 @@ def is_pointwise(kernel: Any, stride: Any, pads: Any) -> bool:
     )
 
 
-def _batch_last(x: Any) -> bool:
+def _is_batch_last(x: Any) -> bool:
     return x.transpose((*range(1, x.ndim), 0)).flags.c_contiguous
 
 
-def _operand(xp: Any, x: Any, groups: int, batch_last: bool) -> Any:
-    """x as (G, C/G, ∏L·N) (batch-last) or (N, G, C/G, ∏L), no copy when it has that layout."""
+def _operand(xp: Any, x: Any, groups: int, last: bool) -> Any:
+    """x as (G, C/G, ∏L·N) (``last``: x is batch-last) or (N, G, C/G, ∏L), no copy when it
+    has that layout."""
     n, c = x.shape[:2]
     size = math.prod(x.shape[2:])  # (explicit sizes: a -1 cannot be solved for an empty x)
-    if batch_last:
-        return x.transpose((*range(1, x.ndim), 0)).reshape(groups, c // groups, size * n)
+    if last:
+        return batch_last(xp, x).reshape(groups, c // groups, size * n)
     return xp.ascontiguousarray(x).reshape(n, groups, c // groups, size)
 
 
-def _result(y: Any, n: int, spatial: tuple[int, ...], batch_last: bool) -> Any:
+def _result(xp: Any, y: Any, n: int, spatial: tuple[int, ...], last: bool) -> Any:
     """A GEMM result back as (N, C, L…): a view of the batch-last or (N, C, L…) array."""
-    if batch_last:  # y: (G, C'/G, ∏L·N)
-        y = y.reshape(y.shape[0] * y.shape[1], *spatial, n)
-        return y.transpose((y.ndim - 1, *range(y.ndim - 1)))
+    if last:  # y: (G, C'/G, ∏L·N)
+        return from_batch_last(xp, y.reshape(y.shape[0] * y.shape[1], *spatial, n))
     return y.reshape(n, y.shape[1] * y.shape[2], *spatial)  # y: (N, G, C'/G, ∏L)
 
 
 def _apply(xp: Any, w: Any, x: Any, groups: int) -> Any:
     """Wᵢ applied over channels, W given as (G, rows, C/G): (N, C_out, L…) from (N, C, L…),
     in x's layout (batch-last when x is)."""
-    last = _batch_last(x)
+    last = _is_batch_last(x)
     y = w @ _operand(xp, x, groups, last)
-    return _result(y, x.shape[0], x.shape[2:], last)
+    return _result(xp, y, x.shape[0], x.shape[2:], last)
 
 
 def pointwise_forward(xp: Any, x: Any, w: Any, b: Any, groups: int) -> Any:
@@ -86,7 +86,7 @@ def pointwise_weight_grad(xp: Any, x: Any, g: Any, groups: int) -> Any:
     per sample accumulated into the result."""
     n, c, c_out = x.shape[0], x.shape[1], g.shape[1]
     shape = (c_out, c // groups) + (1,) * (x.ndim - 2)
-    if _batch_last(x) or _batch_last(g):
+    if _is_batch_last(x) or _is_batch_last(g):
         xc = batch_last(xp, x).reshape(groups, c // groups, x.size // c if c else 0)
         gc = batch_last(xp, g).reshape(groups, c_out // groups, g.size // c_out if c_out else 0)
         return (gc @ xc.swapaxes(1, 2)).reshape(shape)
