@@ -29,7 +29,7 @@ from typing import Any
 from autograd_core.op import Op
 from autograd_core.ops.nn_ops import linear
 from autograd_core.ops.recurrent_cells import gru_unrolled_vjp, lstm_unrolled_vjp, rnn_unrolled_vjp
-from autograd_core.ops.recurrent_gates import input_grads
+from autograd_core.ops.recurrent_gates import gate_input, input_grads
 from autograd_core.ops.recurrent_gru_loops import ORDER as GRU_ORDER
 from autograd_core.ops.recurrent_gru_loops import gru_backward, gru_forward, gru_input
 from autograd_core.ops.recurrent_loops import rnn_backward, rnn_forward, state_views
@@ -78,11 +78,12 @@ class _Recurrent(Op):
     the node is not released and keeps them; the workspace then makes new ones.
 
     The param ``project`` (0, 1 or 2) counts the trailing inputs w_ih[, b_ih]: with them the
-    first input is x and the op computes xw itself (``_input_block``) and differentiates it
+    first input is x and the op computes xw itself (``gate_input``) and differentiates it
     (``_projection_grads``, ``_unrolled``)."""
 
     fresh_grads = True
     workspace: Workspace
+    order: tuple[int, ...]  # PyTorch's gate block of each gate of the loops' layout
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -94,28 +95,19 @@ class _Recurrent(Op):
         if saved is not None:
             self.workspace.give(*(saved if type(saved) is tuple else (saved,)))
 
-    def _input_block(self, x: Any, proj: tuple[Any, ...]) -> Any:
-        """xw = x W_ihᵀ + b_ih of every step (``proj`` = (w_ih[, b_ih])), one GEMM into a
-        block of the workspace that the caller gives back after its forward loop."""
-        xp, (T, B, n_in), w = self.xp, x.shape, proj[0]
-        out = self.workspace.take(xp, (T, B, w.shape[0]), x.dtype)
-        xp.matmul(x.reshape(T * B, n_in), w.T, out=out.reshape(T * B, -1))
-        if len(proj) > 1:
-            out += proj[1]
-        return out
-
     def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
         """The op's gradients with x̄w = grads[0] (a workspace block, given back here) turned
-        into (x̄, …, W̄_ih[, b̄_ih]): x̄ = x̄w W_ih, W̄_ih = Σ_t x̄w(t)ᵀ x(t), b̄_ih = Σ_t x̄w(t)."""
+        into (x̄, …, W̄_ih[, b̄_ih]): x̄ = x̄w W_ih, W̄_ih = Σ_t x̄w(t)ᵀ x(t), b̄_ih = Σ_t x̄w(t).
+        x̄w is in the loops' gate-major layout (G, T, B, H) in the op's ``order``; the RNN's
+        (T, B, H) is its one-gate case."""
         k = self.params["project"]
         if not k:
             return grads
-        da, x, w_ih = grads[0], self.inputs[0].data, self.inputs[-k].data
-        need, (T, B, n_in) = self.needs_input_grad, x.shape
-        flat = da.reshape(T * B, da.shape[2])
-        gx = (flat @ w_ih).reshape(T, B, n_in) if need[0] else None
-        gw = flat.T @ x.reshape(T * B, n_in) if need[-k] else None
-        gb = flat.sum(axis=0) if k == 2 and need[-1] else None
+        da, need = grads[0], self.needs_input_grad
+        x, w_ih = self.inputs[0].data, self.inputs[-k].data
+        needs = (need[0], need[-k], k == 2 and need[-1])
+        gate_major = da if da.ndim == 4 else da[None]
+        gx, gw, gb = input_grads(self.xp, gate_major, x, w_ih, needs, self.order)
         self.workspace.give(da)
         return (gx, *grads[1:], gw, gb)[: len(grads) + k]
 
@@ -133,24 +125,6 @@ class _Recurrent(Op):
         gw = flat.T @ x.reshape(T * B, n_in)
         gb = (flat.sum(axis=0),) if k == 2 else ()
         return (gxw @ proj[0], *grads[1:], gw, *gb)
-
-
-class _GateMajor(_Recurrent):
-    """A fused op whose loops keep the gates gate-major (recurrent_gates.py) in the order
-    ``order``: when it projects x itself, its x̄w comes back in that layout."""
-
-    order: tuple[int, ...]
-
-    def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
-        k = self.params["project"]
-        if not k:
-            return grads
-        need = self.needs_input_grad
-        x, w_ih = self.inputs[0].data, self.inputs[-k].data
-        needs = (need[0], need[-k], k == 2 and need[-1])
-        gx, gw, gb = input_grads(self.xp, grads[0], x, w_ih, needs, self.order)
-        self.workspace.give(grads[0])
-        return (gx, *grads[1:], gw, gb)[: len(grads) + k]
 
 
 def _split(arrays: tuple[Any, ...], project: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -178,13 +152,18 @@ class RNN(_Recurrent):
     broadcast.
     """
 
+    order = (0,)  # one gate
+
     def forward(self, *arrays: Any, relu: bool, batch_sizes, reverse, project: int = 0):
         (xw, h0, w_hh, *b_hh), proj = _split(arrays, project)
-        ws, b = self.workspace, b_hh[0] if b_hh else None
-        x = self._input_block(xw, proj) if proj else xw
-        S = rnn_forward(self.xp, ws, x, h0, w_hh, b, relu, batch_sizes, reverse)
-        if proj:
-            ws.give(x)
+        xp, ws, b = self.xp, self.workspace, b_hh[0] if b_hh else None
+        if proj:  # xw of every step into a workspace block, (1, T, B, H): the one gate
+            w_ih, b_ih = (*proj, None, None)[:2]
+            block = gate_input(xp, ws, xw, w_ih, b_ih, self.order, 0)
+            S = rnn_forward(xp, ws, block[0], h0, w_hh, b, relu, batch_sizes, reverse)
+            ws.give(block)
+        else:
+            S = rnn_forward(xp, ws, xw, h0, w_hh, b, relu, batch_sizes, reverse)
         self.saved = S
         return _outputs(self.xp, S, batch_sizes, reverse)
 
@@ -212,7 +191,7 @@ class RNN(_Recurrent):
 
 
 @register_op("lstm", array_vjp=True)
-class LSTM(_GateMajor):
+class LSTM(_Recurrent):
     r"""(y, h_n, c_n) = an LSTM over T steps, PyTorch's cell: with a(t) = xw(t) + h(t−1) W_hhᵀ
     + b_hh split into the blocks i, f, g, o,
 
@@ -276,7 +255,7 @@ class LSTM(_GateMajor):
 
 
 @register_op("gru", array_vjp=True)
-class GRU(_GateMajor):
+class GRU(_Recurrent):
     r"""(y, h_n) = a GRU over T steps, PyTorch's cell: with (r̃, z̃, ñ) = xw(t) and
     (r̂, ẑ, n̂) = h(t−1) W_hhᵀ + b_hh split into three blocks,
 
