@@ -19,16 +19,23 @@ def _xw_shape(name: str, first: Tensor, gates: int, w_ih: Tensor | None, b_ih: T
     x W_ihᵀ for x = ``first`` when the op is given w_ih."""
     if w_ih is None:
         if b_ih is not None:
-            raise ValueError(f"{name}: b_ih needs w_ih (the op projects x only when given w_ih).")
+            raise ValueError(
+                f"{name}: b_ih needs w_ih (the op projects x only when given w_ih); got b_ih of "
+                f"shape {tuple(b_ih.shape)} and no w_ih. Pass w_ih too, or add b_ih to xw."
+            )
         return tuple(first.shape)
     G = w_ih.shape[0] if w_ih.ndim == 2 else 0
     if first.ndim != 3 or w_ih.ndim != 2 or w_ih.shape[1] != first.shape[2] or G % gates:
         raise ShapeError(
             f"{name}: with w_ih, x must be (T, B, input_size) and w_ih ({gates}·hidden_size, "
-            f"input_size); got x {tuple(first.shape)} and w_ih {tuple(w_ih.shape)}."
+            f"input_size); got x {tuple(first.shape)} and w_ih {tuple(w_ih.shape)}. Check "
+            "input_size and hidden_size against the weights."
         )
     if b_ih is not None and tuple(b_ih.shape) != (G,):
-        raise ShapeError(f"{name}: b_ih must have shape ({G},); got {tuple(b_ih.shape)}.")
+        raise ShapeError(
+            f"{name}: b_ih must have shape ({G},), one bias per row of w_ih {tuple(w_ih.shape)}; "
+            f"got {tuple(b_ih.shape)}. Pass the input bias of the same layer as w_ih."
+        )
     return (first.shape[0], first.shape[1], G)
 
 

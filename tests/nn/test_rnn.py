@@ -186,6 +186,16 @@ def test_packing_errors_say_what_to_fix():
         pad_sequence([ac.ones(2, 3), ac.ones(2, 4)])
 
 
+def test_fused_op_projection_errors_say_what_to_fix():
+    x, h0 = ac.zeros(5, 2, 3), ac.zeros(2, 4)
+    with pytest.raises(ValueError, match=r"rnn: b_ih needs w_ih .* shape \(4,\).*Pass w_ih"):
+        ac.rnn(ac.zeros(5, 2, 4), h0, ac.zeros(4, 4), b_ih=ac.zeros(4))
+    with pytest.raises(ShapeError, match=r"lstm: with w_ih, x must be .* w_ih \(16, 7\)"):
+        ac.lstm(x, h0, h0, ac.zeros(16, 4), w_ih=ac.zeros(16, 7))
+    with pytest.raises(ShapeError, match=r"gru: b_ih must have shape \(12,\).* got \(4,\)"):
+        ac.gru(x, h0, ac.zeros(12, 4), w_ih=ac.zeros(12, 3), b_ih=ac.zeros(4))
+
+
 def test_fused_op_errors_say_what_to_fix():
     with pytest.raises(ShapeError, match=r"lstm: xw must have shape \(T, B, 4·hidden_size\)"):
         ac.lstm(ac.zeros(5, 2, 6), ac.zeros(2, 2), ac.zeros(2, 2), ac.zeros(8, 2))
