@@ -58,12 +58,14 @@ def gate_input(xp: Any, ws: Workspace, first, w_ih, b_ih, order: tuple[int, ...]
     return out
 
 
-def to_rows(xp: Any, da: Any, order: tuple[int, ...]) -> Any:
-    """A new (T, B, G·H) array in PyTorch's block order from ``da`` (G, T, B, H)."""
+def to_rows(xp: Any, ws: Workspace, da: Any, order: tuple[int, ...]) -> Any:
+    """A new (T, B, G·H) array in PyTorch's block order from ``da`` (G, T, B, H), a block of
+    ``ws`` that is given back (the x̄w a backward returns when the op does not keep it)."""
     G, T, B, H = da.shape
     out = xp.empty((T, B, G * H), da.dtype)
     for k, src in enumerate(order):
         out[:, :, src * H : (src + 1) * H] = da[k]
+    ws.give(da)
     return out
 
 

@@ -113,7 +113,5 @@ def gru_backward(xp, ws: Workspace, keep: bool, saved, w_hh, bias: bool, grads, 
     gw, gb = weight_grads(xp, dh, prev.reshape(T * B, H), bias, ORDER)
     ws.give(q, part, tmp, dh)
     if not keep:
-        rows = to_rows(xp, dx, ORDER)
-        ws.give(dx)
-        dx = rows
+        dx = to_rows(xp, ws, dx, ORDER)
     return dx, gh, gw, gb

@@ -146,7 +146,5 @@ def lstm_backward(
     gw_hr = None if GH is None else GH.reshape(T * B, P).T @ M.reshape(T * B, H)
     ws.give(GH)
     if not keep:
-        rows = to_rows(xp, da, ORDER)
-        ws.give(da)
-        da = rows
+        da = to_rows(xp, ws, da, ORDER)
     return da, gh, gc, gw, gb, gw_hr
