@@ -1,9 +1,9 @@
 """Convolution layers: Conv1d/2d/3d (padding modes zeros, reflect, replicate, circular) and
 ConvTranspose1d/2d/3d, with PyTorch's arguments, parameter names and initialisation.
 
-A convolution layer is the seeds' first phase of a convolutional layer (several convolutions in
-parallel giving linear activations, before the detector and pooling phases;
-``../shared/seeds/002_*.txt``, "Las redes neuronales convolucionales"): sparse interactions
+A convolution layer is the first stage of a convolutional layer (several convolutions in
+parallel giving linear activations, before the detector and pooling stages; Goodfellow, Bengio
+& Courville, *Deep Learning* §9.2-9.3): sparse interactions
 (each output reads a kernel-sized window), parameter sharing (one kernel for every position)
 and hence equivariance to translation.
 """

@@ -1,5 +1,5 @@
 """Leaky units and an echo-state network, the seeds' answers to long-term dependencies that need
-no gates (*Deep Learning* §10.9.2 and §10.8, as summarised in ``seeds/002_*.txt``): a cell whose
+no gates (Goodfellow, Bengio & Courville, *Deep Learning* §10.9.2 and §10.8): a cell whose
 units keep part of their past, and a fixed random reservoir whose read-out alone is fitted."""
 
 from __future__ import annotations

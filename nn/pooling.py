@@ -2,8 +2,8 @@
 AdaptiveMaxPool1d/2d and MaxUnpool2d, thin modules over ``nn.functional`` with PyTorch's
 constructor arguments and attribute names.
 
-Pooling is the third stage of the seeds' typical convolutional layer (convolution, detector,
-pooling: ``seeds/002_*.txt``, "operación de convolución y agrupación"); it has no parameters.
+Pooling is the third stage of a typical convolutional layer (convolution, detector, pooling:
+Goodfellow, Bengio & Courville, *Deep Learning* §9.3, fig. 9.7); it has no parameters.
 """
 
 from __future__ import annotations

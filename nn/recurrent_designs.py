@@ -1,6 +1,6 @@
 """The seeds' other recurrent designs as small modules: an output-to-hidden recurrence trained
 with teacher forcing or scheduled sampling, and a vector-to-sequence generator (Goodfellow,
-Bengio & Courville, *Deep Learning*, ch. 10, as summarised in ``seeds/002_*.txt``); the leaky
+Bengio & Courville, *Deep Learning*, §10.2.1 and §10.2.4); the leaky
 units and the echo-state network (``nn/leaky_echo.py``) are re-exported here.
 """
 

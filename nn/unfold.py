@@ -92,8 +92,8 @@ class LocallyConnected2d(Module):
 
     It keeps the sparse interactions of a convolution (each output reads one kH×kW window)
     but drops parameter sharing, so it is not equivariant to translation and has
-    H_out·W_out times more weights: the contrast the seeds draw when they explain why
-    convolution is cheap ("compartición de parámetros", ``../shared/seeds/002_*.txt``).
+    H_out·W_out times more weights: the contrast *Deep Learning* draws when it explains why
+    convolution is cheap (parameter sharing, §9.2; unshared convolution, §9.5).
     Computed as ``unfold`` followed by one batched product per position (``einsum``).
 
     Args:

@@ -1,11 +1,11 @@
 r"""Convolutions of any dimension as three ops that are each other's VJPs: ``conv``,
 ``conv_transpose`` and ``conv_weight``.
 
-The seeds define the convolution a network computes as a cross-correlation (no flipped kernel,
-``../shared/seeds/002_*.txt``, "Las redes neuronales convolucionales: operación de convolución y
-agrupación"): S(i, j) = Σₘ Σₙ I(i + m, j + n) K(m, n), with the stride S and padding P of the
-output-size formula (m₁ − m₂ + 2P)/S + 1 given there; as PyTorch does, a dilation d spaces the
-kernel taps (index o·S + κ·d) and ``groups`` splits the channels into independent convolutions.
+The convolution a network computes is a cross-correlation (no flipped kernel; Goodfellow,
+Bengio & Courville, *Deep Learning* §9.1, eq. 9.6): S(i, j) = Σₘ Σₙ I(i + m, j + n) K(m, n),
+with a stride S and padding P giving the output size (m₁ − m₂ + 2P)/S + 1 (§9.5); as PyTorch
+does, a dilation d spaces the kernel taps (index o·S + κ·d) and ``groups`` splits the channels
+into independent convolutions.
 
 The three ops are the three bilinear maps of one trilinear form
 T(x, W, ȳ) = ⟨ȳ, conv(x, W)⟩:

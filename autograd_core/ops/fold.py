@@ -1,9 +1,9 @@
 r"""im2col and col2im for users: ``unfold`` (sliding blocks to columns) and ``fold`` (columns
 summed back into an image), PyTorch's ``F.unfold`` and ``F.fold``, each the other's adjoint.
 
-A convolution is ``W.reshape(C', −1) @ unfold(x)`` reshaped to (N, C', O₁, O₂): the seeds'
-"convolution as a matrix product" with the windows laid out as columns
-(``../shared/seeds/002_*.txt``, "Las redes neuronales convolucionales").
+A convolution is ``W.reshape(C', −1) @ unfold(x)`` reshaped to (N, C', O₁, O₂): convolution
+as a matrix product with the windows laid out as columns (*Deep Learning* §9.1 views it as
+multiplication by a sparse, doubly block circulant matrix).
 """
 
 from __future__ import annotations

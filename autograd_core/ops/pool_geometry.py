@@ -10,9 +10,9 @@ left padding p) and covers ``k`` entries ``d`` apart (dilation d), so its extent
                                                  (ceil mode: the last window must start inside
                                                  the input or the left padding)
 
-The seeds' pooling section (``seeds/002_*.txt``, "Las redes neuronales convolucionales:
-operación de convolución y agrupación") draws exactly this: width-3 windows with stride 2, where
-the rightmost region is smaller (ceil mode keeps it "so as not to ignore detector units").
+The pooling section of Goodfellow, Bengio & Courville, *Deep Learning* (§9.3, which the course
+notes follow) draws exactly this: width-3 windows with stride 2, where the rightmost region is
+smaller (ceil mode keeps it "so as not to ignore detector units").
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@ r"""Max pooling over fixed windows: max_pool1d/2d/3d (the adaptive form is in
 ``ops/pooling_adaptive.py``).
 
 Max pooling "reports the largest output within a rectangular neighbourhood" and makes the
-representation approximately invariant to small translations of the input (the seeds' pooling
-section, ``seeds/002_*.txt``: "Las redes neuronales convolucionales: operación de convolución y
-agrupación"; its figure of width-3 windows with stride 2 is ``max_pool1d(x, 3, 2,
-ceil_mode=True)``).
+representation approximately invariant to small translations of the input (Goodfellow, Bengio
+& Courville, *Deep Learning* §9.3, the pooling section the course notes follow; its figure of
+width-3 windows with stride 2 is ``max_pool1d(x, 3, 2, ceil_mode=True)``).
 
 The ops work on (N, C, *spatial) arrays. The forward loops over the kernel offsets only: each
 offset is one strided view of the (padded) input holding that tap of every window, so the work

@@ -2,10 +2,10 @@ r"""Adaptive pooling: adaptive_max_pool1d/2d, adaptive_avg_pool1d/2d and global 
 
 Adaptive windows scale with the input: window i of an axis of length L covers
 [⌊iL/O⌋, ⌈(i+1)L/O⌉), so the output has the fixed size O whatever L is. This is the seeds'
-answer for variable-size inputs (``seeds/002_*.txt``, "variantes, datos y algoritmos": "insert a
-pooling layer whose pooling regions scale in proportion to the input size, so as to keep a fixed
-number of pooled outputs"), and their third classifier, with no dense layer, averages each
-class map down to one value: ``global_avg_pool``.
+answer of Goodfellow, Bengio & Courville, *Deep Learning* §9.3 and §9.7 for variable-size
+inputs (pooling regions that scale in proportion to the input size, so as to keep a fixed
+number of pooled outputs), and the third classifier of fig. 9.11, with no dense layer, averages
+each class map down to one value: ``global_avg_pool``.
 
 The adaptive max is one op (values, indices) whose VJP is ``max_unpool``; the adaptive mean is
 separable (a box average is the product of the averages along each axis), so it is a reshape

@@ -1,10 +1,10 @@
 r"""Average pooling: avg_pool1d/2d/3d (with its transpose ``avg_pool_backward``), lp_pool1d/2d,
 adaptive_avg_pool1d/2d and global average pooling.
 
-The seeds' pooling section (``seeds/002_*.txt``, "operación de convolución y agrupación") lists
-"the average of a rectangular neighbourhood" and "the L² norm of a rectangular neighbourhood"
-next to max pooling; its third architecture ends with no dense layer, "averaging a feature map
-down to a single value" for the softmax: ``global_avg_pool``.
+The pooling section of *Deep Learning* (Goodfellow, Bengio & Courville, §9.3) lists "the
+average of a rectangular neighbourhood" and "the L² norm of a rectangular neighbourhood" next
+to max pooling; the third architecture of its fig. 9.11 ends with no dense layer, averaging a
+feature map down to a single value for the softmax: ``global_avg_pool``.
 
 Average pooling is linear, y = A x, so its VJP is the transpose Aᵀȳ (``avg_pool_backward``),
 whose own VJP is ``avg_pool`` again: both are registered ops, both loop over kernel offsets only

@@ -137,8 +137,8 @@ class RNN(_Recurrent):
     r"""(y, h_n) = an Elman RNN over T steps: h(t) = φ(xw(t) + h(t−1) W_hhᵀ + b_hh) with
     φ = tanh (or relu), h(0) = h0 (``reverse``: t runs from T down to 1); y stacks every h(t).
 
-    VJP: back-propagation through time, the seeds' equations (Goodfellow et al., *Deep
-    Learning* §10.2.2, in ``seeds/002``) in the row-vector form of a batch, with ā(t) the
+    VJP: back-propagation through time, the equations of Goodfellow et al., *Deep Learning*
+    §10.2.2 (eqs. 10.16-10.28), in the row-vector form of a batch, with ā(t) the
     gradient of the pre-activation, ā(t) = diag(1 − h(t)²) ∇_{h(t)}L for tanh:
 
     .. math::
