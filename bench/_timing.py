@@ -1,6 +1,16 @@
 """Timing discipline shared by the benchmarks (the method stated at the top of BENCHMARKS.md):
 pinned threads, a pause and one untimed warm call before every timed call, interleaved
-contenders in alternating order, medians, and ratios taken round by round."""
+contenders in alternating order, medians, and ratios taken round by round.
+
+``interleave`` runs the contenders in this process; ``interleave_apart`` gives each its own
+fresh process (still timed round by round in alternating order, the parent asking each process
+in turn for one timed call). Apart is how the framework comparisons are taken: contenders in
+one process share glibc's heap, and one contender's frees change the other's page faults.
+Measured on the LeNet step: PyTorch alone in a process faults ~1,150 pages (4 KiB) a step and
+takes ~4.0 ms; after our step has freed a multi-MiB block in the same process glibc's mmap
+threshold has risen, PyTorch stops faulting and takes ~3.1 ms. Which of the two a row showed
+depended on what ran before it; a user's training script runs one framework.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +19,14 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "2")
 
+import importlib  # noqa: E402
+import multiprocessing  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
-__all__ = ["Timings", "interleave", "try_torch", "fmt_ms", "fmt_us"]
+__all__ = ["Timings", "interleave", "interleave_apart", "maker", "try_torch", "fmt_ms", "fmt_us"]
 
 PAUSE_S = 0.15  # worker threads of OpenBLAS and torch's OpenMP spin ~0.1 s after their work
 
@@ -55,12 +67,81 @@ def interleave(contenders: dict[str, Callable[[], Any]], repeats: int) -> Timing
     order = list(contenders)
     for r in range(repeats):
         for name in order if r % 2 == 0 else order[::-1]:
-            fn = contenders[name]
-            time.sleep(PAUSE_S)
-            fn()  # warm: caches, allocator, branch predictors
-            t0 = time.perf_counter()
-            fn()
-            rounds[name].append(time.perf_counter() - t0)
+            rounds[name].append(_timed(contenders[name]))
+    return Timings(rounds)
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    """One call after a pause and one warm call (caches, allocator, branch predictors)."""
+    time.sleep(PAUSE_S)
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def maker(module: str, function: str, *args: Any) -> tuple[str, str, tuple[Any, ...]]:
+    """What ``interleave_apart`` needs to build a contender in a fresh process: the zero-argument
+    callable ``module.function(*args)`` returns (args must pickle)."""
+    return (module, function, args)
+
+
+def _serve(conn: Any, spec: tuple[str, str, tuple[Any, ...]]) -> None:
+    """A contender's process: build the callable, then answer each request with one
+    ``_timed`` call (or the error that stopped it) until told to stop."""
+    try:
+        module, function, args = spec
+        fn = getattr(importlib.import_module(module), function)(*args)
+        conn.send(("ready", None))
+    except BaseException as e:  # noqa: BLE001 (reported to the parent, which raises)
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+        return
+    while conn.recv() == "run":
+        try:
+            conn.send(("time", _timed(fn)))
+        except BaseException as e:  # noqa: BLE001
+            conn.send(("error", f"{type(e).__name__}: {e}"))
+            return
+
+
+def _answer(name: str, conn: Any) -> Any:
+    kind, value = conn.recv()
+    if kind == "error":
+        raise RuntimeError(f"benchmark contender {name!r} failed in its process: {value}")
+    return value
+
+
+def interleave_apart(makers: dict[str, tuple[str, str, tuple[Any, ...]]], repeats: int) -> Timings:
+    """``interleave`` with each contender built (``maker``) and timed in its own fresh process
+    (started by spawn, so it inherits no heap state; the thread pins come with the
+    environment). Only one process works at a time: the others wait on their pipe."""
+    ctx = multiprocessing.get_context("spawn")
+    procs, conns = [], {}
+    try:
+        for name, spec in makers.items():
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(child, spec), daemon=True)
+            proc.start()
+            procs.append(proc)
+            conns[name] = parent
+        for name, conn in conns.items():
+            _answer(name, conn)
+        rounds: dict[str, list[float]] = {name: [] for name in makers}
+        order = list(makers)
+        for r in range(repeats):
+            for name in order if r % 2 == 0 else order[::-1]:
+                conns[name].send("run")
+                rounds[name].append(_answer(name, conns[name]))
+    finally:
+        for conn in conns.values():
+            try:
+                conn.send("stop")
+            except OSError:
+                pass
+        for proc in procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
     return Timings(rounds)
 
 

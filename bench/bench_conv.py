@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 
-from bench._timing import interleave, try_torch  # pins the thread counts before NumPy
+from bench._timing import interleave_apart, maker, try_torch  # pins the threads before NumPy
 
 import numpy as np
 
@@ -87,6 +87,24 @@ def make_lenet_torch(torch, model_ours=None):
         opt.step()
 
     return step
+
+
+def lenet_step(framework: str):
+    """The LeNet step of ``framework`` ("ours" or "torch"), for ``interleave_apart``: both
+    start from the same seeded weights (torch copies ours)."""
+    if framework == "ours":
+        return make_lenet_ours()[0]
+    return make_lenet_torch(try_torch(), make_lenet_ours()[1])
+
+
+def conv_step(framework: str, case):
+    """The conv2d forward+backward of ``case`` for ``framework`` ("ours", "torch", or "floor":
+    its three GEMMs alone), for ``interleave_apart``."""
+    if framework == "ours":
+        return make_conv_ours(case)
+    if framework == "floor":
+        return make_gemm_floor(case)
+    return make_conv_torch(try_torch(), case)
 
 
 def _conv_case(n, cin, cout, k, hw, pad, seed=0):
@@ -177,11 +195,11 @@ def _peak_rss_growth(which: str) -> float | None:
 def main() -> str:
     """Run the benchmarks and return a markdown section."""
     torch = try_torch()
-    ours_step, ours_model = make_lenet_ours()
-    contenders = {"autograd-core": ours_step}
+    frameworks = {"autograd-core": "ours"}
     if torch is not None:
-        contenders["PyTorch CPU"] = make_lenet_torch(torch, ours_model)
-    t = interleave(contenders, ROUNDS)
+        frameworks["PyTorch CPU"] = "torch"
+    here = "bench.bench_conv"
+    t = interleave_apart({k: maker(here, "lenet_step", fw) for k, fw in frameworks.items()}, ROUNDS)
     lines = [
         "## CNN: LeNet-5 style SGD step and conv2d forward+backward (float32, vs PyTorch CPU)",
         "",
@@ -206,12 +224,13 @@ def main() -> str:
 
     row("LeNet-5 step, batch 64", t)
     for name, *case in CONV_SIZES:
-        contenders = {"autograd-core": make_conv_ours(case)}
-        if torch is not None:
-            contenders["PyTorch CPU"] = make_conv_torch(torch, case)
+        contenders = dict(frameworks)
         if name.startswith("medium"):
-            contenders["floor"] = make_gemm_floor(case)
-        tc = interleave(contenders, ROUNDS)
+            contenders["floor"] = "floor"
+        tc = interleave_apart(
+            {k: maker(here, "conv_step", fw, tuple(case)) for k, fw in contenders.items()},
+            ROUNDS,
+        )
         row(f"conv2d fwd+bwd, {name}", tc, tc.get("floor"))
     ours_mb, torch_mb = _peak_rss_growth("ours"), _peak_rss_growth("torch")
     shown = [f"{v:.1f} MiB" if v is not None else "n/a" for v in (ours_mb, torch_mb)]

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from bench._timing import fmt_ms, fmt_us, interleave, try_torch
+from bench._timing import fmt_ms, fmt_us, interleave_apart, maker, try_torch
 
 import numpy as np  # noqa: E402  (after _timing pinned the thread counts)
 
@@ -148,15 +148,49 @@ def _torch_step(torch, params, x, y) -> float:  # noqa: ANN001
     return loss.item()
 
 
+def chain_step(framework: str, n: int):
+    """Build and back-propagate an ``n``-op chain in ``framework`` ("ours", "numpy": forward
+    only, "torch"), for ``interleave_apart``."""
+    if framework == "ours":
+        return lambda: _chain_ours(n)
+    if framework == "numpy":
+        return lambda: _chain_numpy(n)
+    torch = try_torch()
+    return lambda: _chain_torch(torch, n)
+
+
+def mlp_step(framework: str):
+    """The raw-tensor MLP step of ``framework`` ("ours", "numpy", "torch"), for
+    ``interleave_apart``: the same seeded data and weights in each."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, 10, BATCH)
+    params = _mlp_weights(rng)
+    if framework == "ours":
+        ours = [ac.tensor(p, requires_grad=True) for p in params]
+        ox, oy = ac.tensor(x), ac.tensor(y)
+        return lambda: _ours_step(ours, ox, oy)
+    if framework == "numpy":
+        return lambda: _numpy_step(params, x, y)
+    torch = try_torch()
+    tp = [torch.tensor(p, requires_grad=True) for p in params]
+    tx, ty = torch.tensor(x), torch.tensor(y)
+    return lambda: _torch_step(torch, tp, tx, ty)
+
+
+def _apart(frameworks: tuple[str, ...], function: str, *args: object, rounds: int):
+    makers = {fw: maker("bench.bench_engine", function, fw, *args) for fw in frameworks}
+    return interleave_apart(makers, rounds)
+
+
 def main(repeats: int = 15) -> str:
     torch = try_torch()
     rows = []
 
     # (a) per-op overhead on a 1,000-op chain of shape-(4,) tensors, forward + backward
-    c = {"ours": lambda: _chain_ours(CHAIN), "numpy": lambda: _chain_numpy(CHAIN)}
-    if torch is not None:
-        c["torch"] = lambda: _chain_torch(torch, CHAIN)
-    t = interleave(c, 3 * repeats)  # short calls: more rounds for a stable median
+    with_torch = ("torch",) if torch is not None else ()
+    # short calls: more rounds for a stable median
+    t = _apart(("ours", "numpy", *with_torch), "chain_step", CHAIN, rounds=3 * repeats)
     per = {k: v / CHAIN for k, v in t.items()}
     rows.append(
         (
@@ -170,10 +204,7 @@ def main(repeats: int = 15) -> str:
     )
 
     # (b) a 100,000-op chain: build and backpropagate
-    c = {"ours": lambda: _chain_ours(LONG_CHAIN)}
-    if torch is not None:
-        c["torch"] = lambda: _chain_torch(torch, LONG_CHAIN)
-    t = interleave(c, max(3, repeats // 5))
+    t = _apart(("ours", *with_torch), "chain_step", LONG_CHAIN, rounds=max(3, repeats // 5))
     rows.append(
         (
             "100,000-op chain, build + backward",
@@ -202,21 +233,7 @@ def main(repeats: int = 15) -> str:
     # (c) MLP 784-1024-1024-10 training step, batch 256, float32, SGD. Its target is a ratio
     # within a few % of 1 on a machine whose noise is of that size: many rounds.
     mlp_rounds = 4 * repeats + 1
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
-    y = rng.integers(0, 10, BATCH)
-    np_params = _mlp_weights(rng)
-    ours_params = [ac.tensor(p.copy(), requires_grad=True) for p in np_params]
-    ox, oy = ac.tensor(x), ac.tensor(y)
-    c = {
-        "ours": lambda: _ours_step(ours_params, ox, oy),
-        "numpy": lambda: _numpy_step([p for p in np_params], x, y),
-    }
-    if torch is not None:
-        tp = [torch.tensor(p.copy(), requires_grad=True) for p in np_params]
-        tx, ty = torch.tensor(x), torch.tensor(y)
-        c["torch"] = lambda: _torch_step(torch, tp, tx, ty)
-    t = interleave(c, mlp_rounds)
+    t = _apart(("ours", "numpy", *with_torch), "mlp_step", rounds=mlp_rounds)
     rows.append(
         (
             "MLP 784-1024-1024-10 step (raw tensors), batch 256, float32, SGD",
@@ -238,10 +255,10 @@ def main(repeats: int = 15) -> str:
     lines += [
         "",
         f"Medians of interleaved rounds: {3 * repeats} for the per-op chain, "
-        f"{max(3, repeats // 5)} for the long chain, {mlp_rounds} for the MLP step; memory "
-        "measured in fresh processes. Times are medians per contender; ratios are medians of "
-        "the per-round quotients (both calls of a round within a second of each other), which "
-        "cancels the machine's slow drift in speed. "
+        f"{max(3, repeats // 5)} for the long chain, {mlp_rounds} for the MLP step, each "
+        "contender in its own process; memory measured in fresh processes. Times are medians "
+        "per contender; ratios are medians of the per-round quotients (both calls of a round "
+        "within a second of each other), which cancels the machine's slow drift in speed. "
         "Targets: per-op overhead at or below PyTorch's; MLP step within 1.05× of NumPy.",
         "",
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from bench._timing import interleave  # pins the thread counts before NumPy is imported
+from bench._timing import interleave_apart, maker, try_torch  # pins threads before NumPy
 
 import platform
 from datetime import date
@@ -126,19 +126,17 @@ def make_torch():
 
 def main() -> str:
     """Run the benchmark and return a markdown section."""
-    contenders = {"autograd-core (nn + optim)": make_ours(), "hand-written NumPy": make_numpy()}
-    try:
-        contenders["PyTorch CPU"] = make_torch()
-    except ImportError:
-        pass
-    ours = "autograd-core (nn + optim)"
-    t = interleave(contenders, ROUNDS)
+    here, ours = "bench.bench_mlp_step", "autograd-core (nn + optim)"
+    contenders = {ours: maker(here, "make_ours"), "hand-written NumPy": maker(here, "make_numpy")}
+    if try_torch() is not None:
+        contenders["PyTorch CPU"] = maker(here, "make_torch")
+    t = interleave_apart(contenders, ROUNDS)  # each in its own process
     lines = [
         "## MLP training step (784-1024-1024-10, batch 256, ReLU, softmax-CE, SGD)",
         "",
         f"{date.today().isoformat()}, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, numpy {np.__version__}, {ROUNDS} interleaved rounds; medians "
-        "of the times and of the per-round quotients.",
+        f"{os.cpu_count()} CPUs, numpy {np.__version__}, {ROUNDS} interleaved rounds, each "
+        "contender in its own process; medians of the times and of the per-round quotients.",
         "",
         "| contender | median (ms) | ours / contender |",
         "|---|---|---|",

@@ -5,7 +5,7 @@ peak of NumPy's allocations, traced by tracemalloc)."""
 
 from __future__ import annotations
 
-from bench._timing import fmt_ms, interleave, try_torch
+from bench._timing import fmt_ms, interleave_apart, maker, try_torch
 
 import tracemalloc  # noqa: E402
 
@@ -59,6 +59,15 @@ def _theirs(torch, mode: str, x: np.ndarray, y: np.ndarray, layer, head):  # noq
     return step
 
 
+def rnn_step(framework: str, mode: str):
+    """The training step of ``mode`` (LSTM, RNN, GRU) for ``framework`` ("ours" or "torch"),
+    for ``interleave_apart``: both start from the same seeded weights (torch copies ours)."""
+    ac.manual_seed(0)
+    x, y = _data()
+    step, layer, head = _ours(mode, x, y)
+    return step if framework == "ours" else _theirs(try_torch(), mode, x, y, layer, head)
+
+
 def _long_sequence(steps: int = 1000) -> tuple[float, float]:
     """Seconds and peak MiB of NumPy allocations for an LSTM (batch 32, input 32, hidden 128)
     forward+backward over ``steps`` steps."""
@@ -79,7 +88,6 @@ def _long_sequence(steps: int = 1000) -> tuple[float, float]:
 
 def main(repeats: int = 9) -> str:
     torch = try_torch()
-    x, y = _data()
     lines = [
         "## Recurrent layers (bench/bench_rnn.py)",
         "",
@@ -93,11 +101,9 @@ def main(repeats: int = 9) -> str:
         "|---|---|---|---|---|",
     ]
     for mode in ("LSTM", "RNN", "GRU"):
-        ours, layer, head = _ours(mode, x, y)
-        contenders = {"ours": ours}
-        if torch is not None:
-            contenders["torch"] = _theirs(torch, mode, x, y, layer, head)
-        times = interleave(contenders, repeats)
+        frameworks = ("ours", "torch") if torch is not None else ("ours",)
+        makers = {fw: maker("bench.bench_rnn", "rnn_step", fw, mode) for fw in frameworks}
+        times = interleave_apart(makers, repeats)
         if torch is None:
             lines.append(f"| {mode} | {fmt_ms(times['ours'])} | — | — | {TARGET[mode]} |")
         else:

@@ -53,8 +53,10 @@ def _machine() -> list[str]:
         f"- Python {platform.python_version()}, NumPy {np.__version__} ({blas.strip()}), {tv}",
         "- Threads pinned to 2 (OMP/OPENBLAS/MKL_NUM_THREADS, torch.set_num_threads); "
         "contenders interleaved (A B C, then C B A) with a 0.15 s pause and a warm call before "
-        "each timed call; times are medians, ratios are medians of the per-round quotients. The "
-        "machine is shared and its speed drifts: compare ratios, not times.",
+        "each timed call; in the engine, MLP-step, CNN and RNN comparisons each contender runs "
+        "in its own fresh process (bench/_timing.py says why); times are medians, ratios are "
+        "medians of the per-round quotients. The machine is shared and its speed drifts: "
+        "compare ratios, not times.",
     ]
 
 
