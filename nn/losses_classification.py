@@ -227,20 +227,29 @@ def cross_entropy(
     valid = idx != ignore_index
     bad = _check_indices("cross_entropy", idx, n_classes, raw, ignore_index)
     safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
-    rows = xp.arange(idx.shape[0])
     w_all = xp.ones(n_classes, z.dtype) if w is None else w.astype(z.dtype, copy=False)
     w_row = poison(w_all[safe] * valid, bad)  # weight of each item's true class, 0 if ignored
-    coeffs = xp.zeros(z.shape, z.dtype)
-    coeffs[rows, safe] = w_row * (1.0 - eps)
     if eps:
-        coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
-    coeffs = poison(coeffs, bad)  # an out-of-range device target: NaN loss (index_checks.py)
-    loss = ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
+        loss = _smoothed(z, safe, w_row, w_all, valid, bad, eps)
+    else:  # NaN rows for out-of-range device targets come with w_row (index_checks.py)
+        loss = ac.softmax_cross_entropy_index(z, ac.as_tensor(safe), ac.as_tensor(w_row))
     if reduction == "none":
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
     return sum_over(loss, w_row.sum(dtype=wide_dtype(z.dtype)))
+
+
+def _smoothed(z: Tensor, safe: Any, w_row: Any, w_all: Any, valid: Any, bad: Any, eps: float):
+    """Per-item loss of class indices with label smoothing ε: the dense coefficients
+    (1 − ε)·w_y·onehot + ε/C·w (0 on ignored rows) of ``softmax_cross_entropy``."""
+    xp, n_classes = z.xp, z.shape[1]
+    rows = xp.arange(safe.shape[0])
+    coeffs = xp.zeros(z.shape, z.dtype)
+    coeffs[rows, safe] = w_row * (1.0 - eps)
+    coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
+    coeffs = poison(coeffs, bad)  # an out-of-range device target: NaN loss (index_checks.py)
+    return ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
 
 
 def _item_shape(input: Tensor, squeeze: bool) -> tuple[int, ...]:

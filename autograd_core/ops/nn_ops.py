@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from autograd_core.amp import cast_lower
-from autograd_core.errors import ShapeError
+from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift
 from autograd_core.ops.unary import Exp, Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["linear", "softmax_cross_entropy"]
+__all__ = ["linear", "softmax_cross_entropy", "softmax_cross_entropy_index"]
 
 
 @register_op("linear", array_vjp=True)
@@ -99,6 +101,68 @@ class SoftmaxCrossEntropy(Op):
         gz = g * (s * p - a) if need_z else None
         ga = -(g * log_p) if need_a else None
         return gz, ga
+
+
+@register_op("softmax_cross_entropy_index", array_vjp=True)
+class SoftmaxCrossEntropyIndex(Op):
+    r"""Per-row cross-entropy of class indices with the softmax of logits, fused and stable:
+    the case A = w ⊙ onehot(y) of ``SoftmaxCrossEntropy`` without building A.
+
+    Forward, for logits z (N, C), class indices y (N,) and row weights w (N,):
+    ``ℓᵢ = wᵢ (lseᵢ − z_{i,yᵢ}) = wᵢ log Σ_c exp(z_ic − z_{i,yᵢ})``. Shifting each row by its
+    target's logit, not its maximum, makes the loss one log of a sum that is at least 1 (the
+    target's own term), as accurate as the maximum's shift where the loss is near 0, and
+    needs no row maximum (NumPy reduces a short last axis row by row: ~40 µs for bench_rnn's
+    1,600 × 32 logits, against a ~5 µs gather). A row whose logits exceed its target's by
+    more than ~88 (float32) would overflow: NumPy checks the row sums and then takes the
+    maximum, as a GPU always does (where the check would be a sync).
+
+    VJP: z̄ = (ȳ ⊙ w) ⊙ (softmax(z) − onehot(y)) per row; y and w get none (an index has no
+    gradient, and ``nn.functional.cross_entropy`` gives class weights none, as PyTorch does).
+    Saves softmax(z) and lse, as ``SoftmaxCrossEntropy``, whose recorded backward it shares.
+    Two (N, C) passes fewer than the dense form each way: no A and no A ⊙ (…) forward, no
+    s ⊙ p − A backward.
+    """
+
+    fresh_grads = True
+
+    def forward(self, z: Any, y: Any, w: Any) -> Any:
+        xp = self.xp
+        picked = z[xp.arange(z.shape[0]), y][:, None]
+        shift, se = picked, None
+        if xp is numpy:
+            with numpy.errstate(over="ignore"):  # an overflow is caught below, not an error
+                e = xp.exp(z - shift)
+            se = _row_sum(xp, e)
+        if se is None or not xp.isfinite(se).all():
+            shift = _row_max(xp, z)
+            e = xp.exp(z - shift)
+            se = _row_sum(xp, e)
+        log_se = xp.log(se)
+        lse = shift + log_se
+        e /= se
+        self.saved = (e, lse)
+        loss = log_se if shift is picked else lse - picked
+        return w * loss[:, 0]
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        z, y, w = self.inputs_as(gy)
+        if not self.needs_input_grad[0]:
+            return None, None, None
+        p, lse = self.saved
+        if isinstance(gy, Tensor):  # recorded: softmax as a function of z, same values
+            p, _ = _softmax_of(z, p, lse)
+            y = y.data
+        g = (gy * w).reshape((-1, 1))
+        rows = self.xp.arange(p.shape[0])
+        if isinstance(gy, Tensor):
+            onehot = self.xp.zeros(p.shape, p.dtype)
+            onehot[rows, y] = 1
+            return g * (p - onehot), None, None
+        gz = p.copy()  # p − onehot, then times g: the recorded backward's rounding
+        gz[rows, y] -= 1
+        gz *= g
+        return gz, None, None
 
 
 def _row_max(xp: Any, z: Any) -> Any:
@@ -190,3 +254,34 @@ def softmax_cross_entropy(logits: Tensor, coeffs: Tensor) -> Tensor:
     if coeffs.dtype != logits.dtype:
         coeffs = coeffs.to(dtype=logits.dtype)
     return SoftmaxCrossEntropy.apply(logits, coeffs)
+
+
+def softmax_cross_entropy_index(logits: Tensor, target: Tensor, weight: Tensor) -> Tensor:
+    """Per-row ``−w_i log softmax(z)_{i, y_i}`` for logits z (N, C), class indices y (N,) in
+    [0, C) and row weights w (N,): ``softmax_cross_entropy`` with one-hot coefficients, without
+    building them. ``nn.functional.cross_entropy`` uses it for class indices.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.nn_ops import softmax_cross_entropy_index
+        >>> z = ac.tensor([[0.0, 0.0], [2.0, 0.0]])
+        >>> loss = softmax_cross_entropy_index(z, ac.tensor([0, 1]), ac.ones(2))
+        >>> [round(v, 4) for v in loss.tolist()]
+        [0.6931, 2.1269]
+    """
+    logits, target, weight = lift(logits), lift(target), lift(weight, logits)
+    n = logits.shape[0] if logits.ndim == 2 else None
+    if n is None or tuple(target.shape) != (n,) or tuple(weight.shape) != (n,):
+        raise ShapeError(
+            f"softmax_cross_entropy_index: logits must be 2-D (N, C), target and weight (N,); "
+            f"got {tuple(logits.shape)}, {tuple(target.shape)} and {tuple(weight.shape)}. Use "
+            "nn.functional.cross_entropy for more dimensions."
+        )
+    if target.dtype.kind not in "iu":
+        raise DTypeError(
+            f"softmax_cross_entropy_index: target must hold integer class indices, got "
+            f"{target.dtype}. For class probabilities use softmax_cross_entropy."
+        )
+    if weight.dtype != logits.dtype:
+        weight = weight.to(dtype=logits.dtype)
+    return SoftmaxCrossEntropyIndex.apply(logits, target, weight)

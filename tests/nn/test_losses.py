@@ -249,6 +249,23 @@ def test_extreme_logits_match_torch(torch):
     np.testing.assert_allclose(z.grad.data, tz.grad.numpy(), atol=1e-6)
 
 
+def test_class_indices_far_below_the_maximum_are_exact():
+    """Class indices without smoothing take softmax_cross_entropy_index, which shifts each row
+    by its target's logit; a target 2e4 below the row maximum overflows that shift even in
+    float64, and the op must fall back to the maximum with the same values."""
+    z = ac.tensor(EXTREME_Z, requires_grad=True)
+    loss = F.cross_entropy(z, ac.tensor([1, 0]), reduction="none")
+    loss.sum().backward()
+    # log-softmax rows [0, -2e4, -1e4] and [-2e4, 0, -5e3]: losses 2e4 and 2e4
+    np.testing.assert_array_equal(loss.numpy(), [2e4, 2e4])
+    np.testing.assert_allclose(z.grad.data, [[1.0, -1.0, 0.0], [-1.0, 1.0, 0.0]], atol=1e-300)
+    zs = ac.tensor([[-400.0, 0, 350, 1], [0.3, -0.2, 0.1, 0]], dtype=ac.float64, requires_grad=True)
+    t = ac.tensor([0, 2])
+    fn = lambda z: F.cross_entropy(z, t, reduction="none")  # noqa: E731
+    assert ac.gradcheck(fn, [zs]) and ac.gradgradcheck(fn, [zs])
+    assert fn(zs).numpy()[0] == pytest.approx(750.0, rel=1e-15)
+
+
 LOSS_FNS = [
     ("mse", lambda a, b: F.mse_loss(a, b)),
     ("huber", lambda a, b: F.huber_loss(a, b, delta=0.5)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd_core.ops.nn_ops import linear, softmax_cross_entropy
+from autograd_core.ops.nn_ops import linear, softmax_cross_entropy, softmax_cross_entropy_index
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, noncontig
 
 
@@ -59,6 +59,37 @@ def _ce_torch(z, a):
     return -(a * torch.log_softmax(z, dim=1)).sum(dim=1)
 
 
+def _ce_index_cases(rng):
+    r = rng.standard_normal
+
+    def idx(n, c):
+        return rng.integers(0, c, n)
+
+    return [
+        Case((r((4, 5)), idx(4, 5), np.ones(4)), {}, "(4,5), unit weights"),
+        Case((r((3, 2)) * 3, idx(3, 2), rng.uniform(0.5, 2.0, 3)), {}, "weighted rows"),
+        Case((r((1, 1)), np.zeros(1, np.int64), np.ones(1)), {}, "one class"),
+        Case((r((3, 4)) * 40, idx(3, 4), np.ones(3)), {}, "spread > 88: float32 max shift"),
+        Case(
+            (r((4, 3)), np.array([0, 2, 2, 1]), np.array([1.0, 0.0, 1.0, 1.0])), {}, "ignored row"
+        ),
+        Case((r((0, 3)), np.zeros(0, np.int64), np.zeros(0)), {}, "zero rows"),
+        Case((noncontig(r((3, 4))), idx(3, 4), np.ones(3)), {}, "non-contiguous"),
+    ]
+
+
+def _ce_index_ref(z, y, w):
+    onehot = np.zeros(z.shape)
+    onehot[np.arange(z.shape[0]), y] = 1.0
+    return _ce_ref(z, onehot * w[:, None])
+
+
+def _ce_index_torch(z, y, w):
+    import torch
+
+    return w * torch.nn.functional.cross_entropy(z, y, reduction="none")
+
+
 def _linear_torch(x, w, b=None):
     import torch
 
@@ -81,5 +112,14 @@ OP_DB += [
         ref=_ce_ref,
         torch_fn=_ce_torch,
         notes="Stable through log-sum-exp; the coefficient matrix is differentiable too.",
+    ),
+    OpSpec(
+        "softmax_cross_entropy_index",
+        softmax_cross_entropy_index,
+        _ce_index_cases,
+        ref=_ce_index_ref,
+        grad_args=(0,),
+        torch_fn=_ce_index_torch,
+        notes="Class indices and row weights; only the logits are differentiable.",
     ),
 ]
