@@ -1,8 +1,10 @@
 """Classification losses in functional form: binary and multi-class cross-entropy, NLL and KL.
 
 The losses over logits are stable for any finite logit: ``cross_entropy`` runs through the fused
-``softmax_cross_entropy`` op (log-sum-exp with the maximum subtracted) and
-``binary_cross_entropy_with_logits`` uses ``log(1 + e^{−|x|}) + max(−x, 0)``.
+``softmax_cross_entropy_index`` op for class indices (log-sum-exp shifted by the target's logit,
+or the maximum where that would overflow) and ``softmax_cross_entropy`` for probabilities and
+label smoothing (the maximum subtracted); ``binary_cross_entropy_with_logits`` uses
+``log(1 + e^{−|x|}) + max(−x, 0)``.
 """
 
 from __future__ import annotations
