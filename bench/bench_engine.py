@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from bench._timing import fmt_ms, fmt_us, interleave_apart, maker, try_torch
+from bench._timing import fmt_ms, fmt_us, interleave_apart, interleave_both, maker, try_torch
 
 import numpy as np  # noqa: E402  (after _timing pinned the thread counts)
 
@@ -178,9 +178,13 @@ def mlp_step(framework: str):
     return lambda: _torch_step(torch, tp, tx, ty)
 
 
-def _apart(frameworks: tuple[str, ...], function: str, *args: object, rounds: int):
-    makers = {fw: maker("bench.bench_engine", function, fw, *args) for fw in frameworks}
-    return interleave_apart(makers, rounds)
+def _makers(frameworks: tuple[str, ...], function: str, *args: object) -> dict:
+    return {fw: maker("bench.bench_engine", function, fw, *args) for fw in frameworks}
+
+
+def _ratio(apart, shared, a: str, b: str, digits: int = 2) -> str:  # noqa: ANN001
+    """Own processes, then (in parentheses) one process."""
+    return f"{apart.ratio(a, b):.{digits}f}× ({shared.ratio(a, b):.{digits}f}×)"
 
 
 def main(repeats: int = 15) -> str:
@@ -190,7 +194,9 @@ def main(repeats: int = 15) -> str:
     # (a) per-op overhead on a 1,000-op chain of shape-(4,) tensors, forward + backward
     with_torch = ("torch",) if torch is not None else ()
     # short calls: more rounds for a stable median
-    t = _apart(("ours", "numpy", *with_torch), "chain_step", CHAIN, rounds=3 * repeats)
+    shared, t = interleave_both(
+        _makers(("ours", "numpy", *with_torch), "chain_step", CHAIN), 3 * repeats
+    )
     per = {k: v / CHAIN for k, v in t.items()}
     rows.append(
         (
@@ -198,13 +204,15 @@ def main(repeats: int = 15) -> str:
             fmt_us(per["ours"]),
             fmt_us(per["numpy"]) + " (forward only, no graph)",
             fmt_us(per["torch"]) if torch else "—",
-            f"{t.ratio('ours', 'torch'):.2f}×" if torch else "—",
-            f"{t.ratio('ours', 'numpy'):.2f}×",
+            _ratio(t, shared, "ours", "torch") if torch else "—",
+            _ratio(t, shared, "ours", "numpy"),
         )
     )
 
     # (b) a 100,000-op chain: build and backpropagate
-    t = _apart(("ours", *with_torch), "chain_step", LONG_CHAIN, rounds=max(3, repeats // 5))
+    t = interleave_apart(
+        _makers(("ours", *with_torch), "chain_step", LONG_CHAIN), max(3, repeats // 5)
+    )
     rows.append(
         (
             "100,000-op chain, build + backward",
@@ -233,15 +241,15 @@ def main(repeats: int = 15) -> str:
     # (c) MLP 784-1024-1024-10 training step, batch 256, float32, SGD. Its target is a ratio
     # within a few % of 1 on a machine whose noise is of that size: many rounds.
     mlp_rounds = 4 * repeats + 1
-    t = _apart(("ours", "numpy", *with_torch), "mlp_step", rounds=mlp_rounds)
+    shared, t = interleave_both(_makers(("ours", "numpy", *with_torch), "mlp_step"), mlp_rounds)
     rows.append(
         (
             "MLP 784-1024-1024-10 step (raw tensors), batch 256, float32, SGD",
             fmt_ms(t["ours"]),
             fmt_ms(t["numpy"]),
             fmt_ms(t["torch"]) if torch else "—",
-            f"{t.ratio('ours', 'torch'):.2f}×" if torch else "—",
-            f"{t.ratio('ours', 'numpy'):.3f}×",
+            _ratio(t, shared, "ours", "torch") if torch else "—",
+            _ratio(t, shared, "ours", "numpy", 3),
         )
     )
 
@@ -256,7 +264,9 @@ def main(repeats: int = 15) -> str:
         "",
         f"Medians of interleaved rounds: {3 * repeats} for the per-op chain, "
         f"{max(3, repeats // 5)} for the long chain, {mlp_rounds} for the MLP step, each "
-        "contender in its own process; memory measured in fresh processes. Times are medians "
+        "contender in its own process; the ratios in parentheses with all in one process "
+        "(bench/_timing.py says why they differ; the times are those of the own-process "
+        "runs); memory measured in fresh processes. Times are medians "
         "per contender; ratios are medians of the per-round quotients (both calls of a round "
         "within a second of each other), which cancels the machine's slow drift in speed. "
         "Targets: per-op overhead at or below PyTorch's; MLP step within 1.05× of NumPy.",

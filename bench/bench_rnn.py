@@ -5,7 +5,7 @@ peak of NumPy's allocations, traced by tracemalloc)."""
 
 from __future__ import annotations
 
-from bench._timing import fmt_ms, interleave_apart, maker, try_torch
+from bench._timing import fmt_ms, interleave_both, maker, try_torch
 
 import tracemalloc  # noqa: E402
 
@@ -95,21 +95,24 @@ def main(repeats: int = 9) -> str:
         f"Linear({H}, {CLASSES}) and cross-entropy on every step. Ours: one fused sequence op "
         "per layer, which projects x itself (one GEMM per gate into its workspace), runs the "
         "recurrence gate-major and BPTT on arrays (bench/explain_rnn_step.py splits the step "
-        "into sections); PyTorch: its fused nn.LSTM/nn.RNN/nn.GRU with the same weights.",
+        "into sections); PyTorch: its fused nn.LSTM/nn.RNN/nn.GRU with the same weights. "
+        "Timed with each framework in its own process, and with both in one (bench/_timing.py "
+        "says why the two differ; times of the latter in parentheses).",
         "",
-        "| layer | autograd-core | PyTorch | ratio | target |",
-        "|---|---|---|---|---|",
+        "| layer | autograd-core | PyTorch | ratio | in one process | target |",
+        "|---|---|---|---|---|---|",
     ]
     for mode in ("LSTM", "RNN", "GRU"):
         frameworks = ("ours", "torch") if torch is not None else ("ours",)
         makers = {fw: maker("bench.bench_rnn", "rnn_step", fw, mode) for fw in frameworks}
-        times = interleave_apart(makers, repeats)
+        shared, times = interleave_both(makers, repeats)
         if torch is None:
-            lines.append(f"| {mode} | {fmt_ms(times['ours'])} | — | — | {TARGET[mode]} |")
+            lines.append(f"| {mode} | {fmt_ms(times['ours'])} | — | — | — | {TARGET[mode]} |")
         else:
             lines.append(
                 f"| {mode} | {fmt_ms(times['ours'])} | {fmt_ms(times['torch'])} | "
-                f"{times.ratio('ours', 'torch'):.2f}× | {TARGET[mode]} |"
+                f"{times.ratio('ours', 'torch'):.2f}× | {shared.ratio('ours', 'torch'):.2f}× "
+                f"({fmt_ms(shared['ours'])} / {fmt_ms(shared['torch'])}) | {TARGET[mode]} |"
             )
     seconds, peak = _long_sequence()
     lines += [

@@ -54,7 +54,8 @@ def _machine() -> list[str]:
         "- Threads pinned to 2 (OMP/OPENBLAS/MKL_NUM_THREADS, torch.set_num_threads); "
         "contenders interleaved (A B C, then C B A) with a 0.15 s pause and a warm call before "
         "each timed call; in the engine, MLP-step, CNN and RNN comparisons each contender runs "
-        "in its own fresh process (bench/_timing.py says why); times are medians, ratios are "
+        "in its own fresh process, and the issue-target rows are timed with all contenders in "
+        "one process too (bench/_timing.py says why the two differ); times are medians, ratios are "
         "medians of the per-round quotients. The machine is shared and its speed drifts: "
         "compare ratios, not times.",
     ]
