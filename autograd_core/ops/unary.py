@@ -97,14 +97,11 @@ class ReLU(Op):
     def forward(self, x: Any) -> Any:
         mask = x > 0
         self.saved = mask
-        # Multiplying by the mask is ~5x cheaper than maximum(x, 0) in NumPy. A float mask
-        # multiplies twice as fast again but pins 4x the memory until the backward pass; in an
-        # MLP step the two measured even. Negative floats give -0.0; adding +0.0 in place
-        # makes them 0 (integer and bool inputs have no -0).
-        y = x * mask
-        if y.dtype.kind in "fc":
-            y += 0.0
-        return y
+        if x.dtype.kind == "f":
+            # one SIMD pass in NumPy 2 (and never −0.0): 88 µs against 173 for x · mask then
+            # + 0.0, on LeNet's (64, 6, 28, 28) activations; 70 against 135 on (256, 1024)
+            return self.xp.maximum(x, 0)
+        return x * mask  # integers and bools (maximum would widen a bool)
 
     fresh_grads = True
     reuses_gy = True
