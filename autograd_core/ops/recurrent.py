@@ -159,8 +159,8 @@ class RNN(_Recurrent):
         xp, ws, b = self.xp, self.workspace, b_hh[0] if b_hh else None
         if proj:  # xw of every step into a workspace block, (1, T, B, H): the one gate
             w_ih, b_ih = (*proj, None, None)[:2]
-            block = gate_input(xp, ws, xw, w_ih, b_ih, self.order, 0)
-            S = rnn_forward(xp, ws, block[0], h0, w_hh, b, relu, batch_sizes, reverse)
+            block = gate_input(xp, ws, xw, w_ih, (b_ih, b), self.order, 0)  # b_hh too
+            S = rnn_forward(xp, ws, block[0], h0, w_hh, None, relu, batch_sizes, reverse)
             ws.give(block)
         else:
             S = rnn_forward(xp, ws, xw, h0, w_hh, b, relu, batch_sizes, reverse)
@@ -176,7 +176,8 @@ class RNN(_Recurrent):
             core, _ = _split(self.inputs, p["project"])
             grads = rnn_backward(
                 self.xp,
-                self.workspace if p["project"] else None,
+                self.workspace,
+                bool(p["project"]),
                 self.saved,
                 core[2].data,
                 len(core) > 3,
@@ -219,8 +220,8 @@ class LSTM(_Recurrent):
         w_hr = rest[-1] if len(rest) > has_bias else None
         xp, ws = self.xp, self.workspace
         w_ih, b_ih = (*proj, None, None)[:2]
-        G = lstm_input(xp, ws, xw, w_ih, b_ih)
-        saved = lstm_forward(xp, ws, G, h0, c0, w_hh, b_hh, w_hr, batch_sizes, reverse)
+        G = lstm_input(xp, ws, xw, w_ih, b_ih, b_hh)
+        saved = lstm_forward(xp, ws, G, h0, c0, w_hh, w_hr, batch_sizes, reverse)
         self.saved = saved
         ys, h_n = _outputs(xp, saved[0], batch_sizes, reverse)
         return ys, h_n, saved[1][0 if reverse else -1].copy()
@@ -278,7 +279,7 @@ class GRU(_Recurrent):
         (xw, h0, w_hh, *b_hh), proj = _split(arrays, project)
         xp, ws, b = self.xp, self.workspace, b_hh[0] if b_hh else None
         w_ih, b_ih = (*proj, None, None)[:2]
-        G = gru_input(xp, ws, xw, w_ih, b_ih)
+        G = gru_input(xp, ws, xw, w_ih, b_ih, b)
         saved = gru_forward(xp, ws, G, h0, w_hh, b, batch_sizes, reverse)
         self.saved = saved
         return _outputs(self.xp, saved[0], batch_sizes, reverse)

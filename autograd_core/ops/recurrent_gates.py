@@ -7,7 +7,10 @@ of the loops is PyTorch's block ``order[k]``). Every elementwise call of a step 
 whole contiguous (B, H) blocks, which NumPy runs as one flat loop; in a (B, G·H) row-major
 block each gate is a strided view that NumPy iterates row by row, 2-3x slower at B = 32,
 H = 128. The recurrent product of a step is G GEMMs (B, P) @ (P, H), one stacked ``matmul``
-(faster here than one (B, P) @ (P, G·H) GEMM with OpenBLAS), written straight into that form.
+(faster here than one (B, P) @ (P, G·H) GEMM with OpenBLAS), written straight into that form;
+where OpenBLAS would thread such a small GEMM, to its loss, each is cut into two column blocks
+(``column_parts``, ``stacked``, ``columns``). The stacked weights are workspace blocks, aligned
+to a cache line (a misaligned B operand costs a third more, workspace.py).
 
 The σ gates come first in a cell's order and their pre-activations are halved (``halve``
 leading gates): σ(a) = ½ tanh(a/2) + ½, and scaling by ½ is exact, so the halving is folded
@@ -18,9 +21,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from autograd_core.ops.workspace import Workspace
 
-__all__ = ["blocks", "stacked", "gate_input", "to_rows", "weight_grads", "input_grads"]
+__all__ = [
+    "blocks",
+    "stacked",
+    "columns",
+    "column_parts",
+    "gate_input",
+    "to_rows",
+    "weight_grads",
+    "input_grads",
+]
 
 
 def blocks(a: Any, order: tuple[int, ...], halve: int = 0) -> list[Any]:
@@ -31,30 +45,63 @@ def blocks(a: Any, order: tuple[int, ...], halve: int = 0) -> list[Any]:
     return [b * 0.5 for b in out[:halve]] + out[halve:]
 
 
-def stacked(xp: Any, a: Any, order: tuple[int, ...], halve: int, transpose: bool) -> Any:
-    """(G, H, ·) contiguous: the blocks of a weight (G·H, ·), transposed to (G, ·, H) when
-    ``transpose``, for the per-gate stacked GEMMs."""
+# OpenBLAS (0.3.x interface/gemm.c) runs a GEMM with M·N·K above 65536 · 4 on several threads.
+# A recurrent step's (32, 128) @ (128, 128) is 2¹⁹, just above: two threads make it slower
+# (6.8 µs against 6.0 µs, 2026-12, SkylakeX), and the step's elementwise work cannot overlap it.
+ONE_THREAD_MNK = 65536 * 4
+
+
+def column_parts(xp: Any, rows: int, k: int, n: int) -> int:
+    """How many column blocks a step GEMM (rows, k) @ (k, n) is cut into: 2 when that puts
+    each half at or under ``ONE_THREAD_MNK`` (so OpenBLAS runs it on one thread, and the
+    halves of 16-float multiples stay SIMD-friendly), else 1. Larger GEMMs gain from threads
+    (32 × 128 × 512: 30.6 µs on one, 24.6 µs on two); a device has no such threshold."""
+    mnk = rows * k * n
+    fits = ONE_THREAD_MNK < mnk <= 2 * ONE_THREAD_MNK and n % 32 == 0
+    return 2 if fits and xp is numpy else 1
+
+
+def stacked(xp: Any, ws: Workspace, a: Any, order, halve: int, transpose: bool, parts: int = 1):
+    """The B operands of the per-gate step GEMMs, a block of ``ws`` (aligned: a misaligned B
+    is slower, see workspace.py) that the caller gives back: the H-row blocks b of a weight
+    (G·H, ·) in ``order``, each as b.T (``transpose``) or b, shape (k, n), cut into ``parts``
+    column blocks: (G, parts, k, n / parts). ``columns`` is the matching view of the output."""
     bs = blocks(a, order, halve)
-    return xp.ascontiguousarray(xp.stack([b.T if transpose else b for b in bs]))
+    k, n = bs[0].shape[::-1] if transpose else bs[0].shape
+    out = ws.take(xp, (len(bs), parts, k, n // parts), a.dtype)
+    for g, b in enumerate(bs):
+        src = (b.T if transpose else b).reshape(k, parts, n // parts)
+        out[g] = src.transpose(1, 0, 2)
+    return out
 
 
-def gate_input(xp: Any, ws: Workspace, first, w_ih, b_ih, order: tuple[int, ...], halve: int):
+def columns(a: Any, parts: int) -> Any:
+    """The view of ``a`` (…, rows, n) cut into ``parts`` column blocks, (…, parts, rows,
+    n / parts): where a stacked GEMM with ``stacked(…, parts)`` writes its products."""
+    *lead, rows, n = a.shape
+    return a.reshape(*lead, rows, parts, n // parts).swapaxes(-3, -2)
+
+
+def gate_input(xp: Any, ws: Workspace, first, w_ih, biases, order: tuple[int, ...], halve: int):
     """The gate block (G, T, B, H) from ``ws`` holding the input part of every step's
-    pre-activations (the first ``halve`` gates halved), from xw = ``first`` (T, B, G·H) or,
-    with ``w_ih``, projected from x = ``first`` (one GEMM per gate)."""
+    pre-activations plus the bias vectors (G·H) in ``biases`` that are not None (b_ih, and the
+    part of b_hh a cell adds outside its recurrent product: once here, not at every step),
+    the first ``halve`` gates halved; from xw = ``first`` (T, B, G·H) or, with ``w_ih``,
+    projected from x = ``first`` (one GEMM per gate)."""
     T, B, n, G = first.shape[0], first.shape[1], first.shape[2], len(order)
     H = (n if w_ih is None else w_ih.shape[0]) // G
     out = ws.take(xp, (G, T, B, H), first.dtype)  # every row is written: no zeros needed
-    if w_ih is None:
-        for k, src in enumerate(order):
+    bias = [blocks(b, order, halve) for b in biases if b is not None]
+    x2 = None if w_ih is None else first.reshape(T * B, n)
+    w = [None] * G if w_ih is None else blocks(w_ih, order, halve)
+    for k, src in enumerate(order):
+        g = out[k].reshape(T * B, H)
+        if w_ih is None:
             xp.multiply(first[:, :, src * H : (src + 1) * H], 0.5 if k < halve else 1.0, out=out[k])
-        return out
-    x2 = first.reshape(T * B, n)
-    bias = [None] * G if b_ih is None else blocks(b_ih, order, halve)
-    for k, (w, b) in enumerate(zip(blocks(w_ih, order, halve), bias)):
-        g = xp.matmul(x2, w.T, out=out[k].reshape(T * B, H))
-        if b is not None:
-            g += b
+        else:
+            xp.matmul(x2, w[k].T, out=g)
+        for b in bias:  # one at a time: x W_ihᵀ + b_ih is then the cells' xw, and the
+            g += b[k]  # recorded backward (recurrent_cells.py) stays within 1e-13 of this one
     return out
 
 

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd_core.ops.recurrent_gates import blocks, gate_input, stacked, to_rows, weight_grads
+from autograd_core.ops.recurrent_gates import (
+    column_parts,
+    columns,
+    gate_input,
+    stacked,
+    to_rows,
+    weight_grads,
+)
 from autograd_core.ops.recurrent_loops import (
     active_rows,
+    handed_out,
     new_states,
     seed_grad,
     state_views,
@@ -26,43 +34,53 @@ __all__ = ["gru_input", "gru_forward", "gru_backward", "ORDER"]
 ORDER = (0, 1, 2)  # r, z, n: PyTorch's order, the σ gates first
 
 
-def gru_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any) -> Any:
-    """The gate block G (3, T, B, H) from ``ws`` with the input part of every step (r and z
-    halved), from xw = ``first`` or, with ``w_ih``, projected from x (``gate_input``)."""
-    return gate_input(xp, ws, first, w_ih, b_ih, ORDER, 2)
+def gru_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any, b_hh: Any) -> Any:
+    """The gate block G (3, T, B, H) from ``ws`` with the input part of every step and the
+    r and z blocks of both biases (r and z halved), from xw = ``first`` or, with ``w_ih``,
+    projected from x (``gate_input``). b_hn stays out: r multiplies it (``gru_forward``)."""
+    b_rz = None
+    if b_hh is not None:
+        H = b_hh.shape[0] // 3
+        b_rz = xp.concatenate([b_hh[: 2 * H], xp.zeros(H, b_hh.dtype)])
+    return gate_input(xp, ws, first, w_ih, (b_ih, b_rz), ORDER, 2)
 
 
 def gru_forward(xp: Any, ws: Workspace, G: Any, h0: Any, w_hh: Any, b_hh: Any, bs, rev: bool):
     """The forward over the gate block ``G`` from ``gru_input``, which it completes in place
     with the gates r, z, n. Returns the saved arrays (S, G, HN), from ``ws``: states, gates,
-    and h W_hnᵀ + b_hn."""
+    and h W_hnᵀ + b_hn (of ``b_hh`` only its n block is read here)."""
     _, T, B, H = G.shape
     masked, dtype = bs is not None, G.dtype
-    w3 = stacked(xp, w_hh, ORDER, 2, transpose=True)  # (3, H, H), r and z halved
-    b3 = None if b_hh is None else xp.stack(blocks(b_hh, ORDER, 2))[:, None, :]
+    parts = column_parts(xp, B, H, H)  # (recurrent_gates.py)
+    w3 = stacked(xp, ws, w_hh, ORDER, 2, True, parts)  # (3, parts, H, H / parts), r, z halved
+    b_hn = None if b_hh is None else b_hh[2 * H :]
     S = new_states(xp, ws, h0, T, rev, masked)
     HN = take(xp, ws, (T, B, H), dtype, masked)
     rec, rn = ws.take(xp, (3, B, H), dtype), ws.take(xp, (B, H), dtype)
+    cols = columns(rec, parts)
     prev, new = state_views(S, rev)
     for t in step_order(T, rev):
         n = active_rows(bs, t, B)
-        g, hh = G[:, t, :n], xp.matmul(prev[t, :n], w3, out=rec[:, :n])
-        if b3 is not None:
-            hh += b3
+        g, hh = G[:, t, :n], rec[:, :n]
+        xp.matmul(prev[t, :n], w3, out=cols[:, :, :n])
         rz = g[:2]
         rz += hh[:2]
         xp.tanh(rz, out=rz)
         rz *= 0.5
         rz += 0.5  # r, z = σ(a)
-        HN[t, :n] = hh[2]
-        g[2] += xp.multiply(g[0], hh[2], out=rn[:n])
+        hn = HN[t, :n]
+        if b_hn is None:
+            hn[...] = hh[2]
+        else:
+            xp.add(hh[2], b_hn, out=hn)
+        g[2] += xp.multiply(g[0], hn, out=rn[:n])
         cand = xp.tanh(g[2], out=g[2])  # n = tanh(x_n + r ⊙ (h W_hnᵀ + b_hn))
         h = xp.subtract(prev[t, :n], cand, out=new[t, :n])
         h *= g[1]
         h += cand  # h(t) = n + z ⊙ (h(t−1) − n)
         if n < B:
             new[t, n:] = prev[t, n:]
-    ws.give(rec, rn)
+    ws.give(rec, rn, w3)
     return S, G, HN
 
 
@@ -99,8 +117,10 @@ def gru_backward(xp, ws: Workspace, keep: bool, saved, w_hh, bias: bool, grads, 
     dh = take(xp, ws, G.shape, dtype, masked)  # the gradient of h W_hhᵀ + b_hh
     q, part = ws.take(xp, (2, B, H), dtype), ws.take(xp, (3, B, H), dtype)
     tmp = ws.take(xp, (B, H), dtype)
-    gh = seed_grad(xp, gh, (B, H), dtype)
-    w3 = stacked(xp, w_hh, ORDER, 0, transpose=False)  # (3, H, H)
+    gh = seed_grad(xp, ws, gh, (B, H), dtype)
+    parts = column_parts(xp, B, H, H)
+    w3 = stacked(xp, ws, w_hh, ORDER, 0, False, parts)  # (3, parts, H, H / parts)
+    cols = columns(part, parts)
     for t in step_order(T, not rev):
         n = active_rows(bs, t, B)
         g = gh[:n]
@@ -109,9 +129,10 @@ def gru_backward(xp, ws: Workspace, keep: bool, saved, w_hh, bias: bool, grads, 
         gates = G[:, t, :n]
         _step_grads(xp, dx[:, t, :n], dh[:, t, :n], q[:, :n], g, gates, prev[t, :n], HN[t, :n])
         g *= gates[1]  # h̄(t−1) = h̄(t) ⊙ z + Σ_k d_k(t) W_k
-        g += xp.matmul(dh[:, t, :n], w3, out=part[:, :n]).sum(axis=0, out=tmp[:n])
+        xp.matmul(dh[:, t, None, :n], w3, out=cols[:, :, :n])
+        g += part[:, :n].sum(axis=0, out=tmp[:n])
     gw, gb = weight_grads(xp, dh, prev.reshape(T * B, H), bias, ORDER)
-    ws.give(q, part, tmp, dh)
+    ws.give(q, part, tmp, dh, w3)
     if not keep:
         dx = to_rows(xp, ws, dx, ORDER)
-    return dx, gh, gw, gb
+    return dx, handed_out(ws, gh), gw, gb

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.ops.recurrent_gates import column_parts, columns, stacked
 from autograd_core.ops.workspace import Workspace
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "step_order",
     "active_rows",
     "seed_grad",
+    "handed_out",
 ]
 
 
@@ -71,9 +73,22 @@ def grad_block(xp: Any, ws: Workspace | None, shape: tuple[int, ...], dtype: Any
     return xp.zeros(shape, dtype) if masked else xp.empty(shape, dtype)
 
 
-def seed_grad(xp: Any, g: Any, shape: tuple[int, ...], dtype: Any) -> Any:
-    """A writable gradient buffer holding ``g`` (zeros when no gradient arrived)."""
-    return xp.zeros(shape, dtype) if g is None else xp.array(g, dtype=dtype, copy=True)
+def seed_grad(xp: Any, ws: Workspace, g: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+    """A gradient buffer from ``ws`` holding ``g`` (zeros when no gradient arrived): the
+    reverse loop's running h̄ (or c̄). It is a workspace block (aligned, reused); ``handed_out``
+    turns it into the array the op returns."""
+    out = ws.take(xp, shape, dtype, zero=g is None)
+    if g is not None:
+        out[...] = g
+    return out
+
+
+def handed_out(ws: Workspace, g: Any) -> Any:
+    """A new copy of the workspace block ``g``, which goes back to ``ws``: what leaves the op is
+    never a workspace block."""
+    out = g.copy()
+    ws.give(g)
+    return out
 
 
 def new_states(xp: Any, ws: Workspace, h0: Any, T: int, reverse: bool, masked: bool) -> Any:
@@ -88,15 +103,17 @@ def new_states(xp: Any, ws: Workspace, h0: Any, T: int, reverse: bool, masked: b
 
 
 def rnn_forward(xp, ws: Workspace, xw, h0, w_hh, b_hh, relu: bool, bs, rev: bool) -> Any:
-    """Returns the states S (from ``ws``), see the module's layout."""
-    T, B, _ = xw.shape
+    """Returns the states S (from ``ws``), see the module's layout. ``b_hh`` may be None
+    when the caller has added it to ``xw`` already."""
+    T, B, H = xw.shape
     S = new_states(xp, ws, h0, T, rev, bs is not None)
     prev, new = state_views(S, rev)
-    w_t = xp.ascontiguousarray(w_hh.T)  # a transposed view makes every step's GEMM slower
+    parts = column_parts(xp, B, H, H)
+    w_t = stacked(xp, ws, w_hh, (0,), 0, True, parts)  # W_hhᵀ (1, parts, H, H / parts)
     for t in step_order(T, rev):
         n = active_rows(bs, t, B)
         h = new[t, :n]
-        xp.matmul(prev[t, :n], w_t, out=h)
+        xp.matmul(prev[t, :n], w_t[0], out=columns(h, parts))
         h += xw[t, :n]
         if b_hh is not None:
             h += b_hh
@@ -106,17 +123,20 @@ def rnn_forward(xp, ws: Workspace, xw, h0, w_hh, b_hh, relu: bool, bs, rev: bool
             xp.tanh(h, out=h)
         if n < B:
             new[t, n:] = prev[t, n:]
+    ws.give(w_t)
     return S
 
 
-def rnn_backward(xp, da_ws, S, w_hh, bias: bool, gys, gh, relu: bool, bs, rev: bool):
+def rnn_backward(xp, ws, keep: bool, S, w_hh, bias: bool, gys, gh, relu: bool, bs, rev: bool):
     """Returns (x̄w, h̄0, W̄_hh, b̄_hh): the seeds' BPTT equations, see ``RNN`` (b̄_hh None
-    unless ``bias``); x̄w comes from ``da_ws`` (``grad_block``)."""
+    unless ``bias``); x̄w is a block of ``ws`` with ``keep``, else new (``grad_block``). The
+    scratch comes from ``ws`` and goes back to it."""
     prev, new = state_views(S, rev)
     T, B, H = new.shape
-    da = grad_block(xp, da_ws, new.shape, new.dtype, bs is not None)
-    gh = seed_grad(xp, gh, (B, H), new.dtype)
-    w = xp.ascontiguousarray(w_hh)
+    da = grad_block(xp, ws if keep else None, new.shape, new.dtype, bs is not None)
+    gh = seed_grad(xp, ws, gh, (B, H), new.dtype)
+    parts = column_parts(xp, B, H, H)
+    w = stacked(xp, ws, w_hh, (0,), 0, False, parts)  # W_hh (1, parts, H, H / parts)
     for t in step_order(T, not rev):
         n = active_rows(bs, t, B)
         g, a, h = gh[:n], da[t, :n], new[t, :n]
@@ -128,8 +148,9 @@ def rnn_backward(xp, da_ws, S, w_hh, bias: bool, gys, gh, relu: bool, bs, rev: b
             xp.multiply(h, h, out=a)
             xp.subtract(1.0, a, out=a)
             a *= g  # ā(t) = diag(1 − h(t)²) ∇_h(t) L
-        xp.matmul(a, w, out=g)  # ∇_h(t−1) L = W_hhᵀ ā(t)
+        xp.matmul(a, w[0], out=columns(g, parts))  # ∇_h(t−1) L = W_hhᵀ ā(t)
     flat = da.reshape(T * B, H)
     gw = flat.T @ prev.reshape(T * B, H)  # ∇_W L = Σ_t ā(t) h(t−1)ᵀ
+    ws.give(w)
     # ∇_U L flows through x̄w = ā; ∇_b L = Σ_t ā(t)
-    return da, gh, gw, flat.sum(axis=0) if bias else None
+    return da, handed_out(ws, gh), gw, flat.sum(axis=0) if bias else None

@@ -11,18 +11,28 @@ o, i, f are one contiguous run and the gates c̄ flows into, i, f, g, another. �
 gates and one multiply and one add over the first three give every nonlinearity. Each step's
 recurrent product is four (B, P) @ (P, H) GEMMs, one per gate, in one stacked ``matmul``
 (faster here than one (B, P) @ (P, 4H) GEMM), written straight into gate-major form; the
-backward's h̄(t−1) = Σ_k ā_k(t) W_k likewise. ``lstm_input`` fills ``G`` with the halved input
-projection (four GEMMs, the halving and the order folded into W_ih and b_ih), and each step
-adds its recurrent part to it in place.
+backward's h̄(t−1) = Σ_k ā_k(t) W_k likewise (each GEMM cut into column blocks where OpenBLAS
+would thread it, recurrent_gates.py). ``lstm_input`` fills ``G`` with the halved input
+projection and both biases (four GEMMs, the halving and the order folded into W_ih, b_ih and
+b_hh: b_hh is added once, not at every step), and each step adds its recurrent part to it in
+place.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from autograd_core.ops.recurrent_gates import blocks, gate_input, stacked, to_rows, weight_grads
+from autograd_core.ops.recurrent_gates import (
+    column_parts,
+    columns,
+    gate_input,
+    stacked,
+    to_rows,
+    weight_grads,
+)
 from autograd_core.ops.recurrent_loops import (
     active_rows,
+    handed_out,
     new_states,
     seed_grad,
     state_views,
@@ -36,40 +46,40 @@ __all__ = ["lstm_forward", "lstm_backward", "lstm_input", "ORDER"]
 ORDER = (3, 0, 1, 2)  # gate k of the loops is PyTorch's block ORDER[k]: o, i, f, g
 
 
-def lstm_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any) -> Any:
+def lstm_input(xp: Any, ws: Workspace, first: Any, w_ih: Any, b_ih: Any, b_hh: Any) -> Any:
     """The gate block G (4, T, B, H) from ``ws``: the halved input part of every step's
-    pre-activations, from xw = ``first`` (T, B, 4H) or, with ``w_ih``, projected from
-    x = ``first`` (``gate_input``)."""
-    return gate_input(xp, ws, first, w_ih, b_ih, ORDER, 3)
+    pre-activations and both biases, from xw = ``first`` (T, B, 4H) or, with ``w_ih``,
+    projected from x = ``first`` (``gate_input``)."""
+    return gate_input(xp, ws, first, w_ih, (b_ih, b_hh), ORDER, 3)
 
 
-def lstm_forward(
-    xp: Any, ws: Workspace, G: Any, h0: Any, c0: Any, w_hh: Any, b_hh: Any, w_hr: Any, bs, rev
-):
+def lstm_forward(xp: Any, ws: Workspace, G: Any, h0: Any, c0: Any, w_hh: Any, w_hr: Any, bs, rev):
     """The forward over the gate block ``G`` from ``lstm_input``, which it completes in place
     (pre-activations, then the gates). Returns the saved arrays (S, C, G, TC, FI, M), all
     from ``ws``: states h, cells c, the gates, tanh c(t), the two terms (i ⊙ g, f ⊙ c(t−1))
     of c(t) (2, T, B, H) (the backward's gate derivatives reuse them), and o ⊙ tanh c(t)
     before the projection (None without ``w_hr``)."""
     _, T, B, H = G.shape
-    masked, dtype = bs is not None, G.dtype
-    w4 = stacked(xp, w_hh, ORDER, 3, transpose=True)  # (4, P, H), σ gates halved
-    b4 = None if b_hh is None else xp.stack(blocks(b_hh, ORDER, 3))[:, None, :]
+    P, masked, dtype = h0.shape[-1], bs is not None, G.dtype
     S = new_states(xp, ws, h0, T, rev, masked)
     C = new_states(xp, ws, c0, T, rev, masked)
     TC = take(xp, ws, (T, B, H), dtype, masked)
     FI = take(xp, ws, (2, T, B, H), dtype, masked)
     M = None if w_hr is None else take(xp, ws, (T, B, H), dtype, masked)
-    w_hr_t = None if w_hr is None else xp.ascontiguousarray(w_hr.T)
+    parts = column_parts(xp, B, P, H)  # (recurrent_gates.py)
+    w4 = stacked(xp, ws, w_hh, ORDER, 3, True, parts)  # (4, parts, P, H / parts), σ halved
     rec = ws.take(xp, (4, B, H), dtype)
+    cols = columns(rec, parts)
+    if w_hr is not None:
+        proj_parts = column_parts(xp, B, H, P)
+        w_hr_t = stacked(xp, ws, w_hr, (0,), 0, True, proj_parts)  # (1, parts, H, P / parts)
     h_prev, h_new = state_views(S, rev)
     c_prev, c_new = state_views(C, rev)
     for t in step_order(T, rev):
         n = active_rows(bs, t, B)
         g, fi = G[:, t, :n], FI[:, t, :n]
-        g += xp.matmul(h_prev[t, :n], w4, out=rec[:, :n])
-        if b4 is not None:
-            g += b4
+        xp.matmul(h_prev[t, :n], w4, out=cols[:, :, :n])
+        g += rec[:, :n]
         xp.tanh(g, out=g)
         s = g[:3]
         s *= 0.5
@@ -82,11 +92,12 @@ def lstm_forward(
             xp.multiply(g[0], tc, out=h_new[t, :n])  # h(t) = o ⊙ tanh c(t)
         else:
             m = xp.multiply(g[0], tc, out=M[t, :n])
-            xp.matmul(m, w_hr_t, out=h_new[t, :n])  # h(t) = (o ⊙ tanh c(t)) W_hrᵀ
+            # h(t) = (o ⊙ tanh c(t)) W_hrᵀ
+            xp.matmul(m, w_hr_t[0], out=columns(h_new[t, :n], proj_parts))
         if n < B:
             h_new[t, n:] = h_prev[t, n:]
             c_new[t, n:] = c_prev[t, n:]
-    ws.give(rec)
+    ws.give(rec, w4, None if w_hr is None else w_hr_t)
     return S, C, G, TC, FI, M
 
 
@@ -119,11 +130,13 @@ def lstm_backward(
     _, T, B, H = G.shape
     P, dtype = S.shape[-1], G.dtype
     da = take(xp, ws, G.shape, dtype, bs is not None)
-    gh = seed_grad(xp, gh, (B, P), dtype)
-    gc = seed_grad(xp, gc, (B, H), dtype)
+    gh = seed_grad(xp, ws, gh, (B, P), dtype)
+    gc = seed_grad(xp, ws, gc, (B, H), dtype)
     GH = None if w_hr is None else take(xp, ws, (T, B, P), dtype, bs is not None)
     tmp, part = ws.take(xp, (B, H), dtype), ws.take(xp, (4, B, P), dtype)
-    w4 = stacked(xp, w_hh, ORDER, 0, transpose=False)  # (4, H, P)
+    parts = column_parts(xp, B, H, P)  # (recurrent_gates.py)
+    w4 = stacked(xp, ws, w_hh, ORDER, 0, False, parts)  # (4, parts, H, P / parts)
+    cols = columns(part, parts)
     for t in step_order(T, not rev):
         n = active_rows(bs, t, B)
         g = gh[:n]
@@ -140,11 +153,12 @@ def lstm_backward(
         _gate_grads(xp, da[:, t, :n], gates, FI[:, t, :n], ot, c, g)
         c *= gates[2]  # c̄(t−1) = c̄(t) ⊙ f
         # h̄(t−1) = ā(t) W_hh = Σ_k ā_k(t) W_k, one stacked GEMM per gate
-        xp.matmul(da[:, t, :n], w4, out=part[:, :n]).sum(axis=0, out=gh[:n])
-    ws.give(tmp, part)
+        xp.matmul(da[:, t, None, :n], w4, out=cols[:, :, :n])
+        part[:, :n].sum(axis=0, out=gh[:n])
+    ws.give(tmp, part, w4)
     gw, gb = weight_grads(xp, da, h_prev.reshape(T * B, P), bias, ORDER)
     gw_hr = None if GH is None else GH.reshape(T * B, P).T @ M.reshape(T * B, H)
     ws.give(GH)
     if not keep:
         da = to_rows(xp, ws, da, ORDER)
-    return da, gh, gc, gw, gb, gw_hr
+    return da, handed_out(ws, gh), handed_out(ws, gc), gw, gb, gw_hr

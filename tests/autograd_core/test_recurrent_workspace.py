@@ -9,7 +9,7 @@ import pytest
 import autograd_core as ac
 import nn
 from autograd_core.ops.recurrent import GRU, LSTM, RNN
-from autograd_core.ops.workspace import Workspace
+from autograd_core.ops.workspace import ALIGN, Workspace, aligned_empty
 
 MODES = ("RNN", "LSTM", "GRU")
 OPS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}
@@ -42,6 +42,21 @@ def test_give_skips_views_none_and_arrays_too_big():
     base = np.zeros(8)
     ws.give(base[2:], None, np.zeros(100))
     assert ws.nbytes == 0
+
+
+def test_blocks_start_on_a_cache_line_and_only_whole_ones_come_back():
+    """take's arrays are ``aligned_empty`` views of a private byte buffer; give takes such an
+    array back whole, never a part of one nor a view of an ordinary byte array."""
+    ws = Workspace()
+    shapes = [(3,), (5, 7), (2, 3, 5), (4, 32, 128)]
+    arrays = [ws.take(np, s, np.float32) for s in shapes] + [ws.take(np, (3, 3), np.float64)]
+    assert all(a.ctypes.data % ALIGN == 0 and a.flags.c_contiguous for a in arrays)
+    whole = arrays[1]
+    ws.give(whole[1:], whole[:, :2], whole.T, np.zeros(5 * 7 * 4 + ALIGN, np.uint8)[:140])
+    assert ws.nbytes == 0
+    ws.give(whole)
+    assert ws.nbytes == whole.nbytes and ws.take(np, (5, 7), np.float32) is whole
+    assert aligned_empty(np, (0, 4), np.float64).shape == (0, 4)
 
 
 def test_the_least_recently_given_shapes_are_evicted_first():

@@ -141,3 +141,35 @@ def test_cells_match_torch(torch, cell):
         np.testing.assert_allclose(a.numpy(), b.detach().numpy(), atol=TOL)
     for name, p in ours.named_parameters():
         np.testing.assert_allclose(p.grad.numpy(), getattr(theirs, name).grad.numpy(), atol=TOL)
+
+
+SPLIT = [("RNN", 0), ("GRU", 0), ("LSTM", 0), ("LSTM", 96)]
+
+
+@pytest.mark.parametrize(("mode", "proj"), SPLIT, ids=[f"{m}-p{p}" for m, p in SPLIT])
+def test_step_gemms_cut_into_column_blocks_match_torch(torch, mode, proj):
+    """At batch 32, hidden 128 (and with proj_size 96) every step GEMM is cut into two column
+    blocks (recurrent_gates.column_parts): forward, backward, reverse, packed, all to 1e-10."""
+    from autograd_core.ops.recurrent_gates import column_parts
+
+    B, H, P = 32, 128, proj or 128
+    assert column_parts(np, B, P, H) == column_parts(np, B, H, P) == 2
+    rng = np.random.default_rng(5)
+    kw = {"bidirectional": True, **({"proj_size": proj} if proj else {})}
+    ours = getattr(nn, mode)(3, H, dtype=ac.float64, **kw)
+    theirs = getattr(torch.nn, mode)(3, H, dtype=torch.float64, **kw)
+    _copy_weights(ours, theirs, torch)
+    x = rng.standard_normal((4, B, 3))
+    lengths = sorted(rng.integers(1, 5, B).tolist(), reverse=True)
+    for packed in (None, lengths):
+        xa, xt = ac.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        got = _outputs_and_grads(ours, xa, None, packed, False, True, torch)
+        want = _outputs_and_grads(theirs, xt, None, packed, False, False, torch)
+        np.testing.assert_allclose(got[0], want[0], rtol=0, atol=TOL, err_msg="output")
+        for a, b in zip(got[1], want[1], strict=True):
+            np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg="final state")
+        np.testing.assert_allclose(got[2], want[2], rtol=0, atol=TOL, err_msg="input grad")
+        for name in want[3]:
+            np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
+        ours.zero_grad()
+        theirs.zero_grad()
