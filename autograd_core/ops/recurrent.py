@@ -95,11 +95,12 @@ class _Recurrent(Op):
         if saved is not None:
             self.workspace.give(*(saved if type(saved) is tuple else (saved,)))
 
-    def _projection_grads(self, grads: tuple[Any, ...]) -> tuple[Any, ...]:
+    def _projection_grads(self, grads: tuple[Any, ...], gb: Any = None) -> tuple[Any, ...]:
         """The op's gradients with x̄w = grads[0] (a workspace block, given back here) turned
         into (x̄, …, W̄_ih[, b̄_ih]): x̄ = x̄w W_ih, W̄_ih = Σ_t x̄w(t)ᵀ x(t), b̄_ih = Σ_t x̄w(t).
         x̄w is in the loops' gate-major layout (G, T, B, H) in the op's ``order``; the RNN's
-        (T, B, H) is its one-gate case."""
+        (T, B, H) is its one-gate case. ``gb``: b̄_hh where it equals Σ_t x̄w(t) (RNN, LSTM),
+        which b̄_ih then copies."""
         k = self.params["project"]
         if not k:
             return grads
@@ -107,7 +108,7 @@ class _Recurrent(Op):
         x, w_ih = self.inputs[0].data, self.inputs[-k].data
         needs = (need[0], need[-k], k == 2 and need[-1])
         gate_major = da if da.ndim == 4 else da[None]
-        gx, gw, gb = input_grads(self.xp, gate_major, x, w_ih, needs, self.order)
+        gx, gw, gb = input_grads(self.xp, gate_major, x, w_ih, needs, self.order, gb)
         self.workspace.give(da)
         return (gx, *grads[1:], gw, gb)[: len(grads) + k]
 
@@ -187,7 +188,7 @@ class RNN(_Recurrent):
                 p["batch_sizes"],
                 p["reverse"],
             )
-            grads = self._projection_grads(grads[: len(core)])
+            grads = self._projection_grads(grads[: len(core)], grads[3])
         return _pick(grads, self.needs_input_grad)
 
 
@@ -251,7 +252,7 @@ class LSTM(_Recurrent):
             grads = (
                 out[:4] + ((out[4],) if p["has_bias"] else ()) + (() if w_hr is None else out[5:])
             )
-            grads = self._projection_grads(grads)
+            grads = self._projection_grads(grads, out[4])
         return _pick(grads, self.needs_input_grad)
 
 

@@ -154,9 +154,11 @@ def weight_grads(xp: Any, da: Any, rows: Any, bias: bool, order: tuple[int, ...]
     return gw, gb
 
 
-def input_grads(xp: Any, da: Any, x: Any, w_ih: Any, need, order: tuple[int, ...]):
+def input_grads(xp: Any, da: Any, x: Any, w_ih: Any, need, order: tuple[int, ...], gb=None):
     """(x̄, W̄_ih, b̄_ih) of the projection xw = x W_ihᵀ + b_ih from its gradient ``da`` in
-    the gate-major layout: x̄ = Σ_k ā_k W_k; None where ``need`` (three bools) says so."""
+    the gate-major layout: x̄ = Σ_k ā_k W_k; None where ``need`` (three bools) says so.
+    ``gb``, when given, is Σ_t ā(t) already summed (b̄_hh of a cell whose biases both add to
+    the pre-activation): b̄_ih is a copy of it instead of the same sums again."""
     G, T, B, H = da.shape
     x2 = x.reshape(T * B, x.shape[2])
     gx = None
@@ -165,5 +167,8 @@ def input_grads(xp: Any, da: Any, x: Any, w_ih: Any, need, order: tuple[int, ...
         for k, w in enumerate(blocks(w_ih, order)):
             gx += da[k].reshape(T * B, H) @ w
         gx = gx.reshape(x.shape)
-    gw, gb = weight_grads(xp, da, x2, need[2], order) if need[1] or need[2] else (None, None)
-    return gx, gw if need[1] else None, gb
+    sums = need[2] and gb is None
+    gw, gb_ih = weight_grads(xp, da, x2, sums, order) if need[1] or sums else (None, None)
+    if need[2] and gb is not None:
+        gb_ih = gb.copy()
+    return gx, gw if need[1] else None, gb_ih
