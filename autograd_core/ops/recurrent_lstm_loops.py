@@ -106,7 +106,7 @@ def _gate_grads(xp: Any, a: Any, g: Any, fi: Any, ot: Any, gc: Any, gm: Any) -> 
     ``fi`` = (i ⊙ g, f ⊙ c(t−1)) and ``ot`` = o ⊙ tanh c(t): with σ' = σ(1 − σ) and
     tanh' = 1 − g², ā_o = m̄ ⊙ (o ⊙ tanh c)(1 − o), ā_i = c̄ ⊙ (i ⊙ g)(1 − i),
     ā_f = c̄ ⊙ (f ⊙ c(t−1))(1 − f), ā_g = c̄ ⊙ (i − (i ⊙ g) ⊙ g)."""
-    xp.subtract(1.0, g, out=a)
+    xp.subtract(1.0, g[:3], out=a[:3])  # ā_g is written whole below
     a[1:3] *= fi
     xp.multiply(fi[0], g[3], out=a[3])
     xp.subtract(g[1], a[3], out=a[3])
