@@ -17,10 +17,12 @@ last element. In backward those rows pass their gradient through unchanged.
 
 Memory. Every array a loop saves or uses as scratch comes from the op's ``Workspace``
 (workspace.py), so a training step reuses the last step's blocks instead of faulting fresh pages
-in; the op gives its saved arrays back when it is released. What leaves the op (x̄w, the
-outputs) is allocated new. The backward does its gate math per step on one (B, G·H) block,
-which stays in the cache, instead of whole-sequence passes that would need (T, B, G·H)
-temporaries.
+in, and every block starts on a cache line (NumPy's own large arrays do not, which makes each
+elementwise call up to twice as slow); the op gives its saved arrays back when it is released.
+The running h̄ and c̄ of a reverse loop are workspace blocks too (``seed_grad``), copied out at
+the end (``handed_out``). What leaves the op (x̄w, the outputs, the gradients) is new. The
+backward does its gate math per step on one (B, G·H) block, which stays in the cache,
+instead of whole-sequence passes that would need (T, B, G·H) temporaries.
 """
 
 from __future__ import annotations
