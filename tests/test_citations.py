@@ -17,6 +17,7 @@ def _texts() -> list[Path]:
     for folder in SHIPPED:
         files += (ROOT / folder).rglob("*.py")
         files += (ROOT / folder).rglob("*.ipynb")
+        files += (ROOT / folder).rglob("*.md")
     return sorted(p for p in files if p.is_file())
 
 
