@@ -3,9 +3,9 @@
 differ.
 
 ``python -m bench.two_modes [scale] [row,row…]`` prints one line per row: the ratio and the
-two median times in each mode (the per-op row times a
-1,000-op chain, so its ms are µs per op). ``scale`` multiplies the rounds (1.0: those of make bench);
-the optional names keep only rows whose label contains one of them (e.g. ``LSTM,LeNet``).
+two median times in each mode (the per-op row times a 1,000-op chain, so its ms are µs per
+op). ``scale`` multiplies the rounds (1.0: those of make bench); the optional names keep only
+rows whose label contains one of them (e.g. ``LSTM,LeNet``).
 Not part of ``make bench``, which shows both modes in its own tables.
 """
 
