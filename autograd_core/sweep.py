@@ -151,27 +151,24 @@ class _Sweep:
     def run_plain(self) -> None:
         """``visit`` and ``send`` in one loop, calls and lookups hoisted, for the usual node of
         a plain backward (``Op.plain``, not written in place since); others go to ``visit``.
-        A node reached while no other waits is the next to visit: it skips the heap
-        (``ahead``; in a chain, every node)."""
-        heap, last_write, retain, ndarray = self.heap, self.last_write, self.retain_graph, _ndarray
-        table = self.table
-        pop, push, hpop = table.pop, heapq.heappush, heapq.heappop
-        ahead = None
+        A node reached while no other waits is the next to visit: it skips the heap and its
+        gradient the table (``ahead`` and ``ahead_g``; in a chain, every node)."""
+        heap, table, last_write, retain = self.heap, self.table, self.last_write, self.retain_graph
+        pop, push, hpop, ndarray = table.pop, heapq.heappush, heapq.heappop, _ndarray
+        ahead = ahead_g = None
         while heap or ahead is not None:
-            op = hpop(heap)[1] if ahead is None else ahead
-            ahead = None
-            if not op.plain or op.seq < last_write:
+            if ahead is None:
+                op = hpop(heap)[1]
+                g = pop(op, None)
+            else:
+                op, g, ahead = ahead, ahead_g, None
+            if g is None or not op.plain or op.seq < last_write:
+                table[op] = g  # (visit takes it from the table)
                 self.visit(op)
                 continue
-            g = pop(op, None)
             inputs = op.inputs
             if inputs is None:
                 raise op.freed_error()
-            if g is None:
-                self.send(op, (None,) * len(inputs), False)
-                if not retain:
-                    op.release(None)
-                continue
             grads = op.vjp(g)
             if type(grads) is not tuple or len(grads) != len(inputs):
                 raise vjp_count_error(op, grads)
@@ -193,18 +190,22 @@ class _Sweep:
                 node = x.node
                 if node is None or not node.plain:  # a leaf, or an entry _enter must track
                     self._enter(x, gx, owned, op)
+                elif node is ahead:  # (both inputs of y * y)
+                    if gx is not None:
+                        ahead_g = gx if ahead_g is None else ahead_g + gx
                 elif node not in table:  # GradTable.add for an untracked op node, inline
-                    table[node] = gx
                     if heap or ahead is not None:
+                        table[node] = gx
                         push(heap, (-node.seq, node))
                     else:
-                        ahead = node
+                        ahead, ahead_g = node, gx
                 elif gx is not None:
                     prev = table[node]
                     table[node] = gx if prev is None else prev + gx
             if not retain:
                 op.release(g)
             if ahead is not None and heap:
+                table[ahead] = ahead_g
                 push(heap, (-ahead.seq, ahead))
                 ahead = None
 
