@@ -77,6 +77,24 @@ def test_operators_and_reflected_operators():
     assert abs(ac.tensor([-1.0])).tolist() == [1.0]
 
 
+@pytest.mark.parametrize("op", ["__add__", "__sub__", "__mul__", "__truediv__"])
+def test_operators_on_two_tensors_record_as_apply_does(op):
+    # Two Tensors go through Op.apply_pair, apply's shorter path: the same node, the same
+    # output forms (a 0-d array, not a NumPy scalar) and the same errors.
+    a = ac.tensor(2.0, dtype=ac.float64, requires_grad=True)
+    b = ac.tensor(4.0, dtype=ac.float64)
+    y = getattr(a, op)(b)
+    assert type(y.data) is np.ndarray and y.shape == ()
+    assert y.node.needs_input_grad == (True, False) and y.node.inputs == (a, b)
+    assert dict(y.node.params) == {}
+    with pytest.raises(TypeError):
+        y.node.params["axis"] = 0  # shared by every node recorded without keywords
+    with ac.no_grad():
+        assert getattr(a, op)(b).node is None
+    with pytest.raises(ac.ShapeError, match=op.strip("_").replace("truediv", "div")):
+        getattr(ac.ones(2), op)(ac.ones(3))
+
+
 def test_python_scalars_keep_float32():
     x = ac.ones(2)
     for y in (x * 2.5, x + 1, 3.0 / x, x**2, x - 1e-3):
