@@ -17,8 +17,7 @@ form that ``docs/adding_an_op.md`` teaches.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import numpy
@@ -43,8 +42,33 @@ _new = object.__new__
 # needs_input_grad of one- and two-input ops, prebuilt (indexed by the bools): no allocation
 _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
-# The params of a node recorded without keyword arguments: one shared, read-only mapping
-_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+
+
+class _NoParams(Mapping[str, Any]):
+    """The params of a node recorded without keyword arguments (``Op.apply_pair``): one shared
+    empty mapping, which cannot be written (no node changes its params), where each node would
+    otherwise keep an empty dict (65 B, and one more object for the cyclic collector). A copy
+    or a pickle of it is a new empty one."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_NoParams, ())
+
+    def __repr__(self) -> str:
+        return "{}"
+
+
+_NO_PARAMS = _NoParams()
 # Sequence numbers of recorded nodes, in creation order, from the clock in-place writes also
 # read (version.py): back-propagation visits nodes from the highest number down (sweep.py), as
 # PyTorch's autograd does with its sequence_nr.

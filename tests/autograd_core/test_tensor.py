@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -86,9 +89,11 @@ def test_operators_on_two_tensors_record_as_apply_does(op):
     y = getattr(a, op)(b)
     assert type(y.data) is np.ndarray and y.shape == ()
     assert y.node.needs_input_grad == (True, False) and y.node.inputs == (a, b)
-    assert dict(y.node.params) == {}
+    assert dict(y.node.params) == {} and y.node.params == {}
     with pytest.raises(TypeError):
         y.node.params["axis"] = 0  # shared by every node recorded without keywords
+    for copied in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):  # as before apply_pair
+        assert dict(copied.node.params) == {} and copied.tolist() == y.tolist()
     with ac.no_grad():
         assert getattr(a, op)(b).node is None
     with pytest.raises(ac.ShapeError, match=op.strip("_").replace("truediv", "div")):
