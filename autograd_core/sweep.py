@@ -26,7 +26,7 @@ from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
 from autograd_core.node_vjp import apply_hooks, call_vjp, fit_grad, store_grad
-from autograd_core.op import Op
+from autograd_core.op import Op, edges_of_pair
 from autograd_core.op_origin import vjp_count_error
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, vertex
@@ -149,10 +149,10 @@ class _Sweep:
             op.release(g)
 
     def run_plain(self) -> None:
-        """``visit`` and ``send`` in one loop, calls and lookups hoisted, for the usual node of
-        a plain backward (``Op.plain``, not written in place since); others go to ``visit``.
-        A node reached while no other waits is the next to visit: it skips the heap and its
-        gradient the table (``ahead`` and ``ahead_g``; in a chain, every node)."""
+        """``visit``, ``send`` and ``Op.release`` in one loop, calls and lookups hoisted, for
+        the usual node of a plain backward (``Op.plain``, not written in place since); others
+        go to ``visit``. A node reached while no other waits is the next to visit: it skips the
+        heap and its gradient the table (``ahead``, ``ahead_g``; in a chain, every node)."""
         heap, table, last_write, retain = self.heap, self.table, self.last_write, self.retain_graph
         pop, push, hpop, ndarray = table.pop, heapq.heappush, heapq.heappop, _ndarray
         ahead = ahead_g = None
@@ -181,11 +181,8 @@ class _Sweep:
                 owned = fresh
                 if gx is not None:
                     xd = x.data
-                    if (
-                        type(gx) is not ndarray
-                        or gx.shape != xd.shape
-                        or (gx.dtype is not xd.dtype and gx.dtype != xd.dtype)
-                    ):
+                    # (dtypes of the built-in kinds are singletons; fit_grad checks any other)
+                    if type(gx) is not ndarray or gx.shape != xd.shape or gx.dtype is not xd.dtype:
                         gx, owned = fit_grad(op, i, x, gx, fresh)
                 node = x.node
                 if node is None or not node.plain:  # a leaf, or an entry _enter must track
@@ -202,7 +199,10 @@ class _Sweep:
                 elif gx is not None:
                     prev = table[node]
                     table[node] = gx if prev is None else prev + gx
-            if not retain:
+            if not retain and len(inputs) == 2 and type(g) is ndarray:  # Op.release, no call
+                op.edges, op.out_shape, op.out_dtype = edges_of_pair(inputs), g.shape, g.dtype
+                op.inputs = op.out = op.saved = None
+            elif not retain:
                 op.release(g)
             if ahead is not None and heap:
                 table[ahead] = ahead_g
