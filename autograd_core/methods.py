@@ -58,13 +58,13 @@ def _reflected(public: Binary) -> Binary:
 
 
 _OPERATORS: dict[str, Any] = {
-    "__add__": _operator(ops.add, Add.apply),
+    "__add__": _operator(ops.add, Add.apply_pair),
     "__radd__": _reflected(ops.add),
-    "__sub__": _operator(ops.sub, Sub.apply),
+    "__sub__": _operator(ops.sub, Sub.apply_pair),
     "__rsub__": _reflected(ops.sub),
-    "__mul__": _operator(ops.mul, Mul.apply),
+    "__mul__": _operator(ops.mul, Mul.apply_pair),
     "__rmul__": _reflected(ops.mul),
-    "__truediv__": _operator(ops.div, Div.apply),
+    "__truediv__": _operator(ops.div, Div.apply_pair),
     "__rtruediv__": _reflected(ops.div),
     "__pow__": _operator(ops.pow),
     "__rpow__": _reflected(ops.pow),

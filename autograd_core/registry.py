@@ -63,7 +63,8 @@ def register_op(
         cls.save_output = save_output
         cls.array_vjp = array_vjp
         cls.saves_inputs = saves_inputs
-        cls.plain = array_vjp and not cls.reuses_gy
+        # (an op with its own release, a workspace's, is released by calling it)
+        cls.plain = array_vjp and not cls.reuses_gy and cls.release is Op.release
         OP_REGISTRY[name] = cls
         return cls
 

@@ -26,7 +26,7 @@ from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
 from autograd_core.node_vjp import apply_hooks, call_vjp, fit_grad, store_grad
-from autograd_core.op import Op
+from autograd_core.op import Op, edges_of_pair
 from autograd_core.op_origin import vjp_count_error
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, vertex
@@ -149,29 +149,26 @@ class _Sweep:
             op.release(g)
 
     def run_plain(self) -> None:
-        """``visit`` and ``send`` in one loop, calls and lookups hoisted, for the usual node of
-        a plain backward (``Op.plain``, not written in place since); others go to ``visit``.
-        A node reached while no other waits is the next to visit: it skips the heap
-        (``ahead``; in a chain, every node)."""
-        heap, last_write, retain, ndarray = self.heap, self.last_write, self.retain_graph, _ndarray
-        table = self.table
-        pop, push, hpop = table.pop, heapq.heappush, heapq.heappop
-        ahead = None
+        """``visit``, ``send`` and ``Op.release`` in one loop, calls and lookups hoisted, for
+        the usual node of a plain backward (``Op.plain``, not written in place since); others
+        go to ``visit``. A node reached while no other waits is the next to visit: it skips the
+        heap and its gradient the table (``ahead``, ``ahead_g``; in a chain, every node)."""
+        heap, table, last_write, retain = self.heap, self.table, self.last_write, self.retain_graph
+        pop, push, hpop, ndarray = table.pop, heapq.heappush, heapq.heappop, _ndarray
+        ahead = ahead_g = None
         while heap or ahead is not None:
-            op = hpop(heap)[1] if ahead is None else ahead
-            ahead = None
-            if not op.plain or op.seq < last_write:
+            if ahead is None:
+                op = hpop(heap)[1]
+                g = pop(op, None)
+            else:
+                op, g, ahead = ahead, ahead_g, None
+            if g is None or not op.plain or op.seq < last_write:
+                table[op] = g  # (visit takes it from the table)
                 self.visit(op)
                 continue
-            g = pop(op, None)
             inputs = op.inputs
             if inputs is None:
                 raise op.freed_error()
-            if g is None:
-                self.send(op, (None,) * len(inputs), False)
-                if not retain:
-                    op.release(None)
-                continue
             grads = op.vjp(g)
             if type(grads) is not tuple or len(grads) != len(inputs):
                 raise vjp_count_error(op, grads)
@@ -184,27 +181,31 @@ class _Sweep:
                 owned = fresh
                 if gx is not None:
                     xd = x.data
-                    if (
-                        type(gx) is not ndarray
-                        or gx.shape != xd.shape
-                        or (gx.dtype is not xd.dtype and gx.dtype != xd.dtype)
-                    ):
+                    # (dtypes of the built-in kinds are singletons; fit_grad checks any other)
+                    if type(gx) is not ndarray or gx.shape != xd.shape or gx.dtype is not xd.dtype:
                         gx, owned = fit_grad(op, i, x, gx, fresh)
                 node = x.node
                 if node is None or not node.plain:  # a leaf, or an entry _enter must track
                     self._enter(x, gx, owned, op)
+                elif node is ahead:  # (both inputs of y * y)
+                    if gx is not None:
+                        ahead_g = gx if ahead_g is None else ahead_g + gx
                 elif node not in table:  # GradTable.add for an untracked op node, inline
-                    table[node] = gx
                     if heap or ahead is not None:
+                        table[node] = gx
                         push(heap, (-node.seq, node))
                     else:
-                        ahead = node
+                        ahead, ahead_g = node, gx
                 elif gx is not None:
                     prev = table[node]
                     table[node] = gx if prev is None else prev + gx
-            if not retain:
+            if not retain and len(inputs) == 2 and type(g) is ndarray:  # Op.release, no call
+                op.edges, op.out_shape, op.out_dtype = edges_of_pair(inputs), g.shape, g.dtype
+                op.inputs = op.out = op.saved = None
+            elif not retain:
                 op.release(g)
             if ahead is not None and heap:
+                table[ahead] = ahead_g
                 push(heap, (-ahead.seq, ahead))
                 ahead = None
 

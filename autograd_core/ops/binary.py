@@ -185,22 +185,22 @@ def add(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
         >>> ac.add(ac.tensor([1.0, 2.0]), 1)
         tensor([2., 3.])
     """
-    return write_out("add", Add.apply(*lift_pair(a, b)), out)
+    return write_out("add", Add.apply_pair(*lift_pair(a, b)), out)
 
 
 def sub(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
     """a − b with broadcasting (``out=`` as in ``add``)."""
-    return write_out("sub", Sub.apply(*lift_pair(a, b)), out)
+    return write_out("sub", Sub.apply_pair(*lift_pair(a, b)), out)
 
 
 def mul(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
     """a · b elementwise with broadcasting (``out=`` as in ``add``)."""
-    return write_out("mul", Mul.apply(*lift_pair(a, b)), out)
+    return write_out("mul", Mul.apply_pair(*lift_pair(a, b)), out)
 
 
 def div(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
     """a / b (true division) with broadcasting (``out=`` as in ``add``)."""
-    return write_out("div", Div.apply(*lift_pair(a, b)), out)
+    return write_out("div", Div.apply_pair(*lift_pair(a, b)), out)
 
 
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
@@ -229,12 +229,12 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum with broadcasting (ties split the gradient ½–½)."""
-    return Maximum.apply(*lift_pair(a, b))
+    return Maximum.apply_pair(*lift_pair(a, b))
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum with broadcasting (ties split the gradient ½–½)."""
-    return Minimum.apply(*lift_pair(a, b))
+    return Minimum.apply_pair(*lift_pair(a, b))
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
@@ -275,7 +275,7 @@ def _comparison(name: str, fn: str) -> tuple[type[Op], Any]:
     )
 
     def public(a: Any, b: Any) -> Tensor:
-        return cls.apply(*lift_pair(a, b))
+        return cls.apply_pair(*lift_pair(a, b))
 
     public.__name__ = name
     public.__doc__ = f"Elementwise ``{fn}(a, b)`` with broadcasting; a bool tensor, no gradient."

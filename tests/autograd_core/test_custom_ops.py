@@ -80,3 +80,29 @@ def test_another_module_cannot_take_a_registered_name():
             pass
 
     assert OP_REGISTRY["exp"].__module__.startswith("autograd_core.")
+
+
+def test_an_op_with_its_own_release_is_released_by_calling_it(clean_registry):
+    # The sweep's fast loop releases the usual two-input node with Op.release's steps inline;
+    # an op class that extends release (a workspace giving its arrays back) must still have
+    # it called, so register_op keeps such a class off the fast loop.
+    released = []
+
+    @register_op(NAME, array_vjp=True)
+    class ScaledAdd(Op):
+        def forward(self, a, b):
+            return a + 2 * b
+
+        def vjp(self, gy):
+            return gy, 2 * gy
+
+        def release(self, gy=None):
+            released.append(self)
+            super().release(gy)
+
+    assert not ScaledAdd.plain and ac.get_op("add").plain
+    x = ac.tensor([1.0, 2.0], requires_grad=True)
+    y = ScaledAdd.apply(x * 3.0, x)
+    (y * y).sum().backward()
+    assert released == [y.node] and y.node.edges[1] is x
+    np.testing.assert_allclose(x.grad.data, 2 * y.data * (3.0 + 2.0))

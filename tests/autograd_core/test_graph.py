@@ -47,6 +47,24 @@ def test_a_node_reached_while_the_heap_is_empty_waits_for_later_children(p_first
     np.testing.assert_allclose(x.grad.data, 3.0 * (2 * p.data + 1.0), rtol=1e-12)
 
 
+@pytest.mark.parametrize("written_after", [False, True])
+def test_a_chain_node_reached_twice_by_one_op_sums_both_gradients(written_after):
+    # The fast loop keeps the gradient of the node it visits next (a chain's) outside the grad
+    # table: y * y sends it two contributions, and a write in place after the graph was
+    # recorded sends every node through visit, which must find that gradient in the table.
+    x, w = leaf([0.5, -1.5, 2.0]), ac.tensor([0.25, 0.5, -1.0], dtype=ac.float64)
+    y1 = x + w
+    y3 = y1 * y1 + w
+    loss = (y3 * y3).sum()
+    if written_after:
+        unrelated = ac.zeros(2)
+        unrelated.add_(1.0)
+    loss.backward()
+    y1v = x.data + w.data
+    y3v = y1v * y1v + w.data
+    np.testing.assert_allclose(x.grad.data, 2 * y3v * 2 * y1v, rtol=1e-12)
+
+
 def test_shared_subexpression_visited_once():
     x = leaf([1.0, 2.0])
     s = x * 3.0

@@ -18,6 +18,7 @@ PACKAGES = ("autograd_core", "nn", "optim")
 # module that attaches op methods to Tensor, or nn/optim.
 ENGINE_CORE = [
     "autograd_core/op.py",
+    "autograd_core/op_forward.py",
     "autograd_core/graph.py",
     "autograd_core/sweep.py",
     "autograd_core/topology.py",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -75,6 +78,26 @@ def test_operators_and_reflected_operators():
     assert (np.ones(2) + x).tolist() == [2.0, 3.0]  # NumPy defers to Tensor
     assert ((x > 1) & (x < 3)).tolist() == [False, True] and (~(x > 1)).tolist() == [True, False]
     assert abs(ac.tensor([-1.0])).tolist() == [1.0]
+
+
+@pytest.mark.parametrize("op", ["__add__", "__sub__", "__mul__", "__truediv__"])
+def test_operators_on_two_tensors_record_as_apply_does(op):
+    # Two Tensors go through Op.apply_pair, apply's shorter path: the same node, the same
+    # output forms (a 0-d array, not a NumPy scalar) and the same errors.
+    a = ac.tensor(2.0, dtype=ac.float64, requires_grad=True)
+    b = ac.tensor(4.0, dtype=ac.float64)
+    y = getattr(a, op)(b)
+    assert type(y.data) is np.ndarray and y.shape == ()
+    assert y.node.needs_input_grad == (True, False) and y.node.inputs == (a, b)
+    assert dict(y.node.params) == {} and y.node.params == {}
+    with pytest.raises(TypeError):
+        y.node.params["axis"] = 0  # shared by every node recorded without keywords
+    for copied in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):  # as before apply_pair
+        assert dict(copied.node.params) == {} and copied.tolist() == y.tolist()
+    with ac.no_grad():
+        assert getattr(a, op)(b).node is None
+    with pytest.raises(ac.ShapeError, match=op.strip("_").replace("truediv", "div")):
+        getattr(ac.ones(2), op)(ac.ones(3))
 
 
 def test_python_scalars_keep_float32():

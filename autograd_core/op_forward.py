@@ -1,0 +1,117 @@
+"""The steps of ``Op.apply`` off its hot path: the checked forward (CuPy loaded, or under
+``detect_anomaly``), linking an op with several outputs, and the forms an operand or a result
+takes (a Python number next to a Tensor, a NumPy scalar). ``Op.apply`` and ``Op.apply_pair``
+keep only the steps every call runs (op.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy
+
+from autograd_core import device as _device
+from autograd_core.broadcast import broadcast_shapes
+from autograd_core.errors import DeviceError
+from autograd_core.grad_mode import ANOMALY, MODE
+from autograd_core.op_origin import check_finite
+from autograd_core.tensor import Tensor
+from autograd_core.version import next_seq
+
+if TYPE_CHECKING:
+    from autograd_core.op import Op
+
+__all__ = [
+    "forward_checked",
+    "link_outputs",
+    "as_array",
+    "as_constant",
+    "explain_value_error",
+]
+
+
+def forward_checked(op: Op, inputs: tuple[Tensor, ...], params: Mapping[str, Any]) -> Any:
+    """The forward with CuPy loaded or under ``detect_anomaly``: refuse inputs on different
+    devices and compute on the inputs' device; under ``detect_anomaly`` remember where the
+    op was created and refuse a NaN/Inf output, naming the op and that line.
+
+    Called by ``Op.apply`` or ``Op.apply_pair`` directly (``created_at`` leaves out this frame
+    and theirs)."""
+    name = type(op).name
+    arrays = [t.data for t in inputs]
+    if _device.CUPY_LOADED:
+        op.xp = _check_devices(name, inputs)
+    anomaly = ANOMALY.enabled
+    quiet = numpy.errstate(all="ignore") if anomaly else contextlib.nullcontext()
+    with _device.computing_on(*arrays), quiet:
+        y = op.forward(*arrays, **params)
+    if anomaly:
+        op.created_at = traceback.extract_stack()[:-2]
+        for a in y if type(y) is tuple else (y,):
+            check_finite(name, op.xp.asarray(a), "forward", op.created_at)
+    return y
+
+
+def link_outputs(
+    op: Op, ys: tuple[Any, ...], inputs: tuple[Tensor, ...], params: Mapping[str, Any]
+) -> tuple[Tensor, ...]:
+    """``apply`` for an op with several outputs: one Tensor each, and ``op`` their node when
+    recording. Only floating-point outputs are differentiable (``max``'s indices are not), as
+    in PyTorch."""
+    gam = _device.get_array_module
+    ys = tuple([y if isinstance(y, op.xp.ndarray) else gam(y).asarray(y) for y in ys])
+    cls = type(op)
+    recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
+    if recorded:
+        op.inputs = inputs
+        op.needs_input_grad = tuple([t._requires_grad for t in inputs])
+        op.seq = next_seq()
+        op.params = params
+        op.n_outputs = len(ys)
+        op.plain = False
+        op.out = ys if cls.save_output else None
+    outs = []
+    for k, y in enumerate(ys):
+        grad_ok = recorded and y.dtype.kind in "fc"
+        outs.append(Tensor._make(y, grad_ok, op if grad_ok else None, k))
+    return tuple(outs)
+
+
+def as_array(y: Any) -> Any:
+    """A forward's result that is not a NumPy array: a NumPy scalar becomes a 0-d array; a CuPy
+    array stays as it is (ToDevice's result lives on another device than op.xp's, and NumPy
+    refuses a CuPy array)."""
+    return _device.get_array_module(y).asarray(y)
+
+
+def as_constant(x: Any, like: Tensor) -> Tensor:
+    """An operand of ``Op.call`` next to the Tensor ``like``: itself if a Tensor, else a
+    constant (a Python number takes the dtype NumPy's weak-scalar rule gives it)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        xp = like.xp
+        # (xp.full: on a device a fill kernel, where asarray would copy x from the host)
+        return Tensor._make(xp.full((), x, dtype=xp.result_type(like.data.dtype, x)), False, None)
+    return Tensor._make(x, False, None)
+
+
+def explain_value_error(cls: type[Op], inputs: tuple[Tensor, ...]) -> None:
+    """A forward raised ValueError: when the inputs of a broadcasting op do not broadcast, say
+    so as a ShapeError naming the op and shapes. Any other ValueError is re-raised unchanged by
+    the caller (it is a bug in the op, not a user error to be reworded)."""
+    if cls.broadcasts and len(inputs) > 1:
+        broadcast_shapes(*[tuple(t.data.shape) for t in inputs], op=cls.name)
+
+
+def _check_devices(name: str, inputs: tuple[Tensor, ...]) -> Any:
+    devices = {_device.device_of(t.data) for t in inputs}
+    if len(devices) > 1:
+        shown = ", ".join(str(_device.device_of(t.data)) for t in inputs)
+        raise DeviceError(
+            f"{name}: inputs are on different devices ({shown}). "
+            "Move them to one device with .to(device) first."
+        )
+    return _device.get_array_module(*[t.data for t in inputs])
