@@ -11,9 +11,8 @@ Not part of ``make bench``, which shows both modes in its own tables.
 
 from __future__ import annotations
 
-from bench._timing import interleave, interleave_apart, maker  # pins the threads first
+from bench._timing import interleave_both, maker  # pins the threads first
 
-import importlib  # noqa: E402
 import sys  # noqa: E402
 
 __all__ = ["main"]
@@ -33,9 +32,7 @@ def main(scale: float = 1.0, only: list[str] | None = None) -> None:
         if only and not any(o in label for o in only):
             continue
         n = max(3, int(rounds * scale))
-        build = getattr(importlib.import_module(module), builder)
-        one = interleave({a: build(a, *args), b: build(b, *args)}, n)
-        own = interleave_apart({k: maker(module, builder, k, *args) for k in (a, b)}, n)
+        one, own = interleave_both({k: maker(module, builder, k, *args) for k in (a, b)}, n)
         print(
             f"{label:18s} one process {one.ratio(a, b):.3f} "
             f"({one[a] * 1e3:.3f} / {one[b] * 1e3:.3f} ms)   own processes "

@@ -150,14 +150,12 @@ class SoftmaxCrossEntropyIndex(Op):
         if not self.needs_input_grad[0]:
             return None, None, None
         p, lse = self.saved
-        if isinstance(gy, Tensor):  # recorded: softmax as a function of z, same values
-            p, _ = _softmax_of(z, p, lse)
-            y = y.data
         g = (gy * w).reshape((-1, 1))
         rows = self.xp.arange(p.shape[0])
-        if isinstance(gy, Tensor):
+        if isinstance(gy, Tensor):  # recorded: softmax as a function of z, same values
+            p, _ = _softmax_of(z, p, lse)
             onehot = self.xp.zeros(p.shape, p.dtype)
-            onehot[rows, y] = 1
+            onehot[rows, y.data] = 1
             return g * (p - onehot), None, None
         gz = p.copy()  # p − onehot, then times g: the recorded backward's rounding
         gz[rows, y] -= 1
