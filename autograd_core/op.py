@@ -26,11 +26,13 @@ from autograd_core import device as _device
 from autograd_core.errors import GraphFreedError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.op_forward import (
+    DROP_BYTES,
     as_array,
     as_constant,
     explain_value_error,
     forward_checked,
     link_outputs,
+    without_values,
 )
 from autograd_core.tensor import Tensor
 from autograd_core.version import next_seq
@@ -42,6 +44,7 @@ _new = object.__new__
 # needs_input_grad of one- and two-input ops, prebuilt (indexed by the bools): no allocation
 _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
+_DROP = DROP_BYTES
 
 
 class _NoParams(Mapping[str, Any]):
@@ -97,14 +100,16 @@ class Op:
             ``.grad`` or add into it in place instead of copying.
         saves_inputs: the VJP reads the inputs' values (mul, matmul), so an in-place write to
             one of them between forward and backward must raise (version.py); False for ops
-            whose VJP never reads them (add, reshape, getitem).
+            whose VJP never reads them, nor keeps a view of them (add, reshape, relu, which
+            keeps its own mask): such a node keeps a large input made by another op as a
+            stand-in without values (``op_forward.without_values``), so it is freed early.
         reuses_gy: (with ``array_vjp``) the VJP may write its result into ȳ when the sweep
             tells it, through ``gy_is_free``, that nothing else holds that array (NumPy's own
             reuse of a temporary, for relu after a matmul).
 
     Attributes of a recorded instance:
         inputs: the input tensors, in order (the parents ``Pa(u)`` of the back-propagation
-            algorithm).
+            algorithm); with ``saves_inputs=False``, large ones as stand-ins of their node.
         needs_input_grad: one bool per input.
         seq: the sequence number of the node, increasing in creation order.
         params: the keyword arguments of the call (axis, shape ...), shown by viz and errors
@@ -303,7 +308,8 @@ class Op:
             else:
                 needs = tuple([t._requires_grad for t in inputs])
             if True in needs:
-                op.inputs = inputs
+                big = not cls.saves_inputs and y.nbytes >= _DROP
+                op.inputs = without_values(inputs) if big else inputs
                 op.needs_input_grad = needs
                 op.seq = _next_seq()
                 op.params = params
@@ -344,7 +350,8 @@ class Op:
         out.name = None
         out.output_nr = 0
         if MODE.enabled and cls.differentiable and (a._requires_grad or b._requires_grad):
-            op.inputs = (a, b)
+            big = not cls.saves_inputs and y.nbytes >= _DROP
+            op.inputs = without_values((a, b)) if big else (a, b)
             op.needs_input_grad = _NEEDS2[a._requires_grad][b._requires_grad]
             op.seq = _next_seq()
             op.params = _NO_PARAMS

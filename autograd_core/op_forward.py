@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from autograd_core.op import Op
 
 __all__ = [
+    "DROP_BYTES",
     "forward_checked",
     "link_outputs",
+    "stand_in",
+    "without_values",
     "as_array",
     "as_constant",
     "explain_value_error",
@@ -65,7 +68,7 @@ def link_outputs(
     cls = type(op)
     recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
     if recorded:
-        op.inputs = inputs
+        op.inputs = inputs if cls.saves_inputs else without_values(inputs)
         op.needs_input_grad = tuple([t._requires_grad for t in inputs])
         op.seq = next_seq()
         op.params = params
@@ -77,6 +80,62 @@ def link_outputs(
         grad_ok = recorded and y.dtype.kind in "fc"
         outs.append(Tensor._make(y, grad_ok, op if grad_ok else None, k))
     return tuple(outs)
+
+
+# A node whose VJP reads no input value (``saves_inputs=False``: add, relu, max_pool ...) keeps,
+# for an input of at least this many bytes made by another op, a stand-in instead of the input
+# (``without_values``), so that the array is freed as soon as nothing else holds it: in
+# ``relu(x @ w + b)`` the product and the sum go as soon as the next op has used them, as
+# PyTorch saves only what a backward reads. Smaller inputs are kept: the stand-in costs
+# ~0.7 µs, more than an early free of a small array gains. 64 KiB is half of glibc's first
+# mmap threshold; a float32 (128, 128) array.
+DROP_BYTES = 1 << 16
+_NAN_BYTES: dict[Any, bytes] = {}
+
+
+def without_values(inputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """``inputs`` as a node that does not read their values keeps them: each floating-point
+    NumPy input of at least ``DROP_BYTES`` made by another op becomes a stand-in Tensor with
+    the same node, output number, name, shape and dtype, whose read-only data is NaN (one
+    element, broadcast: no memory), so any code that read it by mistake would show it.
+    Leaves stay themselves (their ``.grad`` is filled), and so do small inputs, other kinds of
+    array and CuPy arrays.
+
+    The stand-in keeps the node the input had when the op used it: an in-place op that later
+    rebinds the input to a new node changes nothing for this op (PyTorch's saved edges),
+    where a kept input is checked for that (``version.check_inputs``)."""
+    return tuple([stand_in(t) if _droppable(t) else t for t in inputs])
+
+
+def _droppable(t: Tensor) -> bool:
+    d = t.data
+    return (
+        t.node is not None
+        and type(d) is numpy.ndarray
+        and d.nbytes >= DROP_BYTES
+        and d.dtype.kind in "fc"
+    )
+
+
+def stand_in(t: Tensor) -> Tensor:
+    """A Tensor in place of ``t`` for a node that does not read its values (``without_values``):
+    the same node, output number, name, shape and dtype; data one read-only NaN broadcast to
+    the shape (a floating-point dtype)."""
+    d = t.data
+    dtype = d.dtype
+    nan = _NAN_BYTES.get(dtype)
+    if nan is None:
+        nan = _NAN_BYTES[dtype] = numpy.full(1, numpy.nan, dtype).tobytes()
+    s = Tensor.__new__(Tensor)
+    # (a bytes buffer makes the array read-only; zero strides make every element its one NaN)
+    s.data = numpy.ndarray(d.shape, dtype, nan, 0, (0,) * d.ndim)
+    s.grad = None
+    s._hooks = None
+    s.name = t.name
+    s.output_nr = t.output_nr
+    s._requires_grad = t._requires_grad
+    s.node = t.node
+    return s
 
 
 def as_array(y: Any) -> Any:

@@ -179,7 +179,7 @@ class GELU(Op):
         return (gy * (cdf + x * pdf),)
 
 
-@register_op("elu", save_output=True, array_vjp=True)
+@register_op("elu", save_output=True, array_vjp=True, saves_inputs=False)
 class ELU(Op):
     r"""y = x for x > 0, α (eˣ − 1) for x ≤ 0.
 
@@ -201,7 +201,7 @@ class ELU(Op):
         return (gy * Where.call(self.saved, 1.0, y + self.params["alpha"]),)
 
 
-@register_op("leaky_relu", array_vjp=True)
+@register_op("leaky_relu", array_vjp=True, saves_inputs=False)
 class LeakyReLU(Op):
     r"""y = x for x > 0, s · x for x ≤ 0 (s = ``negative_slope``).
 
@@ -222,7 +222,7 @@ class LeakyReLU(Op):
         return (gy * self.saved,)
 
 
-@register_op("hardtanh", array_vjp=True)
+@register_op("hardtanh", array_vjp=True, saves_inputs=False)
 class Hardtanh(Op):
     r"""y = clip(x, min_val, max_val).
 

@@ -107,13 +107,13 @@ class _ExtremumAlongDim(Op):
         return (expand_reduced(g_values, x.shape, (axis,)) * one_hot,)
 
 
-@register_op("max", save_output=True, array_vjp=True)
+@register_op("max", save_output=True, array_vjp=True, saves_inputs=False)
 class Max(_ExtremumAlongDim):
     __doc__ = _ExtremumAlongDim.__doc__
     reduce = "max"
 
 
-@register_op("min", save_output=True, array_vjp=True)
+@register_op("min", save_output=True, array_vjp=True, saves_inputs=False)
 class Min(_ExtremumAlongDim):
     __doc__ = _ExtremumAlongDim.__doc__
     reduce = "min"

@@ -36,7 +36,7 @@ def _along(xp: Any, index: Any, dim: int) -> tuple[Any, ...]:
     return tuple(out)
 
 
-@register_op("gather", array_vjp=True)
+@register_op("gather", array_vjp=True, saves_inputs=False)
 class Gather(Op):
     r"""y[i][j][k] = x[i][index[i][j][k]][k] for dim = 1 (any dim likewise): PyTorch's
     ``gather``, NumPy's ``take_along_axis``.
@@ -58,7 +58,7 @@ class Gather(Op):
         return (ScatterAdd.call(zeros, gy, **self.params),)
 
 
-@register_op("scatter_add", array_vjp=True)
+@register_op("scatter_add", array_vjp=True, saves_inputs=False)
 class ScatterAdd(Op):
     r"""y = x, then y[i][index[i][j][k]][k] += src[i][j][k] for dim = 1 (PyTorch's
     ``scatter_add``; ``src`` has the shape of ``index``). Repeated indices accumulate.
@@ -77,7 +77,7 @@ class ScatterAdd(Op):
         return gy, gsrc
 
 
-@register_op("index_select", array_vjp=True)
+@register_op("index_select", array_vjp=True, saves_inputs=False)
 class IndexSelect(Op):
     r"""y = x with axis ``dim`` replaced by the entries ``index`` (1-D) of that axis:
     y[…, i, …] = x[…, index[i], …].
@@ -98,7 +98,7 @@ class IndexSelect(Op):
         return (IndexAdd.call(zeros, gy, alpha=1.0, **self.params),)
 
 
-@register_op("index_add", array_vjp=True)
+@register_op("index_add", array_vjp=True, saves_inputs=False)
 class IndexAdd(Op):
     r"""y = x, then y[…, index[i], …] += α · source[…, i, …] along axis ``dim`` (PyTorch's
     ``index_add``). Repeated indices accumulate.

@@ -40,7 +40,7 @@ def _lowest(xp: Any, dtype: Any) -> Any:
     return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
 
 
-@register_op("max_pool", array_vjp=True)
+@register_op("max_pool", array_vjp=True, saves_inputs=False)
 class MaxPool(Op):
     r"""(y, indices) = the maximum of every pooling window of x and its flat position in the
     input plane, over the last ``len(kernel)`` axes (PyTorch's ``max_pool{1,2,3}d`` with

@@ -61,7 +61,7 @@ def matmul_along(x: Tensor, axis: int, a: Any) -> Tensor:
     return y if last else y.swapaxes(axis, -1)
 
 
-@register_op("adaptive_max_pool", array_vjp=True)
+@register_op("adaptive_max_pool", array_vjp=True, saves_inputs=False)
 class AdaptiveMaxPool(Op):
     r"""(y, indices) = the maximum of each adaptive window of x over its last
     ``len(output_size)`` axes: window i of an axis of length L covers

@@ -15,7 +15,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["sqrt", "rsqrt", "square", "reciprocal"]
 
 
-@register_op("sqrt", save_output=True, array_vjp=True)
+@register_op("sqrt", save_output=True, array_vjp=True, saves_inputs=False)
 class Sqrt(Op):
     r"""y = √x (differentiable for x > 0). VJP: x̄ = ȳ / (2y).
 
@@ -32,7 +32,7 @@ class Sqrt(Op):
         return (gy * 0.5 / self.output_as(gy),)
 
 
-@register_op("rsqrt", save_output=True, array_vjp=True)
+@register_op("rsqrt", save_output=True, array_vjp=True, saves_inputs=False)
 class Rsqrt(Op):
     r"""y = 1/√x (domain x > 0). VJP: x̄ = −½ ȳ · y³. Saves the output."""
 
@@ -60,7 +60,7 @@ class Square(Op):
         return (gy * 2 * x,)
 
 
-@register_op("reciprocal", save_output=True, array_vjp=True)
+@register_op("reciprocal", save_output=True, array_vjp=True, saves_inputs=False)
 class Reciprocal(Op):
     r"""y = 1/x (x ≠ 0). VJP: x̄ = −ȳ · y². Saves the output."""
 

@@ -17,7 +17,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["sign", "floor", "ceil", "round"]
 
 
-@register_op("sign", array_vjp=True)
+@register_op("sign", array_vjp=True, saves_inputs=False)
 class Sign(Op):
     r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). VJP: x̄ = 0 (piecewise constant; at x = 0, where
     it jumps, 0 is used too, as in PyTorch). Differentiable so that it can sit inside a

@@ -16,7 +16,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["softmax", "log_softmax"]
 
 
-@register_op("softmax", save_output=True, array_vjp=True)
+@register_op("softmax", save_output=True, array_vjp=True, saves_inputs=False)
 class Softmax(Op):
     r"""y = eˣ / Σ eˣ along ``axis``, computed as e^(x − max x) / Σ e^(x − max x) (stable).
 
@@ -39,7 +39,7 @@ class Softmax(Op):
         return (y * (gy - (gy * y).sum(axis=self.params["axis"], keepdims=True)),)
 
 
-@register_op("log_softmax", save_output=True, array_vjp=True)
+@register_op("log_softmax", save_output=True, array_vjp=True, saves_inputs=False)
 class LogSoftmax(Op):
     r"""y = x − log Σ eˣ along ``axis``, computed as (x − m) − log Σ e^(x − m), m = max x.
 

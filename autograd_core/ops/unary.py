@@ -42,7 +42,7 @@ class Neg(Op):
         return (-gy,)
 
 
-@register_op("exp", save_output=True, array_vjp=True)
+@register_op("exp", save_output=True, array_vjp=True, saves_inputs=False)
 class Exp(Op):
     r"""y = eˣ. VJP: x̄ = ȳ · y. Saves the output (cheaper than recomputing eˣ)."""
 
@@ -69,7 +69,7 @@ class Log(Op):
         return (gy / x,)
 
 
-@register_op("tanh", save_output=True, array_vjp=True)
+@register_op("tanh", save_output=True, array_vjp=True, saves_inputs=False)
 class Tanh(Op):
     r"""y = tanh x. VJP: x̄ = ȳ · (1 − y²). Saves the output (cheaper than recomputing tanh).
 
@@ -86,7 +86,7 @@ class Tanh(Op):
         return (gy * (1 - y * y),)
 
 
-@register_op("relu", array_vjp=True)
+@register_op("relu", array_vjp=True, saves_inputs=False)
 class ReLU(Op):
     r"""y = max(x, 0). VJP: x̄ = ȳ · [x > 0].
 
@@ -113,7 +113,7 @@ class ReLU(Op):
         return (gy * self.saved,)
 
 
-@register_op("abs", array_vjp=True)
+@register_op("abs", array_vjp=True, saves_inputs=False)
 class Abs(Op):
     r"""y = |x|. VJP: x̄ = ȳ · sign(x); at x = 0 the subgradient 0 is used (sign(0) = 0).
     Saves the sign of x as a constant."""
@@ -188,7 +188,7 @@ class Log1p(Op):
         return (gy / (1 + x),)
 
 
-@register_op("expm1", save_output=True, array_vjp=True)
+@register_op("expm1", save_output=True, array_vjp=True, saves_inputs=False)
 class Expm1(Op):
     r"""y = eˣ − 1, accurate for small |x|. VJP: x̄ = ȳ · (y + 1). Saves the output."""
 

@@ -203,3 +203,66 @@ def test_no_array_outlives_the_backward_of_its_node(spec, case):
             )
         }
         assert not kept, f"{spec.name}: arrays kept after backward in attributes {kept}"
+
+
+# -- ``saves_inputs=False``: the VJP reads no input value, so large inputs are not kept ----------
+
+NO_SAVE = [(s, c) for s, c in CASES if s.differentiable and not ac.OP_REGISTRY[s.name].saves_inputs]
+
+
+def _recorded_node(spec, case):
+    args, kwargs = spec.tensors(case)
+    outs = _outputs(spec.op(*args, **kwargs))
+    node = next((o.node for o in outs if o.node is not None), None)
+    if node is None or type(node) is not ac.OP_REGISTRY[spec.name]:
+        pytest.skip("the case records no node of this op")
+    return node, outs
+
+
+@pytest.mark.parametrize(("spec", "case"), NO_SAVE, ids=[f"{s.name}-{c.desc}" for s, c in NO_SAVE])
+def test_an_op_that_saves_no_inputs_reads_none(spec, case):
+    """An op registered with ``saves_inputs=False`` may have its inputs replaced by stand-ins
+    whose values are NaN (op_forward.without_values): its plain VJP must give the same arrays
+    with every floating-point input so replaced."""
+    from autograd_core.node_vjp import call_vjp
+    from autograd_core.op_forward import stand_in
+
+    node, outs = _recorded_node(spec, case)
+    rng = np.random.default_rng(0)
+    gys = tuple(
+        rng.standard_normal(o.shape).astype(o.dtype) if o.requires_grad else None
+        for o in outs[: node.n_outputs]
+    )
+    # plain, then recorded (create_graph=True: the VJP runs on Tensors and must not read the
+    # inputs either, or a second derivative would see the stand-ins)
+    tensor_gys = tuple(None if g is None else ac.tensor(g) for g in gys)
+    for recorded, upstream in ((False, gys), (True, tensor_gys)):
+        if recorded and not spec.double_backward:
+            continue
+        expected = call_vjp(node, upstream, recorded)
+        kept = node.inputs
+        node.inputs = tuple(stand_in(t) if t.dtype.kind in "fc" else t for t in kept)
+        try:
+            got = call_vjp(node, upstream, recorded)
+        finally:
+            node.inputs = kept
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
+            assert (e is None) == (g is None), f"input {i}"
+            if e is not None:
+                e, g = (np.asarray(v.data if recorded else v) for v in (e, g))
+                # (NaN is unequal to itself: a VJP that read a stand-in fails here)
+                assert np.array_equal(e, g), f"input {i} (recorded={recorded}): reads its value"
+
+
+@pytest.mark.parametrize(("spec", "case"), NO_SAVE, ids=[f"{s.name}-{c.desc}" for s, c in NO_SAVE])
+def test_an_op_that_saves_no_inputs_keeps_no_view_of_them(spec, case):
+    """Such an op skips the in-place write check of its inputs (version.check_inputs), so what
+    it keeps for backward (``saved``, ``out``) must not share memory with any input: a later
+    ``x[...] = ...`` would otherwise change its gradient silently."""
+    node, _ = _recorded_node(spec, case)
+    kept = []
+    for v in (node.saved, node.out):
+        kept += list(v) if isinstance(v, (tuple, list)) else [v]
+    for k, arr in enumerate(a for a in kept if isinstance(a, np.ndarray)):
+        for i, t in enumerate(node.inputs):
+            assert not np.shares_memory(arr, t.data), f"kept array {k} is a view of input {i}"

@@ -1,0 +1,194 @@
+"""A node whose VJP reads no input value (``saves_inputs=False``) keeps a large input made by
+another op as a stand-in (op_forward.without_values), so the array is freed early. Checked
+here: what is freed and what is not, gradients against closed forms and against the same
+engine with the stand-ins switched off, second order, in-place rebinding, and the tools that
+walk the graph (draw_graph, backprop_steps, grad_table)."""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd_core as ac
+import autograd_core.op as op_module
+import autograd_core.op_forward as op_forward
+import nn.functional as F
+from autograd_core.op_forward import DROP_BYTES
+
+ROWS = DROP_BYTES // (4 * 128)  # a float32 (ROWS, 128) array is exactly DROP_BYTES
+
+
+@pytest.fixture
+def drop_everything(monkeypatch):
+    """Stand-ins for every floating-point input made by an op, whatever its size: small float64
+    graphs then run the dropping path under gradcheck."""
+    monkeypatch.setattr(op_module, "_DROP", 0)
+    monkeypatch.setattr(op_forward, "DROP_BYTES", 0)
+
+
+@pytest.fixture
+def drop_nothing(monkeypatch):
+    monkeypatch.setattr(op_module, "_DROP", 1 << 62)
+    monkeypatch.setattr(op_forward, "DROP_BYTES", 1 << 62)
+
+
+def test_a_large_product_is_freed_once_the_add_after_it_ran():
+    rng = np.random.default_rng(0)
+    x = ac.tensor(rng.standard_normal((ROWS, 64)).astype(np.float32))
+    w = ac.tensor(rng.standard_normal((64, 128)).astype(np.float32), requires_grad=True)
+    b = ac.tensor(np.zeros(128, np.float32), requires_grad=True)
+    p = x @ w
+    freed = weakref.ref(p.data)
+    h = ac.relu(p + b)
+    del p
+    assert freed() is None  # neither add nor relu kept it
+    stand_in = h.node.inputs[0].node.inputs[0]  # relu's input is add's output, held as...
+    assert stand_in.data.shape == (ROWS, 128) and stand_in.dtype == np.float32
+    assert not stand_in.data.flags.writeable and np.isnan(stand_in.data).all()
+    assert stand_in.node is not None and stand_in.data.strides == (0, 0)
+
+
+def test_small_inputs_and_inputs_an_op_reads_are_kept():
+    rng = np.random.default_rng(0)
+    w = ac.tensor(rng.standard_normal((ROWS // 2, 128)).astype(np.float32), requires_grad=True)
+    p = w * 2
+    small = weakref.ref(p.data)
+    y = p + 1  # half of DROP_BYTES: kept
+    del p
+    assert small() is not None and y.node.inputs[0].data is small()
+    big = ac.tensor(rng.standard_normal((ROWS, 128)).astype(np.float32), requires_grad=True)
+    q = big * 2
+    read = weakref.ref(q.data)
+    z = q * q  # mul reads its inputs
+    del q
+    assert read() is not None and z.node.inputs[0].data is read()
+
+
+def test_leaves_are_never_replaced():
+    w = ac.tensor(np.ones((ROWS, 128), np.float32), requires_grad=True)
+    y = ac.relu(w)
+    assert y.node.inputs[0] is w
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad.data, np.ones((ROWS, 128), np.float32))
+
+
+def test_mlp_gradients_match_the_closed_form_with_large_arrays():
+    rng = np.random.default_rng(1)
+    n, d, k = 256, 128, 10
+    x = rng.standard_normal((n, d))
+    w1, b1 = rng.standard_normal((d, d)) / np.sqrt(d), rng.standard_normal(d)
+    w2 = rng.standard_normal((d, k)) / np.sqrt(d)
+    y = rng.integers(0, k, n)
+    params = [ac.tensor(a, requires_grad=True) for a in (w1, b1, w2)]
+    h = ac.tanh(ac.tensor(x) @ params[0] + params[1])
+    z = h @ params[2]
+    loss = -ac.log_softmax(z, dim=1)[ac.arange(n), ac.tensor(y)].mean()
+    assert h.node.inputs[0].data.strides == (0, 0)  # tanh holds its input as a stand-in
+    loss.backward()
+    # closed form
+    a = x @ w1 + b1
+    hn = np.tanh(a)
+    zn = hn @ w2
+    p = np.exp(zn - zn.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    gz = p.copy()
+    gz[np.arange(n), y] -= 1
+    gz /= n
+    ga = (gz @ w2.T) * (1 - hn**2)
+    np.testing.assert_allclose(params[2].grad.data, hn.T @ gz, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(params[0].grad.data, x.T @ ga, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(params[1].grad.data, ga.sum(0), rtol=1e-12, atol=1e-14)
+
+
+def _composite(x, w):
+    h = ac.relu(x @ w + 0.5)
+    h = ac.cat([ac.tanh(h), ac.sigmoid(-h)], dim=1)
+    h = F.max_pool2d(h.reshape(1, 1, 4, 4), 2).reshape(2, 2)
+    return (ac.softmax(h.exp(), dim=1)[0] * ac.sqrt(h.abs() + 1.0).sum()).sum()
+
+
+def test_first_and_second_order_gradcheck_with_every_input_dropped(drop_everything):
+    rng = np.random.default_rng(2)
+    x = ac.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    w = ac.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    out = _composite(x, w)
+    stand_ins = [t for t in out.node.inputs if t.node is not None]
+    assert stand_ins and all(t.data.strides == (0,) * t.ndim for t in stand_ins)
+    assert ac.gradcheck(_composite, (x, w))
+    assert ac.gradgradcheck(_composite, (x, w))
+
+
+def _grads(x, w):
+    gx, gw = ac.grad(_composite(x, w), (x, w), create_graph=True)
+    ggx, ggw = ac.grad((gx**2).sum() + (gw**2).sum(), (x, w))
+    return [g.numpy() for g in (gx, gw, ggx, ggw)]
+
+
+def test_dropping_changes_no_gradient_of_either_order(monkeypatch):
+    rng = np.random.default_rng(3)
+    x = ac.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    w = ac.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    monkeypatch.setattr(op_module, "_DROP", 0)
+    monkeypatch.setattr(op_forward, "DROP_BYTES", 0)
+    dropped = _grads(x, w)
+    monkeypatch.setattr(op_module, "_DROP", 1 << 62)
+    monkeypatch.setattr(op_forward, "DROP_BYTES", 1 << 62)
+    kept = _grads(x, w)
+    for d, k in zip(dropped, kept, strict=True):
+        np.testing.assert_array_equal(d, k)
+
+
+def test_retain_graph_backpropagates_twice_through_stand_ins(drop_everything):
+    w = ac.tensor([[1.0, -2.0], [3.0, 0.5]], requires_grad=True)
+    y = ac.tanh(w * 2 + 1).sum()
+    y.backward(retain_graph=True)
+    first = w.grad.numpy().copy()
+    y.backward()
+    np.testing.assert_allclose(w.grad.numpy(), 2 * first, rtol=1e-15)
+    np.testing.assert_allclose(first, 2 * (1 - np.tanh(w.numpy() * 2 + 1) ** 2), rtol=1e-14)
+
+
+def test_an_input_rebound_in_place_after_a_non_reading_op_used_it(drop_everything):
+    """The stand-in keeps the node the input had when add used it, so the later ``z *= 2``
+    does not change add's gradient (PyTorch gives the same); a kept input is refused instead
+    (test_inplace.py)."""
+    w = ac.tensor([1.0, 2.0], requires_grad=True)
+    z = w * 2
+    y = z + 3  # uses the old z
+    z *= 2
+    (y + z).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [2.0 + 4.0, 2.0 + 4.0])
+
+
+def test_an_input_rebound_in_place_is_refused_where_it_is_kept(drop_nothing):
+    w = ac.tensor([1.0, 2.0], requires_grad=True)
+    z = w * 2
+    y = z + 3
+    z *= 2
+    with pytest.raises(ac.GraphError, match="add: input 0 .* modified by an in-place"):
+        (y + z).sum().backward()
+
+
+def test_graph_tools_walk_stand_ins(drop_everything):
+    from autograd_core.steps import format_steps
+
+    w = ac.tensor([[1.0, -2.0], [3.0, 0.5]], requires_grad=True)
+    h = w * 2
+    h.name = "h"
+    loss = ac.relu(h + 1).sum()
+    add = loss.node.inputs[0].node.inputs[0].node
+    assert add.inputs[0].name == "h" and add.inputs[0].data.strides == (0, 0)
+    source = ac.draw_graph(loss).source
+    assert "add" in source and "relu" in source and "h" in source
+    text = format_steps(loss)
+    assert "u(3) = add(u(2), const())" in text and "u(4) = relu(u(3))" in text
+    steps = list(ac.backprop_steps(loss))
+    assert [s.label for s in steps] == ["sum", "relu", "add", "mul", "leaf"]
+    add_step = steps[2]
+    np.testing.assert_array_equal(add_step.upstream, [[1.0, 0.0], [1.0, 1.0]])
+    report = ac.grad_table(loss)
+    assert "add" in str(report)
+    loss.backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [[2.0, 0.0], [2.0, 2.0]])
