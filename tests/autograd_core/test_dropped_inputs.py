@@ -192,3 +192,19 @@ def test_graph_tools_walk_stand_ins(drop_everything):
     assert "add" in str(report)
     loss.backward()
     np.testing.assert_array_equal(w.grad.numpy(), [[2.0, 0.0], [2.0, 2.0]])
+
+
+def test_hooks_and_retained_gradients_of_a_dropped_tensor_still_fire():
+    rng = np.random.default_rng(4)
+    w = ac.tensor(rng.standard_normal((ROWS, 128)).astype(np.float32), requires_grad=True)
+    h = w * 3
+    h.retain_grad()
+    seen = []
+    h.register_hook(lambda g: seen.append(g.numpy().copy()))
+    y = ac.relu(h + 1)  # add keeps h as a stand-in
+    assert y.node.inputs[0].node.inputs[0] is not h
+    y.sum().backward()
+    expected = ((w.numpy() * 3 + 1) > 0).astype(np.float32)
+    np.testing.assert_array_equal(h.grad.numpy(), expected)
+    np.testing.assert_array_equal(seen[0], expected)
+    np.testing.assert_array_equal(w.grad.numpy(), 3 * expected)
