@@ -90,16 +90,13 @@ def link_outputs(
 # ~0.7 µs, more than an early free of a small array gains. 64 KiB is half of glibc's first
 # mmap threshold; a float32 (128, 128) array.
 DROP_BYTES = 1 << 16
-_NAN_BYTES: dict[Any, bytes] = {}
 
 
 def without_values(inputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     """``inputs`` as a node that does not read their values keeps them: each floating-point
-    NumPy input of at least ``DROP_BYTES`` made by another op becomes a stand-in Tensor with
-    the same node, output number, name, shape and dtype, whose read-only data is NaN (one
-    element, broadcast: no memory), so any code that read it by mistake would show it.
-    Leaves stay themselves (their ``.grad`` is filled), and so do small inputs, other kinds of
-    array and CuPy arrays.
+    input of at least ``DROP_BYTES`` made by another op becomes a stand-in Tensor
+    (``stand_in``), on the host or a device. Leaves stay themselves (their ``.grad`` is
+    filled), and so do small inputs and other kinds of array.
 
     The stand-in keeps the node the input had when the op used it: an in-place op that later
     rebinds the input to a new node changes nothing for this op (PyTorch's saved edges),
@@ -109,26 +106,17 @@ def without_values(inputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
 
 def _droppable(t: Tensor) -> bool:
     d = t.data
-    return (
-        t.node is not None
-        and type(d) is numpy.ndarray
-        and d.nbytes >= DROP_BYTES
-        and d.dtype.kind in "fc"
-    )
+    return t.node is not None and d.nbytes >= DROP_BYTES and d.dtype.kind in "fc"
 
 
 def stand_in(t: Tensor) -> Tensor:
     """A Tensor in place of ``t`` for a node that does not read its values (``without_values``):
-    the same node, output number, name, shape and dtype; data one read-only NaN broadcast to
-    the shape (a floating-point dtype)."""
+    the same node, output number, name, shape, dtype and device; its data is one NaN broadcast
+    to the shape (no memory; read-only on the host), so any code that read it by mistake would
+    show it. ``t`` has a floating-point dtype."""
     d = t.data
-    dtype = d.dtype
-    nan = _NAN_BYTES.get(dtype)
-    if nan is None:
-        nan = _NAN_BYTES[dtype] = numpy.full(1, numpy.nan, dtype).tobytes()
     s = Tensor.__new__(Tensor)
-    # (a bytes buffer makes the array read-only; zero strides make every element its one NaN)
-    s.data = numpy.ndarray(d.shape, dtype, nan, 0, (0,) * d.ndim)
+    s.data = _nan_like(d)
     s.grad = None
     s._hooks = None
     s.name = t.name
@@ -136,6 +124,28 @@ def stand_in(t: Tensor) -> Tensor:
     s._requires_grad = t._requires_grad
     s.node = t.node
     return s
+
+
+# one NaN per dtype (a bytes buffer) on the host, per (device, dtype) on a device
+_NAN_BYTES: dict[Any, bytes] = {}
+_DEVICE_NANS: dict[Any, Any] = {}
+
+
+def _nan_like(d: Any) -> Any:
+    dtype = d.dtype
+    if type(d) is numpy.ndarray:
+        nan = _NAN_BYTES.get(dtype)
+        if nan is None:
+            nan = _NAN_BYTES[dtype] = numpy.full(1, numpy.nan, dtype).tobytes()
+        # (~0.4 µs: a bytes buffer makes it read-only, zero strides make each element the NaN)
+        return numpy.ndarray(d.shape, dtype, nan, 0, (0,) * d.ndim)
+    key = (_device.device_of(d), dtype)
+    nan = _DEVICE_NANS.get(key)
+    if nan is None:
+        xp = _device.get_array_module(d)
+        with _device.computing_on(d):
+            nan = _DEVICE_NANS[key] = xp.full((), numpy.nan, dtype)
+    return _device.get_array_module(d).broadcast_to(nan, d.shape)
 
 
 def as_array(y: Any) -> Any:

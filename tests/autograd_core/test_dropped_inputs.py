@@ -34,20 +34,30 @@ def drop_nothing(monkeypatch):
     monkeypatch.setattr(op_forward, "DROP_BYTES", 1 << 62)
 
 
-def test_a_large_product_is_freed_once_the_add_after_it_ran():
+def test_a_large_product_is_freed_once_the_add_after_it_ran(device):
     rng = np.random.default_rng(0)
-    x = ac.tensor(rng.standard_normal((ROWS, 64)).astype(np.float32))
-    w = ac.tensor(rng.standard_normal((64, 128)).astype(np.float32), requires_grad=True)
-    b = ac.tensor(np.zeros(128, np.float32), requires_grad=True)
+    x = ac.tensor(rng.standard_normal((ROWS, 64)).astype(np.float32), device=device)
+    w = ac.tensor(
+        rng.standard_normal((64, 128)).astype(np.float32), requires_grad=True, device=device
+    )
+    b = ac.tensor(np.zeros(128, np.float32), requires_grad=True, device=device)
     p = x @ w
     freed = weakref.ref(p.data)
     h = ac.relu(p + b)
     del p
     assert freed() is None  # neither add nor relu kept it
-    stand_in = h.node.inputs[0].node.inputs[0]  # relu's input is add's output, held as...
-    assert stand_in.data.shape == (ROWS, 128) and stand_in.dtype == np.float32
-    assert not stand_in.data.flags.writeable and np.isnan(stand_in.data).all()
-    assert stand_in.node is not None and stand_in.data.strides == (0, 0)
+    add = h.node.inputs[0].node
+    stand_in = add.inputs[0]  # add's input 0, the product
+    assert stand_in.node is not None and stand_in.node is not add
+    assert stand_in.shape == (ROWS, 128) and stand_in.dtype == np.float32
+    assert stand_in.device == x.device and stand_in.data.strides == (0, 0)
+    assert np.isnan(stand_in.numpy()).all()
+    if device == "cpu":
+        assert not stand_in.data.flags.writeable
+    h.sum().backward()
+    expected = (x.numpy() @ w.numpy() > 0).astype(np.float32)
+    np.testing.assert_allclose(w.grad.numpy(), x.numpy().T @ expected, rtol=1e-5)
+    np.testing.assert_array_equal(b.grad.numpy(), expected.sum(0))
 
 
 def test_small_inputs_and_inputs_an_op_reads_are_kept():
