@@ -164,6 +164,10 @@ _CONVERSIONS: dict[str, Any] = {
     "new_empty": tensor_extras.new_empty,
     "new_full": tensor_extras.new_full,
     "is_contiguous": tensor_extras.is_contiguous,
+    "view_as": tensor_extras.view_as,
+    "reshape_as": tensor_extras.reshape_as,
+    "expand_as": tensor_extras.expand_as,
+    "type_as": tensor_extras.type_as,
 }
 
 

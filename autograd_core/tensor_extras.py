@@ -8,7 +8,7 @@ from typing import Any
 
 from autograd_core import creation, dtypes
 from autograd_core.errors import DTypeError, ShapeError
-from autograd_core.ops.shape import transpose
+from autograd_core.ops.shape import expand, reshape, transpose, view
 from autograd_core.tensor import Tensor
 
 __all__ = [
@@ -20,6 +20,10 @@ __all__ = [
     "new_empty",
     "new_full",
     "is_contiguous",
+    "view_as",
+    "reshape_as",
+    "expand_as",
+    "type_as",
     "absent",
     "attach_absent_names",
     "TYPE_NAMES",
@@ -167,6 +171,32 @@ def new_full(
 def is_contiguous(self: Tensor) -> bool:
     """Whether the array is C-contiguous (row-major without gaps)."""
     return bool(self.data.flags.c_contiguous)
+
+
+def view_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.view(other.shape)``: shares memory with ``self`` or raises (``view``)."""
+    return view(self, *other.shape)
+
+
+def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.reshape(other.shape)``."""
+    return reshape(self, *other.shape)
+
+
+def expand_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.expand(other.shape)``: a broadcast view of ``other``'s shape.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.ones(3, 1).expand_as(ac.zeros(3, 4)).shape
+        (3, 4)
+    """
+    return expand(self, *other.shape)
+
+
+def type_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` cast to ``other``'s dtype (recorded, differentiable between float dtypes)."""
+    return self.to(other.dtype)
 
 
 # PyTorch names this engine does not provide on purpose, with what to use instead; each becomes

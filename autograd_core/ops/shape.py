@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy
 
-from autograd_core.device import Device, device_of
+from autograd_core.device import Device, device_of, get_array_module
 from autograd_core.device import to_device as move_array
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
@@ -146,8 +146,49 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
 
 
 def view(x: Tensor, *shape: Any) -> Tensor:
-    """PyTorch's name for ``reshape`` (the result may or may not share memory)."""
-    return reshape(x, *shape)
+    """``reshape`` that always shares memory with ``x``, as PyTorch's ``view``: a write into
+    the result (under ``no_grad``) is a write into ``x``. Where the strides of ``x`` do not
+    allow that (after ``.T``, ``permute`` or slicing), it raises instead of copying; use
+    ``reshape``, which copies when it must.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.zeros(2, 3).view(3, 2).shape
+        (3, 2)
+        >>> ac.zeros(2, 3).T.view(6)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        autograd_core.errors.ShapeError: view: ... cannot be viewed as (6,) without copying ...
+    """
+    x = lift(x)
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and _is_dtype(shape[0]):
+        raise TypeError(
+            f"view: view({shape[0]}) reinterprets the bytes of a tensor as another dtype, which "
+            "autograd-core does not do. Use .to(dtype) to convert the values, or "
+            "x.numpy().view(dtype) for the raw bytes."
+        )
+    y = reshape(x, *shape)
+    if y is x or y.data.size == 0:
+        return y
+    xp = get_array_module(x.data)
+    if not xp.may_share_memory(y.data, x.data):
+        want = tuple(y.shape)
+        text = str(want[0]) if len(want) == 1 else ", ".join(map(str, want))
+        raise ShapeError(
+            f"view: a tensor of shape {tuple(x.shape)} with strides {tuple(x.data.strides)} "
+            f"(bytes) cannot be viewed as {want} without copying its data (it is not "
+            "contiguous, as after .T, permute or slicing). Use "
+            f".reshape({text}) (copies when needed) or .contiguous().view({text})."
+        )
+    return y
+
+
+def _is_dtype(value: Any) -> bool:
+    try:
+        numpy.dtype(value)
+    except TypeError:
+        return False
+    return True
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:

@@ -372,3 +372,62 @@ def test_indexing_messages():
         r"shape \(3, 4\) need the same number of axes",
     ):
         ac.take_along_axis(x, [0, 1], axis=0)
+
+
+# -- view shares memory or raises, as PyTorch's view ------------------------------------------
+
+
+def test_view_shares_memory_with_its_base():
+    a = ac.arange(12.0).reshape(3, 4)
+    v = a.view(2, 6)
+    with ac.no_grad():
+        v[0, 0] = 100.0
+    assert a[0, 0].item() == 100.0
+    s = a[:, :2].view(3, 2)  # a slice whose shape stays: still a view
+    with ac.no_grad():
+        s[2, 1] = -1.0
+    assert a[2, 1].item() == -1.0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda a: a.T, lambda a: a.permute(1, 0), lambda a: a[:, :2]],
+    ids=["T", "permute", "slice"],
+)
+def test_view_of_a_non_contiguous_tensor_raises_instead_of_copying(make, torch):
+    a = ac.arange(12.0).reshape(3, 4)
+    x = make(a)
+    with pytest.raises(ac.ShapeError, match=r"view: .* cannot be viewed as .* without copying"):
+        x.view(-1)
+    np.testing.assert_array_equal(x.reshape(-1).numpy(), x.numpy().reshape(-1))
+    t = make(torch.arange(12.0).reshape(3, 4))
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        t.view(-1)  # the oracle refuses the same views
+
+
+def test_view_as_a_dtype_says_what_to_use():
+    with pytest.raises(TypeError, match=r"view\(int32\) .* Use .to\(dtype\)"):
+        ac.ones(2).view(ac.int32)
+
+
+@pytest.mark.parametrize("name", ["view_as", "reshape_as", "expand_as", "type_as"])
+def test_the_as_methods_match_torch(name, torch, rng):
+    shapes = {
+        "view_as": ((2, 6), (3, 4)),
+        "reshape_as": ((2, 6), (12,)),
+        "expand_as": ((3, 1), (3, 4)),
+        "type_as": ((2, 3), (1,)),
+    }
+    src, like = shapes[name]
+    a = rng.standard_normal(src)
+    x = ac.tensor(a, requires_grad=True)
+    other = ac.zeros(*like, dtype=ac.float32 if name == "type_as" else ac.float64)
+    tx = torch.tensor(a, requires_grad=True)
+    tother = torch.zeros(like, dtype=torch.float32 if name == "type_as" else torch.float64)
+    y, ty = getattr(x, name)(other), getattr(tx, name)(tother)
+    assert tuple(y.shape) == tuple(ty.shape) and str(y.dtype) == str(ty.dtype).split(".")[1]
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-7)
+    w = rng.standard_normal(tuple(ty.shape))
+    (y * ac.tensor(w, dtype=y.dtype)).sum().backward()
+    (ty * torch.tensor(w, dtype=ty.dtype)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6)
