@@ -312,7 +312,16 @@ class Tensor:
             )
         if isinstance(index, Tensor):
             index = index.data
-        self.data[index] = value.data if isinstance(value, Tensor) else value
+        try:
+            self.data[index] = value.data if isinstance(value, Tensor) else value
+        except ValueError as e:
+            if not _device.on_host(self.data) or self.data.flags.writeable:
+                raise
+            raise GraphError(  # a read-only array: a broadcast view (expand)
+                f"setitem: the tensor's array (shape {tuple(self.shape)}) cannot be written in "
+                f"place ({e}); an expanded tensor shares one element among many positions. "
+                "Write into a copy: x = x.clone()."
+            ) from None
         mark_written(self.data)
 
 

@@ -14,6 +14,7 @@ re-exported here (``F.cross_entropy``), and so are the convolutions, ``pad``, ``
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import autograd_core as ac
@@ -78,8 +79,16 @@ __all__ = [
 
 
 def _dim(op: str, x: Tensor, dim: int | None) -> int:
-    if dim is None:  # PyTorch's legacy choice for softmax without dim
-        return 0 if x.ndim in (0, 1, 3) else 1
+    if dim is None:  # PyTorch's legacy choice for softmax without dim, and its warning
+        d = 0 if x.ndim in (0, 1, 3) else 1
+        warnings.warn(
+            f"{op}: no dim given, so dim={d} is used (PyTorch's legacy choice for a "
+            f"{x.ndim}-D input; ac.{op} without dim takes the last axis instead). "
+            "Pass dim= explicitly.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return d
     (d,) = normalize_axis(op, dim, x.shape, word="dim")
     return d
 

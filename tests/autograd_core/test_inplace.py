@@ -257,3 +257,14 @@ def test_out_and_in_place_share_one_rule_for_values_that_would_be_lost():
     with pytest.raises(ac.DTypeError, match="add_: the result has dtype int64.*dtype bool"):
         flags.add_(ac.tensor([1, 2]))
     assert flags.data.tolist() == [False, False]
+
+
+def test_writing_into_an_expanded_tensor_says_to_clone():
+    e = ac.zeros(3, 1).expand(3, 4)
+    with pytest.raises(ac.GraphError, match=r"setitem: .*\(shape \(3, 4\)\) .* x = x.clone\(\)"):
+        e[0, 0] = 1.0
+    with pytest.raises(ac.GraphError, match=r"add_: .* x = x.clone\(\)"):
+        e.add_(1.0)
+    c = e.clone()
+    c[0, 0] = 1.0
+    assert c[0, 0].item() == 1.0 and c[1, 0].item() == 0.0

@@ -314,3 +314,14 @@ def test_flatten_and_identity():
     assert nn.Flatten()(ac.zeros(2, 3, 4)).shape == (2, 12)
     assert nn.Flatten(0)(ac.zeros(2, 3)).shape == (6,)
     assert nn.Flatten()(ac.zeros(0, 3, 4)).shape == (0, 12)
+
+
+@pytest.mark.parametrize("shape", [(5,), (2, 3), (2, 3, 4), (2, 3, 4, 5)])
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_without_dim_warns_and_takes_torchs_legacy_dim(name, shape, torch, rng):
+    a = rng.standard_normal(shape)
+    with pytest.warns(UserWarning, match=rf"{name}: no dim given, so dim=\d is used"):
+        ours = getattr(F, name)(ac.tensor(a))
+    with pytest.warns(UserWarning):  # PyTorch warns too ("Implicit dimension choice")
+        theirs = getattr(torch.nn.functional, name)(torch.tensor(a))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-15)
