@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy
 
+from autograd_core.dtypes import names_a_dtype
 from autograd_core.errors import DeviceError
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def parse_to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, A
             isinstance(a, str) and a.partition(":")[0] in ("cpu", "cuda")
         ):
             device = a
-        elif isinstance(a, str) and not _names_a_dtype(a):
+        elif isinstance(a, str) and not names_a_dtype(a):
             raise DeviceError(
                 f"to: {a!r} is neither a device nor a dtype. Use 'cuda' (or 'cuda:N') for an "
                 "NVIDIA GPU, 'cpu' for the CPU, or a dtype such as ac.float32."
@@ -209,14 +210,6 @@ def parse_to_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, A
         else:
             dtype = a
     return device, dtype
-
-
-def _names_a_dtype(name: str) -> bool:
-    try:
-        numpy.dtype(name)
-    except TypeError:
-        return False
-    return True
 
 
 def to_device(array: Any, device: DeviceLike) -> Any:

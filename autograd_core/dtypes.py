@@ -68,6 +68,16 @@ def is_floating(dtype: Any) -> bool:
     return numpy.dtype(dtype).kind == "f"
 
 
+def names_a_dtype(value: Any) -> bool:
+    """Whether NumPy reads ``value`` (a dtype, a type or a name such as ``"float32"``) as a
+    dtype: how a call tells ``x.to("float64")`` or ``x.view(ac.int32)`` from other arguments."""
+    try:
+        numpy.dtype(value)
+    except TypeError:
+        return False
+    return True
+
+
 # PyTorch's short dtype names (``torch.float`` is float32, ``torch.long`` int64, ...), so that a
 # script written for PyTorch runs unchanged. They shadow Python builtins inside this module only
 # from here on, which is why they come last.

@@ -9,6 +9,7 @@ import numpy
 
 from autograd_core.device import Device, device_of, get_array_module
 from autograd_core.device import to_device as move_array
+from autograd_core.dtypes import names_a_dtype
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift, normalize_axis
@@ -161,7 +162,7 @@ def view(x: Tensor, *shape: Any) -> Tensor:
         autograd_core.errors.ShapeError: view: ... cannot be viewed as (6,) without copying ...
     """
     x = lift(x)
-    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and _is_dtype(shape[0]):
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and names_a_dtype(shape[0]):
         raise TypeError(
             f"view: view({shape[0]}) reinterprets the bytes of a tensor as another dtype, which "
             "autograd-core does not do. Use .to(dtype) to convert the values, or "
@@ -181,14 +182,6 @@ def view(x: Tensor, *shape: Any) -> Tensor:
             f".reshape({text}) (copies when needed) or .contiguous().view({text})."
         )
     return y
-
-
-def _is_dtype(value: Any) -> bool:
-    try:
-        numpy.dtype(value)
-    except TypeError:
-        return False
-    return True
 
 
 def permute(x: Tensor, *dims: Any) -> Tensor:
