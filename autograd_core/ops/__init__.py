@@ -31,6 +31,7 @@ from autograd_core.ops import (
     statistics,
     subscript,
     unary,
+    views,
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
@@ -53,6 +54,7 @@ from autograd_core.ops.sorting import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
+from autograd_core.ops.views import *  # noqa: F403
 
 _FAMILIES = (
     unary,
@@ -76,6 +78,7 @@ _FAMILIES = (
     linalg,
     nn_ops,
     recurrent,
+    views,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

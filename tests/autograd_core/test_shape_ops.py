@@ -431,3 +431,90 @@ def test_the_as_methods_match_torch(name, torch, rng):
     (y * ac.tensor(w, dtype=y.dtype)).sum().backward()
     (ty * torch.tensor(w, dtype=ty.dtype)).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-6)
+
+
+# -- every view function aliases exactly where PyTorch's does ----------------------------------
+
+ALIASING = {
+    "view": lambda x: x.view(4, 6),
+    "reshape": lambda x: x.reshape(6, 4),
+    "flatten": lambda x: x.flatten(),
+    "T": lambda x: x.T,
+    "mT": lambda x: x.mT,
+    "transpose": lambda x: x.transpose(0, 1),
+    "permute": lambda x: x.permute(1, 0),
+    "swapaxes": lambda x: x.swapaxes(0, 1),
+    "squeeze": lambda x: x.unsqueeze(0).squeeze(0),
+    "unsqueeze": lambda x: x.unsqueeze(1),
+    "slice": lambda x: x[1:, ::2],
+    "select": lambda x: x[1],
+    "narrow": lambda x: x.narrow(1, 1, 2),
+    "split": lambda x: x.split(2, dim=1)[1],
+    "chunk": lambda x: x.chunk(2, dim=0)[1],
+    "unbind": lambda x: x.unbind(0)[2],
+    "movedim": lambda x: x.movedim(0, 1),
+    "unflatten": lambda x: x.unflatten(1, (2, 3)),
+    "view_as": lambda x: x.view_as(x.reshape(6, 4)),
+    "detach": lambda x: x.detach(),
+    "contiguous": lambda x: x.contiguous(),
+    "fancy index (a copy)": lambda x: x[[0, 2]],
+    "clone (a copy)": lambda x: x.clone(),
+    "flatten of a transpose (a copy)": lambda x: x.T.flatten(),
+}
+
+
+def _writes_through(lib, no_grad, x, fn) -> bool:
+    y = fn(x)
+    before = x.numpy().copy()
+    with no_grad():
+        y[(0,) * y.ndim] = -1.0
+    return bool((x.numpy() != before).any())
+
+
+@pytest.mark.parametrize("name", list(ALIASING))
+def test_a_write_into_a_view_reaches_its_base_exactly_where_torch_s_does(name, torch):
+    fn = ALIASING[name]
+    ours = _writes_through(ac, ac.no_grad, ac.arange(24.0).reshape(4, 6), fn)
+    theirs = _writes_through(torch, torch.no_grad, torch.arange(24.0).reshape(4, 6), fn)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: x.narrow(2, 1, 3),
+        lambda x: x.narrow(0, -1, 1),
+        lambda x: x.movedim(0, -1),
+        lambda x: x.movedim((0, 1), (2, 0)),
+        lambda x: x.unflatten(2, (2, 2)),
+        lambda x: x.unflatten(1, (-1, 1)),
+    ],
+    ids=[
+        "narrow",
+        "narrow negative start",
+        "movedim",
+        "movedim pairs",
+        "unflatten",
+        "unflatten -1",
+    ],
+)
+def test_view_functions_match_torch_in_values_and_gradients(fn, torch, rng):
+    a = rng.standard_normal((2, 3, 4))
+    x, tx = ac.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = fn(x), fn(tx)
+    assert tuple(y.shape) == tuple(ty.shape)
+    np.testing.assert_array_equal(y.numpy(), ty.detach().numpy())
+    w = rng.standard_normal(tuple(ty.shape))
+    (y * ac.tensor(w)).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_view_functions_name_bad_arguments():
+    x = ac.zeros(2, 3)
+    with pytest.raises(ac.ShapeError, match=r"narrow: start 2 and length 2 do not fit dim 1"):
+        x.narrow(1, 2, 2)
+    with pytest.raises(ac.ShapeError, match=r"movedim: 2 source dims"):
+        x.movedim((0, 1), 0)
+    with pytest.raises(ac.ShapeError, match=r"unflatten: sizes \(2, 2\) do not multiply"):
+        x.unflatten(1, (2, 2))
