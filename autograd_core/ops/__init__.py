@@ -7,6 +7,7 @@ from autograd_core.ops import (
     binary,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
+    diagonals,
     extrema,
     fold,  # noqa: F401
     indexing,
@@ -36,6 +37,7 @@ from autograd_core.ops import (
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
+from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
@@ -79,6 +81,7 @@ _FAMILIES = (
     nn_ops,
     recurrent,
     views,
+    diagonals,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

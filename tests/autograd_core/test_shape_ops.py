@@ -453,6 +453,7 @@ ALIASING = {
     "chunk": lambda x: x.chunk(2, dim=0)[1],
     "unbind": lambda x: x.unbind(0)[2],
     "movedim": lambda x: x.movedim(0, 1),
+    "diagonal": lambda x: x.diagonal(1),
     "unflatten": lambda x: x.unflatten(1, (2, 3)),
     "view_as": lambda x: x.view_as(x.reshape(6, 4)),
     "detach": lambda x: x.detach(),
@@ -518,3 +519,22 @@ def test_view_functions_name_bad_arguments():
         x.movedim((0, 1), 0)
     with pytest.raises(ac.ShapeError, match=r"unflatten: sizes \(2, 2\) do not multiply"):
         x.unflatten(1, (2, 2))
+
+
+def test_zeroing_a_diagonal_in_place_and_trace_match_torch(torch, rng):
+    a = rng.standard_normal((4, 4))
+    x, tx = ac.tensor(a), torch.tensor(a)
+    with ac.no_grad():
+        x.diagonal(-1).fill_(0.0)
+    with torch.no_grad():
+        tx.diagonal(-1).fill_(0.0)
+    np.testing.assert_array_equal(x.numpy(), tx.numpy())
+    w, tw = ac.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    (w.trace() * 3).backward()
+    (tw.trace() * 3).backward()
+    assert w.trace().item() == pytest.approx(tw.trace().item(), rel=1e-14)
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.numpy())
+    with pytest.raises(ac.ShapeError, match="trace: needs a matrix"):
+        ac.ones(2, 2, 2).trace()
+    with pytest.raises(ac.ShapeError, match="diagonal: dim1 and dim2 are both 1"):
+        ac.ones(2, 2).diagonal(0, 1, -1)

@@ -1,0 +1,102 @@
+"""Diagonals: ``diagonal`` (a writable view, as PyTorch's), its adjoint ``diagonal_grad``, and
+``trace``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.errors import ShapeError
+from autograd_core.op import Op
+from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["diagonal", "trace"]
+
+
+def _diagonal_view(xp: Any, x: Any, offset: int, dim1: int, dim2: int) -> Any:
+    """The view of ``x`` whose last axis runs along the diagonal ``offset`` of the axes
+    ``dim1``, ``dim2`` (both dropped from their places): entry [..., k] is
+    x[..., k, k + offset, ...] (offset ≥ 0) or x[..., k − offset, k, ...] (offset < 0). One
+    stride, the sum of the two axes' strides, walks it; writes into it reach ``x``."""
+    n1, n2 = x.shape[dim1], x.shape[dim2]
+    first1, first2 = (0, offset) if offset >= 0 else (-offset, 0)
+    length = max(0, min(n1 - first1, n2 - first2))
+    if length:  # start at the diagonal's first element (an empty diagonal keeps x's start)
+        index = [slice(None)] * x.ndim
+        index[dim1], index[dim2] = slice(first1, None), slice(first2, None)
+        x = x[tuple(index)]
+    keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
+    shape = tuple(x.shape[d] for d in keep) + (length,)
+    strides = tuple(x.strides[d] for d in keep) + (x.strides[dim1] + x.strides[dim2],)
+    return xp.lib.stride_tricks.as_strided(x, shape=shape, strides=strides)
+
+
+@register_op("diagonal", array_vjp=True, saves_inputs=False)
+class Diagonal(Op):
+    r"""y = the diagonal ``offset`` of the axes ``dim1``, ``dim2`` of x, appended as the last
+    axis (``torch.diagonal``): a view of x, so a write into y under ``no_grad`` reaches x.
+
+    VJP: x̄ = diagonal_grad(ȳ): zeros like x with ȳ on that diagonal (a new array). Saves only
+    the input shape. Does not broadcast.
+    """
+
+    fresh_grads = True
+
+    def forward(self, x: Any, offset: int, dim1: int, dim2: int) -> Any:
+        self.in_shape = x.shape
+        return _diagonal_view(self.xp, x, offset, dim1, dim2)
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (DiagonalGrad.call(gy, shape=self.in_shape, **self.params),)
+
+
+@register_op("diagonal_grad", array_vjp=True, saves_inputs=False)
+class DiagonalGrad(Op):
+    r"""The adjoint of ``diagonal``: y = zeros(shape) with g written on the diagonal ``offset``
+    of the axes ``dim1``, ``dim2``. VJP: ḡ = diagonal(ȳ). Saves nothing."""
+
+    def forward(self, g: Any, shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -> Any:
+        out = self.xp.zeros(shape, g.dtype)
+        _diagonal_view(self.xp, out, offset, dim1, dim2)[...] = g
+        return out
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        p = self.params
+        return (Diagonal.call(gy, offset=p["offset"], dim1=p["dim1"], dim2=p["dim2"]),)
+
+
+def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal ``offset`` (above the main one when positive) of the axes ``dim1`` and
+    ``dim2``, as the last axis of a view of ``x`` (``torch.diagonal``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> x = ac.arange(9.0).reshape(3, 3)
+        >>> x.diagonal(), x.diagonal(1), x.diagonal(-1)
+        (tensor([0., 4., 8.]), tensor([1., 5.]), tensor([3., 7.]))
+    """
+    x = lift(x)
+    if x.ndim < 2:
+        raise ShapeError(
+            f"diagonal: needs a tensor of at least 2 dimensions; got shape {tuple(x.shape)}."
+        )
+    (d1,) = normalize_axis("diagonal", int(dim1), x.shape, word="dim")
+    (d2,) = normalize_axis("diagonal", int(dim2), x.shape, word="dim")
+    if d1 == d2:
+        raise ShapeError(f"diagonal: dim1 and dim2 are both {d1}; pass two different dims.")
+    return Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2)
+
+
+def trace(x: Tensor) -> Tensor:
+    """The sum of the main diagonal of a matrix (``torch.trace``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.trace(ac.arange(9.0).reshape(3, 3))
+        tensor(12.)
+    """
+    x = lift(x)
+    if x.ndim != 2:
+        raise ShapeError(f"trace: needs a matrix (2-D); got shape {tuple(x.shape)}.")
+    return diagonal(x).sum()
