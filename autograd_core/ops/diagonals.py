@@ -1,17 +1,20 @@
-"""Diagonals: ``diagonal`` (a writable view, as PyTorch's), its adjoint ``diagonal_grad``, and
-``trace``."""
+"""Diagonals and triangles: ``diagonal`` (a writable view, as PyTorch's), its adjoint
+``diagonal_grad``, ``trace``, ``tril``, ``triu`` and ``outer`` (the last three compositions of
+recorded ops, with a constant mask for the triangles)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
+from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["diagonal", "trace"]
+__all__ = ["diagonal", "trace", "tril", "triu", "outer"]
 
 
 def _diagonal_view(xp: Any, x: Any, offset: int, dim1: int, dim2: int) -> Any:
@@ -100,3 +103,58 @@ def trace(x: Tensor) -> Tensor:
     if x.ndim != 2:
         raise ShapeError(f"trace: needs a matrix (2-D); got shape {tuple(x.shape)}.")
     return diagonal(x).sum()
+
+
+def _triangle(name: str, x: Tensor, diagonal: int, lower: bool) -> Tensor:
+    x = lift(x)
+    if x.ndim < 2:
+        raise ShapeError(f"{name}: needs at least 2 dimensions; got shape {tuple(x.shape)}.")
+    n, m = x.shape[-2:]
+    xp = get_array_module(x.data)
+    keep = xp.tri(n, m, k=int(diagonal), dtype=bool)  # on and below the diagonal
+    if not lower:
+        keep = ~xp.tri(n, m, k=int(diagonal) - 1, dtype=bool)
+    return where(keep, x, 0)
+
+
+def tril(x: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two axes (entries with column − row ≤ ``diagonal``), the
+    rest zero, as ``torch.tril``; the gradient flows to the kept entries only.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.ones(2, 3).tril()
+        tensor([[1., 0., 0.],
+                [1., 1., 0.]])
+    """
+    return _triangle("tril", x, diagonal, True)
+
+
+def triu(x: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two axes (entries with column − row ≥ ``diagonal``), the
+    rest zero, as ``torch.triu``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.ones(2, 3).triu(1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.]])
+    """
+    return _triangle("triu", x, diagonal, False)
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """The outer product of two vectors, aᵢ bⱼ (``torch.outer``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.outer(ac.tensor([1.0, 2.0]), ac.tensor([1.0, 10.0, 100.0]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
+    a, b = lift(a), lift(b)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ShapeError(
+            f"outer: needs two vectors (1-D); got shapes {tuple(a.shape)} and {tuple(b.shape)}."
+        )
+    return a.reshape(-1, 1) * b.reshape(1, -1)

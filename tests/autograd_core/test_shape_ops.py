@@ -538,3 +538,36 @@ def test_zeroing_a_diagonal_in_place_and_trace_match_torch(torch, rng):
         ac.ones(2, 2, 2).trace()
     with pytest.raises(ac.ShapeError, match="diagonal: dim1 and dim2 are both 1"):
         ac.ones(2, 2).diagonal(0, 1, -1)
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "k"),
+    [
+        ("tril", (3, 4), 0),
+        ("tril", (2, 4, 3), -1),
+        ("triu", (3, 4), 1),
+        ("triu", (2, 3, 3), -2),
+        ("tril", (2, 5), 7),
+    ],
+)
+def test_triangles_match_torch_in_values_and_gradients(name, shape, k, torch, rng, device):
+    a = rng.standard_normal(shape)
+    x = ac.tensor(a, requires_grad=True, device=device)
+    tx = torch.tensor(a, requires_grad=True)
+    y, ty = getattr(x, name)(k), getattr(tx, name)(k)
+    np.testing.assert_array_equal(y.numpy(), ty.detach().numpy())
+    w = rng.standard_normal(shape)
+    (y * ac.tensor(w, device=device)).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_outer_matches_torch_and_gradchecks(torch, rng):
+    a, b = rng.standard_normal(3), rng.standard_normal(4)
+    x, y = ac.tensor(a, requires_grad=True), ac.tensor(b, requires_grad=True)
+    np.testing.assert_array_equal(
+        ac.outer(x, y).numpy(), torch.outer(torch.tensor(a), torch.tensor(b)).numpy()
+    )
+    assert ac.gradcheck(ac.outer, (x, y)) and ac.gradgradcheck(ac.outer, (x, y))
+    with pytest.raises(ac.ShapeError, match="outer: needs two vectors"):
+        ac.outer(ac.ones(2, 2), ac.ones(2))
