@@ -105,10 +105,12 @@ def _candidate_ops() -> dict[str, Candidate]:
         if _is_elementwise(spec, cases):
             found[spec.name] = Candidate(spec, domains, None)
             continue
+        # (a case whose output is empty, diagonal past the matrix's end, would feed an empty
+        # value to the next step)
         templates = [
             (dict(c.kwargs), tuple(a.shape for a in c.args))
             for c in cases
-            if all(0 < a.size <= 24 for a in c.args)
+            if all(0 < a.size <= 24 for a in c.args) and np.size(spec.ref(*c.args, **c.kwargs))
         ]
         if templates:
             found[spec.name] = Candidate(spec, domains, templates)
