@@ -23,7 +23,7 @@ from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.random import Generator, rng_of
-from autograd_core.tensor import Tensor
+from autograd_core.tensor import Tensor, read_only_error
 from autograd_core.version import mark_rebound, mark_written
 
 __all__ = ["INPLACE_METHODS"]
@@ -78,10 +78,7 @@ def _write(name: str, x: Tensor, compute: Any) -> Tensor:
     try:
         x.data[...] = value
     except ValueError as e:  # a read-only array (a broadcast view)
-        raise GraphError(
-            f"{name}: the tensor's array (shape {tuple(x.shape)}) cannot be written in place "
-            f"({e}). Write into a copy: x = x.clone()."
-        ) from None
+        raise read_only_error(name, x, e) from None
     mark_written(x.data)
     return x
 

@@ -44,7 +44,6 @@ _new = object.__new__
 # needs_input_grad of one- and two-input ops, prebuilt (indexed by the bools): no allocation
 _NEEDS1 = ((False,), (True,))
 _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
-_DROP = DROP_BYTES
 
 
 class _NoParams(Mapping[str, Any]):
@@ -308,7 +307,7 @@ class Op:
             else:
                 needs = tuple([t._requires_grad for t in inputs])
             if True in needs:
-                big = not cls.saves_inputs and y.nbytes >= _DROP
+                big = not cls.saves_inputs and y.nbytes >= DROP_BYTES
                 op.inputs = without_values(inputs) if big else inputs
                 op.needs_input_grad = needs
                 op.seq = _next_seq()
@@ -350,7 +349,7 @@ class Op:
         out.name = None
         out.output_nr = 0
         if MODE.enabled and cls.differentiable and (a._requires_grad or b._requires_grad):
-            big = not cls.saves_inputs and y.nbytes >= _DROP
+            big = not cls.saves_inputs and y.nbytes >= DROP_BYTES
             op.inputs = without_values((a, b)) if big else (a, b)
             op.needs_input_grad = _NEEDS2[a._requires_grad][b._requires_grad]
             op.seq = _next_seq()

@@ -114,15 +114,8 @@ def stand_in(t: Tensor) -> Tensor:
     the same node, output number, name, shape, dtype and device; its data is one NaN broadcast
     to the shape (no memory; read-only on the host), so any code that read it by mistake would
     show it. ``t`` has a floating-point dtype."""
-    d = t.data
-    s = Tensor.__new__(Tensor)
-    s.data = _nan_like(d)
-    s.grad = None
-    s._hooks = None
+    s = Tensor._make(_nan_like(t.data), t._requires_grad, t.node, t.output_nr)
     s.name = t.name
-    s.output_nr = t.output_nr
-    s._requires_grad = t._requires_grad
-    s.node = t.node
     return s
 
 
@@ -139,13 +132,13 @@ def _nan_like(d: Any) -> Any:
             nan = _NAN_BYTES[dtype] = numpy.full(1, numpy.nan, dtype).tobytes()
         # (~0.4 µs: a bytes buffer makes it read-only, zero strides make each element the NaN)
         return numpy.ndarray(d.shape, dtype, nan, 0, (0,) * d.ndim)
+    xp = _device.get_array_module(d)
     key = (_device.device_of(d), dtype)
     nan = _DEVICE_NANS.get(key)
     if nan is None:
-        xp = _device.get_array_module(d)
         with _device.computing_on(d):
             nan = _DEVICE_NANS[key] = xp.full((), numpy.nan, dtype)
-    return _device.get_array_module(d).broadcast_to(nan, d.shape)
+    return xp.broadcast_to(nan, d.shape)
 
 
 def as_array(y: Any) -> Any:

@@ -317,12 +317,18 @@ class Tensor:
         except ValueError as e:
             if not _device.on_host(self.data) or self.data.flags.writeable:
                 raise
-            raise GraphError(  # a read-only array: a broadcast view (expand)
-                f"setitem: the tensor's array (shape {tuple(self.shape)}) cannot be written in "
-                f"place ({e}); an expanded tensor shares one element among many positions. "
-                "Write into a copy: x = x.clone()."
-            ) from None
+            raise read_only_error("setitem", self, e) from None
         mark_written(self.data)
+
+
+def read_only_error(name: str, x: Tensor, e: Exception) -> GraphError:
+    """The error for an in-place write (``name``: setitem, add_ ...) into a read-only array,
+    a broadcast view made by ``expand``; ``e`` is NumPy's refusal."""
+    return GraphError(
+        f"{name}: the tensor's array (shape {tuple(x.shape)}) cannot be written in place ({e}); "
+        "an expanded tensor shares one element among many positions. Write into a copy: "
+        "x = x.clone()."
+    )
 
 
 def _requires_grad(value: Any) -> bool:

@@ -111,9 +111,9 @@ def _triangle(name: str, x: Tensor, diagonal: int, lower: bool) -> Tensor:
         raise ShapeError(f"{name}: needs at least 2 dimensions; got shape {tuple(x.shape)}.")
     n, m = x.shape[-2:]
     xp = get_array_module(x.data)
-    keep = xp.tri(n, m, k=int(diagonal), dtype=bool)  # on and below the diagonal
-    if not lower:
-        keep = ~xp.tri(n, m, k=int(diagonal) - 1, dtype=bool)
+    k = int(diagonal)
+    # on and below the diagonal k; the upper triangle is what lies below k − 1 left out
+    keep = xp.tri(n, m, k=k, dtype=bool) if lower else ~xp.tri(n, m, k=k - 1, dtype=bool)
     return where(keep, x, 0)
 
 

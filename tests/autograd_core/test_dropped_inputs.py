@@ -24,13 +24,13 @@ ROWS = DROP_BYTES // (4 * 128)  # a float32 (ROWS, 128) array is exactly DROP_BY
 def drop_everything(monkeypatch):
     """Stand-ins for every floating-point input made by an op, whatever its size: small float64
     graphs then run the dropping path under gradcheck."""
-    monkeypatch.setattr(op_module, "_DROP", 0)
+    monkeypatch.setattr(op_module, "DROP_BYTES", 0)
     monkeypatch.setattr(op_forward, "DROP_BYTES", 0)
 
 
 @pytest.fixture
 def drop_nothing(monkeypatch):
-    monkeypatch.setattr(op_module, "_DROP", 1 << 62)
+    monkeypatch.setattr(op_module, "DROP_BYTES", 1 << 62)
     monkeypatch.setattr(op_forward, "DROP_BYTES", 1 << 62)
 
 
@@ -140,10 +140,10 @@ def test_dropping_changes_no_gradient_of_either_order(monkeypatch):
     rng = np.random.default_rng(3)
     x = ac.tensor(rng.standard_normal((4, 3)), requires_grad=True)
     w = ac.tensor(rng.standard_normal((3, 2)), requires_grad=True)
-    monkeypatch.setattr(op_module, "_DROP", 0)
+    monkeypatch.setattr(op_module, "DROP_BYTES", 0)
     monkeypatch.setattr(op_forward, "DROP_BYTES", 0)
     dropped = _grads(x, w)
-    monkeypatch.setattr(op_module, "_DROP", 1 << 62)
+    monkeypatch.setattr(op_module, "DROP_BYTES", 1 << 62)
     monkeypatch.setattr(op_forward, "DROP_BYTES", 1 << 62)
     kept = _grads(x, w)
     for d, k in zip(dropped, kept, strict=True):
