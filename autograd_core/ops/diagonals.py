@@ -87,7 +87,10 @@ def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor
     (d1,) = normalize_axis("diagonal", int(dim1), x.shape, word="dim")
     (d2,) = normalize_axis("diagonal", int(dim2), x.shape, word="dim")
     if d1 == d2:
-        raise ShapeError(f"diagonal: dim1 and dim2 are both {d1}; pass two different dims.")
+        raise ShapeError(
+            f"diagonal: dim1 and dim2 are both {d1} for a tensor of shape {tuple(x.shape)}; pass "
+            "two different dims."
+        )
     return Diagonal.apply(x, offset=int(offset), dim1=d1, dim2=d2)
 
 

@@ -60,7 +60,10 @@ def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
     src = tuple(normalize_axis("movedim", int(d), x.shape, word="dim")[0] for d in src)
     dst = tuple(normalize_axis("movedim", int(d), x.shape, word="dim")[0] for d in dst)
     if len(set(src)) != len(src) or len(set(dst)) != len(dst):
-        raise ShapeError(f"movedim: repeated dims in source {src} or destination {dst}.")
+        raise ShapeError(
+            f"movedim: repeated dims in source {src} or destination {dst} for a tensor of shape "
+            f"{tuple(x.shape)}; name each dim once on each side."
+        )
     rest = iter(d for d in range(x.ndim) if d not in src)
     where = dict(zip(dst, src))
     return permute(x, tuple(where[p] if p in where else next(rest) for p in range(x.ndim)))

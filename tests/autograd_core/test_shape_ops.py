@@ -536,7 +536,9 @@ def test_zeroing_a_diagonal_in_place_and_trace_match_torch(torch, rng):
     np.testing.assert_array_equal(w.grad.numpy(), tw.grad.numpy())
     with pytest.raises(ac.ShapeError, match="trace: needs a matrix"):
         ac.ones(2, 2, 2).trace()
-    with pytest.raises(ac.ShapeError, match="diagonal: dim1 and dim2 are both 1"):
+    with pytest.raises(
+        ac.ShapeError, match=r"diagonal: dim1 and dim2 are both 1 for a tensor of shape \(2, 2\)"
+    ):
         ac.ones(2, 2).diagonal(0, 1, -1)
 
 
@@ -571,3 +573,8 @@ def test_outer_matches_torch_and_gradchecks(torch, rng):
     assert ac.gradcheck(ac.outer, (x, y)) and ac.gradgradcheck(ac.outer, (x, y))
     with pytest.raises(ac.ShapeError, match="outer: needs two vectors"):
         ac.outer(ac.ones(2, 2), ac.ones(2))
+
+
+def test_movedim_refuses_a_repeated_dim_naming_the_shape():
+    with pytest.raises(ac.ShapeError, match=r"movedim: repeated dims .* shape \(2, 3\)"):
+        ac.zeros(2, 3).movedim((0, 0), (0, 1))
