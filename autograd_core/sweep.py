@@ -25,6 +25,7 @@ from autograd_core import device as _device
 from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import ANOMALY, MODE
 from autograd_core.grad_table import GradTable
+from autograd_core.hooks import POST_ACCUMULATE, post_accumulate_hooks
 from autograd_core.node_vjp import apply_hooks, call_vjp, fit_grad, store_grad
 from autograd_core.op import Op, edges_of_pair
 from autograd_core.op_origin import vjp_count_error
@@ -45,7 +46,9 @@ class _Sweep:
     after its inputs, so when a node comes off the heap every child that can send it a gradient
     has already done so, and no child counts are needed (PyTorch orders its ready queue by the
     same sequence numbers). Leaves, which have no parents, are finished last, in the order
-    they were reached."""
+    they were reached, except those with post-accumulate-grad hooks: ``pending`` counts the
+    gradients each of them is still to receive (``_arrivals``), and the last one to arrive
+    finishes it at once."""
 
     __slots__ = (
         "table",
@@ -60,6 +63,7 @@ class _Sweep:
         "add",
         "pop",
         "last_write",
+        "pending",
     )
 
     def __init__(
@@ -69,6 +73,7 @@ class _Sweep:
         retain_graph: bool,
         capture: dict[Any, Any] | None,
         trace: Trace | None,
+        pending: dict[Tensor, int] | None = None,
     ) -> None:
         self.table = table
         self.create_graph = create_graph
@@ -84,6 +89,7 @@ class _Sweep:
         self.leaves: list[Tensor] = []
         self.add, self.pop = table.add, table.pop  # called once per edge and node
         self.last_write = WRITES.last  # in-place writes after a node was recorded: check it
+        self.pending = pending
 
     def seed(self, roots: Sequence[Tensor], grads: Sequence[Tensor]) -> None:
         """grad_table[u(n)] ← the root gradients (the user's, never written to)."""
@@ -99,6 +105,10 @@ class _Sweep:
         if node is None:
             if self.table.add(x, g, owned, child):
                 self.leaves.append(x)
+            if self.pending is not None and x in self.pending:
+                self.pending[x] -= 1
+                if self.pending[x] == 0:  # its last gradient: final now
+                    self.finish(x)
         elif node.n_outputs == 1:
             if self.table.add(node, g, owned if node.reuses_gy else None, child):
                 heapq.heappush(self.heap, (-node.seq, node))
@@ -111,8 +121,10 @@ class _Sweep:
             self.run_plain()
         while heap:
             visit(heapq.heappop(heap)[1])
+        pending = self.pending or {}
         for leaf in self.leaves:
-            self.finish(leaf)
+            if pending.get(leaf) != 0:  # (0: finished when its last gradient arrived)
+                self.finish(leaf)
         self.table.assert_empty()
 
     def visit(self, op: Op) -> None:
@@ -270,6 +282,9 @@ class _Sweep:
         if self.capture is None:
             if g is not None:
                 store_grad(leaf, g, owned)
+                if self.pending is not None:
+                    for hook in list(post_accumulate_hooks(leaf) or ()):
+                        hook(leaf)
         elif leaf in self.capture:
             self.capture[leaf] = g
 
@@ -325,7 +340,9 @@ def sweep(
         table = GradTable(in_place=not create_graph and trace is None)
     if must_reach:
         _check_reached(roots, must_reach)
-    run = _Sweep(table, create_graph, retain_graph, capture, trace)
+    # post-accumulate-grad hooks (a backward, not grad()): count what each hooked leaf will get
+    pending = _arrivals(roots) if POST_ACCUMULATE and capture is None else None
+    run = _Sweep(table, create_graph, retain_graph, capture, trace, pending)
     prev_mode = MODE.enabled
     MODE.enabled = create_graph
     try:
@@ -334,6 +351,38 @@ def sweep(
             run.run()
     finally:
         MODE.enabled = prev_mode
+
+
+def _arrivals(roots: Sequence[Tensor]) -> dict[Tensor, int] | None:
+    """For each leaf with a post-accumulate-grad hook that the sweep from ``roots`` reaches,
+    how many gradients it will receive: one per root it is, one per edge that needs a gradient
+    from an op node the sweep visits (``x * x`` sends two). The sweep ``_enter``s a leaf once
+    per such gradient, None or not, so counting down finds its last one. None if none."""
+    counts: dict[Tensor, int] = {}
+    seen: set[Op] = set()
+    stack: list[Op] = []
+    for t in roots:
+        if t.node is None:
+            if post_accumulate_hooks(t):
+                counts[t] = counts.get(t, 0) + 1
+        elif t.node not in seen:
+            seen.add(t.node)
+            stack.append(t.node)
+    while stack:
+        op = stack.pop()
+        if op.inputs is None:
+            continue  # a freed node: the sweep raises when it gets there
+        for t, need in zip(op.inputs, op.needs_input_grad):
+            if not need:
+                continue
+            node = t.node
+            if node is None:
+                if post_accumulate_hooks(t):
+                    counts[t] = counts.get(t, 0) + 1
+            elif node not in seen:
+                seen.add(node)
+                stack.append(node)
+    return counts or None
 
 
 def _check_reached(roots: Sequence[Tensor], must_reach: Sequence[tuple[int, Tensor]]) -> None:

@@ -18,7 +18,7 @@ from autograd_core import device as _device
 from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.grad_mode import MODE
-from autograd_core.hooks import RemovableHandle
+from autograd_core.hooks import RemovableHandle, add_post_accumulate
 from autograd_core.version import mark_written
 
 if TYPE_CHECKING:
@@ -226,6 +226,39 @@ class Tensor:
             hooks, entry = self._hooks, hook
         hooks.append(entry)
         return RemovableHandle(hooks, entry)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Tensor], None]) -> RemovableHandle:
+        """Call ``hook(self)`` during ``backward`` as soon as this leaf's gradient for that pass
+        is complete and has been added into ``.grad``, before the rest of the backward pass
+        finishes (``torch.Tensor.register_post_accumulate_grad_hook``). The hook returns None.
+
+        The sweep counts, before it starts, the edges by which each hooked leaf will receive
+        a gradient, and finishes the leaf when the last one arrives: the parameters of the
+        last layer are final first. That is what data-parallel training needs (all-reduce a
+        gradient while the backward pass goes on) and what fusing the optimizer step into
+        the backward pass needs (every op that reads the parameter has already run its VJP).
+        ``grad()`` accumulates nothing and calls no such hook.
+
+        Example:
+            >>> import autograd_core as ac
+            >>> w = ac.tensor([1.0, 2.0], requires_grad=True)
+            >>> h = w.register_post_accumulate_grad_hook(lambda p: print("final:", p.grad))
+            >>> (w * 3).sum().backward()
+            final: tensor([3., 3.])
+            >>> h.remove()
+        """
+        if self.node is not None:
+            raise GraphError(
+                "register_post_accumulate_grad_hook: this tensor is the output of an op, not a "
+                "leaf, and only leaves accumulate into .grad. Register it on the leaf (a "
+                "parameter), or use register_hook for a gradient passing through."
+            )
+        if not self.requires_grad:
+            raise GraphError(
+                "register_post_accumulate_grad_hook: this tensor does not require grad, so no "
+                "gradient will be accumulated. Call requires_grad_() first."
+            )
+        return add_post_accumulate(self, hook)
 
     def backward(
         self,
