@@ -286,10 +286,14 @@ def nll_loss(
     raw = target
     target = as_target(target, input)
     idx = target.data.reshape(-1)
-    if idx.shape[0] != logp.shape[0]:
+    # the same rule as cross_entropy's: a target with the right count but the wrong shape
+    # ((N, 1), or (d, N) for (N, C, d)) would pick the wrong entries without an error
+    expected = _item_shape(input, squeeze)
+    if tuple(target.shape) not in (expected, (1,) if squeeze else expected):
         raise ShapeError(
-            f"nll_loss: target of shape {tuple(target.shape)} does not fit input of shape "
-            f"{tuple(input.shape)}."
+            f"nll_loss: class-index target of shape {tuple(target.shape)} does not fit input of "
+            f"shape {tuple(input.shape)}; expected {expected}: one class index per item "
+            "(reshape the target, e.g. target.reshape(-1) for an (N, 1) column)."
         )
     valid = idx != ignore_index
     bad = _check_indices("nll_loss", idx, n_classes, raw, ignore_index)

@@ -314,3 +314,20 @@ def test_loss_modules_and_errors():
         nn.KLDivLoss("batchmean")(ac.log(ac.tensor([[0.5, 0.5]])), ac.tensor([[0.5, 0.5]])).item()
         == 0.0
     )
+
+
+@pytest.mark.parametrize(
+    ("input_shape", "target_shape"),
+    [((2, 3), (2, 1)), ((2, 3, 4), (4, 2)), ((2, 3, 4), (8,)), ((3,), (1, 1))],
+)
+@pytest.mark.parametrize("name", ["nll_loss", "cross_entropy"])
+def test_a_class_index_target_of_the_right_count_but_wrong_shape_is_refused(
+    name, input_shape, target_shape, torch
+):
+    # torch refuses these too; before, nll_loss checked only the count and read a (4, 2)
+    # target for a (2, 3, 4) input as if it were (2, 4)
+    target = np.zeros(target_shape, dtype=np.int64)
+    with pytest.raises(ac.ShapeError, match=rf"{name}: class-index target of shape"):
+        getattr(F, name)(ac.full(input_shape, -1.0), ac.tensor(target))
+    with pytest.raises((RuntimeError, ValueError)):
+        getattr(torch.nn.functional, name)(torch.full(input_shape, -1.0), torch.tensor(target))
