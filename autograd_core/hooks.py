@@ -63,19 +63,22 @@ def add_post_accumulate(t: Any, hook: Callable[[Any], None]) -> RemovableHandle:
     key = id(t)
     hooks = post_accumulate_hooks(t)
     if hooks is None:
-
-        def forget(ref: Any, key: int = key) -> None:  # t died: its id may be reused
-            entry = POST_ACCUMULATE.get(key)
+        # The registry is bound as a default: a tensor that dies at interpreter exit calls
+        # this after the module's globals have been cleared to None.
+        def forget(ref: Any, key: int = key, registry: dict[int, Any] = POST_ACCUMULATE) -> None:
+            entry = registry.get(key)  # t died: its id may be reused
             if entry is not None and entry[0] is ref:
-                del POST_ACCUMULATE[key]
+                del registry[key]
 
         hooks = []
         POST_ACCUMULATE[key] = (weakref.ref(t, forget), hooks)
     hooks.append(hook)
 
-    def drop_if_unused(key: int = key, hooks: list[Any] = hooks) -> None:
-        entry = POST_ACCUMULATE.get(key)
+    def drop_if_unused(
+        key: int = key, hooks: list[Any] = hooks, registry: dict[int, Any] = POST_ACCUMULATE
+    ) -> None:
+        entry = registry.get(key)
         if entry is not None and entry[1] is hooks:
-            del POST_ACCUMULATE[key]
+            del registry[key]
 
     return RemovableHandle(hooks, hook, drop_if_unused)

@@ -134,6 +134,23 @@ def test_remove_and_death_leave_no_entry_behind():
     assert key not in POST_ACCUMULATE
 
 
+def test_cleanup_does_not_read_module_globals_cleared_at_interpreter_exit(monkeypatch):
+    # At exit CPython sets a module's globals to None before the last tensors die; the weakref
+    # callback and remove() must reach the registry without looking the name up then.
+    from autograd_core import hooks
+
+    x = ac.tensor([1.0], requires_grad=True)
+    handle = x.register_post_accumulate_grad_hook(lambda t: None)
+    y = ac.tensor([1.0], requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda t: None)
+    key = id(y)
+    monkeypatch.setattr(hooks, "POST_ACCUMULATE", None)
+    handle.remove()
+    del y
+    gc.collect()
+    assert id(x) not in POST_ACCUMULATE and key not in POST_ACCUMULATE
+
+
 def test_an_sgd_step_fused_into_the_backward_pass_equals_the_usual_step():
     x = ac.tensor(np.random.default_rng(1).standard_normal((6, 3)))
     usual, fused = _mlp(), _mlp()
