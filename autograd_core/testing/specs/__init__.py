@@ -6,6 +6,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     conv,
     copying,
     diagonals,
+    elementwise_more,
     extrema,
     indexing,
     join,
