@@ -15,6 +15,7 @@ from autograd_core.ops import (
     layout,
     linalg,
     logical,
+    nan_reductions,
     nn_ops,
     padding,  # noqa: F401
     pooling,
@@ -44,6 +45,7 @@ from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.layout import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
+from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
@@ -69,6 +71,7 @@ _FAMILIES = (
     extrema,
     sorting,
     statistics,
+    nan_reductions,
     scan,
     logical,
     shape,
