@@ -17,6 +17,7 @@ from autograd_core.ops import (
     logical,
     nan_reductions,
     nn_ops,
+    order_stats,
     padding,  # noqa: F401
     pooling,
     pooling_adaptive,
@@ -47,6 +48,7 @@ from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
+from autograd_core.ops.order_stats import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
@@ -70,6 +72,7 @@ _FAMILIES = (
     reduce,
     extrema,
     sorting,
+    order_stats,
     statistics,
     nan_reductions,
     scan,
