@@ -17,7 +17,7 @@ from autograd_core.errors import DTypeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.reduce import mean, reduced_count, reduction_args
 from autograd_core.ops.reduce import sum as _sum
-from autograd_core.ops.statistics import _correction, std, var
+from autograd_core.ops.statistics import std, var
 from autograd_core.tensor import Tensor
 
 __all__ = ["nansum", "nanmean", "var_mean", "std_mean"]
@@ -72,7 +72,7 @@ def var_mean(
         (tensor(1.6666666), tensor(2.5))
     """
     x, axes, keep = reduction_args("var_mean", x, dim, keepdim, None, None)  # errors name var_mean
-    c = _correction("var_mean", correction, None, None)
+    c = _checked_correction("var_mean", correction)
     return var(x, axes, correction=c, keepdim=keep), _mean(x, axes, keep)
 
 
@@ -87,7 +87,7 @@ def std_mean(
         (tensor([1., 0.]), tensor([2., 2.]))
     """
     x, axes, keep = reduction_args("std_mean", x, dim, keepdim, None, None)  # errors name std_mean
-    c = _correction("std_mean", correction, None, None)
+    c = _checked_correction("std_mean", correction)
     return std(x, axes, correction=c, keepdim=keep), _mean(x, axes, keep)
 
 
@@ -96,3 +96,14 @@ def _mean(x: Tensor, axes: tuple[int, ...] | None, keep: bool) -> Tensor:
     if reduced_count(x.shape, axes) == 0:
         return _sum(x, axes, keep) * float("nan")  # 0 · NaN: quiet, and an empty gradient
     return mean(x, axes, keep)
+
+
+def _checked_correction(op: str, correction: Any) -> int:
+    """``correction`` (None: 1) as ``var`` takes it, checked here so errors name ``op``."""
+    c = 1 if correction is None else correction
+    if isinstance(c, bool) or not isinstance(c, int) or c < 0:
+        raise ValueError(
+            f"{op}: correction must be a non-negative int, got {c!r}. Use 1 for the unbiased "
+            "estimate or 0 for the population value."
+        )
+    return c
