@@ -16,7 +16,9 @@ from autograd_core.ops import (
     layout,
     linalg,
     logical,
+    nan_reductions,
     nn_ops,
+    order_stats,
     padding,  # noqa: F401
     pooling,
     pooling_adaptive,
@@ -46,7 +48,9 @@ from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.layout import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
+from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
+from autograd_core.ops.order_stats import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
@@ -70,7 +74,9 @@ _FAMILIES = (
     reduce,
     extrema,
     sorting,
+    order_stats,
     statistics,
+    nan_reductions,
     scan,
     logical,
     shape,
