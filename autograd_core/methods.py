@@ -26,6 +26,7 @@ __all__ = ["attach_methods"]
 # Functions that build tensors from several inputs (cat, stack, where, einsum) stay functions.
 _NOT_METHODS = {"where", "cat", "concatenate", "stack", "einsum", "to_device", "sum_to"}
 _NOT_METHODS |= {"rnn", "lstm", "gru"}  # sequence ops: functions only
+_NOT_METHODS |= {"tensordot"}  # torch.tensordot has no Tensor method
 
 Binary = Callable[[Any, Any], Tensor]
 

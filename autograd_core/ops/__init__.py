@@ -22,6 +22,7 @@ from autograd_core.ops import (
     pooling_avg,
     pooling_unpool,
     powers,
+    products,
     recurrent,
     reduce,
     rounding,
@@ -46,6 +47,7 @@ from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
+from autograd_core.ops.products import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
@@ -82,6 +84,7 @@ _FAMILIES = (
     recurrent,
     views,
     diagonals,
+    products,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)
