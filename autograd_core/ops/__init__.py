@@ -5,6 +5,7 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     binary,
+    constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     diagonals,
@@ -37,6 +38,7 @@ from autograd_core.ops import (
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
@@ -85,6 +87,7 @@ _FAMILIES = (
     views,
     diagonals,
     products,
+    constructions,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)
