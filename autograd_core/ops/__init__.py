@@ -9,6 +9,7 @@ from autograd_core.ops import (
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     diagonals,
+    distances,
     extrema,
     fold,  # noqa: F401
     indexing,
@@ -41,6 +42,7 @@ from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
+from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
@@ -88,6 +90,7 @@ _FAMILIES = (
     diagonals,
     products,
     constructions,
+    distances,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.broadcast import broadcast_shapes
+from autograd_core.device import get_array_module
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
@@ -219,8 +220,9 @@ def _scaled_sum(name: str, input: Any, product: Tensor, beta: float, alpha: floa
             "Convert the input with .to(dtype)."
         )
     scaled = product if alpha == 1 else product * alpha
-    if beta == 0:
-        return scaled + where(False, x, 0.0)
+    if beta == 0:  # a False of x's device: x's values never read, its gradient exact zeros
+        never = get_array_module(x.data).zeros((), dtype=bool)
+        return scaled + where(never, x, 0.0)
     return scaled + (x if beta == 1 else x * beta)
 
 

@@ -97,7 +97,7 @@ def test_tensor_methods_exist_and_tensordot_is_a_function(name):
 
 
 @pytest.mark.parametrize("name", ["addmm", "addmv", "addbmm", "baddbmm"])
-def test_beta_zero_ignores_nan_in_input_and_gives_it_a_zero_gradient(name, torch, rng):
+def test_beta_zero_ignores_nan_in_input_and_gives_it_a_zero_gradient(name, torch, rng, device):
     shapes = {
         "addmm": [(2, 4), (2, 3), (3, 4)],
         "addmv": [(2,), (2, 3), (3,)],
@@ -106,7 +106,7 @@ def test_beta_zero_ignores_nan_in_input_and_gives_it_a_zero_gradient(name, torch
     }[name]
     arrays = _arrays(rng, shapes)
     arrays[0][...] = np.nan
-    xs = [ac.tensor(a, requires_grad=True) for a in arrays]
+    xs = [ac.tensor(a, requires_grad=True, device=device) for a in arrays]
     ts = [torch.tensor(a, requires_grad=True) for a in arrays]
     y = getattr(ac, name)(*xs, beta=0, alpha=2.0)
     ty = getattr(torch, name)(*ts, beta=0, alpha=2.0)
