@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograd_core.broadcast import broadcast_shapes
 from autograd_core.device import get_array_module
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
@@ -109,6 +110,13 @@ def dist(input: Tensor, other: Tensor, p: float = 2.0) -> Tensor:
     b = lift(other, a) if not isinstance(other, Tensor) else other
     p = _check_p("dist", p)
     _check_float("dist", a, b)
+    try:
+        broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise ShapeError(
+            f"dist: shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast. Trailing "
+            "dimensions must be equal or 1."
+        ) from None
     return pnorm_last((a - b).reshape(-1), p)
 
 
