@@ -27,6 +27,8 @@ __all__ = ["attach_methods"]
 _NOT_METHODS = {"where", "cat", "concatenate", "stack", "einsum", "to_device", "sum_to"}
 _NOT_METHODS |= {"rnn", "lstm", "gru"}  # sequence ops: functions only
 _NOT_METHODS |= {"std_mean", "var_mean"}  # torch functions without a Tensor method
+_NOT_METHODS |= {"block_diag", "cartesian_prod", "cdist", "meshgrid"}  # torch: functions only
+_NOT_METHODS |= {"tensordot", "tril_indices", "triu_indices"}  # torch: functions only
 
 Binary = Callable[[Any, Any], Tensor]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     binary,
+    constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     diagonals,
+    distances,
     elementwise_more,
     extrema,
     fold,  # noqa: F401
@@ -25,6 +27,7 @@ from autograd_core.ops import (
     pooling_avg,
     pooling_unpool,
     powers,
+    products,
     recurrent,
     reduce,
     rounding,
@@ -39,8 +42,10 @@ from autograd_core.ops import (
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
+from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
@@ -52,6 +57,7 @@ from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
+from autograd_core.ops.products import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
@@ -91,6 +97,9 @@ _FAMILIES = (
     views,
     diagonals,
     elementwise_more,
+    products,
+    constructions,
+    distances,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)
