@@ -23,6 +23,22 @@ from nn.activations import (
     Softplus,
     Tanh,
 )
+from nn.activations_more import (
+    CELU,
+    GLU,
+    SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Mish,
+    RReLU,
+    Softmax2d,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
@@ -109,6 +125,20 @@ __all__ = [
     "LogSigmoid",
     "Softmax",
     "LogSoftmax",
+    "Mish",
+    "Hardswish",
+    "Hardsigmoid",
+    "SELU",
+    "CELU",
+    "Softsign",
+    "Tanhshrink",
+    "Softshrink",
+    "Hardshrink",
+    "Threshold",
+    "GLU",
+    "RReLU",
+    "Softmin",
+    "Softmax2d",
     "MSELoss",
     "L1Loss",
     "HuberLoss",

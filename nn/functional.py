@@ -33,6 +33,8 @@ from autograd_core.ops.fold import fold, unfold
 from autograd_core.ops.padding import pad
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from nn.functional_act import *  # noqa: F403
+from nn.functional_act import __all__ as _act_names
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
 from nn.functional_pool import *  # noqa: F403
@@ -62,6 +64,7 @@ __all__ = [
     "dropout",
     "embedding",
     "one_hot",
+    *_act_names,
     *_loss_names,
     *_pool_names,
     *_norm_names,
