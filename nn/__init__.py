@@ -27,6 +27,8 @@ from nn.activations_more import (
     CELU,
     GLU,
     SELU,
+    AlphaDropout,
+    FeatureAlphaDropout,
     Hardshrink,
     Hardsigmoid,
     Hardswish,
@@ -71,6 +73,7 @@ from nn.norm_conv import (
     InstanceNorm3d,
 )
 from nn.normalization import BatchNorm1d, LayerNorm
+from nn.normalization_more import LocalResponseNorm, RMSNorm
 from nn.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -139,6 +142,10 @@ __all__ = [
     "RReLU",
     "Softmin",
     "Softmax2d",
+    "AlphaDropout",
+    "FeatureAlphaDropout",
+    "RMSNorm",
+    "LocalResponseNorm",
     "MSELoss",
     "L1Loss",
     "HuberLoss",

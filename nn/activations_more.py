@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import autograd_core as ac
 from autograd_core.errors import ShapeError
+from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
 from nn import functional_act as FA
+from nn import functional_random as FR
 from nn.module import Module
 
 __all__ = [
@@ -28,6 +30,8 @@ __all__ = [
     "RReLU",
     "Softmin",
     "Softmax2d",
+    "AlphaDropout",
+    "FeatureAlphaDropout",
 ]
 
 
@@ -227,3 +231,46 @@ class Softmax2d(Module):
                 f"{tuple(input.shape)}). Pass (C, H, W) or (N, C, H, W)."
             )
         return ac.softmax(input, -3)
+
+
+# -- dropouts of self-normalising (SELU) networks --------------------------------------------
+
+
+class _AlphaDropoutBase(Module):
+    def __init__(
+        self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None
+    ) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(
+                f"{type(self).__name__}: dropout probability has to be between 0 and 1, but "
+                f"got {p!r}. Pass p in [0, 1]."
+            )
+        self.p = p
+        self.inplace = inplace
+        self.generator = generator
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class AlphaDropout(_AlphaDropoutBase):
+    """Alpha dropout in training (dropped units set to SELU's saturation value, then an affine
+    map keeps mean 0 and variance 1); the identity in eval mode.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.AlphaDropout(0.2).eval()(ac.ones(2)).tolist()
+        [1.0, 1.0]
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return FR.alpha_dropout(input, self.p, self.training, generator=self.generator)
+
+
+class FeatureAlphaDropout(_AlphaDropoutBase):
+    """Alpha dropout of whole channels of (N, C, *) inputs in training; identity in eval."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return FR.feature_alpha_dropout(input, self.p, self.training, generator=self.generator)

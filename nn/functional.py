@@ -37,8 +37,12 @@ from nn.functional_act import *  # noqa: F403
 from nn.functional_act import __all__ as _act_names
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
+from nn.functional_norm_more import *  # noqa: F403
+from nn.functional_norm_more import __all__ as _norm_more_names
 from nn.functional_pool import *  # noqa: F403
 from nn.functional_pool import __all__ as _pool_names
+from nn.functional_random import *  # noqa: F403
+from nn.functional_random import __all__ as _random_names
 from nn.functional_resample import *  # noqa: F403
 from nn.functional_resample import __all__ as _resample_names
 from nn.index_checks import check_index_range, host_indices, poison
@@ -68,6 +72,8 @@ __all__ = [
     *_loss_names,
     *_pool_names,
     *_norm_names,
+    *_norm_more_names,
+    *_random_names,
     *_resample_names,
     "conv1d",
     "conv2d",
