@@ -1,12 +1,12 @@
 """More activation functions in PyTorch's ``nn.functional`` names: mish, hardswish, hardsigmoid,
 selu, celu, softsign, tanhshrink, softshrink, hardshrink, threshold, glu, rrelu, softmin.
 
-Each is composed from engine ops (no new op), so first and second derivatives come from the
-engine. At a kink the composition is chosen so that the gradient there is PyTorch's: a mask
-computed from the input (a constant of the graph) picks the branch with ``ac.where``, or a clip
-whose gradient passes at its bounds cancels exactly (``softshrink``). What each function keeps
-for backward is what its ops keep: the input (or a mask) and, for ``mish``, the intermediate
-softplus and tanh.
+The piecewise ones whose composition from ``where`` was several times slower than PyTorch
+(hardswish, selu, celu, threshold and the shrinks) call ops of their own
+(``autograd_core/ops/activation_more.py``); the rest are composed from engine ops. Either way
+first and second derivatives come from the engine, and the gradient at each kink is PyTorch's.
+What each function keeps for backward is what its ops keep: the input, the output or a mask,
+and for ``mish`` the intermediate softplus and tanh.
 
 ``inplace=True`` is accepted where PyTorch has it, for scripts written for PyTorch, but the
 result is always a new tensor and the input is left unchanged: use the returned value (as
@@ -19,6 +19,7 @@ import warnings
 
 import autograd_core as ac
 from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.ops import activation_more as ops
 from autograd_core.ops.common import normalize_axis
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
@@ -74,17 +75,16 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x · min(max(x + 3, 0), 6) / 6 (Howard et al., 2019, MobileNetV3).
 
     Gradient 0 for x ≤ −3, x/3 + ½ for −3 < x < 3 and 1 for x ≥ 3 (PyTorch's values at
-    the kinks −3 and 3). Keeps the input and the two branch masks.
+    the kinks −3 and 3). Keeps the input.
 
     Example:
         >>> import autograd_core as ac
         >>> import nn.functional as F
         >>> F.hardswish(ac.tensor([-4.0, 0.0, 1.5, 4.0]))
-        tensor([0.   , 0.   , 1.125, 4.   ])
+        tensor([-0.   ,  0.   ,  1.125,  4.   ])
     """
     check_float("hardswish", input)
-    middle = ac.where(input < 3, input * (input + 3) / 6, input)
-    return ac.where(input <= -3, 0.0, middle)
+    return ops.hardswish(input)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
@@ -103,7 +103,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """λ · elu(x, α) with PyTorch's α = 1.6732632423543772 and λ = 1.0507009873554805
-    (Klambauer et al., 2017); gradient λα at 0 (the left derivative, as PyTorch).
+    (Klambauer et al., 2017); gradient λα at 0 (the left derivative, as PyTorch). Keeps the
+    output and a mask.
 
     Example:
         >>> import autograd_core as ac
@@ -112,11 +113,12 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
         tensor([ 1.05070099, -1.11133074], dtype=float64)
     """
     check_float("selu", input)
-    return ac.elu(input, SELU_ALPHA) * SELU_SCALE
+    return ops.scaled_elu(input, SELU_ALPHA, SELU_SCALE)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """x for x > 0, α (exp(x/α) − 1) otherwise (Barron, 2017); gradient 1 at 0.
+    """x for x > 0, α (exp(x/α) − 1) otherwise (Barron, 2017); gradient 1 at 0. Keeps the
+    output and a mask.
 
     Raises:
         ValueError: α = 0.
@@ -133,10 +135,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
             "celu: alpha cannot be 0 (the input is divided by it). Got alpha=0. "
             "Pass a nonzero alpha (1.0 by default)."
         )
-    # The negative branch sees x · [x ≤ 0] (0 where x > 0), so exp cannot overflow in the
-    # branch ``where`` discards, whose gradient would be 0 · inf = NaN.
-    negative = input * (input <= 0)
-    return ac.where(input > 0, input, ac.expm1(negative / alpha) * alpha)
+    return ops.scaled_elu(input, alpha, 1.0, 1.0 / alpha)
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -174,8 +173,7 @@ def _check_lambd(name: str, lambd: float) -> None:
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x − λ for x > λ, x + λ for x < −λ, 0 otherwise; gradient 0 on [−λ, λ] (bounds
-    included, as PyTorch). Computed as x − clip(x, −λ, λ): the clip passes the gradient at its
-    bounds, so 1 − 1 = 0 there. Keeps clip's input.
+    included, as PyTorch). Keeps one mask.
 
     Raises:
         ValueError: λ < 0.
@@ -188,7 +186,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """
     check_float("softshrink", input)
     _check_lambd("softshrink", lambd)
-    return input - ac.clip(input, -lambd, lambd)
+    return ops.softshrink(input, lambd)
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -202,11 +200,12 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
         tensor([-2. ,  0. ,  1.5])
     """
     check_float("hardshrink", input)
-    return ac.where((input > lambd) | (input < -lambd), input, 0.0)
+    return ops.hardshrink(input, lambd)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """x where x > threshold, else ``value``; gradient 0 at the threshold (as PyTorch).
+    """x where x > threshold, else ``value``; gradient 0 at the threshold (as PyTorch). Keeps
+    one mask.
 
     Example:
         >>> import autograd_core as ac
@@ -215,7 +214,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
         tensor([-5., -5.,  2.])
     """
     check_float("threshold", input)
-    return ac.where(input > threshold, input, float(value))
+    return ops.threshold(input, threshold, value)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:

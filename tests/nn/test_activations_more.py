@@ -129,6 +129,15 @@ def test_on_the_device(device, name, kwargs, kinks):
     np.testing.assert_allclose(x.grad.to("cpu").data, xc.grad.data, rtol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # NaN results, as torch's
+@pytest.mark.parametrize(("name", "kwargs", "kinks"), ELEMENTWISE, ids=IDS)
+def test_infinite_and_nan_inputs_give_torchs_values(torch, name, kwargs, kinks):
+    a = np.array([-np.inf, np.inf, np.nan, -1e4, 1e4])
+    y = getattr(F, name)(ac.tensor(a), **kwargs)
+    expected = _torch_call(torch, name, torch.tensor(a), kwargs).numpy()
+    np.testing.assert_allclose(y.data, expected, rtol=1e-12, equal_nan=True)
+
+
 def test_mish_saturates_without_overflow():
     x = ac.tensor([-1e4, 1e4, -40.0, 40.0], requires_grad=True)
     y = F.mish(x)
