@@ -185,16 +185,24 @@ class GLU(Module):
 
 class RReLU(Module):
     """Randomized leaky ReLU: in training each non-positive element gets a slope drawn from
-    U(lower, upper) by the default generator (``ac.manual_seed``); in eval the mean slope."""
+    U(lower, upper) by ``generator`` (the default one, ``ac.manual_seed``, if None); in eval
+    the mean slope (lower + upper) / 2."""
 
-    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False):
+    def __init__(
+        self,
+        lower: float = 1.0 / 8,
+        upper: float = 1.0 / 3,
+        inplace: bool = False,
+        generator: Generator | None = None,
+    ) -> None:
         super().__init__()
         self.lower = lower
         self.upper = upper
         self.inplace = inplace
+        self.generator = generator
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.rrelu(input, self.lower, self.upper, self.training)
+        return FA.rrelu(input, self.lower, self.upper, self.training, generator=self.generator)
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}" + _inplace(self.inplace)

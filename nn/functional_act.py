@@ -2,7 +2,7 @@
 selu, celu, softsign, tanhshrink, softshrink, hardshrink, threshold, glu, rrelu, softmin.
 
 The piecewise ones whose composition from ``where`` was several times slower than PyTorch
-(hardswish, selu, celu, threshold and the shrinks) call ops of their own
+(hardswish, hardsigmoid, selu, celu, threshold and the shrinks) call ops of their own
 (``autograd_core/ops/activation_more.py``); the rest are composed from engine ops. Either way
 first and second derivatives come from the engine, and the gradient at each kink is PyTorch's.
 What each function keeps for backward is what its ops keep: the input, the output or a mask,
@@ -89,7 +89,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(x + 3, 0), 6) / 6, a piecewise-linear sigmoid; gradient 1/6 strictly between
-    −3 and 3, and 0 at and beyond them (PyTorch's convention). Keeps one mask (hardtanh's).
+    −3 and 3, and 0 at and beyond them (PyTorch's convention). Keeps one mask.
 
     Example:
         >>> import autograd_core as ac
@@ -98,7 +98,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
         tensor([0.  , 0.5 , 0.75, 1.  ])
     """
     check_float("hardsigmoid", input)
-    return ac.hardtanh((input + 3) / 6, 0.0, 1.0)
+    return ops.hardsigmoid(input)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:

@@ -1,6 +1,6 @@
 """Piecewise activations of ``nn.functional`` that get an op of their own because composing
-them from ``where`` and friends is several times slower: hardswish, the scaled ELU behind selu
-and celu, threshold, hardshrink and softshrink.
+them from ``where`` and friends is several times slower: hardswish, hardsigmoid, the scaled ELU
+behind selu and celu, threshold, hardshrink and softshrink.
 
 Each forward builds its branches with masks multiplied in (NumPy's ``where`` with a random
 mask costs about ten times a multiply), and each VJP is written once for arrays and Tensors.
@@ -19,7 +19,7 @@ from autograd_core.ops.common import lift
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["hardswish", "scaled_elu", "threshold", "hardshrink", "softshrink"]
+__all__ = ["hardswish", "hardsigmoid", "scaled_elu", "threshold", "hardshrink", "softshrink"]
 
 
 @register_op("hardswish", array_vjp=True)
@@ -46,6 +46,27 @@ class Hardswish(Op):
         middle = ((xd > -3) & (xd < 3)).astype(xd.dtype)
         offset = middle * 0.5 + (xd >= 3)
         return (gy * (x * (middle / 3) + offset),)
+
+
+@register_op("hardsigmoid", array_vjp=True, saves_inputs=False)
+class Hardsigmoid(Op):
+    r"""y = min(max(x + 3, 0), 6) / 6.
+
+    VJP: x̄ = ȳ / 6 for −3 < x < 3 and 0 at and beyond ±3 (PyTorch's convention; PyTorch
+    multiplies by 1/6 rounded to float32 also in float64, we by 1/6). Saves [−3 < x < 3] / 6
+    (a constant): the second derivative is 0.
+    """
+
+    fresh_grads = True
+
+    def forward(self, x: Any) -> Any:
+        self.saved = ((x > -3) & (x < 3)).astype(x.dtype) / 6
+        y = self.xp.clip(x + 3, 0, 6)
+        y /= 6
+        return y
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (gy * self.saved,)
 
 
 @register_op("scaled_elu", save_output=True, array_vjp=True, saves_inputs=False)
@@ -143,6 +164,18 @@ def hardswish(x: Tensor) -> Tensor:
         tensor([-0.   ,  1.125,  4.   ])
     """
     return Hardswish.apply(lift(x))
+
+
+def hardsigmoid(x: Tensor) -> Tensor:
+    """min(max(x + 3, 0), 6) / 6 elementwise (``F.hardsigmoid``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.activation_more import hardsigmoid
+        >>> hardsigmoid(ac.tensor([-4.0, 1.5, 4.0]))
+        tensor([0.  , 0.75, 1.  ])
+    """
+    return Hardsigmoid.apply(lift(x))
 
 
 def scaled_elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:

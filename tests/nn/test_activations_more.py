@@ -246,6 +246,8 @@ def test_rrelu_module_trains_randomly_and_evaluates_with_the_mean_slope(torch):
     x = ac.tensor([-1.0, -1.0, -1.0, 2.0], dtype=ac.float64)
     ac.manual_seed(0)
     assert len(set(m(x).tolist()[:3])) == 3
+    seeded = [nn.RReLU(0.1, 0.3, generator=ac.Generator(7))(x).tolist() for _ in range(2)]
+    assert seeded[0] == seeded[1]
     m.eval()
     tm = torch.nn.RReLU(0.1, 0.3).eval()
     np.testing.assert_allclose(m(x).data, tm(torch.tensor(x.data)).numpy(), rtol=1e-15)

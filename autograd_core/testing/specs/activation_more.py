@@ -1,4 +1,4 @@
-"""OpSpecs of ops/activation_more.py (hardswish, scaled_elu, threshold, hardshrink,
+"""OpSpecs of ops/activation_more.py (hardswish, hardsigmoid, scaled_elu, threshold, hardshrink,
 softshrink): sample inputs cover both sides of every kink, which are declared."""
 
 from __future__ import annotations
@@ -24,6 +24,13 @@ def _torch_elu(x, alpha, scale=1.0, input_scale=1.0):
     import torch
 
     return torch.ops.aten.elu(x, alpha, scale, input_scale)
+
+
+def _torch_hardsigmoid(x):
+    # torch's formula, not F.hardsigmoid: its backward multiplies by float32(1/6) also in float64
+    # (3e-8 relative off). tests/nn/test_activations_more.py compares F.hardsigmoid itself,
+    # kinks included, allowing that difference.
+    return (x + 3).clamp(0, 6) / 6
 
 
 def _np_hardswish(x):
@@ -58,6 +65,15 @@ OP_DB += [
         torch_fn=_torch_nn("hardswish"),
         kinks=(-3.0, 3.0),
         notes="gradient 0 at -3 and 1 at 3 (torch.nn.functional.hardswish)",
+    ),
+    OpSpec(
+        "hardsigmoid",
+        am.hardsigmoid,
+        lambda rng: unary_cases(rng, -5.0, 5.0),
+        ref=lambda x: np.clip(x + 3, 0, 6) / 6,
+        torch_fn=_torch_hardsigmoid,
+        kinks=(-3.0, 3.0),
+        notes="gradient 0 at ±3 (F.hardsigmoid's convention)",
     ),
     OpSpec(
         "scaled_elu",
