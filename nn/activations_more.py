@@ -61,7 +61,14 @@ class Mish(Module):
 
 
 class Hardswish(Module):
-    """y = x · min(max(x + 3, 0), 6) / 6 (printed without ``inplace``, as PyTorch)."""
+    """y = x · min(max(x + 3, 0), 6) / 6 (printed without ``inplace``, as PyTorch).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Hardswish()(ac.tensor([-4.0, 0.0, 3.0]))
+        tensor([-0.,  0.,  3.])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -72,7 +79,14 @@ class Hardswish(Module):
 
 
 class Hardsigmoid(Module):
-    """y = min(max(x + 3, 0), 6) / 6 (printed without ``inplace``, as PyTorch)."""
+    """y = min(max(x + 3, 0), 6) / 6 (printed without ``inplace``, as PyTorch).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Hardsigmoid()(ac.tensor([-4.0, 0.0, 3.0]))
+        tensor([0. , 0.5, 1. ])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -83,7 +97,14 @@ class Hardsigmoid(Module):
 
 
 class SELU(Module):
-    """y = λ · elu(x, α), PyTorch's α and λ (``functional_act.SELU_ALPHA``, ``SELU_SCALE``)."""
+    """y = λ · elu(x, α), PyTorch's α and λ (``functional_act.SELU_ALPHA``, ``SELU_SCALE``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.SELU()(ac.tensor([0.0, 2.0]))
+        tensor([0.      , 2.101402])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -97,7 +118,14 @@ class SELU(Module):
 
 
 class CELU(Module):
-    """y = x for x > 0, α (exp(x/α) − 1) otherwise."""
+    """y = x for x > 0, α (exp(x/α) − 1) otherwise.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.CELU(0.5)(ac.tensor([-1.0, 2.0]))
+        tensor([-0.43233237,  2.        ])
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -112,21 +140,42 @@ class CELU(Module):
 
 
 class Softsign(Module):
-    """y = x / (1 + |x|)."""
+    """y = x / (1 + |x|).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Softsign()(ac.tensor([-4.0, 1.0]))
+        tensor([-0.8,  0.5])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return FA.softsign(input)
 
 
 class Tanhshrink(Module):
-    """y = x − tanh(x)."""
+    """y = x − tanh(x).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Tanhshrink()(ac.tensor([0.0]))
+        tensor([0.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return FA.tanhshrink(input)
 
 
 class Softshrink(Module):
-    """y = x − λ above λ, x + λ below −λ, 0 between (λ = ``lambd``, 0.5 by default)."""
+    """y = x − λ above λ, x + λ below −λ, 0 between (λ = ``lambd``, 0.5 by default).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Softshrink(1.0)(ac.tensor([-4.0, 0.5, 2.0]))
+        tensor([-3.,  0.,  1.])
+    """
 
     def __init__(self, lambd: float = 0.5) -> None:
         super().__init__()
@@ -140,7 +189,14 @@ class Softshrink(Module):
 
 
 class Hardshrink(Module):
-    """y = x where |x| > λ, else 0 (λ = ``lambd``, 0.5 by default)."""
+    """y = x where |x| > λ, else 0 (λ = ``lambd``, 0.5 by default).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Hardshrink(1.0)(ac.tensor([-4.0, -1.0, 2.0]))
+        tensor([-4.,  0.,  2.])
+    """
 
     def __init__(self, lambd: float = 0.5) -> None:
         super().__init__()
@@ -154,7 +210,14 @@ class Hardshrink(Module):
 
 
 class Threshold(Module):
-    """y = x where x > ``threshold``, else ``value``."""
+    """y = x where x > ``threshold``, else ``value``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Threshold(0.0, -1.0)(ac.tensor([-4.0, 0.0, 2.0]))
+        tensor([-1., -1.,  2.])
+    """
 
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
         super().__init__()
@@ -170,7 +233,14 @@ class Threshold(Module):
 
 
 class GLU(Module):
-    """y = a ⊗ σ(b) with a, b the halves of the input along ``dim`` (-1 by default)."""
+    """y = a ⊗ σ(b) with a, b the halves of the input along ``dim`` (-1 by default).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.GLU()(ac.tensor([[1.0, 2.0, 0.0, 0.0]]))
+        tensor([[0.5, 1. ]])
+    """
 
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
@@ -186,7 +256,14 @@ class GLU(Module):
 class RReLU(Module):
     """Randomized leaky ReLU: in training each non-positive element gets a slope drawn from
     U(lower, upper) by ``generator`` (the default one, ``ac.manual_seed``, if None); in eval
-    the mean slope (lower + upper) / 2."""
+    the mean slope (lower + upper) / 2.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.RReLU(0.25, 0.75).eval()(ac.tensor([-2.0, 2.0]))
+        tensor([-1.,  2.])
+    """
 
     def __init__(
         self,
@@ -209,7 +286,14 @@ class RReLU(Module):
 
 
 class Softmin(Module):
-    """y = softmax(−x) along ``dim``."""
+    """y = softmax(−x) along ``dim``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.Softmin(dim=0)(ac.tensor([1.0, 1.0]))
+        tensor([0.5, 0.5])
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
@@ -278,7 +362,14 @@ class AlphaDropout(_AlphaDropoutBase):
 
 
 class FeatureAlphaDropout(_AlphaDropoutBase):
-    """Alpha dropout of whole channels of (N, C, *) inputs in training; identity in eval."""
+    """Alpha dropout of whole channels of (N, C, *) inputs in training; identity in eval.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.FeatureAlphaDropout(0.5).eval()(ac.ones(1, 2)).tolist()
+        [[1.0, 1.0]]
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return FR.feature_alpha_dropout(input, self.p, self.training, generator=self.generator)

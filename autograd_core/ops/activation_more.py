@@ -131,7 +131,9 @@ class Hardshrink(Op):
     def forward(self, x: Any, lambd: float) -> Any:
         keep = ((x > lambd) | (x < -lambd)).astype(x.dtype)
         self.saved = keep
-        return x * keep
+        y = x * keep
+        y += 0.0  # −x · 0 is −0; PyTorch returns +0 there
+        return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (gy * self.saved,)
