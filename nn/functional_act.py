@@ -16,6 +16,7 @@ result is always a new tensor and the input is left unchanged: use the returned 
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import autograd_core as ac
 from autograd_core.errors import DTypeError, ShapeError
@@ -285,7 +286,9 @@ def rrelu(
     return input * ac.as_tensor(slopes.astype(input.dtype, copy=False))
 
 
-def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def softmin(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
     """softmax(−x) along ``dim``: weights that favour the smallest entries. Without ``dim``,
     PyTorch's legacy choice (0 for 0-, 1- and 3-D inputs, else 1) with its warning.
     ``dtype`` casts the input first (as PyTorch).
