@@ -23,6 +23,24 @@ from nn.activations import (
     Softplus,
     Tanh,
 )
+from nn.activations_more import (
+    CELU,
+    GLU,
+    SELU,
+    AlphaDropout,
+    FeatureAlphaDropout,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    Mish,
+    RReLU,
+    Softmax2d,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+)
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
@@ -55,6 +73,7 @@ from nn.norm_conv import (
     InstanceNorm3d,
 )
 from nn.normalization import BatchNorm1d, LayerNorm
+from nn.normalization_more import LocalResponseNorm, RMSNorm
 from nn.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -109,6 +128,24 @@ __all__ = [
     "LogSigmoid",
     "Softmax",
     "LogSoftmax",
+    "Mish",
+    "Hardswish",
+    "Hardsigmoid",
+    "SELU",
+    "CELU",
+    "Softsign",
+    "Tanhshrink",
+    "Softshrink",
+    "Hardshrink",
+    "Threshold",
+    "GLU",
+    "RReLU",
+    "Softmin",
+    "Softmax2d",
+    "AlphaDropout",
+    "FeatureAlphaDropout",
+    "RMSNorm",
+    "LocalResponseNorm",
     "MSELoss",
     "L1Loss",
     "HuberLoss",

@@ -33,12 +33,18 @@ from autograd_core.ops.fold import fold, unfold
 from autograd_core.ops.padding import pad
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from nn.functional_act import *  # noqa: F403
+from nn.functional_act import __all__ as _act_names
 from nn.functional_distance import *  # noqa: F403
 from nn.functional_distance import __all__ as _distance_names
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
+from nn.functional_norm_more import *  # noqa: F403
+from nn.functional_norm_more import __all__ as _norm_more_names
 from nn.functional_pool import *  # noqa: F403
 from nn.functional_pool import __all__ as _pool_names
+from nn.functional_random import *  # noqa: F403
+from nn.functional_random import __all__ as _random_names
 from nn.functional_resample import *  # noqa: F403
 from nn.functional_resample import __all__ as _resample_names
 from nn.index_checks import check_index_range, host_indices, poison
@@ -64,9 +70,12 @@ __all__ = [
     "dropout",
     "embedding",
     "one_hot",
+    *_act_names,
     *_loss_names,
     *_pool_names,
     *_norm_names,
+    *_norm_more_names,
+    *_random_names,
     *_resample_names,
     *_distance_names,
     "conv1d",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from autograd_core.ops import (
     activation,
+    activation_more,
     binary,
     constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
@@ -104,4 +105,4 @@ _FAMILIES = (
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)
 # names, not ac.* names or Tensor methods, as in PyTorch.
-_NN_ONLY = (pooling, pooling_adaptive, pooling_avg, pooling_unpool)
+_NN_ONLY = (activation_more, pooling, pooling_adaptive, pooling_avg, pooling_unpool)

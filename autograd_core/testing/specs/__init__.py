@@ -2,6 +2,7 @@
 
 from autograd_core.testing.specs import (  # noqa: F401
     activation,
+    activation_more,
     binary,
     conv,
     copying,
