@@ -7,6 +7,7 @@ from autograd_core.ops import (
     binary,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
+    decompositions,
     diagonals,
     extrema,
     fold,  # noqa: F401
@@ -37,6 +38,7 @@ from autograd_core.ops import (
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
+from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
@@ -82,6 +84,7 @@ _FAMILIES = (
     recurrent,
     views,
     diagonals,
+    decompositions,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

@@ -5,6 +5,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     binary,
     conv,
     copying,
+    decompositions,
     diagonals,
     extrema,
     indexing,
