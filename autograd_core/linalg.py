@@ -3,6 +3,8 @@ det, slogdet), batched over leading dims, built on the ops of ``ops/decompositio
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from autograd_core.device import get_array_module
 from autograd_core.errors import LinAlgError, ShapeError
 from autograd_core.ops.binary import where
@@ -17,9 +19,20 @@ from autograd_core.ops.decompositions import (
     matrix_t,
     slogdet,
 )
+from autograd_core.ops.decompositions_eigh import Eigh
 from autograd_core.tensor import Tensor
 
-__all__ = ["cholesky", "solve_triangular", "solve", "inv", "det", "slogdet", "LinAlgError"]
+__all__ = [
+    "cholesky",
+    "solve_triangular",
+    "solve",
+    "inv",
+    "det",
+    "slogdet",
+    "eigh",
+    "eigvalsh",
+    "LinAlgError",
+]
 
 
 def _first_failure(a: Tensor) -> tuple[tuple[int, ...], int]:
@@ -168,6 +181,53 @@ def inv(a: Tensor) -> Tensor:
                 [ 0.,  1.]])
     """
     return inverse(a)
+
+
+class EigenvaluesEigenvectors(NamedTuple):
+    """What ``eigh`` returns (PyTorch's ``torch.return_types.linalg_eigh``)."""
+
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+def _check_uplo(name: str, uplo: str) -> str:
+    if uplo not in ("L", "U"):
+        raise ShapeError(f"{name}: UPLO must be 'L' or 'U'; got {uplo!r}. Pass UPLO='L' or 'U'.")
+    return uplo
+
+
+def eigh(a: Tensor, UPLO: str = "L") -> EigenvaluesEigenvectors:  # noqa: N803  (torch's name)
+    """Eigenvalues (ascending) and orthonormal eigenvectors (columns) of each symmetric matrix,
+    reading only its ``UPLO`` triangle (``torch.linalg.eigh``).
+
+    The eigenvectors' signs are arbitrary (LAPACK's choice, as torch's); a loss should not
+    depend on them. With repeated eigenvalues the eigenvectors' gradient is undefined (inf/nan),
+    as torch documents; the eigenvalues' gradient V diag(w̄) Vᵀ is always defined.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.linalg.eigh(ac.tensor([[2.0, 0.0], [0.0, 1.0]]))
+        EigenvaluesEigenvectors(eigenvalues=tensor([1., 2.]), eigenvectors=tensor([[0., 1.],
+                [1., 0.]]))
+    """
+    a = lift(a)
+    check_square("linalg.eigh", a)
+    w, v = Eigh.apply(a, uplo=_check_uplo("linalg.eigh", UPLO))
+    return EigenvaluesEigenvectors(w, v)
+
+
+def eigvalsh(a: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803  (torch's name)
+    """The eigenvalues (ascending) of each symmetric matrix (``torch.linalg.eigvalsh``); the
+    gradient is V diag(w̄) Vᵀ.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.linalg.eigvalsh(ac.tensor([[2.0, 1.0], [1.0, 2.0]]))
+        tensor([1., 3.])
+    """
+    a = lift(a)
+    check_square("linalg.eigvalsh", a)
+    return Eigh.apply(a, uplo=_check_uplo("linalg.eigvalsh", UPLO))[0]
 
 
 # the top-level functions under their linalg names (one op each; their docstrings say more)

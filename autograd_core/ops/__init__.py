@@ -8,6 +8,7 @@ from autograd_core.ops import (
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     decompositions,
+    decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
     diagonals,
     extrema,
     fold,  # noqa: F401

@@ -200,3 +200,47 @@ def test_singular_matrices_raise_linalg_error():
 def test_bad_input_errors(call, match):
     with pytest.raises(ac.ShapeError, match=match):
         call()
+
+
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_and_eigvalsh_match_torch(uplo, torch, rng, device):
+    a = rng.standard_normal((2, 4, 4))
+    a = a + np.swapaxes(a, -1, -2) + np.triu(rng.standard_normal((4, 4)), 1)  # a stray triangle
+    gw, gv = rng.standard_normal((2, 4)), rng.standard_normal((2, 4, 4))
+
+    def loss(w, v, tensor):  # sign-free in V
+        return (w * tensor(gw)).sum() + (v * v * tensor(gv)).sum()
+
+    x = ac.tensor(a, requires_grad=True, device=device)
+    tx = torch.tensor(a, requires_grad=True)
+    w, v = ac.linalg.eigh(x, UPLO=uplo)
+    tw, tv = torch.linalg.eigh(tx, UPLO=uplo)
+    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(np.abs(v.numpy()), np.abs(tv.detach().numpy()), atol=1e-12)
+    (g,) = ac.grad([loss(w, v, lambda g: ac.tensor(g, device=device))], [x])
+    (tg,) = torch.autograd.grad([loss(tw, tv, torch.tensor)], [tx])
+    np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12)
+    wv = ac.linalg.eigvalsh(x, UPLO=uplo)
+    np.testing.assert_array_equal(wv.numpy(), w.numpy())
+    (g,) = ac.grad([(wv * ac.tensor(gw, device=device)).sum()], [x])
+    (tg,) = torch.autograd.grad(
+        [(torch.linalg.eigvalsh(tx, UPLO=uplo) * torch.tensor(gw)).sum()], [tx]
+    )
+    np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12)
+
+    def sym_vals(t):
+        return ac.linalg.eigvalsh((t + t.mT) * 0.5, UPLO=uplo)
+
+    assert ac.gradcheck(sym_vals, [x]) and ac.gradgradcheck(sym_vals, [x])
+
+
+def test_eigh_float32_and_errors(torch, rng):
+    a = rng.standard_normal((3, 3)).astype(np.float32)
+    a = a + a.T
+    w = ac.linalg.eigvalsh(ac.tensor(a))
+    assert w.dtype == ac.float32
+    np.testing.assert_allclose(w.numpy(), torch.linalg.eigvalsh(torch.tensor(a)).numpy(), rtol=1e-5)
+    with pytest.raises(ac.ShapeError, match="linalg.eigh: UPLO must be 'L' or 'U'; got 'X'"):
+        ac.linalg.eigh(ac.tensor(a), UPLO="X")
+    with pytest.raises(ac.ShapeError, match=r"linalg.eigvalsh: needs square matrices .*\(2, 3\)"):
+        ac.linalg.eigvalsh(ac.ones(2, 3))

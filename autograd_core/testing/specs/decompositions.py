@@ -11,9 +11,10 @@ from autograd_core.testing.op_db import OP_DB, Case, OpSpec, noncontig
 
 
 def _square(rng, shape):
-    """Random matrices of ``shape`` (*, n, n) with n on the diagonal added (well conditioned)."""
+    """Random matrices of ``shape`` (*, n, n) with n + 2 on the diagonal added (well
+    conditioned, also 1×1: away from 0 so that a float32 gradcheck of 1/a is meaningful)."""
     n = shape[-1]
-    return rng.standard_normal(shape) + n * np.eye(n)
+    return rng.standard_normal(shape) + (n + 2) * np.eye(n)
 
 
 def _spd(rng, shape):
@@ -72,12 +73,43 @@ def _torch_linalg():
     return torch.linalg
 
 
+def _sym_cases(rng):
+    def sym(rng, shape):
+        a = rng.standard_normal(shape)
+        return a + np.swapaxes(a, -1, -2)  # distinct eigenvalues with probability 1
+
+    return _matrix_cases(rng, sym)
+
+
+def _eigh(a, uplo="L"):
+    """(w, V ∘ V): the eigenvectors' signs are arbitrary, so V enters squared (sign-free)."""
+    w, v = ac.linalg.eigh(_sym(a), UPLO=uplo)
+    return w, v * v
+
+
+def _np_eigh(a, uplo="L"):
+    w, v = np.linalg.eigh((a + np.swapaxes(a, -1, -2)) / 2, UPLO=uplo)
+    return w, v * v
+
+
+def _torch_eigh(a, uplo="L"):
+    w, v = _torch_linalg().eigh(_sym(a), UPLO=uplo)
+    return w, v * v
+
+
+# grad_args is declared (every argument, as None would mean) for these matrix ops: it also keeps
+# them out of test_property_graphs.py, whose random programs feed ops values squashed into an
+# elementwise interval in shapes that only broadcast; invertible, positive-definite or
+# symmetric square matrices are a domain that generator cannot express.
+_ALL_OF_A = (0,)
+
 OP_DB += [
     OpSpec(
         "inv",
         ac.linalg.inv,
         lambda rng: _matrix_cases(rng, _square),
         ref=np.linalg.inv,
+        grad_args=_ALL_OF_A,
         torch_fn=lambda a: _torch_linalg().inv(a),
     ),
     OpSpec(
@@ -85,6 +117,7 @@ OP_DB += [
         ac.linalg.solve,
         _solve_cases,
         ref=_np_solve,
+        grad_args=(0, 1),
         torch_fn=lambda a, b: _torch_linalg().solve(a, b),
     ),
     OpSpec(
@@ -92,6 +125,7 @@ OP_DB += [
         ac.slogdet,
         lambda rng: _matrix_cases(rng, _square),
         ref=_np_slogdet,
+        grad_args=_ALL_OF_A,
         torch_fn=lambda a: tuple(_torch_linalg().slogdet(a)),
         notes="sign is piecewise constant: no gradient",
     ),
@@ -100,7 +134,17 @@ OP_DB += [
         lambda a: ac.linalg.cholesky(_sym(a)),
         lambda rng: _matrix_cases(rng, _spd),
         ref=_np_cholesky,
+        grad_args=_ALL_OF_A,
         torch_fn=lambda a: _torch_linalg().cholesky(_sym(a)),
         notes="checked on (A + Aᵀ)/2: the factor reads only the lower triangle",
+    ),
+    OpSpec(
+        "eigh",
+        _eigh,
+        _sym_cases,
+        ref=_np_eigh,
+        grad_args=_ALL_OF_A,
+        torch_fn=_torch_eigh,
+        notes="checked on (A + Aᵀ)/2 through (w, V ∘ V): V's signs are arbitrary",
     ),
 ]
