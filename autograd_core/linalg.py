@@ -11,7 +11,7 @@ from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
 from autograd_core.ops.decompositions import (
     Cholesky,
-    SignLogAbsDet,
+    SignLogAbsDet,  # noqa: F401  (slogdet's result type, as torch.return_types)
     Solve,
     check_square,
     det,
@@ -228,9 +228,3 @@ def eigvalsh(a: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803  (torch's name
     a = lift(a)
     check_square("linalg.eigvalsh", a)
     return Eigh.apply(a, uplo=_check_uplo("linalg.eigvalsh", UPLO))[0]
-
-
-# the top-level functions under their linalg names (one op each; their docstrings say more)
-det = det
-slogdet = slogdet
-SignLogAbsDet = SignLogAbsDet
