@@ -65,6 +65,7 @@ from autograd_core.errors import (
     GradcheckError,
     GraphError,
     GraphFreedError,
+    LinAlgError,
     ShapeError,
     VJPError,
 )
@@ -89,7 +90,7 @@ attach_methods()
 tensor_extras.attach_absent_names()
 grad_fn.attach()
 
-from autograd_core import accelerator, aliases, amp, autograd, cuda, functional  # noqa: E402
+from autograd_core import accelerator, aliases, amp, autograd, cuda, functional, linalg  # noqa: E402
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -175,6 +176,7 @@ __all__ = [
     "functional",
     "autograd",
     "cuda",
+    "linalg",
     "broadcast_shapes",
     "OP_REGISTRY",
     "register_op",
@@ -190,5 +192,6 @@ __all__ = [
     "VJPError",
     "AnomalyError",
     "GradcheckError",
+    "LinAlgError",
     *ops.__all__,
 ]

@@ -13,6 +13,7 @@ __all__ = [
     "VJPError",
     "AnomalyError",
     "GradcheckError",
+    "LinAlgError",
 ]
 
 
@@ -55,3 +56,8 @@ class AnomalyError(AutogradError, FloatingPointError):
 
 class GradcheckError(AutogradError, AssertionError):
     """Analytic and numeric gradients disagree."""
+
+
+class LinAlgError(AutogradError, ValueError):
+    """A matrix the decomposition cannot take: singular for an inverse or a solve, not positive
+    definite for a Cholesky factor (``torch.linalg.LinAlgError``)."""

@@ -9,6 +9,8 @@ from autograd_core.ops import (
     constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
+    decompositions,
+    decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
     diagonals,
     distances,
     elementwise_more,
@@ -45,6 +47,7 @@ from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
+from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
@@ -101,6 +104,7 @@ _FAMILIES = (
     products,
     constructions,
     distances,
+    decompositions,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

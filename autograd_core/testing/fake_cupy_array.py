@@ -67,8 +67,8 @@ def wrap(x: Any) -> Any:
         return a
     if isinstance(x, numpy.generic):
         return wrap(numpy.asarray(x))
-    if isinstance(x, (tuple, list)):
-        return type(x)(wrap(v) for v in x)
+    if isinstance(x, (tuple, list)):  # a named tuple (NumPy's slogdet) as CuPy's plain tuple
+        return (list if isinstance(x, list) else tuple)(wrap(v) for v in x)
     return x
 
 

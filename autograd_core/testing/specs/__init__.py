@@ -6,6 +6,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     binary,
     conv,
     copying,
+    decompositions,
     diagonals,
     elementwise_more,
     extrema,
