@@ -27,6 +27,7 @@ from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, Model
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from nn.distance import CosineSimilarity, PairwiseDistance
 from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
@@ -182,6 +183,7 @@ __all__ = [
 ]
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
+__all__ += ["CosineSimilarity", "PairwiseDistance"]
 from nn.recurrent_designs import (  # noqa: E402  (the seeds' other recurrent designs, issue 15)
     EchoStateNetwork,
     LeakyRNNCell,

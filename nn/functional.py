@@ -33,6 +33,8 @@ from autograd_core.ops.fold import fold, unfold
 from autograd_core.ops.padding import pad
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from nn.functional_distance import *  # noqa: F403
+from nn.functional_distance import __all__ as _distance_names
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
 from nn.functional_pool import *  # noqa: F403
@@ -66,6 +68,7 @@ __all__ = [
     *_pool_names,
     *_norm_names,
     *_resample_names,
+    *_distance_names,
     "conv1d",
     "conv2d",
     "conv3d",
