@@ -45,18 +45,23 @@ from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, Model
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from nn.distance import CosineSimilarity, PairwiseDistance
 from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
     CrossEntropyLoss,
     GaussianNLLLoss,
+    HingeEmbeddingLoss,
     HuberLoss,
     KLDivLoss,
     L1Loss,
+    MarginRankingLoss,
     MSELoss,
     NLLLoss,
     SmoothL1Loss,
+    SoftMarginLoss,
 )
 from nn.losses_keras import (
     BinaryCrossentropy,
@@ -74,6 +79,23 @@ from nn.norm_conv import (
 )
 from nn.normalization import BatchNorm1d, LayerNorm
 from nn.normalization_more import LocalResponseNorm, RMSNorm
+from nn.padding import (
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
 from nn.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -219,6 +241,13 @@ __all__ = [
 ]
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
+__all__ += ["CosineSimilarity", "PairwiseDistance"]
+__all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss"]
+__all__ += ["ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
+__all__ += ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d"]
+__all__ += ["ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d"]
+__all__ += ["ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d"]
+__all__ += ["CircularPad1d", "CircularPad2d", "CircularPad3d"]
 from nn.recurrent_designs import (  # noqa: E402  (the seeds' other recurrent designs, issue 15)
     EchoStateNetwork,
     LeakyRNNCell,

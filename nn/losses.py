@@ -6,6 +6,12 @@ from typing import Any
 
 from autograd_core.tensor import Tensor
 from nn import functional as F
+from nn.losses_margin import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    SoftMarginLoss,
+)
 from nn.module import Module
 
 __all__ = [
@@ -19,6 +25,10 @@ __all__ = [
     "NLLLoss",
     "GaussianNLLLoss",
     "KLDivLoss",
+    "MarginRankingLoss",
+    "HingeEmbeddingLoss",
+    "SoftMarginLoss",
+    "CosineEmbeddingLoss",
 ]
 
 

@@ -16,6 +16,12 @@ from nn.losses_classification import (
     kl_div,
     nll_loss,
 )
+from nn.losses_margin import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    soft_margin_loss,
+)
 from nn.losses_regression import (
     gaussian_nll_loss,
     huber_loss,
@@ -35,4 +41,8 @@ __all__ = [
     "nll_loss",
     "gaussian_nll_loss",
     "kl_div",
+    "margin_ranking_loss",
+    "hinge_embedding_loss",
+    "soft_margin_loss",
+    "cosine_embedding_loss",
 ]
