@@ -144,27 +144,39 @@ def test_fold_errors():
 
 
 def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeypatch):
-    # the docstrings' claims: conv saves only its parents (W̄ rebuilds an im2col matrix),
-    # and im2col is copied CHUNK_BYTES of output rows at a time, whatever the batch
+    # the docstrings' claims: conv saves only its parents (W̄ rebuilds an im2col matrix); at
+    # stride 1 the forward copies LARGE_CHUNK_BYTES of input rows at a time into one
+    # workspace buffer and gives it back; the backward copies CHUNK_BYTES of output rows
     from autograd_core.ops import conv_gemm
 
-    # a row of output is C·∏k · O₂·N = 27 · 6·10 float64s: two rows per chunk
+    # forward: an input row of the row-stacked im2col is C·k₂ · O₂·N = 9 · 6·10 float64s;
+    # 4 of them per chunk hold 2 output rows of a k₁ = 3 kernel
+    monkeypatch.setattr(conv_gemm, "LARGE_CHUNK_BYTES", 4 * 9 * 6 * 10 * 8)
+    # backward: a row of output is C·∏k · O₂·N = 27 · 6·10 float64s: two rows per chunk
     monkeypatch.setattr(conv_gemm, "CHUNK_BYTES", 2 * 27 * 6 * 10 * 8)
-    sizes, chunk_bytes = [], []
-    original = conv_gemm._Im2col.fill
+    sizes, chunk_bytes, taken = [], [], []
+    original_fill, original_take = conv_gemm._Im2col.fill, conv_gemm._SCRATCH.take
 
     def fill(im, a, b):
-        cols = original(im, a, b)
+        cols = original_fill(im, a, b)
         sizes.append(b - a)
         chunk_bytes.append(cols.nbytes)
         return cols
 
+    def take(xp, shape, dtype, zero=False):
+        taken.append(tuple(shape))
+        return original_take(xp, shape, dtype, zero)
+
     monkeypatch.setattr(conv_gemm._Im2col, "fill", fill)
+    monkeypatch.setattr(conv_gemm._SCRATCH, "take", take)
+    conv_gemm._SCRATCH.clear()
     x = _t(rng.standard_normal((10, 3, 8, 8)), True)
     w = _t(rng.standard_normal((4, 3, 3, 3)), True)
     y = F.conv2d(x, w)
     assert y.node.saved is None
-    assert sizes == [2, 2, 2]
+    # (G, input rows, C/G, 1, k₂, O₂, N): 2 output rows per chunk need 4 input rows
+    assert taken == [(1, 4, 3, 1, 3, 6, 10)] and sizes == []
+    assert conv_gemm._SCRATCH.nbytes == 4 * 9 * 6 * 10 * 8  # given back
     y.sum().backward()  # x̄ builds chunks of ȳ's windows, then W̄ its own im2col of x
     assert max(chunk_bytes[:-1]) <= conv_gemm.CHUNK_BYTES
     # W̄'s im2col spans the axes after the first (C·k₂ = 9 rows of O₂·N = 60 columns) over
@@ -172,7 +184,9 @@ def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeyp
     assert sizes[-1] == 8 and chunk_bytes[-1] == 9 * 8 * 60 * 8
     xt = torch.from_numpy(x.numpy()).requires_grad_()
     wt = torch.from_numpy(w.numpy()).requires_grad_()
-    torch.nn.functional.conv2d(xt, wt).sum().backward()
+    yt = torch.nn.functional.conv2d(xt, wt)
+    yt.sum().backward()
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(w.grad.numpy(), wt.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
 
