@@ -23,9 +23,10 @@ with that matrix's transpose, which is the transposed convolution.
 Forward by im2col + GEMM (``ops/conv_gemm.py``): in a batch-last (C, L…, N) layout, the
 im2col matrix built a cache-sized chunk of output rows at a time into one reused buffer, one
 GEMM per group and chunk (at stride 1 along the first axis, im2col over the other axes only,
-stacked input row by input row, and one batched GEMM on overlapping blocks of it); col2im (``conv_input_grad``'s three routes) is a transpose for
-windows that tile, k₁ contiguous adds per chunk at stride 1, and one strided add per kernel
-offset and chunk otherwise. Results
+stacked input row by input row, and one batched GEMM on overlapping blocks of it); col2im
+(``conv_input_grad``'s three routes) is a transpose for windows that tile, k₁ contiguous adds
+per chunk at stride 1, and one strided add per kernel offset and chunk otherwise. Scratch
+buffers come from a workspace and go back to it. Results
 are (N, C, L…) views of batch-last arrays (PyTorch's values, other strides). No op keeps an
 im2col matrix past its call: ``conv``'s W̄ rebuilds it chunk by chunk (``conv_gemm``'s module
 docstring says why that is cheaper than keeping it). A 1×1 kernel at stride 1 without padding

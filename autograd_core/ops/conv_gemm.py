@@ -85,6 +85,25 @@ def _row_chunks(xp: Any, rows: int, columns: int, column_bytes: int) -> list[tup
     return [(a, min(a + step, rows)) for a in range(0, rows, step)]
 
 
+def _padded(xp: Any, x: Any, pads: Any) -> tuple[Any, Any]:
+    """``x`` (N, C, L…) as batch-last (C, L…, N) with ``pads`` applied to its spatial axes,
+    and the workspace buffer that holds it, which the caller gives back: None when ``x`` is
+    batch-last already and only cropped (the result is then a view of it)."""
+    xt = x.transpose((*range(1, x.ndim), 0))
+    grow = any(lo > 0 or hi > 0 for lo, hi in pads)
+    crop = any(lo < 0 or hi < 0 for lo, hi in pads)
+    if (grow and crop) or (not grow and xt.flags.c_contiguous):
+        return pad_or_crop(xp, xp.ascontiguousarray(xt), (*pads, (0, 0))), None
+    if not grow:  # a batch-last copy, perhaps cropped
+        buffer = _SCRATCH.take(xp, xt.shape, xt.dtype)
+        buffer[...] = xt
+        return pad_or_crop(xp, buffer, (*pads, (0, 0))), buffer
+    shape = (xt.shape[0], *[m + lo + hi for m, (lo, hi) in zip(xt.shape[1:-1], pads)], xt.shape[-1])
+    buffer = _SCRATCH.take(xp, shape, xt.dtype, zero=True)
+    buffer[(slice(None), *[slice(lo, lo + m) for m, (lo, _) in zip(xt.shape[1:-1], pads)])] = xt
+    return buffer, buffer
+
+
 def _windows(xp: Any, xc: Any, groups: int, kernel: Any, out: Any, stride: Any, dilation: Any):
     """The im2col view of a padded batch-last input (C, L…, N): shape
     (G, C/G, k…, O…, N), entry [g, c, κ, o, n] = xc[g·C/G + c, o·s + κ·d, n]; no copy."""
@@ -108,7 +127,7 @@ class _Im2col:
     workspace, given back by ``release``) and returns it as (G, C/G·∏k, (b − a)·∏O₂…·N)."""
 
     def __init__(self, xp, x, groups, kernel, out, stride, dilation, pads, overlap=0):
-        xc = pad_or_crop(xp, batch_last(xp, x), (*pads, (0, 0)))
+        xc, self.padded = _padded(xp, x, pads)
         self.view = _windows(xp, xc, groups, kernel, out, stride, dilation)
         self.before_rows = (slice(None),) * (2 + len(kernel))  # G, C/G, k…
         self.k = xc.shape[0] // groups * math.prod(kernel)
@@ -126,9 +145,9 @@ class _Im2col:
         return cols
 
     def release(self) -> None:
-        """Give the buffer back to the workspace (after the last GEMM that reads it)."""
-        _SCRATCH.give(self.buffer)
-        self.buffer = None
+        """Give the buffers back to the workspace (after the last GEMM that reads them)."""
+        _SCRATCH.give(self.buffer, self.padded)
+        self.buffer = self.padded = None
 
 
 def _per_group(xp: Any, g: Any, groups: int) -> Any:
@@ -177,7 +196,7 @@ def _forward_stacked_rows(x, w, out, stride, dilation, groups, pads) -> Any:
     least); each chunk copies k₁ − 1 input rows more than it has output rows. The buffer comes
     from the module's workspace and goes back to it before returning."""
     n, c_out, kernel, nd = x.shape[0], w.shape[0], w.shape[2:], w.ndim - 2
-    xc = pad_or_crop(numpy, batch_last(numpy, x), (*pads, (0, 0)))
+    xc, padded = _padded(numpy, x, pads)
     view = _windows(numpy, xc, groups, (1, *kernel[1:]), (xc.shape[1], *out[1:]),
                     (1, *stride[1:]), (1, *dilation[1:]))  # fmt: skip
     # (G, C/G, 1, k_rest…, L₁, O_rest…, N) → (G, L₁, C/G, 1, k_rest…, O_rest…, N)
@@ -202,7 +221,7 @@ def _forward_stacked_rows(x, w, out, stride, dilation, groups, pads) -> Any:
             (buffer.strides[0], k * row * item, row * item, item),
         )
         numpy.matmul(wm, blocks, out=y[:, :, a:b].transpose(0, 2, 1, 3))
-    _SCRATCH.give(buffer)
+    _SCRATCH.give(buffer, padded)
     return y
 
 

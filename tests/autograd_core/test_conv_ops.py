@@ -146,7 +146,8 @@ def test_fold_errors():
 def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeypatch):
     # the docstrings' claims: conv saves only its parents (W̄ rebuilds an im2col matrix); at
     # stride 1 the forward copies LARGE_CHUNK_BYTES of input rows at a time into one
-    # workspace buffer and gives it back; the backward copies CHUNK_BYTES of output rows
+    # workspace buffer and gives it (and x's batch-last copy) back; the backward copies
+    # CHUNK_BYTES of output rows
     from autograd_core.ops import conv_gemm
 
     # forward: an input row of the row-stacked im2col is C·k₂ · O₂·N = 9 · 6·10 float64s;
@@ -174,9 +175,10 @@ def test_conv_keeps_no_im2col_buffer_and_builds_it_in_chunks(torch, rng, monkeyp
     w = _t(rng.standard_normal((4, 3, 3, 3)), True)
     y = F.conv2d(x, w)
     assert y.node.saved is None
-    # (G, input rows, C/G, 1, k₂, O₂, N): 2 output rows per chunk need 4 input rows
-    assert taken == [(1, 4, 3, 1, 3, 6, 10)] and sizes == []
-    assert conv_gemm._SCRATCH.nbytes == 4 * 9 * 6 * 10 * 8  # given back
+    # x's batch-last copy (C, L…, N), then (G, input rows, C/G, 1, k₂, O₂, N): 2 output
+    # rows per chunk need 4 input rows
+    assert taken == [(3, 8, 8, 10), (1, 4, 3, 1, 3, 6, 10)] and sizes == []
+    assert conv_gemm._SCRATCH.nbytes == (3 * 8 * 8 * 10 + 4 * 9 * 6 * 10) * 8  # given back
     y.sum().backward()  # x̄ builds chunks of ȳ's windows, then W̄ its own im2col of x
     assert max(chunk_bytes[:-1]) <= conv_gemm.CHUNK_BYTES
     # W̄'s im2col spans the axes after the first (C·k₂ = 9 rows of O₂·N = 60 columns) over
