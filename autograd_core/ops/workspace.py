@@ -120,6 +120,8 @@ class Workspace:
             a = arrays.pop() if arrays else None
             if a is not None:
                 self._bytes -= a.nbytes
+                if not arrays:  # no empty lists: eviction takes the oldest key's last array
+                    del self._free[key]
         if a is None:
             a = aligned_empty(numpy, shape, dtype)
         if zero:
