@@ -88,20 +88,17 @@ def _row_chunks(xp: Any, rows: int, columns: int, column_bytes: int) -> list[tup
 def _padded(xp: Any, x: Any, pads: Any) -> tuple[Any, Any]:
     """``x`` (N, C, L…) as batch-last (C, L…, N) with ``pads`` applied to its spatial axes,
     and the workspace buffer that holds it, which the caller gives back: None when ``x`` is
-    batch-last already and only cropped (the result is then a view of it)."""
+    batch-last already and not padded (the result is then ``x``'s memory, perhaps cropped)."""
     xt = x.transpose((*range(1, x.ndim), 0))
-    grow = any(lo > 0 or hi > 0 for lo, hi in pads)
-    crop = any(lo < 0 or hi < 0 for lo, hi in pads)
-    if (grow and crop) or (not grow and xt.flags.c_contiguous):
-        return pad_or_crop(xp, xp.ascontiguousarray(xt), (*pads, (0, 0))), None
-    if not grow:  # a batch-last copy, perhaps cropped
-        buffer = _SCRATCH.take(xp, xt.shape, xt.dtype)
-        buffer[...] = xt
-        return pad_or_crop(xp, buffer, (*pads, (0, 0))), buffer
-    shape = (xt.shape[0], *[m + lo + hi for m, (lo, hi) in zip(xt.shape[1:-1], pads)], xt.shape[-1])
-    buffer = _SCRATCH.take(xp, shape, xt.dtype, zero=True)
-    buffer[(slice(None), *[slice(lo, lo + m) for m, (lo, _) in zip(xt.shape[1:-1], pads)])] = xt
-    return buffer, buffer
+    full = (*pads, (0, 0))
+    if any(lo > 0 or hi > 0 for lo, hi in pads):
+        buffer = pad_or_crop(xp, xt, full, zeros=lambda s, d: _SCRATCH.take(xp, s, d, zero=True))
+        return buffer, buffer
+    if xt.flags.c_contiguous:
+        return pad_or_crop(xp, xt, full), None
+    buffer = _SCRATCH.take(xp, xt.shape, xt.dtype)  # a batch-last copy, perhaps cropped
+    buffer[...] = xt
+    return pad_or_crop(xp, buffer, full), buffer
 
 
 def _windows(xp: Any, xc: Any, groups: int, kernel: Any, out: Any, stride: Any, dilation: Any):

@@ -55,10 +55,13 @@ def exact_pads(
     return tuple(exact), tuple(out)
 
 
-def pad_or_crop(xp: Any, x: Any, pads: tuple[tuple[int, int], ...], value: float = 0.0) -> Any:
+def pad_or_crop(
+    xp: Any, x: Any, pads: tuple[tuple[int, int], ...], value: float = 0.0, zeros: Any = None
+) -> Any:
     """``x`` with pads[i] = (lo, hi) applied to its last ``len(pads)`` axes: a positive amount
     adds ``value`` there, a negative one removes elements. Returns ``x`` itself when all pads
-    are 0 and a view when they only crop."""
+    are 0 and a view when they only crop. ``zeros(shape, dtype)``, when given, makes the
+    zero-filled result array instead of ``xp.zeros`` (a workspace's, in ``conv_gemm``)."""
     lead = x.ndim - len(pads)
     if all(lo <= 0 and hi <= 0 for lo, hi in pads):
         if not any(lo or hi for lo, hi in pads):
@@ -68,7 +71,10 @@ def pad_or_crop(xp: Any, x: Any, pads: tuple[tuple[int, int], ...], value: float
     inner = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(x.shape[lead:], pads))
     src = x[(Ellipsis, *inner)]
     shape = x.shape[:lead] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[lead:], pads))
-    out = xp.zeros(shape, x.dtype) if value == 0 else xp.full(shape, value, x.dtype)
+    if value != 0:
+        out = xp.full(shape, value, x.dtype)
+    else:
+        out = xp.zeros(shape, x.dtype) if zeros is None else zeros(shape, x.dtype)
     dst = tuple(slice(max(lo, 0), max(lo, 0) + m) for m, (lo, _) in zip(src.shape[lead:], pads))
     out[(Ellipsis, *dst)] = src
     return out
