@@ -15,7 +15,29 @@ from nn import init
 from nn.layers import empty_parameter
 from nn.module import Module
 
-__all__ = ["LayerNorm", "BatchNorm1d"]
+__all__ = ["LayerNorm", "BatchNorm1d", "trailing_affine"]
+
+
+def trailing_affine(
+    module: Module, normalized_shape: Any, eps: Any, affine: bool, bias: bool | None, device, dtype
+) -> None:
+    """The constructor state that LayerNorm and RMSNorm share: ``normalized_shape`` as a tuple
+    (an int for the last axis), ``eps``, ``elementwise_affine``, and the parameters ``weight``
+    and (with ``bias``) ``bias`` of that shape when ``affine``, else registered as None
+    (``bias=None``: no ``bias`` at all, as RMSNorm). The caller's ``reset_parameters`` gives
+    them their values."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    module.normalized_shape = tuple(normalized_shape)
+    module.eps = eps
+    module.elementwise_affine = affine
+    module.register_parameter("weight", None)
+    if bias is not None:
+        module.register_parameter("bias", None)
+    if affine:
+        module.weight = empty_parameter(*module.normalized_shape, dtype=dtype, device=device)
+        if bias:
+            module.bias = empty_parameter(*module.normalized_shape, dtype=dtype, device=device)
 
 
 class LayerNorm(Module):
@@ -41,17 +63,7 @@ class LayerNorm(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
-        self.register_parameter("weight", None)
-        self.register_parameter("bias", None)
-        if elementwise_affine:
-            self.weight = empty_parameter(*self.normalized_shape, dtype=dtype, device=device)
-            if bias:
-                self.bias = empty_parameter(*self.normalized_shape, dtype=dtype, device=device)
+        trailing_affine(self, normalized_shape, eps, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

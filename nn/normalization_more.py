@@ -8,8 +8,8 @@ from typing import Any
 from autograd_core.tensor import Tensor
 from nn import functional_norm_more as FN
 from nn import init
-from nn.layers import empty_parameter
 from nn.module import Module
+from nn.normalization import trailing_affine
 
 __all__ = ["RMSNorm", "LocalResponseNorm"]
 
@@ -42,14 +42,7 @@ class RMSNorm(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        self.eps = eps
-        self.elementwise_affine = elementwise_affine
-        self.register_parameter("weight", None)
-        if elementwise_affine:
-            self.weight = empty_parameter(*self.normalized_shape, dtype=dtype, device=device)
+        trailing_affine(self, normalized_shape, eps, elementwise_affine, None, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

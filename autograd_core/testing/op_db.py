@@ -23,6 +23,7 @@ __all__ = [
     "OP_DB",
     "get_spec",
     "noncontig",
+    "random_operands",
     "avoid",
     "unary_cases",
     "binary_cases",
@@ -160,6 +161,13 @@ def noncontig(a: np.ndarray) -> np.ndarray:
     view = buf[..., 0]
     view[...] = a
     return view
+
+
+def random_operands(rng: np.random.Generator, shapes, noncontiguous: bool = False) -> list:
+    """Standard-normal float64 arrays of ``shapes``, each a non-contiguous view
+    (``noncontig``) with ``noncontiguous``."""
+    arrays = [rng.standard_normal(s) for s in shapes]
+    return [noncontig(a) for a in arrays] if noncontiguous else arrays
 
 
 def avoid(a: np.ndarray, kinks: tuple[float, ...], margin: float) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ac
+from autograd_core.testing.op_db import random_operands
 
 # name, operand shapes, keyword arguments (torch takes the same ones)
 CASES = [
@@ -38,19 +39,10 @@ CASES = [
 IDS = [f"{name}-{shapes}-{kw}" for name, shapes, kw in CASES]
 
 
-def _arrays(rng, shapes, noncontig):
-    if not noncontig:
-        return [rng.standard_normal(s) for s in shapes]
-    return [
-        rng.standard_normal((*s[:-1], 2 * s[-1]))[..., ::2] if s else rng.standard_normal(s)
-        for s in shapes
-    ]
-
-
 @pytest.mark.parametrize("noncontig", [False, True])
 @pytest.mark.parametrize(("name", "shapes", "kw"), CASES, ids=IDS)
 def test_values_and_gradients_match_torch(name, shapes, kw, noncontig, torch, rng, device):
-    arrays = _arrays(rng, shapes, noncontig)
+    arrays = random_operands(rng, shapes, noncontig)
     xs = [ac.tensor(a, requires_grad=True, device=device) for a in arrays]
     ts = [torch.tensor(a.copy(), requires_grad=True) for a in arrays]
     y, ty = getattr(ac, name)(*xs, **kw), getattr(torch, name)(*ts, **kw)
@@ -77,7 +69,7 @@ SMALL = [c for c in CASES if 0 not in [n for s in c[1] for n in s]]
 
 @pytest.mark.parametrize(("name", "shapes", "kw"), SMALL)
 def test_gradcheck_and_gradgradcheck(name, shapes, kw, rng):
-    xs = [ac.tensor(a, requires_grad=True) for a in _arrays(rng, shapes, False)]
+    xs = [ac.tensor(a, requires_grad=True) for a in random_operands(rng, shapes)]
 
     def f(*args):
         return getattr(ac, name)(*args, **kw)

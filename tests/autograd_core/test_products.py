@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ac
+from autograd_core.testing.op_db import random_operands
 
 # name, operand shapes, keyword arguments (torch takes the same ones)
 CASES = [
@@ -41,20 +42,10 @@ CASES = [
 IDS = [f"{name}-{shapes}-{kw}" for name, shapes, kw in CASES]
 
 
-def _arrays(rng, shapes, noncontig=False):
-    """Random float64 operands; non-contiguous ones are every other entry of the last axis."""
-    if not noncontig:
-        return [rng.standard_normal(s) for s in shapes]
-    return [
-        rng.standard_normal((*s[:-1], 2 * s[-1]))[..., ::2] if s else rng.standard_normal(s)
-        for s in shapes
-    ]
-
-
 @pytest.mark.parametrize("noncontig", [False, True])
 @pytest.mark.parametrize(("name", "shapes", "kw"), CASES, ids=IDS)
 def test_values_and_gradients_match_torch(name, shapes, kw, noncontig, torch, rng, device):
-    arrays = _arrays(rng, shapes, noncontig)
+    arrays = random_operands(rng, shapes, noncontig)
     xs = [ac.tensor(a, requires_grad=True, device=device) for a in arrays]
     ts = [torch.tensor(a.copy(), requires_grad=True) for a in arrays]
     y, ty = getattr(ac, name)(*xs, **kw), getattr(torch, name)(*ts, **kw)
@@ -82,7 +73,7 @@ def test_float32_values_and_dtype_match_torch(name, shapes, kw, torch, rng):
     ids=[i for i, c in zip(IDS, CASES) if 0 not in [n for s in c[1] for n in s]],
 )
 def test_gradcheck_and_gradgradcheck(name, shapes, kw, rng):
-    xs = [ac.tensor(a, requires_grad=True) for a in _arrays(rng, shapes)]
+    xs = [ac.tensor(a, requires_grad=True) for a in random_operands(rng, shapes)]
 
     def f(*args):
         return getattr(ac, name)(*args, **kw)
@@ -104,7 +95,7 @@ def test_beta_zero_ignores_nan_in_input_and_gives_it_a_zero_gradient(name, torch
         "addbmm": [(3, 5), (2, 3, 4), (2, 4, 5)],
         "baddbmm": [(2, 3, 5), (2, 3, 4), (2, 4, 5)],
     }[name]
-    arrays = _arrays(rng, shapes)
+    arrays = random_operands(rng, shapes)
     arrays[0][...] = np.nan
     xs = [ac.tensor(a, requires_grad=True, device=device) for a in arrays]
     ts = [torch.tensor(a, requires_grad=True) for a in arrays]
