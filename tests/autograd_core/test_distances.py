@@ -102,6 +102,76 @@ def test_float32_values_match_torch(p, torch, rng):
     )
 
 
+MM = "use_mm_for_euclid_dist"
+EXACT = "donot_use_mm_for_euclid_dist"
+MM_SHAPES = [
+    ((30, 3), (4, 3)),
+    ((2, 1, 26, 2), (3, 5, 2)),
+    ((0, 3), (40, 3)),
+    ((2, 30, 3), (2, 0, 3)),
+]
+
+
+@pytest.mark.parametrize(("s1", "s2"), MM_SHAPES)
+@pytest.mark.parametrize("mode", [None, MM, EXACT])
+def test_cdist_routes_match_torch_above_25_rows(s1, s2, mode, torch, rng, device):
+    # over 25 rows PyTorch's default takes the matrix product: its values, rounding included
+    a, b = _with_duplicate(rng, s1, s2)
+    xs = [ac.tensor(v, requires_grad=True, device=device) for v in (a, b)]
+    ts = [torch.tensor(v, requires_grad=True) for v in (a, b)]
+    kw = {} if mode is None else {"compute_mode": mode}
+    y, ty = ac.cdist(*xs, **kw), torch.cdist(*ts, **kw)
+    # at the duplicated pair both routes give a rounding-level distance (~1e-8 by the
+    # product), whose gradient is that rounding divided by it: compared elsewhere only
+    w = rng.standard_normal(y.shape)
+    if s1[-2] and s2[-2]:
+        w.reshape(-1, *y.shape[-2:])[0, 0, 0] = 0.0
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-10, atol=1e-7)
+    (y * ac.tensor(w, device=device)).sum().backward()
+    (ty * ty.new_tensor(w)).sum().backward()
+    for x, t in zip(xs, ts):
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_cdist_product_route_agrees_with_exact_differences(rng):
+    a, b = rng.standard_normal((40, 6)), rng.standard_normal((3, 30, 6))
+    xs = [ac.tensor(v, requires_grad=True) for v in (a, b)]
+    exact = np.sqrt(((a[None, :, None, :] - b[:, None, :, :]) ** 2).sum(-1))
+    y = ac.cdist(*xs, compute_mode=MM)
+    np.testing.assert_allclose(y.numpy(), exact, rtol=1e-12)
+    y.sum().backward()
+    diff = a[None, :, None, :] - b[:, None, :, :]
+    unit = diff / exact[..., None]
+    np.testing.assert_allclose(xs[0].grad.numpy(), unit.sum((0, 2)), rtol=1e-10)
+    np.testing.assert_allclose(xs[1].grad.numpy(), -unit.sum(1), rtol=1e-10)
+
+
+def test_cdist_product_route_gradcheck_and_finite_at_zero(rng):
+    a = ac.tensor(rng.standard_normal((3, 2)), requires_grad=True)
+    b = ac.tensor(rng.standard_normal((4, 2)), requires_grad=True)
+    assert ac.gradcheck(lambda u, v: ac.cdist(u, v, compute_mode=MM), (a, b))
+    assert ac.gradgradcheck(lambda u, v: ac.cdist(u, v, compute_mode=MM), (a, b))
+    c = ac.tensor([[1.0, 2.0], [3.0, 5.0]], dtype=ac.float64, requires_grad=True)
+    y = ac.cdist(c, c, compute_mode=MM)
+    assert y.numpy()[0, 0] == 0.0 == y.numpy()[1, 1]  # exact squares: d² = 0, not rounding
+    (g,) = ac.grad(y.sum(), [c], create_graph=True)
+    (gg,) = ac.grad((g * g).sum(), [c])
+    assert np.isfinite(g.numpy()).all() and np.isfinite(gg.numpy()).all()
+
+
+def test_cdist_product_route_holds_no_difference_array(rng):
+    # P·R·M = 3.2e7 float64 (256 MB) by differences; the product route's arrays are P·R
+    import tracemalloc
+
+    a, b = (ac.tensor(rng.standard_normal((400, 200)), requires_grad=True) for _ in range(2))
+    tracemalloc.start()
+    y = ac.cdist(a, b)
+    y.sum().backward()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * 400 * 400 * 8, f"cdist peak {peak / 2**20:.0f} MiB"
+
+
 def test_dist_is_a_method_and_cdist_is_not():
     assert ac.Tensor.dist is ac.dist and not hasattr(ac.Tensor, "cdist")
 
@@ -114,6 +184,11 @@ ERRORS = [
         lambda: ac.cdist(ac.ones(2, 3), ac.ones(2, 3, dtype=ac.float64)),
         ac.DTypeError,
         r"cdist: needs two floating tensors of one dtype; got float32 and float64",
+    ),
+    (
+        lambda: ac.cdist(ac.ones(2, 3), ac.ones(2, 3), compute_mode="mm"),
+        ValueError,
+        r"cdist: compute_mode='mm' is not one of \['donot_use_mm_for_euclid_dist', 'use_mm",
     ),
     (lambda: ac.dist(ac.ones(2), ac.ones(3)), ac.ShapeError, r"dist: shapes \(2,\) and \(3,\) do"),
     (lambda: ac.dist(ac.ones(2), ac.ones(2), p=float("nan")), ValueError, r"dist: p must be"),
