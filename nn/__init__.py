@@ -44,6 +44,7 @@ from nn.activations_more import (
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
+from nn.containers_params import ParameterDict, ParameterList
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.distance import CosineSimilarity, PairwiseDistance
 from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
@@ -129,6 +130,8 @@ __all__ = [
     "Sequential",
     "ModuleList",
     "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "Linear",
     "Identity",
     "Flatten",
