@@ -44,9 +44,10 @@ from nn.activations_more import (
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
+from nn.containers_params import ParameterDict, ParameterList
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.distance import CosineSimilarity, PairwiseDistance
-from nn.layers import Dropout, Embedding, Flatten, Identity, Linear, Maxout
+from nn.layers import Bilinear, Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -112,7 +113,17 @@ from nn.pooling import (
     MaxUnpool2d,
 )
 from nn.regularization import l1_penalty, l2_penalty
-from nn.resampling import Dropout1d, Dropout2d, Dropout3d, PixelShuffle, PixelUnshuffle, Upsample
+from nn.resampling import (
+    ChannelShuffle,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    PixelShuffle,
+    PixelUnshuffle,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)
 from nn.rnn import GRU, LSTM, RNN, RNNBase
 from nn.rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from nn.serialization import CheckpointError, load, save
@@ -129,7 +140,10 @@ __all__ = [
     "Sequential",
     "ModuleList",
     "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "Linear",
+    "Bilinear",
     "Identity",
     "Flatten",
     "Dropout",
@@ -226,6 +240,9 @@ __all__ = [
     "Dropout2d",
     "Dropout3d",
     "Upsample",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
+    "ChannelShuffle",
     "PixelShuffle",
     "PixelUnshuffle",
     "Conv1d",

@@ -35,6 +35,8 @@ from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from nn.functional_act import *  # noqa: F403
 from nn.functional_act import __all__ as _act_names
+from nn.functional_bilinear import *  # noqa: F403
+from nn.functional_bilinear import __all__ as _bilinear_names
 from nn.functional_distance import *  # noqa: F403
 from nn.functional_distance import __all__ as _distance_names
 from nn.functional_norm import *  # noqa: F403
@@ -71,6 +73,7 @@ __all__ = [
     "embedding",
     "one_hot",
     *_act_names,
+    *_bilinear_names,
     *_loss_names,
     *_pool_names,
     *_norm_names,

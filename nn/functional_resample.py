@@ -1,5 +1,6 @@
 r"""Resampling for conv nets in ``nn.functional``: ``interpolate``/``upsample`` (nearest and
-(bi/tri)linear, ``align_corners`` both ways) and ``pixel_shuffle``/``pixel_unshuffle``.
+(bi/tri)linear, ``align_corners`` both ways), ``pixel_shuffle``/``pixel_unshuffle`` and
+``channel_shuffle``.
 
 The seeds' "variantes" section asks for outputs as large as the input (per-pixel labels) when
 pooling has shrunk the maps; upsampling is one way back. Every function here is composed from
@@ -24,6 +25,7 @@ __all__ = [
     "upsample_bilinear",
     "pixel_shuffle",
     "pixel_unshuffle",
+    "channel_shuffle",
 ]
 
 _LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -239,3 +241,40 @@ def pixel_unshuffle(x: Tensor, downscale_factor: int) -> Tensor:
     y = x.reshape((*lead, c, hr // r, r, wr // r, r))
     y = y.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
     return y.reshape((*lead, c * r * r, hr // r, wr // r))
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002  (PyTorch's name)
+    """(N, C, *) → (N, C, *) with the channels of ``groups`` groups interleaved: input channel
+    i · (C/g) + k becomes output channel k · g + i (view C as (g, C/g), transpose, flatten;
+    ShuffleNet, Zhang et al., 2017, https://arxiv.org/abs/1707.01083), as ``F.channel_shuffle``.
+
+    A reshape and a transpose, so differentiable to any order.
+
+    Raises:
+        ShapeError: the input has fewer than 3 dimensions, or C is not divisible by groups.
+        ValueError: groups is not a positive integer.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.channel_shuffle(ac.arange(6.0).reshape(1, 6, 1), 2).reshape(-1).tolist()
+        [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    """
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(
+            f"channel_shuffle: groups must be a positive integer, got {groups!r}. Pass the "
+            "number of channel groups, e.g. 2."
+        )
+    if input.ndim < 3:
+        raise ShapeError(
+            f"channel_shuffle: needs an input (N, C, *) with at least 3 dimensions, got shape "
+            f"{tuple(input.shape)}. Add a spatial axis, e.g. x.unsqueeze(-1)."
+        )
+    n, c, *rest = input.shape
+    if c % groups:
+        raise ShapeError(
+            f"channel_shuffle: the {c} channels of shape {tuple(input.shape)} cannot be split "
+            f"into {groups} groups. Pass groups dividing C."
+        )
+    y = input.reshape((n, groups, c // groups, *rest)).transpose(1, 2)
+    return y.reshape((n, c, *rest))

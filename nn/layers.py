@@ -1,5 +1,5 @@
-"""Basic layers: Linear, Identity, Flatten, Dropout, Embedding, Maxout (LayerNorm and BatchNorm1d
-are in normalization.py).
+"""Basic layers: Linear, Bilinear, Identity, Flatten, Dropout, Embedding, Maxout (LayerNorm and
+BatchNorm1d are in normalization.py).
 
 Each layer documents its formula, shapes and default initialisation; ``reset_parameters()``
 re-draws the parameters and is separate from ``__init__``.
@@ -21,6 +21,7 @@ from nn.module import Module, Parameter
 
 __all__ = [
     "Linear",
+    "Bilinear",
     "Identity",
     "Flatten",
     "Dropout",
@@ -105,6 +106,90 @@ class Linear(Module):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
+        )
+
+
+class Bilinear(Module):
+    """y = x₁ᵀ A x₂ + b: yₒ = Σᵢⱼ x₁ᵢ Aₒᵢⱼ x₂ⱼ + bₒ over the last axis (``F.bilinear``).
+
+    Args:
+        in1_features: size of each first input sample (must be positive).
+        in2_features: size of each second input sample.
+        out_features: size of each output sample.
+        bias: learn an additive bias.
+        generator: the random source of the initial weights (the default generator if None).
+
+    Shape:
+        input1 (…, in1_features), input2 (…, in2_features) with the same leading shape →
+        output (…, out_features).
+
+    Attributes:
+        weight: (out_features, in1_features, in2_features), from U(−k, k) with
+            k = 1/√in1_features (PyTorch's default).
+        bias: (out_features,), from U(−k, k), or None.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> layer = nn.Bilinear(3, 4, 2)
+        >>> layer.weight.shape, layer(ac.ones(5, 3), ac.ones(5, 4)).shape
+        ((2, 3, 4), (5, 2))
+    """
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        generator: Generator | None = None,
+    ) -> None:
+        super().__init__()
+        sizes = (
+            ("in1_features", in1_features),
+            ("in2_features", in2_features),
+            ("out_features", out_features),
+        )
+        for name, n in sizes:
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+                raise TypeError(
+                    f"Bilinear: {name} must be an integer; got {n!r} ({type(n).__name__}). "
+                    "Pass whole numbers of features, e.g. nn.Bilinear(20, 30, 40)."
+                )
+            if n < (1 if name == "in1_features" else 0):
+                raise ValueError(
+                    f"Bilinear: {name} must be {'> 0' if name == 'in1_features' else '>= 0'}; "
+                    f"got in1_features={in1_features}, in2_features={in2_features}, "
+                    f"out_features={out_features}. (The initial bound is 1/√in1_features.)"
+                )
+        self.in1_features = int(in1_features)
+        self.in2_features = int(in2_features)
+        self.out_features = int(out_features)
+        self.weight = empty_parameter(
+            out_features, in1_features, in2_features, dtype=dtype, device=device
+        )
+        if bias:
+            self.bias = empty_parameter(out_features, dtype=dtype, device=device)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator: Generator | None = None) -> None:
+        """Draw A and b from U(−1/√in1_features, 1/√in1_features)."""
+        bound = 1.0 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound, generator)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound, generator)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
         )
 
 

@@ -1,5 +1,6 @@
 """Conv-net layers without parameters besides pooling: channel dropout (Dropout1d/2d/3d),
-Upsample, PixelShuffle and PixelUnshuffle, over ``nn.functional``."""
+Upsample (and its fixed-mode forms UpsamplingNearest2d and UpsamplingBilinear2d), PixelShuffle,
+PixelUnshuffle and ChannelShuffle, over ``nn.functional``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from autograd_core.tensor import Tensor
 from nn import functional as F
 from nn.module import Module
 
-__all__ = ["Dropout1d", "Dropout2d", "Dropout3d", "Upsample", "PixelShuffle", "PixelUnshuffle"]
+__all__ = [
+    "Dropout1d",
+    "Dropout2d",
+    "Dropout3d",
+    "Upsample",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "ChannelShuffle",
+]
 
 
 class _DropoutNd(Module):
@@ -97,6 +108,11 @@ class Upsample(Module):
     ) -> None:
         super().__init__()
         self.size = size
+        # stored as floats, as PyTorch stores it (its repr shows scale_factor=2.0)
+        if isinstance(scale_factor, (tuple, list)):
+            scale_factor = tuple(float(f) for f in scale_factor)
+        elif scale_factor:
+            scale_factor = float(scale_factor)
         self.scale_factor = scale_factor
         self.mode = mode
         self.align_corners = align_corners
@@ -115,6 +131,39 @@ class Upsample(Module):
     def extra_repr(self) -> str:
         what = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
         return f"{what}, mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    """``Upsample(size, scale_factor, mode="nearest")``, PyTorch's fixed-mode form for
+    (N, C, H, W) inputs: output pixel (i, j) copies input pixel (⌊i·H/H'⌋, ⌊j·W/W'⌋) (with
+    ``scale_factor``, ⌊i/scale⌋).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.UpsamplingNearest2d(scale_factor=2)(ac.ones(1, 1, 2, 3)).shape
+        (1, 1, 4, 6)
+    """
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """``Upsample(size, scale_factor, mode="bilinear", align_corners=True)``, PyTorch's
+    fixed-mode form for (N, C, H, W) inputs: the corner pixels of input and output are
+    aligned, output (i, j) interpolates input at (i·(H−1)/(H'−1), j·(W−1)/(W'−1)).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> x = ac.tensor([[[[0.0, 3.0]]]])
+        >>> nn.UpsamplingBilinear2d(size=(1, 4))(x).tolist()
+        [[[[0.0, 1.0, 2.0, 3.0]]]]
+    """
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class PixelShuffle(Module):
@@ -159,3 +208,25 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """(N, C, *) → (N, C, *) with the channels of ``groups`` groups interleaved
+    (``F.channel_shuffle``; ShuffleNet, https://arxiv.org/abs/1707.01083).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.ChannelShuffle(2)(ac.arange(4.0).reshape(1, 4, 1, 1)).reshape(-1).tolist()
+        [0.0, 2.0, 1.0, 3.0]
+    """
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.channel_shuffle(x, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"

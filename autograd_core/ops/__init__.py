@@ -13,6 +13,7 @@ from autograd_core.ops import (
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
     diagonals,
     distances,
+    division,
     elementwise_more,
     extrema,
     fold,  # noqa: F401
@@ -50,6 +51,7 @@ from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
+from autograd_core.ops.division import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
@@ -81,6 +83,7 @@ _FAMILIES = (
     activation,
     softmaxes,
     binary,
+    division,
     reduce,
     extrema,
     sorting,

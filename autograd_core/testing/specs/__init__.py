@@ -8,6 +8,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     copying,
     decompositions,
     diagonals,
+    division,
     elementwise_more,
     extrema,
     indexing,
