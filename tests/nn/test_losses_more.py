@@ -670,3 +670,25 @@ def test_poisson_nll_loss_errors():
         F.poisson_nll_loss(ac.ones((2, 3)), ac.ones(2))
     with pytest.raises(ValueError, match=r"PoissonNLLLoss: reduction must be"):
         nn.PoissonNLLLoss(reduction="avg")
+
+
+def test_float32_stays_float32_and_matches_torch(torch, rng):
+    f32 = np.float32
+    a, p, n, x = (rng.standard_normal((5, 3)).astype(f32) for _ in range(4))
+    y = np.array([0, 2, 1, 2, 0])
+    labels = np.array([[0, -1, 2], [2, 1, -1], [1, -1, -1], [0, 1, 2], [-1, 0, 0]])
+    soft = (rng.random((5, 3)) < 0.5).astype(f32)
+    counts = np.abs(a)
+    cases = [
+        ("triplet_margin_loss", (a, p, n), dict(swap=True)),
+        ("triplet_margin_with_distance_loss", (a, p, n), {}),
+        ("multilabel_soft_margin_loss", (x, soft), {}),
+        ("multi_margin_loss", (x, y), dict(p=2)),
+        ("multilabel_margin_loss", (x, labels), {}),
+        ("poisson_nll_loss", (x, counts), dict(full=True)),
+    ]
+    for name, args, kw in cases:
+        ours = getattr(F, name)(*[ac.tensor(v) for v in args], **kw)
+        ref = getattr(torch.nn.functional, name)(*[torch.tensor(v) for v in args], **kw)
+        assert ours.dtype == ac.float32
+        np.testing.assert_allclose(ours.numpy(), ref.numpy(), rtol=2e-6)
