@@ -12,6 +12,8 @@ from nn.losses_margin import (
     MarginRankingLoss,
     SoftMarginLoss,
 )
+from nn.losses_multilabel import MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss
+from nn.losses_triplet import TripletMarginLoss, TripletMarginWithDistanceLoss
 from nn.module import Module
 
 __all__ = [
@@ -29,6 +31,12 @@ __all__ = [
     "HingeEmbeddingLoss",
     "SoftMarginLoss",
     "CosineEmbeddingLoss",
+    "PoissonNLLLoss",
+    "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "MultiLabelMarginLoss",
 ]
 
 
@@ -190,3 +198,32 @@ class KLDivLoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.kl_div(input, target, self.reduction, self.log_target)
+
+
+class PoissonNLLLoss(_Loss):
+    """Poisson negative log-likelihood of counts (see ``F.poisson_nll_loss``); ``log_input``
+    means the model predicts log λ.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.PoissonNLLLoss()(ac.tensor([0.0]), ac.tensor([2.0]))
+        tensor(1.)
+    """
+
+    def __init__(
+        self,
+        log_input: bool = True,
+        full: bool = False,
+        eps: float = 1e-8,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(reduction)
+        self.log_input = log_input
+        self.full = full
+        self.eps = eps
+
+    def forward(self, log_input: Tensor, target: Any) -> Tensor:
+        return F.poisson_nll_loss(
+            log_input, target, self.log_input, self.full, self.eps, self.reduction
+        )

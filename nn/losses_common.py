@@ -9,9 +9,24 @@ from autograd_core.errors import ShapeError
 from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
 
-__all__ = ["REDUCTIONS", "reduce_loss", "sum_over", "as_target", "check_same_shape"]
+__all__ = [
+    "REDUCTIONS",
+    "check_reduction",
+    "reduce_loss",
+    "sum_over",
+    "as_target",
+    "check_same_shape",
+    "broadcast_shape",
+]
 
 REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction: str, name: str) -> None:
+    """A ValueError naming ``name`` unless ``reduction`` is 'mean', 'sum' or 'none' (raised before
+    any work, as PyTorch does)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}.")
 
 
 def reduce_loss(loss: Tensor, reduction: str, name: str) -> Tensor:
@@ -65,3 +80,16 @@ def check_same_shape(input: Tensor, target: Tensor, name: str) -> None:
             "(N, 1) prediction against an (N,) target gives an (N, N) loss). Reshape one of "
             "them, e.g. target.reshape(input.shape)."
         )
+
+
+def broadcast_shape(name: str, **tensors: Tensor) -> tuple[int, ...]:
+    """The common broadcast shape of the named ``tensors``, or a ShapeError naming them all."""
+    shapes = {key: tuple(t.shape) for key, t in tensors.items()}
+    try:
+        return tuple(ac.broadcast_shapes(*shapes.values()))
+    except (ValueError, ShapeError):
+        seen = ", ".join(f"{key} {shape}" for key, shape in shapes.items())
+        raise ShapeError(
+            f"{name}: the shapes do not broadcast: {seen}. Give them equal sizes (or size 1) on "
+            "each trailing axis."
+        ) from None

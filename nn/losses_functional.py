@@ -2,9 +2,10 @@
 
 Every loss takes ``reduction='mean' | 'sum' | 'none'`` and is written with engine ops, so it is
 differentiable twice. The regression losses live in ``nn/losses_regression.py``, the
-classification losses (cross-entropy, NLL, KL) in ``nn/losses_classification.py``, and the
-argument handling they share in ``nn/losses_common.py``; this module gathers them for
-``nn.functional``.
+classification losses (cross-entropy, NLL, KL) in ``nn/losses_classification.py``, the margin,
+triplet and multi-label losses in ``nn/losses_margin.py``, ``nn/losses_triplet.py`` and
+``nn/losses_multilabel.py``, and the argument handling they share in ``nn/losses_common.py``;
+this module gathers them for ``nn.functional``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,20 @@ from nn.losses_margin import (
     margin_ranking_loss,
     soft_margin_loss,
 )
+from nn.losses_multilabel import (
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+)
 from nn.losses_regression import (
     gaussian_nll_loss,
     huber_loss,
     l1_loss,
     mse_loss,
+    poisson_nll_loss,
     smooth_l1_loss,
 )
+from nn.losses_triplet import triplet_margin_loss, triplet_margin_with_distance_loss
 
 __all__ = [
     "mse_loss",
@@ -45,4 +53,10 @@ __all__ = [
     "hinge_embedding_loss",
     "soft_margin_loss",
     "cosine_embedding_loss",
+    "poisson_nll_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
+    "multilabel_soft_margin_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
 ]

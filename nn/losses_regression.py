@@ -1,7 +1,9 @@
-"""Regression losses in functional form: squared, absolute, Huber, smooth L1 and Gaussian NLL.
+"""Regression losses in functional form: squared, absolute, Huber, smooth L1, Gaussian and
+Poisson NLL.
 
-Each takes ``reduction='mean' | 'sum' | 'none'``, refuses an input and target of different
-shapes, and is written with engine ops, so it is differentiable twice.
+Each takes ``reduction='mean' | 'sum' | 'none'`` and is written with engine ops, so it is
+differentiable twice. All but ``poisson_nll_loss`` refuse an input and target of different
+shapes; it broadcasts them, as torch's does without a warning.
 """
 
 from __future__ import annotations
@@ -12,10 +14,24 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import to_device
 from autograd_core.errors import ShapeError
+from autograd_core.ops.common import lift
 from autograd_core.tensor import Tensor
-from nn.losses_common import as_target, check_same_shape, reduce_loss
+from nn.losses_common import (
+    as_target,
+    broadcast_shape,
+    check_reduction,
+    check_same_shape,
+    reduce_loss,
+)
 
-__all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "gaussian_nll_loss"]
+__all__ = [
+    "mse_loss",
+    "l1_loss",
+    "huber_loss",
+    "smooth_l1_loss",
+    "gaussian_nll_loss",
+    "poisson_nll_loss",
+]
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -113,3 +129,46 @@ def gaussian_nll_loss(
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return reduce_loss(loss, reduction, "gaussian_nll_loss")
+
+
+def poisson_nll_loss(
+    input: Tensor,  # noqa: A002
+    target: Any,
+    log_input: bool = True,
+    full: bool = False,
+    eps: float = 1e-8,
+    reduction: str = "mean",
+) -> Tensor:
+    r"""Negative log-likelihood of counts y under Poisson(λ), without the constant log y!:
+    ℓ = e^x − y·x when ``input`` is x = log λ (``log_input``), else ℓ = λ − y·log(λ + ε).
+
+    With ``full`` the Stirling approximation of log y! is added where y > 1 (0 elsewhere, as
+    torch): y log y − y + ½ log(2πy). ``input`` and ``target`` broadcast (torch's rule). The
+    target may require grad: its gradient is finite everywhere (torch's is NaN at y = 0 with
+    ``full``, from 0 · log 0 behind its mask).
+
+    .. math:: \ell = e^{x} - y x \;[+\; y \log y - y + \tfrac12 \log(2\pi y)]_{y > 1}
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn.functional as F
+        >>> F.poisson_nll_loss(ac.tensor([0.0, 0.0]), ac.tensor([1.0, 3.0]), reduction="none")
+        tensor([1., 1.])
+    """
+    name = "poisson_nll_loss"
+    check_reduction(reduction, name)
+    x = lift(input)
+    y = as_target(target, x)
+    if y.dtype.kind != "f":
+        y = y.to(dtype=x.dtype)
+    broadcast_shape(name, input=x, target=y)
+    if log_input:
+        loss = ac.exp(x) - y * x
+    else:
+        loss = x - y * ac.log(x + eps)
+    if full:
+        big = ac.as_tensor(y.data > 1)
+        safe = ac.where(big, y, 1.0)  # no log 0 behind the mask, in the value or the gradient
+        stirling = safe * ac.log(safe) - safe + 0.5 * ac.log(2 * math.pi * safe)
+        loss = loss + ac.where(big, stirling, 0.0)
+    return reduce_loss(loss, reduction, name)
