@@ -1,5 +1,6 @@
 """``ac.linalg``: PyTorch's ``torch.linalg`` names (cholesky, solve_triangular, solve, inv,
-det, slogdet), batched over leading dims, built on the ops of ``ops/decompositions.py``."""
+det, slogdet, eigh here; svd, svdvals, qr, pinv, matrix_exp in ``linalg_decomp.py``), batched
+over leading dims."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ from typing import NamedTuple
 
 from autograd_core.device import get_array_module
 from autograd_core.errors import LinAlgError, ShapeError
+from autograd_core.linalg_decomp import (
+    QRDecomposition,  # noqa: F401  (qr's result type, as torch.return_types)
+    SingularValueDecomposition,  # noqa: F401  (svd's result type)
+    matrix_exp,
+    pinv,
+    qr,
+    svd,
+    svdvals,
+)
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
 from autograd_core.ops.decompositions import (
@@ -31,6 +41,11 @@ __all__ = [
     "slogdet",
     "eigh",
     "eigvalsh",
+    "svd",
+    "svdvals",
+    "qr",
+    "pinv",
+    "matrix_exp",
     "LinAlgError",
 ]
 

@@ -11,6 +11,7 @@ from autograd_core.ops import (
     copying,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
+    decompositions_svd,  # noqa: F401  (registers svd and qr; public in ac.linalg)
     diagonals,
     distances,
     elementwise_more,
@@ -21,6 +22,7 @@ from autograd_core.ops import (
     layout,
     linalg,
     logical,
+    matrix_exp,  # noqa: F401  (registers matrix_exp; public in ac.linalg)
     nan_reductions,
     nn_ops,
     order_stats,
