@@ -30,8 +30,9 @@ def _eyes(k, batch):
     return np.broadcast_to(np.eye(k), batch + (k, k))
 
 
-def _weights(shape, seed, lib):
-    return lib.tensor(np.random.default_rng(seed).standard_normal(shape))
+def _weights(shape, seed, lib, device="cpu"):
+    w = np.random.default_rng(seed).standard_normal(shape)
+    return ac.tensor(w, device=device) if lib is ac else lib.tensor(w)
 
 
 # -- svd ------------------------------------------------------------------------------------
@@ -50,9 +51,9 @@ def test_svd_gauge_invariant_losses_match_torch(shape, full, torch, rng, device)
             u, s, vh = svd(x, full_matrices=full)
             recon = (u[..., :k] * s.unsqueeze(-2)) @ vh[..., :k, :]  # = A
             return (
-                (u.abs() * _weights(u.shape, 1, lib)).sum()
-                + (vh.abs() * _weights(vh.shape, 2, lib)).sum()
-                + (s * _weights(s.shape, 3, lib)).sum()
+                (u.abs() * _weights(u.shape, 1, lib, device)).sum()
+                + (vh.abs() * _weights(vh.shape, 2, lib, device)).sum()
+                + (s * _weights(s.shape, 3, lib, device)).sum()
                 + (recon * recon).sum()
             )
 
@@ -89,7 +90,7 @@ def test_svd_without_torch_reconstructs_and_has_closed_form_gradients(rng):
 def test_svdvals_matches_torch_and_closed_form(torch, rng, device):
     a = rng.standard_normal((3, 4, 2))
     xs = _grads(
-        lambda x: (ac.linalg.svdvals(x) * _weights((3, 2), 4, ac)).sum(),
+        lambda x: (ac.linalg.svdvals(x) * _weights((3, 2), 4, ac, device)).sum(),
         lambda x: (torch.linalg.svdvals(x) * _weights((3, 2), 4, torch)).sum(),
         [a],
         torch,
@@ -123,7 +124,9 @@ def test_qr_matches_torch(shape, mode, torch, rng, device):
     def loss(lib, qr):
         def f(x):
             q, r = qr(x, mode=mode)
-            return (q * _weights(q.shape, 5, lib)).sum() + (r * _weights(r.shape, 6, lib)).sum()
+            return (q * _weights(q.shape, 5, lib, device)).sum() + (
+                r * _weights(r.shape, 6, lib, device)
+            ).sum()
 
         return f
 
@@ -178,7 +181,7 @@ def test_pinv_matches_torch(shape, rank, kw, torch, rng, device):
     a = _low_rank(rng, shape, rank)
     w = rng.standard_normal(shape[:-2] + shape[-2:][::-1])
     xs = _grads(
-        lambda x: (ac.linalg.pinv(x, **kw) * ac.tensor(w)).sum(),
+        lambda x: (ac.linalg.pinv(x, **kw) * ac.tensor(w, device=device)).sum(),
         lambda x: (torch.linalg.pinv(x, **kw) * torch.tensor(w)).sum(),
         [a],
         torch,
@@ -234,7 +237,7 @@ def test_matrix_exp_matches_torch(scale, torch, rng, device):
     a = rng.standard_normal((2, 3, 3)) * scale
     w = rng.standard_normal(a.shape)
     xs = _grads(
-        lambda x: (ac.linalg.matrix_exp(x) * ac.tensor(w)).sum(),
+        lambda x: (ac.linalg.matrix_exp(x) * ac.tensor(w, device=device)).sum(),
         lambda x: (torch.linalg.matrix_exp(x) * torch.tensor(w)).sum(),
         [a / scale**0.5],  # (rtol 1e-10 at norms up to ~10: the values are up to e^10)
         torch,
