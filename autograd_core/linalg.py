@@ -1,5 +1,7 @@
 """``ac.linalg``: PyTorch's ``torch.linalg`` names (cholesky, solve_triangular, solve, inv,
-det, slogdet), batched over leading dims, built on the ops of ``ops/decompositions.py``."""
+det, slogdet, eigh here; svd, svdvals, qr, pinv, matrix_exp in ``linalg_decomp.py``; the norms
+in ``linalg_norms.py``; matrix_power, multi_dot in ``linalg_products.py``; cross in
+``ops/cross_product.py``), batched over leading dims."""
 
 from __future__ import annotations
 
@@ -7,8 +9,20 @@ from typing import NamedTuple
 
 from autograd_core.device import get_array_module
 from autograd_core.errors import LinAlgError, ShapeError
+from autograd_core.linalg_decomp import (
+    QRDecomposition,  # noqa: F401  (qr's result type, as torch.return_types)
+    SingularValueDecomposition,  # noqa: F401  (svd's result type)
+    matrix_exp,
+    pinv,
+    qr,
+    svd,
+    svdvals,
+)
+from autograd_core.linalg_norms import matrix_norm, norm, vector_norm
+from autograd_core.linalg_products import matrix_power, multi_dot
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
+from autograd_core.ops.cross_product import linalg_cross as cross
 from autograd_core.ops.decompositions import (
     Cholesky,
     SignLogAbsDet,  # noqa: F401  (slogdet's result type, as torch.return_types)
@@ -31,6 +45,17 @@ __all__ = [
     "slogdet",
     "eigh",
     "eigvalsh",
+    "svd",
+    "svdvals",
+    "qr",
+    "pinv",
+    "matrix_exp",
+    "vector_norm",
+    "matrix_norm",
+    "norm",
+    "matrix_power",
+    "multi_dot",
+    "cross",
     "LinAlgError",
 ]
 

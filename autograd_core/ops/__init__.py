@@ -9,8 +9,10 @@ from autograd_core.ops import (
     constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
+    cross_product,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
+    decompositions_svd,  # noqa: F401  (registers svd and qr; public in ac.linalg)
     diagonals,
     distances,
     division,
@@ -22,6 +24,7 @@ from autograd_core.ops import (
     layout,
     linalg,
     logical,
+    matrix_exp,  # noqa: F401  (registers matrix_exp; public in ac.linalg)
     nan_reductions,
     nn_ops,
     order_stats,
@@ -48,6 +51,7 @@ from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
+from autograd_core.ops.cross_product import *  # noqa: F403
 from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
@@ -108,6 +112,7 @@ _FAMILIES = (
     constructions,
     distances,
     decompositions,
+    cross_product,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)

@@ -7,6 +7,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     conv,
     copying,
     decompositions,
+    decompositions_svd,
     diagonals,
     division,
     elementwise_more,
