@@ -52,10 +52,17 @@ def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False)
     absx = elementwise_abs(x)
     if ord == -math.inf:
         return amin(absx, dim=dim, keepdim=keepdim)
-    if ord == 0:  # a count, attached to x with a zero gradient as torch's
-        count = reduce_sum(absx.detach() != 0, dim=dim, keepdim=keepdim).to(x.dtype)
-        return where(count.data == count.data, count, p_norm(x, 1, dim=dim, keepdim=keepdim))
-    return reduce_sum(absx**ord, dim=dim, keepdim=keepdim) ** (1.0 / ord)
+    zero = x.data == 0
+    if ord == 0:  # a count, tied to x through an exact zero so that x gets a zero gradient
+        never = x.xp.zeros((), dtype=bool)
+        return reduce_sum(where(zero, where(never, x, 0.0), 1.0), dim=dim, keepdim=keepdim)
+    # ord < 0: a zero entry makes Σ |xᵢ|^ord infinite and the norm 0, with gradient 0 there as
+    # torch's (the power is taken on 1 in place of the zeros, so no inf or NaN is formed)
+    axes = normalize_axis("linalg.vector_norm", dim, x.shape, word="dim")
+    hit = zero.any(axis=axes, keepdims=keepdim)
+    powers = where(zero, 1.0, absx) ** ord
+    total = reduce_sum(powers, dim=dim, keepdim=keepdim)
+    return where(hit, 0.0, where(hit, 1.0, total) ** (1.0 / ord))
 
 
 def _matrix_dims(name: str, a: Tensor, dim: Any) -> tuple[int, int]:

@@ -5,6 +5,7 @@ first and second order gradchecks, and the error paths. All are composites of ch
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -51,6 +52,28 @@ def test_vector_norm_matches_torch(ord, dim, keepdim, torch, rng, device):
     if ord != 0:
         fn = lambda x: ac.linalg.vector_norm(x, **kw)  # noqa: E731
         assert ac.gradcheck(fn, xs) and ac.gradgradcheck(fn, xs)
+
+
+@pytest.mark.parametrize("ord", [-1.5, -1, 0, 0.5, 2, -INF])
+@pytest.mark.parametrize("dim", [None, 1])
+def test_vector_norm_at_zero_entries_matches_torch_without_nan(ord, dim, torch, rng):
+    # a zero entry makes a negative-order norm 0 with gradient 0 (torch's); no inf/NaN formed
+    a = rng.standard_normal((2, 3))
+    a[0, 1] = 0.0
+    kw = {"ord": ord, "dim": dim}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no divide-by-zero inside
+        (x,) = _compare(
+            lambda x: ac.linalg.vector_norm(x, **kw),
+            lambda x: torch.linalg.vector_norm(x, **kw),
+            [a],
+            torch,
+        )
+        (g,) = ac.grad(ac.linalg.vector_norm(x, **kw).sum(), [x], create_graph=True)
+        assert np.isfinite(g.numpy()).all()
+        if ord not in (0, -INF):  # (there the gradient is piecewise constant: no graph)
+            (gg,) = ac.grad((g * g).sum(), [x])
+            assert np.isfinite(gg.numpy()).all()
 
 
 MATRIX_ORDS = ["fro", "nuc", INF, -INF, 1, -1, 2, -2]
