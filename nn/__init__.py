@@ -41,6 +41,7 @@ from nn.activations_more import (
     Tanhshrink,
     Threshold,
 )
+from nn.attention import MultiheadAttention
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
@@ -242,6 +243,7 @@ __all__ = [
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
+__all__ += ["MultiheadAttention"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss"]
 __all__ += ["ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
 __all__ += ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d"]
