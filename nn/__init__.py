@@ -120,6 +120,7 @@ from nn.serialization import CheckpointError, load, save
 from nn.tbptt import detach_state, hidden_grad_norms, truncated_bptt
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
+from nn.transformer import TransformerEncoder, TransformerEncoderLayer
 from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
 
 __all__ = [
@@ -243,7 +244,7 @@ __all__ = [
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
-__all__ += ["MultiheadAttention"]
+__all__ += ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss"]
 __all__ += ["ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
 __all__ += ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d"]
