@@ -203,7 +203,8 @@ def scaled_dot_product_attention(
 
     Memory: backward keeps q·s, k, v and the weights P (…, L, S) — the engine's matmul and
     softmax save their operands and output — plus a boolean (…, L, S) mask when a boolean or
-    causal mask is used; the raw scores are not kept. With ``enable_gqa`` k and v are
+    causal mask is used (and a second copy of P when some row is fully masked); the raw scores
+    are not kept. With ``enable_gqa`` k and v are
     repeated to the query's heads first (as PyTorch's reference path does).
 
     Args:

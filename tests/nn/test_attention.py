@@ -290,6 +290,22 @@ def test_dropout_in_training_only():
         np.testing.assert_allclose(a.numpy(), ref_out.numpy(), rtol=1e-12, atol=1e-14)
 
 
+def test_runs_on_the_cuda_stand_in(fake_cuda):
+    """Same numbers on "cuda" (the strict CuPy stand-in) as on the CPU, numpy masks included."""
+    rng = np.random.default_rng(10)
+    cpu = nn.MultiheadAttention(E, H, add_bias_kv=True, add_zero_attn=True, dtype=ac.float64)
+    gpu = nn.MultiheadAttention(E, H, add_bias_kv=True, add_zero_attn=True, dtype=ac.float64)
+    gpu.load_state_dict(cpu.state_dict())
+    gpu.to("cuda")
+    arrays = _inputs(rng, "tf")
+    fwd = _masks(rng, "tf", "bool", "bool2d")
+    for need_weights in (True, False):
+        a, _ = cpu(*[ac.tensor(x) for x in arrays], need_weights=need_weights, **fwd)
+        b, _ = gpu(*[ac.tensor(x, device="cuda") for x in arrays], need_weights=need_weights, **fwd)
+        assert b.device.type == "cuda"
+        np.testing.assert_allclose(b.cpu().numpy(), a.numpy(), rtol=1e-12, atol=1e-14)
+
+
 # -- errors -----------------------------------------------------------------------------------
 
 
