@@ -41,6 +41,7 @@ from nn.activations_more import (
     Tanhshrink,
     Threshold,
 )
+from nn.attention import MultiheadAttention
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
 from nn.containers import ModuleDict, ModuleList, Sequential
@@ -136,6 +137,7 @@ from nn.serialization import CheckpointError, load, save
 from nn.tbptt import detach_state, hidden_grad_norms, truncated_bptt
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
+from nn.transformer import TransformerEncoder, TransformerEncoderLayer
 from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
 
 __all__ = [
@@ -265,6 +267,7 @@ __all__ = [
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
+__all__ += ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss"]
 __all__ += ["PoissonNLLLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss"]
 __all__ += ["MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss"]

@@ -35,6 +35,7 @@ from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 from nn.functional_act import *  # noqa: F403
 from nn.functional_act import __all__ as _act_names
+from nn.functional_attention import scaled_dot_product_attention
 from nn.functional_bilinear import *  # noqa: F403
 from nn.functional_bilinear import __all__ as _bilinear_names
 from nn.functional_distance import *  # noqa: F403
@@ -90,6 +91,7 @@ __all__ = [
     "pad",
     "unfold",
     "fold",
+    "scaled_dot_product_attention",
 ]
 
 
