@@ -6,9 +6,11 @@ from autograd_core.ops import (
     activation,
     activation_more,
     binary,
+    closeness,
     constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
+    counting,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
     diagonals,
@@ -21,6 +23,7 @@ from autograd_core.ops import (
     layout,
     linalg,
     logical,
+    mixing,
     nan_reductions,
     nn_ops,
     order_stats,
@@ -35,6 +38,8 @@ from autograd_core.ops import (
     reduce,
     rounding,
     scan,
+    scattering,
+    searching,
     shape,
     softmaxes,
     sorting,
@@ -45,8 +50,10 @@ from autograd_core.ops import (
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.closeness import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
+from autograd_core.ops.counting import *  # noqa: F403
 from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
@@ -57,6 +64,7 @@ from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.layout import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
+from autograd_core.ops.mixing import *  # noqa: F403
 from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
@@ -66,6 +74,8 @@ from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.scan import *  # noqa: F403
+from autograd_core.ops.scattering import *  # noqa: F403
+from autograd_core.ops.searching import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
@@ -84,23 +94,28 @@ _FAMILIES = (
     reduce,
     extrema,
     sorting,
+    searching,
+    counting,
     order_stats,
     statistics,
     nan_reductions,
     scan,
     logical,
+    closeness,
     shape,
     subscript,
     layout,
     join,
     copying,
     indexing,
+    scattering,
     linalg,
     nn_ops,
     recurrent,
     views,
     diagonals,
     elementwise_more,
+    mixing,
     products,
     constructions,
     distances,
