@@ -19,10 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core import ops
+from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.random import Generator, rng_of
+from autograd_core.random_sampling import bernoulli_draw
 from autograd_core.tensor import Tensor, read_only_error
 from autograd_core.version import mark_rebound, mark_written
 
@@ -149,6 +151,18 @@ def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     )
 
 
+def scatter_(
+    self: Tensor, dim: int, index: Any, src: Any = None, value: Any = None, reduce: Any = None
+) -> Tensor:
+    """Write ``src`` (or ``value``) at ``index`` along ``dim`` in place (``ac.scatter``)."""
+    if _records("scatter_", self, src):
+        return _recorded("scatter_", self, ops.scatter, dim, index, src, value, reduce)
+    with _no_recording():
+        return _write(
+            "scatter_", self, lambda: ops.scatter(self, dim, index, src, value, reduce).data
+        )
+
+
 def normal_(
     self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
@@ -165,6 +179,31 @@ def uniform_(
     _refuse_recorded("uniform_", self)
     draw = rng_of(generator).uniform(a, b, self.shape)
     return _write("uniform_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
+
+
+def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
+    """Fill with 0/1 samples in place, 1 with probability ``p`` (a number, or a tensor that
+    broadcasts to this shape; from ``generator`` or the default one)."""
+    _refuse_recorded("bernoulli_", self)
+    if isinstance(p, Tensor):
+        prob = p.data
+        if prob.size and bool(to_device(~((prob >= 0) & (prob <= 1)).all(), "cpu")):
+            raise ValueError(
+                f"bernoulli_: the probabilities in p (shape {tuple(p.shape)}) must lie in [0, 1]; "
+                "some are outside (or NaN). Clamp them: p.clamp(0, 1)."
+            )
+        try:
+            prob = self.xp.broadcast_to(prob, self.shape)
+        except ValueError:
+            raise ShapeError(
+                f"bernoulli_: p of shape {tuple(p.shape)} does not broadcast to the tensor's "
+                f"shape {tuple(self.shape)}. Pass a number or a tensor of a broadcastable shape."
+            ) from None
+    elif not 0 <= p <= 1:
+        raise ValueError(f"bernoulli_: p must be in [0, 1], got {p!r}.")
+    else:
+        prob = p
+    return _write("bernoulli_", self, lambda: bernoulli_draw(self, prob, generator))
 
 
 def _refuse_recorded(name: str, x: Tensor) -> None:
@@ -195,8 +234,10 @@ INPLACE_METHODS: dict[str, Any] = {
     "clip_": clamp_,
     "copy_": copy_,
     "masked_fill_": masked_fill_,
+    "scatter_": scatter_,
     "normal_": normal_,
     "uniform_": uniform_,
+    "bernoulli_": bernoulli_,
 }
 # x += y is x.add_(y): Python calls these instead of rebinding x to a new tensor
 INPLACE_METHODS.update(
