@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.broadcast import broadcast_shapes
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
@@ -42,6 +43,7 @@ def _pair(name: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:  # noqa: 
             f"{name}: input has dtype {a.dtype} and other has dtype {b.dtype}; they must match "
             f"(shapes {tuple(a.shape)} and {tuple(b.shape)}). Convert one: other.to(input.dtype)."
         )
+    broadcast_shapes(a.shape, b.shape, op=name)  # (a ShapeError naming both shapes)
     return a, b
 
 
