@@ -1,5 +1,6 @@
-"""OpSpecs of roll and scatter (differentiable) and of the ops without gradient that find,
-count and compare values: nonzero, searchsorted, isclose, unique, bincount, histc."""
+"""OpSpecs of roll, scatter, nan_to_num and lerp (differentiable) and of the ops without
+gradient that find, count and compare values: nonzero, searchsorted, isclose, unique,
+bincount, histc."""
 
 from __future__ import annotations
 
@@ -73,6 +74,46 @@ def _scatter_cases(rng):
         Case((n(()), 0, np.array(0), n(())), {}, "0-d"),
         Case((n((3, 4)), 1, np.zeros((3, 0), np.int64), n((3, 0))), {}, "zero-size index"),
         Case((noncontig(n((3, 4))), 0, _ints([2, 0, 1, 2]), n((4, 3)).T[:1]), {}, "non-contig"),
+    ]
+
+
+# -- nan_to_num, lerp -------------------------------------------------------------------------
+
+
+def _nan_to_num_cases(rng):
+    # finite inputs only: gradcheck cannot step NaN or inf (test_tensor_utils.py checks the
+    # replaced entries' values and zero gradients against torch)
+    n = rng.standard_normal
+    return [
+        Case((n((3, 4)),), {}, "finite"),
+        Case((n((3, 4)),), {"nan": 1.5, "posinf": 2.0, "neginf": -3.0}, "given replacements"),
+        Case((n(()),), {}, "0-d"),
+        Case((n((0, 3)),), {}, "empty"),
+        Case((noncontig(n((3, 4))),), {}, "non-contiguous"),
+    ]
+
+
+def _nan_to_num_ref(x, nan=0.0, posinf=None, neginf=None):
+    return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _lerp_ref(a, b, w):
+    return np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+def _lerp_cases(rng):
+    n = rng.standard_normal
+
+    def w(*shape):
+        return rng.uniform(-1, 2, shape)  # both branches (|w| < 0.5 and not)
+
+    return [
+        Case((n((3, 4)), n((3, 4)), w(3, 4)), {}, "same shapes"),
+        Case((n((3, 1)), n((4,)), w(1, 4)), {}, "broadcast all three"),
+        Case((n(()), n((2, 3)), w()), {}, "0-d input and weight"),
+        Case((n((2, 3)), n((2, 3)), np.array([[0.5, -0.5, 1.0]])), {}, "weights at ±0.5 and 1"),
+        Case((n((0, 3)), n((1, 3)), w(0, 1)), {}, "empty"),
+        Case((noncontig(n((3, 4))), n((3, 4)), noncontig(w(3, 4))), {}, "non-contiguous"),
     ]
 
 
@@ -211,6 +252,22 @@ OP_DB += [
         ref=_scatter_ref,
         torch_fn=_torch_scatter,
         notes="indices distinct along dim (a repeated one keeps an unspecified value)",
+    ),
+    OpSpec(
+        "nan_to_num",
+        ac.nan_to_num,
+        _nan_to_num_cases,
+        ref=_nan_to_num_ref,
+        torch_fn=lambda x, **kw: _torch().nan_to_num(x, **kw),
+        notes="x̄ = ȳ where x is finite, 0 where replaced (the numeric gradient there is 0 too)",
+    ),
+    OpSpec(
+        "lerp",
+        ac.lerp,
+        _lerp_cases,
+        ref=_lerp_ref,
+        torch_fn=lambda a, b, w: _torch().lerp(a, b, w),
+        notes="a number weight takes the composite path (add, mul), tested in test_tensor_utils",
     ),
     OpSpec("nonzero", ac.nonzero, _nonzero_cases, ref=np.argwhere, differentiable=False),
     OpSpec(
