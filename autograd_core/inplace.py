@@ -151,16 +151,18 @@ def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     )
 
 
-def scatter_(
-    self: Tensor, dim: int, index: Any, src: Any = None, value: Any = None, reduce: Any = None
-) -> Tensor:
-    """Write ``src`` (or ``value``) at ``index`` along ``dim`` in place (``ac.scatter``)."""
-    if _records("scatter_", self, src):
-        return _recorded("scatter_", self, ops.scatter, dim, index, src, value, reduce)
-    with _no_recording():
-        return _write(
-            "scatter_", self, lambda: ops.scatter(self, dim, index, src, value, reduce).data
-        )
+def _in_place(name: str, public: Any) -> Any:
+    """The in-place form ``x.<name>(...)`` of ``public(x, ...)`` (same shape and dtype)."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if _records(name, self, *args, *kwargs.values()):
+            return _recorded(name, self, lambda x: public(x, *args, **kwargs))
+        with _no_recording():
+            return _write(name, self, lambda: public(self, *args, **kwargs).data)
+
+    method.__name__ = name
+    method.__doc__ = f"In place: ``x = ac.{name[:-1]}(x, ...)`` (see ``autograd_core/inplace.py``)."
+    return method
 
 
 def normal_(
@@ -234,7 +236,9 @@ INPLACE_METHODS: dict[str, Any] = {
     "clip_": clamp_,
     "copy_": copy_,
     "masked_fill_": masked_fill_,
-    "scatter_": scatter_,
+    "scatter_": _in_place("scatter_", ops.scatter),
+    "nan_to_num_": _in_place("nan_to_num_", ops.nan_to_num),
+    "lerp_": _in_place("lerp_", ops.lerp),
     "normal_": normal_,
     "uniform_": uniform_,
     "bernoulli_": bernoulli_,

@@ -466,3 +466,27 @@ def test_scatter_matches_numpy(rng):
     expected = x.copy()
     expected[index, np.arange(3)] = src
     np.testing.assert_array_equal(ac.tensor(x).scatter(0, index, ac.tensor(src)).numpy(), expected)
+
+
+# -- in-place forms: nan_to_num_, lerp_ -------------------------------------------------------
+
+
+def test_nan_to_num_and_lerp_in_place_match_torch(torch):
+    x = np.array([NAN, 1.0, INF, -INF])
+    ours, theirs = ac.tensor(x), torch.tensor(x)
+    assert ours.nan_to_num_(posinf=5.0) is ours
+    theirs.nan_to_num_(posinf=5.0)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    leaf, tleaf = (
+        ac.tensor([1.0, 2.0], requires_grad=True),
+        torch.tensor([1.0, 2.0], requires_grad=True),
+    )
+    y, ty = leaf * 1, tleaf * 1  # recorded in-place on a non-leaf: the gradient flows through
+    y.lerp_(ac.tensor([3.0, 6.0]), ac.tensor([0.25, 0.75]))
+    ty.lerp_(torch.tensor([3.0, 6.0]), torch.tensor([0.25, 0.75]))
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-15)
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_allclose(leaf.grad.numpy(), tleaf.grad.numpy(), rtol=1e-15)
+    with pytest.raises(GraphError, match="in-place"):
+        ac.tensor([1.0], requires_grad=True).lerp_(ac.tensor([2.0]), 0.5)
