@@ -83,6 +83,7 @@ from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.ops.workspace import empty_workspaces
 from autograd_core.random import Generator, manual_seed, seed
+from autograd_core.random_sampling import bernoulli, multinomial, randperm
 from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
 from autograd_core.tensor import Tensor
 
@@ -124,6 +125,9 @@ __all__ = [
     "rand",
     "randn",
     "randint",
+    "randperm",
+    "multinomial",
+    "bernoulli",
     "zeros_like",
     "ones_like",
     "full_like",

@@ -19,10 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core import ops
+from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.random import Generator, rng_of
+from autograd_core.random_sampling import bernoulli_draw
 from autograd_core.tensor import Tensor, read_only_error
 from autograd_core.version import mark_rebound, mark_written
 
@@ -149,6 +151,20 @@ def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     )
 
 
+def _in_place(name: str, public: Any) -> Any:
+    """The in-place form ``x.<name>(...)`` of ``public(x, ...)`` (same shape and dtype)."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if _records(name, self, *args, *kwargs.values()):
+            return _recorded(name, self, lambda x: public(x, *args, **kwargs))
+        with _no_recording():
+            return _write(name, self, lambda: public(self, *args, **kwargs).data)
+
+    method.__name__ = name
+    method.__doc__ = f"In place: ``x = ac.{name[:-1]}(x, ...)`` (see ``autograd_core/inplace.py``)."
+    return method
+
+
 def normal_(
     self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
@@ -165,6 +181,31 @@ def uniform_(
     _refuse_recorded("uniform_", self)
     draw = rng_of(generator).uniform(a, b, self.shape)
     return _write("uniform_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
+
+
+def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
+    """Fill with 0/1 samples in place, 1 with probability ``p`` (a number, or a tensor that
+    broadcasts to this shape; from ``generator`` or the default one)."""
+    _refuse_recorded("bernoulli_", self)
+    if isinstance(p, Tensor):
+        prob = p.data
+        if prob.size and bool(to_device(~((prob >= 0) & (prob <= 1)).all(), "cpu")):
+            raise ValueError(
+                f"bernoulli_: the probabilities in p (shape {tuple(p.shape)}) must lie in [0, 1]; "
+                "some are outside (or NaN). Clamp them: p.clamp(0, 1)."
+            )
+        try:
+            prob = self.xp.broadcast_to(prob, self.shape)
+        except ValueError:
+            raise ShapeError(
+                f"bernoulli_: p of shape {tuple(p.shape)} does not broadcast to the tensor's "
+                f"shape {tuple(self.shape)}. Pass a number or a tensor of a broadcastable shape."
+            ) from None
+    elif not 0 <= p <= 1:
+        raise ValueError(f"bernoulli_: p must be in [0, 1], got {p!r}.")
+    else:
+        prob = p
+    return _write("bernoulli_", self, lambda: bernoulli_draw(self, prob, generator))
 
 
 def _refuse_recorded(name: str, x: Tensor) -> None:
@@ -195,8 +236,12 @@ INPLACE_METHODS: dict[str, Any] = {
     "clip_": clamp_,
     "copy_": copy_,
     "masked_fill_": masked_fill_,
+    "scatter_": _in_place("scatter_", ops.scatter),
+    "nan_to_num_": _in_place("nan_to_num_", ops.nan_to_num),
+    "lerp_": _in_place("lerp_", ops.lerp),
     "normal_": normal_,
     "uniform_": uniform_,
+    "bernoulli_": bernoulli_,
 }
 # x += y is x.add_(y): Python calls these instead of rebinding x to a new tensor
 INPLACE_METHODS.update(

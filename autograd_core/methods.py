@@ -14,7 +14,7 @@ from typing import Any
 import numpy
 
 from autograd_core import device as _device
-from autograd_core import ops, tensor_extras
+from autograd_core import ops, random_sampling, tensor_extras
 from autograd_core.inplace import INPLACE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
@@ -29,6 +29,7 @@ _NOT_METHODS |= {"rnn", "lstm", "gru"}  # sequence ops: functions only
 _NOT_METHODS |= {"std_mean", "var_mean"}  # torch functions without a Tensor method
 _NOT_METHODS |= {"block_diag", "cartesian_prod", "cdist", "meshgrid"}  # torch: functions only
 _NOT_METHODS |= {"tensordot", "tril_indices", "triu_indices"}  # torch: functions only
+_NOT_METHODS |= {"searchsorted", "bucketize"}  # torch: functions only
 
 Binary = Callable[[Any, Any], Tensor]
 
@@ -175,6 +176,8 @@ _CONVERSIONS: dict[str, Any] = {
     "reshape_as": tensor_extras.reshape_as,
     "expand_as": tensor_extras.expand_as,
     "type_as": tensor_extras.type_as,
+    "multinomial": random_sampling.multinomial,
+    "bernoulli": random_sampling.bernoulli,
 }
 
 

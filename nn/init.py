@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from autograd_core.device import CPU, on_device, to_device
+from autograd_core.ops.special import erfc_array
 from autograd_core.random import Generator, device_rng, rng_of
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_written
@@ -24,6 +25,7 @@ __all__ = [
     "ones_",
     "constant_",
     "normal_",
+    "trunc_normal_",
     "uniform_",
     "xavier_uniform_",
     "xavier_normal_",
@@ -149,6 +151,73 @@ def normal_(
 ) -> Tensor:
     """Fill with draws from N(mean, std²)."""
     return _draw(tensor, generator, "normal", mean, std)
+
+
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator: Generator | None = None,
+) -> Tensor:
+    r"""Fill with draws from N(mean, std²) truncated to [a, b], as ``nn.init.trunc_normal_``
+    (a and b are absolute bounds, not multiples of std).
+
+    Exact at any truncation: normal draws outside [a, b] are redrawn while at least 10% of the
+    mass lies inside; otherwise every value is drawn by the inverse CDF,
+    z = Φ⁻¹(Φ(α) + u·(Φ(β) − Φ(α))) with α, β the bounds in std units, solved by bisection (in
+    the lower tail, where Φ keeps its precision). Drawn on the host, like ``orthogonal_``.
+
+    Example:
+        >>> import autograd_core as ac, nn
+        >>> w = nn.init.trunc_normal_(ac.empty(1000), std=0.02, a=-0.04, b=0.04)
+        >>> bool((w.abs() <= 0.04).all())
+        True
+    """
+    if not std > 0:
+        raise ValueError(f"trunc_normal_: std must be > 0, got {std!r}.")
+    if not a < b:
+        raise ValueError(f"trunc_normal_: needs a < b, got a={a!r}, b={b!r}.")
+    alpha, beta = (a - mean) / std, (b - mean) / std
+    flip = alpha > -beta  # work in the lower tail (mirror the interval when it lies to the right)
+    lo, hi = (-beta, -alpha) if flip else (alpha, beta)
+    z = _truncated_standard_normal(rng_of(generator), tensor.numel(), lo, hi)
+    z = -z if flip else z
+    return _fill(tensor, _host_xp().clip(mean + std * z, a, b).reshape(tensor.shape))
+
+
+def _phi(xp: Any, z: Any) -> Any:
+    """The standard normal CDF Φ(z) = erfc(−z/√2)/2 (accurate where it is tiny)."""
+    return 0.5 * erfc_array(xp, -xp.asarray(z, dtype=xp.float64) / math.sqrt(2.0))
+
+
+def _truncated_standard_normal(rng: Any, n: int, lo: float, hi: float) -> Any:
+    """n draws of N(0, 1) conditioned on [lo, hi], with lo <= -hi (the lower tail)."""
+    xp = _host_xp()
+    p_lo, p_hi = float(_phi(xp, lo)), float(_phi(xp, hi))
+    if not p_hi > 0:
+        raise ValueError(
+            f"trunc_normal_: [a, b] lies {-hi:.1f} std or more from the mean, where the normal "
+            "mass underflows float64; no value can be drawn there. Bring the mean or the bounds "
+            "closer, or use uniform_."
+        )
+    out = xp.empty(n)
+    if p_hi - p_lo >= 0.1:  # rejection: redraw the values that fall outside
+        todo = xp.arange(n)
+        while todo.size:
+            z = rng.standard_normal(todo.size)
+            inside = (z >= lo) & (z <= hi)
+            out[todo[inside]] = z[inside]
+            todo = todo[~inside]
+        return out
+    target = p_lo + rng.random(n) * (p_hi - p_lo)
+    left, right = xp.full(n, lo), xp.full(n, hi)
+    for _ in range(64):  # bisection of Φ(z) = target; each step halves [left, right]
+        mid = 0.5 * (left + right)
+        below = _phi(xp, mid) < target
+        left, right = xp.where(below, mid, left), xp.where(below, right, mid)
+    return 0.5 * (left + right)
 
 
 def xavier_uniform_(

@@ -6,9 +6,11 @@ from autograd_core.ops import (
     activation,
     activation_more,
     binary,
+    closeness,
     constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
+    counting,
     cross_product,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
@@ -25,6 +27,7 @@ from autograd_core.ops import (
     linalg,
     logical,
     matrix_exp,  # noqa: F401  (registers matrix_exp; public in ac.linalg)
+    mixing,
     nan_reductions,
     nn_ops,
     order_stats,
@@ -39,6 +42,8 @@ from autograd_core.ops import (
     reduce,
     rounding,
     scan,
+    scattering,
+    searching,
     shape,
     softmaxes,
     sorting,
@@ -49,8 +54,10 @@ from autograd_core.ops import (
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.closeness import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
+from autograd_core.ops.counting import *  # noqa: F403
 from autograd_core.ops.cross_product import *  # noqa: F403
 from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
@@ -63,6 +70,7 @@ from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.layout import *  # noqa: F403
 from autograd_core.ops.linalg import *  # noqa: F403
 from autograd_core.ops.logical import *  # noqa: F403
+from autograd_core.ops.mixing import *  # noqa: F403
 from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
@@ -72,6 +80,8 @@ from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.scan import *  # noqa: F403
+from autograd_core.ops.scattering import *  # noqa: F403
+from autograd_core.ops.searching import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
@@ -91,23 +101,28 @@ _FAMILIES = (
     reduce,
     extrema,
     sorting,
+    searching,
+    counting,
     order_stats,
     statistics,
     nan_reductions,
     scan,
     logical,
+    closeness,
     shape,
     subscript,
     layout,
     join,
     copying,
     indexing,
+    scattering,
     linalg,
     nn_ops,
     recurrent,
     views,
     diagonals,
     elementwise_more,
+    mixing,
     products,
     constructions,
     distances,

@@ -11,6 +11,7 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, lift_pair, write_out
+from autograd_core.ops.searching import nonzero
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -237,8 +238,14 @@ def minimum(a: Any, b: Any) -> Tensor:
     return Minimum.apply_pair(*lift_pair(a, b))
 
 
-def where(cond: Any, a: Any, b: Any) -> Tensor:
+_ABSENT = object()
+
+
+def where(cond: Any, a: Any = _ABSENT, b: Any = _ABSENT) -> Any:
     """``a`` where ``cond`` is true, else ``b``, with broadcasting over all three.
+
+    With ``cond`` alone, ``torch.where(cond)``: ``nonzero(cond, as_tuple=True)``, a tuple of
+    int64 index tensors, one per axis.
 
     Example:
         >>> import autograd_core as ac
@@ -246,6 +253,13 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
         >>> ac.where(x > 0, x, 0.0)
         tensor([0., 2.])
     """
+    if a is _ABSENT and b is _ABSENT:
+        return nonzero(cond, as_tuple=True)
+    if a is _ABSENT or b is _ABSENT:
+        raise TypeError(
+            "where: pass cond alone (the indices where it is true) or cond, a and b (a where "
+            "cond is true, else b); got cond and only one of a and b."
+        )
     if isinstance(a, Tensor):
         b = lift(b, a)
     elif isinstance(b, Tensor):

@@ -6,6 +6,7 @@ gradient back into x's shape.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from autograd_core.errors import ShapeError
@@ -14,7 +15,7 @@ from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["pad", "flip", "repeat", "tile"]
+__all__ = ["pad", "flip", "roll", "repeat", "tile"]
 
 
 @register_op("pad", array_vjp=True, saves_inputs=False)
@@ -97,6 +98,68 @@ def flip(x: Tensor, dims: Any) -> Tensor:
     if x.ndim == 0 or not axes:
         return x
     return Flip.apply(x, dims=axes)
+
+
+@register_op("roll", array_vjp=True, saves_inputs=False)
+class Roll(Op):
+    r"""y = x shifted cyclically by ``shifts[k]`` along axis ``dims[k]`` (every axis of the
+    flattened x when ``dims`` is None): y[(i + s) mod n] = x[i].
+
+    VJP: x̄ = roll(ȳ, −shifts, dims), the opposite shift (a roll is a permutation, so its
+    adjoint is its inverse); linear in ȳ, so double backward records it again. Saves nothing.
+    Does not broadcast.
+    """
+
+    def forward(self, x: Any, shifts: tuple[int, ...], dims: tuple[int, ...] | None) -> Any:
+        return self.xp.roll(x, shifts[0] if dims is None else shifts, axis=dims)
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        back = tuple(-s for s in self.params["shifts"])
+        return (Roll.call(gy, shifts=back, dims=self.params["dims"]),)
+
+
+def _int_tuple(op: str, name: str, value: Any) -> tuple[int, ...]:
+    """An int or a sequence of ints as a tuple of Python ints (bools refused, as PyTorch)."""
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    if any(isinstance(v, bool) or not hasattr(v, "__index__") for v in items):
+        raise TypeError(f"{op}: {name} must be an int or a tuple of ints, got {value!r}.")
+    return tuple(operator.index(v) for v in items)
+
+
+def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift the entries cyclically along ``dims``, as ``torch.roll``: an entry that leaves one
+    end comes back at the other. ``shifts`` and ``dims`` are ints or tuples of the same length;
+    without ``dims`` the tensor is rolled as if flattened (one shift) and then reshaped.
+    Differentiable: the gradient is rolled back by ``-shifts``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.arange(6.0).reshape(2, 3).roll(1, 1)
+        tensor([[2., 0., 1.],
+                [5., 3., 4.]])
+    """
+    x = lift(x)
+    steps = _int_tuple("roll", "shifts", shifts)
+    axes = None if dims is None else _int_tuple("roll", "dims", dims)
+    if not steps:
+        raise ValueError("roll: shifts is empty; pass at least one shift (an int).")
+    if len(steps) != (1 if axes is None else len(axes)):
+        raise ValueError(
+            f"roll: {len(steps)} shift(s) {steps} and {0 if axes is None else len(axes)} dim(s) "
+            f"{axes} must pair up (one shift per dim; a single shift without dims rolls the "
+            f"flattened tensor of shape {tuple(x.shape)}). Pass as many shifts as dims."
+        )
+    if axes is None:
+        n = x.data.size
+        return Roll.apply(x, shifts=(steps[0] % n if n else 0,), dims=None)
+    if x.ndim == 0:
+        raise ShapeError(
+            f"roll: a 0-d tensor has no dims to roll along, got dims {axes}. Leave dims out (a "
+            "0-d tensor rolls to itself)."
+        )
+    axes = tuple(normalize_axis("roll", a, x.shape, positions=x.ndim, word="dim")[0] for a in axes)
+    steps = tuple(s % x.shape[a] if x.shape[a] else 0 for s, a in zip(steps, axes))
+    return Roll.apply(x, shifts=steps, dims=axes)
 
 
 @register_op("repeat", array_vjp=True, saves_inputs=False)

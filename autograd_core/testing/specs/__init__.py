@@ -24,5 +24,6 @@ from autograd_core.testing.specs import (  # noqa: F401
     shape,
     sorting,
     statistics,
+    tensor_utils,
     unary,
 )

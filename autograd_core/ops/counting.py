@@ -1,0 +1,200 @@
+"""Counting values: unique (distinct values or slices), bincount (occurrences of small
+integers) and histc (a histogram of equal-width bins).
+
+The results are counts, positions and picked values, so none of these ops has a gradient
+(``differentiable=False``, like ``argmax``): the outputs never require grad.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core.device import to_device
+from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.op import Op
+from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.registry import register_op
+from autograd_core.tensor import Tensor
+
+__all__ = ["unique", "bincount", "histc"]
+
+
+@register_op("unique", differentiable=False)
+class Unique(Op):
+    """(values, inverse, counts): the distinct entries of x (or distinct slices along
+    ``dim``) in ascending (lexicographic) order, the position in ``values`` of each entry (or
+    slice) of x, and how often each value occurs. Every NaN is distinct. No gradient."""
+
+    def forward(self, x: Any, dim: int | None) -> tuple[Any, Any, Any]:
+        xp = self.xp
+        values, inverse, counts = xp.unique(
+            x, return_inverse=True, return_counts=True, axis=dim, equal_nan=False
+        )
+        shape = x.shape if dim is None else (x.shape[dim],)
+        return values, inverse.reshape(shape).astype(xp.int64), counts.astype(xp.int64)
+
+
+@register_op("bincount", differentiable=False)
+class BinCount(Op):
+    """out[k] = the number of entries equal to k (with weights: the sum of their weights),
+    for k < max(max(x) + 1, minlength). No gradient."""
+
+    def forward(self, x: Any, *weights: Any, minlength: int, dtype: Any) -> Any:
+        w = weights[0] if weights else None
+        return self.xp.bincount(x, weights=w, minlength=minlength).astype(dtype, copy=False)
+
+
+@register_op("histc", differentiable=False)
+class Histc(Op):
+    """Counts of the entries of x in ``bins`` equal-width bins over [lo, hi] (the last bin
+    closed; entries outside and NaN ignored), in x's dtype. No gradient."""
+
+    def forward(self, x: Any, bins: int, lo: float, hi: float) -> Any:
+        xp = self.xp
+        v = x.reshape(-1)
+        v = v[(v >= lo) & (v <= hi)]
+        lo_, hi_ = xp.asarray(lo, x.dtype), xp.asarray(hi, x.dtype)
+        idx = ((v - lo_) / (hi_ - lo_) * bins).astype(xp.int64)  # in x's dtype, as PyTorch
+        idx = xp.minimum(idx, bins - 1)  # x == hi falls in the last bin
+        return xp.bincount(idx, minlength=bins).astype(x.dtype)
+
+
+def unique(
+    input: Any,  # noqa: A002  (PyTorch's name)
+    sorted: bool = True,  # noqa: A002
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Any:
+    """The distinct entries of ``input``, as ``torch.unique``.
+
+    Without ``dim``: a 1-D tensor of the distinct values, ascending (a 0-d input gives one
+    value). With ``dim``: the distinct slices along ``dim``, in lexicographic order. Every NaN
+    counts as distinct. ``sorted`` is accepted for PyTorch's signature; the result is always
+    sorted (as PyTorch's CPU result is). With ``return_inverse``, also the int64 position in
+    the result of each entry (shape of ``input``; with ``dim``, of each slice: shape
+    ``(input.shape[dim],)``), so that ``values[inverse]`` rebuilds ``input``; with
+    ``return_counts``, the int64 number of occurrences of each value. Returns the values, or
+    a tuple ``(values[, inverse][, counts])``. No gradient.
+
+    Raises:
+        ShapeError: ``dim`` out of range, or an empty axis other than ``dim``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([3, 1, 3, 2]).unique(return_counts=True)
+        (tensor([1, 2, 3]), tensor([1, 1, 2]))
+    """
+    x = lift(input)
+    d = None
+    if dim is not None:
+        if x.ndim == 0:
+            raise ShapeError(
+                f"unique: dim={dim} given for a 0-d tensor, which has no dims. Leave dim out."
+            )
+        (d,) = normalize_axis("unique", int(dim), x.shape, word="dim")
+        empty = [k for k, n in enumerate(x.shape) if n == 0 and k != d]
+        if empty:
+            raise ShapeError(
+                f"unique: the tensor of shape {tuple(x.shape)} is empty along dim {empty[0]}, "
+                f"which is not dim={d}, so its slices along dim {d} cannot be compared. Pick an "
+                "empty dim or drop the empty axis."
+            )
+    values, inverse, counts = Unique.apply(x, dim=d)
+    out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
+    return out[0] if len(out) == 1 else out
+
+
+def _host_bool(a: Any) -> bool:
+    return bool(to_device(a, "cpu"))
+
+
+def bincount(input: Any, weights: Any = None, minlength: int = 0) -> Tensor:  # noqa: A002
+    """How often each non-negative integer occurs in the 1-D ``input``, as ``torch.bincount``:
+    ``out[k] = #{i : input[i] = k}``, or ``sum of weights[i] over input[i] = k`` with
+    ``weights`` (1-D, one per entry). The length is ``max(max(input) + 1, minlength)``
+    (``minlength`` for an empty input). int64 counts; with weights, float32 for float32
+    weights and float64 for any other dtype. No gradient.
+
+    Raises:
+        DTypeError: ``input`` not of an integer dtype.
+        ShapeError: ``input`` not 1-D, or ``weights`` not of its shape.
+        ValueError: a negative entry, or a negative ``minlength``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([1, 1, 3]).bincount(minlength=5)
+        tensor([0, 2, 0, 1, 0])
+    """
+    x = lift(input)
+    if x.dtype.kind not in "iu":
+        raise DTypeError(
+            f"bincount: input must hold integers, got dtype {x.dtype} (shape {tuple(x.shape)}). "
+            "Convert with input.long()."
+        )
+    if x.ndim != 1:
+        raise ShapeError(
+            f"bincount: input must be 1-D, got shape {tuple(x.shape)}. Flatten it first."
+        )
+    if x.data.size and _host_bool((x.data < 0).any()):
+        raise ValueError(
+            "bincount: input holds negative values; it counts non-negative integers only. "
+            "Shift the values (input - input.min()) first."
+        )
+    if minlength < 0:
+        raise ValueError(f"bincount: minlength must be >= 0, got {minlength}.")
+    if weights is None:
+        return BinCount.apply(x, minlength=int(minlength), dtype=x.xp.int64)
+    w = lift(weights, x)
+    if tuple(w.shape) != tuple(x.shape):
+        raise ShapeError(
+            f"bincount: weights has shape {tuple(w.shape)} but input has shape "
+            f"{tuple(x.shape)}; pass one weight per entry (a 1-D tensor of the same length)."
+        )
+    dtype = x.xp.float32 if w.dtype == x.xp.float32 else x.xp.float64
+    return BinCount.apply(x, w.astype(x.xp.float64), minlength=int(minlength), dtype=dtype)
+
+
+def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """A histogram of ``input`` with ``bins`` equal-width bins over [min, max], as
+    ``torch.histc``: a 1-D tensor of ``bins`` counts in ``input``'s (floating) dtype.
+
+    Bin k holds min + k·w ≤ x < min + (k+1)·w with w = (max − min)/bins, the last bin also
+    x = max; entries outside [min, max] and NaN are ignored. If ``min == max`` (both 0 by
+    default) the range is the data's minimum and maximum, widened to [v − 1, v + 1] when these
+    are equal (or the input is empty). No gradient.
+
+    Raises:
+        DTypeError: ``input`` not floating.
+        ValueError: ``bins`` < 1, ``min`` > ``max``, or a range that is not finite.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([1.0, 2.0, 1.0]).histc(bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
+    x = lift(input)
+    if x.dtype.kind != "f":
+        raise DTypeError(
+            f"histc: input must be floating, got dtype {x.dtype} (shape {tuple(x.shape)}). "
+            "Convert with input.float()."
+        )
+    if bins < 1:
+        raise ValueError(f"histc: bins must be >= 1, got {bins}.")
+    lo, hi = float(min), float(max)
+    if lo > hi:
+        raise ValueError(
+            f"histc: min={lo} is larger than max={hi}. Pass min <= max (equal values use the "
+            "data's range)."
+        )
+    if lo == hi and x.data.size:
+        lo = float(to_device(x.data.min(), "cpu"))
+        hi = float(to_device(x.data.max(), "cpu"))
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (abs(lo) < float("inf") and abs(hi) < float("inf")):
+        raise ValueError(
+            f"histc: the range [{lo}, {hi}] is not finite (an inf or NaN in the data, or in min "
+            "or max). Pass a finite min and max, or remove the non-finite entries."
+        )
+    return Histc.apply(x, bins=int(bins), lo=lo, hi=hi)
