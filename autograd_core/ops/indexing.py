@@ -22,7 +22,7 @@ from autograd_core.tensor import Tensor
 __all__ = ["gather", "take_along_axis", "index_select", "scatter_add", "index_add"]
 
 
-def _along(xp: Any, index: Any, dim: int) -> tuple[Any, ...]:
+def along_dim(xp: Any, index: Any, dim: int) -> tuple[Any, ...]:
     """The advanced index addressing x[i₀, …, index[i₀, …, iₙ], …, iₙ] at each position of
     ``index`` (``index`` on axis ``dim``, an arange on every other axis)."""
     out = []
@@ -51,7 +51,7 @@ class Gather(Op):
 
     def forward(self, x: Any, dim: int, index: Any) -> Any:
         self.in_shape = x.shape
-        return x[_along(self.xp, index, dim)]
+        return x[along_dim(self.xp, index, dim)]
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         zeros = self.xp.zeros(self.in_shape, gy.dtype)
@@ -69,7 +69,7 @@ class ScatterAdd(Op):
 
     def forward(self, x: Any, src: Any, dim: int, index: Any) -> Any:
         out = x.copy()
-        self.xp.add.at(out, _along(self.xp, index, dim), src)
+        self.xp.add.at(out, along_dim(self.xp, index, dim), src)
         return out
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -125,7 +125,7 @@ class IndexAdd(Op):
 # -- argument checks shared by the public functions ----------------------------------------
 
 
-def _index_array(op: str, index: Any, x: Tensor) -> Any:
+def index_array(op: str, index: Any, x: Tensor) -> Any:
     """``index`` (a Tensor, array or list) as an integer array on x's device."""
     data = index.data if isinstance(index, Tensor) else index
     arr = x.xp.asarray(data)
@@ -139,7 +139,7 @@ def _index_array(op: str, index: Any, x: Tensor) -> Any:
     return arr
 
 
-def _check_bounds(op: str, index: Any, size: int, dim: int, x: Tensor) -> None:
+def check_index_bounds(op: str, index: Any, size: int, dim: int, x: Tensor) -> None:
     # device indices: an explicit (and counted) copy of one bool, not an implicit sync
     if index.size and bool(to_device(((index < -size) | (index >= size)).any(), "cpu")):
         lo, hi = int(to_device(index.min(), "cpu")), int(to_device(index.max(), "cpu"))
@@ -155,7 +155,7 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     return a.astype(dtype), b.astype(dtype)
 
 
-def _check_gather_shapes(op: str, x: Tensor, index: Any, d: int, other: str) -> None:
+def check_gather_shapes(op: str, x: Tensor, index: Any, d: int, other: str) -> None:
     if index.ndim != x.ndim or any(index.shape[k] > x.shape[k] for k in range(x.ndim) if k != d):
         raise ShapeError(
             f"{op}: index of shape {tuple(index.shape)} does not fit {other} of shape "
@@ -182,14 +182,14 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
                 [4., 3.]])
     """
     x = lift(x)
-    idx = _index_array("gather", index, x)
+    idx = index_array("gather", index, x)
     (d,) = normalize_axis("gather", int(dim), x.shape, word="dim")
     if x.ndim == 0:  # PyTorch treats a 0-d tensor as one entry along dim 0
         if idx.ndim:
             raise ShapeError(f"gather: a 0-d x needs a 0-d index, got shape {tuple(idx.shape)}.")
         return reshape(gather(reshape(x, (1,)), 0, idx.reshape(1)), ())
-    _check_gather_shapes("gather", x, idx, d, "x")
-    _check_bounds("gather", idx, x.shape[d], d, x)
+    check_gather_shapes("gather", x, idx, d, "x")
+    check_index_bounds("gather", idx, x.shape[d], d, x)
     return Gather.apply(x, dim=d, index=idx)
 
 
@@ -205,7 +205,7 @@ def take_along_axis(x: Tensor, indices: Any, axis: int | None) -> Tensor:
                 [40.]])
     """
     x = lift(x)
-    idx = _index_array("take_along_axis", indices, x)
+    idx = index_array("take_along_axis", indices, x)
     if axis is None:
         if idx.ndim != 1:
             raise ShapeError(
@@ -242,7 +242,7 @@ def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
                 [5., 3., 5.]])
     """
     x = lift(x)
-    idx = _index_array("index_select", index, x)
+    idx = index_array("index_select", index, x)
     (d,) = normalize_axis("index_select", int(dim), x.shape, word="dim")
     if idx.ndim > 1:
         raise ShapeError(
@@ -254,7 +254,7 @@ def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
         if idx.size != 1:
             raise ShapeError(f"index_select: a 0-d x takes one index, got {idx.size}.")
         return reshape(index_select(reshape(x, (1,)), 0, idx), ())
-    _check_bounds("index_select", idx, x.shape[d], d, x)
+    check_index_bounds("index_select", idx, x.shape[d], d, x)
     return IndexSelect.apply(x, dim=d, index=idx)
 
 
@@ -269,7 +269,7 @@ def scatter_add(x: Tensor, dim: int, index: Any, src: Any) -> Tensor:
     """
     x = lift(x)
     src = lift(src, x)
-    idx = _index_array("scatter_add", index, x)
+    idx = index_array("scatter_add", index, x)
     (d,) = normalize_axis("scatter_add", int(dim), x.shape, word="dim")
     if x.ndim == 0:  # PyTorch treats a 0-d tensor as one entry along dim 0
         if idx.ndim or src.ndim:
@@ -278,14 +278,14 @@ def scatter_add(x: Tensor, dim: int, index: Any, src: Any) -> Tensor:
                 f"{tuple(idx.shape)} and {tuple(src.shape)}."
             )
         return reshape(scatter_add(reshape(x, (1,)), 0, idx.reshape(1), reshape(src, (1,))), ())
-    _check_gather_shapes("scatter_add", x, idx, d, "x")
+    check_gather_shapes("scatter_add", x, idx, d, "x")
     if src.ndim != idx.ndim or any(i > s for i, s in zip(idx.shape, src.shape)):
         raise ShapeError(
             f"scatter_add: index of shape {tuple(idx.shape)} is larger than src of shape "
             f"{tuple(src.shape)} (x of shape {tuple(x.shape)}); every axis of index must be no "
             "larger than src's. Slice the index or pass a larger src."
         )
-    _check_bounds("scatter_add", idx, x.shape[d], d, x)
+    check_index_bounds("scatter_add", idx, x.shape[d], d, x)
     if src.shape != idx.shape:
         src = getitem(src, tuple(slice(0, n) for n in idx.shape))
     x, src = _promote(x, src)
@@ -306,7 +306,7 @@ def index_add(x: Tensor, dim: int, index: Any, source: Any, alpha: float = 1) ->
     """
     x = lift(x)
     source = lift(source, x)
-    idx = _index_array("index_add", index, x)
+    idx = index_array("index_add", index, x)
     (d,) = normalize_axis("index_add", int(dim), x.shape, word="dim")
     if idx.ndim > 1:
         raise ShapeError(
@@ -329,6 +329,6 @@ def index_add(x: Tensor, dim: int, index: Any, source: Any, alpha: float = 1) ->
             f"{tuple(x.shape)} with {idx.size} indices along dim {d} needs {expected}. Pass a "
             "source of that shape."
         )
-    _check_bounds("index_add", idx, x.shape[d], d, x)
+    check_index_bounds("index_add", idx, x.shape[d], d, x)
     x, source = _promote(x, source)
     return IndexAdd.apply(x, source, dim=d, index=idx, alpha=alpha)

@@ -13,10 +13,10 @@ from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.ops.indexing import (
     Gather,
-    _along,
-    _check_bounds,
-    _check_gather_shapes,
-    _index_array,
+    along_dim,
+    check_gather_shapes,
+    check_index_bounds,
+    index_array,
     scatter_add,
 )
 from autograd_core.ops.shape import reshape
@@ -40,7 +40,7 @@ class Scatter(Op):
 
     def forward(self, x: Any, src: Any, dim: int, index: Any) -> Any:
         out = x.copy()
-        out[_along(self.xp, index, dim)] = src
+        out[along_dim(self.xp, index, dim)] = src
         return out
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -61,7 +61,7 @@ def _multiplied(x: Tensor, src: Tensor, dim: int, index: Any) -> Tensor:
             "requires grad. Call it under ac.no_grad() or on detached tensors."
         )
     out = x.data.copy()
-    x.xp.multiply.at(out, _along(x.xp, index, dim), src.data)
+    x.xp.multiply.at(out, along_dim(x.xp, index, dim), src.data)
     return const(out)
 
 
@@ -100,7 +100,7 @@ def scatter(
         raise TypeError("scatter: pass src or value, not both.")
     if reduce not in (None, "add", "multiply"):
         raise ValueError(f"scatter: reduce must be None, 'add' or 'multiply', got {reduce!r}.")
-    idx = _index_array("scatter", index, x)
+    idx = index_array("scatter", index, x)
     (d,) = normalize_axis("scatter", int(dim), x.shape, word="dim")
     if isinstance(src, Tensor):
         if src.dtype != x.dtype:
@@ -120,14 +120,14 @@ def scatter(
             )
         one = scatter(reshape(x, (1,)), 0, idx.reshape(1), reshape(src, (1,)), reduce=reduce)
         return reshape(one, ())
-    _check_gather_shapes("scatter", x, idx, d, "input")
+    check_gather_shapes("scatter", x, idx, d, "input")
     if src.ndim != idx.ndim or any(i > s for i, s in zip(idx.shape, src.shape)):
         raise ShapeError(
             f"scatter: index of shape {tuple(idx.shape)} is larger than src of shape "
             f"{tuple(src.shape)} (input of shape {tuple(x.shape)}); every axis of index must be "
             "no larger than src's. Slice the index or pass a larger src."
         )
-    _check_bounds("scatter", idx, x.shape[d], d, x)
+    check_index_bounds("scatter", idx, x.shape[d], d, x)
     if src.shape != idx.shape:
         src = getitem(src, tuple(slice(0, n) for n in idx.shape))
     if reduce == "add":
