@@ -258,6 +258,23 @@ def index_select(x: Tensor, dim: int, index: Any) -> Tensor:
     return IndexSelect.apply(x, dim=d, index=idx)
 
 
+def scatter_source(op: str, x: Tensor, idx: Any, src: Tensor, d: int, x_name: str) -> Tensor:
+    """Check a scatter's operands (index against ``x`` as ``gather`` does, index no larger than
+    ``src`` on any axis, indices in range along ``d``) and return ``src`` cropped to the
+    index's shape, the part a scatter reads (PyTorch's rule)."""
+    check_gather_shapes(op, x, idx, d, x_name)
+    if src.ndim != idx.ndim or any(i > s for i, s in zip(idx.shape, src.shape)):
+        raise ShapeError(
+            f"{op}: index of shape {tuple(idx.shape)} is larger than src of shape "
+            f"{tuple(src.shape)} ({x_name} of shape {tuple(x.shape)}); every axis of index must "
+            "be no larger than src's. Slice the index or pass a larger src."
+        )
+    check_index_bounds(op, idx, x.shape[d], d, x)
+    if src.shape != idx.shape:
+        src = getitem(src, tuple(slice(0, n) for n in idx.shape))
+    return src
+
+
 def scatter_add(x: Tensor, dim: int, index: Any, src: Any) -> Tensor:
     """x with ``src[i][j]`` added at ``[index[i][j]][j]`` (dim 0), as ``torch.scatter_add``;
     repeated indices accumulate. Only the leading ``index.shape`` block of ``src`` is used.
@@ -278,16 +295,7 @@ def scatter_add(x: Tensor, dim: int, index: Any, src: Any) -> Tensor:
                 f"{tuple(idx.shape)} and {tuple(src.shape)}."
             )
         return reshape(scatter_add(reshape(x, (1,)), 0, idx.reshape(1), reshape(src, (1,))), ())
-    check_gather_shapes("scatter_add", x, idx, d, "x")
-    if src.ndim != idx.ndim or any(i > s for i, s in zip(idx.shape, src.shape)):
-        raise ShapeError(
-            f"scatter_add: index of shape {tuple(idx.shape)} is larger than src of shape "
-            f"{tuple(src.shape)} (x of shape {tuple(x.shape)}); every axis of index must be no "
-            "larger than src's. Slice the index or pass a larger src."
-        )
-    check_index_bounds("scatter_add", idx, x.shape[d], d, x)
-    if src.shape != idx.shape:
-        src = getitem(src, tuple(slice(0, n) for n in idx.shape))
+    src = scatter_source("scatter_add", x, idx, src, d, "x")
     x, src = _promote(x, src)
     return ScatterAdd.apply(x, src, dim=d, index=idx)
 

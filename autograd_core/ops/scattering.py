@@ -14,13 +14,11 @@ from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.ops.indexing import (
     Gather,
     along_dim,
-    check_gather_shapes,
-    check_index_bounds,
     index_array,
     scatter_add,
+    scatter_source,
 )
 from autograd_core.ops.shape import reshape
-from autograd_core.ops.subscript import getitem
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -120,16 +118,7 @@ def scatter(
             )
         one = scatter(reshape(x, (1,)), 0, idx.reshape(1), reshape(src, (1,)), reduce=reduce)
         return reshape(one, ())
-    check_gather_shapes("scatter", x, idx, d, "input")
-    if src.ndim != idx.ndim or any(i > s for i, s in zip(idx.shape, src.shape)):
-        raise ShapeError(
-            f"scatter: index of shape {tuple(idx.shape)} is larger than src of shape "
-            f"{tuple(src.shape)} (input of shape {tuple(x.shape)}); every axis of index must be "
-            "no larger than src's. Slice the index or pass a larger src."
-        )
-    check_index_bounds("scatter", idx, x.shape[d], d, x)
-    if src.shape != idx.shape:
-        src = getitem(src, tuple(slice(0, n) for n in idx.shape))
+    src = scatter_source("scatter", x, idx, src, d, "input")
     if reduce == "add":
         return scatter_add(x, d, idx, src)
     if reduce == "multiply":
