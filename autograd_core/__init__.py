@@ -107,6 +107,10 @@ def __getattr__(name: str) -> Any:
     # first use (they import autograd_core, so they cannot be imported while it loads).
     if name in ("nn", "optim"):
         return importlib.import_module(f"autograd_core.{name}")
+    # ``ac.save`` / ``ac.load`` as ``torch.save`` / ``torch.load``: nn's safe checkpoint format
+    # (atomic writes, no code executed on load), found on first use for the same reason
+    if name in ("save", "load"):
+        return getattr(importlib.import_module("nn.serialization"), name)
     raise AttributeError(f"module 'autograd_core' has no attribute {name!r}")
 
 

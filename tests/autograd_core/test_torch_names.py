@@ -142,6 +142,18 @@ def test_the_aliases_load_lazily_without_an_import_cycle():
     assert out.stdout.strip() == "ok"
 
 
+def test_save_and_load_are_nn_s_as_torch_save_and_load(tmp_path):
+    import nn
+
+    assert ac.save is nn.save and ac.load is nn.load
+    state = nn.Linear(3, 2).state_dict()
+    ac.save(state, tmp_path / "m.pt")
+    back = ac.load(tmp_path / "m.pt")
+    assert sorted(back) == sorted(state)
+    for k, v in state.items():
+        np.testing.assert_array_equal(back[k].numpy(), v.numpy())
+
+
 def test_an_unknown_module_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = ac.nope
