@@ -398,3 +398,11 @@ def _check_name(module: Module, name: str) -> None:
             f"{type(module).__name__}: invalid name {name!r}; names must be non-empty and "
             "contain no '.'."
         )
+    # A name parametrized by nn.utils.parametrize is a class property now; registering it again
+    # would be shadowed by that property (PyTorch: "attribute 'weight' already exists").
+    parametrized = module.__dict__["_modules"].get("parametrizations")
+    if parametrized is not None and name in parametrized.__dict__["_modules"]:
+        raise KeyError(
+            f"{type(module).__name__}: {name!r} is parametrized; assign a Tensor to set it through "
+            "right_inverse, or call nn.utils.parametrize.remove_parametrizations first."
+        )

@@ -1,9 +1,10 @@
-"""Utilities that act on a model's parameters (gradient clipping, flattening to one vector) and
-on batches of sequences (``nn.utils.rnn``: padding and packing)."""
+"""Utilities that act on a model's parameters (gradient clipping, flattening to one vector,
+reparametrised weights: ``nn.utils.parametrize``) and on batches of sequences (``nn.utils.rnn``:
+padding and packing)."""
 
 from __future__ import annotations
 
-from nn.utils import rnn
+from nn.utils import parametrize, rnn
 from nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 from nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
 
@@ -12,5 +13,6 @@ __all__ = [
     "clip_grad_value_",
     "parameters_to_vector",
     "vector_to_parameters",
+    "parametrize",
     "rnn",
 ]
