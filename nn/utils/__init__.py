@@ -1,10 +1,10 @@
 """Utilities that act on a model's parameters (gradient clipping, flattening to one vector,
-reparametrised weights: ``nn.utils.parametrize``) and on batches of sequences (``nn.utils.rnn``:
-padding and packing)."""
+reparametrised weights: ``nn.utils.parametrize``, ``nn.utils.parametrizations``) and on batches
+of sequences (``nn.utils.rnn``: padding and packing)."""
 
 from __future__ import annotations
 
-from nn.utils import parametrize, rnn
+from nn.utils import parametrizations, parametrize, rnn
 from nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 from nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
 
@@ -13,6 +13,7 @@ __all__ = [
     "clip_grad_value_",
     "parameters_to_vector",
     "vector_to_parameters",
+    "parametrizations",
     "parametrize",
     "rnn",
 ]
