@@ -1,12 +1,19 @@
 """Utilities that act on a model's parameters (gradient clipping, flattening to one vector,
-reparametrised weights: ``nn.utils.parametrize``, ``nn.utils.parametrizations``) and on batches
-of sequences (``nn.utils.rnn``: padding and packing)."""
+reparametrised weights: ``nn.utils.parametrize``, ``nn.utils.parametrizations`` and the legacy
+``weight_norm`` / ``spectral_norm`` hooks) and on batches of sequences (``nn.utils.rnn``: padding
+and packing)."""
 
 from __future__ import annotations
 
 from nn.utils import parametrizations, parametrize, rnn
 from nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 from nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
+from nn.utils.legacy_norms import (
+    remove_spectral_norm,
+    remove_weight_norm,
+    spectral_norm,
+    weight_norm,
+)
 
 __all__ = [
     "clip_grad_norm_",
@@ -15,5 +22,9 @@ __all__ = [
     "vector_to_parameters",
     "parametrizations",
     "parametrize",
+    "remove_spectral_norm",
+    "remove_weight_norm",
     "rnn",
+    "spectral_norm",
+    "weight_norm",
 ]
