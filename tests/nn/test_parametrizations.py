@@ -280,3 +280,27 @@ def test_spectral_norm_errors():
     with pytest.raises(IndexError):
         PS.spectral_norm(m, dim=-3)
     assert type(m) is nn.Linear
+
+
+def test_runs_on_the_cuda_stand_in(fake_cuda, rng):
+    """Registration, training-mode power steps, assignment and removal on "cuda" (the strict
+    CuPy stand-in) give the CPU's numbers, legacy hooks included."""
+    x = rng.standard_normal((2, 2, 5, 5))
+    for register in (
+        lambda m: PS.spectral_norm(m),
+        lambda m: PS.weight_norm(m, dim=1),
+        lambda m: nn.utils.spectral_norm(m),
+    ):
+        cpu = register(nn.Conv2d(2, 3, 3).double())
+        gpu = register(nn.Conv2d(2, 3, 3).double().to("cuda"))
+        gpu.load_state_dict(cpu.state_dict())
+        a = cpu(ac.tensor(x))
+        b = gpu(ac.tensor(x, device="cuda"))
+        assert b.device.type == "cuda"
+        np.testing.assert_allclose(b.cpu().numpy(), a.numpy(), rtol=1e-12, atol=1e-14)
+        (b**2).sum().backward()
+        assert all(p.grad.device.type == "cuda" for p in gpu.parameters())
+        if P.is_parametrized(gpu):
+            gpu.weight = ac.ones(3, 2, 3, 3, dtype=ac.float64, device="cuda")
+            P.remove_parametrizations(gpu, "weight")
+            assert gpu.weight.device.type == "cuda"
