@@ -92,8 +92,9 @@ def ctc_loss(
         ShapeError: wrong numbers of axes, an empty log_probs, lengths or targets that do not
             match the batch.
         DTypeError: non-float log_probs (or float16), non-integer targets or lengths.
-        ValueError: a length out of range, a label equal to ``blank`` or outside [0, C), blank
-            outside [0, C), or an unknown reduction.
+        ValueError: a length out of range, a label equal to ``blank``, blank outside [0, C),
+            or an unknown reduction.
+        IndexError: a label outside [0, C) (as the other class-index losses).
 
     Example:
         >>> import autograd_core as ac
@@ -214,12 +215,18 @@ def _labels(
             f"{name}: targets must be padded (N, S) or concatenated 1-D, got shape {shape}."
         )
     for n, row in enumerate(labels):
-        bad = [v for v in row if v == blank or not 0 <= v < n_classes]
-        if bad:
+        if blank in row:
             raise ValueError(
-                f"{name}: the labels of sequence {n} must lie in [0, {n_classes}) and differ "
-                f"from blank = {blank}; got {bad[0]}. Shift the labels past the blank, or pass "
-                "the blank index your labels leave free."
+                f"{name}: the labels of sequence {n} contain the blank class {blank}; a target "
+                "lists real labels only (CTC inserts the blanks). Shift the labels past the "
+                "blank, or pass the blank index your labels leave free."
+            )
+        outside = [v for v in row if not 0 <= v < n_classes]
+        if outside:
+            raise IndexError(
+                f"{name}: the labels of sequence {n} must lie in [0, {n_classes}) (C = "
+                f"{n_classes} classes in log_probs); got {outside[0]}. Check the label "
+                "encoding against log_probs' last axis."
             )
     return labels
 

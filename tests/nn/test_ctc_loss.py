@@ -308,8 +308,13 @@ def test_gru_learns_label_sequences(rng):
         (dict(input_lengths=[8, 8, 8]), ShapeError, r"input_lengths must be N = 2 values"),
         (dict(target_lengths=[[3, 2]]), ShapeError, "target_lengths must be N = 2"),
         (dict(input_lengths=[8.0, 8.0]), DTypeError, "input_lengths must hold integers"),
-        (dict(targets=[[0, 2, 1], [2, 1, 1]]), ValueError, "differ from blank = 0; got 0"),
-        (dict(targets=[[1, 2, 1], [2, 5, 1]]), ValueError, r"lie in \[0, 5\).*got 5"),
+        (dict(targets=[[0, 2, 1], [2, 1, 1]]), ValueError, "sequence 0 contain the blank class 0"),
+        (
+            dict(targets=[[1, 2, 1], [2, 5, 1]]),
+            IndexError,
+            r"sequence 1 must lie in \[0, 5\).*got 5",
+        ),
+        (dict(targets=[[1, 2, 1], [-1, 1, 1]]), IndexError, r"got -1"),
         (dict(targets=[[1.0, 2.0, 1.0], [2.0, 1.0, 1.0]]), DTypeError, "targets must hold int"),
         (dict(targets=[1, 2, 1, 2]), ShapeError, "sum\\(target_lengths\\) = 5 labels, got 4"),
         (dict(targets=[[1, 2, 1]]), ShapeError, "N = 2 sequences"),
@@ -329,6 +334,14 @@ def test_errors(kw, error, match, rng):
     args.update(kw)
     with pytest.raises(error, match=match):
         F.ctc_loss(**args)
+
+
+def test_padding_past_a_length_is_not_read(rng):
+    """As in torch: a padded row may hold anything (blank, out of range) past its length."""
+    lp = ac.tensor(_log_softmax(rng.standard_normal((6, 2, 4))))
+    clean = F.ctc_loss(lp, [[1, 2, 3], [2, 2, 1]], [6, 6], [3, 1], reduction="none")
+    messy = F.ctc_loss(lp, [[1, 2, 3], [2, 0, 99]], [6, 6], [3, 1], reduction="none")
+    assert clean.tolist() == messy.tolist()
 
 
 def test_log_probs_errors(rng):
