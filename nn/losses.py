@@ -6,6 +6,7 @@ from typing import Any
 
 from autograd_core.tensor import Tensor
 from nn import functional as F
+from nn.losses_ctc import CTCLoss
 from nn.losses_margin import (
     CosineEmbeddingLoss,
     HingeEmbeddingLoss,
@@ -37,6 +38,7 @@ __all__ = [
     "MultiLabelSoftMarginLoss",
     "MultiMarginLoss",
     "MultiLabelMarginLoss",
+    "CTCLoss",
 ]
 
 

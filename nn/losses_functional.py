@@ -3,9 +3,9 @@
 Every loss takes ``reduction='mean' | 'sum' | 'none'`` and is written with engine ops, so it is
 differentiable twice. The regression losses live in ``nn/losses_regression.py``, the
 classification losses (cross-entropy, NLL, KL) in ``nn/losses_classification.py``, the margin,
-triplet and multi-label losses in ``nn/losses_margin.py``, ``nn/losses_triplet.py`` and
-``nn/losses_multilabel.py``, and the argument handling they share in ``nn/losses_common.py``;
-this module gathers them for ``nn.functional``.
+triplet, multi-label and CTC losses in ``nn/losses_margin.py``, ``nn/losses_triplet.py``,
+``nn/losses_multilabel.py`` and ``nn/losses_ctc.py``, and the argument handling they share in
+``nn/losses_common.py``; this module gathers them for ``nn.functional``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from nn.losses_classification import (
     kl_div,
     nll_loss,
 )
+from nn.losses_ctc import ctc_loss
 from nn.losses_margin import (
     cosine_embedding_loss,
     hinge_embedding_loss,
@@ -59,4 +60,5 @@ __all__ = [
     "multilabel_soft_margin_loss",
     "multi_margin_loss",
     "multilabel_margin_loss",
+    "ctc_loss",
 ]
