@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import tracemalloc
 import warnings
 
@@ -15,6 +16,7 @@ import pytest
 import autograd_core as ac
 import nn
 from autograd_core.errors import BackwardError, GraphError, GraphFreedError
+from autograd_core.grad_mode import watching_inputs
 from autograd_core.utils.checkpoint import checkpoint, checkpoint_sequential
 
 
@@ -481,3 +483,25 @@ def test_importing_checkpoint_does_not_import_nn():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert ac.utils.checkpoint.checkpoint is checkpoint
+
+
+def test_the_watch_sees_this_threads_unrecorded_ops_only():
+    w, v, c = (ac.tensor([1.0], requires_grad=True) for _ in range(3))
+
+    def elsewhere():
+        v * 2
+        with ac.no_grad():
+            v * 2
+
+    other = threading.Thread(target=elsewhere)
+    with ac.no_grad(), watching_inputs() as outer:
+        other.start()
+        other.join()
+        with watching_inputs() as inner:
+            (w * c).exp()
+        c.exp()
+    assert list(inner.values()) == [w, c]
+    assert list(outer.values()) == [w, c]
+    with ac.no_grad():
+        w.exp()  # no watch open: nothing is kept anywhere
+    assert list(outer.values()) == [w, c]
