@@ -91,7 +91,16 @@ attach_methods()
 tensor_extras.attach_absent_names()
 grad_fn.attach()
 
-from autograd_core import accelerator, aliases, amp, autograd, cuda, functional, linalg  # noqa: E402
+from autograd_core import (  # noqa: E402
+    accelerator,
+    aliases,
+    amp,
+    autograd,
+    cuda,
+    functional,
+    linalg,
+    utils,
+)
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -185,6 +194,7 @@ __all__ = [
     "autograd",
     "cuda",
     "linalg",
+    "utils",
     "broadcast_shapes",
     "OP_REGISTRY",
     "register_op",

@@ -1,11 +1,13 @@
 """Thread-local switches for gradient recording (no_grad, enable_grad, set_grad_enabled,
-inference_mode) and the per-thread flag of ``detect_anomaly``."""
+inference_mode), the per-thread flag of ``detect_anomaly``, and the watch that
+``checkpoint`` keeps on the tensors an unrecorded forward reads (``watching_inputs``)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
@@ -73,6 +75,45 @@ def _per_thread_flag(name: str, default: bool) -> _PerThreadFlag:
 
 MODE = _per_thread_flag("Mode", True)
 ANOMALY = _per_thread_flag("Anomaly", False)
+# On while ``watching_inputs`` runs in the calling thread: every op that records nothing then
+# calls ``note_inputs`` (Op.apply, Op.apply_pair, op_forward.link_outputs).
+WATCH = _per_thread_flag("Watch", False)
+
+
+class _Watches(threading.local):
+    def __init__(self) -> None:
+        self.open: list[dict[int, Any]] = []  # one per watching_inputs block, innermost last
+
+
+_WATCHES = _Watches()
+
+
+def note_inputs(inputs: tuple[Any, ...]) -> None:
+    """Called by an op that records nothing while ``WATCH`` is on: remember its inputs that
+    require grad in every open ``watching_inputs`` block of this thread."""
+    for t in inputs:
+        if t._requires_grad:
+            for seen in _WATCHES.open:
+                seen.setdefault(id(t), t)
+
+
+@contextlib.contextmanager
+def watching_inputs() -> Iterator[dict[int, Any]]:
+    """Collect, in a dict (id -> Tensor, first use first), the tensors that require grad which
+    the ops run inside the block read without recording (under ``no_grad``).
+
+    A tensor made under ``no_grad`` never requires grad, so every tensor found came from
+    outside the block: an argument or a parameter closed over. ``checkpoint`` runs its function
+    unrecorded inside this block and takes what it finds as the inputs of its node.
+    """
+    seen: dict[int, Any] = {}
+    _WATCHES.open.append(seen)
+    WATCH.enabled = True
+    try:
+        yield seen
+    finally:
+        _WATCHES.open.remove(seen)
+        WATCH.enabled = bool(_WATCHES.open)
 
 
 def is_grad_enabled() -> bool:

@@ -24,7 +24,7 @@ import numpy
 
 from autograd_core import device as _device
 from autograd_core.errors import GraphFreedError
-from autograd_core.grad_mode import ANOMALY, MODE
+from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_forward import (
     DROP_BYTES,
     as_array,
@@ -318,6 +318,8 @@ class Op:
                 return out
         out._requires_grad = False
         out.node = None
+        if WATCH.enabled:  # checkpoint's unrecorded forward: which tensors it read
+            note_inputs(inputs)
         return out
 
     @classmethod
@@ -360,6 +362,8 @@ class Op:
             return out
         out._requires_grad = False
         out.node = None
+        if WATCH.enabled:  # checkpoint's unrecorded forward: which tensors it read
+            note_inputs((a, b))
         return out
 
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ import numpy
 from autograd_core import device as _device
 from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import DeviceError
-from autograd_core.grad_mode import ANOMALY, MODE
+from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_origin import check_finite
 from autograd_core.tensor import Tensor
 from autograd_core.version import next_seq
@@ -75,6 +75,8 @@ def link_outputs(
         op.n_outputs = len(ys)
         op.plain = False
         op.out = ys if cls.save_output else None
+    elif WATCH.enabled:  # checkpoint's unrecorded forward: which tensors it read
+        note_inputs(inputs)
     outs = []
     for k, y in enumerate(ys):
         grad_ok = recorded and y.dtype.kind in "fc"
