@@ -1,5 +1,6 @@
 """Names a PyTorch user guesses: ``autograd_core.nn``/``autograd_core.optim`` as aliases of the
-top-level ``nn`` and ``optim`` packages, and ``ac.device("cpu")`` as PyTorch's constructor.
+top-level ``nn`` and ``optim`` packages (and ``autograd_core.utils.data`` of ``nn.data``), and
+``ac.device("cpu")`` as PyTorch's constructor.
 
 ``nn`` and ``optim`` import ``autograd_core``, so ``autograd_core`` cannot import them when it
 loads; the aliases are resolved lazily, on first use, by a meta-path finder that maps
@@ -26,7 +27,11 @@ from autograd_core.errors import DeviceError
 
 __all__ = ["PACKAGE_ALIASES", "make_device", "install", "real_module_name"]
 
-PACKAGE_ALIASES = {"autograd_core.nn": "nn", "autograd_core.optim": "optim"}
+PACKAGE_ALIASES = {
+    "autograd_core.nn": "nn",
+    "autograd_core.optim": "optim",
+    "autograd_core.utils.data": "nn.data",  # torch.utils.data's place
+}
 
 
 def real_module_name(fullname: str) -> str | None:

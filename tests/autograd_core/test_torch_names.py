@@ -154,6 +154,24 @@ def test_save_and_load_are_nn_s_as_torch_save_and_load(tmp_path):
         np.testing.assert_array_equal(back[k].numpy(), v.numpy())
 
 
+def test_utils_data_is_nn_data_as_torch_utils_data():
+    code = (
+        "import sys, autograd_core as ac\n"
+        "assert 'nn' not in sys.modules\n"
+        "from autograd_core.utils.data import DataLoader, TensorDataset\n"
+        "import nn.data\n"
+        "assert ac.utils.data is nn.data and DataLoader is nn.data.DataLoader\n"
+        "batches = list(DataLoader(TensorDataset(ac.ones(4, 2)), batch_size=3))\n"
+        "assert [b[0].shape for b in batches] == [(3, 2), (1, 2)]\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+    with pytest.raises(AttributeError, match="autograd_core.utils' has no attribute 'nope'"):
+        _ = ac.utils.nope
+
+
 def test_an_unknown_module_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = ac.nope
