@@ -3,9 +3,8 @@ log-sum-exps, as ``torch.cumsum``, ``torch.cumprod`` and ``torch.logcumsumexp``)
 
 from __future__ import annotations
 
-from typing import Any
-
 import math
+from typing import Any
 
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
@@ -157,8 +156,8 @@ def cumprod(x: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     Example:
         >>> import autograd_core as ac
         >>> ac.tensor([[1.0, 2.0, 3.0], [4.0, 0.0, 6.0]]).cumprod(dim=1)
-        tensor([[ 1.,  2.,  6.],
-                [ 4.,  0.,  0.]])
+        tensor([[1., 2., 6.],
+                [4., 0., 0.]])
     """
     x = lift(x)
     if dtype is not None:

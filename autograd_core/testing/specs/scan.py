@@ -49,7 +49,8 @@ def _along_dim_cases(rng: np.random.Generator, zeros: bool) -> list[Case]:
         several = np.array([[0.5, 0.0, 1.3, 0.0, -1.7], [0.0, 0.0, 1.1, 2.0, -0.6]])
         cases += [Case((one, 1), {}, "one zero per row"), Case((several, -1), {}, "zeros")]
     else:  # entries far apart, where a naive exp would under- or overflow
-        cases.append(Case((np.array([[3.0, -40.0, 45.0, 1.0], [-50.0, 2.0, 0.5, 60.0]]), 1), {}, "far apart"))
+        far = np.array([[3.0, -40.0, 45.0, 1.0], [-50.0, 2.0, 0.5, 60.0]])
+        cases.append(Case((far, 1), {}, "far apart"))
     return cases
 
 
