@@ -112,7 +112,8 @@ class LogCumSumExp(Op):
     ȳ > 0 and ȳ < 0 apart: x̄ = exp(x + L(log ȳ⁺ − y)) − exp(x + L(log ȳ⁻ − y)), with L the
     reversed logcumsumexp (this op again) and log 0 = −inf (written with ``where``, no log of
     0). Recorded ops only, so it is differentiable again. A prefix of −inf entries (y = −inf)
-    gets gradient 0; +inf entries give NaN gradients. Saves the output. Does not broadcast.
+    gets gradient 0, the limit (PyTorch 2.13 gives NaN there: −inf − (−inf)); +inf entries give
+    NaN gradients. Saves the output. Does not broadcast.
     """
 
     fresh_grads = True
