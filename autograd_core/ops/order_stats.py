@@ -85,7 +85,8 @@ def _median_index(xp: Any, a: Any, axis: int) -> Any:
 
 
 def _nanmedian_index(xp: Any, a: Any, axis: int) -> Any:
-    """The lower middle of each slice's non-NaN entries (NaN sorts last); 0 when all are NaN."""
+    """The lower middle of each slice's non-NaN entries (NaN sorts last); 0 when all are NaN
+    (PyTorch's index there depends on its partial sort)."""
     order = stable_order(xp, a, axis, False)
     if a.dtype.kind != "f":
         return _take(order, axis, (a.shape[axis] - 1) // 2)
@@ -118,8 +119,9 @@ def _select(name: str, x: Any, dim: Any, keepdim: bool, pick: Any) -> ValuesIndi
     x = lift(x)
     (d,) = normalize_axis(name, int(dim), x.shape, word="dim")
     if x.ndim == 0:
-        index = x.xp.zeros((), x.xp.int64)
-        return ValuesIndices(Gather.apply(x.reshape(1), dim=0, index=index), const(index))
+        index = x.xp.zeros((1,), x.xp.int64)
+        values = Gather.apply(x.reshape(1), dim=0, index=index).reshape(())
+        return ValuesIndices(values, const(index.reshape(())))
     if x.shape[d] == 0:
         raise ShapeError(
             f"{name}: cannot select from dim {d} of size 0 (input shape {tuple(x.shape)}). "
@@ -170,7 +172,7 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """``median`` of the non-NaN entries, as ``torch.nanmedian``: NaN only where a slice (or the
-    whole input, without ``dim``) is all NaN, with index 0 then. Same gradient rules as
+    whole input, without ``dim``) is all NaN, with index 0 then (PyTorch's varies there). Same gradient rules as
     ``median``.
 
     Raises:
