@@ -172,8 +172,8 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """``median`` of the non-NaN entries, as ``torch.nanmedian``: NaN only where a slice (or the
-    whole input, without ``dim``) is all NaN, with index 0 then (PyTorch's varies there). Same gradient rules as
-    ``median``.
+    whole input, without ``dim``) is all NaN, with index 0 then (PyTorch's varies there).
+    Same gradient rules as ``median``.
 
     Raises:
         ShapeError: ``dim`` out of range, or a dim of size 0.

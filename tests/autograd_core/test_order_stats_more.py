@@ -69,7 +69,10 @@ def test_global_median_gradgradcheck_and_numpy():
 def test_median_of_0d_and_int_input(torch):
     for name in ("median", "nanmedian", "mode"):
         compare_with_torch(
-            torch, lambda x: getattr(ac, name)(x, 0), lambda x: getattr(torch, name)(x, 0), 2.5
+            torch,
+            lambda x, n=name: getattr(ac, n)(x, 0),
+            lambda x, n=name: getattr(torch, n)(x, 0),
+            2.5,
         )
     ints = np.array([[3, 1, 2, 2], [5, 5, 4, 9]])
     compare_with_torch(torch, lambda x: ac.median(x, 1), lambda x: torch.median(x, 1), ints)
@@ -114,7 +117,10 @@ def test_msort_and_aminmax_match_torch(torch):
     ties = np.array([[1.0, 3.0, 3.0], [0.0, 0.0, 2.0]])  # ties split the gradient, as torch
     for kwargs in ({}, {"dim": 1}, {"dim": -2, "keepdim": True}, {"keepdim": True}):
         outs = compare_with_torch(
-            torch, lambda x: ac.aminmax(x, **kwargs), lambda x: torch.aminmax(x, **kwargs), ties
+            torch,
+            lambda x, k=kwargs: ac.aminmax(x, **k),
+            lambda x, k=kwargs: torch.aminmax(x, **k),
+            ties,
         )
         assert outs[0].shape == outs[1].shape
     result = ac.tensor(A).aminmax()
