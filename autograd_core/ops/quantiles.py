@@ -94,11 +94,12 @@ def _ranks(xp: Any, rows: Any, qs: Any, skip_nan: bool) -> Any:
     NaN gets the last rank, where its NaN sorts."""
     nan = xp.isnan(rows)
     n = rows.shape[-1]
-    count = n - nan.sum(axis=-1, keepdims=True) if skip_nan else n
     q = qs.reshape((-1,) + (1,) * rows.ndim)
-    ranks = q * xp.maximum(xp.asarray(count, dtype=xp.float64) - 1, 0)
-    if not skip_nan:
-        ranks = xp.where(nan.any(axis=-1, keepdims=True), n - 1.0, ranks)
+    if skip_nan:
+        ranks = q * xp.maximum(n - 1.0 - nan.sum(axis=-1, keepdims=True), 0.0)
+    else:
+        has_nan = nan.any(axis=-1, keepdims=True)
+        ranks = q * (n - 1.0) * ~has_nan + (n - 1.0) * has_nan
     return xp.broadcast_to(ranks, q.shape[:1] + rows.shape[:-1] + (1,))
 
 

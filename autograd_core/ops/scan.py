@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy  # errstate only: the maths use self.xp
+
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift, normalize_axis
@@ -119,7 +121,9 @@ class LogCumSumExp(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: int) -> Any:
-        return self.xp.logaddexp.accumulate(x, axis=axis)
+        # NaN propagates, as in PyTorch, without NumPy's warning (CuPy issues none)
+        with numpy.errstate(invalid="ignore"):
+            return self.xp.logaddexp.accumulate(x, axis=axis)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         from autograd_core.ops.binary import Where
