@@ -30,6 +30,7 @@ _NOT_METHODS |= {"std_mean", "var_mean"}  # torch functions without a Tensor met
 _NOT_METHODS |= {"block_diag", "cartesian_prod", "cdist", "meshgrid"}  # torch: functions only
 _NOT_METHODS |= {"tensordot", "tril_indices", "triu_indices"}  # torch: functions only
 _NOT_METHODS |= {"searchsorted", "bucketize"}  # torch: functions only
+_NOT_METHODS |= {"trapezoid", "cumulative_trapezoid"}  # torch: functions only
 
 Binary = Callable[[Any, Any], Tensor]
 

@@ -11,11 +11,13 @@ from autograd_core.ops import (
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
     counting,
+    covariance,
     cross_product,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
     decompositions_svd,  # noqa: F401  (registers svd and qr; public in ac.linalg)
     diagonals,
+    differences,
     distances,
     division,
     elementwise_more,
@@ -38,10 +40,12 @@ from autograd_core.ops import (
     pooling_unpool,
     powers,
     products,
+    quantiles,
     recurrent,
     reduce,
     rounding,
     scan,
+    scan_extrema,
     scattering,
     searching,
     shape,
@@ -58,9 +62,11 @@ from autograd_core.ops.closeness import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.counting import *  # noqa: F403
+from autograd_core.ops.covariance import *  # noqa: F403
 from autograd_core.ops.cross_product import *  # noqa: F403
 from autograd_core.ops.decompositions import *  # noqa: F403
 from autograd_core.ops.diagonals import *  # noqa: F403
+from autograd_core.ops.differences import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.division import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
@@ -76,10 +82,12 @@ from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.products import *  # noqa: F403
+from autograd_core.ops.quantiles import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.scan import *  # noqa: F403
+from autograd_core.ops.scan_extrema import *  # noqa: F403
 from autograd_core.ops.scattering import *  # noqa: F403
 from autograd_core.ops.searching import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
@@ -104,9 +112,13 @@ _FAMILIES = (
     searching,
     counting,
     order_stats,
+    quantiles,
     statistics,
+    covariance,
     nan_reductions,
     scan,
+    scan_extrema,
+    differences,
     logical,
     closeness,
     shape,

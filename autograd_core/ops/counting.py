@@ -1,5 +1,5 @@
 """Counting values: unique (distinct values or slices), bincount (occurrences of small
-integers) and histc (a histogram of equal-width bins).
+integers), histc (a histogram of equal-width bins) and count_nonzero.
 
 The results are counts, positions and picked values, so none of these ops has a gradient
 (``differentiable=False``, like ``argmax``): the outputs never require grad.
@@ -16,7 +16,7 @@ from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["unique", "bincount", "histc"]
+__all__ = ["unique", "bincount", "histc", "count_nonzero"]
 
 
 @register_op("unique", differentiable=False)
@@ -198,3 +198,22 @@ def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor
             "or max). Pass a finite min and max, or remove the non-finite entries."
         )
     return Histc.apply(x, bins=int(bins), lo=lo, hi=hi)
+
+
+def count_nonzero(input: Any, dim: Any = None) -> Tensor:  # noqa: A002  (PyTorch's name)
+    """How many entries are not zero over ``dim`` (an int, a tuple, or None for all), as
+    ``torch.count_nonzero``: an int64 Tensor, no gradient. NaN counts as non-zero.
+
+    Raises:
+        ShapeError: ``dim`` out of range or repeated.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([[0.0, 1.0], [2.0, 3.0]]).count_nonzero(dim=1)
+        tensor([1, 2])
+    """
+    from autograd_core.ops.reduce import sum as _sum
+
+    x = lift(input)
+    axes = normalize_axis("count_nonzero", dim, x.shape, word="dim")
+    return _sum(x != 0, None if x.ndim == 0 else axes, dtype="int64")
