@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, lift_pair
@@ -59,6 +60,7 @@ def _binary(name: str, fn: str, kinds: str, formula: str, example: str) -> tuple
             input = lift(input)
         a, b = lift_pair(input, other)
         _check_kinds(name, kinds, a, b)
+        broadcast_shapes(tuple(a.shape), tuple(b.shape), op=name)
         return cls.apply(a, b)
 
     public.__name__ = public.__qualname__ = name

@@ -8,6 +8,7 @@ The results are counts, positions and picked values, so none of these ops has a 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograd_core.device import to_device
@@ -136,7 +137,7 @@ def unique_consecutive(
             raise ShapeError(f"unique_consecutive: dim={dim} given for a 0-d tensor.")
         (d,) = normalize_axis("unique_consecutive", int(dim), x.shape, word="dim")
         moved = xp.moveaxis(x.data, d, 0)
-        rows = moved.reshape(moved.shape[0], -1)
+        rows = moved.reshape(moved.shape[0], math.prod(moved.shape[1:]))
     n = rows.shape[0]
     starts = xp.ones(n, bool)
     if n > 1:
