@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from autograd_core.broadcast import broadcast_shapes
+from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import const, lift, normalize_axis
@@ -299,7 +302,7 @@ def repeat_interleave(
     xp = x.xp
     if repeats is None:  # repeat_interleave(repeats): positions repeated
         counts = _counts(x, None)
-        return const(xp.repeat(xp.arange(counts.size, dtype=xp.int64), counts))
+        return const(xp.asarray(numpy.repeat(numpy.arange(counts.size), counts)))
     if dim is None:
         x, d = flatten(x), 0
     else:
@@ -311,18 +314,20 @@ def repeat_interleave(
     if isinstance(counts, int):
         if counts < 0:
             raise ShapeError(f"repeat_interleave: repeats must be non-negative, got {counts}.")
-        counts = xp.full(n, counts, dtype=xp.int64)
+        counts = numpy.full(n, counts, dtype=numpy.int64)
     total = int(counts.sum())
     if output_size is not None and int(output_size) != total:
         raise ShapeError(
             f"repeat_interleave: output_size={output_size} but the repeats sum to {total}. "
             "Pass the sum of the repeats, or leave output_size out."
         )
-    return index_select(x, d, xp.repeat(xp.arange(n, dtype=xp.int64), counts))
+    # the positions are worked out on the host (the counts decide the output's size anyway)
+    return index_select(x, d, xp.asarray(numpy.repeat(numpy.arange(n), counts)))
 
 
 def _counts(repeats: Tensor, n: int | None) -> Any:
-    """A repeats tensor as an array of n non-negative counts (n None: any length, 1-D only)."""
+    """A repeats tensor as a host (NumPy) array of n non-negative counts (n None: any
+    length, 1-D only)."""
     r = lift(repeats)
     if r.dtype.kind not in "iu":
         raise DTypeError(
@@ -334,9 +339,9 @@ def _counts(repeats: Tensor, n: int | None) -> Any:
             f"repeat_interleave: repeats must be {'1-D' if n is None else '0-d or 1-D'}, got "
             f"shape {tuple(r.shape)}."
         )
-    counts = r.data.reshape(-1).astype(r.xp.int64)
+    counts = numpy.asarray(to_device(r.data, "cpu")).reshape(-1).astype(numpy.int64)
     if n is not None and counts.size == 1:
-        counts = r.xp.full(n, int(counts[0]), dtype=r.xp.int64)
+        counts = numpy.full(n, int(counts[0]), dtype=numpy.int64)
     if n is not None and counts.size != n:
         raise ShapeError(
             f"repeat_interleave: {counts.size} repeats for a dim of size {n}; pass one count "

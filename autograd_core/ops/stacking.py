@@ -14,7 +14,7 @@ from typing import Any
 from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import lift, normalize_axis
-from autograd_core.ops.join import Split, _lift_all, cat
+from autograd_core.ops.join import Split, cat, lift_all
 from autograd_core.ops.shape import broadcast_to, reshape
 from autograd_core.ops.subscript import getitem
 from autograd_core.tensor import Tensor
@@ -53,7 +53,7 @@ def hstack(tensors: Sequence[Any]) -> Tensor:
         >>> ac.hstack([ac.ones(2, 1), ac.zeros(2, 2)]).shape, ac.hstack([ac.ones(2), 3.0]).shape
         ((2, 3), (3,))
     """
-    xs = [_at_least(x, 1) for x in _lift_all("hstack", tensors)]
+    xs = [_at_least(x, 1) for x in lift_all("hstack", tensors)]
     return cat(xs, 0 if xs[0].ndim == 1 else 1)
 
 
@@ -66,7 +66,7 @@ def vstack(tensors: Sequence[Any]) -> Tensor:
         >>> ac.vstack([ac.ones(3), ac.zeros(2, 3)]).shape
         (3, 3)
     """
-    return cat([_at_least(x, 2) for x in _lift_all("vstack", tensors)], 0)
+    return cat([_at_least(x, 2) for x in lift_all("vstack", tensors)], 0)
 
 
 def row_stack(tensors: Sequence[Any]) -> Tensor:
@@ -77,7 +77,7 @@ def row_stack(tensors: Sequence[Any]) -> Tensor:
         >>> ac.row_stack([ac.ones(2), ac.ones(2)]).shape
         (2, 2)
     """
-    return cat([_at_least(x, 2) for x in _lift_all("row_stack", tensors)], 0)
+    return cat([_at_least(x, 2) for x in lift_all("row_stack", tensors)], 0)
 
 
 def dstack(tensors: Sequence[Any]) -> Tensor:
@@ -89,7 +89,7 @@ def dstack(tensors: Sequence[Any]) -> Tensor:
         >>> ac.dstack([ac.ones(2, 3), ac.zeros(2, 3)]).shape
         (2, 3, 2)
     """
-    return cat([_at_least(x, 3) for x in _lift_all("dstack", tensors)], 2)
+    return cat([_at_least(x, 3) for x in lift_all("dstack", tensors)], 2)
 
 
 def column_stack(tensors: Sequence[Any]) -> Tensor:
@@ -101,7 +101,7 @@ def column_stack(tensors: Sequence[Any]) -> Tensor:
         >>> ac.column_stack([ac.ones(3), ac.zeros(3, 2)]).shape
         (3, 3)
     """
-    xs = _lift_all("column_stack", tensors)
+    xs = lift_all("column_stack", tensors)
     return cat([reshape(x, (x.numel(), 1)) if x.ndim <= 1 else x for x in xs], 1)
 
 

@@ -72,3 +72,32 @@ def test_scatter_reduce_mean_matches_numpy(rng):
     for k in range(3):
         want[k] = (x[k] + src[index == k].sum()) / (1 + (index == k).sum())
     np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: x.scatter_reduce(0, ac.tensor([[0, 1, 0], [1, 1, 1]]), x * 2, "amax"),
+        lambda x: x.scatter_reduce(
+            1, ac.tensor([[2, 2], [0, 2]]), x[:, :2], "prod", include_self=False
+        ),  # noqa: E501
+        lambda x: x.scatter_reduce(0, ac.tensor([[1, 1, 0]]), x[:1], "mean"),
+        lambda x: x.take(ac.tensor([[0, -1]])),
+        lambda x: x.masked_scatter(x > 0, x.flip(0)),
+        lambda x: x.index_copy(1, ac.tensor([2, 0]), x[:, :2] * 3),
+        lambda x: x.slice_scatter(x[:, 1:] * 2, 1, 1),
+        lambda x: x.repeat_interleave(ac.tensor([2, 0, 1]), dim=1),
+        lambda x: ac.vander(x[0], 3),
+        lambda x: ac.combinations(x[1], 2),
+    ],
+)
+def test_composites_run_on_the_device_and_match_the_cpu(fn, device, rng):
+    x = rng.standard_normal((2, 3))
+    cpu = ac.tensor(x, requires_grad=True)
+    dev = ac.tensor(x, requires_grad=True, device=device)
+    y_cpu, y_dev = fn(cpu), fn(dev)
+    assert y_dev.device == dev.device
+    np.testing.assert_allclose(y_dev.cpu().numpy(), y_cpu.numpy(), rtol=1e-12)
+    y_cpu.sum().backward()
+    y_dev.sum().backward()
+    np.testing.assert_allclose(dev.grad.cpu().numpy(), cpu.grad.numpy(), rtol=1e-12)

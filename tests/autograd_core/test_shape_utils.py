@@ -270,9 +270,16 @@ def test_errors(call, error, match):
         call()
 
 
-def test_the_joining_functions_are_not_tensor_methods(torch):
-    for name in ("hstack", "vstack", "row_stack", "dstack", "column_stack", "broadcast_tensors"):
-        assert hasattr(ac, name) and not hasattr(ac.Tensor, name)
-        assert not hasattr(torch.Tensor, name)
-    for name in ("tensor_split", "hsplit", "vsplit", "dsplit", "mm", "t", "ravel", "select"):
-        assert hasattr(ac.Tensor, name) and hasattr(torch.Tensor, name)
+NEW_NAMES = (
+    "hstack vstack row_stack dstack column_stack hsplit vsplit dsplit tensor_split mm t ravel "
+    "moveaxis swapdims select take repeat_interleave rot90 fliplr flipud masked_select "
+    "masked_scatter index_fill index_copy isin broadcast_tensors addcmul addcdiv logspace normal "
+    "poisson randint_like bitwise_and bitwise_or bitwise_xor bitwise_not gcd lcm combinations "
+    "vander unique_consecutive unravel_index select_scatter slice_scatter scatter_reduce"
+).split()
+
+
+@pytest.mark.parametrize("name", NEW_NAMES)
+def test_each_name_is_a_function_and_a_method_exactly_where_torch_has_one(name, torch):
+    assert callable(getattr(ac, name)) and hasattr(torch, name)
+    assert hasattr(ac.Tensor, name) == hasattr(torch.Tensor, name)
