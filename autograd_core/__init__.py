@@ -21,6 +21,7 @@ from autograd_core.creation import (
     full,
     full_like,
     linspace,
+    logspace,
     ones,
     ones_like,
     rand,
@@ -83,6 +84,7 @@ from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.ops.workspace import empty_workspaces
 from autograd_core.random import Generator, manual_seed, seed
+from autograd_core.random_distributions import normal, poisson, randint_like
 from autograd_core.random_sampling import bernoulli, multinomial, randperm
 from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
 from autograd_core.tensor import Tensor
@@ -134,10 +136,14 @@ __all__ = [
     "empty",
     "arange",
     "linspace",
+    "logspace",
     "eye",
     "rand",
     "randn",
     "randint",
+    "randint_like",
+    "normal",
+    "poisson",
     "randperm",
     "multinomial",
     "bernoulli",

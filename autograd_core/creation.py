@@ -29,6 +29,7 @@ __all__ = [
     "empty",
     "arange",
     "linspace",
+    "logspace",
     "eye",
     "rand",
     "randn",
@@ -238,6 +239,29 @@ def linspace(
     (steps,) = shape_from_size((steps,), "linspace")
     arr = _build(device, "linspace", start, end, steps, dtype=_float(dtype))
     return made(*arr, requires_grad)
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` values base^t for t evenly spaced from ``start`` to ``end`` inclusive, as
+    ``torch.logspace``: computed in float64, then cast to ``dtype`` (the default float when
+    not given; an integer dtype truncates, as PyTorch).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.logspace(0, 2, 3), ac.logspace(0, 3, 4, base=2, dtype=ac.int64)
+        (tensor([  1.,  10., 100.]), tensor([1, 2, 4, 8]))
+    """
+    (steps,) = shape_from_size((steps,), "logspace")
+    arr, dev = _build(device, "logspace", float(start), float(end), steps, base=float(base))
+    return made(arr.astype(_float(dtype), copy=False), dev, requires_grad)
 
 
 def eye(

@@ -31,6 +31,8 @@ _NOT_METHODS |= {"block_diag", "cartesian_prod", "cdist", "meshgrid"}  # torch: 
 _NOT_METHODS |= {"tensordot", "tril_indices", "triu_indices"}  # torch: functions only
 _NOT_METHODS |= {"searchsorted", "bucketize"}  # torch: functions only
 _NOT_METHODS |= {"trapezoid", "cumulative_trapezoid"}  # torch: functions only
+_NOT_METHODS |= {"hstack", "vstack", "row_stack", "dstack", "column_stack"}  # torch: functions
+_NOT_METHODS |= {"broadcast_tensors", "isin", "combinations", "vander", "unravel_index"}
 
 Binary = Callable[[Any, Any], Tensor]
 
@@ -62,6 +64,32 @@ def _reflected(public: Binary) -> Binary:
     return method
 
 
+def _integral(value: Any) -> bool:
+    """Whether ``value`` is an integer or bool tensor or Python number (bitwise operands)."""
+    if isinstance(value, Tensor):
+        return value.dtype.kind in "iub"
+    return isinstance(value, (bool, int, numpy.integer, numpy.bool_))
+
+
+def _bitwise(bitwise: Binary, logical: Binary, reflected: bool = False) -> Binary:
+    """``a & b`` / ``a | b``: bitwise on integer and bool operands (as PyTorch); on floating
+    ones the logical op, as this engine did before the bitwise ops existed (PyTorch refuses
+    floats)."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        a, b = (other, self) if reflected else (self, other)
+        if _integral(self) and _integral(other):
+            return bitwise(a, b)
+        return logical(a, b)
+
+    return method
+
+
+def _invert(self: Tensor) -> Tensor:
+    """``~x``: bitwise not of an integer or bool tensor; logical not of a floating one."""
+    return ops.bitwise_not(self) if _integral(self) else ops.logical_not(self)
+
+
 _OPERATORS: dict[str, Any] = {
     "__add__": _operator(ops.add, Add.apply_pair),
     "__radd__": _reflected(ops.add),
@@ -85,12 +113,16 @@ _OPERATORS: dict[str, Any] = {
     "__le__": _operator(ops.le),
     "__gt__": _operator(ops.gt),
     "__ge__": _operator(ops.ge),
-    "__and__": _operator(ops.logical_and),
-    "__or__": _operator(ops.logical_or),
+    "__and__": _bitwise(ops.bitwise_and, ops.logical_and),
+    "__rand__": _bitwise(ops.bitwise_and, ops.logical_and, reflected=True),
+    "__or__": _bitwise(ops.bitwise_or, ops.logical_or),
+    "__ror__": _bitwise(ops.bitwise_or, ops.logical_or, reflected=True),
+    "__xor__": _operator(ops.bitwise_xor),
+    "__rxor__": _reflected(ops.bitwise_xor),
     "__getitem__": _operator(ops.getitem),
     "__neg__": ops.neg,
     "__abs__": ops.abs,
-    "__invert__": ops.logical_not,
+    "__invert__": _invert,
 }
 
 

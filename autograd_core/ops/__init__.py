@@ -6,7 +6,9 @@ from autograd_core.ops import (
     activation,
     activation_more,
     binary,
+    bitwise,
     closeness,
+    combinatorics,
     constructions,
     conv,  # noqa: F401  (public in nn.functional, like fold and padding)
     copying,
@@ -23,6 +25,7 @@ from autograd_core.ops import (
     elementwise_more,
     extrema,
     fold,  # noqa: F401
+    index_utils,
     indexing,
     join,
     layout,
@@ -46,11 +49,13 @@ from autograd_core.ops import (
     rounding,
     scan,
     scan_extrema,
+    scatter_reductions,
     scattering,
     searching,
     shape,
     softmaxes,
     sorting,
+    stacking,
     statistics,
     subscript,
     unary,
@@ -58,7 +63,9 @@ from autograd_core.ops import (
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
+from autograd_core.ops.bitwise import *  # noqa: F403
 from autograd_core.ops.closeness import *  # noqa: F403
+from autograd_core.ops.combinatorics import *  # noqa: F403
 from autograd_core.ops.constructions import *  # noqa: F403
 from autograd_core.ops.copying import *  # noqa: F403
 from autograd_core.ops.counting import *  # noqa: F403
@@ -71,6 +78,7 @@ from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.division import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
+from autograd_core.ops.index_utils import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.layout import *  # noqa: F403
@@ -88,11 +96,13 @@ from autograd_core.ops.reduce import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.scan import *  # noqa: F403
 from autograd_core.ops.scan_extrema import *  # noqa: F403
+from autograd_core.ops.scatter_reductions import *  # noqa: F403
 from autograd_core.ops.scattering import *  # noqa: F403
 from autograd_core.ops.searching import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
+from autograd_core.ops.stacking import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
@@ -120,6 +130,7 @@ _FAMILIES = (
     scan_extrema,
     differences,
     logical,
+    bitwise,
     closeness,
     shape,
     subscript,
@@ -127,7 +138,11 @@ _FAMILIES = (
     join,
     copying,
     indexing,
+    index_utils,
     scattering,
+    scatter_reductions,
+    stacking,
+    combinatorics,
     linalg,
     nn_ops,
     recurrent,

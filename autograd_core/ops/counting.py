@@ -1,5 +1,6 @@
-"""Counting values: unique (distinct values or slices), bincount (occurrences of small
-integers), histc (a histogram of equal-width bins) and count_nonzero.
+"""Counting values: unique (distinct values or slices), unique_consecutive (runs of equal
+values), bincount (occurrences of small integers), histc (a histogram of equal-width bins) and
+count_nonzero.
 
 The results are counts, positions and picked values, so none of these ops has a gradient
 (``differentiable=False``, like ``argmax``): the outputs never require grad.
@@ -7,16 +8,17 @@ The results are counts, positions and picked values, so none of these ops has a 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["unique", "bincount", "histc", "count_nonzero"]
+__all__ = ["unique", "unique_consecutive", "bincount", "histc", "count_nonzero"]
 
 
 @register_op("unique", differentiable=False)
@@ -103,6 +105,56 @@ def unique(
     values, inverse, counts = Unique.apply(x, dim=d)
     out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
     return out[0] if len(out) == 1 else out
+
+
+def unique_consecutive(
+    input: Any,  # noqa: A002  (PyTorch's name)
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Any:
+    """Collapse each run of equal consecutive entries (or, with ``dim``, of equal
+    consecutive slices along ``dim``) to one, as ``torch.unique_consecutive``; unlike
+    ``unique`` nothing is sorted, and equal values in different runs stay apart. NaNs are
+    never equal. With ``return_inverse``, the int64 run number of each entry (shape of
+    ``input``; with ``dim``, of each slice); with ``return_counts``, the int64 length of each
+    run. Returns the values, or a tuple ``(values[, inverse][, counts])``. No gradient.
+
+    Raises:
+        ShapeError: ``dim`` out of range or given for a 0-d tensor.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.tensor([1, 1, 2, 2, 3, 1]).unique_consecutive(return_counts=True)
+        (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 1]))
+    """
+    x = lift(input)
+    xp = x.xp
+    if dim is None:
+        rows, d = x.data.reshape(-1, 1), None
+    else:
+        if x.ndim == 0:
+            raise ShapeError(f"unique_consecutive: dim={dim} given for a 0-d tensor.")
+        (d,) = normalize_axis("unique_consecutive", int(dim), x.shape, word="dim")
+        moved = xp.moveaxis(x.data, d, 0)
+        rows = moved.reshape(moved.shape[0], math.prod(moved.shape[1:]))
+    n = rows.shape[0]
+    starts = xp.ones(n, bool)
+    if n > 1:
+        starts[1:] = (rows[1:] != rows[:-1]).any(axis=1) if rows.shape[1] else False
+    first = xp.flatnonzero(starts)
+    if d is None:
+        values = x.data.reshape(-1)[first]
+    else:
+        values = xp.moveaxis(xp.moveaxis(x.data, d, 0)[first], 0, d)
+    out = [const(values)]
+    if return_inverse:
+        inverse = xp.cumsum(starts).astype(xp.int64) - 1
+        out.append(const(inverse.reshape(x.shape if d is None else (n,))))
+    if return_counts:
+        ends = xp.concatenate([first[1:], xp.full(1, n, first.dtype)])
+        out.append(const((ends - first).astype(xp.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def _host_bool(a: Any) -> bool:

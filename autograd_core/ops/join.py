@@ -114,7 +114,7 @@ def _zeros_for(g: Any, x: Any, axis: int, size: int | None) -> Any:
     return get_array_module(x).zeros(tuple(shape), x.dtype)
 
 
-def _lift_all(op: str, tensors: Any) -> list[Tensor]:
+def lift_all(op: str, tensors: Any) -> list[Tensor]:
     if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence) or not tensors:
         raise ShapeError(
             f"{op}: expected a non-empty list or tuple of tensors, got {type(tensors).__name__}"
@@ -142,7 +142,7 @@ def cat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = No
         >>> ac.cat([ac.ones(2, 3), ac.zeros(1, 3)]).shape, ac.cat([ac.ones(2, 1)] * 3, dim=-1).shape
         ((3, 3), (2, 3))
     """
-    xs = _lift_all("cat", tensors)
+    xs = lift_all("cat", tensors)
     first = xs[0]
     for i, x in enumerate(xs):
         if x.ndim == 0:
@@ -174,7 +174,7 @@ def concatenate(tensors: Sequence[Any], axis: int | None = 0) -> Tensor:
         (6,)
     """
     if axis is None:
-        return cat([flatten(t) for t in _lift_all("concatenate", tensors)], dim=0)
+        return cat([flatten(t) for t in lift_all("concatenate", tensors)], dim=0)
     return cat(tensors, dim=axis)
 
 
@@ -190,7 +190,7 @@ def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = 
         >>> ac.stack([ac.ones(2, 3), ac.zeros(2, 3)]).shape, ac.stack([ac.ones(2)] * 3, -1).shape
         ((2, 2, 3), (2, 3))
     """
-    xs = _lift_all("stack", tensors)
+    xs = lift_all("stack", tensors)
     first = xs[0]
     for i, x in enumerate(xs):
         if x.shape != first.shape:

@@ -1,5 +1,6 @@
-"""Matrix and vector products with PyTorch's names: ``bmm``, ``mv``, ``dot``, ``vdot``,
-``inner``, ``tensordot`` and the scaled sums ``addmm``, ``addmv``, ``addbmm``, ``baddbmm``.
+"""Matrix and vector products with PyTorch's names: ``mm``, ``bmm``, ``mv``, ``dot``, ``vdot``,
+``inner``, ``tensordot``, the scaled sums ``addmm``, ``addmv``, ``addbmm``, ``baddbmm`` and
+their elementwise kin ``addcmul`` and ``addcdiv``.
 
 All are compositions of recorded ops (``matmul``, ``einsum``, ``mul``, ``where``), so their
 gradients, second derivatives and device handling are those ops'; they hold what ``matmul`` /
@@ -21,12 +22,15 @@ from autograd_core.tensor import Tensor
 
 __all__ = [
     "addbmm",
+    "addcdiv",
+    "addcmul",
     "addmm",
     "addmv",
     "baddbmm",
     "bmm",
     "dot",
     "inner",
+    "mm",
     "mv",
     "tensordot",
     "vdot",
@@ -74,6 +78,20 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         (2, 3, 5)
     """
     a, b = _batches("bmm", input, mat2)
+    return matmul(a, b)
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Matrix product of (n, m) and (m, p) into (n, p), as ``torch.mm``: both operands 2-D
+    and of one dtype, no broadcasting (use ``matmul`` for that).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.mm(ac.ones(2, 3), ac.ones(3, 4)).shape
+        (2, 4)
+    """
+    a, b = _operands("mm", input, mat2, (2, 2))
+    _inner_sizes("mm", a, b, 1, 0)
     return matmul(a, b)
 
 
@@ -295,3 +313,46 @@ def _batches(name: str, batch1: Any, batch2: Any) -> tuple[Tensor, Tensor]:
         )
     _inner_sizes(name, a, b, 2, 1)
     return a, b
+
+
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+    """input + value · tensor1 · tensor2, elementwise with broadcasting, as ``torch.addcmul``.
+
+    Gradients: input̄ = ȳ, tensor1̄ = value · ȳ · tensor2, tensor2̄ = value · ȳ · tensor1 (each
+    summed to its operand's shape); a composition of ``mul`` and ``add``.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.addcmul(ac.ones(2), ac.tensor([1.0, 2.0]), ac.tensor([3.0, 4.0]), value=0.5)
+        tensor([2.5, 5. ])
+    """
+    a = lift(input)
+    product = lift(tensor1, a) * lift(tensor2, a)
+    return a + (product if value == 1 else value * product)
+
+
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+    """input + value · tensor1 / tensor2, elementwise with broadcasting, as ``torch.addcdiv``.
+
+    Gradients: input̄ = ȳ, tensor1̄ = value · ȳ / tensor2, tensor2̄ = −value · ȳ · tensor1 /
+    tensor2² (each summed to its operand's shape); a composition of ``div``, ``mul`` and ``add``.
+
+    Raises:
+        DTypeError: tensor1 and tensor2 both integer (PyTorch no longer allows integer
+            division here; convert one to floating point).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.addcdiv(ac.ones(2), ac.tensor([1.0, 2.0]), ac.tensor([4.0, 4.0]), value=2)
+        tensor([1.5, 2. ])
+    """
+    a = lift(input)
+    t1, t2 = lift(tensor1, a), lift(tensor2, a)
+    if t1.dtype.kind in "iub" and t2.dtype.kind in "iub":
+        raise DTypeError(
+            f"addcdiv: integer division is not supported (tensor1 {t1.dtype}, tensor2 "
+            f"{t2.dtype}), as in PyTorch. Convert one to floating point, e.g. tensor1.double(), "
+            "or compute input + value * torch.div(tensor1, tensor2, rounding_mode='trunc')."
+        )
+    quotient = t1 / t2
+    return a + (quotient if value == 1 else value * quotient)

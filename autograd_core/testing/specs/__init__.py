@@ -4,6 +4,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     activation,
     activation_more,
     binary,
+    bitwise,
     conv,
     copying,
     decompositions,
