@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.dtypes import get_default_dtype
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, lift_pair, write_out
 from autograd_core.ops.searching import nonzero
@@ -76,11 +77,16 @@ class Mul(Op):
 
 @register_op("div", broadcasts=True, array_vjp=True)
 class Div(Op):
-    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · a / b². Saves both inputs (as the parents)."""
+    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · a / b². Saves both inputs (as the parents).
+
+    Two bool or integer operands divide into the default float dtype, as PyTorch's true
+    division (NumPy's would give float64)."""
 
     fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
+        if a.dtype.kind in "biu" and getattr(b, "dtype", a.dtype).kind in "biu":
+            return self.xp.true_divide(a, b, dtype=get_default_dtype())
         return a / b
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -260,10 +266,8 @@ def where(cond: Any, a: Any = _ABSENT, b: Any = _ABSENT) -> Any:
             "where: pass cond alone (the indices where it is true) or cond, a and b (a where "
             "cond is true, else b); got cond and only one of a and b."
         )
-    if isinstance(a, Tensor):
-        b = lift(b, a)
-    elif isinstance(b, Tensor):
-        a = lift(a, b)
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        a, b = lift_pair(a, b)  # (PyTorch's promotion: where(c, int_tensor, 0.5) is float32)
     else:
         a, b = lift(a), lift(b)
     cond = lift(cond)

@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from autograd_core.creation import as_array
 from autograd_core.device import get_array_module, on_host
+from autograd_core.dtypes import get_default_dtype
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_written
 
-__all__ = ["lift", "lift_pair", "normalize_axis", "const", "write_out", "loses_values"]
+__all__ = [
+    "lift",
+    "lift_pair",
+    "promote_pair",
+    "scalar_dtype",
+    "normalize_axis",
+    "const",
+    "write_out",
+    "loses_values",
+]
 
 
 def lift(value: Any, like: Tensor | None = None) -> Tensor:
@@ -24,7 +36,7 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
         return Tensor._make(as_array(value), False, None)
     xp = get_array_module(like.data)
     if isinstance(value, (bool, int, float, complex)):
-        dtype = xp.result_type(like.data.dtype, value)
+        dtype = scalar_dtype(like.data.dtype, value)
         if on_host(like.data):
             return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
         # on a device: a fill kernel, where asarray would copy the number from the host
@@ -32,11 +44,48 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
     return Tensor._make(xp.asarray(as_array(value)), False, None)
 
 
+# PyTorch's categories: bool < integer < floating < complex
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def scalar_dtype(dtype: Any, value: Any) -> Any:
+    """The dtype of a Python number next to a tensor of ``dtype``, by PyTorch's rule: a number
+    of the tensor's category or a lower one takes the tensor's dtype (``float32 * 2.0`` stays
+    float32, as in NumPy); a float next to a bool or integer tensor takes the default float
+    dtype (NumPy would give float64), a complex number the complex dtype of the tensor's float
+    dtype or of the default one."""
+    kind = numpy.dtype(dtype).kind
+    if isinstance(value, complex) and kind != "c":
+        base = dtype if kind == "f" else get_default_dtype()
+        return numpy.result_type(base, numpy.complex64)
+    if isinstance(value, float) and not isinstance(value, bool) and kind in "biu":
+        return get_default_dtype()
+    return numpy.result_type(dtype, value)
+
+
+def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """Two Tensor operands with PyTorch's promotion across categories: a bool or integer
+    operand next to a floating or complex one is cast to that operand's dtype (int64 ⊗
+    float32 is float32, where NumPy gives float64); within a category NumPy's rule, which is
+    PyTorch's there, is left to the op. The cast operand never requires grad (bool and
+    integer tensors cannot), so it enters as a constant."""
+    da, db = a.data.dtype, b.data.dtype
+    if da is db:
+        return a, b
+    ca, cb = _CATEGORY.get(da.kind, 2), _CATEGORY.get(db.kind, 2)
+    if ca < cb and ca <= 1:
+        return const(a.data.astype(db)), b
+    if cb < ca and cb <= 1:
+        return a, const(b.data.astype(da))
+    return a, b
+
+
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as Tensors (at least one must already be a Tensor)."""
+    """Both operands of a binary op as Tensors (at least one must already be a Tensor), with
+    PyTorch's promotion across categories (``scalar_dtype``, ``promote_pair``)."""
     if isinstance(a, Tensor):
-        return (a, b) if isinstance(b, Tensor) else (a, lift(b, a))
-    return lift(a, b), b
+        return promote_pair(a, b if isinstance(b, Tensor) else lift(b, a))
+    return promote_pair(lift(a, b), b)
 
 
 def const(array: Any) -> Tensor:
