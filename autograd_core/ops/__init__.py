@@ -19,8 +19,10 @@ from autograd_core.ops import (
     distances,
     division,
     elementwise_more,
+    exp_log,
     extrema,
     fold,  # noqa: F401
+    hyperbolic,
     indexing,
     join,
     layout,
@@ -32,6 +34,7 @@ from autograd_core.ops import (
     nn_ops,
     order_stats,
     padding,  # noqa: F401
+    piecewise,
     pooling,
     pooling_adaptive,
     pooling_avg,
@@ -47,8 +50,10 @@ from autograd_core.ops import (
     shape,
     softmaxes,
     sorting,
+    special_functions,
     statistics,
     subscript,
+    trigonometric,
     unary,
     views,
 )
@@ -64,7 +69,9 @@ from autograd_core.ops.diagonals import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.division import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
+from autograd_core.ops.exp_log import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
+from autograd_core.ops.hyperbolic import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
 from autograd_core.ops.layout import *  # noqa: F403
@@ -74,6 +81,7 @@ from autograd_core.ops.mixing import *  # noqa: F403
 from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
+from autograd_core.ops.piecewise import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.products import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
@@ -85,8 +93,10 @@ from autograd_core.ops.searching import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
+from autograd_core.ops.special_functions import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
+from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 from autograd_core.ops.views import *  # noqa: F403
 
@@ -128,6 +138,11 @@ _FAMILIES = (
     distances,
     decompositions,
     cross_product,
+    trigonometric,
+    hyperbolic,
+    exp_log,
+    piecewise,
+    special_functions,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)
