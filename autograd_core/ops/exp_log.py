@@ -85,12 +85,13 @@ class Exp2(Op):
         return (gy * (self.output_as(gy) * _LN2),)
 
 
-@register_op("logaddexp", broadcasts=True, save_output=True, array_vjp=True)
+@register_op("logaddexp", broadcasts=True, array_vjp=True)
 class LogAddExp(Op):
     r"""z = ln(eᵃ + eᵇ), computed without overflow, with broadcasting.
 
-    VJP: ā = z̄ · e^(a − z), b̄ = z̄ · e^(b − z) (the softmax weights of a and b; NaN where both
-    are the same infinity, as in PyTorch). Saves both inputs (as the parents) and the output.
+    VJP: ā = z̄ / (1 + e^(b − a)), b̄ = z̄ / (1 + e^(a − b)) (the softmax weights of a and b,
+    PyTorch's form: 1 and 0 where one of them is −inf, NaN where both are the same infinity).
+    Saves both inputs (as the parents).
     """
 
     fresh_grads = True
@@ -101,19 +102,18 @@ class LogAddExp(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
-        z = self.output_as(gy)
         need_a, need_b = self.needs_input_grad
         with quiet():
             return (
-                gy * Exp.call(a - z) if need_a else None,
-                gy * Exp.call(b - z) if need_b else None,
+                gy / (1 + Exp.call(b - a)) if need_a else None,
+                gy / (1 + Exp.call(a - b)) if need_b else None,
             )
 
 
-@register_op("logaddexp2", broadcasts=True, save_output=True, array_vjp=True)
+@register_op("logaddexp2", broadcasts=True, array_vjp=True)
 class LogAddExp2(Op):
-    r"""z = log₂(2ᵃ + 2ᵇ), with broadcasting. VJP: ā = z̄ · 2^(a − z), b̄ = z̄ · 2^(b − z).
-    Saves both inputs (as the parents) and the output."""
+    r"""z = log₂(2ᵃ + 2ᵇ), with broadcasting. VJP: ā = z̄ / (1 + 2^(b − a)),
+    b̄ = z̄ / (1 + 2^(a − b)). Saves both inputs (as the parents)."""
 
     fresh_grads = True
 
@@ -123,12 +123,11 @@ class LogAddExp2(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
-        z = self.output_as(gy)
         need_a, need_b = self.needs_input_grad
         with quiet():
             return (
-                gy * Exp.call((a - z) * _LN2) if need_a else None,
-                gy * Exp.call((b - z) * _LN2) if need_b else None,
+                gy / (1 + Exp.call((b - a) * _LN2)) if need_a else None,
+                gy / (1 + Exp.call((a - b) * _LN2)) if need_b else None,
             )
 
 
@@ -328,7 +327,8 @@ def ldexp(input: Any, other: Any) -> Tensor:  # noqa: A002
     scale = exp2(e)
     if x.dtype.kind == "f" and e.dtype.kind in "iub":
         scale = scale.to(dtype=x.dtype)
-    return mul(x, scale)
+    with quiet():  # 0 · inf is NaN, as in PyTorch
+        return mul(x, scale)
 
 
 def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
@@ -341,7 +341,8 @@ def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
         dtype('float64')
     """
     a, b = lift_pair(input, exponent)
-    return pow(a.to(dtype=numpy.float64), b.to(dtype=numpy.float64))
+    with quiet():  # 0 ** −1 is inf, (−1) ** 0.5 NaN, as in PyTorch
+        return pow(a.to(dtype=numpy.float64), b.to(dtype=numpy.float64))
 
 
 def true_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002

@@ -10,8 +10,9 @@ and against closed forms):
   least ``_SHIFT``, then sum the Stirling / Euler–Maclaurin asymptotic series with the Bernoulli
   numbers B₂ … B₂₄ (DLMF 5.11.1, 5.15.8). Negative arguments use the reflection formulas
   Γ(x) Γ(1 − x) = π / sin(πx) and its derivatives, with dⁿ/dxⁿ cot(πx) = πⁿ Pₙ(cot πx) for the
-  polynomials P₀(c) = c, Pₖ₊₁(c) = −(1 + c²) Pₖ′(c). Near the zeros of lgamma (x = 1, 2) and of
-  digamma the error is absolute (about 1e-15), not relative.
+  polynomials P₀(c) = c, Pₖ₊₁(c) = −(1 + c²) Pₖ′(c). Near the zeros of lgamma and digamma the
+  error is absolute (about 1e-14 for lgamma, 1e-15 for digamma), not relative; lgamma(1) and
+  lgamma(2) are set to their exact 0.
 - ``erfinv``: a first guess (the Maclaurin series for |y| ≤ ½, Winitzki's closed form above,
   relative error below 2e-3) refined by three Halley steps on erf(x) − |y| (on erfc for
   |y| > ½, so that 1 − |y| keeps its digits near ±1), using ``special.erf_array``.
@@ -87,6 +88,7 @@ def lgamma_array(xp: Any, x: Any) -> Any:
         out = xp.where(negative, math.log(math.pi) - xp.log(sin_pi) - out, out)
         pole = (x <= 0) & (x == xp.floor(x))
         out = xp.where(pole | xp.isinf(x), math.inf, out)
+        out = xp.where((x == 1) | (x == 2), 0.0, out)  # the exact zeros (the series: ~4e-15)
     return out.astype(out_dtype, copy=False)
 
 
@@ -223,6 +225,7 @@ def _bessel_i(xp: Any, nu: int, x: Any) -> Any:
         # e^x / √(2πx) as e^(x/2) · (e^(x/2) / √(2πx)): finite wherever the result is
         half = xp.exp(0.5 * xl)
         large = half * (half / xp.sqrt(2 * math.pi * xl)) * expansion
+        large = xp.where(xl == math.inf, math.inf, large)  # (inf / inf above)
         return xp.where(ax <= _BESSEL_SWITCH, series, large)
 
 
