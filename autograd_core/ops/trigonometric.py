@@ -217,8 +217,8 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
 
     Example:
         >>> import autograd_core as ac
-        >>> ac.atan2(ac.tensor([1.0, 1.0, -0.0]), ac.tensor([1.0, -1.0, -1.0]))
-        tensor([ 0.7853982,  2.3561945, -3.1415927])
+        >>> ac.atan2(ac.tensor([1.0, -0.0], dtype=ac.float64), ac.tensor([-1.0, -1.0])).tolist()
+        [2.356194490192345, -3.141592653589793]
     """
     return Atan2.apply_pair(*lift_pair(input, other))
 
