@@ -176,6 +176,11 @@ def cuda(self: Tensor, index: int = 0) -> Tensor:
     return to(self, f"cuda:{index}")
 
 
+def polygamma(self: Tensor, n: int) -> Tensor:
+    """``x.polygamma(n)`` is ``ac.polygamma(n, x)`` (the order comes first in the function)."""
+    return ops.polygamma(n, self)
+
+
 def _cast(dtype: Any, doc: str) -> Callable[[Tensor], Tensor]:
     def method(self: Tensor) -> Tensor:
         return to(self, dtype=dtype)
@@ -212,6 +217,7 @@ _CONVERSIONS: dict[str, Any] = {
     "type_as": tensor_extras.type_as,
     "multinomial": random_sampling.multinomial,
     "bernoulli": random_sampling.bernoulli,
+    "polygamma": polygamma,
 }
 
 

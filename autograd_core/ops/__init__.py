@@ -23,8 +23,10 @@ from autograd_core.ops import (
     distances,
     division,
     elementwise_more,
+    exp_log,
     extrema,
     fold,  # noqa: F401
+    hyperbolic,
     index_utils,
     indexing,
     join,
@@ -37,6 +39,7 @@ from autograd_core.ops import (
     nn_ops,
     order_stats,
     padding,  # noqa: F401
+    piecewise,
     pooling,
     pooling_adaptive,
     pooling_avg,
@@ -55,9 +58,11 @@ from autograd_core.ops import (
     shape,
     softmaxes,
     sorting,
+    special_functions,
     stacking,
     statistics,
     subscript,
+    trigonometric,
     unary,
     views,
 )
@@ -77,7 +82,9 @@ from autograd_core.ops.differences import *  # noqa: F403
 from autograd_core.ops.distances import *  # noqa: F403
 from autograd_core.ops.division import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
+from autograd_core.ops.exp_log import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
+from autograd_core.ops.hyperbolic import *  # noqa: F403
 from autograd_core.ops.index_utils import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
@@ -88,6 +95,7 @@ from autograd_core.ops.mixing import *  # noqa: F403
 from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
+from autograd_core.ops.piecewise import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.products import *  # noqa: F403
 from autograd_core.ops.quantiles import *  # noqa: F403
@@ -102,9 +110,11 @@ from autograd_core.ops.searching import *  # noqa: F403
 from autograd_core.ops.shape import *  # noqa: F403
 from autograd_core.ops.softmaxes import *  # noqa: F403
 from autograd_core.ops.sorting import *  # noqa: F403
+from autograd_core.ops.special_functions import *  # noqa: F403
 from autograd_core.ops.stacking import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
+from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 from autograd_core.ops.views import *  # noqa: F403
 
@@ -155,6 +165,11 @@ _FAMILIES = (
     distances,
     decompositions,
     cross_product,
+    trigonometric,
+    hyperbolic,
+    exp_log,
+    piecewise,
+    special_functions,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules register their ops above; their functions are nn.functional's (F.*)
