@@ -59,6 +59,10 @@ def run_case(
         row.status = "skip"
         row.message = "no differentiable input"
         return row
+    if case.float64_only and np.dtype(dtype) != np.float64:
+        row.status = "skip"
+        row.message = f"checked in float64 only: {case.float64_only}"
+        return row
     # the spec's float64 values, scaled for a lower precision (gradcheck_settings' rule)
     base = {"eps": spec.eps, "atol": spec.atol, "rtol": spec.rtol}
     chosen = default_settings(dtype, eps, atol, rtol, base=base)

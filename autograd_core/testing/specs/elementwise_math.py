@@ -80,8 +80,10 @@ def _sinc_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _logit_cases(rng: np.random.Generator) -> list[Case]:
-    cases = unary_cases(rng, 0.05, 0.95)
+    cases = unary_cases(rng, 0.15, 0.85)  # (steep near 0 and 1: float32 needs the margin)
     cases.append(Case((rng.uniform(0.02, 0.98, (3, 4)),), {"eps": 0.1}, "eps=0.1 (3, 4)"))
+    edges = rng.uniform(0.01, 0.05, (4,)) * [1, 1, -1, -1] + [0, 0, 1, 1]
+    cases.append(Case((edges,), {}, "near 0 and 1 (4,)", "logit is steep near 0 and 1"))
     return cases
 
 
