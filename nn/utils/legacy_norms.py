@@ -20,6 +20,7 @@ from nn.functional_distance import normalize
 from nn.module import Module, Parameter
 from nn.utils.norm_helpers import (
     check_norm_dim,
+    check_power_iterations,
     norm_except_dim,
     power_step,
     weight_norm_weight,
@@ -145,16 +146,7 @@ class SpectralNorm:
     ``<name>_orig`` and the buffers ``<name>_u``, ``<name>_v``."""
 
     def __init__(self, name: str, n_power_iterations: int, dim: int, eps: float) -> None:
-        if isinstance(n_power_iterations, bool) or not isinstance(n_power_iterations, int):
-            raise TypeError(
-                "spectral_norm: n_power_iterations must be an int, got "
-                f"{type(n_power_iterations).__name__}."
-            )
-        if n_power_iterations <= 0:
-            raise ValueError(
-                "spectral_norm: n_power_iterations must be positive, got "
-                f"{n_power_iterations}. Use 1 (the default) for one step per training forward."
-            )
+        check_power_iterations(n_power_iterations)
         self.name = name
         self.n_power_iterations = n_power_iterations
         self.dim = dim

@@ -12,12 +12,27 @@ from autograd_core.version import mark_written
 from nn.functional_distance import normalize
 
 __all__ = [
+    "check_power_iterations",
     "check_norm_dim",
     "norm_except_dim",
     "weight_norm_weight",
     "weight_to_matrix",
     "power_step",
 ]
+
+
+def check_power_iterations(n_power_iterations: int) -> None:
+    """Refuse a spectral norm's ``n_power_iterations`` unless it is a positive int."""
+    if isinstance(n_power_iterations, bool) or not isinstance(n_power_iterations, int):
+        raise TypeError(
+            "spectral_norm: n_power_iterations must be an int, got "
+            f"{type(n_power_iterations).__name__}."
+        )
+    if n_power_iterations <= 0:
+        raise ValueError(
+            "spectral_norm: n_power_iterations must be positive, got "
+            f"{n_power_iterations}. Use 1 (the default) for one step per training forward."
+        )
 
 
 def check_norm_dim(where: str, weight: Tensor, dim: int | None) -> int:

@@ -15,6 +15,7 @@ from nn.functional_distance import normalize
 from nn.module import Module
 from nn.utils.norm_helpers import (
     check_norm_dim,
+    check_power_iterations,
     norm_except_dim,
     power_step,
     weight_norm_weight,
@@ -90,16 +91,7 @@ class _SpectralNorm(Module):
                 f"spectral_norm: dim {dim!r} is out of range for a weight of shape "
                 f"{tuple(weight.shape)} (expected an int in [{-ndim}, {ndim - 1}])."
             )
-        if isinstance(n_power_iterations, bool) or not isinstance(n_power_iterations, int):
-            raise TypeError(
-                "spectral_norm: n_power_iterations must be an int, got "
-                f"{type(n_power_iterations).__name__}."
-            )
-        if n_power_iterations <= 0:
-            raise ValueError(
-                "spectral_norm: n_power_iterations must be positive, got "
-                f"{n_power_iterations}. Use 1 (the default) for one step per training forward."
-            )
+        check_power_iterations(n_power_iterations)
         self.dim = dim % max(ndim, 1)
         self.eps = eps
         if ndim > 1:  # a vector is normalised exactly, with no estimate to keep
