@@ -17,6 +17,7 @@ from autograd_core.version import mark_written
 
 __all__ = [
     "lift",
+    "lift_float",
     "lift_pair",
     "promote_pair",
     "scalar_dtype",
@@ -42,6 +43,18 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
         # on a device: a fill kernel, where asarray would copy the number from the host
         return Tensor._make(xp.full((), value, dtype=dtype), False, None)
     return Tensor._make(xp.asarray(as_array(value)), False, None)
+
+
+def lift_float(value: Any) -> Tensor:
+    """``value`` as a Tensor (``lift``) for a unary function with a floating result (exp,
+    sqrt, sin, sigmoid, erf, …): a bool or integer tensor becomes a constant of the default
+    float dtype (``get_default_dtype()``), as in PyTorch, where NumPy would give float64 (or
+    float16 for bool, int8 and uint8). Integer tensors never require grad, so the cast cuts
+    nothing from a graph; floating and complex tensors are returned as they are."""
+    x = lift(value)
+    if x.data.dtype.kind in "biu":
+        return const(x.data.astype(get_default_dtype()))
+    return x
 
 
 # PyTorch's categories: bool < integer < floating < complex
