@@ -15,7 +15,7 @@ import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, lift_float
 from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
@@ -249,7 +249,7 @@ def sigmoid(x: Tensor) -> Tensor:
         >>> ac.sigmoid(ac.tensor([-1e4, 0.0, 1e4]))
         tensor([0. , 0.5, 1. ])
     """
-    return Sigmoid.apply(lift(x))
+    return Sigmoid.apply(lift_float(x))
 
 
 def logsigmoid(x: Tensor) -> Tensor:

@@ -15,7 +15,7 @@ import numpy
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, div, mul, pow
-from autograd_core.ops.common import lift, lift_pair
+from autograd_core.ops.common import lift, lift_float, lift_pair
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.ops.unary import Exp
 from autograd_core.registry import register_op
@@ -216,7 +216,7 @@ def log2(input: Any) -> Tensor:  # noqa: A002  (PyTorch's argument name)
         >>> ac.log2(ac.tensor([1.0, 8.0, 0.0]))
         tensor([  0.,   3., -inf])
     """
-    return Log2.apply(lift(input))
+    return Log2.apply(lift_float(input))
 
 
 def log10(input: Any) -> Tensor:  # noqa: A002
@@ -227,7 +227,7 @@ def log10(input: Any) -> Tensor:  # noqa: A002
         >>> ac.log10(ac.tensor([1.0, 100.0], dtype=ac.float64)).tolist()
         [0.0, 2.0]
     """
-    return Log10.apply(lift(input))
+    return Log10.apply(lift_float(input))
 
 
 def exp2(input: Any) -> Tensor:  # noqa: A002
@@ -238,7 +238,7 @@ def exp2(input: Any) -> Tensor:  # noqa: A002
         >>> ac.exp2(ac.tensor([0.0, 3.0, -1.0]))
         tensor([1. , 8. , 0.5])
     """
-    return Exp2.apply(lift(input))
+    return Exp2.apply(lift_float(input))
 
 
 def logaddexp(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -286,7 +286,7 @@ def logit(input: Any, eps: float | None = None) -> Tensor:  # noqa: A002
                 f"logit: eps must lie in [0, 0.5] (the input is clamped to [eps, 1 - eps]), "
                 f"got {eps}. Pass eps=None for no clamp, or e.g. eps=1e-6."
             )
-    return Logit.apply(lift(input), eps=eps)
+    return Logit.apply(lift_float(input), eps=eps)
 
 
 def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002

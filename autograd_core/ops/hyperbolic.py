@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, lift_float
 from autograd_core.ops.powers import Sqrt
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.registry import register_op
@@ -108,7 +108,7 @@ def sinh(input: Any) -> Tensor:  # noqa: A002  (PyTorch's argument name)
         >>> ac.sinh(ac.tensor([0.0, 1.0], dtype=ac.float64)).tolist()
         [0.0, 1.1752011936438014]
     """
-    return Sinh.apply(lift(input))
+    return Sinh.apply(lift_float(input))
 
 
 def cosh(input: Any) -> Tensor:  # noqa: A002
@@ -119,7 +119,7 @@ def cosh(input: Any) -> Tensor:  # noqa: A002
         >>> ac.cosh(ac.tensor([0.0, 1.0], dtype=ac.float64)).tolist()
         [1.0, 1.5430806348152437]
     """
-    return Cosh.apply(lift(input))
+    return Cosh.apply(lift_float(input))
 
 
 def asinh(input: Any) -> Tensor:  # noqa: A002
@@ -130,7 +130,7 @@ def asinh(input: Any) -> Tensor:  # noqa: A002
         >>> ac.asinh(ac.tensor([0.0, 1.0], dtype=ac.float64)).tolist()
         [0.0, 0.881373587019543]
     """
-    return Asinh.apply(lift(input))
+    return Asinh.apply(lift_float(input))
 
 
 def acosh(input: Any) -> Tensor:  # noqa: A002
@@ -141,7 +141,7 @@ def acosh(input: Any) -> Tensor:  # noqa: A002
         >>> ac.acosh(ac.tensor([1.0, 0.5]))
         tensor([ 0., nan])
     """
-    return Acosh.apply(lift(input))
+    return Acosh.apply(lift_float(input))
 
 
 def atanh(input: Any) -> Tensor:  # noqa: A002
@@ -152,7 +152,7 @@ def atanh(input: Any) -> Tensor:  # noqa: A002
         >>> ac.atanh(ac.tensor([0.0, 1.0, -1.0, 2.0]))
         tensor([  0.,  inf, -inf,  nan])
     """
-    return Atanh.apply(lift(input))
+    return Atanh.apply(lift_float(input))
 
 
 arcsinh = asinh  # NumPy's names, which PyTorch also accepts

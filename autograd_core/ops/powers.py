@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, lift_float
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -82,12 +82,12 @@ def sqrt(x: Tensor) -> Tensor:
         >>> ac.sqrt(ac.tensor([4.0, 9.0]))
         tensor([2., 3.])
     """
-    return Sqrt.apply(lift(x))
+    return Sqrt.apply(lift_float(x))
 
 
 def rsqrt(x: Tensor) -> Tensor:
     """1/√x elementwise; domain x > 0."""
-    return Rsqrt.apply(lift(x))
+    return Rsqrt.apply(lift_float(x))
 
 
 def square(x: Tensor) -> Tensor:
@@ -97,4 +97,4 @@ def square(x: Tensor) -> Tensor:
 
 def reciprocal(x: Tensor) -> Tensor:
     """1/x elementwise."""
-    return Reciprocal.apply(lift(x))
+    return Reciprocal.apply(lift_float(x))

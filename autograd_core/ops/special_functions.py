@@ -15,7 +15,7 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, lift_float
 from autograd_core.ops.special_kernels import (
     erfinv_array,
     i0_array,
@@ -144,7 +144,7 @@ def lgamma(input: Any) -> Tensor:  # noqa: A002  (PyTorch's argument name)
         >>> ac.lgamma(ac.tensor([1.0, 5.0, 0.0]))
         tensor([0.       , 3.1780539,       inf])
     """
-    return Lgamma.apply(lift(input))
+    return Lgamma.apply(lift_float(input))
 
 
 def digamma(input: Any) -> Tensor:  # noqa: A002
@@ -155,7 +155,7 @@ def digamma(input: Any) -> Tensor:  # noqa: A002
         >>> round(ac.digamma(ac.tensor([1.0], dtype=ac.float64)).item(), 12)  # −γ (Euler)
         -0.577215664902
     """
-    return Digamma.apply(lift(input))
+    return Digamma.apply(lift_float(input))
 
 
 def polygamma(n: int, input: Any) -> Tensor:  # noqa: A002
@@ -181,7 +181,7 @@ def polygamma(n: int, input: Any) -> Tensor:  # noqa: A002
         )
     if n < 0:
         raise ValueError(f"polygamma: n must be >= 0 (0 is digamma), got {n}.")
-    return Polygamma.apply(lift(input), n=n)
+    return Polygamma.apply(lift_float(input), n=n)
 
 
 def erfinv(input: Any) -> Tensor:  # noqa: A002
@@ -192,7 +192,7 @@ def erfinv(input: Any) -> Tensor:  # noqa: A002
         >>> ac.erfinv(ac.tensor([0.0, 1.0, -1.0, 2.0]))
         tensor([  0.,  inf, -inf,  nan])
     """
-    return Erfinv.apply(lift(input))
+    return Erfinv.apply(lift_float(input))
 
 
 def i0(input: Any) -> Tensor:  # noqa: A002
@@ -203,9 +203,9 @@ def i0(input: Any) -> Tensor:  # noqa: A002
         >>> ac.i0(ac.tensor([0.0, 1.0], dtype=ac.float64)).tolist()
         [1.0, 1.2660658777520082]
     """
-    return I0.apply(lift(input))
+    return I0.apply(lift_float(input))
 
 
 def i1(input: Any) -> Tensor:  # noqa: A002
     """I₁(x), of order 1, elementwise (internal: the gradient of ``i0``; not exported)."""
-    return I1.apply(lift(input))
+    return I1.apply(lift_float(input))

@@ -16,7 +16,7 @@ import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, mul
-from autograd_core.ops.common import lift, lift_pair
+from autograd_core.ops.common import lift, lift_float, lift_pair
 from autograd_core.ops.powers import Sqrt
 from autograd_core.ops.unary import Cos
 from autograd_core.registry import register_op
@@ -172,7 +172,7 @@ def tan(input: Any) -> Tensor:  # noqa: A002  (PyTorch's argument name)
         >>> ac.tan(ac.tensor([0.0, 0.7853981633974483], dtype=ac.float64))
         tensor([0., 1.], dtype=float64)
     """
-    return Tan.apply(lift(input))
+    return Tan.apply(lift_float(input))
 
 
 def asin(input: Any) -> Tensor:  # noqa: A002
@@ -183,7 +183,7 @@ def asin(input: Any) -> Tensor:  # noqa: A002
         >>> ac.asin(ac.tensor([0.0, 1.0, 2.0]))
         tensor([0.       , 1.5707964,       nan])
     """
-    return Asin.apply(lift(input))
+    return Asin.apply(lift_float(input))
 
 
 def acos(input: Any) -> Tensor:  # noqa: A002
@@ -194,7 +194,7 @@ def acos(input: Any) -> Tensor:  # noqa: A002
         >>> ac.acos(ac.tensor([1.0, -1.0]))
         tensor([0.       , 3.1415927])
     """
-    return Acos.apply(lift(input))
+    return Acos.apply(lift_float(input))
 
 
 def atan(input: Any) -> Tensor:  # noqa: A002
@@ -205,7 +205,7 @@ def atan(input: Any) -> Tensor:  # noqa: A002
         >>> ac.atan(ac.tensor([0.0, float("inf")]))
         tensor([0.       , 1.5707964])
     """
-    return Atan.apply(lift(input))
+    return Atan.apply(lift_float(input))
 
 
 def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -231,7 +231,7 @@ def sinc(input: Any) -> Tensor:  # noqa: A002
         >>> ac.sinc(ac.tensor([0.0, 0.5, 1.0], dtype=ac.float64)).tolist()[:2]
         [1.0, 0.6366197723675814]
     """
-    return Sinc.apply(lift(input))
+    return Sinc.apply(lift_float(input))
 
 
 def deg2rad(input: Any) -> Tensor:  # noqa: A002
@@ -242,7 +242,7 @@ def deg2rad(input: Any) -> Tensor:  # noqa: A002
         >>> ac.deg2rad(ac.tensor([180.0, 90.0]))
         tensor([3.1415927, 1.5707964])
     """
-    return mul(lift(input), math.pi / 180)
+    return mul(lift_float(input), math.pi / 180)
 
 
 def rad2deg(input: Any) -> Tensor:  # noqa: A002
@@ -253,7 +253,7 @@ def rad2deg(input: Any) -> Tensor:  # noqa: A002
         >>> ac.rad2deg(ac.tensor([3.141592653589793], dtype=ac.float64))
         tensor([180.], dtype=float64)
     """
-    return mul(lift(input), 180 / math.pi)
+    return mul(lift_float(input), 180 / math.pi)
 
 
 arcsin = asin  # NumPy's names, which PyTorch also accepts

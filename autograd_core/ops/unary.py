@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, lift_float
 from autograd_core.ops.special import erf_array, erfc_array
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -141,17 +141,17 @@ def exp(x: Tensor) -> Tensor:
         >>> ac.exp(ac.tensor([0.0]))
         tensor([1.])
     """
-    return Exp.apply(lift(x))
+    return Exp.apply(lift_float(x))
 
 
 def log(x: Tensor) -> Tensor:
     """Natural logarithm elementwise."""
-    return Log.apply(lift(x))
+    return Log.apply(lift_float(x))
 
 
 def tanh(x: Tensor) -> Tensor:
     """Hyperbolic tangent elementwise."""
-    return Tanh.apply(lift(x))
+    return Tanh.apply(lift_float(x))
 
 
 def relu(x: Tensor) -> Tensor:
@@ -314,22 +314,22 @@ class Clip(Op):
 
 def log1p(x: Tensor) -> Tensor:
     """ln(1 + x) elementwise, accurate for small |x|; domain x > −1."""
-    return Log1p.apply(lift(x))
+    return Log1p.apply(lift_float(x))
 
 
 def expm1(x: Tensor) -> Tensor:
     """eˣ − 1 elementwise, accurate for small |x|."""
-    return Expm1.apply(lift(x))
+    return Expm1.apply(lift_float(x))
 
 
 def sin(x: Tensor) -> Tensor:
     """Sine elementwise (radians)."""
-    return Sin.apply(lift(x))
+    return Sin.apply(lift_float(x))
 
 
 def cos(x: Tensor) -> Tensor:
     """Cosine elementwise (radians)."""
-    return Cos.apply(lift(x))
+    return Cos.apply(lift_float(x))
 
 
 def erf(x: Tensor) -> Tensor:
@@ -340,12 +340,12 @@ def erf(x: Tensor) -> Tensor:
         >>> ac.erf(ac.tensor([0.0, 1.0]))
         tensor([0.        , 0.84270084])
     """
-    return Erf.apply(lift(x))
+    return Erf.apply(lift_float(x))
 
 
 def erfc(x: Tensor) -> Tensor:
     """The complementary error function 1 − erf(x), accurate where it is tiny."""
-    return Erfc.apply(lift(x))
+    return Erfc.apply(lift_float(x))
 
 
 def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002

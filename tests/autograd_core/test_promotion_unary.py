@@ -7,11 +7,13 @@ runs without it."""
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 import pytest
 
 import autograd_core as ac
+from autograd_core.ops.special_functions import i1
 
 # unary functions whose PyTorch counterpart returns a floating result for integer input
 FLOATING = (
@@ -22,6 +24,10 @@ FLOATING = (
 # unary functions that keep integers in PyTorch (checked on integers: PyTorch refuses most of
 # them for bool)
 KEEP = "abs neg relu floor ceil round trunc fix sign sgn square".split()
+
+# the inputs hold 0 (False): log, rsqrt and reciprocal give −inf or inf there, and NumPy's
+# kernels warn about it, which is not what these tests check
+pytestmark = pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
 
 INTEGER_DTYPES = ("int64", "int32", "uint8")
 DTYPES = (*INTEGER_DTYPES, "bool")
@@ -121,7 +127,9 @@ def test_every_shared_function_with_a_floating_result_for_integers_matches(torch
     for name in _public_functions_shared_with(torch):
         for dtype in DTYPES:
             try:
-                want = getattr(torch, name)(torch.tensor(_input(dtype)))
+                with warnings.catch_warnings():  # PyTorch's deprecation notes (meshgrid, …)
+                    warnings.simplefilter("ignore")
+                    want = getattr(torch, name)(torch.tensor(_input(dtype)))
             except Exception:  # noqa: BLE001  (not a one-tensor function, or refused)
                 continue
             if not isinstance(want, torch.Tensor) or not want.is_floating_point():
@@ -130,3 +138,16 @@ def test_every_shared_function_with_a_floating_result_for_integers_matches(torch
             assert str(got.dtype) == str(want.dtype).removeprefix("torch."), (name, dtype)
             seen.append(name)
     assert set(FLOATING) - {"deg2rad", "rad2deg"} <= set(seen)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_polygamma_and_i1_give_the_default_dtype(torch, dtype):
+    x = _input(dtype)
+    got = ac.polygamma(1, ac.tensor(x + 1 if dtype != "bool" else x))
+    want = torch.polygamma(1, torch.tensor(x + 1 if dtype != "bool" else x))
+    assert got.dtype == np.float32 and want.dtype == torch.float32
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+    got = i1(ac.tensor(x))
+    want = torch.special.i1(torch.tensor(x))
+    assert got.dtype == np.float32 and want.dtype == torch.float32
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
