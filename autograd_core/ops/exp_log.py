@@ -15,7 +15,7 @@ import numpy
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, div, mul, pow
-from autograd_core.ops.common import lift, lift_float, lift_pair
+from autograd_core.ops.common import lift_float, lift_pair
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.ops.unary import Exp
 from autograd_core.registry import register_op

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, lift_float
+from autograd_core.ops.common import lift_float
 from autograd_core.ops.powers import Sqrt
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.registry import register_op

@@ -15,7 +15,7 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
-from autograd_core.ops.common import lift, lift_float
+from autograd_core.ops.common import lift_float
 from autograd_core.ops.special_kernels import (
     erfinv_array,
     i0_array,

@@ -16,7 +16,7 @@ import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, mul
-from autograd_core.ops.common import lift, lift_float, lift_pair
+from autograd_core.ops.common import lift_float, lift_pair
 from autograd_core.ops.powers import Sqrt
 from autograd_core.ops.unary import Cos
 from autograd_core.registry import register_op
