@@ -6,8 +6,8 @@ second derivatives) come from the engine. ``affine_grid`` is one matmul of a con
 with θᵀ. ``grid_sample`` maps the normalised grid to pixel coordinates (a differentiable affine
 map, then the padding rule as ``where``/products with constant signs), takes the integer corners
 on the host, gathers the corner values of the flattened input in one ``take_along_axis`` and
-weights them with the (differentiable) bilinear weights. Out-of-range corners are masked with
-``where``, which passes no gradient to the masked side.
+weights them with the (differentiable) bilinear or bicubic weights. Out-of-range corners are
+masked with ``where``, which passes no gradient to the masked side.
 """
 
 from __future__ import annotations
@@ -115,15 +115,30 @@ def _reflect(c: Tensor, twice_low: int, twice_high: int) -> Tensor:
     return where(flips % 2 == 0, extra + low, (span + low) - extra)
 
 
-def _source(g: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
-    """Pixel coordinate of the normalised coordinate g along an axis of size n."""
-    c = _unnormalize(g, n, align_corners)
+def _pad(c: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """Pixel coordinate c along an axis of size n after the padding rule: unchanged (zeros),
+    clamped (border) or reflected at the ends, then clamped (reflection)."""
     if padding_mode == "border":
         return _clip(c, n)
     if padding_mode == "reflection":
         c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1)
         return _clip(c, n)
     return c
+
+
+def _cubic(t: Tensor) -> list[Tensor]:
+    """Keys' cubic-convolution weights (a = −0.75, as PyTorch) of the taps at −1, 0, 1, 2
+    for a point at fraction t past tap 0: k(t + 1), k(t), k(1 − t), k(2 − t), with
+    k(s) = ((a+2)s − (a+3))s² + 1 for s ≤ 1 and ((as − 5a)s + 8a)s − 4a for 1 < s < 2."""
+    a = -0.75
+
+    def near(s: Tensor) -> Tensor:
+        return ((a + 2) * s - (a + 3)) * s * s + 1.0
+
+    def far(s: Tensor) -> Tensor:
+        return ((a * s - 5 * a) * s + 8 * a) * s - 4 * a
+
+    return [far(t + 1.0), near(t), near(1.0 - t), far(2.0 - t)]
 
 
 def grid_sample(
@@ -141,9 +156,11 @@ def grid_sample(
     edges with False or None, PyTorch's default), y likewise for the top and bottom. Pixel
     coordinates are (x+1)/2·(W−1) resp. ((x+1)·W − 1)/2. ``mode='bilinear'`` weights the four
     neighbouring pixels by (1−t_x)(1−t_y), t_x(1−t_y), (1−t_x)t_y, t_x t_y; ``'nearest'`` takes
-    the nearest pixel (ties to even). ``padding_mode``: ``'zeros'`` (pixels outside are 0),
-    ``'border'`` (coordinates clamped to the input) or ``'reflection'`` (coordinates reflected at
-    the borders, then clamped). Only 4-D inputs and these two modes are implemented.
+    the nearest pixel (ties to even); ``'bicubic'`` weights the 4×4 neighbours by Keys' cubic
+    convolution (a = −0.75) in x times that in y. ``padding_mode``: ``'zeros'`` (pixels outside
+    are 0), ``'border'`` (coordinates clamped to the input) or ``'reflection'`` (coordinates
+    reflected at the borders, then clamped); for bicubic the rule moves each of the 16 taps.
+    Only 4-D inputs are implemented (5-D raises NotImplementedError).
 
     Example:
         >>> import autograd_core as ac
@@ -153,16 +170,10 @@ def grid_sample(
         [[[[5.0]]]]
     """
     if mode not in _MODES:
-        raise ValueError(
-            f"grid_sample: mode must be 'bilinear' or 'nearest', got {mode!r}. Pass one of them."
-        )
+        raise ValueError(f"grid_sample: mode must be one of {_MODES}, got {mode!r}.")
     if padding_mode not in _PADDINGS:
         raise ValueError(
             f"grid_sample: padding_mode must be one of {_PADDINGS}, got {padding_mode!r}."
-        )
-    if mode == "bicubic":
-        raise NotImplementedError(
-            "grid_sample: mode='bicubic' is not implemented here; use mode='bilinear' or 'nearest'."
         )
     if input.ndim == 5:
         raise NotImplementedError(
@@ -192,21 +203,30 @@ def grid_sample(
     n, c, h, w = input.shape
     _, ho, wo, _ = grid.shape
     align = bool(align_corners)
-    ix = _source(grid[..., 0], w, padding_mode, align).reshape((n, 1, ho * wo))
-    iy = _source(grid[..., 1], h, padding_mode, align).reshape((n, 1, ho * wo))
+    ix = _unnormalize(grid[..., 0], w, align).reshape((n, 1, ho * wo))
+    iy = _unnormalize(grid[..., 1], h, align).reshape((n, 1, ho * wo))
+    if mode == "bicubic":  # the padding rule moves the 4×4 integer taps, not the point
+        x0, y0 = xp.floor(ix.data), xp.floor(iy.data)
+        wx, wy = _cubic(ix - const(x0)), _cubic(iy - const(y0))
+        tx = [_pad(const(x0 + i - 1), w, padding_mode, align).data for i in range(4)]
+        ty = [_pad(const(y0 + j - 1), h, padding_mode, align).data for j in range(4)]
+        cx = [tx[i] for j in range(4) for i in range(4)]
+        cy = [ty[j] for j in range(4) for i in range(4)]
+        weights = [wx[i] * wy[j] for j in range(4) for i in range(4)]
+    else:
+        ix, iy = _pad(ix, w, padding_mode, align), _pad(iy, h, padding_mode, align)
     if mode == "nearest":
         cx, cy = [xp.round(ix.data)], [xp.round(iy.data)]  # halves to even, as PyTorch
         # weight 1, recorded through sign (gradient 0) so that the grid gets its zero gradient
         weights = [sign(ix) * 0.0 + sign(iy) * 0.0 + 1.0]
-    else:
+    elif mode == "bilinear":
         x0, y0 = xp.floor(ix.data), xp.floor(iy.data)
         tx, ty = ix - const(x0), iy - const(y0)
         cx, cy = [x0, x0 + 1, x0, x0 + 1], [y0, y0, y0 + 1, y0 + 1]
         weights = [(1.0 - tx) * (1.0 - ty), tx * (1.0 - ty), (1.0 - tx) * ty, tx * ty]
     k = len(weights)
     cx, cy = xp.concatenate(cx, axis=1), xp.concatenate(cy, axis=1)  # (n, k, P) each
-    with xp.errstate(invalid="ignore"):
-        valid = xp.isfinite(cx) & xp.isfinite(cy) & (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
+    valid = xp.isfinite(cx) & xp.isfinite(cy) & (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
     flat = xp.where(valid, cy * w + cx, 0).astype(xp.int64)
     values = take_along_axis(input.reshape((n, c, h * w)), flat.reshape(n, 1, k * ho * wo), axis=2)
     wts = where(valid, stack(weights, axis=1).reshape((n, k, ho * wo)), 0.0)
