@@ -12,6 +12,8 @@ masked with ``where``, which passes no gradient to the masked side.
 
 from __future__ import annotations
 
+import itertools
+import math
 from typing import Any
 
 from autograd_core.errors import ShapeError
@@ -160,7 +162,8 @@ def grid_sample(
     convolution (a = −0.75) in x times that in y. ``padding_mode``: ``'zeros'`` (pixels outside
     are 0), ``'border'`` (coordinates clamped to the input) or ``'reflection'`` (coordinates
     reflected at the borders, then clamped); for bicubic the rule moves each of the 16 taps.
-    Only 4-D inputs are implemented (5-D raises NotImplementedError).
+    A 5-D input (N, C, D, H, W) takes a grid (N, D_out, H_out, W_out, 3) of (x, y, z) points;
+    there ``'bilinear'`` is trilinear (eight neighbours) and ``'bicubic'`` is not defined.
 
     Example:
         >>> import autograd_core as ac
@@ -175,15 +178,12 @@ def grid_sample(
         raise ValueError(
             f"grid_sample: padding_mode must be one of {_PADDINGS}, got {padding_mode!r}."
         )
-    if input.ndim == 5:
-        raise NotImplementedError(
-            f"grid_sample: 5-D (volumetric) inputs are not implemented here, got input shape "
-            f"{tuple(input.shape)}. Sample each depth slice with a 4-D input instead."
-        )
-    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2:
+    k = input.ndim - 2
+    if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[-1] != k:
         raise ShapeError(
-            f"grid_sample: expected an input (N, C, H, W) and a grid (N, H_out, W_out, 2), got "
-            f"shapes {tuple(input.shape)} and {tuple(grid.shape)}."
+            f"grid_sample: expected an input (N, C, H, W) with a grid (N, H_out, W_out, 2), or "
+            f"an input (N, C, D, H, W) with a grid (N, D_out, H_out, W_out, 3); got shapes "
+            f"{tuple(input.shape)} and {tuple(grid.shape)}."
         )
     if grid.shape[0] != input.shape[0]:
         raise ShapeError(
@@ -195,40 +195,58 @@ def grid_sample(
             f"grid_sample: input and grid need the same dtype, got {input.dtype} and "
             f"{grid.dtype}. Cast one of them."
         )
-    if input.shape[2] == 0 or input.shape[3] == 0:
+    if min(input.shape[2:]) == 0:
         raise ShapeError(
             f"grid_sample: input of shape {tuple(input.shape)} has an empty spatial axis."
         )
+    if mode == "bicubic" and k != 2:
+        raise ValueError(
+            f"grid_sample: mode='bicubic' needs a 4-D input, got shape {tuple(input.shape)} "
+            "(as PyTorch). Use 'bilinear' (trilinear on 5-D) or 'nearest'."
+        )
     xp = input.xp
-    n, c, h, w = input.shape
-    _, ho, wo, _ = grid.shape
+    n, c = input.shape[:2]
+    sizes = input.shape[:1:-1]  # (W, H) or (W, H, D): the order of the grid's components
+    out_shape = tuple(grid.shape[1:-1])
+    p = math.prod(out_shape)
     align = bool(align_corners)
-    ix = _unnormalize(grid[..., 0], w, align).reshape((n, 1, ho * wo))
-    iy = _unnormalize(grid[..., 1], h, align).reshape((n, 1, ho * wo))
-    if mode == "bicubic":  # the padding rule moves the 4×4 integer taps, not the point
-        x0, y0 = xp.floor(ix.data), xp.floor(iy.data)
-        wx, wy = _cubic(ix - const(x0)), _cubic(iy - const(y0))
-        tx = [_pad(const(x0 + i - 1), w, padding_mode, align).data for i in range(4)]
-        ty = [_pad(const(y0 + j - 1), h, padding_mode, align).data for j in range(4)]
-        cx = [tx[i] for j in range(4) for i in range(4)]
-        cy = [ty[j] for j in range(4) for i in range(4)]
-        weights = [wx[i] * wy[j] for j in range(4) for i in range(4)]
-    else:
-        ix, iy = _pad(ix, w, padding_mode, align), _pad(iy, h, padding_mode, align)
-    if mode == "nearest":
-        cx, cy = [xp.round(ix.data)], [xp.round(iy.data)]  # halves to even, as PyTorch
-        # weight 1, recorded through sign (gradient 0) so that the grid gets its zero gradient
-        weights = [sign(ix) * 0.0 + sign(iy) * 0.0 + 1.0]
-    elif mode == "bilinear":
-        x0, y0 = xp.floor(ix.data), xp.floor(iy.data)
-        tx, ty = ix - const(x0), iy - const(y0)
-        cx, cy = [x0, x0 + 1, x0, x0 + 1], [y0, y0, y0 + 1, y0 + 1]
-        weights = [(1.0 - tx) * (1.0 - ty), tx * (1.0 - ty), (1.0 - tx) * ty, tx * ty]
-    k = len(weights)
-    cx, cy = xp.concatenate(cx, axis=1), xp.concatenate(cy, axis=1)  # (n, k, P) each
-    valid = xp.isfinite(cx) & xp.isfinite(cy) & (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-    flat = xp.where(valid, cy * w + cx, 0).astype(xp.int64)
-    values = take_along_axis(input.reshape((n, c, h * w)), flat.reshape(n, 1, k * ho * wo), axis=2)
-    wts = where(valid, stack(weights, axis=1).reshape((n, k, ho * wo)), 0.0)
-    out = (values.reshape((n, c, k, ho * wo)) * wts.reshape((n, 1, k, ho * wo))).sum(axis=2)
-    return out.reshape((n, c, ho, wo))
+    # per axis (x, y, z): the integer taps (host arrays) and their weights (recorded tensors)
+    taps: list[list[Any]] = []
+    weights: list[list[Tensor]] = []
+    for i, size in enumerate(sizes):
+        u = _unnormalize(grid[..., i], size, align).reshape((n, 1, p))
+        if mode == "bicubic":  # the padding rule moves the 4 integer taps, not the point
+            u0 = xp.floor(u.data)
+            taps.append([_pad(const(u0 + t - 1), size, padding_mode, align).data for t in range(4)])
+            weights.append(_cubic(u - const(u0)))
+            continue
+        u = _pad(u, size, padding_mode, align)
+        if mode == "nearest":
+            taps.append([xp.round(u.data)])  # halves to even, as PyTorch
+            # weight 1, recorded through sign (gradient 0) so that the grid gets its 0 gradient
+            weights.append([sign(u) * 0.0 + 1.0])
+        else:
+            u0 = xp.floor(u.data)
+            t = u - const(u0)
+            taps.append([u0, u0 + 1])
+            weights.append([1.0 - t, t])
+    flats, valids, wts = [], [], []
+    for combo in itertools.product(*(range(len(a)) for a in taps)):
+        flat, valid, wt = 0, True, None
+        for axis, j in enumerate(combo):
+            tap, size = taps[axis][j], sizes[axis]
+            valid = valid & xp.isfinite(tap) & (tap >= 0) & (tap < size)
+            flat = flat + tap * math.prod(sizes[:axis])
+            wt = weights[axis][j] if wt is None else wt * weights[axis][j]
+        flats.append(flat)
+        valids.append(valid)
+        wts.append(wt)
+    m = len(wts)
+    valid = xp.concatenate(valids, axis=1)  # (n, m, P)
+    flat = xp.where(valid, xp.concatenate(flats, axis=1), 0).astype(xp.int64)
+    values = take_along_axis(
+        input.reshape((n, c, math.prod(sizes))), flat.reshape(n, 1, m * p), axis=2
+    )
+    wt = where(valid, stack(wts, axis=1).reshape((n, m, p)), 0.0)
+    out = (values.reshape((n, c, m, p)) * wt.reshape((n, 1, m, p))).sum(axis=2)
+    return out.reshape((n, c, *out_shape))

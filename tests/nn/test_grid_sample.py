@@ -58,6 +58,25 @@ def test_grid_sample_matches_torch(torch, rng, x_shape, grid_shape, mode, paddin
 
 
 @pytest.mark.parametrize("align", ALIGNS)
+@pytest.mark.parametrize("padding", PADDINGS)
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize(
+    ("x_shape", "grid_shape"),
+    [((2, 3, 3, 4, 5), (2, 2, 3, 4, 3)), ((1, 2, 1, 2, 3), (1, 3, 1, 2, 3))],
+)
+def test_grid_sample_5d_matches_torch(torch, rng, x_shape, grid_shape, mode, padding, align):
+    x = rng.standard_normal(x_shape)
+    grid = rng.uniform(-1.6, 1.6, grid_shape)
+    _against_torch(
+        torch,
+        rng,
+        lambda a, g: F.grid_sample(a, g, mode, padding, align),
+        lambda a, g: torch.nn.functional.grid_sample(a, g, mode, padding, align),
+        [x, grid],
+    )
+
+
+@pytest.mark.parametrize("align", ALIGNS)
 @pytest.mark.parametrize("size", [(2, 3, 4, 5), (1, 2, 1, 3), (3, 1, 6, 1), (2, 1, 2, 3, 4)])
 def test_affine_grid_matches_torch(torch, rng, size, align):
     k = len(size) - 2
@@ -152,12 +171,12 @@ def test_bilinear_midpoint_and_affine_grid_closed_form():
     np.testing.assert_allclose(g.numpy(), want, atol=1e-15)
 
 
-def _grid_off_kinks(rng, shape, h, w, align):
+def _grid_off_kinks(rng, shape, spatial, align):
     """Normalised grid points whose pixel coordinates have fractional parts in [0.1, 0.4] or
     [0.6, 0.9] and reach two pixels past each side: away from the integers (bilinear and clip
     kinks), the halves (nearest's jumps; the reflection points −½ and n − ½) and the ends."""
     frac = rng.uniform(0.1, 0.4, shape) + 0.5 * rng.integers(0, 2, shape)
-    sizes = np.array([w, h], dtype=float)
+    sizes = np.array(spatial[::-1], dtype=float)  # x runs over the last axis
     pix = rng.integers(-2, np.maximum(sizes + 2, 3).astype(int), shape) + frac
     if align:
         return 2 * pix / np.maximum(sizes - 1, 1) - 1
@@ -169,13 +188,36 @@ def _grid_off_kinks(rng, shape, h, w, align):
 @pytest.mark.parametrize("mode", MODES)
 def test_grid_sample_gradcheck_twice(rng, mode, padding, align):
     x = ac.tensor(rng.standard_normal((2, 2, 3, 4)), requires_grad=True)
-    grid = ac.tensor(_grid_off_kinks(rng, (2, 2, 3, 2), 3, 4, align), requires_grad=True)
+    grid = ac.tensor(_grid_off_kinks(rng, (2, 2, 3, 2), (3, 4), align), requires_grad=True)
 
     def fn(a, g):
         return F.grid_sample(a, g, mode, padding, align)
 
     assert ac.gradcheck(fn, (x, grid))
     assert ac.gradgradcheck(fn, (x, grid))
+
+
+@pytest.mark.parametrize("padding", PADDINGS)
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_grid_sample_5d_gradcheck_twice(rng, mode, padding):
+    x = ac.tensor(rng.standard_normal((1, 2, 2, 3, 2)), requires_grad=True)
+    grid = ac.tensor(_grid_off_kinks(rng, (1, 2, 1, 2, 3), (2, 3, 2), False), requires_grad=True)
+
+    def fn(a, g):
+        return F.grid_sample(a, g, mode, padding, align_corners=False)
+
+    assert ac.gradcheck(fn, (x, grid))
+    assert ac.gradgradcheck(fn, (x, grid))
+
+
+@pytest.mark.parametrize("align", ALIGNS)
+@pytest.mark.parametrize("padding", PADDINGS)
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_identity_theta_reproduces_input_5d(rng, mode, padding, align):
+    x = rng.standard_normal((2, 2, 3, 4, 5))
+    theta = ac.tensor(np.tile(np.eye(3, 4), (2, 1, 1)))
+    y = F.grid_sample(ac.tensor(x), F.affine_grid(theta, x.shape, align), mode, padding, align)
+    np.testing.assert_allclose(y.numpy(), x, rtol=1e-12, atol=1e-12)
 
 
 def test_affine_grid_gradcheck_twice(rng):
@@ -202,8 +244,12 @@ def test_grid_sample_errors():
         F.grid_sample(x, grid, mode="linear")
     with pytest.raises(ValueError, match="padding_mode must be one of .* got 'wrap'"):
         F.grid_sample(x, grid, padding_mode="wrap")
-    with pytest.raises(NotImplementedError, match="5-D"):
-        F.grid_sample(ac.zeros(2, 1, 3, 3, 3), ac.zeros(2, 1, 1, 1, 3))
+    with pytest.raises(ShapeError, match=r"grid \(N, D_out, H_out, W_out, 3\)"):
+        F.grid_sample(ac.zeros(2, 1, 3, 3, 3), ac.zeros(2, 1, 1, 1, 2))
+    with pytest.raises(ShapeError, match=r"got shapes \(2, 1, 3, 3\) and \(2, 1, 1, 1, 3\)"):
+        F.grid_sample(x, ac.zeros(2, 1, 1, 1, 3))
+    with pytest.raises(ValueError, match="mode='bicubic' needs a 4-D input"):
+        F.grid_sample(ac.zeros(2, 1, 3, 3, 3), ac.zeros(2, 1, 1, 1, 3), mode="bicubic")
     with pytest.raises(TypeError, match="same dtype"):
         F.grid_sample(x, ac.tensor(np.zeros((2, 4, 4, 2), np.float64)))
     with pytest.raises(ShapeError, match="empty spatial axis"):
