@@ -2,7 +2,8 @@
 
 The conv-net functions (pooling, channel dropout, group/instance norm, interpolate,
 pixel_shuffle) live in ``nn/functional_pool.py``, ``nn/functional_norm.py`` and
-``nn/functional_resample.py`` and are re-exported here.
+``nn/functional_resample.py`` and are re-exported here, and so are ``affine_grid`` and
+``grid_sample`` (``nn/functional_sampling.py``).
 
 Everything here is written with autograd_core ops, so gradients (and second derivatives) come
 from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) the
@@ -50,6 +51,8 @@ from nn.functional_random import *  # noqa: F403
 from nn.functional_random import __all__ as _random_names
 from nn.functional_resample import *  # noqa: F403
 from nn.functional_resample import __all__ as _resample_names
+from nn.functional_sampling import *  # noqa: F403
+from nn.functional_sampling import __all__ as _sampling_names
 from nn.index_checks import check_index_range, host_indices, poison
 from nn.losses_functional import *  # noqa: F403
 from nn.losses_functional import __all__ as _loss_names
@@ -81,6 +84,7 @@ __all__ = [
     *_norm_more_names,
     *_random_names,
     *_resample_names,
+    *_sampling_names,
     *_distance_names,
     "conv1d",
     "conv2d",
