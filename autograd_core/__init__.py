@@ -105,8 +105,20 @@ from autograd_core import (  # noqa: E402
 )
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
+from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch's names too)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
+
+
+def pinverse(input: Any, rcond: float = 1e-15, hermitian: bool = False) -> Tensor:  # noqa: A002
+    """``torch.pinverse``: ``linalg.pinv`` with singular values below rcond · σ_max cut."""
+    return linalg.pinv(input, rtol=rcond, hermitian=hermitian)
+
+
+def numel(input: Any) -> int:  # noqa: A002  (PyTorch's name)
+    """The number of elements of ``input`` (``torch.numel``)."""
+    return as_tensor(input).numel()
+
 
 aliases.install()  # autograd_core.nn / .optim resolve lazily; ac.device("cpu") builds a Device
 
@@ -126,6 +138,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "matrix_exp",
+    "matrix_power",
+    "pinverse",
+    "numel",
     "Tensor",
     "tensor",
     "as_tensor",

@@ -34,6 +34,7 @@ __all__ = [
     "ge",
     "logical_and",
     "logical_or",
+    "logical_xor",
     "logical_not",
 ]
 
@@ -308,6 +309,7 @@ Gt, gt = _comparison("gt", "greater")
 Ge, ge = _comparison("ge", "greater_equal")
 LogicalAnd, logical_and = _comparison("logical_and", "logical_and")
 LogicalOr, logical_or = _comparison("logical_or", "logical_or")
+LogicalXor, logical_xor = _comparison("logical_xor", "logical_xor")
 
 
 @register_op("logical_not", differentiable=False)

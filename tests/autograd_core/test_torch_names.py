@@ -172,6 +172,23 @@ def test_utils_data_is_nn_data_as_torch_utils_data():
         _ = ac.utils.nope
 
 
+def test_top_level_linalg_names_numel_and_logical_xor_match_torch(torch, rng):
+    a = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(
+        ac.pinverse(ac.tensor(a)).numpy(), torch.pinverse(torch.tensor(a)).numpy(), atol=1e-12
+    )
+    sq = rng.standard_normal((3, 3)) * 0.5
+    assert ac.matrix_exp is ac.linalg.matrix_exp and ac.matrix_power is ac.linalg.matrix_power
+    np.testing.assert_allclose(
+        ac.matrix_exp(ac.tensor(sq)).numpy(), torch.matrix_exp(torch.tensor(sq)).numpy()
+    )
+    assert ac.numel(ac.ones(2, 3)) == 6 == torch.numel(torch.ones(2, 3))
+    x, y = np.array([True, False, True, False]), np.array([True, True, False, False])
+    ours = ac.logical_xor(ac.tensor(x), ac.tensor(y)).numpy()
+    np.testing.assert_array_equal(ours, torch.logical_xor(torch.tensor(x), torch.tensor(y)))
+    np.testing.assert_array_equal(ac.tensor([0, 2]).logical_xor(ac.tensor([1, 3])).numpy(), [1, 0])
+
+
 def test_an_unknown_module_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = ac.nope

@@ -100,6 +100,7 @@ for _name, _ref in [
     ("ge", np.greater_equal),
     ("logical_and", np.logical_and),
     ("logical_or", np.logical_or),
+    ("logical_xor", np.logical_xor),
 ]:
     OP_DB.append(
         OpSpec(_name, getattr(ac, _name), _comparison_cases, ref=_ref, differentiable=False)
