@@ -77,11 +77,13 @@ def scalar_dtype(dtype: Any, value: Any) -> Any:
 
 
 def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
-    """Two Tensor operands with PyTorch's promotion across categories: a bool or integer
-    operand next to a floating or complex one is cast to that operand's dtype (int64 ⊗
-    float32 is float32, where NumPy gives float64); within a category NumPy's rule, which is
-    PyTorch's there, is left to the op. The cast operand never requires grad (bool and
-    integer tensors cannot), so it enters as a constant."""
+    """Two Tensor operands with PyTorch's promotion: a bool or integer operand next to a
+    floating or complex one is cast to that operand's dtype (int64 ⊗ float32 is float32,
+    where NumPy gives float64; such a cast operand never requires grad, so it enters as a
+    constant). Within a category a 0-d operand next to a dimensioned one takes the dimensioned
+    one's dtype (float32 x ⊗ float64 0-d is float32: PyTorch treats 0-d tensors like numbers
+    there; the cast is recorded when the 0-d operand requires grad); otherwise NumPy's rule,
+    which is PyTorch's within a category, is left to the op."""
     da, db = a.data.dtype, b.data.dtype
     if da is db:
         return a, b
@@ -90,7 +92,16 @@ def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
         return const(a.data.astype(db)), b
     if cb < ca and cb <= 1:
         return a, const(b.data.astype(da))
+    if ca == cb and (a.ndim == 0) != (b.ndim == 0):
+        if a.ndim == 0:
+            return _cast(a, db), b
+        return a, _cast(b, da)
     return a, b
+
+
+def _cast(t: Tensor, dtype: Any) -> Tensor:
+    """``t`` as ``dtype``: a recorded cast when it requires grad, else a constant."""
+    return t.to(dtype) if t.requires_grad else const(t.data.astype(dtype))
 
 
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:

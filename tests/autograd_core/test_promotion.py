@@ -95,3 +95,34 @@ def test_gradients_keep_the_floating_operands_dtype():
     loss.backward()
     assert w.grad.dtype == ac.float32
     np.testing.assert_allclose(w.grad.numpy(), 2 * (np.ones(3) - 1) * [1, 0, 2] / 3)
+
+
+ZERO_D = [
+    ("float32", (2,), "float64", ()),
+    ("float64", (2,), "float32", ()),
+    ("int32", (2,), "int64", ()),
+    ("float16", (2,), "float64", ()),
+    ("int32", (2,), "float64", ()),
+    ("float32", (), "float64", ()),
+    ("uint8", (2,), "int64", ()),
+]
+
+
+@pytest.mark.parametrize(("d1", "s1", "d2", "s2"), ZERO_D)
+@pytest.mark.parametrize("swap", [False, True])
+def test_zero_d_tensors_are_weak_within_their_category_as_torch(d1, s1, d2, s2, swap, torch):
+    a = np.full(s1, 3).astype(d1)
+    b = np.full(s2, 2).astype(d2)
+    if swap:
+        a, b = b, a
+    ours = ac.tensor(a) * ac.tensor(b)
+    theirs = torch.tensor(a) * torch.tensor(b)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+
+
+def test_a_zero_d_operand_cast_down_still_receives_its_gradient():
+    w = ac.tensor(2.0, dtype=ac.float64, requires_grad=True)
+    y = (ac.ones(3) * w).sum()
+    assert y.dtype == ac.float32  # the dimensioned operand's dtype, as torch
+    y.backward()
+    assert w.grad.dtype == ac.float64 and w.grad.item() == 3.0
