@@ -95,6 +95,8 @@ class Sum(Op):
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         self.in_shape = x.shape
+        if x.dtype.kind in "bu":  # bool and unsigned sum into int64, as PyTorch (NumPy: uint64)
+            return x.sum(axis=axis, keepdims=keepdims, dtype=self.xp.int64)
         return x.sum(axis=axis, keepdims=keepdims)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -262,6 +264,8 @@ class Prod(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
+        if x.dtype.kind in "bu":  # into int64, as PyTorch (NumPy: uint64 for unsigned)
+            return x.prod(axis=axis, keepdims=keepdims, dtype=self.xp.int64)
         return x.prod(axis=axis, keepdims=keepdims)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:

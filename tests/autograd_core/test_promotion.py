@@ -126,3 +126,19 @@ def test_a_zero_d_operand_cast_down_still_receives_its_gradient():
     assert y.dtype == ac.float32  # the dimensioned operand's dtype, as torch
     y.backward()
     assert w.grad.dtype == ac.float64 and w.grad.item() == 3.0
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int32", "int64"])
+@pytest.mark.parametrize("fn", ["sum", "prod", "cumsum"])
+def test_integer_sums_and_products_are_int64_as_torch(dtype, fn, torch):
+    a = np.array([[1, 2, 0], [3, 1, 1]]).astype(dtype)
+    args = (0,) if fn == "cumsum" else ()
+    ours = getattr(ac.tensor(a), fn)(*args)
+    theirs = getattr(torch.tensor(a), fn)(*args)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "") == "int64"
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_unsigned_sums_do_not_wrap_into_uint64():
+    assert ac.tensor(np.array([200, 100], dtype=np.uint8)).sum().dtype == ac.int64
+    assert ac.tensor(np.array([True, True])).cumsum(0).tolist() == [1, 2]
