@@ -8,41 +8,17 @@ import warnings
 
 import numpy as np
 import pytest
+from norm_layer_pairs import assert_close, layer_pair, state_arrays  # tests/nn/
 
 import autograd_core as ac
 import nn
 import optim
 
-TOL = {"rtol": 1e-10, "atol": 1e-12}
-
-LAYERS = {
-    "linear": (lambda mod: mod.Linear(3, 4), (5, 3)),
-    "conv2d": (lambda mod: mod.Conv2d(2, 3, 3), (2, 2, 5, 5)),
-    "convT2d": (lambda mod: mod.ConvTranspose2d(2, 3, 3), (2, 2, 4, 4)),
-}
-
-
-def _pair(torch, kind):
-    make, in_shape = LAYERS[kind]
-    torch.manual_seed(0)
-    tm = make(torch.nn).double()
-    m = make(nn).double()
-    m.load_state_dict(_arrays(tm.state_dict()))
-    return tm, m, in_shape
-
-
-def _arrays(state):
-    return {k: v.detach().numpy().copy() for k, v in state.items()}
-
-
-def _close(ours, theirs):
-    np.testing.assert_allclose(np.asarray(ours.data), theirs.detach().numpy(), **TOL)
-
 
 def _same_state(tm, m):
     assert list(m.state_dict()) == list(tm.state_dict())
     for k, v in tm.state_dict().items():
-        _close(m.state_dict()[k], v)
+        assert_close(m.state_dict()[k], v)
 
 
 def _step(torch, tm, m, x, check_grads=True):
@@ -54,7 +30,7 @@ def _step(torch, tm, m, x, check_grads=True):
     if check_grads:
         theirs = dict(tm.named_parameters())
         for name, p in m.named_parameters():
-            _close(p.grad, theirs[name].grad)
+            assert_close(p.grad, theirs[name].grad)
 
 
 def _quiet(fn, *args, **kwargs):
@@ -70,14 +46,14 @@ def _quiet(fn, *args, **kwargs):
 @pytest.mark.parametrize("kind", ["linear", "conv2d"])
 @pytest.mark.parametrize("dim", [0, 1, None])
 def test_weight_norm_matches_torch(torch, rng, kind, dim):
-    tm, m, in_shape = _pair(torch, kind)
+    tm, m, in_shape = layer_pair(torch, kind)
     _quiet(torch.nn.utils.weight_norm, tm, dim=dim)
     _quiet(nn.utils.weight_norm, m, dim=dim)
     _same_state(tm, m)
     assert "weight" not in m._parameters and not m.weight.is_leaf
-    _close(m.weight, tm.weight)
+    assert_close(m.weight, tm.weight)
     _step(torch, tm, m, rng.standard_normal(in_shape))
-    _close(m.weight, tm.weight)
+    assert_close(m.weight, tm.weight)
 
 
 def test_weight_norm_warns_as_torch():
@@ -86,7 +62,7 @@ def test_weight_norm_warns_as_torch():
 
 
 def test_weight_norm_trains_and_recomputes_before_forward(torch, rng):
-    tm, m, in_shape = _pair(torch, "conv2d")
+    tm, m, in_shape = layer_pair(torch, "conv2d")
     _quiet(torch.nn.utils.weight_norm, tm, dim=1)
     _quiet(nn.utils.weight_norm, m, dim=1)
     topt = torch.optim.Adam(tm.parameters(), lr=0.01)
@@ -116,7 +92,7 @@ def test_weight_norm_numpy_reference():
 
 
 def test_remove_weight_norm_leaves_a_plain_parameter(torch, rng):
-    tm, m, in_shape = _pair(torch, "linear")
+    tm, m, in_shape = layer_pair(torch, "linear")
     _quiet(torch.nn.utils.weight_norm, tm)
     _quiet(nn.utils.weight_norm, m)
     with torch.no_grad():
@@ -158,14 +134,14 @@ def test_weight_norm_errors(torch):
     ],
 )
 def test_spectral_norm_matches_torch_in_training_and_eval(torch, rng, kind, kwargs):
-    tm, m, in_shape = _pair(torch, kind)
+    tm, m, in_shape = layer_pair(torch, kind)
     torch.nn.utils.spectral_norm(tm, **kwargs)
     orig = m.weight
     nn.utils.spectral_norm(m, **kwargs)
     assert m.weight_orig is orig
     assert list(m.state_dict()) == list(tm.state_dict())
-    m.load_state_dict(_arrays(tm.state_dict()))  # the same random u, v
-    _close(m.weight, tm.weight)  # before any forward: the raw weight
+    m.load_state_dict(state_arrays(tm.state_dict()))  # the same random u, v
+    assert_close(m.weight, tm.weight)  # before any forward: the raw weight
     topt = torch.optim.SGD(tm.parameters(), lr=0.05)
     opt = optim.SGD(m.parameters(), lr=0.05)
     for _ in range(4):
@@ -180,7 +156,7 @@ def test_spectral_norm_matches_torch_in_training_and_eval(torch, rng, kind, kwar
     u = m.weight_u.detach().clone()
     _step(torch, tm, m, rng.standard_normal(in_shape))
     np.testing.assert_array_equal(m.weight_u.data, u.data)
-    _close(m.weight, tm.weight)
+    assert_close(m.weight, tm.weight)
     _same_state(tm, m)
 
 
@@ -194,10 +170,10 @@ def test_spectral_norm_converges_to_the_svd(rng):
 
 
 def test_remove_spectral_norm_uses_the_stored_vectors(torch, rng):
-    tm, m, in_shape = _pair(torch, "linear")
+    tm, m, in_shape = layer_pair(torch, "linear")
     torch.nn.utils.spectral_norm(tm)
     nn.utils.spectral_norm(m)
-    m.load_state_dict(_arrays(tm.state_dict()))
+    m.load_state_dict(state_arrays(tm.state_dict()))
     _step(torch, tm, m, rng.standard_normal(in_shape), check_grads=False)
     torch.nn.utils.remove_spectral_norm(tm)
     nn.utils.remove_spectral_norm(m)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from norm_layer_pairs import assert_close, layer_pair, state_arrays  # tests/nn/
 
 import autograd_core as ac
 import nn
@@ -13,32 +14,6 @@ import optim
 from nn.utils import parametrizations as PS
 from nn.utils import parametrize as P
 from nn.utils.norm_helpers import weight_norm_weight
-
-TOL = {"rtol": 1e-10, "atol": 1e-12}
-
-LAYERS = {
-    "linear": (lambda mod: mod.Linear(3, 4), (5, 3)),
-    "conv2d": (lambda mod: mod.Conv2d(2, 3, 3), (2, 2, 5, 5)),
-    "convT2d": (lambda mod: mod.ConvTranspose2d(2, 3, 3), (2, 2, 4, 4)),
-}
-
-
-def _pair(torch, kind):
-    """(torch module, our module) of the same layer in float64 with the same weights."""
-    make, in_shape = LAYERS[kind]
-    torch.manual_seed(0)
-    tm = make(torch.nn).double()
-    m = make(nn).double()
-    m.load_state_dict(_arrays(tm.state_dict()))
-    return tm, m, in_shape
-
-
-def _arrays(state):
-    return {k: v.detach().numpy().copy() for k, v in state.items()}
-
-
-def _close(ours, theirs):
-    np.testing.assert_allclose(np.asarray(ours.data), theirs.detach().numpy(), **TOL)
 
 
 def _forward_backward(torch, tm, m, x):
@@ -52,7 +27,7 @@ def _forward_backward(torch, tm, m, x):
 def _check_grads(tm, m):
     theirs = dict(tm.named_parameters())
     for name, p in m.named_parameters():
-        _close(p.grad, theirs[name].grad)
+        assert_close(p.grad, theirs[name].grad)
 
 
 # -- weight_norm -------------------------------------------------------------------------------
@@ -61,13 +36,13 @@ def _check_grads(tm, m):
 @pytest.mark.parametrize("kind", ["linear", "conv2d"])
 @pytest.mark.parametrize("dim", [0, 1, None, -1, -2])
 def test_weight_norm_matches_torch(torch, rng, kind, dim):
-    tm, m, in_shape = _pair(torch, kind)
+    tm, m, in_shape = layer_pair(torch, kind)
     torch.nn.utils.parametrizations.weight_norm(tm, dim=dim)
     PS.weight_norm(m, dim=dim)
     assert list(m.state_dict()) == list(tm.state_dict())
     for k, v in tm.state_dict().items():
-        _close(m.state_dict()[k], v)
-    _close(m.weight, tm.weight)
+        assert_close(m.state_dict()[k], v)
+    assert_close(m.weight, tm.weight)
     _forward_backward(torch, tm, m, rng.standard_normal(in_shape))
     _check_grads(tm, m)
 
@@ -114,7 +89,7 @@ def test_weight_norm_composite_gradcheck(rng, v_shape, g_shape, dim):
 
 
 def test_weight_norm_remove_leaves_a_plain_parameter(torch):
-    tm, m, _ = _pair(torch, "linear")
+    tm, m, _ = layer_pair(torch, "linear")
     torch.nn.utils.parametrizations.weight_norm(tm)
     PS.weight_norm(m)
     with torch.no_grad():  # move g away from ‖v‖, so that the value left is not the old weight
@@ -124,27 +99,27 @@ def test_weight_norm_remove_leaves_a_plain_parameter(torch):
     P.remove_parametrizations(m, "weight")
     assert type(m) is nn.Linear and isinstance(m.weight, nn.Parameter)
     assert list(m.state_dict()) == list(tm.state_dict()) == ["bias", "weight"]
-    _close(m.weight, tm.weight)
+    assert_close(m.weight, tm.weight)
 
 
 def test_weight_norm_state_dict_round_trip_from_torch(torch, rng):
-    tm, m, in_shape = _pair(torch, "conv2d")
+    tm, m, in_shape = layer_pair(torch, "conv2d")
     torch.nn.utils.parametrizations.weight_norm(tm, dim=1)
     PS.weight_norm(m, dim=1)
     with torch.no_grad():  # values unlike the ones ours computed at registration
         tm.parametrizations.weight.original0.mul_(3.0)
         tm.parametrizations.weight.original1.add_(0.5)
-    m.load_state_dict(_arrays(tm.state_dict()))
-    _close(m.weight, tm.weight)
+    m.load_state_dict(state_arrays(tm.state_dict()))
+    assert_close(m.weight, tm.weight)
     x = rng.standard_normal(in_shape)
-    _close(m(ac.tensor(x)), tm(torch.tensor(x)))
+    assert_close(m(ac.tensor(x)), tm(torch.tensor(x)))
     fresh = PS.weight_norm(nn.Conv2d(2, 3, 3).double(), dim=1)
     fresh.load_state_dict(m.state_dict())
     np.testing.assert_array_equal(fresh.weight.data, m.weight.data)
 
 
 def test_weight_norm_optimizer_steps_match_torch(torch, rng):
-    tm, m, in_shape = _pair(torch, "linear")
+    tm, m, in_shape = layer_pair(torch, "linear")
     torch.nn.utils.parametrizations.weight_norm(tm)
     PS.weight_norm(m)
     topt = torch.optim.SGD(tm.parameters(), lr=0.1, momentum=0.9)
@@ -158,7 +133,7 @@ def test_weight_norm_optimizer_steps_match_torch(torch, rng):
         opt.step()
     assert not np.allclose(m.parametrizations.weight.original0.data, g_before.data)
     for k, v in tm.state_dict().items():
-        _close(m.state_dict()[k], v)
+        assert_close(m.state_dict()[k], v)
 
 
 def test_weight_norm_errors():
@@ -186,11 +161,11 @@ def test_weight_norm_errors():
     ],
 )
 def test_spectral_norm_training_steps_and_eval_match_torch(torch, rng, kind, kwargs):
-    tm, m, in_shape = _pair(torch, kind)
+    tm, m, in_shape = layer_pair(torch, kind)
     torch.nn.utils.parametrizations.spectral_norm(tm, **kwargs)
     PS.spectral_norm(m, **kwargs)
     assert list(m.state_dict()) == list(tm.state_dict())
-    m.load_state_dict(_arrays(tm.state_dict()))  # the same u, v (random in each library)
+    m.load_state_dict(state_arrays(tm.state_dict()))  # the same u, v (random in each library)
     topt = torch.optim.SGD(tm.parameters(), lr=0.05)
     opt = optim.SGD(m.parameters(), lr=0.05)
     for _ in range(4):
@@ -199,25 +174,25 @@ def test_spectral_norm_training_steps_and_eval_match_torch(torch, rng, kind, kwa
         _forward_backward(torch, tm, m, rng.standard_normal(in_shape))
         _check_grads(tm, m)
         for k, v in tm.state_dict().items():  # the power iteration moved u, v alike
-            _close(m.state_dict()[k], v)
+            assert_close(m.state_dict()[k], v)
         topt.step()
         opt.step()
     tm.eval()
     m.eval()
     u_before = m.parametrizations.weight[0]._u.detach().clone()
-    _close(m.weight, tm.weight)
+    assert_close(m.weight, tm.weight)
     _forward_backward(torch, tm, m, rng.standard_normal(in_shape))
     np.testing.assert_array_equal(m.parametrizations.weight[0]._u.data, u_before.data)
     for k, v in tm.state_dict().items():
-        _close(m.state_dict()[k], v)
+        assert_close(m.state_dict()[k], v)
 
 
 def test_spectral_norm_of_a_vector_is_exact(torch):
-    tm, m, _ = _pair(torch, "linear")
+    tm, m, _ = layer_pair(torch, "linear")
     torch.nn.utils.parametrizations.spectral_norm(tm, name="bias")
     PS.spectral_norm(m, name="bias")
     assert list(m.state_dict()) == list(tm.state_dict())
-    _close(m.bias, tm.bias)
+    assert_close(m.bias, tm.bias)
     b = m.parametrizations.bias.original.data
     np.testing.assert_allclose(m.bias.data, b / np.linalg.norm(b), rtol=1e-13)
 
