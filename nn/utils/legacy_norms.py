@@ -21,6 +21,7 @@ from nn.module import Module, Parameter
 from nn.utils.norm_helpers import (
     check_norm_dim,
     check_power_iterations,
+    divided_by_sigma,
     norm_except_dim,
     power_step,
     weight_norm_weight,
@@ -164,9 +165,7 @@ class SpectralNorm:
             for _ in range(self.n_power_iterations):
                 power_step(v, detached.mT, u, self.eps)
                 power_step(u, detached, v, self.eps)
-        # copies, so that the next in-place power step does not touch what backward reads
-        u, v = u.detach().clone(), v.detach().clone()
-        return weight / ac.dot(u, ac.mv(mat, v))
+        return divided_by_sigma(weight, mat, u, v)
 
     def remove(self, module: Module) -> None:
         """Put back a plain Parameter ``<name>`` holding W / σ with the stored u, v."""

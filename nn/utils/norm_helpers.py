@@ -12,6 +12,7 @@ from autograd_core.version import mark_written
 from nn.functional_distance import normalize
 
 __all__ = [
+    "divided_by_sigma",
     "check_power_iterations",
     "check_norm_dim",
     "norm_except_dim",
@@ -98,3 +99,11 @@ def power_step(target: Tensor, matrix: Tensor, vec: Tensor, eps: float) -> None:
     with ac.no_grad():
         target.data[...] = normalize(ac.mv(matrix, vec), dim=0, eps=eps).data
     mark_written(target.data)
+
+
+def divided_by_sigma(weight: Tensor, matrix: Tensor, u: Tensor, v: Tensor) -> Tensor:
+    """W / σ with σ = uᵀ W v (``matrix`` is W as a matrix), read from copies of u and v, so that
+    the next in-place power step does not touch what backward reads; the gradient flows
+    through W only."""
+    u, v = u.detach().clone(), v.detach().clone()
+    return weight / ac.vdot(u, ac.mv(matrix, v))

@@ -16,6 +16,7 @@ from nn.module import Module
 from nn.utils.norm_helpers import (
     check_norm_dim,
     check_power_iterations,
+    divided_by_sigma,
     norm_except_dim,
     power_step,
     weight_norm_weight,
@@ -117,10 +118,7 @@ class _SpectralNorm(Module):
         mat = weight_to_matrix(weight, self.dim)
         if self.training:
             self._power_method(mat, self.n_power_iterations)
-        # copies, so that the next in-place power step does not touch what backward reads
-        u, v = self._u.detach().clone(), self._v.detach().clone()
-        sigma = ac.vdot(u, ac.mv(mat, v))
-        return weight / sigma
+        return divided_by_sigma(weight, mat, self._u, self._v)
 
     def right_inverse(self, value: Tensor) -> Tensor:
         return value
