@@ -15,6 +15,7 @@ from typing import Any
 
 from autograd_core.hooks import RemovableHandle
 from autograd_core.tensor import Tensor
+from nn.module_names import check_name
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
 from nn.parameter import Parameter, nonleaf_message
 
@@ -178,7 +179,7 @@ class Module(ModuleStateMixin):
             TypeError: ``param`` is a plain or non-leaf Tensor; the message says how to wrap it.
             KeyError: the name is empty, contains a dot, or is already a non-parameter attribute.
         """
-        _check_name(self, name)
+        check_name(self, name)
         if param is not None and not isinstance(param, Parameter):
             if isinstance(param, Tensor) and not param.is_leaf:
                 raise TypeError(nonleaf_message("register_parameter", name, param))
@@ -200,7 +201,7 @@ class Module(ModuleStateMixin):
 
         Buffers move with ``to()`` and appear in ``state_dict()`` unless ``persistent=False``.
         """
-        _check_name(self, name)
+        check_name(self, name)
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(
                 f"register_buffer: {name!r} must be a Tensor or None, got "
@@ -221,7 +222,7 @@ class Module(ModuleStateMixin):
             raise TypeError(
                 f"add_module: {name!r} must be a Module or None, got {type(module).__name__}."
             )
-        _check_name(self, name)
+        check_name(self, name)
         self._modules[name] = module
 
     register_module = add_module
@@ -386,23 +387,3 @@ class Module(ModuleStateMixin):
             return lines[0] + (f"  # {note}" if self._parameters else "")
         lines.append(f"# {note}")
         return "\n".join(lines)
-
-
-def _check_name(module: Module, name: str) -> None:
-    if not isinstance(name, str):
-        raise TypeError(
-            f"{type(module).__name__}: names must be strings, got {type(name).__name__}."
-        )
-    if name == "" or "." in name:
-        raise KeyError(
-            f"{type(module).__name__}: invalid name {name!r}; names must be non-empty and "
-            "contain no '.'."
-        )
-    # A name parametrized by nn.utils.parametrize is a class property now; registering it again
-    # would be shadowed by that property (PyTorch: "attribute 'weight' already exists").
-    parametrized = module.__dict__["_modules"].get("parametrizations")
-    if parametrized is not None and name in parametrized.__dict__["_modules"]:
-        raise KeyError(
-            f"{type(module).__name__}: {name!r} is parametrized; assign a Tensor to set it through "
-            "right_inverse, or call nn.utils.parametrize.remove_parametrizations first."
-        )
