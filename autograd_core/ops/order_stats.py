@@ -16,6 +16,7 @@ import math
 from typing import Any, NamedTuple
 
 from autograd_core.errors import ShapeError
+from autograd_core.ops.array_methods import accumulate
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.ops.extrema import Amax, Amin, ValuesIndices
@@ -104,7 +105,7 @@ def _mode_index(xp: Any, a: Any, axis: int) -> Any:
     starts[_cut(axis, 1, None)] = new
     ends[_cut(axis, None, -1)] = new
     pos = xp.arange(n).reshape((-1,) + (1,) * (a.ndim - axis - 1))
-    first = xp.maximum.accumulate(xp.where(starts, pos, 0), axis=axis)
+    first = accumulate(xp, "maximum", xp.where(starts, pos, 0), axis)
     counts = xp.where(ends, pos - first + 1, 0)
     # stable order: the last entry of a run is the value's last position in x
     return xp.take_along_axis(order, counts.argmax(axis=axis, keepdims=True), axis)

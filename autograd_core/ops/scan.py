@@ -10,6 +10,7 @@ import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
+from autograd_core.ops.array_methods import accumulate
 from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -125,7 +126,7 @@ class LogCumSumExp(Op):
     def forward(self, x: Any, axis: int) -> Any:
         # NaN propagates, as in PyTorch, without NumPy's warning (CuPy issues none)
         with numpy.errstate(invalid="ignore"):
-            return self.xp.logaddexp.accumulate(x, axis=axis)
+            return accumulate(self.xp, "logaddexp", x, axis)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         from autograd_core.ops.binary import Where

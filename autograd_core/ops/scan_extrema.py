@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core.ops.array_methods import accumulate
 from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.ops.extrema import ValuesIndices
 from autograd_core.ops.indexing import Gather
@@ -23,14 +24,13 @@ def running_extreme_index(xp: Any, x: Any, axis: int, largest: bool) -> Any:
     """For each i along ``axis``, the last k ≤ i where x_k equals the running max (min) of
     x_0..x_i, as int64; after a NaN the running value is NaN and k is the last NaN so far (as in
     PyTorch)."""
-    ufunc = xp.maximum if largest else xp.minimum
-    running = ufunc.accumulate(x, axis=axis)
+    running = accumulate(xp, "maximum" if largest else "minimum", x, axis)
     hit = x == running  # x_k is itself the running extreme at k
     if x.dtype.kind == "f":
         hit |= xp.isnan(x)
     # The running extreme only changes where a hit occurs, so the last hit so far is the index.
     where = xp.arange(x.shape[axis], dtype=xp.int64).reshape((-1,) + (1,) * (x.ndim - axis - 1))
-    return xp.maximum.accumulate(xp.where(hit, where, 0), axis=axis)
+    return accumulate(xp, "maximum", xp.where(hit, where, 0), axis)
 
 
 def _running(name: str, x: Any, dim: int, largest: bool) -> ValuesIndices:

@@ -10,6 +10,7 @@ from typing import Any
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.op import Op
+from autograd_core.ops.array_methods import multiply_at
 from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.ops.indexing import (
     Gather,
@@ -59,7 +60,7 @@ def _multiplied(x: Tensor, src: Tensor, dim: int, index: Any) -> Tensor:
             "requires grad. Call it under ac.no_grad() or on detached tensors."
         )
     out = x.data.copy()
-    x.xp.multiply.at(out, along_dim(x.xp, index, dim), src.data)
+    multiply_at(x.xp, out, along_dim(x.xp, index, dim), src.data)
     return const(out)
 
 

@@ -103,8 +103,26 @@ _DTYPE_ONLY = frozenset(
 )
 
 
+# CuPy's ufunc methods (cupy/_core/_kernel.pyx, cupy/_core/_routines_indexing.pyx): reduce and
+# accumulate exist only for add and multiply, reduceat only for add, and ``at`` only for the
+# ufuncs with a scatter kernel, each for the dtypes of its CUDA atomics. Anything else raises
+# NotImplementedError (TypeError for a dtype) on a GPU, so the stand-in raises it too.
+_METHODS = {"reduce": {"add", "multiply"}, "accumulate": {"add", "multiply"}, "reduceat": {"add"}}
+_INT32_64 = ("int32", "int64", "uint32", "uint64")
+_AT_DTYPES = {
+    "add": ("float16", "float32", "float64", "complex64", "complex128", *_INT32_64),
+    "subtract": ("int32", "uint32"),
+    "maximum": ("float32", "float64", *_INT32_64),
+    "minimum": ("float32", "float64", *_INT32_64),
+    "bitwise_and": _INT32_64,
+    "bitwise_or": _INT32_64,
+    "bitwise_xor": _INT32_64,
+}
+
+
 class ufunc:  # noqa: N801  (CuPy's name)
-    """A CuPy ufunc: refuses host arrays and sequences as operands (``CScalar``)."""
+    """A CuPy ufunc: refuses host arrays and sequences as operands (``CScalar``), and offers
+    only the methods CuPy implements (``_METHODS``, ``_AT_DTYPES``)."""
 
     def __init__(self, f: numpy.ufunc) -> None:
         self._f = f
@@ -124,6 +142,8 @@ class ufunc:  # noqa: N801  (CuPy's name)
         return out if out is not None else wrap(y)
 
     def _method(self, name: str, *args: Any, out: Any = None, **kwargs: Any) -> Any:
+        if self.__name__ not in _METHODS.get(name, (self.__name__,)):
+            raise NotImplementedError(f"`cupy_{self.__name__}.{name}` is not supported yet")
         kw = {k: unwrap(v) for k, v in kwargs.items()}
         if out is not None:
             kw["out"] = out._a
@@ -147,6 +167,12 @@ class ufunc:  # noqa: N801  (CuPy's name)
         """In place ``a[indices] op= b`` (unbuffered), as ``cupy.add.at``."""
         if not isinstance(a, ndarray):
             raise TypeError("ufunc.at: the first argument must be a cupy.ndarray")
+        dtypes = _AT_DTYPES.get(self.__name__)
+        if dtypes is None:
+            raise NotImplementedError(f"`cupy_{self.__name__}.at` is not supported yet")
+        if a.dtype.name not in dtypes:
+            supported = ", ".join(dtypes)
+            raise TypeError(f"cupy.{self.__name__}.at only supports {supported} as data type")
         index = host_index(indices, a.shape)
         rest = () if b is None else (unwrap(b, sequences=False),)
         self._f.at(a._a, index, *rest)

@@ -1,0 +1,86 @@
+"""Scatters, counts and searches on each device (the strict CuPy stand-in with ``--fake-cuda``):
+the same values and gradients as on the CPU. The stand-in offers only the ufunc methods CuPy
+has (``add.at`` but no ``multiply.at``, no ``maximum.accumulate`` ...), so a GPU path that
+reaches for a NumPy-only method fails here instead of on a user's GPU."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ac
+from autograd_core.device import to_device
+
+X = np.array([[4.0, 1.0, 0.5, 2.0, 9.0], [0.5, 5.0, -6.0, 3.0, 8.0], [2.25, -1.0, 1.0, 3.5, 1.5]])
+INDEX = np.array([[0, 2, 2, 1, 0], [1, 1, 1, 0, 2], [2, 0, 0, 0, 1]])  # repeats along dim 0
+SRC = np.array(
+    [[1.5, 2.0, -1.0, 0.5, 3.0], [2.0, -0.5, 4.0, 1.0, 0.25], [0.5, 3.0, 2.0, -2.0, 1.0]]
+)
+
+
+def _t(a, dev, grad=False):
+    return ac.tensor(a, device=dev, requires_grad=grad)
+
+
+CALLS = {
+    "scatter multiply": lambda x, dev: ac.scatter(
+        x.detach(), 0, _t(INDEX, dev), _t(SRC, dev), reduce="multiply"
+    ),
+    "scatter multiply, negative index": lambda x, dev: ac.scatter(
+        x.detach(), 1, _t(INDEX - 3, dev), _t(SRC, dev), reduce="multiply"
+    ),
+    "scatter add": lambda x, dev: ac.scatter(x, 0, _t(INDEX, dev), _t(SRC, dev), reduce="add"),
+    "scatter_add": lambda x, dev: ac.scatter_add(x, 1, _t(INDEX, dev), x),
+    "index_add": lambda x, dev: ac.index_add(x, 0, _t(np.array([2, 0, 2]), dev), x),
+    "index_copy": lambda x, dev: ac.index_copy(x, 0, _t(np.array([2, 0, 1]), dev), x * 2),
+    "index_fill": lambda x, dev: ac.index_fill(x, 1, _t(np.array([0, 3]), dev), -1.0),
+    "take": lambda x, dev: ac.take(x, _t(np.array([[0, 14], [7, 7]]), dev)),
+    "bincount": lambda x, dev: ac.bincount(_t(INDEX.ravel(), dev), weights=x.detach().ravel()),
+    "histc": lambda x, dev: ac.histc(x.detach(), bins=4, min=-6, max=9),
+    "searchsorted": lambda x, dev: ac.searchsorted(_t(np.sort(X[0]), dev), x.detach()),
+    "unique": lambda x, dev: ac.unique(_t(INDEX, dev), return_inverse=True, return_counts=True),
+    "repeat_interleave": lambda x, dev: ac.repeat_interleave(x, _t(np.array([1, 0, 3]), dev), 0),
+}
+CALLS.update(
+    {
+        f"scatter_reduce {r}{'' if inc else ', exclude self'}": (
+            lambda x, dev, r=r, inc=inc: ac.scatter_reduce(
+                x, 0, _t(INDEX, dev), _t(SRC, dev, True), r, include_self=inc
+            )
+        )
+        for r in ("sum", "prod", "mean", "amax", "amin")
+        for inc in (True, False)
+    }
+)
+
+
+def _host(t):
+    return np.asarray(to_device(t.data, "cpu"))
+
+
+def _run(call, device):
+    x = ac.tensor(X, device=device, requires_grad=True)
+    outs = call(x, device)
+    outs = list(outs) if isinstance(outs, tuple) else [outs]
+    live = [o for o in outs if o.requires_grad]
+    grads = ac.grad([(o * o).sum() for o in live], [x], allow_unused=True) if live else []
+    return [_host(o) for o in outs] + [_host(g) for g in grads if g is not None]
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_same_results_on_every_device(name, device):
+    got, want = _run(CALLS[name], device), _run(CALLS[name], "cpu")
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+def test_scatter_multiply_multiplies_every_repeat():
+    """A position named k times is multiplied k times (unbuffered), checked by a Python loop."""
+    out = ac.scatter(ac.tensor(X), 0, ac.tensor(INDEX), ac.tensor(SRC), reduce="multiply")
+    want = X.copy()
+    for i in range(3):
+        for j in range(5):
+            want[INDEX[i, j], j] *= SRC[i, j]
+    np.testing.assert_allclose(out.numpy(), want, rtol=1e-15)
