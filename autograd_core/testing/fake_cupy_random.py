@@ -28,8 +28,8 @@ def _into(y: Any, out: Any) -> Any:
 
 
 class Generator:
-    """``cupy.random.Generator``: ``random``, ``standard_normal``, ``uniform``, ``integers``
-    (CuPy's Generator has no ``normal``)."""
+    """``cupy.random.Generator``: ``random``, ``standard_normal``, ``uniform``, ``integers``,
+    ``poisson`` (CuPy's Generator has no ``normal``)."""
 
     def __init__(self, seed: Any = None) -> None:
         self._rng = numpy.random.default_rng(seed)
@@ -54,6 +54,14 @@ class Generator:
                  endpoint: bool = False) -> Any:  # fmt: skip
         y = self._rng.integers(low, high, _size(size), dtype=dtype, endpoint=endpoint)
         return wrap(numpy.asarray(y))
+
+    def poisson(self, lam: Any = 1.0, size: Any = None) -> Any:
+        """int64 samples; ``lam`` is a device array or a Python float or int, as in CuPy."""
+        if not isinstance(lam, ndarray) and type(lam) not in (float, int):
+            raise TypeError("lam is required to be a cupy.ndarray or a scalar")
+        rates = numpy.asarray(unwrap(lam), dtype=numpy.float64)
+        shape = rates.shape if size is None else size
+        return wrap(self._rng.poisson(numpy.broadcast_to(rates, shape)).astype(numpy.int64))
 
 
 def default_rng(seed: Any = None) -> Generator:
