@@ -2,8 +2,9 @@
 
 CuPy implements ``ufunc.accumulate`` only for add and multiply, and ``ufunc.at`` only for the
 ufuncs with a CUDA scatter kernel (add, subtract, maximum, minimum and the bitwise ones), see
-``cupy/_core/_kernel.pyx``. The ops that need the others (cummax, cummin, mode, logcumsumexp,
-scatter's ``reduce='multiply'``) call these functions, which use NumPy's method on the CPU and
+``cupy/_core/_kernel.pyx``, and add.at only for the dtypes of CUDA's atomic add. The ops
+that need the others (cummax, cummin, mode, logcumsumexp, scatter's ``reduce='multiply'``, the
+adding scatters of bool and small integers) call these functions, which use NumPy's method on the CPU and
 a few whole-array calls elsewhere. The strict CuPy stand-in (``--fake-cuda``) raises where
 CuPy would, so CPU-only CI sees a GPU path that reaches for a missing method.
 """
@@ -14,7 +15,13 @@ from typing import Any
 
 import numpy
 
-__all__ = ["accumulate", "multiply_at"]
+__all__ = ["accumulate", "add_at", "multiply_at"]
+
+# The dtypes of CuPy's add.at (its CUDA atomicAdd overloads); other integers and bool are
+# accumulated in a wider type and cast back.
+_ATOMIC_ADD = frozenset(
+    "float16 float32 float64 complex64 complex128 int32 int64 uint32 uint64".split()
+)
 
 
 def accumulate(xp: Any, name: str, x: Any, axis: int) -> Any:
@@ -39,6 +46,20 @@ def accumulate(xp: Any, name: str, x: Any, axis: int) -> Any:
         )
         shift *= 2
     return y
+
+
+def add_at(xp: Any, out: Any, index: Any, src: Any) -> None:
+    """``xp.add.at(out, index, src)``: out[index] += src, unbuffered (a position named k times
+    gets all k terms). On CuPy, ``out`` of a dtype without a CUDA atomic add (bool, 8- and
+    16-bit integers) is accumulated in int64 (bool: int32 counts, then ``!= 0``, which is
+    NumPy's bool addition, logical or) and cast back, wrapping as the narrow type's addition.
+    """
+    if xp is numpy or out.dtype.name in _ATOMIC_ADD:
+        xp.add.at(out, index, src)
+        return
+    wide = out.astype(xp.int32 if out.dtype == bool else xp.int64)
+    xp.add.at(wide, index, xp.asarray(src).astype(wide.dtype))
+    out[...] = wide != 0 if out.dtype == bool else wide.astype(out.dtype)
 
 
 def multiply_at(xp: Any, out: Any, index: tuple[Any, ...], src: Any) -> None:

@@ -2,7 +2,8 @@
 
 The four ops come in adjoint pairs: the VJP of ``gather`` is a ``scatter_add`` into zeros and the
 VJP of ``scatter_add`` (for ``src``) is a ``gather``; likewise ``index_select`` and ``index_add``.
-Scatters accumulate with ``xp.add.at``, so repeated indices add up in values and in gradients.
+Scatters accumulate with ``array_methods.add_at`` (``xp.add.at``), so repeated indices add up in
+values and in gradients.
 Index arrays are constants (parameters of the op), never differentiated.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
+from autograd_core.ops.array_methods import add_at
 from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.ops.shape import broadcast_to, flatten, reshape
 from autograd_core.ops.subscript import getitem
@@ -69,7 +71,7 @@ class ScatterAdd(Op):
 
     def forward(self, x: Any, src: Any, dim: int, index: Any) -> Any:
         out = x.copy()
-        self.xp.add.at(out, along_dim(self.xp, index, dim), src)
+        add_at(self.xp, out, along_dim(self.xp, index, dim), src)
         return out
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -110,7 +112,7 @@ class IndexAdd(Op):
     def forward(self, x: Any, source: Any, dim: int, index: Any, alpha: float) -> Any:
         out = x.copy()
         added = source if alpha == 1 else alpha * source
-        self.xp.add.at(out, (slice(None),) * dim + (index,), added)
+        add_at(self.xp, out, (slice(None),) * dim + (index,), added)
         return out
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:

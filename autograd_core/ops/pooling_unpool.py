@@ -15,6 +15,7 @@ from typing import Any
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
+from autograd_core.ops.array_methods import add_at
 from autograd_core.ops.common import lift
 from autograd_core.ops.indexing import Gather
 from autograd_core.ops.pool_geometry import as_tuple, batched
@@ -56,7 +57,7 @@ class MaxUnpool(Op):
             out[flat] = x.reshape(-1)
         else:
             out = xp.zeros(rows * length, x.dtype)
-            xp.add.at(out, flat, x.reshape(-1))
+            add_at(xp, out, flat, x.reshape(-1))
         return out.reshape(lead + tuple(size))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:

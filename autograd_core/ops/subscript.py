@@ -13,6 +13,7 @@ import numpy
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
+from autograd_core.ops.array_methods import add_at
 from autograd_core.ops.common import lift
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -57,7 +58,7 @@ def _scatter(xp: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     """zeros(shape) with g added at ``index`` (getitem's adjoint, on arrays)."""
     out = xp.zeros(shape, g.dtype)
     if _has_advanced(index):
-        xp.add.at(out, index, g)
+        add_at(xp, out, index, g)
     else:
         out[index] = g  # basic indexing never repeats an element
     return out

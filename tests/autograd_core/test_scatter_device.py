@@ -84,3 +84,31 @@ def test_scatter_multiply_multiplies_every_repeat():
         for j in range(5):
             want[INDEX[i, j], j] *= SRC[i, j]
     np.testing.assert_allclose(out.numpy(), want, rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint8", "int16", "int32", "float16"])
+def test_adding_scatters_of_every_dtype_on_every_device(dtype, device):
+    """CuPy's add.at has no bool, 8- or 16-bit integer form: those accumulate wider and come
+    back in their dtype, wrapping as the narrow type's addition does on the CPU."""
+    base = (np.arange(15).reshape(3, 5) * 37).astype(dtype)
+    src = (np.arange(15).reshape(3, 5) * 91 + 1).astype(dtype)
+    index = np.array([[0, 2, 2, 1, 0], [1, 1, 1, 0, 2], [2, 0, 0, 0, 1]])
+
+    def run(dev):
+        x, s, i = (
+            ac.tensor(base, device=dev),
+            ac.tensor(src, device=dev),
+            ac.tensor(index, device=dev),
+        )
+        return [
+            ac.scatter_add(x, 0, i, s),
+            ac.index_add(x, 0, ac.tensor(np.array([2, 0, 2]), device=dev), s),
+            x[ac.tensor(np.array([0, 0, 2]), device=dev)],
+        ]
+
+    for got, want in zip(run(device), run("cpu"), strict=True):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(_host(got), _host(want))
+    want = base.copy()
+    np.add.at(want, (index, np.arange(5)), src)  # the CPU itself against NumPy
+    np.testing.assert_array_equal(_host(run("cpu")[0]), want)
