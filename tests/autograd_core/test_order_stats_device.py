@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from device_runs import outputs_and_grads  # tests/autograd_core/
 
 import autograd_core as ac
-from autograd_core.device import to_device
 
 X = np.array(
     [[4.0, 1.0, 0.0, 2.0, 9.0], [0.5, 5.0, -6.0, np.nan, 8.0], [2.25, -1.0, 0.0, 3.5, 1.5]]
@@ -37,17 +37,8 @@ CALLS = {
 }
 
 
-def _host(t):
-    return np.asarray(to_device(t.data, "cpu"))
-
-
 def _run(call, device):
-    x = ac.tensor(X, device=device, requires_grad=True)
-    outs = call(x, device)
-    outs = list(outs) if isinstance(outs, tuple) else [outs]
-    live = [o for o in outs if o.requires_grad]
-    grads = ac.grad([o.nansum() for o in live], [x]) if live else []
-    return [_host(o) for o in outs] + [_host(g) for g in grads]
+    return outputs_and_grads(call, X, device, lambda o: o.nansum())
 
 
 @pytest.mark.parametrize("name", list(CALLS))

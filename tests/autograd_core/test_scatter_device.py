@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from device_runs import host, outputs_and_grads  # tests/autograd_core/
 
 import autograd_core as ac
-from autograd_core.device import to_device
 
 X = np.array([[4.0, 1.0, 0.5, 2.0, 9.0], [0.5, 5.0, -6.0, 3.0, 8.0], [2.25, -1.0, 1.0, 3.5, 1.5]])
 INDEX = np.array([[0, 2, 2, 1, 0], [1, 1, 1, 0, 2], [2, 0, 0, 0, 1]])  # repeats along dim 0
@@ -54,17 +54,8 @@ CALLS.update(
 )
 
 
-def _host(t):
-    return np.asarray(to_device(t.data, "cpu"))
-
-
 def _run(call, device):
-    x = ac.tensor(X, device=device, requires_grad=True)
-    outs = call(x, device)
-    outs = list(outs) if isinstance(outs, tuple) else [outs]
-    live = [o for o in outs if o.requires_grad]
-    grads = ac.grad([(o * o).sum() for o in live], [x], allow_unused=True) if live else []
-    return [_host(o) for o in outs] + [_host(g) for g in grads if g is not None]
+    return outputs_and_grads(call, X, device, lambda o: (o * o).sum(), allow_unused=True)
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -108,7 +99,7 @@ def test_adding_scatters_of_every_dtype_on_every_device(dtype, device):
 
     for got, want in zip(run(device), run("cpu"), strict=True):
         assert got.dtype == want.dtype
-        np.testing.assert_array_equal(_host(got), _host(want))
+        np.testing.assert_array_equal(host(got), host(want))
     want = base.copy()
     np.add.at(want, (index, np.arange(5)), src)  # the CPU itself against NumPy
-    np.testing.assert_array_equal(_host(run("cpu")[0]), want)
+    np.testing.assert_array_equal(host(run("cpu")[0]), want)
