@@ -2,11 +2,11 @@
 
 CuPy implements ``ufunc.accumulate`` only for add and multiply, and ``ufunc.at`` only for the
 ufuncs with a CUDA scatter kernel (add, subtract, maximum, minimum and the bitwise ones), see
-``cupy/_core/_kernel.pyx``, and add.at only for the dtypes of CUDA's atomic add. The ops
-that need the others (cummax, cummin, mode, logcumsumexp, scatter's ``reduce='multiply'``, the
-adding scatters of bool and small integers) call these functions, which use NumPy's method on the CPU and
-a few whole-array calls elsewhere. The strict CuPy stand-in (``--fake-cuda``) raises where
-CuPy would, so CPU-only CI sees a GPU path that reaches for a missing method.
+``cupy/_core/_kernel.pyx``, and add.at only for the dtypes of CUDA's atomic add. The ops that
+need the others (cummax, cummin, mode, logcumsumexp, scatter's ``reduce='multiply'``, the
+adding scatters of bool and small integers) call these functions, which use NumPy's method on
+the CPU and a few whole-array calls elsewhere. The strict CuPy stand-in (``--fake-cuda``)
+raises where CuPy would, so CPU-only CI sees a GPU path that reaches for a missing method.
 """
 
 from __future__ import annotations
