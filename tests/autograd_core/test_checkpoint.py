@@ -8,23 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from checkpoint_models import (  # tests/autograd_core/
-    assert_all_equal,
-    grads_by_backward,
-    input_x,
-    mlp,
-    mlp_loss,
-    weights,
-)
+from checkpoint_models import assert_all_equal, grads_by_backward, input_x, mlp, mlp_loss, weights
 
 import autograd_core as ac
 import nn
 from autograd_core.utils.checkpoint import checkpoint
 
-
-@pytest.fixture(autouse=True)
-def _float64():
-    ac.set_default_dtype(ac.float64)  # (conftest puts float32 back after each test)
+pytestmark = pytest.mark.usefixtures("float64_default")
 
 
 # -- gradients identical to the plain run ------------------------------------------------------
