@@ -59,6 +59,13 @@ def _default_dtype():
 
 
 @pytest.fixture
+def float64_default() -> None:
+    """float64 as the default dtype for one test (``_default_dtype`` puts float32 back after);
+    a module asks for it with ``pytestmark = pytest.mark.usefixtures("float64_default")``."""
+    ac.set_default_dtype(ac.float64)
+
+
+@pytest.fixture
 def fake_cuda(monkeypatch: pytest.MonkeyPatch):
     """For this test only, "cuda" is the strict CuPy stand-in (even where a GPU exists), with
     its transfer counters at zero: returns the stand-in module (``fake_cuda.TRANSFERS``)."""

@@ -1,5 +1,5 @@
-"""Helpers shared by the value tests of reductions and einsum: float64 tensors on a device, a
-gradient brought back to the host."""
+"""Helpers shared by the value tests of reductions, einsum and the tensor utilities: float64
+tensors on a device or drawn from a generator, a gradient brought back to the host."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ def t64(data, device="cpu", requires_grad=True):
         device=device,
         requires_grad=requires_grad,
     )
+
+
+def randn64(rng, *shape, requires_grad=True):
+    """A float64 tensor of standard normal draws from ``rng``."""
+    return ac.tensor(rng.standard_normal(shape), requires_grad=requires_grad)
 
 
 def host(t):

@@ -5,9 +5,11 @@ gradients), against NumPy without torch, gradcheck and gradgradcheck, and every 
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
-from torch_parity import check_gradients, compare_with_torch  # tests/autograd_core/
+from torch_compare import compare_with_torch, gradchecks  # tests/autograd_core/
 
 import autograd_core as ac
 from autograd_core.errors import DTypeError, ShapeError
@@ -114,12 +116,12 @@ def test_values_and_gradients_match_torch(name, fn, shapes, torch, rng):
     # torch 2.13's scatter_reduce backward fails when src is larger than index ("invalid
     # gradient ... got [2, 2] but expected [3, 4]"): those cases compare values only, and
     # their gradients are checked by gradcheck below
-    compare_with_torch(torch, fn, _arrays(rng, shapes), rng, grads="bigsrc" not in name)
+    compare_with_torch(torch, fn, *_arrays(rng, shapes), grad="bigsrc" not in name, rng=rng)
 
 
 @pytest.mark.parametrize(("name", "fn", "shapes"), CASES, ids=IDS)
 def test_gradcheck_and_gradgradcheck(name, fn, shapes, rng):
-    check_gradients(fn, _arrays(rng, shapes))
+    gradchecks(partial(fn, ac), *_arrays(rng, shapes))
 
 
 @pytest.mark.parametrize(
@@ -133,13 +135,13 @@ def test_gradcheck_and_gradgradcheck(name, fn, shapes, rng):
     ],
 )
 def test_integer_inputs_match_torch(fn, shapes, torch, rng):
-    compare_with_torch(torch, fn, [rng.integers(-5, 5, s) for s in shapes], rng, grads=False)
+    compare_with_torch(torch, fn, *[rng.integers(-5, 5, s) for s in shapes], grad=False)
 
 
 def test_scatters_cast_src_to_the_input_dtype(torch, rng):
     fn = lambda m, a, s: a.select_scatter(s.double(), 0, 1)  # noqa: E731
     arrays = [rng.standard_normal((2, 2)).astype(np.float32), rng.standard_normal(2)]
-    compare_with_torch(torch, fn, arrays, rng, grads=False)
+    compare_with_torch(torch, fn, *arrays, grad=False)
 
 
 def test_repeat_interleave_of_repeats_alone_matches_torch(torch):

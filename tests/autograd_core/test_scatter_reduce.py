@@ -4,10 +4,12 @@ inputs, and NumPy references (``ufunc.at``) without torch."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 from test_index_utils import _reduce  # tests/autograd_core/
-from torch_parity import check_gradients, compare_with_torch  # tests/autograd_core/
+from torch_compare import compare_with_torch, gradchecks  # tests/autograd_core/
 
 import autograd_core as ac
 
@@ -23,10 +25,10 @@ def test_scatter_reduce_ties_and_zeros_match_torch(reduce, include_self, torch, 
     fn = _reduce(reduce, include_self, 0, index)
     if not include_self and reduce in ("amax", "amin"):
         x = x + 100.0  # torch's tie count includes self even then: see the test below
-    compare_with_torch(torch, fn, [x, src], rng)
+    compare_with_torch(torch, fn, x, src, rng=rng)
     if reduce == "prod":
         return  # (x, src) at zeros: prod's second derivative is exact, but not at ties
-    check_gradients(fn, [x + rng.standard_normal(4) * 1e-3, src + np.arange(7) * 1e-3])
+    gradchecks(partial(fn, ac), x + rng.standard_normal(4) * 1e-3, src + np.arange(7) * 1e-3)
 
 
 @pytest.mark.parametrize("reduce", ["amax", "amin"])
@@ -48,7 +50,7 @@ def test_scatter_reduce_integers_match_torch(reduce, include_self, torch, rng):
     x, src = rng.integers(-9, 9, (3, 4)), rng.integers(-9, 9, (5, 4))
     index = rng.integers(0, 3, (5, 4))
     fn = _reduce(reduce, include_self, 0, index)
-    compare_with_torch(torch, fn, [x, src], rng, grads=False)
+    compare_with_torch(torch, fn, x, src, grad=False)
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 """Each update kernel against its algorithm written out independently here (PyTorch's
-documented pseudocode), over three steps in float64, with and without its options."""
+documented pseudocode), over three steps in float64, with and without its options; the SGD,
+Adam and Adagrad kernels' textbook steps."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import optim
 from optim.adadelta import adadelta_update
 from optim.adamax import adamax_update
 from optim.nadam import nadam_update
@@ -122,3 +124,37 @@ def test_nadam_kernel(decoupled):
         )
         prod = prod_t
     np.testing.assert_allclose(p, theta, rtol=1e-12)
+
+
+def test_sgd_kernel_textbook_step() -> None:
+    p, g, buf = np.array([1.0, -1.0]), np.array([0.5, 2.0]), np.array([1.0, 1.0])
+    optim.sgd_update(p, g, buf, lr=0.1, momentum=0.9, dampening=0.5)
+    np.testing.assert_allclose(buf, 0.9 * 1.0 + 0.5 * np.array([0.5, 2.0]), rtol=1e-15)
+    np.testing.assert_allclose(p, np.array([1.0, -1.0]) - 0.1 * buf, rtol=1e-15)
+
+
+def test_adam_kernel_textbook_step() -> None:
+    p, g = np.array([1.0, -1.0]), np.array([0.5, 2.0])
+    m, v = np.array([0.1, 0.2]), np.array([0.3, 0.4])
+    t, lr, b1, b2, eps = 4, 0.01, 0.9, 0.999, 1e-8
+    m_new, v_new = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g**2
+    expected = p - lr * (m_new / (1 - b1**t)) / (np.sqrt(v_new / (1 - b2**t)) + eps)
+    optim.adam_update(p, g, m, v, step=t, lr=lr, beta1=b1, beta2=b2, eps=eps)
+    np.testing.assert_allclose(p, expected, rtol=1e-14)
+
+
+def test_adagrad_kernel_is_the_course_rule() -> None:
+    """w ← w − η g / (√G + ε) with G the running sum of squared gradients (seed 000)."""
+    p, s = np.array([1.0, 2.0]), np.zeros(2)
+    grads = [np.array([1.0, -2.0]), np.array([3.0, 0.5])]
+    expected, total = p.copy(), np.zeros(2)
+    for t, g in enumerate(grads, start=1):
+        total = total + g * g
+        expected = expected - 0.1 * g / (np.sqrt(total) + 1e-10)
+        optim.adagrad_update(p, g, s, step=t, lr=0.1)
+    np.testing.assert_allclose(p, expected, rtol=1e-15)
+
+
+def test_sgd_kernel_needs_buffer_with_momentum() -> None:
+    with pytest.raises(ValueError, match="momentum != 0 needs a momentum_buffer"):
+        optim.sgd_update(np.zeros(1), np.zeros(1), lr=0.1, momentum=0.9)
