@@ -257,3 +257,5 @@ def test_jvp_and_vjp_errors():
         fn(ac.ones(2))
     with pytest.raises(ac.ShapeError, match=r"cotangent 0 has shape \(3,\) but output 0"):
         fn((ac.ones(3), ac.tensor(1.0)))
+    with pytest.raises(TypeError, match="cotangent 1 is a float, not a Tensor"):
+        fn((ac.ones(2), 1.0))

@@ -187,6 +187,11 @@ def test_vmap_of_grad_matches_torch(torch, rng):
             ac.ShapeError,
             "each output must have one shape",
         ),
+        (
+            lambda: vmap(lambda a: (a,) if a.item() > 0 else [a])(ac.tensor([1.0, -1.0])),
+            ValueError,
+            r"returned \[\*\] for sample 1 but \(\*,\) for sample 0",
+        ),
     ],
 )
 def test_vmap_errors(call, error, match):

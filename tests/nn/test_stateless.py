@@ -136,6 +136,8 @@ def test_dict_sequences_strict_and_unknown_names():
         functional_call(model, ({"a.weight": ac.eye(2)}, {"a.weight": ac.eye(2)}), x)
     with pytest.raises(TypeError, match="must be a dict or a list/tuple of dicts, got int"):
         functional_call(model, 3, x)
+    with pytest.raises(TypeError, match="every element .* must be a dict, got a list"):
+        functional_call(model, [{}, []], x)
     with pytest.raises(RuntimeError, match=r"strict=True: unexpected key\(s\): 'zz'"):
         functional_call(model, {"a.weight": ac.eye(2), "zz": ac.eye(2)}, x, strict=True)
     with pytest.raises(RuntimeError, match=r"missing key\(s\): 'a.weight', 'b.weight'"):
