@@ -99,11 +99,13 @@ from autograd_core import (  # noqa: E402
     amp,
     autograd,
     cuda,
+    func,
     functional,
     linalg,
     utils,
 )
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
+from autograd_core.func import vmap  # noqa: E402  (torch.vmap)
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch's names too)
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -213,6 +215,8 @@ __all__ = [
     "record_modules",
     "backprop_steps",
     "functional",
+    "func",
+    "vmap",
     "autograd",
     "cuda",
     "linalg",

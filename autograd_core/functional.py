@@ -1,9 +1,9 @@
 """Higher-level derivatives built on ``grad``: vjp, jvp, jacobian, hessian, hvp, vhp.
 
 The argument conventions are those of ``torch.autograd.functional``: ``inputs`` is a Tensor or a
-tuple of Tensors, and results mirror that nesting. Forward-mode products are computed with the
-double-VJP trick: for g(u) = Jᵀu, which is linear in u, J v = ∂⟨g(u), v⟩/∂u, so every op's VJP
-being differentiable is all that is needed.
+tuple of Tensors, and results mirror that nesting. The products themselves live in
+``jacobians.py`` (shared with the torch.func-style transforms of ``autograd_core.func``);
+forward-mode ones are computed with the double-VJP trick described there.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from autograd_core.errors import BackwardError, ShapeError
 from autograd_core.grad_mode import enable_grad
-from autograd_core.graph import grad
+from autograd_core.jacobians import jacobian_of, jvp_of, prepare_inputs, vjp_of
 from autograd_core.tensor import Tensor
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
@@ -26,31 +26,6 @@ def _as_tuple(x: Any, what: str, api: str) -> tuple[bool, tuple[Tensor, ...]]:
         if not isinstance(t, Tensor):
             raise TypeError(f"{api}: {what} {i} must be a Tensor, got {type(t).__name__}.")
     return is_tuple, items
-
-
-def _prepare(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
-    # Fresh leaves, unless the caller wants the result to stay connected to the inputs.
-    if create_graph:
-        return tuple(x + 0 if x.requires_grad else x.detach().requires_grad_() for x in inputs)
-    return tuple(x.detach().requires_grad_() for x in inputs)
-
-
-def _zeros_for(
-    grads: tuple[Tensor | None, ...], like: tuple[Tensor, ...], strict: bool, api: str
-) -> tuple[Tensor, ...]:
-    from autograd_core.creation import zeros_like
-
-    out = []
-    for i, (g, x) in enumerate(zip(grads, like)):
-        if g is None:
-            if strict:
-                raise BackwardError(
-                    f"{api}: the output does not depend on input {i} (strict=True). Pass "
-                    "strict=False to get zeros for it."
-                )
-            g = zeros_like(x)
-        out.append(g)
-    return tuple(out)
 
 
 def _check_v(v: tuple[Tensor, ...], like: tuple[Tensor, ...], api: str, what: str) -> None:
@@ -86,7 +61,7 @@ def vjp(
     """
     in_tuple, xs = _as_tuple(inputs, "input", "vjp")
     with enable_grad():
-        xs = _prepare(xs, create_graph)
+        xs = prepare_inputs(xs, create_graph)
         out = func(*xs)
         out_tuple, outs = _as_tuple(out, "output", "vjp")
         if v is None:
@@ -96,18 +71,8 @@ def vjp(
         else:
             _, vs = _as_tuple(v, "v", "vjp")
             _check_v(vs, outs, "vjp", "output")
-        live = [(o, None if vs is None else vs[i]) for i, o in enumerate(outs) if o.requires_grad]
-        if live:
-            gs = grad(
-                [o for o, _ in live],
-                xs,
-                None if vs is None else [g for _, g in live],
-                create_graph=create_graph,
-                allow_unused=True,
-            )
-        else:
-            gs = (None,) * len(xs)
-    gs = _finish(_zeros_for(gs, xs, strict, "vjp"), create_graph)
+        gs = vjp_of(outs, xs, vs, create_graph=create_graph, strict=strict, api="vjp")
+    gs = _finish(gs, create_graph)
     outs = _finish(outs, create_graph)
     return (outs if out_tuple else outs[0]), (gs if in_tuple else gs[0])
 
@@ -128,8 +93,6 @@ def jvp(
         >>> jv
         tensor([ 3., 12.])
     """
-    from autograd_core.creation import zeros_like
-
     in_tuple, xs = _as_tuple(inputs, "input", "jvp")
     if v is None:
         if len(xs) != 1 or xs[0].numel() != 1:
@@ -141,31 +104,11 @@ def jvp(
         _, vs = _as_tuple(v, "v", "jvp")
         _check_v(vs, xs, "jvp", "input")
     with enable_grad():
-        xs = _prepare(xs, create_graph)
+        xs = prepare_inputs(xs, create_graph)
         out = func(*xs)
         out_tuple, outs = _as_tuple(out, "output", "jvp")
-        # u: dummy cotangents that require grad; g(u) = Jᵀu is linear in u.
-        us = tuple(zeros_like(o).requires_grad_() for o in outs)
-        live = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
-        if not live:
-            jv = tuple(zeros_like(o) for o in outs)
-        else:
-            gs = grad(
-                [o for o, _ in live], xs, [u for _, u in live], create_graph=True, allow_unused=True
-            )
-            pairs = [(g, vv) for g, vv in zip(gs, vs) if g is not None and g.requires_grad]
-            if pairs:
-                jv = grad(
-                    [g for g, _ in pairs],
-                    list(us),
-                    [vv for _, vv in pairs],
-                    create_graph=create_graph,
-                    allow_unused=True,
-                )
-                jv = _zeros_for(jv, outs, strict, "jvp")
-            else:
-                jv = tuple(zeros_like(o) for o in outs)
-    jv = _finish(tuple(jv), create_graph)
+        jv = jvp_of(outs, xs, vs, create_graph=create_graph, strict=strict, api="jvp")
+    jv = _finish(jv, create_graph)
     outs = _finish(outs, create_graph)
     return (outs if out_tuple else outs[0]), (jv if out_tuple else jv[0])
 
@@ -183,42 +126,13 @@ def jacobian(
         tensor([[2., 0.],
                 [0., 4.]])
     """
-    from autograd_core.creation import zeros
-    from autograd_core.ops import reshape, stack
-
     in_tuple, xs = _as_tuple(inputs, "input", "jacobian")
     with enable_grad():
-        xs = _prepare(xs, create_graph)
+        xs = prepare_inputs(xs, create_graph)
         out = func(*xs)
         out_tuple, outs = _as_tuple(out, "output", "jacobian")
-        result = []
-        for o in outs:
-            rows: list[list[Tensor]] = [[] for _ in xs]
-            n = o.numel()
-            for k in range(n):
-                e = zeros(n, dtype=o.dtype, device=o.device)
-                e.data[k] = 1
-                if o.requires_grad:
-                    gs = grad(
-                        o,
-                        xs,
-                        reshape(e, o.shape),
-                        retain_graph=True,
-                        create_graph=create_graph,
-                        allow_unused=True,
-                    )
-                else:
-                    gs = (None,) * len(xs)
-                gs = _zeros_for(gs, xs, strict, "jacobian")
-                for j, g in enumerate(gs):
-                    rows[j].append(g)
-            per_input = []
-            for j, x in enumerate(xs):
-                if n == 0:
-                    per_input.append(zeros(*(o.shape + x.shape), dtype=x.dtype))
-                else:
-                    per_input.append(reshape(stack(rows[j]), o.shape + x.shape))
-            result.append(tuple(_finish(tuple(per_input), create_graph)))
+        rows = jacobian_of(outs, xs, create_graph=create_graph, strict=strict, api="jacobian")
+    result = [_finish(r, create_graph) for r in rows]
     if not in_tuple:
         result = [r[0] for r in result]
     return tuple(result) if out_tuple else result[0]
@@ -245,12 +159,7 @@ def hessian(
                 "hessian: func must return a single one-element Tensor; got "
                 f"{type(out).__name__} {getattr(out, 'shape', '')}."
             )
-        gs = (
-            grad(out, args, create_graph=True, allow_unused=True)
-            if out.requires_grad
-            else (None,) * len(args)
-        )
-        return _zeros_for(gs, args, strict, "hessian")
+        return vjp_of([out], args, None, create_graph=True, strict=strict, api="hessian")
 
     h = jacobian(gradient, xs, create_graph=create_graph, strict=strict)
     return h if in_tuple else h[0][0]
@@ -294,25 +203,12 @@ def _second_order(
     _, vs = _as_tuple(v, "v", api)
     _check_v(vs, xs, api, "input")
     with enable_grad():
-        xs = _prepare(xs, create_graph)
+        xs = prepare_inputs(xs, create_graph)
         out = func(*xs)
         if not isinstance(out, Tensor) or out.numel() != 1:
             raise ShapeError(f"{api}: func must return a single one-element Tensor.")
-        if not out.requires_grad:
-            gs: tuple[Tensor | None, ...] = (None,) * len(xs)
-        else:
-            gs = grad(out, xs, create_graph=True, allow_unused=True)
-        pairs = [(g, vv) for g, vv in zip(gs, vs) if g is not None and g.requires_grad]
-        if pairs:
-            hv = grad(
-                [g for g, _ in pairs],
-                xs,
-                [vv for _, vv in pairs],
-                create_graph=create_graph,
-                allow_unused=True,
-            )
-        else:
-            hv = (None,) * len(xs)
-        hv = _zeros_for(hv, xs, strict, api)
+        gs = vjp_of([out], xs, None, create_graph=True, api=api)
+        # Hv as the VJP of the gradient with cotangent v: vᵀH, the same as H is symmetric
+        hv = vjp_of(gs, xs, vs, create_graph=create_graph, strict=strict, api=api)
     hv = _finish(hv, create_graph)
     return _finish((out,), create_graph)[0], (hv if in_tuple else hv[0])

@@ -8,13 +8,25 @@ reproducible numbers on each device, but not the same numbers on the CPU and on 
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy
 
-from autograd_core.device import Device, on_device
+from autograd_core.device import CPU, Device, on_device, to_device
 
-__all__ = ["Generator", "manual_seed", "default_generator", "seed", "rng_of", "device_rng"]
+__all__ = [
+    "Generator",
+    "manual_seed",
+    "default_generator",
+    "seed",
+    "rng_of",
+    "device_rng",
+    "watching_draws",
+]
 
 
 class Generator:
@@ -70,6 +82,26 @@ class Generator:
         """Restore a state returned by ``get_state``."""
         self.rng.bit_generator.state = state
 
+    def mark_stream(self, device: Device) -> Any:
+        """A mark from which ``replay_stream`` makes the stream on ``device`` draw the same
+        numbers again (vmap's ``randomness="same"``). On the CPU it is the exact state; a CuPy
+        generator's state cannot be copied, so its stream is restarted from a seed drawn from
+        it, and the mark is that seed."""
+        if device.type == "cpu":
+            return copy.deepcopy(self.rng.bit_generator.state)
+        drawn = self.on(device).integers(0, 2**63 - 1, size=1, dtype=numpy.int64)
+        seed = int(to_device(drawn, CPU)[0])
+        self.replay_stream(device, seed)
+        return seed
+
+    def replay_stream(self, device: Device, mark: Any) -> None:
+        """Return the stream on ``device`` to a mark from ``mark_stream``."""
+        if device.type == "cpu":
+            self.rng.bit_generator.state = copy.deepcopy(mark)
+            return
+        with on_device(device):
+            self.device_rngs[device.index] = device.xp.random.default_rng(mark)
+
 
 default_generator = Generator()
 
@@ -86,11 +118,44 @@ def seed() -> int:
     return s
 
 
+class _Watchers(threading.local):
+    """The functions told of every draw in this thread (innermost last)."""
+
+    def __init__(self) -> None:
+        self.stack: list[Callable[[Generator, Device], None]] = []
+
+
+_WATCHERS = _Watchers()
+
+
+@contextmanager
+def watching_draws(watcher: Callable[[Generator, Device], None]) -> Iterator[None]:
+    """Call ``watcher(generator, device)`` before every draw this thread makes until the block
+    ends: ``rng_of`` and ``device_rng`` are the only ways to the streams, so every random
+    function passes here. vmap uses it for its ``randomness`` modes (refuse, or replay)."""
+    _WATCHERS.stack.append(watcher)
+    try:
+        yield
+    finally:
+        _WATCHERS.stack.remove(watcher)
+
+
+def _announce(generator: Generator, device: Device) -> None:
+    for watcher in list(_WATCHERS.stack):
+        watcher(generator, device)
+
+
 def rng_of(generator: Generator | None) -> numpy.random.Generator:
     """The NumPy generator behind ``generator`` (or the default one)."""
-    return (generator or default_generator).rng
+    g = generator or default_generator
+    if _WATCHERS.stack:
+        _announce(g, CPU)
+    return g.rng
 
 
 def device_rng(generator: Generator | None, device: Device) -> Any:
     """The generator that draws on ``device`` for ``generator`` (or the default one)."""
-    return (generator or default_generator).on(device)
+    g = generator or default_generator
+    if _WATCHERS.stack:
+        _announce(g, device)
+    return g.on(device)
