@@ -61,6 +61,7 @@ from autograd_core.ops import (
     special_functions,
     stacking,
     statistics,
+    strided,
     subscript,
     trigonometric,
     unary,
@@ -113,6 +114,7 @@ from autograd_core.ops.sorting import *  # noqa: F403
 from autograd_core.ops.special_functions import *  # noqa: F403
 from autograd_core.ops.stacking import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
+from autograd_core.ops.strided import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
@@ -157,6 +159,7 @@ _FAMILIES = (
     nn_ops,
     recurrent,
     views,
+    strided,
     diagonals,
     elementwise_more,
     mixing,

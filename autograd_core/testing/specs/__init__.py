@@ -27,6 +27,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     sorting,
     special_functions,
     statistics,
+    strided,
     tensor_utils,
     unary,
 )
