@@ -108,6 +108,7 @@ from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.func import vmap  # noqa: E402  (torch.vmap)
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch's names too)
+from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E402  (legacy names)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
 
@@ -142,6 +143,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "matrix_exp",
     "matrix_power",
+    "chain_matmul",
+    "svd",
+    "cholesky",
     "pinverse",
     "numel",
     "Tensor",

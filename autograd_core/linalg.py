@@ -92,8 +92,14 @@ def cholesky(a: Tensor, *, upper: bool = False) -> Tensor:
         tensor([[2., 0.],
                 [1., 2.]])
     """
+    return cholesky_factor("linalg.cholesky", a, upper)
+
+
+def cholesky_factor(name: str, a: Tensor, upper: bool) -> Tensor:
+    """``linalg.cholesky``'s work, with ``name`` (the public function) in its errors: shared
+    with the legacy top-level ``ac.cholesky``."""
     a = lift(a)
-    check_square("linalg.cholesky", a)
+    check_square(name, a)
     try:
         ell = Cholesky.apply(a)
     except Exception as e:
@@ -102,7 +108,7 @@ def cholesky(a: Tensor, *, upper: bool = False) -> Tensor:
         index, k = _first_failure(a)
         where_ = f" at batch index {index}" if index else ""
         raise LinAlgError(
-            f"linalg.cholesky: the factorization could not be completed because the input is not "
+            f"{name}: the factorization could not be completed because the input is not "
             f"positive-definite{where_} (the leading minor of order {k} is not positive-definite); "
             f"shape {tuple(a.shape)}. Pass symmetric positive-definite matrices (A Aᵀ + eps·I)."
         ) from e

@@ -14,7 +14,7 @@ from typing import Any
 import numpy
 
 from autograd_core import device as _device
-from autograd_core import ops, random_sampling, tensor_extras
+from autograd_core import linalg_legacy, ops, random_sampling, tensor_extras
 from autograd_core.inplace import INPLACE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
@@ -226,6 +226,8 @@ def attach_methods() -> None:
     multi-input builders) on Tensor."""
     for name, fn in {**_OPERATORS, **_CONVERSIONS, **INPLACE_METHODS}.items():
         setattr(Tensor, name, fn)
+    for name in linalg_legacy.METHODS:  # x.svd(), x.cholesky(): PyTorch's legacy methods
+        setattr(Tensor, name, getattr(linalg_legacy, name))
     for name in ops.__all__:
         if name in _NOT_METHODS or name.startswith("_"):
             continue

@@ -25,6 +25,7 @@ from autograd_core.ops import (
     elementwise_more,
     exp_log,
     extrema,
+    floating_point,
     fold,  # noqa: F401
     hyperbolic,
     index_utils,
@@ -49,6 +50,7 @@ from autograd_core.ops import (
     quantiles,
     recurrent,
     reduce,
+    renormalize,
     rounding,
     scan,
     scan_extrema,
@@ -61,6 +63,7 @@ from autograd_core.ops import (
     special_functions,
     stacking,
     statistics,
+    strided,
     subscript,
     trigonometric,
     unary,
@@ -84,6 +87,7 @@ from autograd_core.ops.division import *  # noqa: F403
 from autograd_core.ops.elementwise_more import *  # noqa: F403
 from autograd_core.ops.exp_log import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
+from autograd_core.ops.floating_point import *  # noqa: F403
 from autograd_core.ops.hyperbolic import *  # noqa: F403
 from autograd_core.ops.index_utils import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
@@ -101,6 +105,7 @@ from autograd_core.ops.products import *  # noqa: F403
 from autograd_core.ops.quantiles import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
+from autograd_core.ops.renormalize import *  # noqa: F403
 from autograd_core.ops.rounding import *  # noqa: F403
 from autograd_core.ops.scan import *  # noqa: F403
 from autograd_core.ops.scan_extrema import *  # noqa: F403
@@ -113,6 +118,7 @@ from autograd_core.ops.sorting import *  # noqa: F403
 from autograd_core.ops.special_functions import *  # noqa: F403
 from autograd_core.ops.stacking import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
+from autograd_core.ops.strided import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
@@ -134,6 +140,7 @@ _FAMILIES = (
     order_stats,
     quantiles,
     statistics,
+    renormalize,
     covariance,
     nan_reductions,
     scan,
@@ -157,8 +164,10 @@ _FAMILIES = (
     nn_ops,
     recurrent,
     views,
+    strided,
     diagonals,
     elementwise_more,
+    floating_point,
     mixing,
     products,
     constructions,

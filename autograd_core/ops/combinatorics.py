@@ -54,8 +54,9 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
 
 def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803
     """The Vandermonde matrix of a 1-D x, as ``torch.vander``: column j is x^(N−1−j)
-    (x^j with ``increasing=True``), N columns (default len(x)). Bool inputs give int64, as
-    PyTorch. Built as a running product x·x·…, so it is differentiable everywhere.
+    (x^j with ``increasing=True``), N columns (default len(x)). Bool and integer inputs give
+    int64 (PyTorch's running product accumulates in int64, as cumprod), floating ones keep
+    their dtype. Built as a running product x·x·…, so it is differentiable everywhere.
 
     Raises:
         ShapeError: x not 1-D, or N negative.
@@ -73,7 +74,7 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     n = x.shape[0] if N is None else int(N)
     if n < 0:
         raise ShapeError(f"vander: N must be non-negative, got {n}.")
-    if x.dtype.kind == "b":
+    if x.dtype.kind in "biu":  # (no gradient to cut: integers never require grad)
         x = astype(x, numpy.int64)
     if n == 0:
         return const(x.xp.zeros((x.shape[0], 0), x.dtype))

@@ -23,6 +23,7 @@ __all__ = [
     "scalar_dtype",
     "normalize_axis",
     "const",
+    "zero_of",
     "write_out",
     "loses_values",
 ]
@@ -115,6 +116,14 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 def const(array: Any) -> Tensor:
     """Wrap an array that is a constant for differentiation (a mask, indices)."""
     return Tensor._make(array, False, None)
+
+
+def zero_of(x: Tensor) -> Tensor:
+    """A 0-d constant 0 of ``x``'s dtype on its device: the fill of the entries that a
+    construction leaves empty (tril, diag_embed: ``where(mask, x, zero_of(x))``), which keeps
+    x's dtype. A Python 0 there would promote a bool x to int64, as it does in
+    ``torch.where(mask, x, 0)``, where PyTorch's tril and diag_embed keep bool."""
+    return const(get_array_module(x.data).zeros((), x.data.dtype))
 
 
 def normalize_axis(

@@ -20,7 +20,7 @@ from autograd_core.creation import zeros
 from autograd_core.device import get_array_module
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, zero_of
 from autograd_core.ops.diagonals import diagonal as _diagonal_of
 from autograd_core.ops.join import cat, stack
 from autograd_core.ops.shape import broadcast_to
@@ -83,7 +83,8 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
         )
     n, k = x.shape[-1], int(offset)
     eye = _eye_mask(x, n)
-    y = where(eye, x.reshape((*x.shape, 1)), 0)  # (..., n, n), x[..., i] at (i, i)
+    # (..., n, n), x[..., i] at (i, i); zeros of x's dtype (bool stays bool, as PyTorch)
+    y = where(eye, x.reshape((*x.shape, 1)), zero_of(x))
     y = _pad_last_two(y, k)
     return movedim(y, (-2, -1), (d1, d2))
 

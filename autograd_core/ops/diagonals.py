@@ -10,7 +10,7 @@ from autograd_core.device import get_array_module
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.binary import where
-from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.ops.common import lift, normalize_axis, zero_of
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -117,7 +117,7 @@ def _triangle(name: str, x: Tensor, diagonal: int, lower: bool) -> Tensor:
     k = int(diagonal)
     # on and below the diagonal k; the upper triangle is what lies below k − 1 left out
     keep = xp.tri(n, m, k=k, dtype=bool) if lower else ~xp.tri(n, m, k=k - 1, dtype=bool)
-    return where(keep, x, 0)
+    return where(keep, x, zero_of(x))  # (x's dtype: a bool x stays bool, as PyTorch)
 
 
 def tril(x: Tensor, diagonal: int = 0) -> Tensor:

@@ -1,4 +1,5 @@
-"""Elementwise float-class predicates (isnan, isinf, isfinite, isposinf, isneginf, signbit).
+"""Elementwise float-class predicates (isnan, isinf, isfinite, isposinf, isneginf, signbit,
+isreal).
 
 Each returns a bool tensor of the input's shape and has no gradient, as in PyTorch. Integer and
 bool inputs are accepted: they are never NaN or infinite, and their sign bit is their sign.
@@ -13,7 +14,7 @@ from autograd_core.ops.common import lift
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["isfinite", "isinf", "isnan", "isneginf", "isposinf", "signbit"]
+__all__ = ["isfinite", "isinf", "isnan", "isneginf", "isposinf", "signbit", "isreal"]
 
 
 @register_op("isnan", differentiable=False)
@@ -64,6 +65,15 @@ class SignBit(Op):
 
     def forward(self, x: Any) -> Any:
         return self.xp.signbit(x)
+
+
+@register_op("isreal", differentiable=False)
+class IsReal(Op):
+    """True where x has no imaginary part (every element of a real dtype; imag x = 0 for a
+    complex one); a bool tensor, no gradient, saves nothing."""
+
+    def forward(self, x: Any) -> Any:
+        return self.xp.isreal(x)
 
 
 def isnan(input: Any) -> Tensor:  # noqa: A002  (PyTorch's argument name)
@@ -130,3 +140,15 @@ def signbit(input: Any) -> Tensor:  # noqa: A002
         tensor([ True,  True, False, False])
     """
     return SignBit.apply(lift(input))
+
+
+def isreal(input: Any) -> Tensor:  # noqa: A002
+    """Whether each element is real (``torch.isreal``): True everywhere for bool, integer and
+    floating tensors, NaN and inf included; for a complex tensor, where the imaginary part is 0.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.isreal(ac.tensor([1.0, float("nan")]))
+        tensor([ True,  True])
+    """
+    return IsReal.apply(lift(input))

@@ -283,7 +283,8 @@ def repeat_interleave(
     number of times ``repeats`` says, as ``torch.repeat_interleave``: an int or 0-d/one-entry
     tensor repeats every entry alike, a 1-D integer tensor gives one count per entry.
     ``output_size``, if given, must be the total length. ``repeat_interleave(repeats)`` with
-    one integer tensor gives each position i repeated repeats[i] times. An ``index_select``,
+    one integer tensor gives each position i repeated repeats[i] times, in that tensor's
+    dtype (as PyTorch). An ``index_select``,
     so the gradient of an entry is the sum of ȳ over its copies.
 
     Raises:
@@ -302,7 +303,8 @@ def repeat_interleave(
     xp = x.xp
     if repeats is None:  # repeat_interleave(repeats): positions repeated
         counts = _counts(x, None)
-        return const(xp.asarray(numpy.repeat(numpy.arange(counts.size), counts)))
+        positions = numpy.repeat(numpy.arange(counts.size, dtype=x.dtype), counts)
+        return const(xp.asarray(positions))
     if dim is None:
         x, d = flatten(x), 0
     else:

@@ -1,4 +1,5 @@
-"""Boolean reductions: all and any (no gradient)."""
+"""Boolean reductions: all and any (no gradient). The result is bool, except for a uint8
+input, where it is uint8 (0 or 1), as in PyTorch (a leftover of uint8 masks)."""
 
 from __future__ import annotations
 
@@ -14,18 +15,26 @@ __all__ = ["all", "any"]
 
 @register_op("all", differentiable=False)
 class All(Op):
-    """True where every element along ``axis`` is nonzero; a bool tensor, no gradient."""
+    """True where every element along ``axis`` is nonzero; a bool tensor (uint8 for a uint8
+    input, as PyTorch), no gradient."""
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
-        return self.xp.all(x, axis=axis, keepdims=keepdims)
+        return _like_torch(x, self.xp.all(x, axis=axis, keepdims=keepdims))
 
 
 @register_op("any", differentiable=False)
 class Any_(Op):
-    """True where some element along ``axis`` is nonzero; a bool tensor, no gradient."""
+    """True where some element along ``axis`` is nonzero; a bool tensor (uint8 for a uint8
+    input, as PyTorch), no gradient."""
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
-        return self.xp.any(x, axis=axis, keepdims=keepdims)
+        return _like_torch(x, self.xp.any(x, axis=axis, keepdims=keepdims))
+
+
+def _like_torch(x: Any, result: Any) -> Any:
+    """``result`` (bool) in PyTorch's result dtype for all/any of ``x``: uint8 for a uint8
+    input, bool for every other dtype."""
+    return result.astype(x.dtype) if x.dtype.kind == "u" and x.dtype.itemsize == 1 else result
 
 
 def all(  # noqa: A001  (the NumPy/PyTorch name)
@@ -36,7 +45,8 @@ def all(  # noqa: A001  (the NumPy/PyTorch name)
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Whether all elements (along ``dim``/``axis``) are nonzero.
+    """Whether all elements (along ``dim``/``axis``) are nonzero: a bool tensor, or a uint8
+    one (0/1) for a uint8 input, as ``torch.all``.
 
     Example:
         >>> import autograd_core as ac
@@ -55,7 +65,8 @@ def any(  # noqa: A001  (the NumPy/PyTorch name)
     axis: Any = None,
     keepdims: bool | None = None,
 ) -> Tensor:
-    """Whether any element (along ``dim``/``axis``) is nonzero.
+    """Whether any element (along ``dim``/``axis``) is nonzero: a bool tensor, or a uint8
+    one (0/1) for a uint8 input, as ``torch.any``.
 
     Example:
         >>> import autograd_core as ac

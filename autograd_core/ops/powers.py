@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, lift_float
+from autograd_core.ops.common import const, lift, lift_float, scalar_dtype
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -91,8 +91,20 @@ def rsqrt(x: Tensor) -> Tensor:
 
 
 def square(x: Tensor) -> Tensor:
-    """x² elementwise."""
-    return Square.apply(lift(x))
+    """x² elementwise, in the dtype of ``x ** 2`` (PyTorch's square is pow(x, 2)): a bool
+    input gives int64, the dtype of a bool tensor next to the integer 2; other dtypes are
+    kept.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.square(ac.tensor([True, False]))
+        tensor([1, 0])
+    """
+    x = lift(x)
+    dtype = scalar_dtype(x.data.dtype, 2)
+    if dtype != x.data.dtype:  # bool: a constant (it never requires grad)
+        x = const(x.data.astype(dtype))
+    return Square.apply(x)
 
 
 def reciprocal(x: Tensor) -> Tensor:

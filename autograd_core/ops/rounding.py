@@ -19,13 +19,16 @@ __all__ = ["sign", "floor", "ceil", "round"]
 
 @register_op("sign", array_vjp=True, saves_inputs=False)
 class Sign(Op):
-    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0). VJP: x̄ = 0 (piecewise constant; at x = 0, where
-    it jumps, 0 is used too, as in PyTorch). Differentiable so that it can sit inside a
-    computation that is back-propagated; saves nothing."""
+    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0); a bool x is its own sign (a copy, bool, as in
+    PyTorch). VJP: x̄ = 0 (piecewise constant; at x = 0, where it jumps, 0 is used too, as in
+    PyTorch). Differentiable so that it can sit inside a computation that is back-propagated;
+    saves nothing."""
 
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
+        if x.dtype.kind == "b":  # NumPy has no sign for bool; False → False, True → True
+            return x.copy()
         return self.xp.sign(x)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -62,7 +65,8 @@ class Round(Op):
 
 
 def sign(x: Tensor) -> Tensor:
-    """sign(x) ∈ {−1, 0, 1} elementwise; no gradient.
+    """sign(x) ∈ {−1, 0, 1} elementwise, in x's dtype (a bool x gives itself, as
+    ``torch.sign``); a zero gradient.
 
     Example:
         >>> import autograd_core as ac

@@ -71,6 +71,8 @@ class Cumprod(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: int) -> Any:
+        if x.dtype.kind in "bu":  # into int64, as PyTorch (NumPy: uint64 for unsigned)
+            return self.xp.cumprod(x, axis=axis, dtype=self.xp.int64)
         return self.xp.cumprod(x, axis=axis)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:

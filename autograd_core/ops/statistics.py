@@ -12,6 +12,7 @@ from typing import Any
 
 from autograd_core.amp import cast_float32
 from autograd_core.op import Op
+from autograd_core.ops.common import lift_float
 from autograd_core.ops.extrema import tie_weights
 from autograd_core.ops.reduce import (
     Mean,
@@ -223,13 +224,14 @@ def logsumexp(
     keepdims: bool | None = None,
 ) -> Tensor:
     """log Σ exp(x) over ``dim`` (alias ``axis``; int, tuple or None for all), computed stably.
+    Bool and integer inputs give the default float dtype, as ``torch.logsumexp``.
 
     Example:
         >>> import autograd_core as ac
         >>> ac.tensor([1e4, 1e4]).logsumexp()
         tensor(10000.693)
     """
-    x, axes, keep = reduction_args("logsumexp", x, dim, keepdim, axis, keepdims)
+    x, axes, keep = reduction_args("logsumexp", lift_float(x), dim, keepdim, axis, keepdims)
     (x,) = cast_float32(x)  # float32 under amp.autocast
     return LogSumExp.apply(x, axis=axes, keepdims=keep)
 

@@ -14,6 +14,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     elementwise_math,
     elementwise_more,
     extrema,
+    floating_point,
     indexing,
     join,
     linalg,
@@ -27,6 +28,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     sorting,
     special_functions,
     statistics,
+    strided,
     tensor_utils,
     unary,
 )

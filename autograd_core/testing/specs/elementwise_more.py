@@ -1,4 +1,4 @@
-"""OpSpecs of the elementwise float-class predicates (isnan, isinf, ..., signbit)."""
+"""OpSpecs of the elementwise float-class predicates (isnan, isinf, ..., signbit, isreal)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ for _name, _ref in [
     ("isneginf", np.isneginf),
     ("isposinf", np.isposinf),
     ("signbit", np.signbit),
+    ("isreal", np.isreal),
 ]:
     OP_DB.append(
         OpSpec(
