@@ -26,11 +26,15 @@ variant (``ac.grad``, closed-over parameters, keyword arguments, arguments that 
 gradient, nested checkpoints, and ``create_graph=True`` for second derivatives). None, the
 default, gives no warning: PyTorch warns because there the choice changes the behaviour.
 
-``preserve_rng_state=True`` saves the state of the default generator's CPU stream before the
-first run, sets it again for the recomputation, then puts back the state the stream had, so
-dropout draws the same mask twice and the random stream goes on as without checkpointing. The
-CUDA streams are not saved (CuPy's generators expose no state): on a GPU, keep random draws out
-of checkpointed functions or use a ``generator=`` that you seed the same way for both runs.
+``preserve_rng_state=True`` marks the default generator's streams before the first run (the
+CPU's, and that of every device a tensor argument lives on, as PyTorch saves the CUDA states of
+the arguments' devices), returns them to the marks for the recomputation, then puts back where
+they were, so dropout draws the same mask twice. On the CPU the mark is the exact state, and the
+stream goes on as without checkpointing. A CuPy generator's state cannot be copied, so a device
+stream is restarted from a seed drawn from it (``Generator.mark_stream``): the masks still agree
+between the two runs, but the device draws differ from those of the same code without
+checkpointing, and each mark copies one number from the device. A ``generator=`` passed to the
+function is not replayed.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autograd_core.autograd_function import Function, FunctionCtx
+from autograd_core.device import CPU, Device
 from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import enable_grad, is_grad_enabled, no_grad, watching_inputs
 from autograd_core.graph import grad
@@ -54,7 +59,7 @@ class _Run:
 
     def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict) -> None:
         self.function, self.args, self.kwargs = function, args, kwargs
-        self.rng_state: Any = None  # the CPU stream's state before the first run, if preserved
+        self.rng_marks: dict[Device, Any] | None = None  # streams' marks before the first run
         self.inputs: tuple[Tensor, ...] = ()  # the node's inputs, in order
         self.outputs: list[Tensor] = []  # the tensors among the outputs, until the node takes them
         self.kinds: list[tuple[tuple[int, ...], Any]] = []  # their (shape, dtype)
@@ -94,7 +99,7 @@ class CheckpointFunction(Function):
         create_graph = is_grad_enabled()
         wanted = [t for t, need in zip(run.inputs, needs) if need]
         with _as_leaves(wanted):
-            with _rng_replayed(run.rng_state), enable_grad():
+            with _rng_replayed(run.rng_marks), enable_grad():
                 outs = _tensors_in(run.function(*run.args, **run.kwargs))
             roots, seeds = _roots(run, outs, gys)
             if roots:
@@ -129,7 +134,8 @@ def checkpoint(
         *args: its positional arguments.
         use_reentrant: accepted for PyTorch compatibility; True, False and None all select this
             engine's one implementation.
-        preserve_rng_state: replay the CPU random stream in the recomputation (dropout).
+        preserve_rng_state: replay the random streams in the recomputation (dropout): the CPU's
+            and those of the tensor arguments' devices.
         **kwargs: its keyword arguments.
 
     Returns:
@@ -155,7 +161,8 @@ def checkpoint(
         return function(*args, **kwargs)
     run = _Run(function, args, kwargs)
     if preserve_rng_state:
-        run.rng_state = default_generator.get_state()
+        devices = {CPU, *(a.device for a in (*args, *kwargs.values()) if isinstance(a, Tensor))}
+        run.rng_marks = {d: default_generator.mark_stream(d) for d in devices}
     with no_grad(), watching_inputs() as seen:
         result = function(*args, **kwargs)
     leaves = _tensors_in(result)
@@ -328,15 +335,17 @@ def _as_leaves(tensors: list[Tensor]) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _rng_replayed(state: Any) -> Iterator[None]:
-    """Set the CPU stream to ``state`` (if not None) inside the block, and put back after it
-    the state it had before."""
-    if state is None:
+def _rng_replayed(marks: dict[Device, Any] | None) -> Iterator[None]:
+    """Return each stream in ``marks`` (if not None) to its mark inside the block, and put it
+    back after the block where it was before."""
+    if marks is None:
         yield
         return
-    now = default_generator.get_state()
-    default_generator.set_state(state)
+    now = {d: default_generator.mark_stream(d) for d in marks}
+    for d, mark in marks.items():
+        default_generator.replay_stream(d, mark)
     try:
         yield
     finally:
-        default_generator.set_state(now)
+        for d, mark in now.items():
+            default_generator.replay_stream(d, mark)

@@ -85,6 +85,21 @@ def test_dropout_mask_is_replayed_and_the_stream_goes_on_as_without_checkpoint()
     assert any(np.any(g == 0) for g in plain[:2])  # (the mask did zero something)
 
 
+@pytest.mark.parametrize("preserve", [True, False])
+def test_the_recomputation_draws_the_forwards_mask_on_every_device(device, preserve):
+    """The gradient of dropout(x) · 2 is 2/(1 − p) where the first run kept x and 0 where it
+    dropped it, only if the recomputation draws the same mask: on a device too (the stream is
+    marked by a seed there); without preserve_rng_state the masks differ."""
+    ac.manual_seed(3)
+    x = ac.tensor(np.linspace(1.0, 2.0, 400), device=device, requires_grad=True)
+    y = checkpoint(lambda x: nn.functional.dropout(x, 0.5) * 2.0, x, preserve_rng_state=preserve)
+    y.sum().backward()
+    kept = y.detach().cpu().numpy() != 0
+    assert 100 < kept.sum() < 300  # (about half kept)
+    want = np.where(kept, 4.0, 0.0)
+    assert np.array_equal(x.grad.cpu().numpy(), want) == preserve
+
+
 def test_without_preserve_rng_state_the_recomputation_draws_another_mask():
     model, x = _dropout_model(), input_x()
     ac.manual_seed(11)
