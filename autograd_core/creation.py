@@ -199,6 +199,20 @@ def full(
     return made(*_build(device, "full", shape, fill_value, dtype), requires_grad)
 
 
+def _range_bound(name: str, value: Any) -> Any:
+    """An ``arange`` bound as PyTorch reads it: a 0-d tensor stands for its Python number (an
+    integer or bool tensor for an int, a floating one for a float, whatever its width); any
+    other value is returned as it is."""
+    if not isinstance(value, Tensor):
+        return value
+    if value.ndim != 0:
+        raise TypeError(
+            f"arange: {name} must be a number or a 0-d tensor; got a tensor of shape "
+            f"{tuple(value.shape)}. Pass one element, e.g. {name}=t[0] or t.item()."
+        )
+    return value.item()
+
+
 def arange(
     start: float,
     end: float | None = None,
@@ -209,6 +223,11 @@ def arange(
 ) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` by ``step``.
 
+    Without ``dtype``, the result is int64 when all of start, end and step are integers (Python
+    ints, NumPy integers, or 0-d integer or bool tensors) and the default float dtype otherwise,
+    as in PyTorch. 0-d tensors count as their numbers (PyTorch refuses one that requires grad;
+    here it is accepted, and nothing is recorded).
+
     Example:
         >>> import autograd_core as ac
         >>> ac.arange(3)
@@ -216,6 +235,9 @@ def arange(
     """
     if end is None:
         start, end = 0, start
+    start, end, step = (
+        _range_bound(n, v) for n, v in zip(("start", "end", "step"), (start, end, step))
+    )
     if step == 0:
         raise ValueError(
             f"arange: step must not be zero; got arange({start}, {end}, step=0). Pass a "

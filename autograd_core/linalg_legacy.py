@@ -10,11 +10,11 @@ import warnings
 from typing import NamedTuple
 
 from autograd_core.creation import zeros
-from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.errors import ShapeError
 from autograd_core.linalg import cholesky_factor
 from autograd_core.linalg_decomp import check_matrix, svdvals
 from autograd_core.linalg_decomp import svd as linalg_svd
-from autograd_core.linalg_products import multi_dot
+from autograd_core.linalg_products import check_one_dtype, multi_dot
 from autograd_core.ops.common import lift, write_out
 from autograd_core.ops.copying import clone
 from autograd_core.ops.decompositions import matrix_t
@@ -71,11 +71,7 @@ def chain_matmul(*matrices: Tensor, out: Tensor | None = None) -> Tensor:
                 "2-D. Use ac.linalg.multi_dot for a vector at either end, or ac.matmul for "
                 "batches."
             )
-    if len({m.dtype for m in ms}) > 1:
-        raise DTypeError(
-            "chain_matmul: all matrices must have the same dtype (as in PyTorch); got "
-            f"{', '.join(str(m.dtype) for m in ms)}. Convert them first, e.g. m.double()."
-        )
+    check_one_dtype("chain_matmul", ms, "matrices")
     result = clone(ms[0]) if len(ms) == 1 else multi_dot(ms)
     return write_out("chain_matmul", result, out)
 

@@ -8,13 +8,13 @@ import operator
 from collections.abc import Sequence
 
 from autograd_core.device import get_array_module
-from autograd_core.errors import ShapeError
+from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
 from autograd_core.ops.decompositions import check_square, inverse
 from autograd_core.tensor import Tensor
 
-__all__ = ["matrix_power", "multi_dot"]
+__all__ = ["matrix_power", "multi_dot", "check_one_dtype"]
 
 
 def matrix_power(a: Tensor, n: int) -> Tensor:
@@ -70,10 +70,27 @@ def _chain_order(dims: list[int]) -> list[list[int]]:
     return split
 
 
+def check_one_dtype(op: str, tensors: Sequence[Tensor], noun: str = "tensors") -> None:
+    """Refuse ``tensors`` of more than one dtype, naming ``op`` and the dtypes seen: PyTorch's
+    matrix chains (``linalg.multi_dot``, ``chain_matmul``) do not promote, unlike ``matmul``."""
+    if len({t.dtype for t in tensors}) > 1:
+        raise DTypeError(
+            f"{op}: all {noun} must have the same dtype (as in PyTorch); got "
+            f"{', '.join(str(t.dtype) for t in tensors)}. Convert them to one dtype first, "
+            "e.g. with .double()."
+        )
+
+
 def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
     """A₁ A₂ ⋯ A_N in the cheapest parenthesisation (fewest scalar multiplications), as
     ``torch.linalg.multi_dot``: every tensor 2-D, except that the first may be 1-D (a row
-    vector) and the last 1-D (a column vector); those dims are dropped from the result.
+    vector) and the last 1-D (a column vector); those dims are dropped from the result. All
+    must have one dtype (as PyTorch; ``matmul`` would promote).
+
+    Raises:
+        ShapeError: fewer than two tensors, a tensor of the wrong rank, or inner sizes that
+            differ.
+        DTypeError: tensors of different dtypes.
 
     Example:
         >>> import autograd_core as ac
@@ -95,6 +112,7 @@ def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
                 f"linalg.multi_dot: the {which} tensor must be {need}; got shape "
                 f"{tuple(t.shape)}. Only the first and last may be vectors."
             )
+    check_one_dtype("linalg.multi_dot", ts)
     row, col = ts[0].ndim == 1, ts[-1].ndim == 1
     ms = [ts[0].unsqueeze(0) if row else ts[0], *ts[1:-1], ts[-1].unsqueeze(-1) if col else ts[-1]]
     for i in range(len(ms) - 1):

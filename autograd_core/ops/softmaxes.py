@@ -32,7 +32,8 @@ class Softmax(Op):
             return self.xp.exp(x)  # an empty array of the right dtype
         y = self.xp.exp(x - x.max(axis=axis, keepdims=True))
         y /= y.sum(axis=axis, keepdims=True, dtype=wide_dtype(y.dtype))
-        return y
+        # NumPy makes a 0-d y a scalar, which /= rebinds: float16 / float32 sum gave float32
+        return y if y.dtype == x.dtype else y.astype(x.dtype)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         y = self.output_as(gy)

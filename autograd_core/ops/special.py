@@ -6,7 +6,8 @@ Netlib SPECFUN ``CALERF``, also used by SciPy's and Cephes' ancestors). In float
 accurate to a few units in the last place on the whole real line (measured against
 ``math.erf``/``math.erfc``: max relative error below 1e-15, see
 ``tests/autograd_core/test_activation_values.py``). The arithmetic runs in the input's dtype, so
-float32 stays float32.
+float32 stays float32; float16 runs in float32 and is rounded once to float16 (as PyTorch's float16
+kernels do): in float16 the rational functions' powers of x overflow already at |x| ≈ 2.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from autograd_core.device import on_host
 
-__all__ = ["erf_array", "erfc_array"]
+__all__ = ["erf_array", "erfc_array", "is_half"]
 
 # erf(x) = x · A(x²) / B(x²) for |x| ≤ 0.46875
 _A = (
@@ -111,9 +112,19 @@ def _erfc_nonnegative(xp: Any, y: Any) -> Any:
     return xp.exp(-s * s) * xp.exp(-(y - s) * (y + s)) * r
 
 
+def is_half(x: Any) -> bool:
+    """Whether ``x``'s dtype is a float narrower than float32 (float16), which the kernels
+    compute in float32: x⁸ overflows float16 (largest 65,504) from |x| ≈ 4, and the
+    coefficients lose digits."""
+    return x.dtype.kind == "f" and x.dtype.itemsize < 4
+
+
 def erf_array(xp: Any, x: Any) -> Any:
-    """erf(x) elementwise for a float array of module ``xp`` (same shape and dtype)."""
+    """erf(x) elementwise for a float array of module ``xp`` (same shape and dtype; float16 is
+    computed in float32 and rounded once)."""
     x = xp.asarray(x)
+    if is_half(x):
+        return erf_array(xp, x.astype(xp.float32)).astype(x.dtype)
     y = xp.abs(x)
     out = xp.copysign(1.0 - _erfc_nonnegative(xp, y), x)
     small = y <= _SMALL
@@ -123,8 +134,11 @@ def erf_array(xp: Any, x: Any) -> Any:
 
 
 def erfc_array(xp: Any, x: Any) -> Any:
-    """erfc(x) = 1 − erf(x) elementwise, accurate also where it is tiny (x ≫ 1)."""
+    """erfc(x) = 1 − erf(x) elementwise, accurate also where it is tiny (x ≫ 1); float16 is
+    computed in float32 and rounded once."""
     x = xp.asarray(x)
+    if is_half(x):
+        return erfc_array(xp, x.astype(xp.float32)).astype(x.dtype)
     y = xp.abs(x)
     r = _erfc_nonnegative(xp, y)
     out = xp.where(x < 0, 2.0 - r, r)

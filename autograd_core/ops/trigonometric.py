@@ -18,6 +18,7 @@ from autograd_core.op import Op
 from autograd_core.ops.binary import Where, mul
 from autograd_core.ops.common import lift_float, lift_pair
 from autograd_core.ops.powers import Sqrt
+from autograd_core.ops.special import is_half
 from autograd_core.ops.unary import Cos
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -142,13 +143,17 @@ class Sinc(Op):
 
     VJP: x̄ = ȳ · (cos(πx) − sinc x) / x, and its Taylor series π²x Σ cₖ (πx)^(2k−2) for
     |x| < 0.05, where that difference cancels; so x̄ = 0 at x = 0 and the second derivative
-    there is −π²/3 (PyTorch gives NaN for it). Saves the input (as the parent).
+    there is −π²/3 (PyTorch gives NaN for it). float16 is computed in float32 and rounded once,
+    as PyTorch does: in float16, π·1 is rounded and sinc(1) came out 3e-4 instead of (−)0.
+    Saves the input (as the parent).
     """
 
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
         with quiet():
+            if is_half(x):
+                return self.xp.sinc(x.astype(self.xp.float32)).astype(x.dtype)
             return self.xp.sinc(x)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:

@@ -230,6 +230,26 @@ def test_multi_dot_errors(tensors, match):
         ac.linalg.multi_dot(tensors)
 
 
+@pytest.mark.parametrize(
+    "dtypes",
+    [("float32", "float64"), ("float64", "float64", "float32"), ("float32", "int64", "float32")],
+)
+def test_multi_dot_refuses_mixed_dtypes_as_torch(dtypes, torch):
+    # ac.matmul would promote; torch.linalg.multi_dot raises, and so does this (was promoted)
+    shapes = [(2,)] + [(2, 2)] * (len(dtypes) - 1)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        torch.linalg.multi_dot(
+            [torch.ones(s, dtype=getattr(torch, d)) for s, d in zip(shapes, dtypes)]
+        )
+    seen = ", ".join(dtypes)
+    with pytest.raises(
+        ac.DTypeError, match=rf"linalg.multi_dot: .*same dtype.*got {seen}\. Convert"
+    ):
+        ac.linalg.multi_dot([ac.ones(s, dtype=getattr(ac, d)) for s, d in zip(shapes, dtypes)])
+    same = [ac.ones(s, dtype=ac.int64) for s in shapes]  # one dtype, integers included: fine
+    assert ac.linalg.multi_dot(same).dtype == ac.int64
+
+
 # -- cross ----------------------------------------------------------------------------------
 
 
