@@ -9,6 +9,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+from scatter_calls import scatter_reduce_fn  # tests/autograd_core/
 from torch_compare import compare_with_torch, gradchecks  # tests/autograd_core/
 
 import autograd_core as ac
@@ -19,10 +20,7 @@ IDX2 = [[0, 1, 0], [1, 1, 1]]
 
 
 def _reduce(reduce, include_self, dim=0, index=IDX2):
-    def fn(m, x, src):
-        return m.scatter_reduce(x, dim, m.tensor(index), src, reduce, include_self=include_self)
-
-    return fn
+    return scatter_reduce_fn(reduce, include_self, dim, index)
 
 
 CASES = [

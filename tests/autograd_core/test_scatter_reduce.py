@@ -8,7 +8,7 @@ from functools import partial
 
 import numpy as np
 import pytest
-from test_index_utils import _reduce  # tests/autograd_core/
+from scatter_calls import scatter_reduce_fn  # tests/autograd_core/
 from torch_compare import compare_with_torch, gradchecks  # tests/autograd_core/
 
 import autograd_core as ac
@@ -22,7 +22,7 @@ def test_scatter_reduce_ties_and_zeros_match_torch(reduce, include_self, torch, 
     x = np.array([1.0, 2.0, 0.0, 5.0])
     src = np.array([2.0, 2.0, 1.0, 0.0, 0.0, 5.0, 3.0])
     index = [0, 0, 1, 2, 1, 3, 3]
-    fn = _reduce(reduce, include_self, 0, index)
+    fn = scatter_reduce_fn(reduce, include_self, 0, index)
     if not include_self and reduce in ("amax", "amin"):
         x = x + 100.0  # torch's tie count includes self even then: see the test below
     compare_with_torch(torch, fn, x, src, rng=rng)
@@ -49,7 +49,7 @@ def test_scatter_reduce_without_self_ignores_self_in_ties(reduce):
 def test_scatter_reduce_integers_match_torch(reduce, include_self, torch, rng):
     x, src = rng.integers(-9, 9, (3, 4)), rng.integers(-9, 9, (5, 4))
     index = rng.integers(0, 3, (5, 4))
-    fn = _reduce(reduce, include_self, 0, index)
+    fn = scatter_reduce_fn(reduce, include_self, 0, index)
     compare_with_torch(torch, fn, x, src, grad=False)
 
 
