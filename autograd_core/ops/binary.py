@@ -184,6 +184,14 @@ class Where(Op):
         return None, ga, gb
 
 
+def zero_grad(xp: Any, gy: Any) -> Any:
+    """Zeros of ȳ's shape and dtype in ȳ's form, the VJP of a piecewise-constant input (sign,
+    copysign's sign operand, nextafter's direction): where(False, ȳ, 0) is a new array of
+    zeros in a plain backward and a recorded where in a recorded one (its own gradient is 0).
+    Unlike ȳ · 0 it stays 0 where ȳ is inf or NaN (PyTorch gives zeros there too)."""
+    return Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype))
+
+
 def add(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
     """a + b with broadcasting; ``out=`` stores the result in an existing tensor (not while
     recording gradients, as in PyTorch).

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
-from autograd_core.ops.binary import Where
+from autograd_core.ops.binary import zero_grad
 from autograd_core.ops.common import lift, lift_pair
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.registry import register_op
@@ -71,12 +71,8 @@ class Nextafter(Op):
         return self.xp.nextafter(a, b)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        xp = self.xp
         need_a, need_b = self.needs_input_grad
-        gb = None
-        if need_b:  # zeros in gy's form (see rounding.Sign)
-            gb = Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype))
-        return (gy if need_a else None), gb
+        return (gy if need_a else None), (zero_grad(self.xp, gy) if need_b else None)
 
 
 def _check_floating(name: str, *tensors: Tensor) -> None:

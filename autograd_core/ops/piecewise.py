@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.binary import Where
+from autograd_core.ops.binary import Where, zero_grad
 from autograd_core.ops.common import lift, lift_pair
 from autograd_core.ops.rounding import sign
 from autograd_core.ops.trigonometric import quiet
@@ -81,8 +81,8 @@ class Copysign(Op):
             with quiet():
                 ratio = xp.where(a == 0, 0.0, xp.copysign(a, b) / a)
             ga = gy * ratio.astype(gy.dtype, copy=False)
-        if need_b:  # zeros in gy's form (see rounding.Sign)
-            gb = Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype))
+        if need_b:
+            gb = zero_grad(xp, gy)
         return ga, gb
 
 

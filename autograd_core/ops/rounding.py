@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.binary import Where
+from autograd_core.ops.binary import zero_grad
 from autograd_core.ops.common import lift
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -32,11 +32,7 @@ class Sign(Op):
         return self.xp.sign(x)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        # Zeros of gy's shape and dtype in gy's form: where(False, ȳ, 0) is a new array of zeros
-        # in a plain backward and a recorded where in a recorded one (its own gradient is 0).
-        # Unlike ȳ · 0 it stays 0 where ȳ is inf or NaN (PyTorch gives zeros there too).
-        xp = self.xp
-        return (Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype)),)
+        return (zero_grad(self.xp, gy),)
 
 
 @register_op("floor", differentiable=False)
