@@ -8,7 +8,6 @@ reproducible numbers on each device, but not the same numbers on the CPU and on 
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -88,7 +87,7 @@ class Generator:
         generator's state cannot be copied, so its stream is restarted from a seed drawn from
         it, and the mark is that seed."""
         if device.type == "cpu":
-            return copy.deepcopy(self.rng.bit_generator.state)
+            return self.get_state()  # a new dict each time (NumPy builds it on every read)
         drawn = self.on(device).integers(0, 2**63 - 1, size=1, dtype=numpy.int64)
         seed = int(to_device(drawn, CPU)[0])
         self.replay_stream(device, seed)
@@ -97,7 +96,7 @@ class Generator:
     def replay_stream(self, device: Device, mark: Any) -> None:
         """Return the stream on ``device`` to a mark from ``mark_stream``."""
         if device.type == "cpu":
-            self.rng.bit_generator.state = copy.deepcopy(mark)
+            self.set_state(mark)
             return
         with on_device(device):
             self.device_rngs[device.index] = device.xp.random.default_rng(mark)
