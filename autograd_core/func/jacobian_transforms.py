@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd_core.func.batching import DrawRule, check_randomness
-from autograd_core.func.levels import Level, normalize_argnums, split_aux, tensor_leaves
+from autograd_core.func.levels import level_at, only_tensors, split_aux, tensor_leaves
 from autograd_core.func.pytree import tree_flatten, tree_unflatten
 from autograd_core.grad_mode import enable_grad
 from autograd_core.jacobians import jacobian_of
-from autograd_core.tensor import Tensor
 
 __all__ = ["jacrev", "jacfwd", "hessian"]
 
@@ -112,20 +111,11 @@ def _jacobian(
     api: str,
     by_columns: bool,
 ) -> Any:
-    nums = normalize_argnums(argnums, len(args), api)
-    level = Level([args[n] for n in nums], api)
-    call_args = list(args)
-    for n, arg in zip(nums, level.args()):
-        call_args[n] = arg
+    level, call_args = level_at(args, argnums, api)
     with enable_grad():
         out, aux = split_aux(func(*call_args, **kwargs), has_aux, api)
         outs, out_spec = tree_flatten(out)
-        for o in outs:
-            if not isinstance(o, Tensor):
-                raise TypeError(
-                    f"{api}: the function must return only Tensors (or tuples, lists and dicts "
-                    f"of them); got a {type(o).__name__}."
-                )
+        only_tensors(outs, api)
         keep = level.reaches_outside([*outs, *tensor_leaves(aux)])
         rows = jacobian_of(outs, level.inputs, create_graph=keep, api=api, by_columns=by_columns)
     per_output = []

@@ -24,7 +24,15 @@ from autograd_core.jacobians import prepare_inputs
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, vertex
 
-__all__ = ["Level", "normalize_argnums", "split_aux", "tensor_leaves", "func_name"]
+__all__ = [
+    "Level",
+    "normalize_argnums",
+    "level_at",
+    "split_aux",
+    "only_tensors",
+    "tensor_leaves",
+    "func_name",
+]
 
 
 def func_name(func: Any) -> str:
@@ -63,6 +71,16 @@ def split_aux(out: Any, has_aux: bool, api: str) -> tuple[Any, Any]:
             f"{type(out).__name__}{f' of length {len(out)}' if isinstance(out, tuple) else ''}."
         )
     return out
+
+
+def only_tensors(outs: Sequence[Any], api: str) -> None:
+    """Refuse a function output whose leaves are not all Tensors."""
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise TypeError(
+                f"{api}: the function must return only Tensors (or tuples, lists and dicts of "
+                f"them); got a {type(o).__name__}."
+            )
 
 
 def tensor_leaves(tree: Any) -> list[Tensor]:
@@ -136,3 +154,14 @@ class Level:
             return t if keep and self.reaches_outside([t]) else t.detach()
 
         return tree_map(one, tree)
+
+
+def level_at(args: tuple[Any, ...], argnums: Any, api: str) -> tuple[Level, list[Any]]:
+    """The Level of the arguments at ``argnums`` (``normalize_argnums``), and the positional
+    arguments to call the function with: ``args`` with those replaced by the level's."""
+    nums = normalize_argnums(argnums, len(args), api)
+    level = Level([args[n] for n in nums], api)
+    call_args = list(args)
+    for n, arg in zip(nums, level.args()):
+        call_args[n] = arg
+    return level, call_args

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd_core.errors import ShapeError
-from autograd_core.func.levels import Level, normalize_argnums, split_aux, tensor_leaves
+from autograd_core.func.levels import Level, level_at, only_tensors, split_aux, tensor_leaves
 from autograd_core.func.pytree import tree_flatten, tree_unflatten
 from autograd_core.grad_mode import enable_grad
 from autograd_core.jacobians import jvp_of, vjp_of
@@ -81,11 +81,7 @@ def _grad_and_value(
     kwargs: dict[str, Any],
     api: str,
 ) -> tuple[Any, Any]:
-    nums = normalize_argnums(argnums, len(args), api)
-    level = Level([args[n] for n in nums], api)
-    call_args = list(args)
-    for n, arg in zip(nums, level.args()):
-        call_args[n] = arg
+    level, call_args = level_at(args, argnums, api)
     with enable_grad():
         out, aux = split_aux(func(*call_args, **kwargs), has_aux, api)
         if not isinstance(out, Tensor):
@@ -122,7 +118,7 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple
     with enable_grad():
         out, aux = split_aux(func(*level.args()), has_aux, "vjp")
         outs, out_spec = tree_flatten(out)
-        _only_tensors(outs, "vjp")
+        only_tensors(outs, "vjp")
         keep = level.reaches_outside([*outs, *tensor_leaves(aux)])
 
     def vjp_fn(cotangents: Any, retain_graph: bool = True, create_graph: bool | None = None) -> Any:
@@ -195,7 +191,7 @@ def jvp(
     with enable_grad():
         out, aux = split_aux(func(*level.args()), has_aux, "jvp")
         outs, out_spec = tree_flatten(out)
-        _only_tensors(outs, "jvp")
+        only_tensors(outs, "jvp")
         keep = level.reaches_outside([*outs, *tensor_leaves(aux)]) or any(
             v.requires_grad for v in vs
         )
@@ -203,12 +199,3 @@ def jvp(
     jv = tree_unflatten(list(level.release(list(jv), keep)), out_spec)
     result = (level.release(out, keep), jv)
     return (*result, level.release(aux, keep)) if has_aux else result
-
-
-def _only_tensors(outs: list[Any], api: str) -> None:
-    for o in outs:
-        if not isinstance(o, Tensor):
-            raise TypeError(
-                f"{api}: the function must return only Tensors (or tuples, lists and dicts of "
-                f"them); got a {type(o).__name__}."
-            )
