@@ -8,7 +8,7 @@ from typing import Any
 
 from autograd_core.broadcast import sum_to_array
 from autograd_core.device import on_host
-from autograd_core.dtypes import float32
+from autograd_core.dtypes import float32, int64
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import dim_arg, keep_arg, lift, normalize_axis
@@ -48,6 +48,12 @@ def wide_dtype(dtype: Any) -> Any:
     """The dtype a reduction counts and accumulates in: float32 for float16, whose largest
     value (65,504) a count or a sum of that many elements overflows; ``dtype`` otherwise."""
     return float32 if dtype.kind == "f" and dtype.itemsize < 4 else dtype
+
+
+def int_dtype(dtype: Any) -> Any:
+    """The dtype sum, prod, cumsum and cumprod accumulate bool and unsigned inputs in: int64,
+    as PyTorch (NumPy takes uint64 for unsigned); None (the input's own) for every other."""
+    return int64 if dtype.kind in "bu" else None
 
 
 def divide_wide(g: Any, n: float) -> Any:
@@ -95,9 +101,7 @@ class Sum(Op):
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
         self.in_shape = x.shape
-        if x.dtype.kind in "bu":  # bool and unsigned sum into int64, as PyTorch (NumPy: uint64)
-            return x.sum(axis=axis, keepdims=keepdims, dtype=self.xp.int64)
-        return x.sum(axis=axis, keepdims=keepdims)
+        return x.sum(axis=axis, keepdims=keepdims, dtype=int_dtype(x.dtype))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (expand_reduced(gy, self.in_shape, self.params["axis"]),)
@@ -264,9 +268,7 @@ class Prod(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, keepdims: bool) -> Any:
-        if x.dtype.kind in "bu":  # into int64, as PyTorch (NumPy: uint64 for unsigned)
-            return x.prod(axis=axis, keepdims=keepdims, dtype=self.xp.int64)
-        return x.prod(axis=axis, keepdims=keepdims)
+        return x.prod(axis=axis, keepdims=keepdims, dtype=int_dtype(x.dtype))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)

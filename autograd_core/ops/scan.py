@@ -12,6 +12,7 @@ from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.array_methods import accumulate
 from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.ops.reduce import int_dtype
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -32,9 +33,7 @@ class Cumsum(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: int) -> Any:
-        if x.dtype.kind in "bu":  # into int64, as PyTorch (NumPy: uint64 for unsigned)
-            return self.xp.cumsum(x, axis=axis, dtype=self.xp.int64)
-        return self.xp.cumsum(x, axis=axis)
+        return self.xp.cumsum(x, axis=axis, dtype=int_dtype(x.dtype))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (reversed_cumsum(gy, self.params["axis"]),)
@@ -71,9 +70,7 @@ class Cumprod(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: int) -> Any:
-        if x.dtype.kind in "bu":  # into int64, as PyTorch (NumPy: uint64 for unsigned)
-            return self.xp.cumprod(x, axis=axis, dtype=self.xp.int64)
-        return self.xp.cumprod(x, axis=axis)
+        return self.xp.cumprod(x, axis=axis, dtype=int_dtype(x.dtype))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
