@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from autograd_core import device, grad_fn, ops, tensor_extras
+from autograd_core import device, grad_fn, heap, ops, tensor_extras
 from autograd_core.broadcast import broadcast_shapes
 from autograd_core.creation import (
     arange,
@@ -89,6 +89,7 @@ from autograd_core.random_sampling import bernoulli, multinomial, randperm
 from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
 from autograd_core.tensor import Tensor
 
+heap.configure()  # glibc keeps a training step's freed arrays for the next (heap.py)
 attach_methods()
 tensor_extras.attach_absent_names()
 grad_fn.attach()

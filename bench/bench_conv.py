@@ -16,6 +16,8 @@ from bench._timing import interleave_apart, interleave_both, maker, try_torch  #
 
 import numpy as np
 
+from autograd_core import heap
+
 ROUNDS = 21
 BATCH = 64
 LR = 0.01
@@ -183,8 +185,13 @@ def _peak_rss_growth(which: str) -> float | None:
     )
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
+        env = {**os.environ, heap.ENV: "default"} if which == "torch" else None  # _timing.py
         out = subprocess.run(
-            [sys.executable, "-c", code, root, which], capture_output=True, text=True, check=True
+            [sys.executable, "-c", code, root, which],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
     except (subprocess.CalledProcessError, OSError):
         return None

@@ -4,7 +4,8 @@ Why: an op that allocates several megabytes per call (the fused LSTM saves its g
 and cells for T steps) pays for fresh pages every step. glibc hands large freed blocks back
 to the system, and NumPy's next ``empty`` of the same size faults every 4 KiB page in again:
 ~1 µs per page, ~4 ms of a 14 ms LSTM training step (bench_rnn, 2026-12). Keeping the blocks
-in a pool owned by the op avoids it without touching the process's allocator settings.
+in a pool owned by the op avoids it whatever glibc's thresholds are (heap.py raises them at
+import, but a user may keep glibc's defaults), and its blocks start on a cache line.
 
 Rules that keep it safe (no array is ever in two hands):
 
