@@ -19,12 +19,12 @@ from autograd_core.ops.recurrent_gates import (
     weight_grads,
 )
 from autograd_core.ops.recurrent_loops import (
-    active_rows,
     handed_out,
     new_states,
+    per_step,
+    row_counts,
     seed_grad,
     state_views,
-    step_order,
     take,
 )
 from autograd_core.ops.workspace import Workspace
@@ -59,27 +59,28 @@ def gru_forward(xp: Any, ws: Workspace, G: Any, h0: Any, w_hh: Any, b_hh: Any, b
     rec, rn = ws.take(xp, (3, B, H), dtype), ws.take(xp, (B, H), dtype)
     cols = columns(rec, parts)
     prev, new = state_views(S, rev)
-    for t in step_order(T, rev):
-        n = active_rows(bs, t, B)
-        g, hh = G[:, t, :n], rec[:, :n]
-        xp.matmul(prev[t, :n], w3, out=cols[:, :, :n])
+    steps = per_step(rev, G.swapaxes(0, 1), HN, prev, new)  # gates (3, B, H), h W_hnᵀ + b_hn
+    for n, (g, hn, hp, h) in zip(row_counts(bs, T, B, rev), steps):
+        hh, out, r = rec, cols, rn
+        if n < B:  # the rows past their sequence's end keep their state
+            h[n:] = hp[n:]
+            g, hn, hp, h = g[:, :n], hn[:n], hp[:n], h[:n]
+            hh, out, r = hh[:, :n], out[:, :, :n], r[:n]
+        xp.matmul(hp, w3, out=out)
         rz = g[:2]
         rz += hh[:2]
         xp.tanh(rz, out=rz)
         rz *= 0.5
         rz += 0.5  # r, z = σ(a)
-        hn = HN[t, :n]
         if b_hn is None:
             hn[...] = hh[2]
         else:
             xp.add(hh[2], b_hn, out=hn)
-        g[2] += xp.multiply(g[0], hn, out=rn[:n])
+        g[2] += xp.multiply(g[0], hn, out=r)
         cand = xp.tanh(g[2], out=g[2])  # n = tanh(x_n + r ⊙ (h W_hnᵀ + b_hn))
-        h = xp.subtract(prev[t, :n], cand, out=new[t, :n])
+        xp.subtract(hp, cand, out=h)
         h *= g[1]
         h += cand  # h(t) = n + z ⊙ (h(t−1) − n)
-        if n < B:
-            new[t, n:] = prev[t, n:]
     ws.give(rec, rn, w3)
     return S, G, HN
 
@@ -121,16 +122,20 @@ def gru_backward(xp, ws: Workspace, keep: bool, saved, w_hh, bias: bool, grads, 
     parts = column_parts(xp, B, H, H)
     w3 = stacked(xp, ws, w_hh, ORDER, 0, False, parts)  # (3, parts, H, H / parts)
     cols = columns(part, parts)
-    for t in step_order(T, not rev):
-        n = active_rows(bs, t, B)
-        g = gh[:n]
-        if gys is not None:
-            g += gys[t, :n]
-        gates = G[:, t, :n]
-        _step_grads(xp, dx[:, t, :n], dh[:, t, :n], q[:, :n], g, gates, prev[t, :n], HN[t, :n])
+    # per step: x̄w and d (3, B, H), ȳ, the gates, h(t−1), h W_hnᵀ + b_hn
+    steps = per_step(not rev, dx.swapaxes(0, 1), dh.swapaxes(0, 1), gys, G.swapaxes(0, 1), prev, HN)
+    for n, (dxt, dht, gy, gates, hp, hn) in zip(row_counts(bs, T, B, not rev), steps):
+        g, qn, out, p, sums = gh, q, cols, part, tmp
+        if n < B:
+            g, qn, out, p, sums = g[:n], qn[:, :n], out[:, :, :n], p[:, :n], sums[:n]
+            dxt, dht, gates, hp, hn = dxt[:, :n], dht[:, :n], gates[:, :n], hp[:n], hn[:n]
+            gy = None if gy is None else gy[:n]
+        if gy is not None:
+            g += gy
+        _step_grads(xp, dxt, dht, qn, g, gates, hp, hn)
         g *= gates[1]  # h̄(t−1) = h̄(t) ⊙ z + Σ_k d_k(t) W_k
-        xp.matmul(dh[:, t, None, :n], w3, out=cols[:, :, :n])
-        g += part[:, :n].sum(axis=0, out=tmp[:n])
+        xp.matmul(dht[:, None], w3, out=out)
+        g += p.sum(axis=0, out=sums)
     gw, gb = weight_grads(xp, dh, prev.reshape(T * B, H), bias, ORDER)
     ws.give(q, part, tmp, dh, w3)
     if not keep:

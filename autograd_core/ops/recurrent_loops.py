@@ -27,6 +27,8 @@ instead of whole-sequence passes that would need (T, B, G·H) temporaries.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autograd_core.ops.recurrent_gates import column_parts, columns, stacked
@@ -39,8 +41,8 @@ __all__ = [
     "new_states",
     "take",
     "grad_block",
-    "step_order",
-    "active_rows",
+    "row_counts",
+    "per_step",
     "seed_grad",
     "handed_out",
 ]
@@ -51,14 +53,22 @@ def state_views(S: Any, reverse: bool) -> tuple[Any, Any]:
     return (S[1:], S[:-1]) if reverse else (S[:-1], S[1:])
 
 
-def step_order(T: int, reverse: bool) -> range:
-    """The steps t in the order a loop visits them."""
-    return range(T - 1, -1, -1) if reverse else range(T)
+def row_counts(batch_sizes: tuple[int, ...] | None, T: int, B: int, reverse: bool) -> Iterable:
+    """How many rows (sequences) each step updates, in the order a loop visits the steps:
+    the first ``batch_sizes[t]`` rows at step t (the sequences longer than t, longest first),
+    or all ``B``."""
+    if batch_sizes is None:
+        return itertools.repeat(B, T)
+    return reversed(batch_sizes) if reverse else iter(batch_sizes)
 
 
-def active_rows(batch_sizes: tuple[int, ...] | None, t: int, B: int) -> int:
-    """How many rows (sequences) step t updates: the first ones, longest first."""
-    return B if batch_sizes is None else batch_sizes[t]
+def per_step(reverse: bool, *arrays: Any) -> Iterator[tuple[Any, ...]]:
+    """The views ``a[t]`` of each array (indexed by t on its first axis; None gives None) step
+    by step, in the order a loop visits t. Iterating an array makes each view in C; a loop
+    body that indexed ``a[t, :n]`` itself paid ~0.3 µs a view (bench_rnn's RNN forward loop:
+    0.85 ms that way, 0.77 ms this way, 2026-12)."""
+    its = [itertools.repeat(None) if a is None else (a[::-1] if reverse else a) for a in arrays]
+    return zip(*its)
 
 
 def take(xp: Any, ws: Workspace, shape: tuple[int, ...], dtype: Any, masked: bool) -> Any:
@@ -112,19 +122,19 @@ def rnn_forward(xp, ws: Workspace, xw, h0, w_hh, b_hh, relu: bool, bs, rev: bool
     prev, new = state_views(S, rev)
     parts = column_parts(xp, B, H, H)
     w_t = stacked(xp, ws, w_hh, (0,), 0, True, parts)  # W_hhᵀ (1, parts, H, H / parts)
-    for t in step_order(T, rev):
-        n = active_rows(bs, t, B)
-        h = new[t, :n]
-        xp.matmul(prev[t, :n], w_t[0], out=columns(h, parts))
-        h += xw[t, :n]
+    w, steps = w_t[0], per_step(rev, prev, new, columns(new, parts), xw)
+    for n, (hp, h, out, x) in zip(row_counts(bs, T, B, rev), steps):
+        if n < B:  # the rows past their sequence's end keep its state
+            h[n:] = hp[n:]
+            hp, h, out, x = hp[:n], h[:n], out[:, :n], x[:n]
+        xp.matmul(hp, w, out=out)
+        h += x
         if b_hh is not None:
             h += b_hh
         if relu:
             xp.maximum(h, 0, out=h)
         else:
             xp.tanh(h, out=h)
-        if n < B:
-            new[t, n:] = prev[t, n:]
     ws.give(w_t)
     return S
 
@@ -138,21 +148,23 @@ def rnn_backward(xp, ws, keep: bool, S, w_hh, bias: bool, gys, gh, relu: bool, b
     da = grad_block(xp, ws if keep else None, new.shape, new.dtype, bs is not None)
     gh = seed_grad(xp, ws, gh, (B, H), new.dtype)
     parts = column_parts(xp, B, H, H)
-    w = stacked(xp, ws, w_hh, (0,), 0, False, parts)  # W_hh (1, parts, H, H / parts)
-    for t in step_order(T, not rev):
-        n = active_rows(bs, t, B)
-        g, a, h = gh[:n], da[t, :n], new[t, :n]
-        if gys is not None:
-            g += gys[t, :n]  # ∇_h(t) L gathers the output's gradient and the next step's
+    w_g = stacked(xp, ws, w_hh, (0,), 0, False, parts)  # W_hh (1, parts, H, H / parts)
+    w, cols = w_g[0], columns(gh, parts)
+    for n, (a, h, gy) in zip(row_counts(bs, T, B, not rev), per_step(not rev, da, new, gys)):
+        g, out = gh, cols
+        if n < B:
+            g, out, a, h, gy = g[:n], out[:, :n], a[:n], h[:n], None if gy is None else gy[:n]
+        if gy is not None:
+            g += gy  # ∇_h(t) L gathers the output's gradient and the next step's
         if relu:
             xp.multiply(g, h > 0, out=a)  # ā(t) = 1[h(t) > 0] ∇_h(t) L
         else:
             xp.multiply(h, h, out=a)
             xp.subtract(1.0, a, out=a)
             a *= g  # ā(t) = diag(1 − h(t)²) ∇_h(t) L
-        xp.matmul(a, w[0], out=columns(g, parts))  # ∇_h(t−1) L = W_hhᵀ ā(t)
+        xp.matmul(a, w, out=out)  # ∇_h(t−1) L = W_hhᵀ ā(t)
     flat = da.reshape(T * B, H)
     gw = flat.T @ prev.reshape(T * B, H)  # ∇_W L = Σ_t ā(t) h(t−1)ᵀ
-    ws.give(w)
+    ws.give(w_g)
     # ∇_U L flows through x̄w = ā; ∇_b L = Σ_t ā(t)
     return da, handed_out(ws, gh), gw, flat.sum(axis=0) if bias else None

@@ -31,12 +31,12 @@ from autograd_core.ops.recurrent_gates import (
     weight_grads,
 )
 from autograd_core.ops.recurrent_loops import (
-    active_rows,
     handed_out,
     new_states,
+    per_step,
+    row_counts,
     seed_grad,
     state_views,
-    step_order,
     take,
 )
 from autograd_core.ops.workspace import Workspace
@@ -75,28 +75,30 @@ def lstm_forward(xp: Any, ws: Workspace, G: Any, h0: Any, c0: Any, w_hh: Any, w_
         w_hr_t = stacked(xp, ws, w_hr, (0,), 0, True, proj_parts)  # (1, parts, H, P / parts)
     h_prev, h_new = state_views(S, rev)
     c_prev, c_new = state_views(C, rev)
-    for t in step_order(T, rev):
-        n = active_rows(bs, t, B)
-        g, fi = G[:, t, :n], FI[:, t, :n]
-        xp.matmul(h_prev[t, :n], w4, out=cols[:, :, :n])
-        g += rec[:, :n]
+    # per step: the gates (4, B, H), i ⊙ g and f ⊙ c(t−1) (2, B, H), h and c before and after
+    steps = per_step(rev, G.swapaxes(0, 1), FI.swapaxes(0, 1), h_prev, h_new, c_prev, c_new, TC, M)
+    for n, (g, fi, hp, h, cp, c, tc, m) in zip(row_counts(bs, T, B, rev), steps):
+        r, out = rec, cols
+        if n < B:  # the rows past their sequence's end keep their states
+            h[n:], c[n:] = hp[n:], cp[n:]
+            g, fi, r, out = g[:, :n], fi[:, :n], r[:, :n], out[:, :, :n]
+            hp, h, cp, c, tc = hp[:n], h[:n], cp[:n], c[:n], tc[:n]
+            m = None if m is None else m[:n]
+        xp.matmul(hp, w4, out=out)
+        g += r
         xp.tanh(g, out=g)
         s = g[:3]
         s *= 0.5
         s += 0.5  # o, i, f = σ(a), g = tanh(a)
         xp.multiply(g[1], g[3], out=fi[0])
-        xp.multiply(g[2], c_prev[t, :n], out=fi[1])
-        c = xp.add(fi[0], fi[1], out=c_new[t, :n])  # c(t) = i ⊙ g + f ⊙ c(t−1)
-        tc = xp.tanh(c, out=TC[t, :n])
-        if M is None:
-            xp.multiply(g[0], tc, out=h_new[t, :n])  # h(t) = o ⊙ tanh c(t)
+        xp.multiply(g[2], cp, out=fi[1])
+        xp.add(fi[0], fi[1], out=c)  # c(t) = i ⊙ g + f ⊙ c(t−1)
+        xp.tanh(c, out=tc)
+        if m is None:
+            xp.multiply(g[0], tc, out=h)  # h(t) = o ⊙ tanh c(t)
         else:
-            m = xp.multiply(g[0], tc, out=M[t, :n])
-            # h(t) = (o ⊙ tanh c(t)) W_hrᵀ
-            xp.matmul(m, w_hr_t[0], out=columns(h_new[t, :n], proj_parts))
-        if n < B:
-            h_new[t, n:] = h_prev[t, n:]
-            c_new[t, n:] = c_prev[t, n:]
+            xp.multiply(g[0], tc, out=m)
+            xp.matmul(m, w_hr_t[0], out=columns(h, proj_parts))  # h(t) = (o ⊙ tanh c(t)) W_hrᵀ
     ws.give(rec, w4, None if w_hr is None else w_hr_t)
     return S, C, G, TC, FI, M
 
@@ -137,24 +139,33 @@ def lstm_backward(
     parts = column_parts(xp, B, H, P)  # (recurrent_gates.py)
     w4 = stacked(xp, ws, w_hh, ORDER, 0, False, parts)  # (4, parts, H, P / parts)
     cols = columns(part, parts)
-    for t in step_order(T, not rev):
-        n = active_rows(bs, t, B)
-        g = gh[:n]
-        if gys is not None:
-            g += gys[t, :n]
-        if GH is not None:
-            GH[t, :n] = g
+    # per step: ā (4, B, H), the gates, i ⊙ g and f ⊙ c(t−1), o ⊙ tanh c, tanh c, ȳ, h̄ saved
+    steps = per_step(
+        not rev, da.swapaxes(0, 1), G.swapaxes(0, 1), FI.swapaxes(0, 1), OT, TC, gys, GH
+    )
+    for n, (a, gates, fi, ot, tc, gy, gh_t) in zip(row_counts(bs, T, B, not rev), steps):
+        g = rows = gh  # rows: where this step's h̄(t−1) goes
+        c, s, out, p = gc, tmp, cols, part
+        if n < B:
+            g = rows = gh[:n]
+            c, s, out, p = c[:n], s[:n], out[:, :, :n], p[:, :n]
+            a, gates, fi, ot, tc = a[:, :n], gates[:, :n], fi[:, :n], ot[:n], tc[:n]
+            gy = None if gy is None else gy[:n]
+            gh_t = None if gh_t is None else gh_t[:n]
+        if gy is not None:
+            g += gy
+        if gh_t is not None:
+            gh_t[...] = g
             g = g @ w_hr  # m̄(t) = h̄(t) W_hr
-        ot, c, gates = OT[t, :n], gc[:n], G[:, t, :n]
-        s = xp.multiply(ot, TC[t, :n], out=tmp[:n])
+        xp.multiply(ot, tc, out=s)
         xp.subtract(gates[0], s, out=s)
         s *= g
         c += s  # c̄(t) += m̄ ⊙ o ⊙ (1 − tanh² c(t)) = m̄ ⊙ (o − (o ⊙ tanh c) ⊙ tanh c)
-        _gate_grads(xp, da[:, t, :n], gates, FI[:, t, :n], ot, c, g)
+        _gate_grads(xp, a, gates, fi, ot, c, g)
         c *= gates[2]  # c̄(t−1) = c̄(t) ⊙ f
         # h̄(t−1) = ā(t) W_hh = Σ_k ā_k(t) W_k, one stacked GEMM per gate
-        xp.matmul(da[:, t, None, :n], w4, out=cols[:, :, :n])
-        part[:, :n].sum(axis=0, out=gh[:n])
+        xp.matmul(a[:, None], w4, out=out)
+        p.sum(axis=0, out=rows)
     ws.give(tmp, part, w4)
     gw, gb = weight_grads(xp, da, h_prev.reshape(T * B, P), bias, ORDER)
     gw_hr = None if GH is None else GH.reshape(T * B, P).T @ M.reshape(T * B, H)
