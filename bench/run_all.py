@@ -58,6 +58,9 @@ def _machine() -> list[str]:
         "one process too (bench/_timing.py says why the two differ); times are medians, ratios are "
         "medians of the per-round quotients. The machine is shared and its speed drifts: "
         "compare ratios, not times.",
+        "- Heap: importing autograd_core sets glibc's mmap/trim thresholds (autograd_core/heap.py);"
+        " in their own processes PyTorch and hand-written NumPy keep glibc's defaults, as their "
+        "users get them, and in one process every contender shares the thresholds ours set.",
     ]
 
 
