@@ -12,6 +12,7 @@ from optim.adagrad import Adagrad, adagrad_update
 from optim.adam import Adam, adam_update
 from optim.adamax import Adamax, adamax_update
 from optim.adamw import AdamW
+from optim.lbfgs import LBFGS
 from optim.nadam import NAdam, nadam_update
 from optim.optimizer import Optimizer
 from optim.rmsprop import RMSprop, rmsprop_update
@@ -27,6 +28,7 @@ __all__ = [
     "AdamW",
     "NAdam",
     "Adamax",
+    "LBFGS",
     "lr_scheduler",
     "sgd_update",
     "adagrad_update",
