@@ -247,6 +247,63 @@ OPTIM_DB: tuple[OptimizerInfo, ...] = (
         ),
         (_LR, _EPS, _BETA0, _BETA1, _WD),
     ),
+    OptimizerInfo(
+        "RAdam",
+        (
+            Case("default", {"lr": 0.01}),
+            Case("betas", {"lr": 0.01, "betas": (0.8, 0.9)}),  # every case: ρ_t > 5 from step 6 on
+            Case("eps", {"lr": 0.01, "betas": (0.9, 0.9), "eps": 1e-3}),
+            Case("weight_decay", {"lr": 0.01, "betas": (0.9, 0.95), "weight_decay": 0.1}),
+            Case(
+                "decoupled_weight_decay",
+                {
+                    "lr": 0.01,
+                    "betas": (0.9, 0.95),
+                    "weight_decay": 0.1,
+                    "decoupled_weight_decay": True,
+                },
+            ),
+            Case("maximize", {"lr": 0.01, "betas": (0.9, 0.9), "maximize": True}),
+            Case("groups", {"lr": 0.01}, {"lr": 0.05, "betas": (0.5, 0.9)}),
+        ),
+        (_LR, _EPS, _BETA0, _BETA1, _WD),
+    ),
+    OptimizerInfo(
+        "Rprop",
+        (
+            Case("default", {}),
+            Case("lr", {"lr": 0.1}),
+            Case("etas", {"lr": 0.05, "etas": (0.3, 1.5)}),
+            Case("step_sizes", {"lr": 0.05, "step_sizes": (0.01, 0.08)}),
+            Case("maximize", {"lr": 0.05, "maximize": True}),
+            Case(
+                "all",
+                {"lr": 0.2, "etas": (0.4, 1.3), "step_sizes": (1e-3, 0.5), "maximize": False},
+            ),
+            Case("groups", {"lr": 0.1}, {"lr": 0.02, "etas": (0.6, 1.1)}),
+        ),
+        (
+            _LR,
+            ErrorInput({"etas": (1.0, 1.2)}, ValueError, r"Invalid eta values: 1\.0, 1\.2"),
+            ErrorInput({"etas": (0.5, 0.9)}, ValueError, r"Invalid eta values: 0\.5, 0\.9"),
+        ),
+    ),
+    OptimizerInfo(
+        "ASGD",
+        (
+            Case("default", {"lr": 0.1}),
+            Case("lambd_alpha", {"lr": 0.1, "lambd": 0.5, "alpha": 0.5}),
+            Case("t0", {"lr": 0.1, "lambd": 0.1, "t0": 5}),  # averaging from step 6 on
+            Case("weight_decay", {"lr": 0.1, "weight_decay": 0.1, "t0": 3}),
+            Case("maximize", {"lr": 0.05, "maximize": True, "t0": 2}),
+            Case(
+                "all",
+                {"lr": 0.2, "lambd": 0.2, "alpha": 1.0, "t0": 4.5, "weight_decay": 0.05},
+            ),
+            Case("groups", {"lr": 0.1, "t0": 3}, {"lr": 0.3, "lambd": 0.05, "t0": 8}),
+        ),
+        (_LR, _WD),
+    ),
 )
 
 
