@@ -417,6 +417,93 @@ SCHEDULER_DB: tuple[SchedulerCase, ...] = (
         ],
     ),
     SchedulerCase(
+        "MultiplicativeLR",
+        lambda m, o: m.MultiplicativeLR(o, lambda t: 0.99 - 0.002 * t),
+    ),
+    SchedulerCase(
+        "ConstantLR",
+        lambda m, o: m.ConstantLR(o, factor=0.25, total_iters=8),
+        closed_form=lambda t, e: e * (0.25 if t < 8 else 1.0),
+    ),
+    SchedulerCase(
+        "PolynomialLR",
+        lambda m, o: m.PolynomialLR(o, total_iters=30, power=2.0),
+        closed_form=lambda t, e: e * (1 - min(t, 30) / 30) ** 2,
+    ),
+    SchedulerCase(
+        "PolynomialLR_sqrt",
+        lambda m, o: m.PolynomialLR(o, total_iters=45, power=0.5),
+        closed_form=lambda t, e: e * (1 - min(t, 45) / 45) ** 0.5,
+    ),
+    SchedulerCase(
+        "CyclicLR_triangular",
+        lambda m, o: m.CyclicLR(
+            o, [0.01, 0.005], [0.1, 0.05], step_size_up=5, step_size_down=3, cycle_momentum=False
+        ),
+    ),
+    SchedulerCase(
+        "CyclicLR_triangular2_momentum",
+        lambda m, o: m.CyclicLR(o, 0.01, [0.1, 0.2], step_size_up=4, mode="triangular2"),
+    ),
+    SchedulerCase(
+        "CyclicLR_exp_range",
+        lambda m, o: m.CyclicLR(
+            o, 0.02, 0.12, step_size_up=3, step_size_down=6, mode="exp_range", gamma=0.97
+        ),
+    ),
+    SchedulerCase(
+        "CyclicLR_scale_fn_iterations",
+        lambda m, o: m.CyclicLR(
+            o,
+            0.02,
+            0.12,
+            step_size_up=6,
+            scale_fn=lambda x: 1 / (1 + 0.1 * x),
+            scale_mode="iterations",
+            cycle_momentum=False,
+        ),  # fmt: skip
+    ),
+    SchedulerCase(
+        "CosineAnnealingWarmRestarts",
+        lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=7, eta_min=0.001),
+    ),
+    SchedulerCase(
+        "CosineAnnealingWarmRestarts_T_mult",
+        lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2),
+    ),
+    SchedulerCase(
+        "SequentialLR_warmup_exponential",
+        lambda m, o: m.SequentialLR(
+            o,
+            [m.LinearLR(o, start_factor=0.1, total_iters=5), m.ExponentialLR(o, gamma=0.9)],
+            milestones=[5],
+        ),  # fmt: skip
+    ),
+    SchedulerCase(
+        "SequentialLR_three_stages",
+        lambda m, o: m.SequentialLR(
+            o,
+            [
+                m.ConstantLR(o, factor=0.5, total_iters=10),
+                m.CosineAnnealingLR(o, T_max=12, eta_min=0.001),
+                m.MultiplicativeLR(o, lambda t: 0.97),
+            ],
+            milestones=[4, 20],
+        ),
+    ),
+    SchedulerCase(
+        "ChainedScheduler",
+        lambda m, o: m.ChainedScheduler(
+            [m.ConstantLR(o, factor=0.5, total_iters=10), m.ExponentialLR(o, gamma=0.95)]
+        ),
+    ),
+    SchedulerCase(
+        "ChainedScheduler_poly_multiplicative",
+        lambda m, o: m.ChainedScheduler(
+            [m.PolynomialLR(o, total_iters=40), m.MultiplicativeLR(o, lambda t: 0.98)]
+        ),
+    ),
+    SchedulerCase(
         "ReduceLROnPlateau",
         lambda m, o: m.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=1, min_lr=0.01),
     ),
