@@ -12,9 +12,13 @@ from optim.adagrad import Adagrad, adagrad_update
 from optim.adam import Adam, adam_update
 from optim.adamax import Adamax, adamax_update
 from optim.adamw import AdamW
+from optim.asgd import ASGD, asgd_update
+from optim.lbfgs import LBFGS
 from optim.nadam import NAdam, nadam_update
 from optim.optimizer import Optimizer
+from optim.radam import RAdam, radam_update
 from optim.rmsprop import RMSprop, rmsprop_update
+from optim.rprop import Rprop, rprop_update
 from optim.sgd import SGD, sgd_update
 
 __all__ = [
@@ -27,6 +31,10 @@ __all__ = [
     "AdamW",
     "NAdam",
     "Adamax",
+    "RAdam",
+    "Rprop",
+    "ASGD",
+    "LBFGS",
     "lr_scheduler",
     "sgd_update",
     "adagrad_update",
@@ -35,4 +43,7 @@ __all__ = [
     "adam_update",
     "nadam_update",
     "adamax_update",
+    "radam_update",
+    "rprop_update",
+    "asgd_update",
 ]

@@ -53,6 +53,10 @@ class LRScheduler:
                     )
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Apply the step that construction applies (``get_lr`` sees ``_is_initial``)."""
         self._is_initial = True
         self.step()
         self._is_initial = False
@@ -69,6 +73,20 @@ class LRScheduler:
         """Advance one epoch and write the new learning rates into the optimizer."""
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _update_lr(self, epoch: int) -> None:
+        """Jump to ``epoch`` and write its rates: the closed form where the schedule has one.
+
+        Used by :class:`~optim.lr_scheduler.SequentialLR` to restart a schedule at epoch 0.
+        """
+        self.last_epoch = epoch
+        try:
+            values = self.closed_form_lr()
+        except NotImplementedError:
+            values = self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 

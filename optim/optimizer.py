@@ -272,7 +272,7 @@ class Optimizer:
             packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {
-            index[id(p)]: {k: (v.copy() if hasattr(v, "shape") else v) for k, v in s.items()}
+            index[id(p)]: {k: _copy_value(v) for k, v in s.items()}
             for p, s in self.state.items()
             if s and id(p) in index
         }
@@ -317,8 +317,20 @@ class Optimizer:
         self.param_groups = saved_groups
 
 
+def _copy_value(value: Any) -> Any:
+    """Copy a state value: arrays, and lists of arrays (L-BFGS's history), are copied."""
+    if isinstance(value, list):
+        return [_copy_value(v) for v in value]
+    return value.copy() if hasattr(value, "shape") else value
+
+
 def _to_param(value: Any, param: Tensor) -> Any:
-    """Copy a saved state value next to ``param``: same device, and same dtype if floating."""
+    """Copy a saved state value next to ``param``: same device, and same dtype if floating.
+
+    Lists (L-BFGS's history of curvature pairs) are converted element by element.
+    """
+    if isinstance(value, list):
+        return [_to_param(v, param) for v in value]
     if not hasattr(value, "shape"):
         return value
     array = to_device(value, device_of(param.data))

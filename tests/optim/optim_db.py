@@ -1,4 +1,5 @@
-"""The optimizer and scheduler test database: option sets, error inputs and the shared problem.
+"""The optimizer test database: option sets, error inputs and the shared problem (the scheduler
+cases live in scheduler_db.py and are re-exported here).
 
 Both the tests and ``make_reference.py`` (which pins PyTorch's trajectories) read this file, so
 a case added here is checked against PyTorch as soon as the reference data is regenerated.
@@ -6,13 +7,12 @@ a case added here is checked against PyTorch as soon as the reference data is re
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scheduler_db import N_EPOCHS, PLATEAU_METRICS, SCHEDULER_DB, SchedulerCase
 
 __all__ = [
     "DATA_DIR",
@@ -31,7 +31,6 @@ __all__ = [
 
 DATA_DIR = Path(__file__).parent / "data"
 N_STEPS = 20
-N_EPOCHS = 50
 
 
 @dataclass(frozen=True)
@@ -247,6 +246,63 @@ OPTIM_DB: tuple[OptimizerInfo, ...] = (
         ),
         (_LR, _EPS, _BETA0, _BETA1, _WD),
     ),
+    OptimizerInfo(
+        "RAdam",
+        (
+            Case("default", {"lr": 0.01}),
+            Case("betas", {"lr": 0.01, "betas": (0.8, 0.9)}),  # every case: ρ_t > 5 from step 6 on
+            Case("eps", {"lr": 0.01, "betas": (0.9, 0.9), "eps": 1e-3}),
+            Case("weight_decay", {"lr": 0.01, "betas": (0.9, 0.95), "weight_decay": 0.1}),
+            Case(
+                "decoupled_weight_decay",
+                {
+                    "lr": 0.01,
+                    "betas": (0.9, 0.95),
+                    "weight_decay": 0.1,
+                    "decoupled_weight_decay": True,
+                },
+            ),
+            Case("maximize", {"lr": 0.01, "betas": (0.9, 0.9), "maximize": True}),
+            Case("groups", {"lr": 0.01}, {"lr": 0.05, "betas": (0.5, 0.9)}),
+        ),
+        (_LR, _EPS, _BETA0, _BETA1, _WD),
+    ),
+    OptimizerInfo(
+        "Rprop",
+        (
+            Case("default", {}),
+            Case("lr", {"lr": 0.1}),
+            Case("etas", {"lr": 0.05, "etas": (0.3, 1.5)}),
+            Case("step_sizes", {"lr": 0.05, "step_sizes": (0.01, 0.08)}),
+            Case("maximize", {"lr": 0.05, "maximize": True}),
+            Case(
+                "all",
+                {"lr": 0.2, "etas": (0.4, 1.3), "step_sizes": (1e-3, 0.5), "maximize": False},
+            ),
+            Case("groups", {"lr": 0.1}, {"lr": 0.02, "etas": (0.6, 1.1)}),
+        ),
+        (
+            _LR,
+            ErrorInput({"etas": (1.0, 1.2)}, ValueError, r"Invalid eta values: 1\.0, 1\.2"),
+            ErrorInput({"etas": (0.5, 0.9)}, ValueError, r"Invalid eta values: 0\.5, 0\.9"),
+        ),
+    ),
+    OptimizerInfo(
+        "ASGD",
+        (
+            Case("default", {"lr": 0.1}),
+            Case("lambd_alpha", {"lr": 0.1, "lambd": 0.5, "alpha": 0.5}),
+            Case("t0", {"lr": 0.1, "lambd": 0.1, "t0": 5}),  # averaging from step 6 on
+            Case("weight_decay", {"lr": 0.1, "weight_decay": 0.1, "t0": 3}),
+            Case("maximize", {"lr": 0.05, "maximize": True, "t0": 2}),
+            Case(
+                "all",
+                {"lr": 0.2, "lambd": 0.2, "alpha": 1.0, "t0": 4.5, "weight_decay": 0.05},
+            ),
+            Case("groups", {"lr": 0.1, "t0": 3}, {"lr": 0.3, "lambd": 0.05, "t0": 8}),
+        ),
+        (_LR, _WD),
+    ),
 )
 
 
@@ -272,106 +328,3 @@ def problem_grads(
     out = np.tanh(x @ w + b)
     dz = (out - y) * (1.0 - out * out) / x.shape[0]
     return x.T @ dz, dz.sum(axis=0)
-
-
-# ----------------------------------------------------------------------------- schedulers
-
-
-@dataclass(frozen=True)
-class SchedulerCase:
-    """A schedule built by ``build(lr_scheduler_module, optimizer)`` (a list when chained).
-
-    ``build_torch`` builds PyTorch's equivalent when it differs (InverseTimeLR has none, so its
-    oracle is LambdaLR with the same formula). ``closed_form(t, eta0)`` is written here,
-    independently of the library, for schedules used alone (None for chained or
-    metric-driven ones).
-    """
-
-    id: str
-    build: Callable[[Any, Any], Any]
-    build_torch: Callable[[Any, Any], Any] | None = None
-    closed_form: Callable[[int, float], float] | None = None
-
-
-def _multistep(t: int, eta0: float) -> float:
-    return eta0 * 0.5 ** sum(1 for m in (5, 12, 12, 30) if m <= t)
-
-
-def _linear(t: int, eta0: float) -> float:
-    return eta0 * (0.1 + (1.0 - 0.1) * min(t, 10) / 10)
-
-
-SCHEDULER_DB: tuple[SchedulerCase, ...] = (
-    SchedulerCase(
-        "StepLR",
-        lambda m, o: m.StepLR(o, step_size=7, gamma=0.5),
-        closed_form=lambda t, e: e * 0.5 ** (t // 7),
-    ),
-    SchedulerCase(
-        "MultiStepLR",
-        lambda m, o: m.MultiStepLR(o, milestones=[30, 5, 12, 12], gamma=0.5),
-        closed_form=_multistep,
-    ),
-    SchedulerCase(
-        "ExponentialLR",
-        lambda m, o: m.ExponentialLR(o, gamma=0.93),
-        closed_form=lambda t, e: e * 0.93**t,
-    ),
-    SchedulerCase(
-        "CosineAnnealingLR",
-        lambda m, o: m.CosineAnnealingLR(o, T_max=20, eta_min=0.001),
-        closed_form=lambda t, e: 0.001 + (e - 0.001) * (1 + math.cos(math.pi * t / 20)) / 2,
-    ),
-    SchedulerCase(
-        "LambdaLR",
-        lambda m, o: m.LambdaLR(o, lambda t: 1.0 / (1.0 + 0.1 * t) ** 0.5),
-        closed_form=lambda t, e: e / (1.0 + 0.1 * t) ** 0.5,
-    ),
-    SchedulerCase(
-        "LinearLR",
-        lambda m, o: m.LinearLR(o, start_factor=0.1, total_iters=10),
-        closed_form=_linear,
-    ),
-    SchedulerCase(
-        "LinearLR_decay",
-        lambda m, o: m.LinearLR(o, start_factor=1.0, end_factor=0.2, total_iters=25),
-        closed_form=lambda t, e: e * (1.0 + (0.2 - 1.0) * min(t, 25) / 25),
-    ),
-    SchedulerCase(
-        "InverseTimeLR",
-        lambda m, o: m.InverseTimeLR(o, gamma=0.25),
-        lambda m, o: m.LambdaLR(o, lambda t: 1.0 / (1.0 + 0.25 * t)),
-        closed_form=lambda t, e: e / (1.0 + 0.25 * t),
-    ),
-    SchedulerCase(
-        "chained_warmup_cosine",
-        lambda m, o: [
-            m.LinearLR(o, start_factor=0.2, total_iters=5),
-            m.CosineAnnealingLR(o, T_max=15),
-        ],
-    ),
-    SchedulerCase(
-        "chained_inverse_time_step",
-        lambda m, o: [m.InverseTimeLR(o, gamma=0.1), m.StepLR(o, step_size=10, gamma=0.5)],
-        # LambdaLR does not chain (it restarts from η₀), MultiplicativeLR does.
-        lambda m, o: [
-            m.MultiplicativeLR(o, lambda t: (1.0 + 0.1 * (t - 1)) / (1.0 + 0.1 * t)),
-            m.StepLR(o, step_size=10, gamma=0.5),
-        ],
-    ),
-    SchedulerCase(
-        "ReduceLROnPlateau",
-        lambda m, o: m.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=1, min_lr=0.01),
-    ),
-    SchedulerCase(
-        "ReduceLROnPlateau_max_abs",
-        lambda m, o: m.ReduceLROnPlateau(
-            o, mode="max", factor=0.3, patience=1, threshold=0.05, threshold_mode="abs"
-        ),
-    ),
-)
-
-# The metric fed to ReduceLROnPlateau at each epoch: improves, plateaus, improves a little.
-PLATEAU_METRICS: tuple[float, ...] = tuple(
-    float(v) for v in np.round(1.0 / (1.0 + np.floor(np.arange(N_EPOCHS) / 6.0) ** 1.5), 6)
-)

@@ -116,6 +116,19 @@ def test_matches_live_torch(info: OptimizerInfo, case: Case) -> None:
         np.testing.assert_allclose(b_t, live["b"][step], rtol=RTOL, atol=0)
 
 
+@pytest.mark.parametrize(
+    "info, case",
+    [p for p in ALL_CASES if p.values[0].name in ("RAdam", "Rprop", "ASGD")],
+)
+def test_newer_optimizers_match_pinned_torch_to_1e12(info: OptimizerInfo, case: Case) -> None:
+    """RAdam, Rprop and ASGD follow PyTorch's float64 trajectories to 1e-12 (most to the bit)."""
+    ref = _reference(info, case)
+    opt, w, b = _build(info, case)
+    for step, (w_t, b_t) in enumerate(_run(opt, w, b, N_STEPS)):
+        np.testing.assert_allclose(w_t, ref["W"][step], rtol=1e-12, atol=0, err_msg=f"{step}")
+        np.testing.assert_allclose(b_t, ref["b"][step], rtol=1e-12, atol=0, err_msg=f"{step}")
+
+
 def test_trajectory_check_can_fail() -> None:
     """A slightly different hyperparameter must leave the 1e-10 tolerance (the test has teeth)."""
     info = next(i for i in OPTIM_DB if i.name == "Adam")
