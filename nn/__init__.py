@@ -139,6 +139,7 @@ from nn.tbptt import detach_state, hidden_grad_norms, truncated_bptt
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
 from nn.transformer import TransformerEncoder, TransformerEncoderLayer
+from nn.transformer_decoder import Transformer, TransformerDecoder, TransformerDecoderLayer
 from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
 
 __all__ = [
@@ -269,6 +270,7 @@ __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
 __all__ += ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder"]
+__all__ += ["TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss"]
 __all__ += ["PoissonNLLLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss"]
 __all__ += ["MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "CTCLoss"]
