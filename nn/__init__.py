@@ -48,6 +48,7 @@ from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.containers_params import ParameterDict, ParameterList
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.distance import CosineSimilarity, PairwiseDistance
+from nn.embedding_bag import EmbeddingBag
 from nn.layers import Bilinear, Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
@@ -158,6 +159,7 @@ __all__ = [
     "Flatten",
     "Dropout",
     "Embedding",
+    "EmbeddingBag",
     "LayerNorm",
     "BatchNorm1d",
     "Maxout",
