@@ -237,6 +237,8 @@ INPLACE_METHODS: dict[str, Any] = {
     "copy_": copy_,
     "masked_fill_": masked_fill_,
     "scatter_": _in_place("scatter_", ops.scatter),
+    "index_put_": _in_place("index_put_", ops.index_put),
+    "put_": _in_place("put_", ops.put),
     "nan_to_num_": _in_place("nan_to_num_", ops.nan_to_num),
     "lerp_": _in_place("lerp_", ops.lerp),
     "normal_": normal_,

@@ -30,7 +30,7 @@ _NOT_METHODS |= {"std_mean", "var_mean"}  # torch functions without a Tensor met
 _NOT_METHODS |= {"block_diag", "cartesian_prod", "cdist", "meshgrid"}  # torch: functions only
 _NOT_METHODS |= {"tensordot", "tril_indices", "triu_indices"}  # torch: functions only
 _NOT_METHODS |= {"searchsorted", "bucketize"}  # torch: functions only
-_NOT_METHODS |= {"trapezoid", "cumulative_trapezoid"}  # torch: functions only
+_NOT_METHODS |= {"trapezoid", "cumulative_trapezoid", "gradient"}  # torch: functions only
 _NOT_METHODS |= {"hstack", "vstack", "row_stack", "dstack", "column_stack"}  # torch: functions
 _NOT_METHODS |= {"broadcast_tensors", "isin", "combinations", "vander", "unravel_index"}
 

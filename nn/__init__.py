@@ -48,6 +48,7 @@ from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.containers_params import ParameterDict, ParameterList
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.distance import CosineSimilarity, PairwiseDistance
+from nn.embedding_bag import EmbeddingBag
 from nn.layers import Bilinear, Dropout, Embedding, Flatten, Identity, Linear, Maxout
 from nn.losses import (
     BCELoss,
@@ -139,6 +140,7 @@ from nn.tbptt import detach_state, hidden_grad_norms, truncated_bptt
 from nn.trainer import Trainer, compile
 from nn.training import accuracy, evaluate, fit, predict
 from nn.transformer import TransformerEncoder, TransformerEncoderLayer
+from nn.transformer_decoder import Transformer, TransformerDecoder, TransformerDecoderLayer
 from nn.unfold import Fold, LocallyConnected2d, Unflatten, Unfold
 
 __all__ = [
@@ -157,6 +159,7 @@ __all__ = [
     "Flatten",
     "Dropout",
     "Embedding",
+    "EmbeddingBag",
     "LayerNorm",
     "BatchNorm1d",
     "Maxout",
@@ -269,6 +272,7 @@ __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell
 __all__ += ["truncated_bptt", "detach_state", "hidden_grad_norms"]
 __all__ += ["CosineSimilarity", "PairwiseDistance"]
 __all__ += ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder"]
+__all__ += ["TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss"]
 __all__ += ["PoissonNLLLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss"]
 __all__ += ["MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "CTCLoss"]

@@ -41,6 +41,7 @@ from nn.functional_bilinear import *  # noqa: F403
 from nn.functional_bilinear import __all__ as _bilinear_names
 from nn.functional_distance import *  # noqa: F403
 from nn.functional_distance import __all__ as _distance_names
+from nn.functional_embedding_bag import embedding_bag
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
 from nn.functional_norm_more import *  # noqa: F403
@@ -75,6 +76,7 @@ __all__ = [
     "maxout",
     "dropout",
     "embedding",
+    "embedding_bag",
     "one_hot",
     *_act_names,
     *_bilinear_names,

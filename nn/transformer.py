@@ -22,7 +22,25 @@ __all__ = ["TransformerEncoderLayer", "TransformerEncoder"]
 _ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}
 
 
-def _is_causal_mask(mask: Any, size: int) -> bool:
+def resolve_activation(activation: Any, owner: str) -> Callable[[Tensor], Tensor]:
+    """The feed-forward activation of a Transformer layer: ``"relu"``/``"gelu"`` name
+    ``F.relu``/``F.gelu``; a callable (function or module) is used as given."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise ValueError(
+                f"{owner}: activation should be relu/gelu, not {activation!r}. Pass 'relu', "
+                "'gelu' or a callable."
+            )
+        return _ACTIVATIONS[activation]
+    if not callable(activation):
+        raise TypeError(
+            f"{owner}: activation must be 'relu', 'gelu' or a callable; got "
+            f"{type(activation).__name__}."
+        )
+    return activation
+
+
+def is_causal_mask(mask: Any, size: int) -> bool:
     """Whether ``mask`` is exactly the (size, size) causal mask: True (boolean) or −∞ (float)
     above the diagonal and False / 0 elsewhere (PyTorch's ``_detect_is_causal_mask``)."""
     if mask is None or tuple(mask.shape) != (size, size):
@@ -102,19 +120,7 @@ class TransformerEncoderLayer(Module):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise ValueError(
-                    f"TransformerEncoderLayer: activation should be relu/gelu, not "
-                    f"{activation!r}. Pass 'relu', 'gelu' or a callable."
-                )
-            activation = _ACTIVATIONS[activation]
-        elif not callable(activation):
-            raise TypeError(
-                f"TransformerEncoderLayer: activation must be 'relu', 'gelu' or a callable; got "
-                f"{type(activation).__name__}."
-            )
-        self.activation = activation
+        self.activation = resolve_activation(activation, "TransformerEncoderLayer")
 
     def forward(
         self,
@@ -200,7 +206,7 @@ class TransformerEncoder(Module):
         if is_causal is None:
             attn = getattr(self.layers[0], "self_attn", None) if len(self.layers) else None
             seq_axis = 1 if getattr(attn, "batch_first", False) and src.ndim == 3 else 0
-            is_causal = _is_causal_mask(mask, src.shape[seq_axis])
+            is_causal = is_causal_mask(mask, src.shape[seq_axis])
         out = src
         for layer in self.layers:
             out = layer(

@@ -41,6 +41,7 @@ from autograd_core.ops import (
     order_stats,
     padding,  # noqa: F401
     piecewise,
+    placing,
     pooling,
     pooling_adaptive,
     pooling_avg,
@@ -100,6 +101,7 @@ from autograd_core.ops.nan_reductions import *  # noqa: F403
 from autograd_core.ops.nn_ops import *  # noqa: F403
 from autograd_core.ops.order_stats import *  # noqa: F403
 from autograd_core.ops.piecewise import *  # noqa: F403
+from autograd_core.ops.placing import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.products import *  # noqa: F403
 from autograd_core.ops.quantiles import *  # noqa: F403
@@ -156,6 +158,7 @@ _FAMILIES = (
     copying,
     indexing,
     index_utils,
+    placing,
     scattering,
     scatter_reductions,
     stacking,

@@ -9,7 +9,7 @@ The results are counts, positions and picked values, so none of these ops has a 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, ShapeError
@@ -18,7 +18,7 @@ from autograd_core.ops.common import const, lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["unique", "unique_consecutive", "bincount", "histc", "count_nonzero"]
+__all__ = ["unique", "unique_consecutive", "bincount", "histc", "histogram", "count_nonzero"]
 
 
 @register_op("unique", differentiable=False)
@@ -250,6 +250,105 @@ def histc(input: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor
             "or max). Pass a finite min and max, or remove the non-finite entries."
         )
     return Histc.apply(x, bins=int(bins), lo=lo, hi=hi)
+
+
+class Histogram(NamedTuple):
+    """``histogram``'s result: the bin counts (or densities) and the bins' edges."""
+
+    hist: Tensor
+    bin_edges: Tensor
+
+
+def _bin_edges(x: Tensor, bins: Any, range: Any) -> Any:  # noqa: A002
+    """The edges of ``bins`` (an int: equal bins over ``range`` or the data's range; a 1-D
+    tensor: the edges as given) as an array of x's dtype."""
+    xp = x.xp
+    if isinstance(bins, Tensor) or hasattr(bins, "shape"):
+        edges = bins.data if isinstance(bins, Tensor) else xp.asarray(bins)
+        if edges.ndim != 1 or edges.shape[0] < 2:
+            raise ShapeError(
+                f"histogram: bins as edges must be 1-D with at least 2 entries, got shape "
+                f"{tuple(edges.shape)}."
+            )
+        if edges.dtype != x.dtype:
+            raise DTypeError(
+                f"histogram: the bin edges have dtype {edges.dtype} but input has {x.dtype}; "
+                "they must match. Convert with bins.to(input.dtype)."
+            )
+        if _host_bool(xp.any(edges[1:] < edges[:-1])):
+            raise ValueError("histogram: the bin edges must be non-decreasing.")
+        return edges
+    if isinstance(bins, bool) or int(bins) != bins or bins < 1:
+        raise ValueError(f"histogram: bins must be a positive integer or a tensor, got {bins!r}.")
+    if range is not None:
+        lo, hi = (float(v) for v in range)
+        if lo > hi:
+            raise ValueError(f"histogram: range {tuple(range)} has min > max.")
+    elif x.data.size:
+        lo = float(to_device(x.data.min(), "cpu"))
+        hi = float(to_device(x.data.max(), "cpu"))
+    else:
+        lo = hi = 0.0
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(
+            f"histogram: the range [{lo}, {hi}] is not finite (an inf or NaN in the data or in "
+            "range). Pass a finite range, or remove the non-finite entries."
+        )
+    return xp.linspace(lo, hi, int(bins) + 1, dtype=x.dtype)
+
+
+def histogram(
+    input: Any,  # noqa: A002  (PyTorch's name)
+    bins: Any,
+    *,
+    range: Any = None,  # noqa: A002
+    weight: Any = None,
+    density: bool = False,
+) -> Histogram:
+    """A histogram of ``input``'s entries, as ``torch.histogram``: returns ``(hist,
+    bin_edges)``, both in ``input``'s (floating) dtype.
+
+    ``bins`` is a number of equal-width bins over ``range`` (min, max) — by default the data's
+    minimum and maximum, widened to v ± 0.5 when these are equal — or a 1-D tensor of edges
+    (non-decreasing; ``range`` is then ignored). Bin k holds edgeₖ ≤ v < edgeₖ₊₁, the last bin
+    also v = its right edge; other entries and NaN are left out. ``weight`` (input's shape and
+    dtype) counts each entry with its weight; ``density`` divides by the total and by each bin's
+    width, so the histogram integrates to 1. No gradient (the counts are step functions).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> hist, edges = ac.histogram(ac.tensor([1.0, 2.0, 1.0, 4.0]), bins=3, range=(0, 3))
+        >>> hist, edges
+        (tensor([0., 2., 1.]), tensor([0., 1., 2., 3.]))
+    """
+    x = lift(input)
+    if x.dtype.kind != "f":
+        raise DTypeError(
+            f"histogram: input must be floating, got dtype {x.dtype} (shape {tuple(x.shape)}). "
+            "Convert with input.float()."
+        )
+    xp = x.xp
+    edges = _bin_edges(x, bins, range)
+    values = x.data.reshape(-1)
+    w = None
+    if weight is not None:
+        wt = lift(weight, x)
+        if tuple(wt.shape) != tuple(x.shape) or wt.dtype != x.dtype:
+            raise ShapeError(
+                f"histogram: weight must have input's shape {tuple(x.shape)} and dtype "
+                f"{x.dtype}; got shape {tuple(wt.shape)}, dtype {wt.dtype}."
+            )
+        w = wt.data.reshape(-1)
+    inside = (values >= edges[0]) & (values <= edges[-1])
+    nbins = edges.shape[0] - 1
+    index = xp.minimum(xp.searchsorted(edges, values[inside], side="right") - 1, nbins - 1)
+    weights = None if w is None else w[inside]
+    hist = xp.bincount(index, weights=weights, minlength=nbins).astype(x.dtype)
+    if density:
+        hist = hist / (hist.sum() * (edges[1:] - edges[:-1]))
+    return Histogram(const(hist.astype(x.dtype)), const(edges.copy()))
 
 
 def count_nonzero(input: Any, dim: Any = None) -> Tensor:  # noqa: A002  (PyTorch's name)

@@ -11,7 +11,7 @@ import pytest
 
 import autograd_core as ac
 import nn
-from nn.transformer import _is_causal_mask
+from nn.transformer import is_causal_mask
 
 TOL = 1e-10
 D, HEADS, FF, L, N = 6, 2, 10, 4, 3
@@ -117,12 +117,12 @@ def test_eval_mode_float_masks_match_torch(torch, mask, norm_first):
 
 def test_causal_mask_detection():
     causal = np.triu(np.ones((4, 4), bool), 1)
-    assert _is_causal_mask(ac.tensor(causal), 4)
-    assert _is_causal_mask(np.where(causal, -np.inf, 0.0), 4)
-    assert not _is_causal_mask(np.where(causal, -1e9, 0.0), 4)
-    assert not _is_causal_mask(causal, 5)
-    assert not _is_causal_mask(~causal, 4)
-    assert not _is_causal_mask(None, 4)
+    assert is_causal_mask(ac.tensor(causal), 4)
+    assert is_causal_mask(np.where(causal, -np.inf, 0.0), 4)
+    assert not is_causal_mask(np.where(causal, -1e9, 0.0), 4)
+    assert not is_causal_mask(causal, 5)
+    assert not is_causal_mask(~causal, 4)
+    assert not is_causal_mask(None, 4)
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
