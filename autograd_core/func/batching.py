@@ -10,6 +10,8 @@ that of a Python loop.
 from __future__ import annotations
 
 import functools
+import numbers
+import operator
 from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
@@ -21,7 +23,7 @@ from autograd_core.func.pytree import broadcast_prefix, tree_flatten, tree_unfla
 from autograd_core.random import Generator, watching_draws
 from autograd_core.tensor import Tensor
 
-__all__ = ["vmap", "DrawRule", "check_randomness"]
+__all__ = ["vmap", "DrawRule", "check_randomness", "check_chunk_size"]
 
 RANDOMNESS = ("error", "different", "same")
 
@@ -31,6 +33,32 @@ def check_randomness(randomness: Any) -> None:
     if randomness not in RANDOMNESS:
         raise ValueError(
             f"vmap: randomness must be 'error', 'different' or 'same', got {randomness!r}."
+        )
+
+
+def check_chunk_size(chunk_size: Any, api: str) -> None:
+    """Refuse a ``chunk_size`` that PyTorch refuses, with its exception types: ValueError for a
+    number that is not > 0 (also False, 0.0, NaN), TypeError for anything else that is not an
+    integer (True, a float > 0, a str). PyTorch raises the TypeError for True or a float only
+    when the transform is first called; here both come when it is built. Integers of any kind
+    (``operator.index``: NumPy's, a one-element integer Tensor) are accepted."""
+    if chunk_size is None:
+        return
+    try:
+        n = operator.index(chunk_size)
+    except TypeError:
+        n = None
+    if (n is not None and n <= 0) or (
+        n is None and isinstance(chunk_size, numbers.Real) and not chunk_size > 0
+    ):
+        raise ValueError(
+            f"{api}: chunk_size must be None or greater than 0, got {chunk_size!r}. Pass a "
+            "positive int, or None."
+        )
+    if n is None or isinstance(chunk_size, bool):
+        raise TypeError(
+            f"{api}: chunk_size must be None or an int, got {type(chunk_size).__name__} "
+            f"{chunk_size!r}. Pass a positive int, or None."
         )
 
 
@@ -86,8 +114,16 @@ def vmap(
             output that does not depend on the sample, returned as is).
         randomness: ``"error"`` (a random draw inside raises), ``"different"`` (each sample
             draws its own numbers) or ``"same"`` (every sample gets the same numbers).
-        chunk_size: accepted for PyTorch's signature (None or a positive int); samples are
-            always computed one at a time.
+        chunk_size: None or a positive int, refused as PyTorch refuses it (ValueError for 0
+            or less, TypeError for a non-integer; here when ``vmap`` is called, where PyTorch
+            raises for a float only at the first call). It changes nothing: in PyTorch it
+            bounds how many samples each batched op computes at once (``chunk_size=1`` being a
+            for-loop), trading speed for memory. This vmap is that loop for any value: each op
+            sees one sample, and all samples' outputs are kept until stacked, as PyTorch keeps
+            all chunks' until concatenated. Nor do random draws change: ``"same"`` replays the
+            streams for each sample as PyTorch restores its RNG state for each chunk. With a
+            chunk_size PyTorch 2.13 fails on an empty batch and on an ``out_dims=None``
+            output; here both work as without one.
 
     Differences from PyTorch: a loop over samples, with PyTorch's results at a loop's speed;
     an out_dims None output is recognised as unbatched by being equal for all samples; for a
@@ -100,8 +136,7 @@ def vmap(
         tensor([3., 3., 3.])
     """
     check_randomness(randomness)
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"vmap: chunk_size must be None or a positive int, got {chunk_size!r}.")
+    check_chunk_size(chunk_size, "vmap")
 
     @functools.wraps(func)
     def wrapped(*args: Any, **kwargs: Any) -> Any:

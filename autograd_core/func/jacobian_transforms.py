@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from autograd_core.func.batching import DrawRule, check_randomness
+from autograd_core.func.batching import DrawRule, check_chunk_size, check_randomness
 from autograd_core.func.levels import level_at, only_tensors, split_aux, tensor_leaves
 from autograd_core.func.pytree import tree_flatten, tree_unflatten
 from autograd_core.grad_mode import enable_grad
@@ -32,8 +32,8 @@ def jacrev(
     ``argnums``, by reverse mode: one vector-Jacobian product per output element
     (``torch.func.jacrev``). With ``has_aux=True`` it returns ``(jacobian, aux)``.
 
-    ``chunk_size`` is accepted for PyTorch's signature (None or a positive int); the rows are
-    always computed one at a time.
+    ``chunk_size`` (None or a positive int) is checked as ``vmap`` checks it and changes
+    nothing: the rows are always computed one at a time (PyTorch computes that many at once).
 
     Example:
         >>> import autograd_core as ac
@@ -41,8 +41,7 @@ def jacrev(
         tensor([[2., 0.],
                 [0., 6.]])
     """
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"jacrev: chunk_size must be None or a positive int, got {chunk_size!r}.")
+    check_chunk_size(chunk_size, "jacrev")
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -36,6 +36,7 @@ _SQRT1_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _GELU_KAPPA = 0.044715
+_GELU_SATURATED = 40.0  # gelu(x) is x or −0, gelu'(x) 1 or 0, past ±40 (GELU's docstring)
 
 
 def _sigmoid_pair(xp: Any, x: Any) -> tuple[Any, Any]:
@@ -157,22 +158,47 @@ class GELU(Op):
 
     Saves the input (as the parent); Φ or t is recomputed in the VJP (with recorded ops in a
     recorded backward, so that it is differentiable again).
+
+    Infinities: gelu(+inf) = +inf and gelu(−inf) = −0 (the limits; −0 as at x = −1e4), with
+    derivatives 1 and 0, and no NumPy warning. Both forms saturate by |x| = 40 in every float
+    dtype: Φ(−40) ≈ 4e-350 and φ(40) ≈ 1e-348 round to 0, and tanh u is ±1 from |x| ≈ 10 on. So
+    the forward evaluates the formula at max(x, −40) (which changes only −inf, where x · Φ(x)
+    would be −inf · 0 = NaN), and the VJP at clip(x, −40, 40) (which changes no finite result
+    and keeps x² from overflowing: the float16 tanh VJP was NaN from |x| = 256 on). PyTorch 2.13
+    gives NaN at −inf, and NaN for both derivatives (pytorch/pytorch#185770, #187293).
     """
 
     fresh_grads = True
 
     def forward(self, x: Any, approximate: str) -> Any:
         xp = self.xp
+        # Only −inf changes (class docstring). With both bounds NumPy's clip beats maximum(x,
+        # −40) on float32 (python -m timeit -s "import numpy as np; x = np.ones(10**6,
+        # np.float32)" "x.clip(-40.0, np.inf)", then "np.maximum(x, -40.0)").
+        x = x.clip(-_GELU_SATURATED, math.inf)
         if approximate == "tanh":
-            u = (x + _GELU_KAPPA * (x * x * x)) * _SQRT_2_OVER_PI
-            return 0.5 * x * (1 + xp.tanh(u))
+            # the same operations in the same order as 0.5 x (1 + tanh((x + κ x³) √(2/π))),
+            # in place on the clipped copy and u, so that the clip costs no extra temporary
+            u = x * x
+            u *= x
+            u *= _GELU_KAPPA
+            u += x
+            u *= _SQRT_2_OVER_PI
+            t = xp.tanh(u)
+            t += 1
+            x *= 0.5
+            x *= t
+            return x
         return x * (0.5 * erfc_array(xp, x * -_SQRT1_2))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
+        # no finite result changes (class docstring); its gradient, 0 past ±40, is exact there
+        x = x.clip(-_GELU_SATURATED, _GELU_SATURATED)  # (arrays and Tensors alike)
         if self.params["approximate"] == "tanh":
-            t = Tanh.call((x + _GELU_KAPPA * (x * x * x)) * _SQRT_2_OVER_PI)
-            dt = (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * (x * x)))
+            x2 = x * x  # (once for both terms, which pays for the clip's pass)
+            t = Tanh.call((x + _GELU_KAPPA * (x2 * x)) * _SQRT_2_OVER_PI)
+            dt = (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * x2))
             return (gy * (0.5 * (1 + t) + 0.5 * x * dt),)
         cdf = 0.5 * Erfc.call(x * -_SQRT1_2)
         pdf = Exp.call(x * x * -0.5) * _INV_SQRT_2PI
@@ -286,6 +312,9 @@ def silu(x: Tensor) -> Tensor:
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit x · Φ(x) elementwise.
+
+    At the infinities it takes its limits, gelu(+inf) = +inf and gelu(−inf) = −0, with
+    derivatives 1 and 0; PyTorch 2.13 returns NaN there (pytorch/pytorch#185770).
 
     Args:
         x: the input.

@@ -39,16 +39,18 @@ def _out_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None, keepdims: b
 
 
 def _variance(xp: Any, x: Any, axes: tuple[int, ...] | None, d: int, keepdims: bool) -> Any:
-    """Σ(x − x̄)² / d over ``axes``. Like NumPy and PyTorch, d ≤ 0 divides by 0 (inf, or NaN for
-    a zero sum) and an empty slice gives NaN, here without a RuntimeWarning."""
+    """Σ(x − x̄)² / d over ``axes``, in ``wide_dtype`` (float32 for float16: the caller rounds
+    once, after std's square root too). Like NumPy and PyTorch, d ≤ 0 divides by 0 (inf, or
+    NaN for a zero sum) and an empty slice gives NaN, here without a RuntimeWarning."""
+    wide = wide_dtype(x.dtype)
     if reduced_count(x.shape, axes) == 0:
-        return xp.full(_out_shape(x.shape, axes, keepdims), xp.nan, dtype=x.dtype)
-    xw = x.astype(wide_dtype(x.dtype), copy=False)  # float16: sums and count in float32
+        return xp.full(_out_shape(x.shape, axes, keepdims), xp.nan, dtype=wide)
+    xw = x.astype(wide, copy=False)  # float16: sums and count in float32
     dev = xw - xw.mean(axis=axes, keepdims=True)
     ss = (dev * dev).sum(axis=axes, keepdims=keepdims)
     if d <= 0:
-        return xp.where(ss > 0, xp.inf, xp.nan).astype(x.dtype)
-    return (ss / ss.dtype.type(d)).astype(x.dtype, copy=False)
+        return xp.where(ss > 0, xp.inf, xp.nan).astype(wide, copy=False)
+    return ss / ss.dtype.type(d)
 
 
 def _variance_vjp(op: Op, gv: Any) -> Any:
@@ -79,7 +81,8 @@ class Var(Op):
     fresh_grads = True
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
-        return _variance(self.xp, x, axis, reduced_count(x.shape, axis) - correction, keepdims)
+        v = _variance(self.xp, x, axis, reduced_count(x.shape, axis) - correction, keepdims)
+        return v.astype(x.dtype, copy=False)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (_variance_vjp(self, gy),)
@@ -87,7 +90,9 @@ class Var(Op):
 
 @register_op("std", save_output=True, array_vjp=True)
 class Std(Op):
-    r"""y = √var(x), with ``var`` as in ``Var`` (same ``correction``).
+    r"""y = √var(x), with ``var`` as in ``Var`` (same ``correction``). For float16 the variance
+    and its root are both taken in float32 and rounded once, as PyTorch does (rounding the
+    variance first left std one float16 ulp off for about one slice in five).
 
     VJP: x̄ = (ȳ / 2y) · 2 (x − x̄) / (N − c) = ȳ (x − x̄) / ((N − c) y). Where y = 0 (a constant
     slice) the derivative does not exist; the subgradient 0 is used (PyTorch's convention).
@@ -96,7 +101,7 @@ class Std(Op):
 
     def forward(self, x: Any, axis: tuple[int, ...] | None, correction: int, keepdims: bool) -> Any:
         v = _variance(self.xp, x, axis, reduced_count(x.shape, axis) - correction, keepdims)
-        return self.xp.sqrt(v)
+        return self.xp.sqrt(v).astype(x.dtype, copy=False)  # float16: rounded once, here
 
     fresh_grads = True
 

@@ -40,7 +40,7 @@ def _torch_half(torch, fn, grid: np.ndarray) -> np.ndarray:
         ("erf", ac.erf, lambda t, x: t.erf(x), GRID),
         ("erfc", ac.erfc, lambda t, x: t.erfc(x), GRID),
         ("erfinv", ac.erfinv, lambda t, x: t.erfinv(x), UNIT),
-        ("gelu", F.gelu, lambda t, x: t.nn.functional.gelu(x), FINITE),  # gelu(±inf) is NaN
+        ("gelu", F.gelu, lambda t, x: t.nn.functional.gelu(x), FINITE),  # torch: NaN at ±inf
         ("sinc", ac.sinc, lambda t, x: t.sinc(x), GRID),
     ],
 )

@@ -124,7 +124,7 @@ def test_jacobian_of_an_independent_output_is_zero_and_empty_inputs_work():
 
 
 def test_jacobian_errors():
-    with pytest.raises(ValueError, match="chunk_size must be None or a positive int"):
+    with pytest.raises(ValueError, match="chunk_size must be None or greater than 0"):
         jacrev(lambda a: a, chunk_size=0)
     with pytest.raises(TypeError, match="must return only Tensors"):
         jacrev(lambda a: 3)(ac.ones(2))
