@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy  # errstate only: the maths use self.xp
+
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.graph import grad
 from autograd_core.op import Op
@@ -159,24 +161,26 @@ class CTCNegLogLikelihood(Op):
         A = xp.full((steps, n_batch, n_states + 2), NEG, dtype=dtype)
         A[0, :, 2:4] = emit[0, :, :2]
         both, skipped = (xp.empty((n_batch, n_states), dtype) for _ in range(2))
-        for t in range(1, steps):
-            prev = A[t - 1]
-            xp.logaddexp(prev[:, 2:], prev[:, 1:-1], out=both)
-            xp.add(prev[:, :-2], pen, out=skipped)
-            xp.logaddexp(both, skipped, out=both)
-            xp.add(both, emit[t], out=A[t, :, 2:])
+        with numpy.errstate(invalid="ignore"):  # a NaN log-probability propagates, silently
+            for t in range(1, steps):
+                prev = A[t - 1]
+                xp.logaddexp(prev[:, 2:], prev[:, 1:-1], out=both)
+                xp.add(prev[:, :-2], pen, out=skipped)
+                xp.logaddexp(both, skipped, out=both)
+                xp.add(both, emit[t], out=A[t, :, 2:])
 
         # end in the blank after the last label (state 2Sₙ) or on that label (2Sₙ − 1; for
         # Sₙ = 0 that is the NEG column in front), at each sequence's last frame
         last, final, _ = _ends(labels, input_lengths)
         rows, col = xp.arange(n_batch), xp.asarray(final) + 2
         at_last = A[xp.asarray(last), rows]  # (N, 2S + 3)
-        ll = xp.logaddexp(at_last[rows, col], at_last[rows, col - 1])
+        with numpy.errstate(invalid="ignore"):
+            ll = xp.logaddexp(at_last[rows, col], at_last[rows, col - 1])
         if 0 in input_lengths:  # no frames: probability 1 for the empty target, 0 otherwise
             no_frames = xp.asarray([k == 0 for k in input_lengths])
             empty = xp.asarray([NEG if row else 0.0 for row in labels], dtype)
             ll = xp.where(no_frames, empty, ll)
-        possible = ll >= IMPOSSIBLE
+        possible = ~(ll < IMPOSSIBLE)  # (a NaN is possible: it propagates)
         self.saved = (A, emit, ext, pen, xp.where(possible, ll, 0), possible)
         return xp.where(possible, -ll, xp.full((), float("inf"), dtype))
 
@@ -213,15 +217,16 @@ class CTCNegLogLikelihood(Op):
         skip_pen = xp.zeros_like(pen)  # the penalty of the skip s → s + 2
         skip_pen[:, :-2] = pen[:, 2:]
         skipped = xp.empty((n_batch, n_states), dtype)
-        for t in range(steps - 1, -1, -1):
-            if t < steps - 1:
-                xp.add(emit[t + 1], B[t + 1], out=G[:, :n_states])
-                xp.logaddexp(G[:, :n_states], G[:, 1:-1], out=B[t])
-                xp.add(G[:, 2:], skip_pen, out=skipped)
-                xp.logaddexp(B[t], skipped, out=B[t])
-            if t in starts:
-                rows = xp.asarray(starts[t])
-                B[t, rows] = start[rows]
+        with numpy.errstate(invalid="ignore"):  # (NaN, as in the forward)
+            for t in range(steps - 1, -1, -1):
+                if t < steps - 1:
+                    xp.add(emit[t + 1], B[t + 1], out=G[:, :n_states])
+                    xp.logaddexp(G[:, :n_states], G[:, 1:-1], out=B[t])
+                    xp.add(G[:, 2:], skip_pen, out=skipped)
+                    xp.logaddexp(B[t], skipped, out=B[t])
+                if t in starts:
+                    rows = xp.asarray(starts[t])
+                    B[t, rows] = start[rows]
         return B
 
     def _composite_vjp(self, gy: Tensor) -> Tensor:
@@ -235,7 +240,7 @@ class CTCNegLogLikelihood(Op):
         node, lp.node = lp.node, None
         try:
             ll = ctc_log_likelihood_composite(lp, p["labels"], p["input_lengths"], p["blank"])
-            seed = where(ll.data >= IMPOSSIBLE, -gy, 0.0)  # ∂ℓ/∂log p = −1; 0 if impossible
+            seed = where(ll.data < IMPOSSIBLE, 0.0, -gy)  # ∂ℓ/∂log p = −1; 0 if impossible
             (g,) = grad(ll, lp, seed, create_graph=True)
         finally:
             lp.node = node

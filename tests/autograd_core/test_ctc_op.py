@@ -93,6 +93,16 @@ def test_op_matches_the_composite_with_minus_inf_log_probs(rng):
     assert (grad[:, :, 4] == 0).all() and grad[2, 1, 1] == 0
 
 
+def test_nan_propagates_as_in_the_composite(rng):
+    """A NaN log-probability on a used frame gives a NaN loss and gradient, not inf and 0."""
+    lp = _log_softmax(rng.standard_normal((4, 2, 3)))
+    lp[1, 0, 1] = np.nan  # (a class the target never reads would not matter)
+    loss, grad = _op(lp, [[1], [2]], [4, 4], 0, np.ones(2))
+    ref_loss, _ = _composite(lp, [[1], [2]], [4, 4], 0, np.ones(2))
+    assert np.isnan(loss[0]) and np.isnan(ref_loss[0]) and np.isnan(grad[:, 0]).any()
+    assert np.isfinite(loss[1]) and np.isfinite(grad[:, 1]).all()
+
+
 def test_zero_gradient_past_input_lengths_and_for_impossible_targets(rng):
     lp = _log_softmax(rng.standard_normal((6, 4, 4)))
     # fits in 4 of 6 frames; 'a a' cannot fit 2 frames; the empty target with no frames;
