@@ -21,16 +21,20 @@ where the skip term α_{t−1}(s−2) is there only when z'_s is a label differe
 repeated label needs a blank between its copies), α₁ starts in z'₁ or z'₂, and
 ℓ = −logsumexp(α_T(2S+1), α_T(2S)).
 
-The recursion is a composite of engine ops (one gather, ``where``, ``logsumexp`` and add per
-frame over an (N, 2S + 1) array), so its gradient is the true derivative and it is differentiable
-twice, on NumPy and CuPy alike. States that no alignment reaches hold a large finite number
-(−1e30) rather than −inf, which keeps every ``logsumexp`` and its gradient finite; a likelihood
-below −5e29 means no alignment exists (the loss is then inf).
+The recursions run in one registered op, ``ctc_nll`` (autograd_core/ops/ctc.py): the α
+recursion on arrays in its forward, the β recursion and the gradient of Graves et al.'s eqs.
+14–16 in its VJP, each a loop over the frames vectorised over the batch and the 2S + 1 states,
+on NumPy and CuPy alike. The gradient is the exact derivative. A recorded backward
+(``create_graph=True``) differentiates the composite of engine ops that this loss was before
+(``ctc_log_likelihood_composite`` there), so second derivatives still work. States that no
+alignment reaches hold a large finite number (−1e30) rather than −inf, which keeps every sum in
+log space finite; a sequence without any alignment gets ℓ = inf.
 
-Why a composite rather than a primitive op with a hand-written α–β backward: forward plus
-backward measured within the 20× of PyTorch's fused C++ kernel that the choice allowed, at
-T = 50, N = 16, C = 20, S = 10 (``python -m bench.bench_ctc``; the numbers are in
-BENCHMARKS.md), and second order comes with it.
+Why an op: as a composite (one gather, ``where``, ``logsumexp`` and add per frame over an
+(N, 2S + 1) array, differentiable twice for free) forward plus backward measured 9–18× the time
+of PyTorch's fused C++ kernel at T = 50, N = 16, C = 20, S = 10 (``python -m bench.bench_ctc``),
+its backward being the engine's sweep over some 6T graph nodes; the op measured 2–4× there, with
+the same command on the same machine (the current numbers are in BENCHMARKS.md).
 """
 
 from __future__ import annotations
