@@ -21,16 +21,20 @@ where the skip term α_{t−1}(s−2) is there only when z'_s is a label differe
 repeated label needs a blank between its copies), α₁ starts in z'₁ or z'₂, and
 ℓ = −logsumexp(α_T(2S+1), α_T(2S)).
 
-The recursion is a composite of engine ops (one gather, ``where``, ``logsumexp`` and add per
-frame over an (N, 2S + 1) array), so its gradient is the true derivative and it is differentiable
-twice, on NumPy and CuPy alike. States that no alignment reaches hold a large finite number
-(−1e30) rather than −inf, which keeps every ``logsumexp`` and its gradient finite; a likelihood
-below −5e29 means no alignment exists (the loss is then inf).
+The recursions run in one registered op, ``ctc_nll`` (autograd_core/ops/ctc.py): the α
+recursion on arrays in its forward, the β recursion and the gradient of Graves et al.'s eqs.
+14–16 in its VJP, each a loop over the frames vectorised over the batch and the 2S + 1 states,
+on NumPy and CuPy alike. The gradient is the exact derivative. A recorded backward
+(``create_graph=True``) differentiates the composite of engine ops that this loss was before
+(``ctc_log_likelihood_composite`` there), so second derivatives still work. States that no
+alignment reaches hold a large finite number (−1e30) rather than −inf, which keeps every sum in
+log space finite; a sequence without any alignment gets ℓ = inf.
 
-Why a composite rather than a primitive op with a hand-written α–β backward: forward plus
-backward measured within the 20× of PyTorch's fused C++ kernel that the choice allowed, at
-T = 50, N = 16, C = 20, S = 10 (``python -m bench.bench_ctc``; the numbers are in
-BENCHMARKS.md), and second order comes with it.
+Why an op: as a composite (one gather, ``where``, ``logsumexp`` and add per frame over an
+(N, 2S + 1) array, differentiable twice for free) forward plus backward measured 9–18× the time
+of PyTorch's fused C++ kernel at T = 50, N = 16, C = 20, S = 10 (``python -m bench.bench_ctc``),
+its backward being the engine's sweep over some 6T graph nodes; the op measured 2–4× there, with
+the same command on the same machine (the current numbers are in BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -39,14 +43,12 @@ from typing import Any
 
 import autograd_core as ac
 from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.ops.ctc import ctc_nll
 from autograd_core.tensor import Tensor
 from nn.losses_common import check_reduction
 from nn.module import Module
 
 __all__ = ["ctc_loss", "CTCLoss"]
-
-NEG = -1e30  # log of "unreachable": exp(NEG − x) is exactly 0 next to any real log-likelihood
-IMPOSSIBLE = NEG / 2  # a log-likelihood below this has no alignment behind it
 
 
 def ctc_loss(
@@ -129,10 +131,10 @@ def ctc_loss(
                 "sequence's number of labels."
             )
     labels = _labels(name, targets, tg_lens, blank, n_classes)
-    ll = _log_likelihood(lp, labels, in_lens, blank)
+    loss = ctc_nll(lp, labels, in_lens, blank)  # inf where no alignment exists
     xp = lp.xp
-    impossible = ll.data < IMPOSSIBLE  # masked on the device: no host read of the loss
-    loss = ac.where(impossible, 0.0 if zero_infinity else float("inf"), -ll)
+    if zero_infinity:  # masked on the device: no host read of the loss
+        loss = ac.where(xp.isinf(loss.data), 0.0, loss)
     if reduction == "mean":
         counts = xp.asarray([max(length, 1) for length in tg_lens], dtype=loss.dtype)
         return (loss / ac.as_tensor(counts)).mean()
@@ -229,51 +231,6 @@ def _labels(
                 "encoding against log_probs' last axis."
             )
     return labels
-
-
-def _log_likelihood(lp: Tensor, labels: list[list[int]], in_lens: list[int], blank: int) -> Tensor:
-    """log p(zₙ | xₙ) for each sequence, shape (N,): the α recursion over z' in log space."""
-    xp = lp.xp
-    n_batch = lp.shape[1]
-    n_states = 2 * max(len(row) for row in labels) + 1
-    padded = [row + [blank] * ((n_states - 1) // 2 - len(row)) for row in labels]
-    ext = xp.full((n_batch, n_states), blank, dtype=xp.int64)
-    ext[:, 1::2] = xp.asarray(padded, dtype=xp.int64).reshape(n_batch, (n_states - 1) // 2)
-
-    s = xp.arange(n_states)
-    # predecessors of state s: s, s−1, s−2 (clipped at 0 where absent, then masked out)
-    prev = xp.stack([s, xp.maximum(s - 1, 0), xp.maximum(s - 2, 0)], axis=1).reshape(1, -1)
-    skip = xp.zeros((n_batch, n_states), dtype=bool)
-    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
-    allowed = xp.stack([xp.ones_like(skip), xp.broadcast_to(s >= 1, skip.shape), skip], axis=2)
-
-    emit = ac.take_along_axis(lp, ext[None], axis=2)  # (T, N, 2S + 1): log y^t_{z'_s}
-    emit = ac.clamp(emit, min=NEG)  # a −inf log-probability is unreachable, not NaN
-    steps = max(max(in_lens), 1)  # one frame even when no sequence uses any: keeps the graph
-    frames = ac.unbind(emit[:steps], 0)
-    alphas = []
-    for t, emit_t in enumerate(frames):
-        if t == 0:
-            alpha = ac.where(s < 2, emit_t, NEG)
-        else:
-            cand = ac.take_along_axis(alpha, prev, axis=1).reshape(n_batch, n_states, 3)
-            alpha = ac.logsumexp(ac.where(allowed, cand, NEG), -1) + emit_t
-        alphas.append(alpha)
-
-    # end in the last label or the blank after it, at each sequence's last frame
-    last = [max(k - 1, 0) for k in in_lens]
-    ends = [[2 * len(row), max(2 * len(row) - 1, 0)] for row in labels]
-    both = [[True, len(row) > 0] for row in labels]
-    stacked = ac.stack(alphas)  # (steps, N, 2S + 1)
-    batch = xp.arange(n_batch)[:, None]
-    final = stacked[xp.asarray(last)[:, None], batch, xp.asarray(ends)]  # (N, 2)
-    ll = ac.logsumexp(ac.where(xp.asarray(both), final, NEG), -1)
-    # a sequence with no frames has probability 1 for the empty target, 0 otherwise
-    if 0 in in_lens:
-        no_frames = xp.asarray([k == 0 for k in in_lens])
-        empty = xp.asarray([0.0 if not row else NEG for row in labels], lp.dtype)
-        ll = ac.where(no_frames, empty, ll)
-    return ll
 
 
 class CTCLoss(Module):

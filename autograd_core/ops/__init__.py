@@ -15,6 +15,7 @@ from autograd_core.ops import (
     counting,
     covariance,
     cross_product,
+    ctc,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
     decompositions_svd,  # noqa: F401  (registers svd and qr; public in ac.linalg)
@@ -184,6 +185,6 @@ _FAMILIES = (
     special_functions,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
-# The pooling modules register their ops above; their functions are nn.functional's (F.*)
-# names, not ac.* names or Tensor methods, as in PyTorch.
-_NN_ONLY = (activation_more, pooling, pooling_adaptive, pooling_avg, pooling_unpool)
+# The pooling modules (and ctc) register their ops above; their functions are nn.functional's
+# (F.*) names or serve them, not ac.* names or Tensor methods, as in PyTorch.
+_NN_ONLY = (activation_more, ctc, pooling, pooling_adaptive, pooling_avg, pooling_unpool)

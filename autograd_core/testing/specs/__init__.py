@@ -7,6 +7,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     bitwise,
     conv,
     copying,
+    ctc,
     decompositions,
     decompositions_svd,
     diagonals,
