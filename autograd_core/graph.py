@@ -8,7 +8,8 @@ tensors that require grad.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from autograd_core.errors import BackwardError, ShapeError
@@ -16,7 +17,16 @@ from autograd_core.sweep import sweep
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, toposort, vertex
 
-__all__ = ["backward", "grad", "toposort", "sweep", "root_grads", "vertex", "reached"]
+__all__ = [
+    "backward",
+    "grad",
+    "toposort",
+    "sweep",
+    "root_grads",
+    "vertex",
+    "reached",
+    "as_leaves",
+]
 
 
 def root_grads(
@@ -125,3 +135,20 @@ def _captured(g: Any, x: Tensor, create_graph: bool) -> Tensor | None:
     if not isinstance(g, Tensor):
         return Tensor._make(g, False, None)
     return g if create_graph or not g.requires_grad else g.detach()
+
+
+@contextlib.contextmanager
+def as_leaves(tensors: Sequence[Tensor]) -> Iterator[None]:
+    """Inside the block the tensors stand as leaves without hooks, so a nested ``grad`` (a VJP
+    that differentiates a recomputation: checkpoint, the CTC op's recorded VJP) stops at them
+    and runs none of their hooks (the outer sweep does, once). Their history (``node``) and
+    hooks are put back on exit; a graph recorded meanwhile (create_graph) holds the tensors
+    themselves, and so reaches their history again."""
+    kept = [(t, t.node, t._hooks) for t in tensors]
+    for t in tensors:
+        t.node, t._hooks = None, None
+    try:
+        yield
+    finally:
+        for t, node, hooks in kept:
+            t.node, t._hooks = node, hooks

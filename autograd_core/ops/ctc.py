@@ -35,7 +35,7 @@ from typing import Any
 import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.errors import DTypeError, ShapeError
-from autograd_core.graph import grad
+from autograd_core.graph import as_leaves, grad
 from autograd_core.op import Op
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
@@ -232,18 +232,15 @@ class CTCNegLogLikelihood(Op):
     def _composite_vjp(self, gy: Tensor) -> Tensor:
         """ℓ̄ pulled back through ``ctc_log_likelihood_composite``, recorded. The nested sweep
         starts at the composite's result and stops at a private copy of log_probs that stands as
-        a leaf meanwhile (as checkpoint's recomputation does, utils/checkpoint.py), so it neither
+        a leaf meanwhile (``as_leaves``, as checkpoint's recomputation), so it neither
         walks log_probs' history nor runs its hooks; the graph it records holds the copy, whose
         node leads back to log_probs once restored."""
         p = self.params
         lp = clone(self.inputs[0])
-        node, lp.node = lp.node, None
-        try:
+        with as_leaves([lp]):
             ll = ctc_log_likelihood_composite(lp, p["labels"], p["input_lengths"], p["blank"])
             seed = where(ll.data < IMPOSSIBLE, 0.0, -gy)  # ∂ℓ/∂log p = −1; 0 if impossible
             (g,) = grad(ll, lp, seed, create_graph=True)
-        finally:
-            lp.node = node
         return g
 
 

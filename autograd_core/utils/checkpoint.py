@@ -47,7 +47,7 @@ from autograd_core.autograd_function import Function, FunctionCtx
 from autograd_core.device import CPU, Device
 from autograd_core.errors import BackwardError
 from autograd_core.grad_mode import enable_grad, is_grad_enabled, no_grad, watching_inputs
-from autograd_core.graph import grad
+from autograd_core.graph import as_leaves, grad
 from autograd_core.random import default_generator
 from autograd_core.tensor import Tensor
 
@@ -98,7 +98,7 @@ class CheckpointFunction(Function):
         # the sweep records VJPs (and so this recomputation's backward) only for create_graph
         create_graph = is_grad_enabled()
         wanted = [t for t, need in zip(run.inputs, needs) if need]
-        with _as_leaves(wanted):
+        with as_leaves(wanted):
             with _rng_replayed(run.rng_marks), enable_grad():
                 outs = _tensors_in(run.function(*run.args, **run.kwargs))
             roots, seeds = _roots(run, outs, gys)
@@ -316,22 +316,6 @@ def _roots(
 
 def _shown(kinds: list[tuple[tuple[int, ...], Any]]) -> str:
     return "[" + ", ".join(f"({tuple(s)}, {d})" for s, d in kinds) + "]"
-
-
-@contextlib.contextmanager
-def _as_leaves(tensors: list[Tensor]) -> Iterator[None]:
-    """Inside the block the tensors stand as leaves without hooks: the nested sweep stops at
-    them and runs none of their hooks (the outer sweep does, once). Their history (``node``)
-    and hooks are put back on exit; a graph recorded meanwhile (create_graph) holds the tensors
-    themselves, and so reaches their history again."""
-    kept = [(t, t.node, t._hooks) for t in tensors]
-    for t in tensors:
-        t.node, t._hooks = None, None
-    try:
-        yield
-    finally:
-        for t, node, hooks in kept:
-            t.node, t._hooks = node, hooks
 
 
 @contextlib.contextmanager
