@@ -62,6 +62,7 @@ from autograd_core.ops import (
     softmaxes,
     sorting,
     special_functions,
+    special_more,  # noqa: F401  (registers erfcx, ndtri, …; public in ac.special)
     stacking,
     statistics,
     strided,
