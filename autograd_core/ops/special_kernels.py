@@ -14,7 +14,7 @@ and against closed forms):
   error is absolute (about 1e-14 for lgamma, 1e-15 for digamma), not relative; lgamma(1) and
   lgamma(2) are set to their exact 0.
 - ``erfinv``: a first guess (the Maclaurin series for |y| ≤ ½, Winitzki's closed form above,
-  relative error below 2e-3) refined by three Halley steps on erf(x) − |y| (on erfc for
+  relative error below 2e-3) refined by four Halley steps on erf(x) − |y| (on erfc for
   |y| > ½, so that 1 − |y| keeps its digits near ±1), using ``special.erf_array``.
 - ``i0``, ``i1``: the power series Σ (x²/4)ᵏ / (k! (k + ν)!) (all terms positive: no
   cancellation) for |x| ≤ ``_BESSEL_SWITCH``, the large-argument expansion e^x / √(2πx) ·
@@ -206,7 +206,7 @@ def _erfinv_nonnegative(xp: Any, a: Any, q: Any) -> Any:
     x = xp.where(tail, far, near)
     # the tests use q, not a: 1 − q rounds to 1 for q below 1e-16
     x = xp.where(q > 0, x, 0.0)  # keep the lanes replaced below finite
-    for _ in range(3):  # Halley: x ← x − d / (1 + x d), d = f / f′ for f = erf(x) − a
+    for _ in range(4):  # Halley: x ← x − d / (1 + x d), d = f / f′ for f = erf(x) − a
         residual = xp.where(tail, q - erfc_array(xp, x), erf_array(xp, x) - a)
         slope = _TWO_OVER_SQRT_PI * xp.exp(-x * x)
         d = xp.where(slope > 0, residual / slope, 0.0)  # (slope underflows below q ≈ 1e-308)
