@@ -1,12 +1,14 @@
 """``ac.special``: PyTorch's ``torch.special`` names, as aliases of the functions of this package
 (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln``
 is ``mvlgamma``, …) and the functions only ``torch.special`` has (erfcx, ndtr, ndtri, log_ndtr,
-entr, xlog1py, i0e, i1, i1e, spherical_bessel_j0, in ``ops/special_more.py``).
+entr, xlog1py, i0e, i1, i1e, spherical_bessel_j0, in ``ops/special_more.py``; the orthogonal
+polynomials, in ``ops/special_polynomials.py``).
 
-Not provided (yet): the Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ (and the scaled K's), airy_ai,
-the orthogonal polynomials (Chebyshev, shifted Chebyshev, Hermite, Laguerre, Legendre),
-gammainc, gammaincc and zeta. ``modified_bessel_i0``/``_i1`` are ``i0``/``i1``: PyTorch gives
-them no gradient; here they have the gradients of ``i0`` and ``i1`` (a deliberate superset).
+Not provided (yet): the Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ (and the scaled K's:
+bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_k0, modified_bessel_k1,
+scaled_modified_bessel_k0, scaled_modified_bessel_k1), airy_ai, gammainc, gammaincc and zeta.
+``modified_bessel_i0``/``_i1`` are ``i0``/``i1``: PyTorch gives them no gradient; here they have
+the gradients of ``i0`` and ``i1`` (a deliberate superset).
 """
 
 from __future__ import annotations
@@ -30,11 +32,37 @@ from autograd_core.ops.special_more import (
     spherical_bessel_j0,
     xlog1py,
 )
+from autograd_core.ops.special_polynomials import (
+    chebyshev_polynomial_t,
+    chebyshev_polynomial_u,
+    chebyshev_polynomial_v,
+    chebyshev_polynomial_w,
+    hermite_polynomial_h,
+    hermite_polynomial_he,
+    laguerre_polynomial_l,
+    legendre_polynomial_p,
+    shifted_chebyshev_polynomial_t,
+    shifted_chebyshev_polynomial_u,
+    shifted_chebyshev_polynomial_v,
+    shifted_chebyshev_polynomial_w,
+)
 from autograd_core.ops.statistics import logsumexp
 from autograd_core.ops.trigonometric import sinc
 from autograd_core.ops.unary import erf, erfc, expm1, log1p
 
 __all__ = [
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
     "digamma",
     "entr",
     "erf",

@@ -30,18 +30,6 @@ NOT_PROVIDED = {
     "gammainc",
     "gammaincc",
     "zeta",
-    "chebyshev_polynomial_t",
-    "chebyshev_polynomial_u",
-    "chebyshev_polynomial_v",
-    "chebyshev_polynomial_w",
-    "shifted_chebyshev_polynomial_t",
-    "shifted_chebyshev_polynomial_u",
-    "shifted_chebyshev_polynomial_v",
-    "shifted_chebyshev_polynomial_w",
-    "hermite_polynomial_h",
-    "hermite_polynomial_he",
-    "laguerre_polynomial_l",
-    "legendre_polynomial_p",
 }
 NOT_FUNCTIONS = {"Tensor", "torch", "common_args", "multi_dim_common"}
 
