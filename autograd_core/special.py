@@ -2,11 +2,11 @@
 (``expit`` is ``sigmoid``, ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln``
 is ``mvlgamma``, …) and the functions only ``torch.special`` has (erfcx, ndtr, ndtri, log_ndtr,
 entr, xlog1py, i0e, i1, i1e, spherical_bessel_j0, in ``ops/special_more.py``; the orthogonal
-polynomials, in ``ops/special_polynomials.py``).
+polynomials, in ``ops/special_polynomials.py``; zeta, in ``ops/special_zeta.py``).
 
 Not provided (yet): the Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ (and the scaled K's:
 bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_k0, modified_bessel_k1,
-scaled_modified_bessel_k0, scaled_modified_bessel_k1), airy_ai, gammainc, gammaincc and zeta.
+scaled_modified_bessel_k0, scaled_modified_bessel_k1), airy_ai, gammainc and gammaincc.
 ``modified_bessel_i0``/``_i1`` are ``i0``/``i1``: PyTorch gives them no gradient; here they have
 the gradients of ``i0`` and ``i1`` (a deliberate superset).
 """
@@ -46,11 +46,13 @@ from autograd_core.ops.special_polynomials import (
     shifted_chebyshev_polynomial_v,
     shifted_chebyshev_polynomial_w,
 )
+from autograd_core.ops.special_zeta import zeta
 from autograd_core.ops.statistics import logsumexp
 from autograd_core.ops.trigonometric import sinc
 from autograd_core.ops.unary import erf, erfc, expm1, log1p
 
 __all__ = [
+    "zeta",
     "chebyshev_polynomial_t",
     "chebyshev_polynomial_u",
     "chebyshev_polynomial_v",

@@ -63,6 +63,7 @@ from autograd_core.ops import (
     sorting,
     special_functions,
     special_more,  # noqa: F401  (registers erfcx, ndtri, …; public in ac.special)
+    special_zeta,  # noqa: F401  (registers zeta; public in ac.special)
     stacking,
     statistics,
     strided,

@@ -7,8 +7,8 @@ and against closed forms):
 
 - ``lgamma`` and ``polygamma(n, ·)`` (``digamma`` is n = 0): shift the argument up by the
   recurrences Γ(z + 1) = z Γ(z) and ψ⁽ⁿ⁾(z + 1) = ψ⁽ⁿ⁾(z) + (−1)ⁿ n! / z⁽ⁿ⁺¹⁾ until it is at
-  least ``_SHIFT``, then sum the Stirling / Euler–Maclaurin asymptotic series with the Bernoulli
-  numbers B₂ … B₂₄ (DLMF 5.11.1, 5.15.8). Negative arguments use the reflection formulas
+  least ``SERIES_SHIFT``, then sum the Stirling / Euler–Maclaurin asymptotic series with the
+  Bernoulli numbers B₂ … B₂₄ (DLMF 5.11.1, 5.15.8). Negative arguments use the reflection formulas
   Γ(x) Γ(1 − x) = π / sin(πx) and its derivatives, with dⁿ/dxⁿ cot(πx) = πⁿ Pₙ(cot πx) for the
   polynomials P₀(c) = c, Pₖ₊₁(c) = −(1 + c²) Pₖ′(c). Near the zeros of lgamma and digamma the
   error is absolute (about 1e-14 for lgamma, 1e-15 for digamma), not relative; lgamma(1) and
@@ -43,10 +43,12 @@ __all__ = [
     "i1_array",
     "i0e_array",
     "i1e_array",
+    "BERNOULLI_2K",
+    "SERIES_SHIFT",
 ]
 
 # B₂, B₄, …, B₂₄
-_BERNOULLI = (
+BERNOULLI_2K = (
     Fraction(1, 6),
     Fraction(-1, 30),
     Fraction(1, 42),
@@ -60,7 +62,7 @@ _BERNOULLI = (
     Fraction(854513, 138),
     Fraction(-236364091, 2730),
 )
-_SHIFT = 12  # the asymptotic series are summed at z ≥ 12: its next term is below 1e-18 there
+SERIES_SHIFT = 12  # the asymptotic series are summed at z ≥ 12: its next term is below 1e-18 there
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -85,12 +87,12 @@ def lgamma_array(xp: Any, x: Any) -> Any:
     with numpy.errstate(all="ignore"):
         negative = x < 0
         z = xp.where(negative, 1 - x, x)  # reflected: z ≥ 0 everywhere
-        small = z < _SHIFT
+        small = z < SERIES_SHIFT
         zs = xp.where(small, z, 1.0)
         product = zs
-        for k in range(1, _SHIFT):
+        for k in range(1, SERIES_SHIFT):
             product = product * (zs + k)
-        w = xp.where(small, z + _SHIFT, z)
+        w = xp.where(small, z + SERIES_SHIFT, z)
         out = _stirling_lgamma(xp, w) - xp.where(small, xp.log(product), 0.0)
         # Γ(x) Γ(1 − x) = π / sin(πx), with sin(πx) of the reduced argument
         sin_pi = xp.abs(xp.sin(math.pi * (x - xp.round(x))))
@@ -106,8 +108,8 @@ def _stirling_lgamma(xp: Any, w: Any) -> Any:
     r = 1 / w
     r2 = r * r
     series = 0.0
-    for j in range(len(_BERNOULLI), 0, -1):
-        series = series * r2 + float(_BERNOULLI[j - 1] / (2 * j * (2 * j - 1)))
+    for j in range(len(BERNOULLI_2K), 0, -1):
+        series = series * r2 + float(BERNOULLI_2K[j - 1] / (2 * j * (2 * j - 1)))
     return (w - 0.5) * xp.log(w) - w + _HALF_LOG_2PI + series * r
 
 
@@ -140,23 +142,23 @@ def polygamma_array(xp: Any, n: int, x: Any) -> Any:
 
 def _polygamma_nonnegative(xp: Any, n: int, z: Any) -> Any:
     """ψ⁽ⁿ⁾(z) for z ≥ 0 (z = 0 gives the pole's signed inf, through 1/±0)."""
-    shift = _SHIFT + 2 * n  # the terms of the series grow with n: start it further out
+    shift = SERIES_SHIFT + 2 * n  # the terms of the series grow with n: start it further out
     w = z + shift
     r = 1 / w
     r2 = r * r
     if n == 0:
         head = -sum(1 / (z + k if k else z) for k in range(shift))  # 1/−0 = −inf
         series = 0.0
-        for j in range(len(_BERNOULLI), 0, -1):
-            series = series * r2 + float(_BERNOULLI[j - 1] / (2 * j))
+        for j in range(len(BERNOULLI_2K), 0, -1):
+            series = series * r2 + float(BERNOULLI_2K[j - 1] / (2 * j))
         return head + xp.log(w) - 0.5 * r - series * r2
     # (−1)ⁿ⁺¹ n! [Σₖ (z + k)^−(n+1) + ζ(n + 1, w)], ζ by Euler–Maclaurin
     head = sum((1 / (z + k)) ** (n + 1) for k in range(shift))
     s = n + 1
     series = 0.0
-    for j in range(len(_BERNOULLI), 0, -1):
+    for j in range(len(BERNOULLI_2K), 0, -1):
         rising = math.prod(range(s, s + 2 * j - 1))  # s (s + 1) … (s + 2j − 2)
-        coef = _BERNOULLI[j - 1] * rising / math.factorial(2 * j)
+        coef = BERNOULLI_2K[j - 1] * rising / math.factorial(2 * j)
         series = series * r2 + float(coef)
     tail = r**n / n + 0.5 * r**s + series * r**s * r
     return (-1) ** (n + 1) * math.factorial(n) * (head + tail)

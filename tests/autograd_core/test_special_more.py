@@ -29,7 +29,6 @@ NOT_PROVIDED = {
     "scaled_modified_bessel_k1",
     "gammainc",
     "gammaincc",
-    "zeta",
 }
 NOT_FUNCTIONS = {"Tensor", "torch", "common_args", "multi_dim_common"}
 

@@ -1,4 +1,4 @@
-"""OpSpecs of erfcx, ndtri, i0e, i1e and xlog1py (ops/special_more.py).
+"""OpSpecs of erfcx, ndtri, i0e, i1e, xlog1py (ops/special_more.py) and zeta (ops/special_zeta.py).
 
 erfcx is sampled near 0 (the exp(x²)·(1 − erf) branch), on both sides of Cody's switch points
 0.46875 and 4, and for negative x (the reflection 2e^(x²) − erfcx(−x)); ndtri on (0.05, 0.95)
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd_core.ops import special_more as sm
+from autograd_core.ops.special_zeta import zeta
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, binary_cases, unary_cases
 
 
@@ -84,3 +85,23 @@ OP_DB += [
         notes="0 where x = 0 (tested in test_special_more.py); y > −1 here",
     ),
 ]
+
+
+def _zeta_cases(rng: np.random.Generator) -> list[Case]:
+    cases = binary_cases(rng, (1.5, 6.0), (0.3, 5.0))
+    exponents = np.array([2.0, 3.0, 4.0])  # integers: a negative q is in the domain
+    cases.append(Case((exponents, rng.uniform(-2.8, -2.2, (3,))), {}, "negative q (3,)"))
+    cases.append(Case((rng.uniform(1.1, 1.5, (4,)), rng.uniform(20.0, 60.0, (4,))), {}, "far"))
+    return cases
+
+
+OP_DB.append(
+    OpSpec(
+        "zeta",
+        zeta,
+        _zeta_cases,
+        grad_args=(1,),
+        torch_fn=_torch_special("zeta"),
+        notes="differentiable in q only (PyTorch has no derivative in x; asking raises)",
+    )
+)
