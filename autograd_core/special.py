@@ -4,9 +4,8 @@ is ``mvlgamma``, …) and the functions only ``torch.special`` has (erfcx, ndtr,
 entr, xlog1py, i0e, i1, i1e, spherical_bessel_j0, in ``ops/special_more.py``; the orthogonal
 polynomials, in ``ops/special_polynomials.py``; zeta, in ``ops/special_zeta.py``).
 
-Not provided (yet): the Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ (and the scaled K's:
-bessel_j0, bessel_j1, bessel_y0, bessel_y1, modified_bessel_k0, modified_bessel_k1,
-scaled_modified_bessel_k0, scaled_modified_bessel_k1), airy_ai, gammainc and gammaincc.
+The Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ and the scaled K's are in
+``ops/special_bessel.py``. Not provided (yet): airy_ai, gammainc and gammaincc.
 ``modified_bessel_i0``/``_i1`` are ``i0``/``i1``: PyTorch gives them no gradient; here they have
 the gradients of ``i0`` and ``i1`` (a deliberate superset).
 """
@@ -20,6 +19,16 @@ from autograd_core.ops.activation import sigmoid
 from autograd_core.ops.common import lift_float
 from autograd_core.ops.exp_log import exp2, logit, xlogy
 from autograd_core.ops.rounding import round  # noqa: A004  (PyTorch's name)
+from autograd_core.ops.special_bessel import (
+    bessel_j0,
+    bessel_j1,
+    bessel_y0,
+    bessel_y1,
+    modified_bessel_k0,
+    modified_bessel_k1,
+    scaled_modified_bessel_k0,
+    scaled_modified_bessel_k1,
+)
 from autograd_core.ops.special_functions import digamma, erfinv, i0, i1, lgamma, mvlgamma, polygamma
 from autograd_core.ops.special_more import (
     entr,
@@ -52,6 +61,14 @@ from autograd_core.ops.trigonometric import sinc
 from autograd_core.ops.unary import erf, erfc, expm1, log1p
 
 __all__ = [
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
     "zeta",
     "chebyshev_polynomial_t",
     "chebyshev_polynomial_u",

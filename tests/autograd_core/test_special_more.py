@@ -19,14 +19,6 @@ INF, NAN = math.inf, math.nan
 
 NOT_PROVIDED = {
     "airy_ai",
-    "bessel_j0",
-    "bessel_j1",
-    "bessel_y0",
-    "bessel_y1",
-    "modified_bessel_k0",
-    "modified_bessel_k1",
-    "scaled_modified_bessel_k0",
-    "scaled_modified_bessel_k1",
     "gammainc",
     "gammaincc",
 }
