@@ -5,7 +5,8 @@ entr, xlog1py, i0e, i1, i1e, spherical_bessel_j0, in ``ops/special_more.py``; th
 polynomials, in ``ops/special_polynomials.py``; zeta, in ``ops/special_zeta.py``).
 
 The Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ and the scaled K's are in
-``ops/special_bessel.py``. Not provided (yet): airy_ai, gammainc and gammaincc.
+``ops/special_bessel.py``; gammainc and gammaincc in ``ops/special_gamma_inc.py``. Not
+provided (yet): airy_ai.
 ``modified_bessel_i0``/``_i1`` are ``i0``/``i1``: PyTorch gives them no gradient; here they have
 the gradients of ``i0`` and ``i1`` (a deliberate superset).
 """
@@ -30,6 +31,7 @@ from autograd_core.ops.special_bessel import (
     scaled_modified_bessel_k1,
 )
 from autograd_core.ops.special_functions import digamma, erfinv, i0, i1, lgamma, mvlgamma, polygamma
+from autograd_core.ops.special_gamma_inc import gammainc, gammaincc
 from autograd_core.ops.special_more import (
     entr,
     erfcx,
@@ -61,6 +63,8 @@ from autograd_core.ops.trigonometric import sinc
 from autograd_core.ops.unary import erf, erfc, expm1, log1p
 
 __all__ = [
+    "gammainc",
+    "gammaincc",
     "bessel_j0",
     "bessel_j1",
     "bessel_y0",

@@ -19,8 +19,6 @@ INF, NAN = math.inf, math.nan
 
 NOT_PROVIDED = {
     "airy_ai",
-    "gammainc",
-    "gammaincc",
 }
 NOT_FUNCTIONS = {"Tensor", "torch", "common_args", "multi_dim_common"}
 

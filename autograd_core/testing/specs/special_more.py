@@ -1,4 +1,4 @@
-"""OpSpecs of erfcx, ndtri, i0e, i1e, xlog1py (ops/special_more.py) and zeta (ops/special_zeta.py).
+"""OpSpecs of erfcx, ndtri, i0e, i1e, xlog1py (ops/special_more.py), zeta and gammainc/gammaincc.
 
 erfcx is sampled near 0 (the exp(x²)·(1 − erf) branch), on both sides of Cody's switch points
 0.46875 and 4, and for negative x (the reflection 2e^(x²) − erfcx(−x)); ndtri on (0.05, 0.95)
@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd_core.ops import special_more as sm
+from autograd_core.ops.special_gamma_inc import gammainc, gammaincc
 from autograd_core.ops.special_zeta import zeta
 from autograd_core.testing.op_db import OP_DB, Case, OpSpec, binary_cases, unary_cases
 
@@ -105,3 +106,24 @@ OP_DB.append(
         notes="differentiable in q only (PyTorch has no derivative in x; asking raises)",
     )
 )
+
+
+def _gamma_inc_cases(rng: np.random.Generator) -> list[Case]:
+    cases = binary_cases(rng, (0.5, 4.0), (0.2, 6.0))  # both sides of x = a + 1
+    # a below 20: there PyTorch (the gradient oracle) does not switch to its less accurate
+    # Temme expansion (5e-10 relative at a = 30)
+    cases.append(Case((rng.uniform(10.0, 19.0, (4,)), rng.uniform(5.0, 30.0, (4,))), {}, "large"))
+    return cases
+
+
+OP_DB += [
+    OpSpec(
+        name,
+        fn,
+        _gamma_inc_cases,
+        grad_args=(1,),
+        torch_fn=_torch_special(name),
+        notes="differentiable in x only (PyTorch has no derivative in a; asking raises)",
+    )
+    for name, fn in (("gammainc", gammainc), ("gammaincc", gammaincc))
+]
