@@ -41,14 +41,18 @@ def test_values_match_torch(torch, rng, name):
 
 
 def test_edges_match_torch(torch):
-    a = [0.0, 0.0, 1.0, 1.0, -1.0, 2.0, INF, 2.0, 2.0, NAN, 1e-300, 3.0, 2.0]
-    x = [1.0, 0.0, 0.0, -1.0, 1.0, INF, 1.0, 1e-300, 1e300, 1.0, 1.0, NAN, 1e3]
+    a = [0.0, 0.0, 1.0, 1.0, -1.0, 2.0, INF, 2.0, 2.0, NAN, 3.0, 2.0]
+    x = [1.0, 0.0, 0.0, -1.0, 1.0, INF, 1.0, 1e-300, 1e300, 1.0, NAN, 1e3]
     for name in ("gammainc", "gammaincc"):
         got = getattr(SP, name)(_f64(a), _f64(x)).numpy()
         ta, tx = torch.tensor(a, dtype=torch.float64), torch.tensor(x, dtype=torch.float64)
         want = getattr(torch.special, name)(ta, tx).numpy()
-        # (torch gives P(1e-300, 1) = 1 + 2.4e-14, above 1)
-        np.testing.assert_allclose(got, want, rtol=1e-13, atol=0, equal_nan=True)
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0, equal_nan=True)
+    # a → 0: Q(a, x) ≈ a E₁(x), E₁(1) = 0.21938393439552029; torch gives P(1e-300, 1) =
+    # 1 + 2.4e-14 and Q(1e-300, 1) = 8.0e-301 there
+    q = SP.gammaincc(_f64([1e-300]), _f64([1.0])).item()
+    assert math.isclose(q, 1e-300 * 0.21938393439552029, rel_tol=1e-12)
+    assert SP.gammainc(_f64([1e-300]), _f64([1.0])).item() == 1.0
 
 
 def test_closed_forms(rng):

@@ -24,7 +24,11 @@ def _erfcx_cases(rng: np.random.Generator) -> list[Case]:
 def _ndtri_cases(rng: np.random.Generator) -> list[Case]:
     tails = np.concatenate([10.0 ** rng.uniform(-4, -2, 3), 1 - 10.0 ** rng.uniform(-4, -2, 3)])
     steep = "ndtri' grows without bound near 0 and 1: float32's step cannot resolve it"
-    return unary_cases(rng, 0.05, 0.95) + [Case((tails,), {}, "tails (6,)", steep)]
+    shoulders = np.concatenate([rng.uniform(0.02, 0.15, 3), rng.uniform(0.85, 0.98, 3)])
+    return unary_cases(rng, 0.15, 0.85) + [
+        Case((shoulders,), {}, "shoulders (6,)", steep),
+        Case((tails,), {}, "tails (6,)", steep),
+    ]
 
 
 def _scaled_bessel_cases(rng: np.random.Generator) -> list[Case]:
@@ -91,7 +95,9 @@ OP_DB += [
 def _zeta_cases(rng: np.random.Generator) -> list[Case]:
     cases = binary_cases(rng, (1.5, 6.0), (0.3, 5.0))
     exponents = np.array([2.0, 3.0, 4.0])  # integers: a negative q is in the domain
-    cases.append(Case((exponents, rng.uniform(-2.8, -2.2, (3,))), {}, "negative q (3,)"))
+    steep = "(q + k)^(−x) next to q's poles: float32's step cannot resolve its derivatives"
+    q = rng.uniform(-2.8, -2.2, (3,))
+    cases.append(Case((exponents, q), {}, "negative q (3,)", steep))
     cases.append(Case((rng.uniform(1.1, 1.5, (4,)), rng.uniform(20.0, 60.0, (4,))), {}, "far"))
     return cases
 
