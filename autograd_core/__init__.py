@@ -103,6 +103,7 @@ from autograd_core import (  # noqa: E402
     func,
     functional,
     linalg,
+    special,
     utils,
 )
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
@@ -225,6 +226,7 @@ __all__ = [
     "autograd",
     "cuda",
     "linalg",
+    "special",
     "utils",
     "broadcast_shapes",
     "OP_REGISTRY",

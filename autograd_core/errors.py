@@ -13,6 +13,7 @@ __all__ = [
     "VJPError",
     "AnomalyError",
     "GradcheckError",
+    "UninitializedError",
     "LinAlgError",
 ]
 
@@ -61,3 +62,7 @@ class GradcheckError(AutogradError, AssertionError):
 class LinAlgError(AutogradError, ValueError):
     """A matrix the decomposition cannot take: singular for an inverse or a solve, not positive
     definite for a Cholesky factor (``torch.linalg.LinAlgError``)."""
+
+
+class UninitializedError(AutogradError, RuntimeError):
+    """A lazy module's parameter used before the module's first forward gave it a shape."""

@@ -50,6 +50,7 @@ from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, Co
 from nn.distance import CosineSimilarity, PairwiseDistance
 from nn.embedding_bag import EmbeddingBag
 from nn.layers import Bilinear, Dropout, Embedding, Flatten, Identity, Linear, Maxout
+from nn.lazy import LazyConv1d, LazyConv2d, LazyConv3d, LazyLinear, LazyModuleMixin
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -106,6 +107,7 @@ from nn.padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
+from nn.parameter import UninitializedParameter
 from nn.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -148,12 +150,15 @@ __all__ = [
     "init",
     "Module",
     "Parameter",
+    "UninitializedParameter",
     "Sequential",
     "ModuleList",
     "ModuleDict",
     "ParameterList",
     "ParameterDict",
     "Linear",
+    "LazyLinear",
+    "LazyModuleMixin",
     "Bilinear",
     "Identity",
     "Flatten",
@@ -260,6 +265,9 @@ __all__ = [
     "Conv1d",
     "Conv2d",
     "Conv3d",
+    "LazyConv1d",
+    "LazyConv2d",
+    "LazyConv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
     "ConvTranspose3d",

@@ -49,6 +49,7 @@ class _ConvNd(Module):
 
     nd = 2
     transposed = False
+    lazy = False  # nn/lazy.py's LazyConvNd: in_channels = 0 until the first input
 
     def __init__(
         self,
@@ -69,6 +70,8 @@ class _ConvNd(Module):
         super().__init__()
         layer = type(self).__name__
         for name, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if name == "in_channels" and self.lazy and n == 0:
+                continue  # a lazy layer learns it from its first input
             if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
                 raise ShapeError(
                     f"{layer}: {name} must be a positive int; got {n!r}. Pass the number of "
@@ -98,16 +101,22 @@ class _ConvNd(Module):
         )
         self.output_padding = _per_axis("output_padding", layer, output_padding, nd)
         self.padding_mode = padding_mode
-        if self.transposed:
-            shape = (in_channels, out_channels // groups, *self.kernel_size)
-        else:
-            shape = (out_channels, in_channels // groups, *self.kernel_size)
-        self.weight = empty_parameter(*shape, dtype=dtype, device=device)
+        self._create_parameters(bias, device, dtype, generator)
+
+    def _create_parameters(self, bias: bool, device: Any, dtype: Any, generator: Any) -> None:
+        """The weight and bias, initialised (a lazy layer makes them uninitialised instead)."""
+        self.weight = empty_parameter(*self._weight_shape(), dtype=dtype, device=device)
         if bias:
-            self.bias = empty_parameter(out_channels, dtype=dtype, device=device)
+            self.bias = empty_parameter(self.out_channels, dtype=dtype, device=device)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters(generator)
+
+    def _weight_shape(self) -> tuple[int, ...]:
+        cin, cout, g = self.in_channels, self.out_channels, self.groups
+        if self.transposed:
+            return (cin, cout // g, *self.kernel_size)
+        return (cout, cin // g, *self.kernel_size)
 
     def reset_parameters(self, generator: Generator | None = None) -> None:
         """W from kaiming_uniform(a=√5), i.e. U(−1/√fan_in, 1/√fan_in), and b from the same

@@ -17,7 +17,7 @@ from autograd_core.hooks import RemovableHandle
 from autograd_core.tensor import Tensor
 from nn.module_names import check_name
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
-from nn.parameter import Parameter, nonleaf_message
+from nn.parameter import Parameter, is_lazy, nonleaf_message
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
@@ -301,8 +301,13 @@ class Module(ModuleStateMixin):
             yield b
 
     def num_parameters(self, trainable_only: bool = False) -> int:
-        """The number of scalar parameters (only those that require grad if asked)."""
-        return sum(p.numel() for p in self.parameters() if p.requires_grad or not trainable_only)
+        """The number of scalar parameters (only those that require grad if asked); a lazy
+        module's parameters count once its first forward has given them a shape."""
+        return sum(
+            p.numel()
+            for p in self.parameters()
+            if (p.requires_grad or not trainable_only) and not is_lazy(p)
+        )
 
     # -- modes ---------------------------------------------------------------------------
 
@@ -359,7 +364,11 @@ class Module(ModuleStateMixin):
         return ""
 
     def _own_shapes(self) -> str:
-        parts = [f"{k} {tuple(p.shape)}" for k, p in self._parameters.items() if p is not None]
+        parts = [
+            f"{k} {'<uninitialized>' if is_lazy(p) else tuple(p.shape)}"
+            for k, p in self._parameters.items()
+            if p is not None
+        ]
         return ", ".join(parts)
 
     def _repr_lines(self) -> list[str]:

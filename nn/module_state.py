@@ -16,6 +16,7 @@ from autograd_core import device as _device
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_written
+from nn.parameter import is_lazy
 
 if TYPE_CHECKING:
     from nn.module import Module
@@ -50,7 +51,8 @@ class ModuleStateMixin:
             for k, p in m._parameters.items():
                 if p is not None:
                     key = f"{mod_prefix}.{k}" if mod_prefix else k
-                    out[key] = p if keep_vars else p.detach()
+                    # a lazy module's UninitializedParameter is returned as it is (PyTorch)
+                    out[key] = p if keep_vars or is_lazy(p) else p.detach()
             for k, b in m._buffers.items():
                 if b is not None and k not in m._non_persistent:
                     key = f"{mod_prefix}.{k}" if mod_prefix else k
@@ -96,6 +98,12 @@ class ModuleStateMixin:
             if k not in state_dict:
                 continue
             value = state_dict[k]
+            if is_lazy(value) and not is_lazy(target):
+                value.shape  # noqa: B018  (raises UninitializedError, as PyTorch refuses)
+            if is_lazy(target):
+                if not is_lazy(value):  # a lazy module takes the checkpoint's shapes
+                    target.materialize(tuple(getattr(value, "shape", ())))
+                continue
             array = value.data if isinstance(value, Tensor) else value
             shape = tuple(getattr(array, "shape", ()))
             if shape != tuple(target.shape):
@@ -107,7 +115,7 @@ class ModuleStateMixin:
                 "layer sizes."
             )
         for k, target in own.items():
-            if k in state_dict:
+            if k in state_dict and not is_lazy(target):
                 value = state_dict[k]
                 array = value.data if isinstance(value, Tensor) else value
                 array = _device.to_device(array, target.device)

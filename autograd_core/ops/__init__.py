@@ -63,6 +63,9 @@ from autograd_core.ops import (
     softmaxes,
     sorting,
     special_functions,
+    special_gamma_inc,  # noqa: F401  (registers gammainc, gammaincc; public in ac.special)
+    special_more,  # noqa: F401  (registers erfcx, ndtri, …; public in ac.special)
+    special_zeta,  # noqa: F401  (registers zeta; public in ac.special)
     stacking,
     statistics,
     strided,

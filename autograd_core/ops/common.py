@@ -23,6 +23,7 @@ __all__ = [
     "scalar_dtype",
     "normalize_axis",
     "const",
+    "float_pair",
     "zero_of",
     "write_out",
     "loses_values",
@@ -111,6 +112,16 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     if isinstance(a, Tensor):
         return promote_pair(a, b if isinstance(b, Tensor) else lift(b, a))
     return promote_pair(lift(a, b), b)
+
+
+def float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """``lift_pair`` for a binary function with a floating result (xlogy, xlog1py): when both
+    operands are bool or integer, both become the default float dtype, as in PyTorch
+    (``torch.xlogy(int, int)`` is float32, where NumPy would give float64)."""
+    a, b = lift_pair(a, b)
+    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+        a, b = lift_float(a), lift_float(b)
+    return a, b
 
 
 def const(array: Any) -> Tensor:

@@ -15,7 +15,7 @@ import numpy
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, div, mul, pow
-from autograd_core.ops.common import lift_float, lift_pair
+from autograd_core.ops.common import float_pair, lift_float, lift_pair
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.ops.unary import Exp
 from autograd_core.registry import register_op
@@ -298,7 +298,7 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
         >>> ac.xlogy(ac.tensor([0.0, 0.0, 2.0]), ac.tensor([0.0, float("inf"), 1.0]))
         tensor([0., 0., 0.])
     """
-    return Xlogy.apply_pair(*lift_pair(input, other))
+    return Xlogy.apply_pair(*float_pair(input, other))
 
 
 def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002

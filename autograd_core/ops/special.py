@@ -12,11 +12,14 @@ kernels do): in float16 the rational functions' powers of x overflow already at 
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy  # errstate only: the maths use xp
 
 from autograd_core.device import on_host
 
-__all__ = ["erf_array", "erfc_array", "is_half"]
+__all__ = ["erf_array", "erfc_array", "erfcx_array", "exp_square", "is_half"]
 
 # erf(x) = x · A(x²) / B(x²) for |x| ≤ 0.46875
 _A = (
@@ -86,30 +89,43 @@ def _erf_small(xp: Any, x: Any) -> Any:
     return x * (num + _A[3]) / (den + _B[3])
 
 
-def _erfc_nonnegative(xp: Any, y: Any) -> Any:
-    """erfc(y) for y ≥ 0.46875; finite (and unused) below. Whole-array arithmetic selected with
-    ``where``: boolean gathers and scatters cost more than evaluating a branch everywhere."""
-    y = xp.minimum(y, 40.0)  # erfc(40) underflows to 0 in float64; also keeps inf − inf out
-    num = _C[8] * y
-    den = y
+def _erfc_ratio(xp: Any, y: Any) -> Any:
+    """erfc(y) · exp(y²) (the scaled complementary error function) for y ≥ 0.46875, from
+    Cody's rational functions; finite (and unused) below, 0 at +inf. Whole-array arithmetic
+    selected with ``where``: boolean gathers and scatters cost more than evaluating a branch
+    everywhere."""
+    yn = xp.minimum(y, 40.0)  # the near branch's powers of y stay finite (used up to 4 only)
+    num = _C[8] * yn
+    den = yn
     for i in range(7):
-        num = (num + _C[i]) * y
-        den = (den + _D[i]) * y
+        num = (num + _C[i]) * yn
+        den = (den + _D[i]) * yn
     r = (num + _C[7]) / (den + _D[7])
     far = y > 4.0
     if not on_host(far) or far.any():  # on a device: no sync, the branch runs everywhere
         yf = xp.maximum(y, 4.0)
-        z = 1.0 / (yf * yf)
+        with numpy.errstate(over="ignore"):
+            z = 1.0 / (yf * yf)  # 0 once y² overflows: the expansion's leading term remains
         num = _P[5] * z
         den = z
         for i in range(4):
             num = (num + _P[i]) * z
             den = (den + _Q[i]) * z
         r = xp.where(far, (_SQRPI - z * (num + _P[4]) / (den + _Q[4])) / yf, r)
-    # exp(−y²) as exp(−s²)·exp(−(y−s)(y+s)) with s = y rounded down to 1/16: s² is exact,
-    # which keeps the relative error small where erfc is tiny.
+    return r
+
+
+def exp_square(xp: Any, y: Any, sign: float) -> Any:
+    """exp(sign · y²) with y split as s + (y − s), s = y rounded toward 0 to 1/16: s² is exact,
+    which keeps the relative error small where the result is tiny or huge."""
     s = xp.trunc(y * 16.0) / 16.0
-    return xp.exp(-s * s) * xp.exp(-(y - s) * (y + s)) * r
+    return xp.exp(sign * s * s) * xp.exp(sign * (y - s) * (y + s))
+
+
+def _erfc_nonnegative(xp: Any, y: Any) -> Any:
+    """erfc(y) for y ≥ 0.46875; finite (and unused) below."""
+    y = xp.minimum(y, 40.0)  # erfc(40) underflows to 0 in float64; also keeps inf − inf out
+    return exp_square(xp, y, -1.0) * _erfc_ratio(xp, y)
 
 
 def is_half(x: Any) -> bool:
@@ -146,3 +162,23 @@ def erfc_array(xp: Any, x: Any) -> Any:
     if not on_host(small) or small.any():
         out = xp.where(small, 1.0 - _erf_small(xp, x), out)
     return xp.asarray(out)
+
+
+def erfcx_array(xp: Any, x: Any) -> Any:
+    """erfcx(x) = exp(x²) · erfc(x) elementwise: Cody's rational function itself for
+    x ≥ 0.46875 (so no exp(x²) overflows: ~1/(x√π) far out, 0 at +inf), exp(x²)(1 − erf x)
+    near 0, and 2 exp(x²) − erfcx(−x) below (+inf once exp(x²) overflows, x < −26.6); float16
+    is computed in float32 and rounded once."""
+    x = xp.asarray(x)
+    if is_half(x):
+        return erfcx_array(xp, x.astype(xp.float32)).astype(x.dtype)
+    y = xp.abs(x)
+    r = _erfc_ratio(xp, y)
+    with numpy.errstate(over="ignore"):
+        grow = exp_square(xp, xp.minimum(y, 30.0), 1.0)  # exp(x²): inf in float64 past 26.6
+        grow = xp.where(y > 30.0, math.inf, grow)
+        out = xp.where(x < 0, 2.0 * grow - r, r)
+        small = y <= _SMALL
+        if not on_host(small) or small.any():
+            out = xp.where(small, grow * (1.0 - _erf_small(xp, x)), out)
+    return xp.asarray(out).astype(x.dtype, copy=False)

@@ -7,14 +7,14 @@ and against closed forms):
 
 - ``lgamma`` and ``polygamma(n, ·)`` (``digamma`` is n = 0): shift the argument up by the
   recurrences Γ(z + 1) = z Γ(z) and ψ⁽ⁿ⁾(z + 1) = ψ⁽ⁿ⁾(z) + (−1)ⁿ n! / z⁽ⁿ⁺¹⁾ until it is at
-  least ``_SHIFT``, then sum the Stirling / Euler–Maclaurin asymptotic series with the Bernoulli
-  numbers B₂ … B₂₄ (DLMF 5.11.1, 5.15.8). Negative arguments use the reflection formulas
+  least ``SERIES_SHIFT``, then sum the Stirling / Euler–Maclaurin asymptotic series with the
+  Bernoulli numbers B₂ … B₂₄ (DLMF 5.11.1, 5.15.8). Negative arguments use the reflection formulas
   Γ(x) Γ(1 − x) = π / sin(πx) and its derivatives, with dⁿ/dxⁿ cot(πx) = πⁿ Pₙ(cot πx) for the
   polynomials P₀(c) = c, Pₖ₊₁(c) = −(1 + c²) Pₖ′(c). Near the zeros of lgamma and digamma the
   error is absolute (about 1e-14 for lgamma, 1e-15 for digamma), not relative; lgamma(1) and
   lgamma(2) are set to their exact 0.
 - ``erfinv``: a first guess (the Maclaurin series for |y| ≤ ½, Winitzki's closed form above,
-  relative error below 2e-3) refined by three Halley steps on erf(x) − |y| (on erfc for
+  relative error below 2e-3) refined by four Halley steps on erf(x) − |y| (on erfc for
   |y| > ½, so that 1 − |y| keeps its digits near ±1), using ``special.erf_array``.
 - ``i0``, ``i1``: the power series Σ (x²/4)ᵏ / (k! (k + ν)!) (all terms positive: no
   cancellation) for |x| ≤ ``_BESSEL_SWITCH``, the large-argument expansion e^x / √(2πx) ·
@@ -34,10 +34,21 @@ import numpy  # errstate only: the maths use xp
 
 from autograd_core.ops.special import erf_array, erfc_array
 
-__all__ = ["lgamma_array", "polygamma_array", "erfinv_array", "i0_array", "i1_array"]
+__all__ = [
+    "lgamma_array",
+    "polygamma_array",
+    "erfinv_array",
+    "ndtri_array",
+    "i0_array",
+    "i1_array",
+    "i0e_array",
+    "i1e_array",
+    "BERNOULLI_2K",
+    "SERIES_SHIFT",
+]
 
 # B₂, B₄, …, B₂₄
-_BERNOULLI = (
+BERNOULLI_2K = (
     Fraction(1, 6),
     Fraction(-1, 30),
     Fraction(1, 42),
@@ -51,7 +62,7 @@ _BERNOULLI = (
     Fraction(854513, 138),
     Fraction(-236364091, 2730),
 )
-_SHIFT = 12  # the asymptotic series are summed at z ≥ 12: its next term is below 1e-18 there
+SERIES_SHIFT = 12  # the asymptotic series are summed at z ≥ 12: its next term is below 1e-18 there
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -76,12 +87,12 @@ def lgamma_array(xp: Any, x: Any) -> Any:
     with numpy.errstate(all="ignore"):
         negative = x < 0
         z = xp.where(negative, 1 - x, x)  # reflected: z ≥ 0 everywhere
-        small = z < _SHIFT
+        small = z < SERIES_SHIFT
         zs = xp.where(small, z, 1.0)
         product = zs
-        for k in range(1, _SHIFT):
+        for k in range(1, SERIES_SHIFT):
             product = product * (zs + k)
-        w = xp.where(small, z + _SHIFT, z)
+        w = xp.where(small, z + SERIES_SHIFT, z)
         out = _stirling_lgamma(xp, w) - xp.where(small, xp.log(product), 0.0)
         # Γ(x) Γ(1 − x) = π / sin(πx), with sin(πx) of the reduced argument
         sin_pi = xp.abs(xp.sin(math.pi * (x - xp.round(x))))
@@ -97,8 +108,8 @@ def _stirling_lgamma(xp: Any, w: Any) -> Any:
     r = 1 / w
     r2 = r * r
     series = 0.0
-    for j in range(len(_BERNOULLI), 0, -1):
-        series = series * r2 + float(_BERNOULLI[j - 1] / (2 * j * (2 * j - 1)))
+    for j in range(len(BERNOULLI_2K), 0, -1):
+        series = series * r2 + float(BERNOULLI_2K[j - 1] / (2 * j * (2 * j - 1)))
     return (w - 0.5) * xp.log(w) - w + _HALF_LOG_2PI + series * r
 
 
@@ -131,23 +142,23 @@ def polygamma_array(xp: Any, n: int, x: Any) -> Any:
 
 def _polygamma_nonnegative(xp: Any, n: int, z: Any) -> Any:
     """ψ⁽ⁿ⁾(z) for z ≥ 0 (z = 0 gives the pole's signed inf, through 1/±0)."""
-    shift = _SHIFT + 2 * n  # the terms of the series grow with n: start it further out
+    shift = SERIES_SHIFT + 2 * n  # the terms of the series grow with n: start it further out
     w = z + shift
     r = 1 / w
     r2 = r * r
     if n == 0:
         head = -sum(1 / (z + k if k else z) for k in range(shift))  # 1/−0 = −inf
         series = 0.0
-        for j in range(len(_BERNOULLI), 0, -1):
-            series = series * r2 + float(_BERNOULLI[j - 1] / (2 * j))
+        for j in range(len(BERNOULLI_2K), 0, -1):
+            series = series * r2 + float(BERNOULLI_2K[j - 1] / (2 * j))
         return head + xp.log(w) - 0.5 * r - series * r2
     # (−1)ⁿ⁺¹ n! [Σₖ (z + k)^−(n+1) + ζ(n + 1, w)], ζ by Euler–Maclaurin
     head = sum((1 / (z + k)) ** (n + 1) for k in range(shift))
     s = n + 1
     series = 0.0
-    for j in range(len(_BERNOULLI), 0, -1):
+    for j in range(len(BERNOULLI_2K), 0, -1):
         rising = math.prod(range(s, s + 2 * j - 1))  # s (s + 1) … (s + 2j − 2)
-        coef = _BERNOULLI[j - 1] * rising / math.factorial(2 * j)
+        coef = BERNOULLI_2K[j - 1] * rising / math.factorial(2 * j)
         series = series * r2 + float(coef)
     tail = r**n / n + 0.5 * r**s + series * r**s * r
     return (-1) ** (n + 1) * math.factorial(n) * (head + tail)
@@ -178,24 +189,45 @@ def erfinv_array(xp: Any, y: Any) -> Any:
     y, out_dtype = _float(xp, y)
     with numpy.errstate(all="ignore"):
         a = xp.abs(y)
-        tail = a > 0.5
-        q = 1 - a  # exact for a > ½ (Sterbenz)
-        # first guess: the Maclaurin series near 0, Winitzki's formula in the tails
-        w = (math.sqrt(math.pi) / 2) * a
-        w2 = w * w
-        near = w * (1 + w2 * (1 / 3 + w2 * (7 / 30 + w2 * (127 / 630 + w2 * 4369 / 22680))))
-        log_term = xp.log(q) + xp.log(2 - q)  # ln(1 − y²) without cancelling 1 − a
-        t = 2 / (math.pi * _WINITZKI_A) + 0.5 * log_term
-        far = xp.sqrt(xp.sqrt(t * t - log_term / _WINITZKI_A) - t)
-        x = xp.where(tail, far, near)
-        x = xp.where(a < 1, x, 0.0)  # keep the lanes replaced below finite
-        for _ in range(3):  # Halley: x ← x − d / (1 + x d), d = f / f′ for f = erf(x) − a
-            residual = xp.where(tail, q - erfc_array(xp, x), erf_array(xp, x) - a)
-            d = residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
-            x = x - d / (1 + x * d)
-        x = xp.where(a == 1, math.inf, x)
-        x = xp.where(a > 1, math.nan, x)  # (NaN compares false everywhere and stays NaN)
+        x = _erfinv_nonnegative(xp, a, 1 - a)  # 1 − a is exact for a > ½ (Sterbenz)
         out = xp.where(xp.isnan(a), math.nan, xp.copysign(x, y))
+    return out.astype(out_dtype, copy=False)
+
+
+def _erfinv_nonnegative(xp: Any, a: Any, q: Any) -> Any:
+    """erf⁻¹(a) = erfc⁻¹(q) for a ≥ 0 given with q = 1 − a, both exact (q carries the digits
+    near a = 1); inf at a = 1, NaN above. Errors ignored by the caller."""
+    tail = a > 0.5
+    # first guess: the Maclaurin series near 0, Winitzki's formula in the tails
+    w = (math.sqrt(math.pi) / 2) * a
+    w2 = w * w
+    near = w * (1 + w2 * (1 / 3 + w2 * (7 / 30 + w2 * (127 / 630 + w2 * 4369 / 22680))))
+    log_term = xp.log(q) + xp.log(2 - q)  # ln(1 − a²) without cancelling 1 − a
+    t = 2 / (math.pi * _WINITZKI_A) + 0.5 * log_term
+    far = xp.sqrt(xp.sqrt(t * t - log_term / _WINITZKI_A) - t)
+    x = xp.where(tail, far, near)
+    # the tests use q, not a: 1 − q rounds to 1 for q below 1e-16
+    x = xp.where(q > 0, x, 0.0)  # keep the lanes replaced below finite
+    for _ in range(4):  # Halley: x ← x − d / (1 + x d), d = f / f′ for f = erf(x) − a
+        residual = xp.where(tail, q - erfc_array(xp, x), erf_array(xp, x) - a)
+        slope = _TWO_OVER_SQRT_PI * xp.exp(-x * x)
+        d = xp.where(slope > 0, residual / slope, 0.0)  # (slope underflows below q ≈ 1e-308)
+        x = x - d / (1 + x * d)
+    x = xp.where(q == 0, math.inf, x)
+    return xp.where(q < 0, math.nan, x)  # (NaN compares false everywhere and stays NaN)
+
+
+def ndtri_array(xp: Any, p: Any) -> Any:
+    """Φ⁻¹(p), the quantile of the standard normal distribution, elementwise: −inf at 0, inf at
+    1, NaN outside [0, 1]. Computed as ∓√2 erfc⁻¹(2 min(p, 1 − p)), so that tiny p keep their
+    digits (√2 erf⁻¹(2p − 1) would round 2p − 1 to −1 below p ≈ 1e-17)."""
+    p, out_dtype = _float(xp, p)
+    with numpy.errstate(all="ignore"):
+        lower = p < 0.5
+        q = 2 * xp.where(lower, p, 1 - p)  # 1 − p is exact for p ≥ ½
+        x = math.sqrt(2) * _erfinv_nonnegative(xp, 1 - q, q)
+        out = xp.where(lower, -x, x)
+        out = xp.where((p < 0) | (p > 1) | xp.isnan(p), math.nan, out)
     return out.astype(out_dtype, copy=False)
 
 
@@ -204,8 +236,9 @@ _SERIES_TERMS = 70  # (x²/4)ᵏ / (k!)² at |x| = 30, k = 70: below 1e-17 of th
 _ASYMPTOTIC_TERMS = 20
 
 
-def _bessel_i(xp: Any, nu: int, x: Any) -> Any:
-    """I_ν(|x|) for ν ∈ {0, 1}: power series below ``_BESSEL_SWITCH``, expansion above."""
+def _bessel_i(xp: Any, nu: int, x: Any, scaled: bool = False) -> Any:
+    """I_ν(|x|) for ν ∈ {0, 1}: power series below ``_BESSEL_SWITCH``, expansion above; with
+    ``scaled``, e^(−|x|) I_ν(|x|) (the expansion then needs no exponential: finite at inf)."""
     ax = xp.abs(x)
     with numpy.errstate(all="ignore"):
         xs = xp.minimum(ax, _BESSEL_SWITCH)
@@ -222,6 +255,10 @@ def _bessel_i(xp: Any, nu: int, x: Any) -> Any:
         for k in range(1, _ASYMPTOTIC_TERMS):
             c = c * ((2 * k - 1) ** 2 - mu) / (8 * k * xl)
             expansion = expansion + c
+        if scaled:
+            series = series * xp.exp(-xs)
+            large = expansion / xp.sqrt(2 * math.pi * xl)
+            return xp.where(ax <= _BESSEL_SWITCH, series, large)
         # e^x / √(2πx) as e^(x/2) · (e^(x/2) / √(2πx)): finite wherever the result is
         half = xp.exp(0.5 * xl)
         large = half * (half / xp.sqrt(2 * math.pi * xl)) * expansion
@@ -236,8 +273,22 @@ def i0_array(xp: Any, x: Any) -> Any:
 
 
 def i1_array(xp: Any, x: Any) -> Any:
-    """I₁(x), of order 1 (odd; ±inf at ±inf)."""
+    """I₁(x), of order 1 (odd; ±inf at ±inf; +0 at −0, as PyTorch)."""
     x, out_dtype = _float(xp, x)
     with numpy.errstate(invalid="ignore"):
-        out = xp.copysign(_bessel_i(xp, 1, x), x)
+        out = xp.where(x == 0, 0.0, xp.copysign(_bessel_i(xp, 1, x), x))
+    return out.astype(out_dtype, copy=False)
+
+
+def i0e_array(xp: Any, x: Any) -> Any:
+    """e^(−|x|) I₀(x), the exponentially scaled I₀ (even; 0 at ±inf, ~1/√(2π|x|) far out)."""
+    x, out_dtype = _float(xp, x)
+    return _bessel_i(xp, 0, x, scaled=True).astype(out_dtype, copy=False)
+
+
+def i1e_array(xp: Any, x: Any) -> Any:
+    """e^(−|x|) I₁(x), the exponentially scaled I₁ (odd; ±0 at ±inf; +0 at −0, as PyTorch)."""
+    x, out_dtype = _float(xp, x)
+    with numpy.errstate(invalid="ignore"):
+        out = xp.where(x == 0, 0.0, xp.copysign(_bessel_i(xp, 1, x, scaled=True), x))
     return out.astype(out_dtype, copy=False)

@@ -28,6 +28,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     shape,
     sorting,
     special_functions,
+    special_more,
     statistics,
     strided,
     tensor_utils,
