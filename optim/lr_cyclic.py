@@ -11,23 +11,10 @@ import types
 from collections.abc import Callable
 from typing import Any, Literal
 
-from optim.lr_scheduler_base import LRScheduler
+from optim.lr_scheduler_base import LRScheduler, per_group
 from optim.optimizer import Optimizer
 
 __all__ = ["CyclicLR", "CosineAnnealingWarmRestarts"]
-
-
-def _per_group(owner: str, name: str, optimizer: Optimizer, value: Any) -> list[float]:
-    """One value per parameter group: a list is checked, a number repeated."""
-    n = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != n:
-            raise ValueError(
-                f"{owner}: expected {n} values for {name}, one per parameter group, got "
-                f"{len(value)}. Pass one number for all groups or a list of {n}."
-            )
-        return list(value)
-    return [value] * n
 
 
 class CyclicLR(LRScheduler):
@@ -102,11 +89,11 @@ class CyclicLR(LRScheduler):
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        base_lrs = _per_group("CyclicLR", "base_lr", optimizer, base_lr)
+        base_lrs = per_group("CyclicLR", "base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups, strict=True):
                 group["lr"] = lr
-        self.max_lrs = _per_group("CyclicLR", "max_lr", optimizer, max_lr)
+        self.max_lrs = per_group("CyclicLR", "max_lr", optimizer, max_lr)
         up = float(step_size_up)
         down = float(step_size_down) if step_size_down is not None else up
         self.total_size = up + down
@@ -126,8 +113,8 @@ class CyclicLR(LRScheduler):
                     "cycle_momentum=False."
                 )
             self.use_beta1 = "betas" in optimizer.defaults
-            self.base_momentums = _per_group("CyclicLR", "base_momentum", optimizer, base_momentum)
-            self.max_momentums = _per_group("CyclicLR", "max_momentum", optimizer, max_momentum)
+            self.base_momentums = per_group("CyclicLR", "base_momentum", optimizer, base_momentum)
+            self.max_momentums = per_group("CyclicLR", "max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
                 for top, base, group in zip(
                     self.max_momentums, self.base_momentums, optimizer.param_groups, strict=True

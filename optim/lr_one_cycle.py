@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from optim.lr_scheduler_base import LRScheduler
+from optim.lr_scheduler_base import LRScheduler, per_group
 from optim.optimizer import Optimizer
 
 __all__ = ["OneCycleLR", "anneal_cos", "anneal_linear"]
@@ -24,16 +24,8 @@ def anneal_linear(start: float, end: float, pct: float) -> float:
     return (end - start) * pct + start
 
 
-def _per_group(name: str, optimizer: Optimizer, value: Any) -> list[float]:
-    n = len(optimizer.param_groups)
-    if isinstance(value, (list, tuple)):
-        if len(value) != n:
-            raise ValueError(
-                f"OneCycleLR: expected {n} values for {name}, one per parameter group, got "
-                f"{len(value)}. Pass one number for all groups or a list of {n}."
-            )
-        return [float(v) for v in value]
-    return [float(value)] * n
+def _floats(name: str, optimizer: Optimizer, value: Any) -> list[float]:
+    return [float(v) for v in per_group("OneCycleLR", name, optimizer, value)]
 
 
 class OneCycleLR(LRScheduler):
@@ -135,7 +127,7 @@ class OneCycleLR(LRScheduler):
         self.phases = _phases(self.total_steps, pct_start, three_phase)
         groups = optimizer.param_groups
         if last_epoch == -1:
-            for group, peak in zip(groups, _per_group("max_lr", optimizer, max_lr), strict=True):
+            for group, peak in zip(groups, _floats("max_lr", optimizer, max_lr), strict=True):
                 group["initial_lr"] = peak / div_factor
                 group["max_lr"] = peak
                 group["min_lr"] = group["initial_lr"] / final_div_factor
@@ -148,8 +140,8 @@ class OneCycleLR(LRScheduler):
                     "cycle. Pass cycle_momentum=False, or use SGD(momentum=...) or Adam."
                 )
             if last_epoch == -1:
-                tops = _per_group("max_momentum", optimizer, max_momentum)
-                bases = _per_group("base_momentum", optimizer, base_momentum)
+                tops = _floats("max_momentum", optimizer, max_momentum)
+                bases = _floats("base_momentum", optimizer, base_momentum)
                 for group, top, base in zip(groups, tops, bases, strict=True):
                     self._set_momentum(group, top)
                     group["max_momentum"] = top

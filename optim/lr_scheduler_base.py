@@ -11,7 +11,7 @@ from typing import Any
 
 from optim.optimizer import Optimizer
 
-__all__ = ["LRScheduler"]
+__all__ = ["LRScheduler", "per_group"]
 
 
 class LRScheduler:
@@ -104,3 +104,17 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore the state returned by :meth:`state_dict`."""
         self.__dict__.update(state_dict)
+
+
+def per_group(owner: str, name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """One value per parameter group of ``optimizer`` for the scheduler ``owner``'s argument
+    ``name``: a list or tuple is checked (one per group), a number repeated."""
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(
+                f"{owner}: expected {n} values for {name}, one per parameter group, got "
+                f"{len(value)}. Pass one number for all groups or a list of {n}."
+            )
+        return list(value)
+    return [value] * n
