@@ -11,7 +11,7 @@ import types
 from collections.abc import Callable
 from typing import Any, Literal
 
-from optim.lr_scheduler_base import LRScheduler, per_group
+from optim.lr_scheduler_base import LRScheduler, per_group, set_momentum
 from optim.optimizer import Optimizer
 
 __all__ = ["CyclicLR", "CosineAnnealingWarmRestarts"]
@@ -119,7 +119,7 @@ class CyclicLR(LRScheduler):
                 for top, base, group in zip(
                     self.max_momentums, self.base_momentums, optimizer.param_groups, strict=True
                 ):
-                    self._set_momentum(group, top)
+                    set_momentum(group, top, self.use_beta1)
                     group["max_momentum"] = top
                     group["base_momentum"] = base
         super().__init__(optimizer, last_epoch)
@@ -137,12 +137,6 @@ class CyclicLR(LRScheduler):
         if self.mode == "triangular2":
             return 1 / 2.0 ** (x - 1)
         return self.gamma**x
-
-    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def get_lr(self) -> list[float]:
         """Return the rate of every group at ``last_epoch`` (and set its momentum)."""
@@ -162,7 +156,7 @@ class CyclicLR(LRScheduler):
             for group, base, top in zip(
                 self.optimizer.param_groups, self.base_momentums, self.max_momentums, strict=True
             ):
-                self._set_momentum(group, top - (top - base) * height * scale)
+                set_momentum(group, top - (top - base) * height * scale, self.use_beta1)
         return lrs
 
     def state_dict(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from optim.lr_scheduler_base import LRScheduler, per_group
+from optim.lr_scheduler_base import LRScheduler, per_group, set_momentum
 from optim.optimizer import Optimizer
 
 __all__ = ["OneCycleLR", "anneal_cos", "anneal_linear"]
@@ -143,16 +143,10 @@ class OneCycleLR(LRScheduler):
                 tops = _floats("max_momentum", optimizer, max_momentum)
                 bases = _floats("base_momentum", optimizer, base_momentum)
                 for group, top, base in zip(groups, tops, bases, strict=True):
-                    self._set_momentum(group, top)
+                    set_momentum(group, top, self.use_beta1)
                     group["max_momentum"] = top
                     group["base_momentum"] = base
         super().__init__(optimizer, last_epoch)
-
-    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def get_lr(self) -> list[float]:
         """Return the rate of every group at step ``last_epoch`` (and set its momentum)."""
@@ -172,7 +166,7 @@ class OneCycleLR(LRScheduler):
                     lrs.append(anneal(group[lr_keys[0]], group[lr_keys[1]], pct))
                     if self.cycle_momentum:
                         m = anneal(group[momentum_keys[0]], group[momentum_keys[1]], pct)
-                        self._set_momentum(group, m)
+                        set_momentum(group, m, self.use_beta1)
                     break
                 start = end
         return lrs

@@ -11,7 +11,7 @@ from typing import Any
 
 from optim.optimizer import Optimizer
 
-__all__ = ["LRScheduler", "per_group"]
+__all__ = ["LRScheduler", "per_group", "lr_lambdas", "set_momentum"]
 
 
 class LRScheduler:
@@ -118,3 +118,23 @@ def per_group(owner: str, name: str, optimizer: Optimizer, value: Any) -> list[A
             )
         return list(value)
     return [value] * n
+
+
+def lr_lambdas(optimizer: Optimizer, lr_lambda: Any) -> list[Any]:
+    """LambdaLR's and MultiplicativeLR's λ per parameter group: a list or tuple is checked
+    (one per group, PyTorch's message), one function repeated."""
+    n = len(optimizer.param_groups)
+    if isinstance(lr_lambda, (list, tuple)):
+        if len(lr_lambda) != n:
+            raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
+        return list(lr_lambda)
+    return [lr_lambda] * n
+
+
+def set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
+    """Set a group's momentum, or β₁ of its ``betas`` (Adam-like optimizers), to ``value``: the
+    momentum cycling of CyclicLR and OneCycleLR."""
+    if use_beta1:
+        group["betas"] = (value, *group["betas"][1:])
+    else:
+        group["momentum"] = value
