@@ -160,21 +160,22 @@ class Logit(Op):
         return (Where.call(clamped, 0.0, gy / (safe * (1 - safe))),)
 
 
-@register_op("xlogy", broadcasts=True, array_vjp=True)
-class Xlogy(Op):
-    r"""z = x · ln y, and 0 where x = 0 (also for y = 0 and y = inf), NaN where y is NaN.
+class XLog(Op):
+    r"""z = x · ln(y + shift), and 0 where x = 0, NaN where y is NaN: xlogy (``shift`` 0) and
+    xlog1py (``shift`` 1, ln(1 + y) by ``log1p``, accurate for small y).
 
-    VJP: x̄ = z̄ · ln y (itself an xlogy, so 0 where z̄ = 0), taken as 0 where x = 0 and y ≤ 0;
-    ȳ = z̄ · x / y (PyTorch's formulas). Saves both inputs (as the parents).
-    """
+    VJP: x̄ = z̄ · ln(y + shift) (the same op, so 0 where z̄ = 0), taken as 0 where x = 0 and
+    y + shift ≤ 0; ȳ = z̄ · x / (y + shift) (PyTorch's formulas). Saves both inputs (as the
+    parents)."""
 
     fresh_grads = True
+    shift = 0
 
     def forward(self, x: Any, y: Any) -> Any:
         xp = self.xp
         with quiet():
-            out = xp.where(x == 0, 0.0, x * xp.log(y))
-        return xp.where(xp.isnan(y), math.nan, out)
+            out = xp.where(x == 0, 0.0, x * (xp.log1p(y) if self.shift else xp.log(y)))
+        return xp.where(xp.isnan(y), math.nan, out).astype(out.dtype, copy=False)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         x, y = self.inputs_as(gy)
@@ -183,11 +184,20 @@ class Xlogy(Op):
         with quiet():
             if need_x:
                 raw_x, raw_y = self.inputs[0].data, self.inputs[1].data
-                masked = (raw_x == 0) & (raw_y <= 0)  # a constant mask
-                gx = Where.call(masked, 0.0, Xlogy.call(gy, y))
+                masked = (raw_x == 0) & (raw_y <= -self.shift)  # a constant mask
+                gx = Where.call(masked, 0.0, type(self).call(gy, y))
             if need_y:
-                gyy = gy * x / y
+                gyy = gy * x / ((1 + y) if self.shift else y)
         return gx, gyy
+
+
+@register_op("xlogy", broadcasts=True, array_vjp=True)
+class Xlogy(XLog):
+    r"""z = x · ln y, and 0 where x = 0 (also for y = 0 and y = inf), NaN where y is NaN.
+
+    VJP: x̄ = z̄ · ln y (itself an xlogy, so 0 where z̄ = 0), taken as 0 where x = 0 and y ≤ 0;
+    ȳ = z̄ · x / y (PyTorch's formulas; ``XLog``). Saves both inputs (as the parents).
+    """
 
 
 @register_op("hypot", broadcasts=True, save_output=True, array_vjp=True)

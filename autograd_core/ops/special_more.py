@@ -17,6 +17,7 @@ from typing import Any
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, where
 from autograd_core.ops.common import const, float_pair, lift_float
+from autograd_core.ops.exp_log import XLog
 from autograd_core.ops.special import erfcx_array
 from autograd_core.ops.special_kernels import i0e_array, i1e_array, ndtri_array
 from autograd_core.ops.trigonometric import quiet
@@ -123,33 +124,14 @@ class I1e(Op):
 
 
 @register_op("xlog1py", broadcasts=True, array_vjp=True)
-class Xlog1py(Op):
+class Xlog1py(XLog):
     r"""z = x · ln(1 + y), and 0 where x = 0 (also for y = −1), NaN where y is NaN.
 
     VJP: x̄ = z̄ · ln(1 + y) (itself an xlog1py), taken as 0 where x = 0 and y ≤ −1;
-    ȳ = z̄ · x / (1 + y) (PyTorch's formulas). Saves both inputs (as the parents).
+    ȳ = z̄ · x / (1 + y) (PyTorch's formulas; ``XLog``). Saves both inputs (as the parents).
     """
 
-    fresh_grads = True
-
-    def forward(self, x: Any, y: Any) -> Any:
-        xp = self.xp
-        with quiet():
-            out = xp.where(x == 0, 0.0, x * xp.log1p(y))
-        return xp.where(xp.isnan(y), math.nan, out).astype(out.dtype, copy=False)
-
-    def vjp(self, gy: Any) -> tuple[Any, ...]:
-        x, y = self.inputs_as(gy)
-        need_x, need_y = self.needs_input_grad
-        gx = gyy = None
-        with quiet():
-            if need_x:
-                raw_x, raw_y = self.inputs[0].data, self.inputs[1].data
-                masked = (raw_x == 0) & (raw_y <= -1)  # a constant mask
-                gx = Where.call(masked, 0.0, Xlog1py.call(gy, y))
-            if need_y:
-                gyy = gy * x / (1 + y)
-        return gx, gyy
+    shift = 1
 
 
 def erfcx(input: Any) -> Tensor:  # noqa: A002
