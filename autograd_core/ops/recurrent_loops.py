@@ -77,12 +77,11 @@ def take(xp: Any, ws: Workspace, shape: tuple[int, ...], dtype: Any, masked: boo
     return ws.take(xp, shape, dtype, zero=masked)
 
 
-def grad_block(xp: Any, ws: Workspace | None, shape: tuple[int, ...], dtype: Any, masked: bool):
-    """The x̄w array a backward returns: from ``ws`` when the op keeps it (it projects x
-    itself and gives the block back), else new (it leaves the op)."""
-    if ws is not None:
-        return take(xp, ws, shape, dtype, masked)
-    return xp.zeros(shape, dtype) if masked else xp.empty(shape, dtype)
+def grad_block(xp: Any, ws: Workspace | None, shape: tuple[int, ...], dtype: Any) -> Any:
+    """The x̄w array a backward returns, not zeroed (the caller writes every row): from ``ws``
+    when the op keeps it (it projects x itself and gives the block back), else new (it leaves
+    the op)."""
+    return xp.empty(shape, dtype) if ws is None else ws.take(xp, shape, dtype)
 
 
 def seed_grad(xp: Any, ws: Workspace, g: Any, shape: tuple[int, ...], dtype: Any) -> Any:
@@ -145,23 +144,25 @@ def rnn_backward(xp, ws, keep: bool, S, w_hh, bias: bool, gys, gh, relu: bool, b
     scratch comes from ``ws`` and goes back to it."""
     prev, new = state_views(S, rev)
     T, B, H = new.shape
-    da = grad_block(xp, ws if keep else None, new.shape, new.dtype, bs is not None)
+    da = grad_block(xp, ws if keep else None, new.shape, new.dtype)
+    # φ'(a(t)) for every step at once, into da until ā(t) replaces it: 1[h > 0] or 1 − h²
+    if relu:
+        xp.greater(new, 0, out=da)
+    else:
+        xp.multiply(new, new, out=da)
+        xp.subtract(1.0, da, out=da)
     gh = seed_grad(xp, ws, gh, (B, H), new.dtype)
     parts = column_parts(xp, B, H, H)
     w_g = stacked(xp, ws, w_hh, (0,), 0, False, parts)  # W_hh (1, parts, H, H / parts)
     w, cols = w_g[0], columns(gh, parts)
-    for n, (a, h, gy) in zip(row_counts(bs, T, B, not rev), per_step(not rev, da, new, gys)):
+    for n, (a, gy) in zip(row_counts(bs, T, B, not rev), per_step(not rev, da, gys)):
         g, out = gh, cols
-        if n < B:
-            g, out, a, h, gy = g[:n], out[:, :n], a[:n], h[:n], None if gy is None else gy[:n]
+        if n < B:  # rows past their sequence's end: ā = 0 (they held φ')
+            a[n:] = 0
+            g, out, a, gy = g[:n], out[:, :n], a[:n], None if gy is None else gy[:n]
         if gy is not None:
             g += gy  # ∇_h(t) L gathers the output's gradient and the next step's
-        if relu:
-            xp.multiply(g, h > 0, out=a)  # ā(t) = 1[h(t) > 0] ∇_h(t) L
-        else:
-            xp.multiply(h, h, out=a)
-            xp.subtract(1.0, a, out=a)
-            a *= g  # ā(t) = diag(1 − h(t)²) ∇_h(t) L
+        a *= g  # ā(t) = diag(φ'(a(t))) ∇_h(t) L: 1[h(t) > 0] or 1 − h(t)²
         xp.matmul(a, w, out=out)  # ∇_h(t−1) L = W_hhᵀ ā(t)
     flat = da.reshape(T * B, H)
     gw = flat.T @ prev.reshape(T * B, H)  # ∇_W L = Σ_t ā(t) h(t−1)ᵀ
