@@ -210,10 +210,10 @@ class LSTM(_Recurrent):
     W̄_hh = Σ_t ā(t)ᵀ h(t−1), b̄_hh = Σ_t ā(t), W̄_hr = Σ_t h̄(t)ᵀ (σ(o) ⊙ tanh c(t)),
     x̄w(t) = ā(t). Saves, in workspace blocks, the states h and c, the gates, tanh c(t) and
     the terms i ⊙ g and f ⊙ c(t−1) of c(t) (with a projection also o ⊙ tanh c(t)): about
-    9·T·B·H numbers, which the backward reads instead of recomputing. The backward first
-    forms the factors of ā that depend on the forward alone for all steps at once (in x̄w's
-    block, plus one T·B·H block for c̄'s), so its loop makes six elementwise calls a step
-    instead of thirteen. Does not broadcast.
+    9·T·B·H numbers, which the backward reads instead of recomputing. The backward forms
+    the factors of ā that depend on the forward alone a few steps at a time ahead of its loop
+    (in x̄w's block), so the loop makes six elementwise calls a step instead of thirteen.
+    Does not broadcast.
     """
 
     order = LSTM_ORDER

@@ -103,23 +103,35 @@ def lstm_forward(xp: Any, ws: Workspace, G: Any, h0: Any, c0: Any, w_hh: Any, w_
     return S, C, G, TC, FI, M
 
 
-def _gate_factors(xp: Any, ws: Workspace, D: Any, G: Any, FI: Any, OT: Any, TC: Any) -> Any:
-    """The factors of the gate derivatives that depend on the forward alone, for every step at
-    once: into ``D`` (4, T, B, H), ā_k(t) = D_k(t) ⊙ m̄(t) (o) or c̄(t) (i, f, g), with σ' =
-    σ(1 − σ) and tanh' = 1 − g²: D_o = (o ⊙ tanh c)(1 − o), D_i = (i ⊙ g)(1 − i),
-    D_f = (f ⊙ c(t−1))(1 − f), D_g = i − (i ⊙ g) ⊙ g; and returned from ``ws``,
-    D_c = o − (o ⊙ tanh c) ⊙ tanh c, the factor of m̄ in c̄. Seven calls over the whole
-    sequence instead of seven per step in the reverse loop; each product is rounded as the
-    per-step form rounded it."""
+# The reverse loop forms the forward-only factors of ā for this many steps at a time: their
+# blocks (32 KiB a gate at B = 32, H = 128) stay in cache between the factors' calls and the
+# loop's. Over all 50 steps of bench_rnn at once they took ~0.7 ms of a ~15 ms step (1 thread).
+FACTOR_STEPS = 8
+
+
+def _gate_factors(xp: Any, D: Any, DC: Any, G: Any, FI: Any, OT: Any, TC: Any) -> None:
+    """The factors of the gate derivatives that depend on the forward alone, for a run of
+    steps at once: into ``D`` (4, k, B, H), ā_k(t) = D_k(t) ⊙ m̄(t) (o) or c̄(t) (i, f, g),
+    with σ' = σ(1 − σ) and tanh' = 1 − g²: D_o = (o ⊙ tanh c)(1 − o), D_i = (i ⊙ g)(1 − i),
+    D_f = (f ⊙ c(t−1))(1 − f), D_g = i − (i ⊙ g) ⊙ g; into ``DC`` (k, B, H),
+    D_c = o − (o ⊙ tanh c) ⊙ tanh c, the factor of m̄ in c̄. Seven calls per run of steps
+    instead of seven per step in the reverse loop; each product is rounded as the per-step
+    form rounded it."""
     xp.subtract(1.0, G[:3], out=D[:3])
     D[0] *= OT
     D[1:3] *= FI
     xp.multiply(FI[0], G[3], out=D[3])
     xp.subtract(G[1], D[3], out=D[3])
-    DC = ws.take(xp, TC.shape, TC.dtype)
     xp.multiply(OT, TC, out=DC)
     xp.subtract(G[0], DC, out=DC)
-    return DC
+
+
+def _runs(T: int, k: int, descending: bool) -> list[tuple[int, int]]:
+    """[(lo, hi)…]: the steps 0…T−1 in runs of ``k``, in the order a loop visits them."""
+    runs = [(lo, min(lo + k, T)) for lo in range(0, T, k)]
+    if descending:
+        runs = [(max(hi - k, 0), hi) for hi in range(T, 0, -k)]
+    return runs
 
 
 def lstm_backward(
@@ -131,10 +143,13 @@ def lstm_backward(
     into x̄, W̄_ih, b̄_ih and gives it back); else a new (T, B, 4H) array in PyTorch's order.
     The scratch comes from ``ws`` and goes back to it.
 
-    The factors of ā(t) that the forward alone decides (``_gate_factors``) are formed for
-    every step before the loop, in x̄w's block; the loop then multiplies them by m̄(t) and
-    c̄(t). bench_rnn's LSTM step (T = 50), one process per tree, rounds alternated: 0.88-0.96
-    of the time of the per-step form (2026-12, AMD EPYC); the results are bitwise the same."""
+    The factors of ā(t) that the forward alone decides (``_gate_factors``) are formed
+    ``FACTOR_STEPS`` steps at a time ahead of the loop, in x̄w's block; the loop then
+    multiplies them by m̄(t) and c̄(t): six elementwise calls a step instead of thirteen, and
+    bitwise the same results. bench_rnn's LSTM step, one process per tree, rounds
+    alternated, eight runs at 1 and 2 threads: 0.88-1.02 of the per-step form's time
+    (median 0.96; 2026-12, AMD EPYC). All the steps' factors at once took as long and held
+    one more T·B·H block (the 1,000-step LSTM's peak: 247 MiB against 232)."""
     S, C, G, TC, FI, M = saved
     gys, gh, gc = grads
     h_prev, h_new = state_views(S, rev)
@@ -149,32 +164,41 @@ def lstm_backward(
     parts = column_parts(xp, B, H, P)  # (recurrent_gates.py)
     w4 = stacked(xp, ws, w_hh, ORDER, 0, False, parts)  # (4, parts, H, P / parts)
     cols = columns(part, parts)
-    DC = _gate_factors(xp, ws, da, G, FI, OT, TC)  # da holds D(t) until ā(t) replaces it
-    # per step: D(t) then ā(t) (4, B, H), the forget gate, D_c, ȳ, h̄ saved
-    steps = per_step(not rev, da.swapaxes(0, 1), G[2], DC, gys, GH)
-    for n, (a, f, dc, gy, gh_t) in zip(row_counts(bs, T, B, not rev), steps):
-        g = rows = gh  # rows: where this step's h̄(t−1) goes
-        c, s, out, p = gc, tmp, cols, part
-        if n < B:  # rows past their sequence's end: ā = 0 (they held D)
-            a[:, n:] = 0
-            g = rows = gh[:n]
-            c, s, out, p = c[:n], s[:n], out[:, :, :n], p[:, :n]
-            a, f, dc = a[:, :n], f[:n], dc[:n]
-            gy = None if gy is None else gy[:n]
-            gh_t = None if gh_t is None else gh_t[:n]
-        if gy is not None:
-            g += gy
-        if gh_t is not None:
-            gh_t[...] = g
-            g = g @ w_hr  # m̄(t) = h̄(t) W_hr
-        xp.multiply(g, dc, out=s)
-        c += s  # c̄(t) += m̄ ⊙ o ⊙ (1 − tanh² c(t))
-        a[0] *= g  # ā_o = m̄ ⊙ D_o
-        a[1:] *= c  # ā_i, ā_f, ā_g = c̄ ⊙ D_i, D_f, D_g
-        c *= f  # c̄(t−1) = c̄(t) ⊙ f
-        # h̄(t−1) = ā(t) W_hh = Σ_k ā_k(t) W_k, one stacked GEMM per gate
-        xp.matmul(a[:, None], w4, out=out)
-        p.sum(axis=0, out=rows)
+    DC = ws.take(xp, (min(T, FACTOR_STEPS), B, H), dtype)
+    counts = row_counts(bs, T, B, not rev)
+    for lo, hi in _runs(T, FACTOR_STEPS, not rev):
+        # da holds D(t) until ā(t) replaces it
+        _gate_factors(xp, da[:, lo:hi], DC[: hi - lo], G[:, lo:hi], FI[:, lo:hi], OT[lo:hi],
+                      TC[lo:hi])  # fmt: skip
+        # per step: D(t) then ā(t) (4, B, H), the forget gate, D_c, ȳ, h̄ saved
+        gy_run = None if gys is None else gys[lo:hi]
+        gh_run = None if GH is None else GH[lo:hi]
+        steps = per_step(not rev, da[:, lo:hi].swapaxes(0, 1), G[2, lo:hi], DC[: hi - lo],
+                         gy_run, gh_run)  # fmt: skip
+        # steps first: zip stops on it without taking a count from the next run
+        for (a, f, dc, gy, gh_t), n in zip(steps, counts):
+            g = rows = gh  # rows: where this step's h̄(t−1) goes
+            c, s, out, p = gc, tmp, cols, part
+            if n < B:  # rows past their sequence's end: ā = 0 (they held D)
+                a[:, n:] = 0
+                g = rows = gh[:n]
+                c, s, out, p = c[:n], s[:n], out[:, :, :n], p[:, :n]
+                a, f, dc = a[:, :n], f[:n], dc[:n]
+                gy = None if gy is None else gy[:n]
+                gh_t = None if gh_t is None else gh_t[:n]
+            if gy is not None:
+                g += gy
+            if gh_t is not None:
+                gh_t[...] = g
+                g = g @ w_hr  # m̄(t) = h̄(t) W_hr
+            xp.multiply(g, dc, out=s)
+            c += s  # c̄(t) += m̄ ⊙ o ⊙ (1 − tanh² c(t))
+            a[0] *= g  # ā_o = m̄ ⊙ D_o
+            a[1:] *= c  # ā_i, ā_f, ā_g = c̄ ⊙ D_i, D_f, D_g
+            c *= f  # c̄(t−1) = c̄(t) ⊙ f
+            # h̄(t−1) = ā(t) W_hh = Σ_k ā_k(t) W_k, one stacked GEMM per gate
+            xp.matmul(a[:, None], w4, out=out)
+            p.sum(axis=0, out=rows)
     ws.give(tmp, part, w4, DC)
     gw, gb = weight_grads(xp, da, h_prev.reshape(T * B, P), bias, ORDER)
     gw_hr = None if GH is None else GH.reshape(T * B, P).T @ M.reshape(T * B, H)

@@ -173,3 +173,42 @@ def test_step_gemms_cut_into_column_blocks_match_torch(torch, mode, proj):
             np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
         ours.zero_grad()
         theirs.zero_grad()
+
+
+LONG = [(m, p, k) for m, p in SPLIT for k in (False, True)]
+
+
+@pytest.mark.parametrize(
+    ("mode", "proj", "packed"),
+    LONG,
+    ids=[f"{m}-p{p}-{'packed' if k else 'padded'}" for m, p, k in LONG],
+)
+def test_sequences_longer_than_the_backward_runs_match_torch(torch, mode, proj, packed):
+    """The LSTM's reverse loop forms its gate factors FACTOR_STEPS steps at a time
+    (recurrent_lstm_loops.py): sequences over two runs long, lengths that end inside each run,
+    both directions, given states; against PyTorch to 1e-10."""
+    from autograd_core.ops.recurrent_lstm_loops import FACTOR_STEPS
+
+    T, B, H = 2 * FACTOR_STEPS + 3, 4, 8
+    rng = np.random.default_rng(7)
+    kw = {"bidirectional": True, "num_layers": 2, **({"proj_size": proj // 16} if proj else {})}
+    ours = getattr(nn, mode)(3, H, dtype=ac.float64, **kw)
+    theirs = getattr(torch.nn, mode)(3, H, dtype=torch.float64, **kw)
+    _copy_weights(ours, theirs, torch)
+    P = proj // 16 or H
+    x = rng.standard_normal((T, B, 3))
+    h0, c0 = rng.standard_normal((4, B, P)), rng.standard_normal((4, B, H))
+    hx = (h0, c0) if mode == "LSTM" else h0
+    wrap = (lambda lib: tuple(lib.tensor(a) for a in hx)) if mode == "LSTM" else None
+    hx_ours = wrap(ac) if wrap else ac.tensor(hx)
+    hx_theirs = wrap(torch) if wrap else torch.tensor(hx)
+    lengths = [T, FACTOR_STEPS + 2, FACTOR_STEPS, 1] if packed else None
+    xa, xt = ac.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    got = _outputs_and_grads(ours, xa, hx_ours, lengths, False, True, torch)
+    want = _outputs_and_grads(theirs, xt, hx_theirs, lengths, False, False, torch)
+    np.testing.assert_allclose(got[0], want[0], rtol=0, atol=TOL, err_msg="output")
+    for a, b in zip(got[1], want[1], strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg="final state")
+    np.testing.assert_allclose(got[2], want[2], rtol=0, atol=TOL, err_msg="input grad")
+    for name in want[3]:
+        np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
