@@ -103,9 +103,9 @@ def lstm_forward(xp: Any, ws: Workspace, G: Any, h0: Any, c0: Any, w_hh: Any, w_
     return S, C, G, TC, FI, M
 
 
-# The reverse loop forms the forward-only factors of ā for this many steps at a time: their
-# blocks (32 KiB a gate at B = 32, H = 128) stay in cache between the factors' calls and the
-# loop's. Over all 50 steps of bench_rnn at once they took ~0.7 ms of a ~15 ms step (1 thread).
+# The reverse loop forms the forward-only factors of ā for this many steps at a time, so
+# that D_c needs a block of this many steps, not of T (the 1,000-step LSTM's peak: 232 MiB
+# against 247 for all steps at once, which took as long in bench_rnn's step).
 FACTOR_STEPS = 8
 
 
@@ -128,10 +128,9 @@ def _gate_factors(xp: Any, D: Any, DC: Any, G: Any, FI: Any, OT: Any, TC: Any) -
 
 def _runs(T: int, k: int, descending: bool) -> list[tuple[int, int]]:
     """[(lo, hi)…]: the steps 0…T−1 in runs of ``k``, in the order a loop visits them."""
-    runs = [(lo, min(lo + k, T)) for lo in range(0, T, k)]
     if descending:
-        runs = [(max(hi - k, 0), hi) for hi in range(T, 0, -k)]
-    return runs
+        return [(max(hi - k, 0), hi) for hi in range(T, 0, -k)]
+    return [(lo, min(lo + k, T)) for lo in range(0, T, k)]
 
 
 def lstm_backward(
