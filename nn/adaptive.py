@@ -106,7 +106,9 @@ class AdaptiveLogSoftmaxWithLoss(Module):
 
     Deliberate differences from PyTorch: shape and target errors are ``ShapeError``
     (a ValueError) and ``IndexError`` where PyTorch raises RuntimeError; any integer target
-    dtype is taken; ``log_prob`` and ``predict`` also take one unbatched sample (in_features,).
+    dtype is taken; in_features must be positive and div_value a positive number (PyTorch
+    takes 0 features, and on div_value ≤ 0 fails inside Linear or with a ZeroDivisionError);
+    ``log_prob`` and ``predict`` also take one unbatched sample (in_features,).
     A target on a GPU is read back to the host, which waits for the device (PyTorch's
     ``nonzero`` waits too): the rows of each cluster must be known to pick them.
 
