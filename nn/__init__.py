@@ -41,6 +41,7 @@ from nn.activations_more import (
     Tanhshrink,
     Threshold,
 )
+from nn.adaptive import AdaptiveLogSoftmaxWithLoss
 from nn.attention import MultiheadAttention
 from nn.callbacks import Callback, EarlyStopping, History, LambdaCallback, ModelCheckpoint
 from nn.checkpoints import load_checkpoint, save_checkpoint
@@ -289,6 +290,7 @@ __all__ += ["ConstantPad1d", "ConstantPad2d", "ConstantPad3d"]
 __all__ += ["ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d"]
 __all__ += ["ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d"]
 __all__ += ["CircularPad1d", "CircularPad2d", "CircularPad3d"]
+__all__ += ["AdaptiveLogSoftmaxWithLoss"]
 from nn.recurrent_designs import (  # noqa: E402  (the seeds' other recurrent designs, issue 15)
     EchoStateNetwork,
     LeakyRNNCell,
