@@ -31,8 +31,8 @@ Methods (whole-array arithmetic in float64; the result is cast to the input's fl
 Accuracy in float64, against mpmath: relative error about 1e-15 on x ∈ [−200, 200] where Ai
 is not near one of its zeros (x < 0), absolute error about 1e-15 × |x|^(−1/4) near the zeros;
 the same holds further out on x < 0, up to |x| ≈ 1e10 (beyond, the double-double ζ, good to
-about 1e-31 relative, no longer pins the phase to 1e-16: ζ ≈ 7e14 at x = −1e10). Ai(x) underflows to subnormals past x ≈ 103.9 and to
-0 past x ≈ 107.4.
+about 1e-31 relative, no longer pins the phase to 1e-16: ζ ≈ 7e14 at x = −1e10). Ai(x)
+underflows to subnormals past x ≈ 103.9 and to 0 past x ≈ 107.4.
 
 Semantics as in PyTorch: bool and integer inputs give the default float dtype; Ai(±inf) and
 Ai(NaN) are NaN (the limits would be 0: PyTorch's choice is kept); no gradient (PyTorch marks
