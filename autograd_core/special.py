@@ -5,8 +5,8 @@ entr, xlog1py, i0e, i1, i1e, spherical_bessel_j0, in ``ops/special_more.py``; th
 polynomials, in ``ops/special_polynomials.py``; zeta, in ``ops/special_zeta.py``).
 
 The Bessel functions J₀, J₁, Y₀, Y₁, K₀, K₁ and the scaled K's are in
-``ops/special_bessel.py``; gammainc and gammaincc in ``ops/special_gamma_inc.py``. Not
-provided (yet): airy_ai.
+``ops/special_bessel.py``; gammainc and gammaincc in ``ops/special_gamma_inc.py``; the Airy
+function airy_ai in ``ops/special_airy.py``. Every ``torch.special`` function is here.
 ``modified_bessel_i0``/``_i1`` are ``i0``/``i1``: PyTorch gives them no gradient; here they have
 the gradients of ``i0`` and ``i1`` (a deliberate superset).
 """
@@ -20,6 +20,7 @@ from autograd_core.ops.activation import sigmoid
 from autograd_core.ops.common import lift_float
 from autograd_core.ops.exp_log import exp2, logit, xlogy
 from autograd_core.ops.rounding import round  # noqa: A004  (PyTorch's name)
+from autograd_core.ops.special_airy import airy_ai
 from autograd_core.ops.special_bessel import (
     bessel_j0,
     bessel_j1,
@@ -63,6 +64,7 @@ from autograd_core.ops.trigonometric import sinc
 from autograd_core.ops.unary import erf, erfc, expm1, log1p
 
 __all__ = [
+    "airy_ai",
     "gammainc",
     "gammaincc",
     "bessel_j0",

@@ -17,9 +17,7 @@ import autograd_core as ac
 
 INF, NAN = math.inf, math.nan
 
-NOT_PROVIDED = {
-    "airy_ai",
-}
+NOT_PROVIDED: set[str] = set()
 NOT_FUNCTIONS = {"Tensor", "torch", "common_args", "multi_dim_common"}
 
 # name -> (low, high) of the float64 sample, reaching into the tails
