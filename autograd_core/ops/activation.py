@@ -16,6 +16,9 @@ import numpy  # errstate only: the maths use self.xp
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where
 from autograd_core.ops.common import lift, lift_float
+from autograd_core.ops.opmath import is_half, narrow, widen
+from autograd_core.ops.rounding import Sign
+from autograd_core.ops.shape import AsType
 from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
@@ -36,6 +39,7 @@ _SQRT1_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _GELU_KAPPA = 0.044715
+_SLEEF_TANHF_SATURATED = 8.664339742  # |u| past which SLEEF's float32 tanh returns ±1
 _GELU_SATURATED = 40.0  # gelu(x) is x or −0, gelu'(x) 1 or 0, past ±40 (GELU's docstring)
 
 
@@ -144,6 +148,17 @@ class SiLU(Op):
         return (gy * (s * (1 + x * (1 - s))),)
 
 
+def _tanh_float32(u: Any) -> Any:
+    """tanh of float32 values (an array or a Tensor) as PyTorch's vectorised float32 tanh
+    (SLEEF's ``tanhf``) gives it: ±1 where |u| > 8.664339742 (SLEEF's cut-off, one float32 ulp
+    from the true value), else taken in float64 and rounded to float32, correctly rounded
+    where NumPy's float32 tanh is off by an ulp more often. gelu's 1 + tanh u cancels for
+    x < −2, and there these ulps decide the rounding to float16 (GELU's docstring)."""
+    t = AsType.call(Tanh.call(AsType.call(u, dtype=numpy.float64)), dtype=numpy.float32)
+    data = u.data if isinstance(u, Tensor) else u
+    return Where.call(abs(data) > _SLEEF_TANHF_SATURATED, Sign.call(u), t)
+
+
 @register_op("gelu", array_vjp=True)
 class GELU(Op):
     r"""y = x · Φ(x), Φ the standard normal CDF; or, with ``approximate="tanh"``,
@@ -166,12 +181,23 @@ class GELU(Op):
     would be −inf · 0 = NaN), and the VJP at clip(x, −40, 40) (which changes no finite result
     and keeps x² from overflowing: the float16 tanh VJP was NaN from |x| = 256 on). PyTorch 2.13
     gives NaN at −inf, and NaN for both derivatives (pytorch/pytorch#185770, #187293).
+
+    float16 is computed in float32 and rounded once, forward and VJP (``ops/opmath.py``), as
+    PyTorch's CPU kernels do; the tanh form takes its tanh as SLEEF's float32 ``tanhf``,
+    PyTorch's, rounds it (``_tanh_float32``), so its forward is PyTorch's bit for bit on every
+    finite float16 value, and its VJP off by one ulp for a few values in −4 < x < −3, where
+    the two terms cancel and SLEEF's last-ulp errors decide. The exact form is correctly
+    rounded but for a few ties; PyTorch's float16 kernel takes erf from a fast float32
+    approximation and is up to two ulps off it (tests/autograd_core/test_float16_gelu.py).
     """
 
     fresh_grads = True
 
     def forward(self, x: Any, approximate: str) -> Any:
         xp = self.xp
+        half = is_half(x)
+        if half:  # computed in float32, rounded once (class docstring)
+            x = x.astype(xp.float32)
         # Only −inf changes (class docstring). With both bounds NumPy's clip beats maximum(x,
         # −40) on float32 (python -m timeit -s "import numpy as np; x = np.ones(10**6,
         # np.float32)" "x.clip(-40.0, np.inf)", then "np.maximum(x, -40.0)").
@@ -184,25 +210,30 @@ class GELU(Op):
             u *= _GELU_KAPPA
             u += x
             u *= _SQRT_2_OVER_PI
-            t = xp.tanh(u)
+            t = _tanh_float32(u) if half else xp.tanh(u)
             t += 1
             x *= 0.5
             x *= t
-            return x
-        return x * (0.5 * erfc_array(xp, x * -_SQRT1_2))
+        else:
+            x = x * (0.5 * erfc_array(xp, x * -_SQRT1_2))
+        return x.astype(numpy.float16) if half else x
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        (x,) = self.inputs_as(gy)
+        half = is_half(self.inputs[0])
+        gy, x = widen(gy, *self.inputs_as(gy))  # float16: in float32, rounded once
         # no finite result changes (class docstring); its gradient, 0 past ±40, is exact there
         x = x.clip(-_GELU_SATURATED, _GELU_SATURATED)  # (arrays and Tensors alike)
         if self.params["approximate"] == "tanh":
             x2 = x * x  # (once for both terms, which pays for the clip's pass)
-            t = Tanh.call((x + _GELU_KAPPA * (x2 * x)) * _SQRT_2_OVER_PI)
+            u = (x + _GELU_KAPPA * (x2 * x)) * _SQRT_2_OVER_PI
+            t = _tanh_float32(u) if half else Tanh.call(u)
             dt = (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * x2))
-            return (gy * (0.5 * (1 + t) + 0.5 * x * dt),)
-        cdf = 0.5 * Erfc.call(x * -_SQRT1_2)
-        pdf = Exp.call(x * x * -0.5) * _INV_SQRT_2PI
-        return (gy * (cdf + x * pdf),)
+            gx = gy * (0.5 * (1 + t) + 0.5 * x * dt)
+        else:
+            cdf = 0.5 * Erfc.call(x * -_SQRT1_2)
+            pdf = Exp.call(x * x * -0.5) * _INV_SQRT_2PI
+            gx = gy * (cdf + x * pdf)
+        return (narrow(gx, self.inputs[0].dtype),)
 
 
 @register_op("elu", save_output=True, array_vjp=True, saves_inputs=False)

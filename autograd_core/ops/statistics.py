@@ -14,6 +14,7 @@ from autograd_core.amp import cast_float32
 from autograd_core.op import Op
 from autograd_core.ops.common import lift_float
 from autograd_core.ops.extrema import tie_weights
+from autograd_core.ops.opmath import is_half, narrow, widen
 from autograd_core.ops.reduce import (
     Mean,
     divide_wide,
@@ -55,7 +56,12 @@ def _variance(xp: Any, x: Any, axes: tuple[int, ...] | None, d: int, keepdims: b
 
 def _variance_vjp(op: Op, gv: Any) -> Any:
     """x̄ = ḡ · 2 (x − mean x) / d, with ḡ the adjoint of the variance (an array or a Tensor,
-    like the result); NaN when d ≤ 0. A new array in a plain backward."""
+    like the result); NaN when d ≤ 0. A new array in a plain backward.
+
+    float16 takes PyTorch's order and roundings (``var_backward`` in its FunctionsManual.cpp,
+    ``(2 / d) * grad * (x - x.mean(dim, keepdim=True))``): ḡ times 2/d in float32 rounded to
+    float16, x − mean with the float16 mean (accumulated in float32, rounded once), and their
+    product rounded once. float32 and float64 keep ḡ (x − mean) / (d/2)."""
     shape = op.inputs[0].shape
     axes = op.params["axis"]
     g = expand_reduced(gv, shape, axes)
@@ -64,6 +70,9 @@ def _variance_vjp(op: Op, gv: Any) -> Any:
     (x,) = op.inputs_as(gv)
     d = reduced_count(shape, axes) - op.params["correction"]
     centred = x - Mean.call(x, axis=axes, keepdims=True)
+    if is_half(g):
+        (wide,) = widen(g)  # a float16 g times a Python float would round 2/d to float16
+        return narrow(wide * (2.0 / d if d > 0 else math.nan), g.dtype) * centred
     return divide_wide(g * centred, d / 2.0 if d > 0 else math.nan)
 
 

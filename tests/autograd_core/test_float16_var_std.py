@@ -107,3 +107,28 @@ def test_float16_std_of_a_small_slice_is_rounded_once():
     assert ac.std(x).item() == float(np.float16(math.sqrt(92.75 / 3)))
     assert ac.std_mean(x)[0].item() == float(np.float16(math.sqrt(92.75 / 3)))
     assert ac.var(x).item() == float(np.float16(92.75 / 3))
+
+
+@pytest.mark.parametrize("correction", [0, 1, 2])
+@pytest.mark.parametrize("shape, dim", CASES, ids=str)
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+def test_float16_var_std_gradients_match_torch_bitwise(torch, name, shape, dim, correction):
+    # PyTorch's var_backward: (2 / (N − c)) · ḡ (rounded to float16, 2/(N − c) in float32),
+    # times x − mean(x) with the float16 mean; std scales ḡ by 1 / (2y) first (rounded also).
+    # The rounding of ḡ(x − x̄) / ((N − c)/2) instead left the gradients 1-2 ulps off.
+    x = _data(shape)
+    n = x.size if dim is None else math.prod(x.shape[d] for d in np.atleast_1d(dim))
+    if n < correction:
+        pytest.skip("N < correction: a NaN gradient here, −2ḡ(x − x̄)/(c − N) in torch")
+    kw = {"correction": correction} | _dim_args(dim, False)
+    tx = torch.tensor(x, requires_grad=True)
+    t_out = getattr(torch, name)(tx, **kw)
+    t_out = t_out if isinstance(t_out, tuple) else (t_out,)
+    rng = np.random.default_rng(len(shape) + correction)
+    gys = [rng.standard_normal(tuple(o.shape)).astype(np.float16) for o in t_out]
+    (want,) = torch.autograd.grad(t_out, [tx], [torch.tensor(g) for g in gys])
+    ax = ac.tensor(x, requires_grad=True)
+    out = getattr(ac, name)(ax, **kw)
+    out = list(out) if isinstance(out, tuple) else [out]
+    (got,) = ac.grad(out, [ax], [ac.tensor(g) for g in gys])
+    _same_bits(got.numpy(), want.numpy())
