@@ -46,10 +46,7 @@ def conv_configs(draw, transposed: bool = False, max_nd: int = 3):
         op = tuple(draw(st.integers(0, max(st_, dl) - 1)) for st_, dl in zip(s, d))
         kw.update(padding=_form(draw, p), output_padding=_form(draw, op))
         spatial = tuple(draw(st.integers(1, 3 if small else 4)) for _ in range(nd))
-        out = [
-            (m - 1) * st_ + r - 2 * pp + o
-            for m, st_, r, pp, o in zip(spatial, s, reach, p, op)
-        ]
+        out = [(m - 1) * st_ + r - 2 * pp + o for m, st_, r, pp, o in zip(spatial, s, reach, p, op)]
         assume(all(o >= 1 for o in out))
         weight = (c_in, c_out // groups, *k)
     else:
