@@ -99,12 +99,20 @@ class MaxPool(Op):
                 hit |= xp.isnan(tap)  # a NaN wins (and the maximum below propagates it)
             xp.maximum(best, tap, out=best)
             which += hit * (j - which)
-        index = self._flat_index(win, which, best)
-        self.saved = index
+        index, empty = self._flat_index(win, which, best)
+        if empty is None:
+            self.saved = (index, None)
+        else:
+            # a window with no input entry (all padding, stepped over by dilation) has a
+            # constant −∞ maximum: no gradient; its PyTorch index may even name another
+            # entry of the plane, so the gradient routes it to 0 with a zero weight
+            self.unique = False
+            self.saved = (xp.where(empty, 0, index), (~empty).astype(best.dtype))
         return best, index
 
-    def _flat_index(self, win: Window, which: Any, best: Any) -> Any:
-        """The flat input-plane position of each window's winner, from the winning offset."""
+    def _flat_index(self, win: Window, which: Any, best: Any) -> tuple[Any, Any]:
+        """The flat input-plane position of each window's winner, from the winning offset,
+        and a boolean array of the windows that hold no input entry (None when none can)."""
         xp = self.xp
         strides = plane_strides(win.size)
         base = grid(
@@ -130,19 +138,25 @@ class MaxPool(Op):
             # reports the window's first real entry (its initial candidate).
             lost = best == -xp.inf
             if not on_host(lost) or bool(lost.any()):  # (no sync on a device)
-                first = []
-                for o, s, p, d, st in zip(win.out, win.stride, win.padding, win.dilation, strides):
+                first, outside = [], []
+                axes = zip(win.out, win.stride, win.padding, win.dilation, strides, win.size)
+                for o, s, p, d, st, n in axes:
                     c = xp.arange(o, dtype=xp.int64) * s - p
                     c = c + xp.where(c < 0, -(c // d) * d, 0)  # step by d into the input
                     first.append(c * st)
+                    outside.append((c >= n).astype(xp.int64))  # stepped past the input
                 index = xp.where(lost, grid(xp, first), index)
-        return index
+                empty = grid(xp, outside) > 0
+                return index, (empty if not on_host(empty) or bool(empty.any()) else None)
+        return index, None
 
     def vjp(self, g_values: Any, g_indices: Any = None) -> tuple[Any, ...]:
         if self.saved is None:
             raise self.freed_error()
+        index, keep = self.saved
         size = self.in_shape[len(self.in_shape) - len(self.params["kernel"]) :]
-        return (MaxUnpool.call(g_values, index=self.saved, size=size, unique=self.unique),)
+        g = g_values if keep is None else g_values * keep
+        return (MaxUnpool.call(g, index=index, size=size, unique=self.unique),)
 
 
 # -- public functions --------------------------------------------------------------------------
