@@ -314,7 +314,16 @@ class Hardtanh(Op):
         return self.xp.clip(x, min_val, max_val)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        return (Where.call(self.saved, gy, 0.0),)  # +0 outside, for any ȳ (PyTorch's)
+        # ȳ inside (−0 and NaN too), +0 outside for any ȳ, as PyTorch (ȳ · mask gave −0 for
+        # ȳ < 0). Arrays: ȳ's bits AND all-ones or zeros, about 2x a multiply where where()
+        # with a random mask was 13x (python -m timeit, 10⁶ float32)
+        if isinstance(gy, Tensor):
+            return (Where.call(self.saved, gy, 0.0),)
+        xp = self.xp
+        gy = xp.asarray(gy)  # (0-d: a NumPy scalar would not view)
+        bits = numpy.dtype(f"i{gy.dtype.itemsize}")
+        ones = xp.negative(xp.asarray(self.saved, dtype=bits))  # 1 → −1: all bits set
+        return ((gy.view(bits) & ones).view(gy.dtype),)
 
 
 def sigmoid(x: Tensor) -> Tensor:
