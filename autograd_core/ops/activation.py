@@ -4,6 +4,11 @@ log_softmax, which normalise along an axis, are in softmax.py).
 None of them broadcasts. Forwards avoid overflow (no ``exp`` of a large positive number), so
 inputs of ±1e4 give finite values and gradients in float32 and float64, and Python-number
 constants keep float32 inputs float32.
+
+float16 is computed in float32 and rounded once, forward and VJP, in PyTorch's formula order,
+bit for bit PyTorch 2.13's on every finite float16 value (``ops/activation_half.py``; gelu's
+own path below); sigmoid's VJP, as PyTorch's, rounds each of its operations to float16.
+hardtanh's gradient outside the bounds is +0 for any ȳ, as PyTorch's.
 """
 
 from __future__ import annotations
@@ -14,11 +19,10 @@ from typing import Any
 import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
+from autograd_core.ops import activation_half as half16
 from autograd_core.ops.binary import Where
 from autograd_core.ops.common import lift, lift_float
 from autograd_core.ops.opmath import is_half, narrow, widen
-from autograd_core.ops.rounding import Sign
-from autograd_core.ops.shape import AsType
 from autograd_core.ops.special import erfc_array
 from autograd_core.ops.unary import Erfc, Exp, Tanh
 from autograd_core.registry import register_op
@@ -39,7 +43,6 @@ _SQRT1_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _GELU_KAPPA = 0.044715
-_SLEEF_TANHF_SATURATED = 8.664339742  # |u| past which SLEEF's float32 tanh returns ±1
 _GELU_SATURATED = 40.0  # gelu(x) is x or −0, gelu'(x) 1 or 0, past ±40 (GELU's docstring)
 
 
@@ -73,11 +76,15 @@ class Sigmoid(Op):
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
+        if is_half(x):
+            return half16.sigmoid_forward(x)
         y, self.saved = _sigmoid_pair(self.xp, x)
         return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         y = self.output_as(gy)
+        if is_half(y):  # PyTorch's sigmoid_backward, one float16 rounding per operation
+            return (gy * (1 - y) * y,)
         # σ(−x) in gy's form: the saved array (plain), a recorded op (recorded backward)
         c = Sigmoid.call(-self.inputs_as(gy)[0]) if isinstance(gy, Tensor) else self.saved
         return (gy * (y * c),)
@@ -93,11 +100,15 @@ class LogSigmoid(Op):
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
+        if is_half(x):
+            return half16.logsigmoid_forward(x)
         xp = self.xp
         return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
+        if is_half(x):
+            return (half16.logsigmoid_vjp(gy, x, self.inputs[0].data),)
         return (gy * Sigmoid.call(-x),)
 
 
@@ -113,6 +124,8 @@ class Softplus(Op):
     fresh_grads = True
 
     def forward(self, x: Any, beta: float, threshold: float) -> Any:
+        if is_half(x):
+            return half16.softplus_forward(x, beta, threshold)
         xp = self.xp
         z = x * beta if beta != 1 else x
         y = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
@@ -124,6 +137,8 @@ class Softplus(Op):
         (x,) = self.inputs_as(gy)
         beta, threshold = self.params["beta"], self.params["threshold"]
         x_data = self.inputs[0].data
+        if is_half(x_data):
+            return (half16.softplus_vjp(gy, x, x_data, beta, threshold),)
         linear = (x_data * beta if beta != 1 else x_data) > threshold
         z = x * beta if beta != 1 else x
         return (gy * Where.call(linear, 1.0, Sigmoid.call(z)),)
@@ -140,23 +155,16 @@ class SiLU(Op):
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
+        if is_half(x):
+            return half16.silu_forward(x)
         return x * _sigmoid_pair(self.xp, x)[0]
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
+        if is_half(x):
+            return (half16.silu_vjp(gy, x),)
         s = Sigmoid.call(x)
         return (gy * (s * (1 + x * (1 - s))),)
-
-
-def _tanh_float32(u: Any) -> Any:
-    """tanh of float32 values (an array or a Tensor) as PyTorch's vectorised float32 tanh
-    (SLEEF's ``tanhf``) gives it: ±1 where |u| > 8.664339742 (SLEEF's cut-off, one float32 ulp
-    from the true value), else taken in float64 and rounded to float32, correctly rounded
-    where NumPy's float32 tanh is off by an ulp more often. gelu's 1 + tanh u cancels for
-    x < −2, and there these ulps decide the rounding to float16 (GELU's docstring)."""
-    t = AsType.call(Tanh.call(AsType.call(u, dtype=numpy.float64)), dtype=numpy.float32)
-    data = u.data if isinstance(u, Tensor) else u
-    return Where.call(abs(data) > _SLEEF_TANHF_SATURATED, Sign.call(u), t)
 
 
 @register_op("gelu", array_vjp=True)
@@ -184,10 +192,10 @@ class GELU(Op):
 
     float16 is computed in float32 and rounded once, forward and VJP (``ops/opmath.py``), as
     PyTorch's CPU kernels do; the tanh form takes its tanh as SLEEF's float32 ``tanhf``,
-    PyTorch's, rounds it (``_tanh_float32``), so its forward is PyTorch's bit for bit on every
-    finite float16 value, and its VJP off by one ulp for a few values in −4 < x < −3, where
-    the two terms cancel and SLEEF's last-ulp errors decide. The exact form is correctly
-    rounded but for a few ties; PyTorch's float16 kernel takes erf from a fast float32
+    PyTorch's, rounds it (``activation_half.tanh_float32``), so its forward is PyTorch's bit for
+    bit on every finite float16 value, and its VJP off by one ulp for a few values in
+    −4 < x < −3, where the two terms cancel and SLEEF's last-ulp errors decide. The exact form is
+    correctly rounded but for a few ties; PyTorch's float16 kernel takes erf from a fast float32
     approximation and is up to two ulps off it (tests/autograd_core/test_float16_gelu.py).
     """
 
@@ -210,7 +218,7 @@ class GELU(Op):
             u *= _GELU_KAPPA
             u += x
             u *= _SQRT_2_OVER_PI
-            t = _tanh_float32(u) if half else xp.tanh(u)
+            t = half16.tanh_float32(u) if half else xp.tanh(u)
             t += 1
             x *= 0.5
             x *= t
@@ -226,7 +234,7 @@ class GELU(Op):
         if self.params["approximate"] == "tanh":
             x2 = x * x  # (once for both terms, which pays for the clip's pass)
             u = (x + _GELU_KAPPA * (x2 * x)) * _SQRT_2_OVER_PI
-            t = _tanh_float32(u) if half else Tanh.call(u)
+            t = half16.tanh_float32(u) if half else Tanh.call(u)
             dt = (1 - t * t) * (_SQRT_2_OVER_PI * (1 + 3 * _GELU_KAPPA * x2))
             gx = gy * (0.5 * (1 + t) + 0.5 * x * dt)
         else:
@@ -250,10 +258,16 @@ class ELU(Op):
     def forward(self, x: Any, alpha: float) -> Any:
         xp = self.xp
         mask = x > 0
+        if is_half(x):
+            y, e = half16.elu_forward(x, alpha, 1.0, 1.0)
+            self.saved = mask, e
+            return y
         self.saved = mask
         return xp.where(mask, x, alpha * xp.expm1(xp.minimum(x, 0)))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
+        if type(self.saved) is tuple:  # float16
+            return (half16.elu_vjp(self, gy, self.saved[1], self.saved[0]),)
         y = self.output_as(gy)
         return (gy * Where.call(self.saved, 1.0, y + self.params["alpha"]),)
 
@@ -269,6 +283,9 @@ class LeakyReLU(Op):
     fresh_grads = True
 
     def forward(self, x: Any, negative_slope: float) -> Any:
+        if is_half(x):  # w = 1 or s in float32, x · w rounded once
+            self.saved = self.xp.where(x > 0, numpy.float32(1), numpy.float32(negative_slope))
+            return narrow(x.astype(numpy.float32) * self.saved, x.dtype)
         w = (x > 0).astype(x.dtype)
         w *= 1 - negative_slope
         w += negative_slope
@@ -276,6 +293,8 @@ class LeakyReLU(Op):
         return x * w  # a multiply by w: several times cheaper than where(x > 0, x, s·x)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
+        if is_half(gy):
+            return (narrow(widen(gy)[0] * self.saved, gy.dtype),)
         return (gy * self.saved,)
 
 
@@ -295,7 +314,16 @@ class Hardtanh(Op):
         return self.xp.clip(x, min_val, max_val)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        return (gy * self.saved,)
+        # ȳ inside (−0 and NaN too), +0 outside for any ȳ, as PyTorch (ȳ · mask gave −0 for
+        # ȳ < 0). Arrays: ȳ's bits AND all-ones or zeros, about 2x a multiply where where()
+        # with a random mask was 13x (python -m timeit, 10⁶ float32)
+        if isinstance(gy, Tensor):
+            return (Where.call(self.saved, gy, 0.0),)
+        xp = self.xp
+        gy = xp.asarray(gy)  # (0-d: a NumPy scalar would not view)
+        bits = numpy.dtype(f"i{gy.dtype.itemsize}")
+        ones = xp.negative(xp.asarray(self.saved, dtype=bits))  # 1 → −1: all bits set
+        return ((gy.view(bits) & ones).view(gy.dtype),)
 
 
 def sigmoid(x: Tensor) -> Tensor:

@@ -10,16 +10,60 @@ The gradient at every kink is PyTorch's. None of them broadcasts. The functions 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
+from autograd_core.ops import activation_half as half16
+from autograd_core.ops.activation import Sigmoid, Softplus
+from autograd_core.ops.binary import Where
 from autograd_core.ops.common import lift
+from autograd_core.ops.opmath import is_half, narrow, widen
+from autograd_core.ops.unary import Tanh
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
-__all__ = ["hardswish", "hardsigmoid", "scaled_elu", "threshold", "hardshrink", "softshrink"]
+__all__ = [
+    "mish",
+    "hardswish",
+    "hardsigmoid",
+    "scaled_elu",
+    "threshold",
+    "hardshrink",
+    "softshrink",
+]
+
+
+@register_op("mish", array_vjp=True)
+class Mish(Op):
+    r"""y = x · tanh(softplus(x)) (Misra, 2019), softplus(x) = log(1 + eˣ).
+
+    VJP: x̄ = ȳ · (t + x σ(x) (1 − t²)), t = tanh(softplus(x)) (PyTorch's mish_backward), with
+    recorded sigmoid, softplus and tanh in a recorded backward. Saves the input (as the parent).
+
+    ``F.mish`` calls it for float16, which it computes in float32 and rounds once in PyTorch's
+    order (``ops/activation_half.py``): its forward and its VJP are PyTorch's bit for bit on all
+    finite float16 values but one each, one ulp off (x = −9.29 and −1.191), where SLEEF's
+    last-ulp errors in expf, log1pf and tanhf decide the rounding. float32 and float64 keep the
+    composite of engine ops (``F.mish``'s docstring).
+    """
+
+    fresh_grads = True
+
+    def forward(self, x: Any) -> Any:
+        if is_half(x):
+            return half16.mish_forward(x)
+        xp = self.xp
+        return x * xp.tanh(xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (x,) = self.inputs_as(gy)
+        if is_half(x):
+            return (half16.mish_vjp(gy, x),)
+        t = Tanh.call(Softplus.call(x, beta=1.0, threshold=math.inf))
+        return (gy * (t + x * Sigmoid.call(x) * (1 - t * t)),)
 
 
 @register_op("hardswish", array_vjp=True)
@@ -34,15 +78,23 @@ class Hardswish(Op):
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
+        half = is_half(x)
+        if half:  # computed in float32, rounded once (ops/opmath.py)
+            x = x.astype(numpy.float32)
         y = self.xp.clip(x + 3, 0, 6)
         with numpy.errstate(invalid="ignore"):  # −inf · 0 is NaN, as in PyTorch
             y *= x
         y /= 6
-        return y
+        return narrow(y, numpy.float16) if half else y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
         xd = self.inputs[0].data
+        if is_half(xd):  # PyTorch's order: 0 for x ≤ −3, ȳ (x/3 + ½) below 3, ȳ from 3 on
+            gy, x = widen(gy, x)
+            with numpy.errstate(invalid="ignore"):  # inf · 0 in a branch not taken
+                gx = Where.call(xd < 3, gy * (x / 3 + 0.5), gy)
+            return (narrow(Where.call(xd <= -3, 0.0, gx), numpy.float16),)
         middle = ((xd > -3) & (xd < 3)).astype(xd.dtype)
         offset = middle * 0.5 + (xd >= 3)
         return (gy * (x * (middle / 3) + offset),)
@@ -60,12 +112,18 @@ class Hardsigmoid(Op):
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
+        if is_half(x):  # in float32, rounded once; the VJP's mask kept as bools
+            self.saved = (x > -3) & (x < 3)
+            return narrow(self.xp.clip(x.astype(numpy.float32) + 3, 0, 6) / 6, x.dtype)
         self.saved = ((x > -3) & (x < 3)).astype(x.dtype) / 6
         y = self.xp.clip(x + 3, 0, 6)
         y /= 6
         return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
+        if is_half(gy):  # ȳ · (1/6 in float32) inside, +0 outside (PyTorch's)
+            g = Where.call(self.saved, widen(gy)[0] * numpy.float32(1 / 6), 0.0)
+            return (narrow(g, gy.dtype),)
         return (gy * self.saved,)
 
 
@@ -82,6 +140,10 @@ class ScaledELU(Op):
 
     def forward(self, x: Any, alpha: float, scale: float, input_scale: float) -> Any:
         xp = self.xp
+        if is_half(x):
+            y, e = half16.elu_forward(x, alpha, scale, input_scale)
+            self.saved = x > 0, e
+            return y
         positive = (x > 0).astype(x.dtype)
         self.saved = positive
         with numpy.errstate(over="ignore"):  # α < 0 (CELU): overflows to inf, as PyTorch
@@ -91,6 +153,8 @@ class ScaledELU(Op):
         return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
+        if type(self.saved) is tuple:  # float16
+            return (half16.elu_vjp(self, gy, self.saved[1], self.saved[0]),)
         y = self.output_as(gy)
         p = self.params
         positive = self.saved
@@ -154,6 +218,18 @@ class Softshrink(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (gy * self.saved,)
+
+
+def mish(x: Tensor) -> Tensor:
+    """x · tanh(softplus(x)) elementwise, one op (``F.mish`` uses it for float16).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.activation_more import mish
+        >>> mish(ac.tensor([0.0, 30.0]))
+        tensor([ 0., 30.])
+    """
+    return Mish.apply(lift(x))
 
 
 def hardswish(x: Tensor) -> Tensor:

@@ -13,6 +13,7 @@ from autograd_core.dtypes import get_default_dtype
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, lift_pair, write_out
 from autograd_core.ops.searching import nonzero
+from autograd_core.ops.special import is_half
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -94,6 +95,8 @@ class Div(Op):
         a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
         ga = gy / b if need_a else None
+        if need_b and is_half(b):  # PyTorch's order: no b² to overflow float16
+            return ga, -gy * ((a / b) / b)
         gb = -gy * a / (b * b) if need_b else None
         return ga, gb
 

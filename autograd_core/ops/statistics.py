@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy
+
 from autograd_core.amp import cast_float32
 from autograd_core.op import Op
 from autograd_core.ops.common import lift_float
@@ -70,10 +72,12 @@ def _variance_vjp(op: Op, gv: Any) -> Any:
     (x,) = op.inputs_as(gv)
     d = reduced_count(shape, axes) - op.params["correction"]
     centred = x - Mean.call(x, axis=axes, keepdims=True)
-    if is_half(g):
-        (wide,) = widen(g)  # a float16 g times a Python float would round 2/d to float16
-        return narrow(wide * (2.0 / d if d > 0 else math.nan), g.dtype) * centred
-    return divide_wide(g * centred, d / 2.0 if d > 0 else math.nan)
+    # N < c: PyTorch's finite 2ḡ(x − x̄)/(N − c); N = c: ±inf, NaN where ḡ(x − x̄) = 0
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        if is_half(g):
+            (wide,) = widen(g)  # a float16 g times a Python float would round 2/d to float16
+            return narrow(wide * (2.0 / d if d else math.inf), g.dtype) * centred
+        return divide_wide(g * centred, d / 2.0)
 
 
 @register_op("var", array_vjp=True)
@@ -83,8 +87,10 @@ class Var(Op):
 
     VJP: x̄ = ȳ · 2 (x − x̄) / (N − c) (the mean is recomputed, as a recorded op in a recorded
     backward), so it is differentiable. N ≤ c gives inf (NaN for a constant slice) as in
-    NumPy and PyTorch, and a NaN gradient. Saves nothing but the input (the parent). Does not
-    broadcast.
+    NumPy and PyTorch, and the VJP's formula as PyTorch 2.13 takes it with ``dim``: finite
+    for N < c (N − c < 0), ±inf or NaN (0/0) for N = c; std's is NaN. (PyTorch's reduction
+    over all elements gives ±inf for N < c too, with ȳ's sign: not followed.) Saves nothing
+    but the input (the parent). Does not broadcast.
     """
 
     fresh_grads = True

@@ -7,6 +7,7 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.common import lift, lift_float
+from autograd_core.ops.opmath import is_half, narrow, widen
 from autograd_core.ops.special import erf_array, erfc_array
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -83,6 +84,9 @@ class Tanh(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         y = self.output_as(gy)
+        if is_half(y):  # in float32, rounded once (ops/opmath.py), as PyTorch
+            gy32, y32 = widen(gy, y)
+            return (narrow(gy32 * (1 - y32 * y32), y.dtype),)
         return (gy * (1 - y * y),)
 
 

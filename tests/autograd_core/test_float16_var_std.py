@@ -11,6 +11,7 @@ for about one slice in five.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -117,9 +118,6 @@ def test_float16_var_std_gradients_match_torch_bitwise(torch, name, shape, dim, 
     # times x − mean(x) with the float16 mean; std scales ḡ by 1 / (2y) first (rounded also).
     # The rounding of ḡ(x − x̄) / ((N − c)/2) instead left the gradients 1-2 ulps off.
     x = _data(shape)
-    n = x.size if dim is None else math.prod(x.shape[d] for d in np.atleast_1d(dim))
-    if n < correction:
-        pytest.skip("N < correction: a NaN gradient here, −2ḡ(x − x̄)/(c − N) in torch")
     kw = {"correction": correction} | _dim_args(dim, False)
     tx = torch.tensor(x, requires_grad=True)
     t_out = getattr(torch, name)(tx, **kw)
@@ -132,3 +130,26 @@ def test_float16_var_std_gradients_match_torch_bitwise(torch, name, shape, dim, 
     out = list(out) if isinstance(out, tuple) else [out]
     (got,) = ac.grad(out, [ax], [ac.tensor(g) for g in gys])
     _same_bits(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("correction", [3, 4, 6])
+def test_var_std_with_n_at_most_correction_match_torch(torch, name, dtype, correction):
+    # N ≤ c: var is inf (NaN for a constant row); PyTorch's gradient (with dim) is the formula
+    # 2ȳ(x − x̄)/(N − c): finite for N < c, ±inf or NaN for N = c; std's is NaN. Ours was NaN.
+    x = np.array([[1.0, 3.0, 2.0], [4.0, 4.0, 4.0], [0.5, -1.0, 7.0], [2.0, 1.0, 0.0]], dtype)
+    gy = np.array([-2.0, 1.0, 0.0, 0.5], dtype)
+    t = ac.tensor(x, requires_grad=True)
+    with np.errstate(all="raise"):
+        y = getattr(t, name)(dim=1, correction=correction)
+        (g,) = ac.grad(y, [t], ac.tensor(gy))
+    tx = torch.tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch: "degrees of freedom is <= 0"
+        ty = getattr(torch, name)(tx, dim=1, correction=correction)
+        (tg,) = torch.autograd.grad(ty, [tx], torch.tensor(gy))
+    np.testing.assert_array_equal(y.numpy(), ty.detach().numpy())
+    np.testing.assert_array_equal(g.numpy(), tg.numpy())
+    if name == "var":  # not vacuous: finite entries for N < c, infinite ones for N = c
+        assert np.isfinite(g.numpy()).sum() == (12 if correction > 3 else 0)

@@ -1,5 +1,5 @@
-"""OpSpecs of ops/activation_more.py (hardswish, hardsigmoid, scaled_elu, threshold, hardshrink,
-softshrink): sample inputs cover both sides of every kink, which are declared."""
+"""OpSpecs of ops/activation_more.py (mish, hardswish, hardsigmoid, scaled_elu, threshold,
+hardshrink, softshrink): sample inputs cover both sides of every kink, which are declared."""
 
 from __future__ import annotations
 
@@ -57,6 +57,14 @@ def _elu_cases(rng):
 
 
 OP_DB += [
+    OpSpec(
+        "mish",
+        am.mish,
+        lambda rng: unary_cases(rng, -4.0, 4.0),
+        ref=lambda x: x * np.tanh(np.logaddexp(0, x)),
+        torch_fn=_torch_nn("mish"),
+        notes="F.mish's float16 path; float32/float64 F.mish is a composite",
+    ),
     OpSpec(
         "hardswish",
         am.hardswish,
