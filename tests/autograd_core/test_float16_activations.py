@@ -17,13 +17,11 @@ import warnings
 
 import numpy as np
 import pytest
+from f16_values import ALL, FINITE, UPSTREAM, ulps  # tests/autograd_core/f16_values.py
 
 import autograd_core as ac
 import nn.functional as F
 
-_ALL = np.arange(2**16, dtype=np.uint16).view(np.float16)
-FINITE = _ALL[np.isfinite(_ALL)]  # all 63,486 finite float16 values, ±0 included
-UPSTREAM = np.random.default_rng(0).standard_normal(FINITE.shape).astype(np.float16)
 SELU = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 # name: (ours, torch's name and keyword arguments); ours are nn.functional's
@@ -53,19 +51,6 @@ CASES = {
 BITWISE = [n for n in CASES if n != "mish"]
 
 
-def _ordered(a: np.ndarray) -> np.ndarray:
-    """float16 values as integers in the order of the values (one apart: one ulp apart)."""
-    b = a.view(np.uint16).astype(np.int64)
-    return np.where(b >= 0x8000, -(b & 0x7FFF), b)
-
-
-def _ulps(got: np.ndarray, want: np.ndarray) -> np.ndarray:
-    """float16 ulps between got and want (−0 and +0 one apart); NaN positions must agree."""
-    assert got.dtype == want.dtype == np.float16 and got.shape == want.shape
-    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
-    return np.where(np.isnan(want), 0, np.abs(_ordered(got) - _ordered(want)))
-
-
 def _ours(name: str, x: np.ndarray = FINITE, gy: np.ndarray = UPSTREAM, create_graph=False):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -89,13 +74,13 @@ def _torch(torch, name: str, x: np.ndarray = FINITE, gy: np.ndarray = UPSTREAM):
 @pytest.mark.parametrize("name", BITWISE)
 def test_float16_activation_matches_torch_bitwise(torch, name):
     for got, want in zip(_ours(name), _torch(torch, name), strict=True):
-        assert _ulps(got, want).max() == 0  # NaN positions too
+        assert ulps(got, want).max() == 0  # NaN positions too
         np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
 
 
-def test_float16_mish_is_torchs_but_for_sleefs_last_ulps(torch):
+def test_float16_mish_is_torchs_but_for_sleefs_lastulps(torch):
     for got, want in zip(_ours("mish"), _torch(torch, "mish"), strict=True):
-        off = _ulps(got, want)
+        off = ulps(got, want)
         assert off.max() <= 1 and (off > 0).sum() <= 4, ((off > 0).sum(), off.max())
 
 
@@ -103,7 +88,7 @@ def test_float16_mish_is_torchs_but_for_sleefs_last_ulps(torch):
 def test_float16_activation_warns_for_no_input(name):
     # every float16 value, ±inf included, and a quiet NaN; the forward and VJP raise on any
     # NumPy warning (_ours). Not the signalling NaNs among the bit patterns.
-    x = np.append(_ALL[~np.isnan(_ALL)], np.float16(np.nan))
+    x = np.append(ALL[~np.isnan(ALL)], np.float16(np.nan))
     y, g = _ours(name, x, np.ones(x.shape, np.float16))
     assert np.isnan(y[-1])  # (the gradient at NaN is 0 for some, as in PyTorch)
 

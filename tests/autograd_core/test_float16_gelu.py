@@ -23,26 +23,10 @@ import warnings
 
 import numpy as np
 import pytest
+from f16_values import ALL, FINITE, UPSTREAM, ulps  # tests/autograd_core/f16_values.py
 
 import autograd_core as ac
 import nn.functional as F
-
-_ALL = np.arange(2**16, dtype=np.uint16).view(np.float16)
-FINITE = _ALL[np.isfinite(_ALL)]  # all 63,486 finite float16 values, ±0 included
-UPSTREAM = np.random.default_rng(0).standard_normal(FINITE.shape).astype(np.float16)
-
-
-def _ordered(a: np.ndarray) -> np.ndarray:
-    """float16 values as integers in the order of the values (one apart: one ulp apart)."""
-    b = a.view(np.uint16).astype(np.int64)
-    return np.where(b >= 0x8000, -(b & 0x7FFF), b)
-
-
-def _ulps(got: np.ndarray, want: np.ndarray) -> np.ndarray:
-    """float16 ulps between got and want (−0 and +0 one apart); NaN positions must agree."""
-    assert got.dtype == want.dtype == np.float16 and got.shape == want.shape
-    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
-    return np.where(np.isnan(want), 0, np.abs(_ordered(got) - _ordered(want)))
 
 
 def _ours(approximate: str, x: np.ndarray = FINITE, gy: np.ndarray = UPSTREAM):
@@ -73,7 +57,7 @@ def test_float16_tanh_gelu_forward_matches_torch_bitwise(torch):
 def test_float16_tanh_gelu_backward_matches_torch_but_where_terms_cancel(torch):
     _, g = _ours("tanh")
     _, want = _torch(torch, "tanh")
-    off = _ulps(g, want)
+    off = ulps(g, want)
     assert off.max() <= 1 and (off > 0).sum() <= 32, ((off > 0).sum(), off.max())
     assert ((FINITE[off > 0] > -4) & (FINITE[off > 0] < -3)).all(), FINITE[off > 0]
 
@@ -92,7 +76,7 @@ def test_float16_exact_gelu_is_correctly_rounded_but_for_a_few_ties():
     y, g = _ours("none")
     want_y, want_g = _exact_reference()
     for got, want in ((y, want_y), (g, want_g)):
-        off = _ulps(got, want)
+        off = ulps(got, want)
         assert off.max() <= 1 and (off > 0).sum() <= 8, ((off > 0).sum(), off.max())
 
 
@@ -101,17 +85,17 @@ def test_float16_exact_gelu_is_within_torchs_error_of_torch(torch):
     ty, tg = _torch(torch, "none")
     ref_y, ref_g = _exact_reference()
     # torch's own distance from the correctly rounded result: two ulps forward, one backward
-    assert _ulps(ty, ref_y).max() == 2 and _ulps(tg, ref_g).max() == 1
-    assert _ulps(y, ty).max() <= 2 and _ulps(g, tg).max() <= 1
+    assert ulps(ty, ref_y).max() == 2 and ulps(tg, ref_g).max() == 1
+    assert ulps(y, ty).max() <= 2 and ulps(g, tg).max() <= 1
     # no worse than torch anywhere: each of ours is as close to the float64 value as torch's
-    assert (_ulps(y, ref_y) <= np.maximum(_ulps(ty, ref_y), 1)).all()
+    assert (ulps(y, ref_y) <= np.maximum(ulps(ty, ref_y), 1)).all()
 
 
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
 def test_float16_gelu_warns_for_no_input(approximate):
     # every float16 value, ±inf included, and a quiet NaN (the forward's x³ overflowed from
     # |x| ≈ 40); not the signalling NaNs among the bit patterns, whose cast raises "invalid"
-    x = np.append(_ALL[~np.isnan(_ALL)], np.float16(np.nan))
+    x = np.append(ALL[~np.isnan(ALL)], np.float16(np.nan))
     y, g = _ours(approximate, x, np.ones(x.shape, np.float16))
     assert y.dtype == g.dtype == np.float16
     assert np.isnan(y[-1]) and np.isnan(g[-1]) and np.isfinite(g[:-1]).all()

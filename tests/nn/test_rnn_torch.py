@@ -58,6 +58,17 @@ def _outputs_and_grads(module, x, hx, lengths, batch_first, ours, torch, rng_see
     return as_np(y), [as_np(s) for s in states], as_np(x.grad), grads
 
 
+def _assert_same(got, want):
+    """``_outputs_and_grads`` of ours and of torch agree to TOL: output, final states, input
+    gradient and every parameter's gradient."""
+    np.testing.assert_allclose(got[0], want[0], rtol=0, atol=TOL, err_msg="output")
+    for s, (a, b) in enumerate(zip(got[1], want[1], strict=True)):
+        np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg=f"final state {s}")
+    np.testing.assert_allclose(got[2], want[2], rtol=0, atol=TOL, err_msg="input grad")
+    for name in want[3]:
+        np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
+
+
 @pytest.mark.parametrize(
     ("mode", "layers", "bi", "bf", "proj", "given", "packed"),
     COMBOS,
@@ -88,12 +99,7 @@ def test_layer_matches_torch(torch, mode, layers, bi, bf, proj, given, packed):
     xa, xt = ac.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     got = _outputs_and_grads(ours, xa, hx_ours, lengths, bf, True, torch)
     want = _outputs_and_grads(theirs, xt, hx_theirs, lengths, bf, False, torch)
-    np.testing.assert_allclose(got[0], want[0], rtol=0, atol=TOL, err_msg="output")
-    for s, (a, b) in enumerate(zip(got[1], want[1], strict=True)):
-        np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg=f"final state {s}")
-    np.testing.assert_allclose(got[2], want[2], rtol=0, atol=TOL, err_msg="input grad")
-    for name in want[3]:
-        np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
+    _assert_same(got, want)
 
 
 def test_relu_rnn_and_no_bias_match_torch(torch):
@@ -165,12 +171,7 @@ def test_step_gemms_cut_into_column_blocks_match_torch(torch, mode, proj):
         xa, xt = ac.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
         got = _outputs_and_grads(ours, xa, None, packed, False, True, torch)
         want = _outputs_and_grads(theirs, xt, None, packed, False, False, torch)
-        np.testing.assert_allclose(got[0], want[0], rtol=0, atol=TOL, err_msg="output")
-        for a, b in zip(got[1], want[1], strict=True):
-            np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg="final state")
-        np.testing.assert_allclose(got[2], want[2], rtol=0, atol=TOL, err_msg="input grad")
-        for name in want[3]:
-            np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
+        _assert_same(got, want)
         ours.zero_grad()
         theirs.zero_grad()
 
@@ -206,9 +207,4 @@ def test_sequences_longer_than_the_backward_runs_match_torch(torch, mode, proj, 
     xa, xt = ac.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     got = _outputs_and_grads(ours, xa, hx_ours, lengths, False, True, torch)
     want = _outputs_and_grads(theirs, xt, hx_theirs, lengths, False, False, torch)
-    np.testing.assert_allclose(got[0], want[0], rtol=0, atol=TOL, err_msg="output")
-    for a, b in zip(got[1], want[1], strict=True):
-        np.testing.assert_allclose(a, b, rtol=0, atol=TOL, err_msg="final state")
-    np.testing.assert_allclose(got[2], want[2], rtol=0, atol=TOL, err_msg="input grad")
-    for name in want[3]:
-        np.testing.assert_allclose(got[3][name], want[3][name], rtol=0, atol=TOL, err_msg=name)
+    _assert_same(got, want)
