@@ -150,7 +150,8 @@ def layer_inputs(case: Case) -> dict:
 
 def run_layer(case: Case, module, arrays: dict, lib, device: str = "cpu"):
     """Forward and backward of ``module`` (ours with ``lib`` = autograd_core, or PyTorch's):
-    returns (padded output, [final states], [input grads], {parameter name: grad})."""
+    returns (padded output, [final states], [grads of the inputs, then of the given initial
+    states], {parameter name: grad})."""
     ours = lib is ac
     put = (lambda a, **kw: ac.tensor(a, device=device, **kw)) if ours else lib.tensor
     utils = nn.utils.rnn if ours else lib.nn.utils.rnn
@@ -158,7 +159,7 @@ def run_layer(case: Case, module, arrays: dict, lib, device: str = "cpu"):
     leaves = [put(a, requires_grad=True) for a in xs]
     if case.layout.startswith("list"):
         sort = case.layout == "list_sorted"
-        inp = (pack_sequence if ours else utils.pack_sequence)(leaves, enforce_sorted=sort)
+        inp = (pack_sequence if ours else utils.pack_sequence)(list(leaves), enforce_sorted=sort)
     elif case.packed:
         pack = pack_padded_sequence if ours else utils.pack_padded_sequence
         sort = case.layout == "packed_sorted"
@@ -167,8 +168,8 @@ def run_layer(case: Case, module, arrays: dict, lib, device: str = "cpu"):
         inp = leaves[0]
     hx = None
     if arrays["states"] is not None:
-        hx = [put(s) for s in arrays["states"]]
-        hx = tuple(hx) if case.mode == "LSTM" else hx[0]
+        leaves += [put(s, requires_grad=True) for s in arrays["states"]]
+        hx = tuple(leaves[-2:]) if case.mode == "LSTM" else leaves[-1]
     y, states = module(inp, hx)
     if case.packed:
         y = (pad_packed_sequence if ours else utils.pad_packed_sequence)(
@@ -257,13 +258,14 @@ def cell_arrays(case: CellCase) -> dict:
 
 def run_cell(case: CellCase, cell, arrays: dict, lib):
     """Run ``cell`` over the steps of ``arrays["x"]`` one at a time; returns the same tuple as
-    ``run_layer``: (stacked outputs, [final states], [x grad], {parameter name: grad})."""
+    ``run_layer``: (stacked outputs, [final states], [x grad, initial state grads],
+    {parameter name: grad})."""
     ours = lib is ac
     x = lib.tensor(arrays["x"], requires_grad=True)
-    state = None
+    leaves, state = [x], None
     if arrays["states"] is not None:
-        state = [lib.tensor(s) for s in arrays["states"]]
-        state = tuple(state) if case.mode == "LSTM" else state[0]
+        leaves += [lib.tensor(s, requires_grad=True) for s in arrays["states"]]
+        state = tuple(leaves[1:]) if case.mode == "LSTM" else leaves[1]
     outs = []
     for t in range(case.steps):
         state = cell(x[t], state)
@@ -276,7 +278,7 @@ def run_cell(case: CellCase, cell, arrays: dict, lib):
     loss.backward()
     host = (lambda t: t.numpy()) if ours else (lambda t: t.detach().numpy())
     grads = {n: host(p.grad) for n, p in cell.named_parameters()}
-    return host(y), [host(s) for s in finals], [host(x.grad)], grads
+    return host(y), [host(s) for s in finals], [host(a.grad) for a in leaves], grads
 
 
 def cell_as_layer(case: CellCase, arrays: dict, ours_cell):
@@ -304,4 +306,4 @@ def cell_as_layer(case: CellCase, arrays: dict, ours_cell):
                  case.batch or 1, case.steps, case.given, layout, None, case.seed)  # fmt: skip
     y, states, gx, grads = run_layer(lcase, layer, layer_arrays, ac)
     grads = {n.removesuffix("_l0"): g for n, g in grads.items()}
-    return y, [s[0] for s in states], gx, grads
+    return y, [s[0] for s in states], gx[:1] + [g[0] for g in gx[1:]], grads
