@@ -8,6 +8,7 @@ written from it (``run_layer(Case(...), ...)``) to keep the failure as a regress
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_packed_sequenc
 
 TOL = 1e-10
 MODES = ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]
-LAYOUTS = ["padded", "unbatched", "packed_sorted", "packed_unsorted", "list_sorted", "list_any"]
+LAYOUTS = ["padded", "unbatched", "packed_sorted", "packed_any", "list_sorted", "list_any"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Case:
     def packed(self) -> bool:
         return self.layout.startswith(("packed", "list"))
 
+    @property
+    def enforce_sorted(self) -> bool:
+        """Packed with ``enforce_sorted=True`` (and lengths drawn in decreasing order)."""
+        return self.layout.endswith("_sorted")
+
 
 @st.composite
 def cases(draw, modes=tuple(MODES), max_steps: int = 40, max_hidden: int = 6) -> Case:
@@ -67,7 +73,7 @@ def cases(draw, modes=tuple(MODES), max_steps: int = 40, max_hidden: int = 6) ->
         ends = draw(st.integers(0, 3)) == 0
         pool = st.sampled_from([1, steps]) if ends else st.integers(1, steps)
         lengths = draw(st.lists(pool, min_size=batch, max_size=batch))
-        if layout.endswith("sorted"):
+        if layout.endswith("_sorted"):
             lengths = sorted(lengths, reverse=True)
         lengths = tuple(lengths)
     return Case(
@@ -86,6 +92,36 @@ def cases(draw, modes=tuple(MODES), max_steps: int = 40, max_hidden: int = 6) ->
         layout=layout,
         lengths=lengths,
         seed=draw(st.integers(0, 2**32 - 1)),
+    )
+
+
+@st.composite
+def wide_cases(draw) -> Case:
+    """A case at the sizes where the step GEMMs may be cut in column blocks
+    (recurrent_gates.column_parts): batch 16…48, hidden 64…160 (LSTM: with or without proj),
+    T ≤ 20, at most two layers; packed lengths from 1…T with the longest equal to T."""
+    case = draw(cases(max_steps=20, max_hidden=2))
+    hidden, proj = draw(
+        st.sampled_from([(64, 0), (96, 0), (96, 64), (128, 0), (128, 96), (160, 0)])
+    )
+    batch = 1 if case.layout == "unbatched" else draw(st.sampled_from([16, 32, 33, 48]))
+    lengths = None
+    if case.packed:
+        lengths = [case.steps] + draw(
+            st.lists(st.integers(1, case.steps), min_size=batch - 1, max_size=batch - 1)
+        )
+        if case.enforce_sorted:
+            lengths.sort(reverse=True)
+        else:
+            lengths = draw(st.permutations(lengths))
+        lengths = tuple(lengths)
+    return dataclasses.replace(
+        case,
+        hidden=hidden,
+        proj=proj if case.mode == "LSTM" else 0,
+        batch=batch,
+        lengths=lengths,
+        layers=min(case.layers, 2),
     )
 
 
@@ -158,12 +194,12 @@ def run_layer(case: Case, module, arrays: dict, lib, device: str = "cpu"):
     xs = arrays["x"] if isinstance(arrays["x"], list) else [arrays["x"]]
     leaves = [put(a, requires_grad=True) for a in xs]
     if case.layout.startswith("list"):
-        sort = case.layout == "list_sorted"
-        inp = (pack_sequence if ours else utils.pack_sequence)(list(leaves), enforce_sorted=sort)
+        pack = pack_sequence if ours else utils.pack_sequence
+        inp = pack(list(leaves), enforce_sorted=case.enforce_sorted)
     elif case.packed:
         pack = pack_padded_sequence if ours else utils.pack_padded_sequence
-        sort = case.layout == "packed_sorted"
-        inp = pack(leaves[0], list(case.lengths), case.batch_first, enforce_sorted=sort)
+        lengths = list(case.lengths)
+        inp = pack(leaves[0], lengths, case.batch_first, enforce_sorted=case.enforce_sorted)
     else:
         inp = leaves[0]
     hx = None
