@@ -40,7 +40,7 @@ QUICK = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 LONG = settings(
-    max_examples=600,
+    max_examples=1500,
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -79,7 +79,7 @@ def test_layers_match_torch_many(case):
 
 
 @pytest.mark.slow
-@settings(LONG, max_examples=150)
+@settings(LONG, max_examples=300)
 @given(case=wide_cases())
 def test_wide_layers_match_torch_many(case):
     """Batch 16…48 and hidden 64…160: the step GEMMs cut in column blocks or not."""
@@ -101,7 +101,7 @@ def test_cells_step_by_step_match_torch_and_the_fused_layer_many(case):
 
 
 @pytest.mark.gpu
-@settings(QUICK, max_examples=12)
+@settings(QUICK, max_examples=30)
 @given(case=cases(max_steps=20))
 def test_layers_on_the_device_match_torch(case):
     """The same comparison with our layer on "cuda" (the strict stand-in under --fake-cuda)."""
