@@ -79,7 +79,7 @@ def pad_sequence(
     T = max(s.shape[0] for s in seqs)
     rows = []
     for s in seqs:
-        fill = ac.full((T - s.shape[0], *tail), padding_value, dtype=s.dtype)
+        fill = ac.full((T - s.shape[0], *tail), padding_value, dtype=s.dtype, device=s.device)
         rows.append(ac.cat([s, fill], dim=0) if T > s.shape[0] else s)
     return ac.stack(rows, dim=0 if batch_first else 1)
 

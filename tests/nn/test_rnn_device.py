@@ -8,7 +8,7 @@ import pytest
 
 import autograd_core as ac
 import nn
-from nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from nn.utils.rnn import pack_padded_sequence, pack_sequence, pad_packed_sequence, pad_sequence
 
 
 def _host(t):
@@ -52,3 +52,19 @@ def test_packed_sequences_on_the_device_match_the_cpu(device, rng):
     for a, b in zip(cpu[:2], dev[:2]):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     assert dev[2] == cpu[2] == lengths
+
+
+def test_pad_and_pack_sequence_keep_the_device(device, rng):
+    """pad_sequence made its padding on the CPU, so padding device sequences (and
+    pack_sequence of unequal device sequences) failed in cat (found by test_rnn_fuzz.py)."""
+    seqs = [rng.standard_normal((n, 2)) for n in (3, 1, 2)]
+    padded = pad_sequence([ac.tensor(s).to(device) for s in seqs], True, -1.0)
+    assert padded.device == ac.device(device)
+    np.testing.assert_array_equal(
+        _host(padded), _host(pad_sequence([ac.tensor(s) for s in seqs], True, -1.0))
+    )
+    packed = pack_sequence([ac.tensor(s).to(device) for s in seqs], enforce_sorted=False)
+    assert packed.data.device == ac.device(device)
+    np.testing.assert_array_equal(
+        _host(packed.data), _host(pack_sequence([ac.tensor(s) for s in seqs], False).data)
+    )
