@@ -1,6 +1,7 @@
-"""Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d, LPPool1d/2d, AdaptiveAvgPool1d/2d,
-AdaptiveMaxPool1d/2d and MaxUnpool2d, thin modules over ``nn.functional`` with PyTorch's
-constructor arguments and attribute names.
+"""Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d, LPPool1d/2d/3d and MaxUnpool2d, thin
+modules over ``nn.functional`` with PyTorch's constructor arguments and attribute names (the
+adaptive ones, AdaptiveAvgPool1d/2d/3d and AdaptiveMaxPool1d/2d/3d, are in
+``nn/pooling_adaptive.py`` and exported here too).
 
 Pooling is the third stage of a typical convolutional layer (convolution, detector, pooling:
 Goodfellow, Bengio & Courville, *Deep Learning* §9.3, fig. 9.7); it has no parameters.
@@ -13,6 +14,14 @@ from typing import Any
 from autograd_core.tensor import Tensor
 from nn import functional as F
 from nn.module import Module
+from nn.pooling_adaptive import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveAvgPool3d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AdaptiveMaxPool3d,
+)
 
 __all__ = [
     "MaxPool1d",
@@ -23,10 +32,13 @@ __all__ = [
     "AvgPool3d",
     "LPPool1d",
     "LPPool2d",
+    "LPPool3d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool3d",
     "MaxUnpool2d",
 ]
 
@@ -273,86 +285,21 @@ class LPPool2d(_LPPoolNd):
     dims = 2
 
 
-class _AdaptiveNd(Module):
-    kind = "avg"
-    dims = 2
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling over the last three axes (``F.lp_pool3d``); see ``LPPool1d``.
 
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        self.output_size = output_size
-        if self.kind == "max":
-            self.return_indices = return_indices
-
-    def forward(self, x: Tensor) -> Any:
-        fn = getattr(F, f"adaptive_{self.kind}_pool{self.dims}d")
-        if self.kind == "max":
-            return fn(x, self.output_size, self.return_indices)
-        return fn(x, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
-class AdaptiveAvgPool1d(_AdaptiveNd):
-    """Mean over ``output_size`` windows that scale with the input length
-    (``F.adaptive_avg_pool1d``): a fixed-size output for variable-size inputs.
+    Shape:
+        (N, C, D, H, W) or (C, D, H, W) → (N, C, D_out, H_out, W_out), each axis as in
+        ``MaxPool1d`` with padding 0 and dilation 1.
 
     Example:
         >>> import autograd_core as ac
         >>> import nn
-        >>> nn.AdaptiveAvgPool1d(1)(ac.tensor([[[1.0, 2.0, 6.0]]]))
-        tensor([[[3.]]])
+        >>> nn.LPPool3d(1, 2)(ac.ones(1, 1, 2, 2, 2)).tolist()
+        [[[[[8.0]]]]]
     """
 
-    kind, dims = "avg", 1
-
-    def __init__(self, output_size: Any) -> None:
-        super().__init__(output_size)
-
-
-class AdaptiveAvgPool2d(_AdaptiveNd):
-    """Mean over an ``output_size`` grid of windows that scale with the input
-    (``F.adaptive_avg_pool2d``); ``AdaptiveAvgPool2d(1)`` is global average pooling.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> nn.AdaptiveAvgPool2d((2, 3))(ac.ones(4, 8, 13, 9)).shape
-        (4, 8, 2, 3)
-    """
-
-    kind, dims = "avg", 2
-
-    def __init__(self, output_size: Any) -> None:
-        super().__init__(output_size)
-
-
-class AdaptiveMaxPool1d(_AdaptiveNd):
-    """Max over ``output_size`` windows that scale with the input length
-    (``F.adaptive_max_pool1d``); ``return_indices`` also returns the positions.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> nn.AdaptiveMaxPool1d(2)(ac.tensor([[[1.0, 5.0, 2.0, 4.0]]]))
-        tensor([[[5., 4.]]])
-    """
-
-    kind, dims = "max", 1
-
-
-class AdaptiveMaxPool2d(_AdaptiveNd):
-    """Max over an ``output_size`` grid of windows that scale with the input
-    (``F.adaptive_max_pool2d``).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> nn.AdaptiveMaxPool2d(1)(ac.arange(6.0).reshape(1, 2, 3)).tolist()
-        [[[5.0]]]
-    """
-
-    kind, dims = "max", 2
+    dims = 3
 
 
 class MaxUnpool2d(Module):

@@ -46,6 +46,7 @@ from autograd_core.ops import (
     pooling,
     pooling_adaptive,
     pooling_avg,
+    pooling_lp,
     pooling_unpool,
     powers,
     products,
@@ -190,4 +191,12 @@ _FAMILIES = (
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules (and ctc) register their ops above; their functions are nn.functional's
 # (F.*) names or serve them, not ac.* names or Tensor methods, as in PyTorch.
-_NN_ONLY = (activation_more, ctc, pooling, pooling_adaptive, pooling_avg, pooling_unpool)
+_NN_ONLY = (
+    activation_more,
+    ctc,
+    pooling,
+    pooling_adaptive,
+    pooling_avg,
+    pooling_lp,
+    pooling_unpool,
+)

@@ -1,6 +1,6 @@
-r"""Padding, PyTorch's ``F.pad``: constant (negative amounts crop; the ``pad`` op of
-``ops/layout.py``), and reflect, replicate and circular as one op ``pad_edges`` and its adjoint
-``pad_edges_backward``.
+r"""Padding, PyTorch's ``F.pad``: constant (the ``pad`` op of ``ops/layout.py``), and reflect,
+replicate and circular as one op ``pad_edges`` and its adjoint ``pad_edges_backward``; negative
+amounts crop in every mode.
 
 Every mode is linear in the input: each output element is one input element (or the constant).
 With j(i) the input index that output index i reads on one axis (i − lo inside, a reflection,
@@ -36,7 +36,28 @@ def _source(i: int, n: int, mode: str) -> int:
 
 
 def _index(n: int, lo: int, hi: int, mode: str) -> list[int]:
+    """The input index that each of the n + lo + hi output positions reads (negative amounts
+    crop). Reflect and replicate pad, then crop; circular crops, then wraps the cropped
+    block (torch 2.13's order: its ``_pad_circular`` copies the cropped input first)."""
+    if mode == "circular" and min(lo, hi) < 0:
+        a = max(0, -lo)
+        m = n - a - max(0, -hi)
+        return [a + j for j in _index(m, max(lo, 0), max(hi, 0), mode)]
     return [_source(i, n, mode) if not 0 <= i < n else i for i in range(-lo, n + hi)]
+
+
+def _valid(n: int, lo: int, hi: int, mode: str) -> str | None:
+    """None if ``mode`` can pad an axis of length n by (lo, hi), else what it needs."""
+    if mode == "circular":
+        m = n - max(0, -lo) - max(0, -hi)  # what is left after cropping
+        if m < 1 or max(lo, hi) > m:
+            return (
+                "amounts at most the axis length left after cropping, and at least one element left"
+            )
+    elif n < 1 or n + lo + hi < 1 or (mode == "reflect" and max(lo, hi) >= n):
+        limit = "below the axis length" if mode == "reflect" else "of any size"
+        return f"padding amounts {limit}, and at least one element left after cropping"
+    return None
 
 
 @register_op("pad_edges", array_vjp=True, saves_inputs=False)
@@ -68,8 +89,9 @@ class PadEdges(Op):
 @register_op("pad_edges_backward", array_vjp=True, saves_inputs=False)
 class PadEdgesBackward(Op):
     r"""x̄ = pad_edges_backward(ȳ), the adjoint of ``pad_edges``: x̄[j] = Σ_{i: j(i) = j} ȳ[i]
-    per axis: the inner block of ȳ plus one slice add per padded position (lo + hi of them per
-    axis, no ``add.at``). VJP: ḡ = pad_edges(x̄̄). Saves nothing (linear). Does not broadcast.
+    per axis: the block of ȳ that reads the input in order plus one slice add per padded
+    position (no ``add.at``; entries that a negative amount crops get 0). VJP:
+    ḡ = pad_edges(x̄̄). Saves nothing (linear). Does not broadcast.
     """
 
     def forward(self, g: Any, *, pads: Any, mode: str) -> Any:
@@ -79,10 +101,18 @@ class PadEdgesBackward(Op):
                 continue
             axis = lead + k
             n = g.shape[axis] - lo - hi
-            gx = g[(slice(None),) * axis + (slice(lo, lo + n),)].copy()
-            for i, j in enumerate(_index(n, lo, hi, mode)):
-                if not lo <= i < lo + n:
-                    gx[(slice(None),) * axis + (j,)] += g[(slice(None),) * axis + (i,)]
+            idx = _index(n, lo, hi, mode)
+            # output positions o0 … o0 + run − 1 read the (cropped) input j0 … j0 + run − 1 in
+            # order: one block copy; then one add per other position
+            o0, j0 = max(lo, 0), max(-lo, 0)
+            run = max(0, n - j0 - max(-hi, 0))  # 0 when a crop reaches past the input
+            shape = g.shape[:axis] + (n,) + g.shape[axis + 1 :]
+            gx = self.xp.zeros(shape, g.dtype)
+            at = (slice(None),) * axis
+            gx[(*at, slice(j0, j0 + run))] = g[(*at, slice(o0, o0 + run))]
+            for i, j in enumerate(idx):
+                if not o0 <= i < o0 + run:
+                    gx[(*at, j)] += g[(*at, i)]
             g = gx
         return g
 
@@ -96,13 +126,17 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
 
     ``pad`` lists (left, right) amounts starting from the **last** axis:
     ``(left, right)`` pads the last axis, ``(left, right, top, bottom)`` the last two. Modes:
-    ``'constant'`` (``value``, default 0; negative amounts crop), ``'reflect'`` (mirror
-    without repeating the edge; each amount < the axis length), ``'replicate'`` (repeat the
-    edge) and ``'circular'`` (wrap around; each amount ≤ the axis length).
+    ``'constant'`` (``value``, default 0), ``'reflect'`` (mirror without repeating the edge;
+    each amount < the axis length), ``'replicate'`` (repeat the edge) and ``'circular'`` (wrap
+    around; each amount ≤ the axis length). Negative amounts crop, in every mode, as torch
+    2.13: reflect and replicate pad and then crop; circular crops and then wraps the block
+    left, each positive amount at most its length. (A deliberate difference: torch 2.13 takes
+    a circular wrap longer than the cropped block and reads uninitialised memory; ours
+    refuses it.)
 
     Raises:
         ShapeError: an odd-length ``pad``, more pairs than axes, or amounts the mode cannot
-            take (negative outside constant mode, too large for reflect or circular).
+            take (too large for reflect or circular, or cropping the whole axis).
         ValueError: an unknown mode.
 
     Example:
@@ -139,12 +173,12 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
                     f"(input shape {tuple(x.shape)}) leaves fewer than 0. Crop less."
                 )
             continue
-        limit = n - 1 if mode == "reflect" else n
-        if min(lo, hi) < 0 or max(lo, hi) > limit or n == 0:
+        need = _valid(n, lo, hi, mode)
+        if need:
             raise ShapeError(
                 f"pad: {mode} padding of ({lo}, {hi}) on axis {lead + k} of length {n} (input "
-                f"shape {tuple(x.shape)}); {mode} mode needs amounts between 0 and {limit}. "
-                "Pad less, or use mode='constant'."
+                f"shape {tuple(x.shape)}); {mode} mode needs {need}. Pad or crop less, or use "
+                "mode='constant'."
             )
     if mode != "constant" and value not in (None, 0):
         raise ValueError(

@@ -1,4 +1,5 @@
-r"""Adaptive pooling: adaptive_max_pool1d/2d, adaptive_avg_pool1d/2d and global average pooling.
+r"""Adaptive pooling: adaptive_max_pool1d/2d/3d, adaptive_avg_pool1d/2d/3d and global average
+pooling.
 
 Adaptive windows scale with the input: window i of an axis of length L covers
 [⌊iL/O⌋, ⌈(i+1)L/O⌉), so the output has the fixed size O whatever L is. This is the seeds'
@@ -36,8 +37,10 @@ from autograd_core.tensor import Tensor
 __all__ = [
     "adaptive_max_pool1d",
     "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
     "global_avg_pool",
     "matmul_along",
 ]
@@ -66,7 +69,7 @@ class AdaptiveMaxPool(Op):
     r"""(y, indices) = the maximum of each adaptive window of x over its last
     ``len(output_size)`` axes: window i of an axis of length L covers
     [⌊iL/O⌋, ⌈(i+1)L/O⌉), so the output has a fixed size O whatever L is (PyTorch's
-    ``adaptive_max_pool{1,2}d``). Two outputs; the int64 indices carry no gradient.
+    ``adaptive_max_pool{1,2,3}d``). Two outputs; the int64 indices carry no gradient.
 
     VJP: x̄ = max_unpool(ȳ, indices) (windows may overlap: shared entries sum). Ties go to the
     first maximum in row-major window order and a NaN wins (the last NaN), as PyTorch. Saves the
@@ -163,6 +166,21 @@ def adaptive_max_pool2d(x: Tensor, output_size: Any, return_indices: bool = Fals
     return _adaptive_max("adaptive_max_pool2d", 2, x, output_size, return_indices)
 
 
+def adaptive_max_pool3d(x: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over an ``output_size`` grid of windows that scale with the input, over the last
+    three axes of (N, C, D, H, W) or (C, D, H, W) inputs, as ``F.adaptive_max_pool3d`` (an int,
+    or a triple whose None entries keep that input size; the indices are flat positions in the
+    D·H·W plane, as PyTorch's).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import adaptive_max_pool3d
+        >>> adaptive_max_pool3d(ac.arange(8.0).reshape(1, 2, 2, 2), (1, None, 1)).tolist()
+        [[[[5.0], [7.0]]]]
+    """
+    return _adaptive_max("adaptive_max_pool3d", 3, x, output_size, return_indices)
+
+
 def _averaging_matrix(xp: Any, n_in: int, n_out: int, dtype: Any) -> Any:
     """(n_out, n_in) matrix whose row i averages the adaptive window i."""
     starts, ends = adaptive_bounds(n_in, n_out)
@@ -214,6 +232,20 @@ def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
         tensor([[[2.5]]])
     """
     return _adaptive_avg("adaptive_avg_pool2d", 2, x, output_size)
+
+
+def adaptive_avg_pool3d(x: Tensor, output_size: Any) -> Tensor:
+    """Mean over an ``output_size`` grid of windows that scale with the input, over the last
+    three axes of (N, C, D, H, W) or (C, D, H, W) inputs, as ``F.adaptive_avg_pool3d`` (an int,
+    or a triple whose None entries keep that size).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> from autograd_core.ops.pooling_adaptive import adaptive_avg_pool3d
+        >>> adaptive_avg_pool3d(ac.arange(8.0).reshape(1, 2, 2, 2), (None, 1, 1)).tolist()
+        [[[[1.5]], [[5.5]]]]
+    """
+    return _adaptive_avg("adaptive_avg_pool3d", 3, x, output_size)
 
 
 def global_avg_pool(x: Tensor, keepdim: bool = False) -> Tensor:

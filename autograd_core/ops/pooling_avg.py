@@ -1,5 +1,5 @@
-r"""Average pooling: avg_pool1d/2d/3d (with its transpose ``avg_pool_backward``), lp_pool1d/2d,
-adaptive_avg_pool1d/2d and global average pooling.
+r"""Average pooling: avg_pool1d/2d/3d and its transpose ``avg_pool_backward`` (power-average
+pooling, built on it, is in ``pooling_lp.py``; adaptive averaging in ``pooling_adaptive.py``).
 
 The pooling section of *Deep Learning* (Goodfellow, Bengio & Courville, §9.3) lists "the
 average of a rectangular neighbourhood" and "the L² norm of a rectangular neighbourhood" next
@@ -15,7 +15,6 @@ matrix product per axis with constant averaging matrices.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from autograd_core.op import Op
@@ -33,8 +32,7 @@ __all__ = [
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
-    "lp_pool1d",
-    "lp_pool2d",
+    "avg_pool_nd",
 ]
 
 
@@ -153,7 +151,7 @@ class AvgPoolBackward(Op):
 # -- public functions --------------------------------------------------------------------------
 
 
-def _avg_pool(
+def avg_pool_nd(
     op: str,
     n: int,
     x: Any,
@@ -164,6 +162,8 @@ def _avg_pool(
     count_include_pad: bool,
     divisor_override: int | None,
 ) -> Tensor:
+    """``avg_pool{n}d`` under the name ``op`` (for its errors): the shared body of
+    avg_pool1d/2d/3d and lp_pool1d/2d/3d."""
     x = lift(x)
     xb, unbatched = batched(op, x, n)
     kernel = as_tuple(op, "kernel_size", kernel_size, n, minimum=1)
@@ -205,7 +205,7 @@ def avg_pool1d(
         >>> avg_pool1d(ac.tensor([[1.0, 3.0, 2.0, 6.0]]), 2)
         tensor([[2., 4.]])
     """
-    return _avg_pool(
+    return avg_pool_nd(
         "avg_pool1d",
         1,
         x,
@@ -237,7 +237,7 @@ def avg_pool2d(
         tensor([[[ 2.5,  4.5],
                  [10.5, 12.5]]])
     """
-    return _avg_pool(
+    return avg_pool_nd(
         "avg_pool2d",
         2,
         x,
@@ -268,7 +268,7 @@ def avg_pool3d(
         >>> avg_pool3d(ac.arange(8.0).reshape(1, 2, 2, 2), 2).tolist()
         [[[[3.5]]]]
     """
-    return _avg_pool(
+    return avg_pool_nd(
         "avg_pool3d",
         3,
         x,
@@ -279,48 +279,3 @@ def avg_pool3d(
         count_include_pad,
         divisor_override,
     )
-
-
-def _lp_pool(
-    op: str, n: int, x: Any, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool
-) -> Tensor:
-    x = lift(x)
-    kernel = as_tuple(op, "kernel_size", kernel_size, n, minimum=1)
-    p = float(norm_type)
-    if p == 0:
-        raise ValueError(f"{op}: norm_type must be non-zero, got {norm_type!r}. Pass e.g. 2.")
-    pooled = _avg_pool(op, n, x**p, kernel, stride, 0, ceil_mode, True, None)
-    return (pooled * math.prod(kernel)) ** (1.0 / p)
-
-
-def lp_pool1d(
-    x: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
-) -> Tensor:
-    r"""Power-average pooling, y = (Σ_window x^p)^{1/p}, as ``F.lp_pool1d``: p = 1 is sum
-    pooling, p = 2 the seeds' L² pooling, p → ∞ max pooling.
-
-    Computed as PyTorch does: ``(avg_pool(x^p) · kernel_size)^{1/p}`` (so in ceil mode a short
-    last window is scaled by kernel_size over its length, as in PyTorch). Not differentiable
-    where a window sums to 0 (the 1/p power).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> from autograd_core.ops.pooling_avg import lp_pool1d
-        >>> lp_pool1d(ac.tensor([[3.0, 4.0]]), 2, 2)
-        tensor([[5.]])
-    """
-    return _lp_pool("lp_pool1d", 1, x, norm_type, kernel_size, stride, ceil_mode)
-
-
-def lp_pool2d(
-    x: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
-) -> Tensor:
-    r"""Power-average pooling over the last two axes, as ``F.lp_pool2d`` (see ``lp_pool1d``).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> from autograd_core.ops.pooling_avg import lp_pool2d
-        >>> lp_pool2d(ac.ones(1, 2, 2), 2, 2)
-        tensor([[[2.]]])
-    """
-    return _lp_pool("lp_pool2d", 2, x, norm_type, kernel_size, stride, ceil_mode)

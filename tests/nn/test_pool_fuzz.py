@@ -1,6 +1,7 @@
 """Differential fuzzing of pooling against torch 2.13: hypothesis draws valid configurations of
 max_pool1d-3d (dilation, ceil_mode, return_indices), avg_pool1d-3d (count_include_pad,
-divisor_override), lp_pool1d/2d, adaptive avg/max pooling and max_unpool1d-3d, with batch 0, 1
+divisor_override), lp_pool1d-3d (p = ±∞ and NaN windows included), adaptive avg/max pooling
+1d-3d and max_unpool1d-3d, with batch 0, 1
 or more, unbatched inputs, the smallest input that gives one output, contiguous/strided/
 transposed inputs, float32 and float64; values, indices and input gradients must match
 (tolerances: tests/nn/fuzz_compare.py)."""
@@ -128,18 +129,19 @@ def test_window_pools_match_torch_many(kind, data, seed, dtype, layout):
 
 @st.composite
 def lp_configs(draw):
-    nd = draw(st.integers(1, 2))
-    k = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    nd = draw(st.integers(1, 3))
+    k = tuple(draw(st.integers(1, 2 if nd == 3 else 3)) for _ in range(nd))
     s = tuple(draw(st.integers(1, 3)) for _ in range(nd))
     ceil = draw(st.booleans())
-    spatial = tuple(kk + draw(st.integers(0, 4)) for kk in k)
+    spatial = tuple(kk + draw(st.integers(0, 2 if nd == 3 else 4)) for kk in k)
     assume(all(_out(m, kk, st_, 0, 1, ceil) >= 1 for m, kk, st_ in zip(spatial, k, s)))
     if nd == 1:  # torch 2.13's lp_pool1d multiplies by kernel_size: a tuple raises TypeError
         kw = {"kernel_size": k[0], "stride": _tuple_or_int(draw, s)}
     else:
         kw = {"kernel_size": _tuple_or_int(draw, k), "stride": _tuple_or_int(draw, s)}
     kw["ceil_mode"] = ceil
-    return nd, draw(st.sampled_from([1, 2, 3])), kw, _input_shape(draw, nd, spatial)
+    p = draw(st.sampled_from([1, 2, 3, 1.5, math.inf, -math.inf]))
+    return nd, p, kw, _input_shape(draw, nd, spatial)
 
 
 @fuzz_settings(30)
@@ -147,26 +149,27 @@ def lp_configs(draw):
 def test_lp_pool_matches_torch_on_drawn_configurations(config, seed, layout):
     # float64 only: the gradient divides by the pooled value, whose relative float32 error
     # has no useful bound near zero
+    # p = 3: a window with Σx³ < 0 has no real cube root, p = 1.5: a negative entry has no
+    # real power; NaN in both (value and gradient), and no warning from ours
     nd, p, kw, shape = config
-    x = normal(seed, shape)
-    # p = 3: a window with Σx³ < 0 has no real cube root (NaN in both); positive inputs
     compare(
         lambda x: getattr(F, f"lp_pool{nd}d")(x, p, **kw),
         lambda x: getattr(TF, f"lp_pool{nd}d")(x, p, **kw),
-        [Arg(np.abs(x) if p == 3 else x, layout)],
+        [Arg(normal(seed, shape), layout)],
         gy_seed=seed + 1,
     )
 
 
 @st.composite
 def adaptive_configs(draw):
-    nd = draw(st.integers(1, 2))
-    spatial = tuple(draw(st.integers(1, 7)) for _ in range(nd))
+    nd = draw(st.integers(1, 3))
+    spatial = tuple(draw(st.integers(1, 4 if nd == 3 else 7)) for _ in range(nd))
     out = tuple(draw(st.integers(1, m + 2)) for m in spatial)
     output_size = out[0] if nd == 1 or (len(set(out)) == 1 and draw(st.booleans())) else out
-    if nd == 2 and draw(st.booleans()):  # None keeps that axis's input size
-        output_size = (None, out[1])
-        out = (spatial[0], out[1])
+    if nd > 1 and draw(st.booleans()):  # None keeps that axis's input size
+        keep = draw(st.integers(0, nd - 1))
+        output_size = tuple(None if i == keep else o for i, o in enumerate(out))
+        out = tuple(spatial[i] if i == keep else o for i, o in enumerate(out))
     return (
         nd,
         output_size,
@@ -192,6 +195,22 @@ def test_adaptive_pools_match_torch_on_drawn_configurations(
         gy_seed=seed + 1,
         bilinear=kind == "avg",
     )
+
+
+@pytest.mark.slow
+@slow_settings(600)
+@given(st.data(), seeds, dtypes, layouts)
+def test_lp_and_adaptive_pools_match_torch_many(data, seed, dtype, layout):
+    if data.draw(st.booleans()):
+        test_lp_pool_matches_torch_on_drawn_configurations.hypothesis.inner_test(
+            data.draw(lp_configs()), seed, layout
+        )
+    else:
+        config = data.draw(adaptive_configs())
+        kind, indices = data.draw(st.sampled_from(["avg", "max"])), data.draw(st.booleans())
+        test_adaptive_pools_match_torch_on_drawn_configurations.hypothesis.inner_test(
+            config, kind, indices, seed, dtype, layout
+        )
 
 
 @st.composite

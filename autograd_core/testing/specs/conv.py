@@ -226,16 +226,33 @@ def _pad_cases(rng):
         Case((r((1, 1, 2, 3, 3)), (1, 1, 0, 2, 1, 0)), {"mode": "replicate"}, "3 axes replicate"),
         Case((r((0, 2, 3)), (1, 1)), {"mode": "circular"}, "empty batch"),
         Case((noncontig(r((2, 3, 4))), (3, 3)), {"mode": "reflect"}, "non-contiguous"),
+        Case((r((1, 2, 5, 6)), (-1, 3, 2, -3)), {"mode": "reflect"}, "reflect crops"),
+        Case((r((2, 1, 5)), (-6, 2)), {"mode": "replicate"}, "replicate crops past the input"),
+        Case((r((1, 2, 4, 6)), (-2, 3, 1, -1)), {"mode": "circular"}, "circular crops, wraps"),
     ]
     return cases
 
 
+_NP_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _np_padded_index(n, lo, hi, mode):
+    """The input index of each output position, from np.pad; negative amounts crop (after
+    padding for reflect/replicate, before for circular: torch 2.13's order)."""
+    src = np.arange(n)
+    if mode == "circular":
+        src = src[max(-lo, 0) : n - max(-hi, 0)]
+        return np.pad(src, (max(lo, 0), max(hi, 0)), mode="wrap")
+    full = np.pad(src, (max(lo, 0), max(hi, 0)), mode=_NP_MODES[mode])
+    return full[max(-lo, 0) : full.size - max(-hi, 0)]
+
+
 def _pad_ref(x, amounts, mode):
-    widths = [(0, 0)] * x.ndim
     for k in range(len(amounts) // 2):
-        widths[x.ndim - 1 - k] = (amounts[2 * k], amounts[2 * k + 1])
-    np_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode]
-    return np.pad(x, widths, mode=np_mode)
+        axis = x.ndim - 1 - k
+        idx = _np_padded_index(x.shape[axis], amounts[2 * k], amounts[2 * k + 1], mode)
+        x = np.take(x, idx, axis=axis)
+    return x
 
 
 def _pad_backward(g, pads, mode):
@@ -250,6 +267,9 @@ def _pad_backward_cases(rng):
         Case((r((2, 6)),), {"pads": ((2, 1),), "mode": "reflect"}, "reflect"),
         Case((r((1, 4, 5)),), {"pads": ((1, 1), (2, 0)), "mode": "replicate"}, "replicate"),
         Case((r((2, 7)),), {"pads": ((3, 2),), "mode": "circular"}, "circular"),
+        Case((r((2, 7)),), {"pads": ((-1, 3),), "mode": "reflect"}, "reflect crops"),
+        Case((r((3, 4)),), {"pads": ((2, -4),), "mode": "circular"}, "circular crops"),
+        Case((r((2, 2)),), {"pads": ((-3, 4),), "mode": "replicate"}, "replicate crops past"),
     ]
 
 
@@ -258,12 +278,7 @@ def _pad_backward_ref(g, pads, mode):
     for k, (lo, hi) in enumerate(pads):
         axis = g.ndim - len(pads) + k
         n = g.shape[axis] - lo - hi
-        src = np.arange(n)
-        full = np.pad(
-            src,
-            (lo, hi),
-            mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode],
-        )
+        full = _np_padded_index(n, lo, hi, mode)
         p = np.zeros((full.size, n))
         p[np.arange(full.size), full] = 1.0
         g = np.moveaxis(np.tensordot(g, p, axes=([axis], [0])), -1, axis)

@@ -220,7 +220,7 @@ def _torch_avg_backward(
 
 
 def _adaptive_max(x, dims, output_size):
-    fn = pooling_adaptive.adaptive_max_pool1d if dims == 1 else pooling_adaptive.adaptive_max_pool2d
+    fn = getattr(pooling_adaptive, f"adaptive_max_pool{dims}d")
     return tuple(fn(x, output_size, return_indices=True))
 
 
@@ -239,6 +239,8 @@ def _adaptive_cases(rng):
         Case((d(1, 2, 5, 7),), {"dims": 2, "output_size": (3, 4)}, "2d 5x7 -> 3x4"),
         Case((d(1, 1, 4, 6),), {"dims": 2, "output_size": (None, 1)}, "2d None keeps H"),
         Case((d(0, 2, 4, 4),), {"dims": 2, "output_size": 2}, "2d empty batch"),
+        Case((d(1, 2, 3, 5, 4),), {"dims": 3, "output_size": (2, 3, None)}, "3d odd, None keeps W"),
+        Case((d(2, 2, 3, 2),), {"dims": 3, "output_size": (3, 4, 3)}, "3d unbatched, out > in"),
     ]
 
 
