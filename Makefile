@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-slow demo bench lint clean docs
+.PHONY: install test test-slow fuzz demo bench lint clean docs
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ test: install
 
 test-slow: install
 	$(BIN)/python -m pytest -q -m slow tests
+
+# The slow differential fuzz tests (tests/nn/*fuzz*) with new random draws on each run, where
+# `make test-slow` (and CI) repeats the same fixed draws: run it to look for new cases.
+fuzz: install
+	AUTOGRAD_CORE_FUZZ_EXPLORE=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 -m slow tests/nn -k fuzz
 
 demo: install
 	$(BIN)/python -m autograd_core demo

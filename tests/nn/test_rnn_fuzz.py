@@ -3,13 +3,15 @@ random valid configurations (rnn_fuzz_cases.py) compared on outputs, final state
 gradients and every parameter gradient under random upstream gradients, to 1e-10.
 
 The default runs draw a fixed set of examples (``derandomize``); ``pytest -m slow`` draws many
-more, afresh each run. A failure prints its ``Case``: keep it below as a regression test.
+more, also fixed (``make fuzz`` draws new ones each run: tests/nn/fuzz_compare.py's EXPLORE).
+A failure prints its ``Case``: keep it below as a regression test.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from fuzz_compare import EXPLORE  # tests/nn/
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rnn_fuzz_cases import (  # tests/nn/
@@ -41,6 +43,7 @@ QUICK = settings(
 )
 LONG = settings(
     max_examples=1500,
+    derandomize=not EXPLORE,  # fixed in `make test-slow`, new draws under `make fuzz`
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
