@@ -125,7 +125,9 @@ from nn.pooling import (
     MaxPool1d,
     MaxPool2d,
     MaxPool3d,
+    MaxUnpool1d,
     MaxUnpool2d,
+    MaxUnpool3d,
 )
 from nn.regularization import l1_penalty, l2_penalty
 from nn.resampling import (
@@ -253,7 +255,9 @@ __all__ = [
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
     "AdaptiveMaxPool3d",
+    "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
     "BatchNorm2d",
     "BatchNorm3d",
     "GroupNorm",

@@ -1,7 +1,7 @@
-"""Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d, LPPool1d/2d/3d and MaxUnpool2d, thin
-modules over ``nn.functional`` with PyTorch's constructor arguments and attribute names (the
-adaptive ones, AdaptiveAvgPool1d/2d/3d and AdaptiveMaxPool1d/2d/3d, are in
-``nn/pooling_adaptive.py`` and exported here too).
+"""Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d and LPPool1d/2d/3d, thin modules over
+``nn.functional`` with PyTorch's constructor arguments and attribute names (the adaptive ones,
+AdaptiveAvgPool1d/2d/3d and AdaptiveMaxPool1d/2d/3d, are in ``nn/pooling_adaptive.py``, and
+MaxUnpool1d/2d/3d in ``nn/unpooling.py``; all are exported here too).
 
 Pooling is the third stage of a typical convolutional layer (convolution, detector, pooling:
 Goodfellow, Bengio & Courville, *Deep Learning* §9.3, fig. 9.7); it has no parameters.
@@ -22,6 +22,7 @@ from nn.pooling_adaptive import (
     AdaptiveMaxPool2d,
     AdaptiveMaxPool3d,
 )
+from nn.unpooling import MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 
 __all__ = [
     "MaxPool1d",
@@ -39,7 +40,9 @@ __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d",
+    "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
 ]
 
 
@@ -300,35 +303,3 @@ class LPPool3d(_LPPoolNd):
     """
 
     dims = 3
-
-
-class MaxUnpool2d(Module):
-    """The partial inverse of ``MaxPool2d``: the values go back to the positions its indices
-    name, zeros elsewhere (``F.max_unpool2d``).
-
-    Args:
-        kernel_size, stride (default kernel_size), padding: those of the MaxPool2d it undoes.
-
-    Shape:
-        (N, C, H, W) with indices of the same shape → (N, C, H_out, W_out), H_out =
-        (H − 1)·stride − 2·padding + kernel_size unless ``output_size`` is passed to forward.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> y, i = nn.MaxPool2d(2, return_indices=True)(ac.arange(16.0).reshape(1, 1, 4, 4))
-        >>> nn.MaxUnpool2d(2)(y, i).sum().item()
-        40.0
-    """
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-
-    def forward(self, x: Tensor, indices: Any, output_size: Any = None) -> Tensor:
-        return F.max_unpool2d(x, indices, self.kernel_size, self.stride, self.padding, output_size)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -28,16 +28,21 @@ __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 @register_op("max_unpool", array_vjp=True, saves_inputs=False)
 class MaxUnpool(Op):
     r"""y = zeros of shape (*lead, *size); then, for each plane (the leading N, C axes) and each
-    position o of x's trailing axes, y[lead, flat ``index[lead, o]``] += x[lead, o]: PyTorch's
-    ``max_unpool``, the values of x sent back to the flat positions max pooling chose.
-    Positions named twice accumulate (PyTorch leaves that case unspecified).
+    position o of x's trailing axes, y[lead, flat ``index[lead, o]``] += x[lead, o] (or = with
+    ``unique``, below): the values of x sent back to the flat positions max pooling chose.
 
     VJP: x̄ = gather(ȳ, index) on the (planes, positions) layout, a new array. ``index`` is a
     constant parameter; the op is linear, so the second derivative is a scatter again. Saves
     nothing. Does not broadcast.
 
-    With ``unique=True`` (the caller knows no position repeats: non-overlapping pooling
-    windows) the scatter is one fancy assignment. Otherwise it is ``add.at``: NumPy 2's
+    With ``unique=True`` the scatter is one fancy assignment: exact where no position repeats
+    (non-overlapping pooling windows, as max pooling's VJP passes it), and where one does, one
+    of the values written there stays (NumPy: the last). That is what ``max_unpool1d/2d/3d``
+    use: PyTorch's partial inverse, which writes each value to its position (and documents
+    repeats as nondeterministic); for indices from max pooling every repeat of a position
+    carries the same value, so the result is the same either way. Its VJP, the gather, then
+    gives each repeat the whole ȳ of its position, as PyTorch's does. With ``unique=False``
+    repeats accumulate, which max pooling's VJP needs for overlapping windows: ``add.at``: NumPy 2's
     ``add.at`` takes a fast path for a 1-D float target and measured ~4x faster than a weighted
     ``bincount`` (which also round-trips through float64) on the 3x3-stride-2 backward of
     ``bench/bench_pool.py`` (32x64x28x28 float32: 0.7 ms against 2.9 ms).
@@ -111,7 +116,8 @@ def _max_unpool(
             f"plane of size {size} ({length} positions). Pass output_size equal to the shape "
             "of the input that max_pool saw."
         )
-    y = MaxUnpool.apply(xb, index=idx.reshape(xb.shape), size=size, unique=False)
+    # written, not summed: a position named twice holds its value once, as PyTorch's
+    y = MaxUnpool.apply(xb, index=idx.reshape(xb.shape), size=size, unique=True)
     return y.reshape(y.shape[1:]) if unbatched else y
 
 

@@ -356,3 +356,63 @@ def test_max_pool_module_returns_indices_for_max_unpool(torch, rng):
         **TOL,
     )
     assert "kernel_size=2" in repr(pool)
+
+
+UNPOOL = [
+    (1, (3,), {"stride": 2, "padding": 1}, (2, 3, 9), (10,)),
+    (2, (2,), {}, (2, 3, 8, 6), (9, 7)),
+    (2, ((3, 2),), {"stride": (2, 1), "padding": (1, 0)}, (1, 2, 7, 5), None),
+    (3, (2,), {"stride": 1, "padding": (0, 1, 0)}, (1, 2, 4, 3, 4), None),
+    (3, (2,), {}, (2, 5, 4, 6), (5, 5, 7)),  # unbatched (C, D, H, W)
+]
+
+
+@pytest.mark.parametrize(("d", "args", "kwargs", "shape", "size"), UNPOOL, ids=lambda v: str(v))
+def test_max_unpool_modules_match_torch(torch, rng, d, args, kwargs, shape, size):
+    """MaxUnpool1d/2d/3d after MaxPool with the same arguments: values, the gradient of the
+    pooled values, output_size, and PyTorch's attributes (tuples per axis) and repr."""
+    pool = getattr(nn, f"MaxPool{d}d")(*args, return_indices=True, **kwargs)
+    tpool = getattr(torch.nn, f"MaxPool{d}d")(*args, return_indices=True, **kwargs)
+    unpool, tunpool = (
+        getattr(nn, f"MaxUnpool{d}d")(*args, **kwargs),
+        getattr(torch.nn, f"MaxUnpool{d}d")(*args, **kwargs),
+    )
+    assert repr(unpool) == repr(tunpool)
+    for attr in ("kernel_size", "stride", "padding"):
+        assert getattr(unpool, attr) == getattr(tunpool, attr), attr
+    x = rng.standard_normal(shape)
+    y, i = pool(ac.tensor(x))
+    ty, ti = tpool(torch.tensor(x))
+    np.testing.assert_array_equal(i.numpy(), ti.numpy())
+    y = ac.tensor(y.numpy(), requires_grad=True)
+    ty = ty.detach().requires_grad_(True)
+    z, tz = unpool(y, i, output_size=size), tunpool(ty, ti, output_size=size)
+    np.testing.assert_allclose(z.numpy(), tz.detach().numpy(), **TOL)
+    g = rng.standard_normal(tuple(tz.shape))
+    (z * ac.tensor(g)).sum().backward()
+    (tz * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), ty.grad.numpy(), **TOL)
+
+
+def test_max_unpool_writes_a_repeated_position_once_as_torch(torch, rng):
+    """Overlapping windows share maxima, so the indices repeat positions: each position gets
+    its value once (PyTorch's partial inverse; summing would give it k times), and the
+    gradient of every repeat is the whole upstream gradient of its position, as PyTorch's."""
+    x = rng.standard_normal((2, 3, 7, 6))
+    kw = {"kernel_size": 3, "stride": 1}
+    y, i = F.max_pool2d(ac.tensor(x), return_indices=True, **kw)
+    ty, ti = torch.nn.functional.max_pool2d(torch.tensor(x), return_indices=True, **kw)
+    assert len(np.unique(i.numpy())) < i.numpy().size  # positions do repeat
+    y = ac.tensor(y.numpy(), requires_grad=True)
+    ty = ty.detach().requires_grad_(True)
+    z = F.max_unpool2d(y, i, output_size=(7, 6), **kw)
+    tz = torch.nn.functional.max_unpool2d(ty, ti, output_size=(7, 6), **kw)
+    np.testing.assert_array_equal(z.numpy(), tz.detach().numpy())
+    want = np.zeros_like(x).reshape(6, -1)  # x where a window chose it, 0 elsewhere
+    for plane, chosen in enumerate(i.numpy().reshape(6, -1)):
+        want[plane, chosen] = x.reshape(6, -1)[plane, chosen]
+    np.testing.assert_array_equal(z.numpy(), want.reshape(x.shape))
+    g = rng.standard_normal(x.shape)
+    (z * ac.tensor(g)).sum().backward()
+    (tz * torch.tensor(g)).sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), ty.grad.numpy())

@@ -105,7 +105,7 @@ def unpool_ref(x, indices, dims, kernel_size, stride=None, padding=0, output_siz
     rows = int(np.prod(x.shape[:-dims]))
     out = np.zeros((rows, math.prod(size)), x.dtype)
     for r, (v, i) in enumerate(zip(x.reshape(rows, -1), indices.reshape(rows, -1))):
-        np.add.at(out[r], i, v)
+        out[r][i] = v  # a position named twice: the last value (F.max_unpool's assignment)
     return out.reshape(x.shape[:-dims] + size)
 
 
