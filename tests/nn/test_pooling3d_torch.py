@@ -11,41 +11,18 @@ import warnings
 
 import numpy as np
 import pytest
+from test_pooling_torch import TOL  # tests/nn/
+from test_pooling_torch import _check as _check_pool
 
 import autograd_core as ac
 import nn
 import nn.functional as F
 
-TOL = {"rtol": 1e-10, "atol": 1e-12}
-
 
 def _check(torch, ours, theirs, x, rng, second=True):
-    """Every output, ∂⟨ȳ, y⟩/∂x for a random ȳ, and (``second``) ∂⟨v, ∂⟨ȳ, y⟩/∂x⟩/∂x."""
-    xa = ac.tensor(x, requires_grad=True)
-    xt = torch.tensor(x, requires_grad=True)
-    ys, ts = ours(xa), theirs(xt)
-    ys, ts = (ys, ts) if isinstance(ys, tuple) else ((ys,), (ts,))
-    assert len(ys) == len(ts)
-    for y, t in zip(ys, ts, strict=True):
-        assert y.shape == tuple(t.shape)
-        if t.dtype == torch.int64:
-            np.testing.assert_array_equal(y.numpy(), t.numpy())
-        else:
-            assert y.dtype == np.float64
-            np.testing.assert_allclose(y.numpy(), t.detach().numpy(), **TOL)
-    gy = rng.standard_normal(ys[0].shape)
-    gya, gyt = ac.tensor(gy, requires_grad=second), torch.tensor(gy, requires_grad=second)
-    (gx,) = ac.grad(ys[0], xa, gya, create_graph=second)
-    (tg,) = torch.autograd.grad(ts[0], xt, gyt, create_graph=second)
-    np.testing.assert_allclose(gx.numpy(), tg.detach().numpy(), **TOL)
-    if second:  # with respect to x and ȳ (the second is the forward again for linear pools)
-        v = rng.standard_normal(x.shape)
-        ours2 = ac.grad((gx * ac.tensor(v)).sum(), [xa, gya], allow_unused=True)
-        theirs2 = torch.autograd.grad((tg * torch.tensor(v)).sum(), [xt, gyt], allow_unused=True)
-        for g, t, shape in zip(ours2, theirs2, (x.shape, gy.shape), strict=True):
-            g = np.zeros(shape) if g is None else g.numpy()
-            t = np.zeros(shape) if t is None else t.numpy()
-            np.testing.assert_allclose(g, t, **TOL)
+    """test_pooling_torch's check (every output, the input gradient under a random ȳ), here
+    with the second derivatives by default."""
+    _check_pool(torch, ours, theirs, x, rng, second)
 
 
 ADAPTIVE_CASES = [
