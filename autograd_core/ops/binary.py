@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from autograd_core.dtypes import get_default_dtype
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, lift_pair, write_out
@@ -105,25 +107,35 @@ class Div(Op):
 class Pow(Op):
     r"""z = a ** b. VJP: ā = z̄ · b · a^(b−1), b̄ = z̄ · z · log a.
 
-    b̄ is only defined for a > 0; where a ≤ 0 it is taken as 0 (PyTorch's convention for a = 0
-    with b > 0). Saves both inputs (as the parents); z = a ** b is recomputed for b̄ (only when
-    b needs a gradient, so ``x ** 2`` keeps no extra array alive).
+    As PyTorch: ā is 0 where b = 0 (z is the constant 1 there, even at a = 0); b̄ is 0 where
+    a = 0 and b ≥ 0 (the limit of z · log a there), and z · log a
+    elsewhere, so NaN where a < 0 (log a is not real, even for an integer b) and −∞·z̄ where
+    a = 0 and b < 0. NaN and ±∞ come without NumPy's "invalid value" or "divide by zero"
+    warnings, as from PyTorch. Saves both inputs (as the parents); z = a ** b is recomputed
+    for b̄ (only when b needs a gradient, so ``x ** 2`` keeps no extra array alive).
     """
 
     fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
-        return a**b
+        with numpy.errstate(invalid="ignore", divide="ignore"):  # (-1) ** 0.5, 0 ** -1
+            return a**b
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
-        ga = gy * b * a ** (b - 1) if need_a else None
-        gb = None
-        if need_b:
-            positive = self.inputs[0].data > 0  # a constant mask
-            safe_a = Where.call(positive, a, 1.0)
-            gb = gy * Where.call(positive, a**b * Log.call(safe_a), 0.0)
+        with numpy.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            ga = None
+            if need_a:
+                ga = gy * (b * a ** (b - 1))
+                b_zero = self.inputs[1].data == 0  # ā = 0 there, as PyTorch (not 0 · a⁻¹)
+                if self.xp is not numpy or b_zero.any():
+                    ga = Where.call(b_zero, 0.0, ga)
+            gb = None
+            if need_b:
+                a0, b0 = self.inputs[0].data, self.inputs[1].data
+                flat = (a0 == 0) & (b0 >= 0)  # a constant mask: z · log a → 0 there
+                gb = gy * Where.call(flat, 0.0, a**b * Log.call(a))
         return ga, gb
 
 
