@@ -15,7 +15,6 @@ from autograd_core.dtypes import get_default_dtype
 from autograd_core.op import Op
 from autograd_core.ops.common import const, lift, lift_pair, write_out
 from autograd_core.ops.searching import nonzero
-from autograd_core.ops.special import is_half
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -81,25 +80,27 @@ class Mul(Op):
 
 @register_op("div", broadcasts=True, array_vjp=True)
 class Div(Op):
-    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · a / b². Saves both inputs (as the parents).
+    r"""z = a / b. VJP: ā = z̄ / b, b̄ = −z̄ · ((a / b) / b), PyTorch's order (b² would
+    overflow for |b| > 1.8e19 in float32, 256 in float16). Saves both inputs (as the parents).
 
     Two bool or integer operands divide into the default float dtype, as PyTorch's true
-    division (NumPy's would give float64)."""
+    division (NumPy's would give float64). Division by zero, inf / inf and overflow give ±inf
+    and NaN without NumPy's warnings, as from PyTorch."""
 
     fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
-        if a.dtype.kind in "biu" and getattr(b, "dtype", a.dtype).kind in "biu":
-            return self.xp.true_divide(a, b, dtype=get_default_dtype())
-        return a / b
+        with numpy.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if a.dtype.kind in "biu" and getattr(b, "dtype", a.dtype).kind in "biu":
+                return self.xp.true_divide(a, b, dtype=get_default_dtype())
+            return a / b
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
-        ga = gy / b if need_a else None
-        if need_b and is_half(b):  # PyTorch's order: no b² to overflow float16
-            return ga, -gy * ((a / b) / b)
-        gb = -gy * a / (b * b) if need_b else None
+        with numpy.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ga = gy / b if need_a else None
+            gb = -gy * ((a / b) / b) if need_b else None
         return ga, gb
 
 
