@@ -85,7 +85,9 @@ def cases(draw, modes=tuple(MODES), max_steps: int = 40, max_hidden: int = 6) ->
         bi=draw(st.booleans()),
         batch_first=draw(st.booleans()),
         bias=draw(st.booleans()),
-        dropout=draw(st.sampled_from([0.0, 0.0, 0.5])),  # > 0 runs in eval mode
+        # 0.5 runs in eval mode; 1.0 in training mode, where dropout zeroes every layer's
+        # output but the last's in both (the draws of a mask cannot be compared)
+        dropout=draw(st.sampled_from([0.0, 0.0, 0.5, 1.0])),
         batch=batch,
         steps=steps,
         given=draw(st.booleans()),
@@ -127,7 +129,7 @@ def wide_cases(draw) -> Case:
 
 def make_pair(case: Case, torch, device: str = "cpu"):
     """Our layer (on ``device``) and PyTorch's, in float64 with our weights copied into it; in
-    eval mode when ``dropout`` > 0 (dropout is then off in both)."""
+    eval mode when 0 < ``dropout`` < 1 (dropout is then off in both), in training mode at 1."""
     kw = {
         "num_layers": case.layers,
         "bias": case.bias,
@@ -145,7 +147,7 @@ def make_pair(case: Case, torch, device: str = "cpu"):
         warnings.simplefilter("ignore", UserWarning)
         theirs = getattr(torch.nn, name)(case.n_in, case.hidden, dtype=torch.float64, **kw)
     copy_weights(ours, theirs, torch)
-    if case.dropout:
+    if 0 < case.dropout < 1:
         ours.eval()
         theirs.eval()
     return ours.to(device), theirs
