@@ -45,10 +45,10 @@ test: install
 test-slow: install
 	$(BIN)/python -m pytest -q -m slow tests
 
-# The slow differential fuzz tests (tests/nn/*fuzz*) with new random draws on each run, where
+# The slow differential fuzz tests (tests/**/*fuzz*) with new random draws on each run, where
 # `make test-slow` (and CI) repeats the same fixed draws: run it to look for new cases.
 fuzz: install
-	AUTOGRAD_CORE_FUZZ_EXPLORE=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 -m slow tests/nn -k fuzz
+	AUTOGRAD_CORE_FUZZ_EXPLORE=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 -m slow tests -k fuzz
 
 demo: install
 	$(BIN)/python -m autograd_core demo
