@@ -299,13 +299,19 @@ def _as_tensors(g: Any) -> Any:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _sweep_settings() -> Iterator[None]:
     # The sweep allocates many short-lived objects and creates no reference cycles, so the
     # cyclic collector only costs time here (bench/bench_engine.py's 100,000-op chain).
+    # NumPy's floating-point warnings are off during the sweep, as PyTorch's backward is
+    # silent: a VJP at a domain edge gives inf or NaN (√x at 0: inf, as PyTorch) without a
+    # "divide by zero" from a line of ours; ``detect_anomaly`` is the way to be told. One
+    # ``errstate`` per sweep costs ~0.7 µs, where one per VJP would cost that per node. Hooks
+    # that run inside the sweep are silent too.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with numpy.errstate(all="ignore"):
+            yield
     finally:
         if was_enabled:
             gc.enable()
@@ -346,7 +352,7 @@ def sweep(
     prev_mode = MODE.enabled
     MODE.enabled = create_graph
     try:
-        with _collector_paused():
+        with _sweep_settings():
             run.seed(roots, grads)
             run.run()
     finally:
