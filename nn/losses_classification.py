@@ -335,6 +335,9 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL divergence);
     ``'mean'`` averages over all elements (PyTorch's default, kept for compatibility).
+
+    The target's gradient at p = 0 (without ``log_target``) is −log q: 0 · log 0 is taken as
+    the constant 0 there. PyTorch's is NaN (the derivative of its xlogy(p, p) at 0).
     """
     target = as_target(target, input)
     check_same_shape(input, target, "kl_div")

@@ -55,8 +55,9 @@ def _as_module_kw(kw, names):
     return {k: v for k, v in kw.items() if k in names}
 
 
-def _check_cross_entropy(seed, shapes, probs, weighted, ignore, ignored, smooth, reduction, big,
-                         dtype, layout, module):
+def _check_cross_entropy(
+    seed, shapes, probs, weighted, ignore, ignored, smooth, reduction, big, dtype, layout, module
+):
     (shape, item_shape) = shapes
     rng = np.random.default_rng(seed)
     c = shape[0] if len(shape) == 1 else shape[1]
@@ -81,8 +82,11 @@ def _check_cross_entropy(seed, shapes, probs, weighted, ignore, ignored, smooth,
     # float32: every item's loss is a log-sum-exp of logits up to |x| (weighted); the mean
     # divides by Σw, which can be small
     wmax = 1.0 if w is None else max(float(w.max()), 1e-3)
-    scale = (1 + np.abs(x).max(initial=0)) * wmax / (max(float(w.sum()), 1e-3) if w is not None
-                                                     and reduction == "mean" else 1)
+    scale = (
+        (1 + np.abs(x).max(initial=0))
+        * wmax
+        / (max(float(w.sum()), 1e-3) if w is not None and reduction == "mean" else 1)
+    )
     names = ("weight", "ignore_index", "reduction", "label_smoothing")
     check_loss(
         "cross_entropy",
@@ -194,8 +198,9 @@ def _broadcast_weight(rng, shape, form):
     return np.asarray(rng.random() + 0.5)
 
 
-def _check_bce(seed, shape, logits, weight, pos_weight, big, target_grad, reduction, dtype,
-               layout, module):
+def _check_bce(
+    seed, shape, logits, weight, pos_weight, big, target_grad, reduction, dtype, layout, module
+):
     rng = np.random.default_rng(seed)
     x = spiky(rng, shape, big)
     t = rng.random(shape) * (rng.random(shape) > 0.2)

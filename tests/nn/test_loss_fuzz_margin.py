@@ -82,8 +82,9 @@ def test_pairwise_margin_losses_fuzz_slow(**kw):
     _check_pairwise(**kw)
 
 
-def _check_multiclass(seed, name, batch, c, p, margin, weighted, reduction, big, dtype, layout,
-                      module):
+def _check_multiclass(
+    seed, name, batch, c, p, margin, weighted, reduction, big, dtype, layout, module
+):
     """The losses of (N, C) or (C,) scores: multi-class, multi-label hinge and logistic."""
     # torch's mean of an empty batch of these two is uninitialised memory; ours is NaN
     # (pinned in test_losses_multi_margin.py)
@@ -162,8 +163,7 @@ def test_multiclass_margin_losses_fuzz_slow(**kw):
     _check_multiclass(**kw)
 
 
-def _check_embedding(seed, name, batch, d, margin, p, eps, swap, reduction, dtype, layout,
-                     module):
+def _check_embedding(seed, name, batch, d, margin, p, eps, swap, reduction, dtype, layout, module):
     """cosine_embedding_loss and the triplet losses of (N, D) or (D,) embeddings."""
     rng = np.random.default_rng(seed)
     shape = (d,) if batch is None else (batch, d)

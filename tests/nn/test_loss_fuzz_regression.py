@@ -76,8 +76,9 @@ def test_pointwise_losses_fuzz_slow(**kw):
     _check_pointwise(**kw)
 
 
-def _check_poisson(seed, shape, log_input, full, eps, reduction, target_grad, dtype, layout,
-                   module):
+def _check_poisson(
+    seed, shape, log_input, full, eps, reduction, target_grad, dtype, layout, module
+):
     rng = np.random.default_rng(seed)
     if log_input:
         x = rng.standard_normal(shape) * 3
