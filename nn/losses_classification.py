@@ -218,7 +218,8 @@ def cross_entropy(
         loss = ac.softmax_cross_entropy(z, coeffs)
         if reduction == "none":
             return loss.reshape(_item_shape(input, squeeze))
-        return loss.sum() if reduction == "sum" else sum_over(loss, max(z.shape[0], 1))
+        # an empty batch's mean is 0/0 = NaN, as PyTorch's
+        return loss.sum() if reduction == "sum" else sum_over(loss, z.shape[0])
     idx = target.data.reshape(-1)
     expected = (1,) if squeeze else (input.shape[0],) + tuple(input.shape[2:])
     if tuple(target.shape) not in (expected, () if squeeze else expected):
@@ -231,6 +232,9 @@ def cross_entropy(
     safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
     w_all = xp.ones(n_classes, z.dtype) if w is None else w.astype(z.dtype, copy=False)
     w_row = poison(w_all[safe] * valid, bad)  # weight of each item's true class, 0 if ignored
+    nan_mean = _nan_mean(reduction, w_row, bad)
+    if nan_mean:
+        w_row = xp.where(valid, xp.nan, 0).astype(z.dtype)
     if eps:
         loss = _smoothed(z, safe, w_row, w_all, valid, bad, eps)
     else:  # NaN rows for out-of-range device targets come with w_row (index_checks.py)
@@ -239,7 +243,18 @@ def cross_entropy(
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
+    if nan_mean:
+        return loss.sum() + float("nan")
     return sum_over(loss, w_row.sum(dtype=wide_dtype(z.dtype)))
+
+
+def _nan_mean(reduction: str, w_row: Any, bad: Any) -> bool:
+    """True for a host 'mean' whose items' weights sum to 0 (all ignored, or zero class
+    weights). PyTorch's loss is then NaN (0/0), and so is its gradient on the counted items,
+    while the ignored ones get 0: the caller reproduces that by giving the counted items the
+    weight NaN (no 0/0 computed, so no NumPy warning), and adds NaN to the sum. Device
+    targets are not checked (a sync): their mean is the plain 0/0."""
+    return reduction == "mean" and bad is None and on_host(w_row) and not w_row.any()
 
 
 def _smoothed(z: Tensor, safe: Any, w_row: Any, w_all: Any, valid: Any, bad: Any, eps: float):
@@ -249,7 +264,7 @@ def _smoothed(z: Tensor, safe: Any, w_row: Any, w_all: Any, valid: Any, bad: Any
     rows = xp.arange(safe.shape[0])
     coeffs = xp.zeros(z.shape, z.dtype)
     coeffs[rows, safe] = w_row * (1.0 - eps)
-    coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]
+    coeffs += (eps / n_classes) * w_all[None, :] * valid[:, None]  # NaN rows stay NaN
     coeffs = poison(coeffs, bad)  # an out-of-range device target: NaN loss (index_checks.py)
     return ac.softmax_cross_entropy(z, ac.as_tensor(coeffs))
 
@@ -300,12 +315,17 @@ def nll_loss(
     safe = xp.where(valid, idx, 0) if bad is None else xp.where(valid & ~bad, idx, 0)
     w_all = xp.ones(n_classes, logp.dtype) if weight is None else as_target(weight, input).data
     w_row = poison((w_all[safe] * valid).astype(logp.dtype, copy=False), bad)
+    nan_mean = _nan_mean(reduction, w_row, bad)
+    if nan_mean:
+        w_row = xp.where(valid, xp.nan, 0).astype(logp.dtype)
     picked = logp[xp.arange(idx.shape[0]), safe]
     loss = -picked * ac.as_tensor(w_row)
     if reduction == "none":
         return loss.reshape(_item_shape(input, squeeze))
     if reduction == "sum":
         return loss.sum()
+    if nan_mean:
+        return loss.sum() + float("nan")
     return sum_over(loss, w_row.sum(dtype=wide_dtype(logp.dtype)))
 
 
@@ -315,6 +335,9 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
 
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL divergence);
     ``'mean'`` averages over all elements (PyTorch's default, kept for compatibility).
+
+    The target's gradient at p = 0 (without ``log_target``) is −log q: 0 · log 0 is taken as
+    the constant 0 there. PyTorch's is NaN (the derivative of its xlogy(p, p) at 0).
     """
     target = as_target(target, input)
     check_same_shape(input, target, "kl_div")

@@ -96,7 +96,9 @@ def gaussian_nll_loss(
     """Negative log-likelihood of y under N(μ = input, σ² = var), the heteroscedastic
     regression loss: ℓ = ½ (log max(σ², ε) + (μ − y)² / max(σ², ε)) [+ ½ log 2π if ``full``].
 
-    ``var`` has the input's shape, or one fewer trailing axis of size 1, or a single value.
+    ``var`` has the input's shape, or that shape without its last axis, or with one axis of
+    size 1, or is a Python number (PyTorch's rule: a (1, 1) tensor for an (N, C) input is
+    refused).
     The clamp at ε is applied to the value only: the gradient passes through it unchanged
     (PyTorch's rule).
 
@@ -108,14 +110,10 @@ def gaussian_nll_loss(
     """
     target = as_target(target, input)
     check_same_shape(input, target, "gaussian_nll_loss")
+    number = isinstance(var, (int, float))
     var = as_target(var, input)
-    if var.ndim == input.ndim - 1 and tuple(var.shape) == tuple(input.shape[:-1]):
-        var = var.reshape(tuple(var.shape) + (1,))
-    if var.numel() != 1 and var.ndim == input.ndim and input.shape[-1] != var.shape[-1] != 1:
-        raise ShapeError(
-            f"gaussian_nll_loss: var of shape {tuple(var.shape)} does not fit input of shape "
-            f"{tuple(input.shape)}."
-        )
+    if not number:
+        var = _fit_var(var, input)
     if var.numel() and float(to_device(var.data.min(), "cpu")) < 0:  # explicit copy
         raise ValueError(
             "gaussian_nll_loss: var has negative entries; predict log-variance or "
@@ -129,6 +127,24 @@ def gaussian_nll_loss(
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return reduce_loss(loss, reduction, "gaussian_nll_loss")
+
+
+def _fit_var(var: Tensor, input: Tensor) -> Tensor:
+    """var against input, by PyTorch's rule: the same shape, the input's shape without its
+    last axis (given back with a size-1 last axis), or the input's shape with exactly one
+    axis of size 1; anything else is a ShapeError (a (1, 1) var for an (N, C) input too)."""
+    vs, xs = tuple(var.shape), tuple(input.shape)
+    if vs == xs:
+        return var
+    if vs == xs[:-1]:
+        return var.reshape(vs + (1,))
+    if len(vs) == len(xs) and sum(v for v, x in zip(vs, xs) if v != x) == 1:
+        return var
+    raise ShapeError(
+        f"gaussian_nll_loss: var of shape {vs} does not fit input of shape {xs}: give it the "
+        "input's shape, the input's shape without its last axis, or the input's shape with one "
+        "axis of size 1 (a Python number is one variance for all)."
+    )
 
 
 def poisson_nll_loss(

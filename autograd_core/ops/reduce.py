@@ -4,7 +4,10 @@ engine uses), with the axis helpers that the extrema and statistics families sha
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
+
+import numpy  # errstate only: the maths use the array's own module
 
 from autograd_core.broadcast import sum_to_array
 from autograd_core.device import on_host
@@ -121,6 +124,10 @@ class Mean(Op):
             # two directly skips its Python-level wrapper (~2 µs, on every loss). float16,
             # integers and empty reductions keep NumPy's own rules (wider sums, NaN).
             return x.sum(axis=axis, keepdims=keepdims) / self.count
+        if self.count == 0:  # NaN, as PyTorch, without NumPy's "Mean of empty slice" warning
+            with warnings.catch_warnings(), numpy.errstate(invalid="ignore", divide="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return x.mean(axis=axis, keepdims=keepdims)
         return x.mean(axis=axis, keepdims=keepdims)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
