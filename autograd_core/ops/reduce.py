@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from autograd_core.broadcast import sum_to_array
 from autograd_core.device import on_host
 from autograd_core.dtypes import float32, int64
-from autograd_core.errors import ShapeError
+from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import dim_arg, keep_arg, lift, normalize_axis
 from autograd_core.registry import register_op
@@ -121,6 +123,8 @@ class Mean(Op):
             # two directly skips its Python-level wrapper (~2 µs, on every loss). float16,
             # integers and empty reductions keep NumPy's own rules (wider sums, NaN).
             return x.sum(axis=axis, keepdims=keepdims) / self.count
+        if not self.count:  # NaN, as NumPy's mean, without its "Mean of empty slice" warning
+            return x.sum(axis=axis, keepdims=keepdims) * self.xp.nan
         return x.mean(axis=axis, keepdims=keepdims)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -155,7 +159,9 @@ def sum(  # noqa: A001  (the NumPy/PyTorch name)
     keepdims: bool | None = None,
     dtype: Any = None,
 ) -> Tensor:
-    """Sum over ``dim`` (alias ``axis``): an int, a tuple, or None for all axes.
+    """Sum over ``dim`` (alias ``axis``): an int, a tuple, or None for all axes. bool and
+    integer inputs sum in int64; ``dtype`` casts the input before summing, as in PyTorch (a
+    float32 input with ``dtype=float64`` sums in float64).
 
     Example:
         >>> import autograd_core as ac
@@ -164,8 +170,7 @@ def sum(  # noqa: A001  (the NumPy/PyTorch name)
         (tensor(6.), tensor([2., 2., 2.]), (2, 1))
     """
     x, axes, keep = reduction_args("sum", x, dim, keepdim, axis, keepdims)
-    out = Sum.apply(x, axis=axes, keepdims=keep)
-    return out if dtype is None else out.to(dtype=dtype)
+    return Sum.apply(cast_first(x, dtype), axis=axes, keepdims=keep)
 
 
 def mean(
@@ -175,10 +180,34 @@ def mean(
     *,
     axis: Any = None,
     keepdims: bool | None = None,
+    dtype: Any = None,
 ) -> Tensor:
-    """Arithmetic mean over ``dim`` (alias ``axis``); NaN for an empty reduction, as NumPy."""
+    """Arithmetic mean over ``dim`` (alias ``axis``); NaN for an empty reduction, as NumPy.
+
+    As in PyTorch, the input (after the cast to ``dtype``, when given, which comes first) must
+    be floating point: the mean of an integer or bool tensor raises ``DTypeError`` (NumPy's
+    would be float64); pass ``dtype=ac.float64`` or convert first.
+    """
     x, axes, keep = reduction_args("mean", x, dim, keepdim, axis, keepdims)
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise DTypeError(
+            f"mean: dtype must be a floating-point dtype, got {dtype}. Input dtype: {x.dtype}."
+        )
+    x = cast_first(x, dtype)
+    if x.dtype.kind != "f":
+        raise DTypeError(
+            f"mean: input must be floating point, got dtype {x.dtype} (shape "
+            f"{tuple(x.shape)}). Pass dtype=ac.float64 or convert first, e.g. x.double()."
+        )
     return Mean.apply(x, axis=axes, keepdims=keep)
+
+
+def cast_first(x: Tensor, dtype: Any) -> Tensor:
+    """x cast to ``dtype`` (a recorded cast; x itself for None or x's dtype): the ``dtype=``
+    argument of PyTorch's reductions, which converts the input before reducing."""
+    if dtype is None or np.dtype(dtype) == x.dtype:
+        return x
+    return x.to(dtype=dtype)
 
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -307,9 +336,11 @@ def prod(
     *,
     axis: Any = None,
     keepdims: bool | None = None,
+    dtype: Any = None,
 ) -> Tensor:
     """Product over ``dim`` (alias ``axis``): an int, a tuple, or None for all axes; 1 for an
-    empty reduction. The gradient is exact with zeros in the input (see ``Prod``).
+    empty reduction. The gradient is exact with zeros in the input (see ``Prod``). bool and
+    integer inputs multiply in int64; ``dtype`` casts the input first, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -319,4 +350,4 @@ def prod(
         tensor([0., 6., 0.])
     """
     x, axes, keep = reduction_args("prod", x, dim, keepdim, axis, keepdims)
-    return Prod.apply(x, axis=axes, keepdims=keep)
+    return Prod.apply(cast_first(x, dtype), axis=axes, keepdims=keep)
