@@ -193,13 +193,19 @@ def mean(
         raise DTypeError(
             f"mean: dtype must be a floating-point dtype, got {dtype}. Input dtype: {x.dtype}."
         )
-    x = cast_first(x, dtype)
+    x = require_float("mean", cast_first(x, dtype), "Pass dtype=ac.float64 or convert first")
+    return Mean.apply(x, axis=axes, keepdims=keep)
+
+
+def require_float(op: str, x: Tensor, fix: str = "Convert first") -> Tensor:
+    """x, when floating point; else the DTypeError of PyTorch's mean, var and std, which
+    refuse integer and bool inputs (NumPy's would give float64, or truncate into them)."""
     if x.dtype.kind != "f":
         raise DTypeError(
-            f"mean: input must be floating point, got dtype {x.dtype} (shape "
-            f"{tuple(x.shape)}). Pass dtype=ac.float64 or convert first, e.g. x.double()."
+            f"{op}: input must be floating point, got dtype {x.dtype} (shape "
+            f"{tuple(x.shape)}). {fix}, e.g. x.double()."
         )
-    return Mean.apply(x, axis=axes, keepdims=keep)
+    return x
 
 
 def cast_first(x: Tensor, dtype: Any) -> Tensor:

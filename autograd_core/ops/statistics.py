@@ -25,6 +25,7 @@ from autograd_core.ops.reduce import (
     kept_shape,
     reduced_count,
     reduction_args,
+    require_float,
     wide_dtype,
 )
 from autograd_core.registry import register_op
@@ -171,7 +172,7 @@ def var(
     """
     x, axes, keep = reduction_args("var", x, dim, keepdim, axis, keepdims)
     c = _correction("var", correction, unbiased, ddof)
-    return Var.apply(x, axis=axes, correction=c, keepdims=keep)
+    return Var.apply(require_float("var", x), axis=axes, correction=c, keepdims=keep)
 
 
 def std(
@@ -195,7 +196,7 @@ def std(
     """
     x, axes, keep = reduction_args("std", x, dim, keepdim, axis, keepdims)
     c = _correction("std", correction, unbiased, ddof)
-    return Std.apply(x, axis=axes, correction=c, keepdims=keep)
+    return Std.apply(require_float("std", x), axis=axes, correction=c, keepdims=keep)
 
 
 # -- logsumexp -----------------------------------------------------------------------------

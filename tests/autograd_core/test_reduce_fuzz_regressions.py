@@ -50,6 +50,14 @@ def test_mean_of_integers_raises(x):
         ac.mean(ac.tensor(x), dtype=ac.int64)
 
 
+@pytest.mark.parametrize("name", ["var", "std"])
+def test_var_std_of_integers_raise(name):
+    # before: var([0, 1, 2, 3]) was tensor(1), the variance 5/3 truncated to int64
+    with pytest.raises(DTypeError, match=f"{name}: input must be floating point.*int64"):
+        getattr(ac, name)(ac.tensor(np.arange(4)))
+    assert ac.var(ac.tensor(np.arange(4.0))).item() == pytest.approx(np.var(np.arange(4), ddof=1))
+
+
 def test_mean_of_empty_slice_is_nan_without_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
