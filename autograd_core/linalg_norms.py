@@ -12,8 +12,10 @@ from autograd_core.linalg_decomp import svdvals
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.ops.extrema import amax, amin
+from autograd_core.ops.reduce import reduction_args
 from autograd_core.ops.reduce import sum as reduce_sum
 from autograd_core.ops.statistics import norm as p_norm
+from autograd_core.ops.statistics import widening_cast
 from autograd_core.ops.unary import abs as elementwise_abs
 from autograd_core.ops.views import movedim
 from autograd_core.tensor import Tensor
@@ -29,10 +31,18 @@ def _check_float(name: str, x: Tensor) -> None:
         )
 
 
-def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def vector_norm(
+    x: Tensor,
+    ord: Any = 2,  # noqa: A002  (torch's name)
+    dim: Any = None,
+    keepdim: bool = False,
+    *,
+    dtype: Any = None,
+) -> Tensor:
     """(Σ |xᵢ|^ord)^(1/ord) over ``dim`` (int, tuple, or None for all elements)
     (``torch.linalg.vector_norm``): ord = inf gives max |xᵢ|, -inf min |xᵢ|, 0 the number of
     nonzero elements (no gradient), any other real ord the formula (negative ord too).
+    ``dtype`` casts the input first and may only widen it, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -47,8 +57,11 @@ def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False)
             f"linalg.vector_norm: ord must be a number, got {ord!r}. For the Frobenius norm of "
             "a matrix use ord=2 here or ac.linalg.matrix_norm(A, 'fro')."
         )
+    if abs(ord) == math.inf:  # a max or min: none for an empty slice, as in torch
+        reduction_args("linalg.vector_norm", x, dim, keepdim, None, None, nonempty=True)
     if ord > 0:  # (inf too) the p-norm op, with its gradient 0 at x = 0
-        return p_norm(x, ord, dim=dim, keepdim=keepdim)
+        return p_norm(x, ord, dim=dim, keepdim=keepdim, dtype=dtype)
+    x = widening_cast("linalg.vector_norm", x, dtype)
     absx = elementwise_abs(x)
     if ord == -math.inf:
         return amin(absx, dim=dim, keepdim=keepdim)

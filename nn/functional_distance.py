@@ -67,8 +67,8 @@ def pairwise_distance(
     x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
 ) -> Tensor:
     """The p-norm of ``x1 - x2 + eps`` over the last axis, as ``torch.nn.functional.
-    pairwise_distance`` (the inputs broadcast; p > 0 or inf; the gradient at a zero
-    difference is 0, as torch's).
+    pairwise_distance`` (the inputs broadcast; any real p, ±inf included, as ``ac.norm``;
+    the gradient at a zero difference is 0, as torch's).
 
     Example:
         >>> import autograd_core as ac

@@ -62,9 +62,15 @@ def nanmean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
 
 
 def var_mean(
-    x: Tensor, dim: Any = None, *, correction: int | None = None, keepdim: bool = False
+    x: Tensor,
+    dim: Any = None,
+    *,
+    correction: int | None = None,
+    keepdim: bool = False,
+    unbiased: bool | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """``(var(x, dim, correction), mean(x, dim))`` in one call, as ``torch.var_mean``.
+    """``(var(x, dim, correction), mean(x, dim))`` in one call, as ``torch.var_mean``;
+    ``unbiased`` (PyTorch's older spelling) is correction 1 (True) or 0 (False).
 
     Example:
         >>> import autograd_core as ac
@@ -72,14 +78,20 @@ def var_mean(
         (tensor(1.6666666), tensor(2.5))
     """
     x, axes, keep = reduction_args("var_mean", x, dim, keepdim, None, None)  # errors name var_mean
-    c = _checked_correction("var_mean", correction)
+    c = _checked_correction("var_mean", correction, unbiased)
     return var(x, axes, correction=c, keepdim=keep), _mean(x, axes, keep)
 
 
 def std_mean(
-    x: Tensor, dim: Any = None, *, correction: int | None = None, keepdim: bool = False
+    x: Tensor,
+    dim: Any = None,
+    *,
+    correction: int | None = None,
+    keepdim: bool = False,
+    unbiased: bool | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """``(std(x, dim, correction), mean(x, dim))`` in one call, as ``torch.std_mean``.
+    """``(std(x, dim, correction), mean(x, dim))`` in one call, as ``torch.std_mean``;
+    ``unbiased`` as in ``var_mean``.
 
     Example:
         >>> import autograd_core as ac
@@ -87,7 +99,7 @@ def std_mean(
         (tensor([1., 0.]), tensor([2., 2.]))
     """
     x, axes, keep = reduction_args("std_mean", x, dim, keepdim, None, None)  # errors name std_mean
-    c = _checked_correction("std_mean", correction)
+    c = _checked_correction("std_mean", correction, unbiased)
     return std(x, axes, correction=c, keepdim=keep), _mean(x, axes, keep)
 
 
@@ -98,8 +110,13 @@ def _mean(x: Tensor, axes: tuple[int, ...] | None, keep: bool) -> Tensor:
     return mean(x, axes, keep)
 
 
-def _checked_correction(op: str, correction: Any) -> int:
-    """``correction`` (None: 1) as ``var`` takes it, checked here so errors name ``op``."""
+def _checked_correction(op: str, correction: Any, unbiased: Any) -> int:
+    """``correction`` (None: 1, or ``unbiased``) as ``var`` takes it, checked here so errors
+    name ``op``."""
+    if unbiased is not None:
+        if correction is not None:
+            raise TypeError(f"{op}: pass correction or unbiased, not both.")
+        correction = 1 if unbiased else 0
     c = 1 if correction is None else correction
     if isinstance(c, bool) or not isinstance(c, int) or c < 0:
         raise ValueError(

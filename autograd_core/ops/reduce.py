@@ -4,15 +4,14 @@ engine uses), with the axis helpers that the extrema and statistics families sha
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
-import numpy  # errstate only: the maths use the array's own module
+import numpy as np
 
 from autograd_core.broadcast import sum_to_array
 from autograd_core.device import on_host
 from autograd_core.dtypes import float32, int64
-from autograd_core.errors import ShapeError
+from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.common import dim_arg, keep_arg, lift, normalize_axis
 from autograd_core.registry import register_op
@@ -124,10 +123,8 @@ class Mean(Op):
             # two directly skips its Python-level wrapper (~2 µs, on every loss). float16,
             # integers and empty reductions keep NumPy's own rules (wider sums, NaN).
             return x.sum(axis=axis, keepdims=keepdims) / self.count
-        if self.count == 0:  # NaN, as PyTorch, without NumPy's "Mean of empty slice" warning
-            with warnings.catch_warnings(), numpy.errstate(invalid="ignore", divide="ignore"):
-                warnings.simplefilter("ignore", RuntimeWarning)
-                return x.mean(axis=axis, keepdims=keepdims)
+        if not self.count:  # NaN, as NumPy's mean, without its "Mean of empty slice" warning
+            return x.sum(axis=axis, keepdims=keepdims) * self.xp.nan
         return x.mean(axis=axis, keepdims=keepdims)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -162,7 +159,9 @@ def sum(  # noqa: A001  (the NumPy/PyTorch name)
     keepdims: bool | None = None,
     dtype: Any = None,
 ) -> Tensor:
-    """Sum over ``dim`` (alias ``axis``): an int, a tuple, or None for all axes.
+    """Sum over ``dim`` (alias ``axis``): an int, a tuple, or None for all axes. bool and
+    integer inputs sum in int64; ``dtype`` casts the input before summing, as in PyTorch (a
+    float32 input with ``dtype=float64`` sums in float64).
 
     Example:
         >>> import autograd_core as ac
@@ -171,8 +170,7 @@ def sum(  # noqa: A001  (the NumPy/PyTorch name)
         (tensor(6.), tensor([2., 2., 2.]), (2, 1))
     """
     x, axes, keep = reduction_args("sum", x, dim, keepdim, axis, keepdims)
-    out = Sum.apply(x, axis=axes, keepdims=keep)
-    return out if dtype is None else out.to(dtype=dtype)
+    return Sum.apply(cast_first(x, dtype), axis=axes, keepdims=keep)
 
 
 def mean(
@@ -182,10 +180,40 @@ def mean(
     *,
     axis: Any = None,
     keepdims: bool | None = None,
+    dtype: Any = None,
 ) -> Tensor:
-    """Arithmetic mean over ``dim`` (alias ``axis``); NaN for an empty reduction, as NumPy."""
+    """Arithmetic mean over ``dim`` (alias ``axis``); NaN for an empty reduction, as NumPy.
+
+    As in PyTorch, the input (after the cast to ``dtype``, when given, which comes first) must
+    be floating point: the mean of an integer or bool tensor raises ``DTypeError`` (NumPy's
+    would be float64); pass ``dtype=ac.float64`` or convert first.
+    """
     x, axes, keep = reduction_args("mean", x, dim, keepdim, axis, keepdims)
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise DTypeError(
+            f"mean: dtype must be a floating-point dtype, got {dtype}. Input dtype: {x.dtype}."
+        )
+    x = require_float("mean", cast_first(x, dtype), "Pass dtype=ac.float64 or convert first")
     return Mean.apply(x, axis=axes, keepdims=keep)
+
+
+def require_float(op: str, x: Tensor, fix: str = "Convert first") -> Tensor:
+    """x, when floating point; else the DTypeError of PyTorch's mean, var and std, which
+    refuse integer and bool inputs (NumPy's would give float64, or truncate into them)."""
+    if x.dtype.kind != "f":
+        raise DTypeError(
+            f"{op}: input must be floating point, got dtype {x.dtype} (shape "
+            f"{tuple(x.shape)}). {fix}, e.g. x.double()."
+        )
+    return x
+
+
+def cast_first(x: Tensor, dtype: Any) -> Tensor:
+    """x cast to ``dtype`` (a recorded cast; x itself for None or x's dtype): the ``dtype=``
+    argument of PyTorch's reductions, which converts the input before reducing."""
+    if dtype is None or np.dtype(dtype) == x.dtype:
+        return x
+    return x.to(dtype=dtype)
 
 
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -314,9 +342,11 @@ def prod(
     *,
     axis: Any = None,
     keepdims: bool | None = None,
+    dtype: Any = None,
 ) -> Tensor:
     """Product over ``dim`` (alias ``axis``): an int, a tuple, or None for all axes; 1 for an
-    empty reduction. The gradient is exact with zeros in the input (see ``Prod``).
+    empty reduction. The gradient is exact with zeros in the input (see ``Prod``). bool and
+    integer inputs multiply in int64; ``dtype`` casts the input first, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -326,4 +356,4 @@ def prod(
         tensor([0., 6., 0.])
     """
     x, axes, keep = reduction_args("prod", x, dim, keepdim, axis, keepdims)
-    return Prod.apply(x, axis=axes, keepdims=keep)
+    return Prod.apply(cast_first(x, dtype), axis=axes, keepdims=keep)

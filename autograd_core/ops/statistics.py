@@ -13,8 +13,9 @@ from typing import Any
 import numpy
 
 from autograd_core.amp import cast_float32
+from autograd_core.errors import DTypeError
 from autograd_core.op import Op
-from autograd_core.ops.common import lift_float
+from autograd_core.ops.common import dim_arg, keep_arg, lift_float
 from autograd_core.ops.extrema import tie_weights
 from autograd_core.ops.opmath import is_half, narrow, widen
 from autograd_core.ops.reduce import (
@@ -24,6 +25,7 @@ from autograd_core.ops.reduce import (
     kept_shape,
     reduced_count,
     reduction_args,
+    require_float,
     wide_dtype,
 )
 from autograd_core.registry import register_op
@@ -170,7 +172,7 @@ def var(
     """
     x, axes, keep = reduction_args("var", x, dim, keepdim, axis, keepdims)
     c = _correction("var", correction, unbiased, ddof)
-    return Var.apply(x, axis=axes, correction=c, keepdims=keep)
+    return Var.apply(require_float("var", x), axis=axes, correction=c, keepdims=keep)
 
 
 def std(
@@ -194,7 +196,7 @@ def std(
     """
     x, axes, keep = reduction_args("std", x, dim, keepdim, axis, keepdims)
     c = _correction("std", correction, unbiased, ddof)
-    return Std.apply(x, axis=axes, correction=c, keepdims=keep)
+    return Std.apply(require_float("std", x), axis=axes, correction=c, keepdims=keep)
 
 
 # -- logsumexp -----------------------------------------------------------------------------
@@ -220,9 +222,9 @@ class LogSumExp(Op):
         m = x.max(axis=axis, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)  # a row of ±inf
         wide = wide_dtype(x.dtype)  # float16: Σ exp (up to the count) in float32
-        y = (xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True, dtype=wide)) + m).astype(
-            x.dtype, copy=False
-        )
+        with numpy.errstate(divide="ignore"):  # log 0 = −inf for a slice of −inf, as torch
+            total = xp.log(xp.exp(x - m).sum(axis=axis, keepdims=True, dtype=wide))
+        y = (total + m).astype(x.dtype, copy=False)
         return y.reshape(_out_shape(x.shape, axis, keepdims)) if not keepdims else y.reshape(kept)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -232,7 +234,10 @@ class LogSumExp(Op):
         shape = self.inputs[0].shape
         axes = self.params["axis"]
         y = self.output_as(gy).reshape(kept_shape(shape, axes))
-        return (expand_reduced(gy, shape, axes) * Exp.call(x - y),)
+        # x − y is ∞ − ∞ = NaN where the slice's y is ±∞ and x is that ∞: the NaN gradient
+        # torch gives there too, without NumPy's warning
+        with numpy.errstate(invalid="ignore"):
+            return (expand_reduced(gy, shape, axes) * Exp.call(x - y),)
 
 
 def logsumexp(
@@ -322,16 +327,20 @@ class Norm(Op):
         return (g * sign * Where.call(x_zero, 0.0, ratio ** (p - 1)),)
 
 
-def _norm_order(p: Any, ord: Any) -> float:
+def _either(p: Any, ord: Any) -> Any:  # noqa: A002
     if p is not None and ord is not None:
         raise TypeError("norm: pass p or ord, not both.")
-    p = ord if p is None else p
+    return ord if p is None else p
+
+
+def _norm_order(p: Any, ord: Any) -> float:  # noqa: A002
+    p = _either(p, ord)
     if p is None or p == "fro":
         return 2.0
     if isinstance(p, str) or isinstance(p, bool) or not p > 0:
         raise ValueError(
-            f"norm: p must be a number > 0, inf or 'fro', got {p!r}. Use p=2 (the default) for "
-            "the Euclidean/Frobenius norm, p=1 or p=float('inf')."
+            f"norm: p must be a number (±inf and p ≤ 0 included) or 'fro', got {p!r}. Use p=2 "
+            "(the default) for the Euclidean/Frobenius norm, p=1 or p=float('inf')."
         )
     return float(p)
 
@@ -345,10 +354,13 @@ def norm(
     ord: float | str | None = None,  # noqa: A002  (NumPy's and torch.linalg's name)
     axis: Any = None,
     keepdims: bool | None = None,
+    dtype: Any = None,
 ) -> Tensor:
     """Vector p-norm over ``dim`` (alias ``axis``; int, tuple or None for all axes), like
     ``torch.linalg.vector_norm``: p (alias ``ord``) = 2 by default, 1, inf, 'fro' (= 2) or
-    any p > 0. The gradient at x = 0 is taken as 0 (see ``Norm``).
+    any p > 0; p = 0 (the count of nonzeros), a negative p and -inf as
+    ``ac.linalg.vector_norm``. The gradient at x = 0 is taken as 0 (see ``Norm``). ``dtype``
+    casts the input first and may only widen it, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -356,6 +368,36 @@ def norm(
         >>> x.norm(), x.norm(1, dim=1), x.norm(ord=float("inf"))
         (tensor(5.), tensor([7.]), tensor(4.))
     """
-    order = _norm_order(p, ord)
-    x, axes, keep = reduction_args("norm", x, dim, keepdim, axis, keepdims)
-    return Norm.apply(x, p=order, axis=axes, keepdims=keep)
+    p = _either(p, ord)
+    if isinstance(p, (int, float)) and not isinstance(p, bool) and p <= 0:
+        from autograd_core.linalg_norms import vector_norm
+
+        return vector_norm(
+            x,
+            p,
+            dim=dim_arg("norm", dim, axis),
+            keepdim=keep_arg("norm", keepdim, keepdims),
+            dtype=dtype,
+        )
+    order = _norm_order(p, None)
+    # as torch: the ∞-norm (a max) of an empty slice has no value
+    x, axes, keep = reduction_args(
+        "norm", x, dim, keepdim, axis, keepdims, nonempty=order == math.inf
+    )
+    return Norm.apply(widening_cast("norm", x, dtype), p=order, axis=axes, keepdims=keep)
+
+
+def widening_cast(op: str, x: Tensor, dtype: Any) -> Tensor:
+    """The ``dtype=`` argument of PyTorch's norms: x cast to ``dtype`` before the norm, which
+    must be a floating dtype that holds x's values without narrowing (float32 to float64, not
+    back)."""
+    if dtype is None:
+        return x
+    want = numpy.dtype(dtype)
+    if want.kind != "f" or numpy.promote_types(x.dtype, want) != want:
+        raise DTypeError(
+            f"{op}: dtype={want} would narrow the input's dtype {x.dtype}; dtype may only "
+            "widen a floating-point input (e.g. float32 with dtype=float64). Cast the input "
+            "first to get a narrower result."
+        )
+    return x if want == x.dtype else x.to(dtype=want)

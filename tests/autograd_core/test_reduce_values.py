@@ -351,9 +351,9 @@ def test_reducing_an_empty_axis_without_identity_raises(name):
         getattr(ac, name)(ac.zeros(0, 3))
 
 
-@pytest.mark.parametrize("p", [0, -1, "nuc", True])
+@pytest.mark.parametrize("p", ["nuc", True])  # p ≤ 0: test_reduce_fuzz_regressions.py
 def test_norm_rejects_unsupported_orders(p):
-    with pytest.raises(ValueError, match=r"norm: p must be a number > 0, inf or 'fro'"):
+    with pytest.raises(ValueError, match=r"norm: p must be a number .* or 'fro'"):
         ac.norm(ac.ones(3), p)
     with pytest.raises(TypeError, match="norm: pass p or ord, not both"):
         ac.norm(ac.ones(3), 2, ord=2)

@@ -228,5 +228,5 @@ def test_errors_name_the_function_shapes_and_a_fix():
         F.pairwise_distance(ac.tensor(1.0), ac.tensor(2.0))
     with pytest.raises(ShapeError, match=r"normalize: input must have at least one axis"):
         F.normalize(ac.tensor(1.0))
-    with pytest.raises(ValueError, match=r"p must be a number > 0"):
-        F.pairwise_distance(x, x, p=0.0)
+    with pytest.raises(ValueError, match=r"p must be a number"):  # p ≤ 0 is valid, as torch's
+        F.pairwise_distance(x, x, p="nuc")
