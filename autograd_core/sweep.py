@@ -300,13 +300,9 @@ def _as_tensors(g: Any) -> Any:
 
 @contextmanager
 def _sweep_settings() -> Iterator[None]:
-    # The sweep allocates many short-lived objects and creates no reference cycles, so the
-    # cyclic collector only costs time here (bench/bench_engine.py's 100,000-op chain).
-    # NumPy's floating-point warnings are off during the sweep, as PyTorch's backward is
-    # silent: a VJP at a domain edge gives inf or NaN (√x at 0: inf, as PyTorch) without a
-    # "divide by zero" from a line of ours; ``detect_anomaly`` is the way to be told. One
-    # ``errstate`` per sweep costs ~0.7 µs, where one per VJP would cost that per node. Hooks
-    # that run inside the sweep are silent too.
+    # No cyclic collector: the sweep makes many short-lived objects and no cycles (bench_engine's
+    # 100,000-op chain). No NumPy float warnings, as PyTorch's backward (√x at 0 gives inf
+    # silently; ``detect_anomaly`` reports it): ~0.7 µs a sweep, hooks included.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
