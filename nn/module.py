@@ -15,14 +15,14 @@ from typing import Any
 
 from autograd_core.tensor import Tensor
 from nn.module_hooks import ModuleHooksMixin
-from nn.module_names import check_name
+from nn.module_names import ModuleLookupMixin, check_name
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
 from nn.parameter import Parameter, is_lazy, nonleaf_message
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
 
-class Module(ModuleStateMixin, ModuleHooksMixin):
+class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
     """Base class of every layer and model.
 
     Subclasses call ``super().__init__()`` first, assign their parameters (``nn.Parameter``),
@@ -53,7 +53,8 @@ class Module(ModuleStateMixin, ModuleHooksMixin):
 
     # state_dict, load_state_dict, to, float, double, cpu and cuda come from
     # ModuleStateMixin (nn/module_state.py); the hook registrations from ModuleHooksMixin
-    # (nn/module_hooks.py).
+    # (nn/module_hooks.py); get_submodule/get_parameter/get_buffer from ModuleLookupMixin
+    # (nn/module_names.py).
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
