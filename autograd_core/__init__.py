@@ -35,6 +35,15 @@ from autograd_core.creation import (
 )
 from autograd_core.default_device import get_default_device, set_default_device
 from autograd_core.device import Device
+from autograd_core.dtype_info import (
+    can_cast,
+    finfo,
+    iinfo,
+    is_floating_point,
+    is_tensor,
+    promote_types,
+    result_type,
+)
 
 # ac.bool, ac.float, ac.int: re-exported (``x as x``) but not in __all__ (see there).
 from autograd_core.dtypes import bool as bool
@@ -83,7 +92,7 @@ from autograd_core.graph import backward, grad
 from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.ops.workspace import empty_workspaces
-from autograd_core.random import Generator, manual_seed, seed
+from autograd_core.random import Generator, get_rng_state, manual_seed, seed, set_rng_state
 from autograd_core.random_distributions import normal, poisson, randint_like
 from autograd_core.random_sampling import bernoulli, multinomial, randperm
 from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
@@ -106,6 +115,7 @@ from autograd_core import (  # noqa: E402
     special,
     utils,
 )
+from autograd_core.amp import autocast  # noqa: E402  (torch.autocast is torch.amp.autocast)
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.func import vmap  # noqa: E402  (torch.vmap)
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
@@ -187,6 +197,16 @@ __all__ = [
     "Generator",
     "manual_seed",
     "seed",
+    "get_rng_state",
+    "set_rng_state",
+    "finfo",
+    "iinfo",
+    "is_tensor",
+    "is_floating_point",
+    "promote_types",
+    "result_type",
+    "can_cast",
+    "autocast",
     "float16",
     "float32",
     "float64",

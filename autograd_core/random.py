@@ -8,6 +8,7 @@ reproducible numbers on each device, but not the same numbers on the CPU and on 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from autograd_core.device import CPU, Device, on_device, to_device
 __all__ = [
     "Generator",
     "manual_seed",
+    "get_rng_state",
+    "set_rng_state",
     "default_generator",
     "seed",
     "rng_of",
@@ -108,6 +111,43 @@ default_generator = Generator()
 def manual_seed(seed: int) -> Generator:
     """Seed the default generator (used when no ``generator=`` is passed)."""
     return default_generator.manual_seed(seed)
+
+
+def get_rng_state() -> Any:
+    """The default generator's CPU state as a uint8 Tensor (``torch.get_rng_state``), which
+    ``set_rng_state`` restores. The bytes are the NumPy bit generator's state written as JSON,
+    not PyTorch's Mersenne-Twister state: a state moves between autograd-core sessions, not
+    between autograd-core and PyTorch. The CUDA devices' streams are not included.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> state = ac.get_rng_state()
+        >>> a = ac.rand(3)
+        >>> ac.set_rng_state(state)
+        >>> bool((ac.rand(3) == a).all())
+        True
+    """
+    from autograd_core.tensor import Tensor  # random is imported by tensor's dependencies
+
+    text = json.dumps(default_generator.get_state(), sort_keys=True)
+    return Tensor._make(numpy.frombuffer(text.encode(), dtype=numpy.uint8).copy(), False, None)
+
+
+def set_rng_state(new_state: Any) -> None:
+    """Restore the default generator's CPU state from ``get_rng_state``'s uint8 Tensor
+    (``torch.set_rng_state``)."""
+    data = getattr(new_state, "data", new_state)
+    arr = numpy.asarray(to_device(data, CPU) if not isinstance(data, numpy.ndarray) else data)
+    try:
+        if arr.dtype != numpy.uint8 or arr.ndim != 1:
+            raise ValueError
+        state = json.loads(arr.tobytes().decode())
+        default_generator.set_state(state)
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError) as e:
+        raise RuntimeError(
+            f"set_rng_state: expected the uint8 Tensor that ac.get_rng_state() returns, got "
+            f"{type(new_state).__name__} of dtype {arr.dtype} and shape {arr.shape}."
+        ) from e
 
 
 def seed() -> int:

@@ -41,6 +41,7 @@ from nn.functional_bilinear import *  # noqa: F403
 from nn.functional_bilinear import __all__ as _bilinear_names
 from nn.functional_distance import *  # noqa: F403
 from nn.functional_distance import __all__ as _distance_names
+from nn.functional_embedding import embedding
 from nn.functional_embedding_bag import embedding_bag
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
@@ -54,7 +55,6 @@ from nn.functional_resample import *  # noqa: F403
 from nn.functional_resample import __all__ as _resample_names
 from nn.functional_sampling import *  # noqa: F403
 from nn.functional_sampling import __all__ as _sampling_names
-from nn.index_checks import check_index_range, host_indices, poison
 from nn.losses_functional import *  # noqa: F403
 from nn.losses_functional import __all__ as _loss_names
 
@@ -306,39 +306,6 @@ def dropout(
         keep = ac.rand(*x.shape, generator=generator, dtype="float32", device=x.device).data >= p
     mask = keep.astype(x.dtype) * (1.0 / (1.0 - p))
     return x * ac.as_tensor(mask.astype(x.dtype, copy=False))
-
-
-def embedding(indices: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """Rows of ``weight`` (num_embeddings, dim) selected by integer ``indices`` of any shape;
-    repeated indices accumulate their gradients. Rows equal to ``padding_idx`` get no gradient.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn.functional as F
-        >>> F.embedding(ac.tensor([[0, 2]]), ac.eye(3)).tolist()
-        [[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]]
-    """
-    idx = indices.data if isinstance(indices, Tensor) else weight.xp.asarray(indices)
-    if idx.dtype.kind not in "iu":
-        raise TypeError(
-            f"embedding: indices must be integers, got dtype {idx.dtype}. Convert with .long()."
-        )
-    n = weight.shape[0]
-    bad = check_index_range(
-        "embedding",
-        "indices",
-        idx,
-        n,
-        host_indices(indices),
-        "Increase num_embeddings or remap the indices.",
-    )
-    out = weight[idx]
-    if bad is not None:  # device indices: the rows of bad ones become NaN (index_checks.py)
-        out = out * ac.as_tensor(poison(weight.xp.ones(idx.shape, weight.dtype), bad))[..., None]
-    if padding_idx is not None:
-        keep = (idx != padding_idx)[..., None].astype(weight.dtype)
-        out = out * ac.as_tensor(keep)
-    return out
 
 
 def one_hot(indices: Any, num_classes: int = -1) -> Tensor:

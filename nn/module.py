@@ -13,16 +13,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from autograd_core.hooks import RemovableHandle
 from autograd_core.tensor import Tensor
-from nn.module_names import check_name
+from nn.module_hooks import ModuleHooksMixin
+from nn.module_names import ModuleLookupMixin, check_name
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
 from nn.parameter import Parameter, is_lazy, nonleaf_message
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
 
-class Module(ModuleStateMixin):
+class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
     """Base class of every layer and model.
 
     Subclasses call ``super().__init__()`` first, assign their parameters (``nn.Parameter``),
@@ -52,7 +52,9 @@ class Module(ModuleStateMixin):
     training: bool
 
     # state_dict, load_state_dict, to, float, double, cpu and cuda come from
-    # ModuleStateMixin (nn/module_state.py).
+    # ModuleStateMixin (nn/module_state.py); the hook registrations from ModuleHooksMixin
+    # (nn/module_hooks.py); get_submodule/get_parameter/get_buffer from ModuleLookupMixin
+    # (nn/module_names.py).
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -62,6 +64,8 @@ class Module(ModuleStateMixin):
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_hooks", [])
         object.__setattr__(self, "_forward_pre_hooks", [])
+        object.__setattr__(self, "_backward_hooks", [])
+        object.__setattr__(self, "_backward_pre_hooks", [])
 
     # -- forward -------------------------------------------------------------------------
 
@@ -82,24 +86,17 @@ class Module(ModuleStateMixin):
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        backward_hooks = self._backward_hook_state()  # register_full_backward_hook
+        if backward_hooks is not None:
+            args = backward_hooks.wrap_inputs(args)
         out = self.forward(*args, **kwargs)
         for hook in tuple(self._forward_hooks):
             result = hook(self, args, out)
             if result is not None:
                 out = result
+        if backward_hooks is not None:
+            out = backward_hooks.wrap_outputs(out)
         return out
-
-    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call ``hook(module, inputs, output)`` after every forward; a returned value replaces
-        the output. Returns a handle whose ``remove()`` unregisters it."""
-        self._forward_hooks.append(hook)
-        return RemovableHandle(self._forward_hooks, hook)
-
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call ``hook(module, inputs)`` before every forward; a returned value replaces the
-        inputs. Returns a handle whose ``remove()`` unregisters it."""
-        self._forward_pre_hooks.append(hook)
-        return RemovableHandle(self._forward_pre_hooks, hook)
 
     # -- registration --------------------------------------------------------------------
 

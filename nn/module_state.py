@@ -169,6 +169,53 @@ class ModuleStateMixin:
         """Cast floating parameters and buffers to float64."""
         return self.to(dtype="float64")
 
+    def half(self) -> Module:
+        """Cast floating parameters and buffers to float16 (``torch.nn.Module.half``); integer
+        buffers keep their dtype. Returns self.
+
+        Example:
+            >>> import nn
+            >>> nn.Linear(2, 1).half().weight.dtype
+            dtype('float16')
+        """
+        return self.to(dtype="float16")
+
+    def type(self, dst_type: Any) -> Module:
+        """Cast EVERY parameter and buffer to ``dst_type``, integer and bool buffers included
+        (``torch.nn.Module.type``; ``to``/``float``/``half`` cast the floating ones only).
+        ``dst_type`` is a dtype or its name. A parameter that requires grad cannot become
+        non-floating: that raises RuntimeError before anything is cast. Returns self.
+
+        Example:
+            >>> import autograd_core as ac
+            >>> import nn
+            >>> bn = nn.BatchNorm1d(2).type(ac.float64)
+            >>> bn.weight.dtype, bn.num_batches_tracked.dtype
+            (dtype('float64'), dtype('float64'))
+        """
+        import numpy  # dtype parsing only
+
+        try:
+            dtype = numpy.dtype(dst_type)
+        except TypeError as e:
+            raise TypeError(
+                f"Module.type: {dst_type!r} is not a dtype; give one such as ac.float64 or "
+                "'float32'."
+            ) from e
+        if dtype.kind not in "fc":
+            for name, p in self.named_parameters():
+                if p.requires_grad:
+                    raise RuntimeError(
+                        f"Module.type: parameter {name!r} requires grad and cannot be cast to "
+                        f"{dtype}: data set to a tensor that requires gradients must be "
+                        "floating point or complex dtype. Call requires_grad_(False) first."
+                    )
+        for t in [*self.parameters(), *self.buffers()]:
+            t.data = t.data.astype(dtype)
+            if t.grad is not None:
+                t.grad.data = t.grad.data.astype(dtype)
+        return self
+
     def cpu(self) -> Module:
         """Move to the CPU."""
         return self.to("cpu")

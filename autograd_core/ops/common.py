@@ -20,6 +20,8 @@ __all__ = [
     "lift_float",
     "lift_pair",
     "promote_pair",
+    "promoted_dtype",
+    "dtype_category",
     "scalar_dtype",
     "normalize_axis",
     "const",
@@ -63,6 +65,26 @@ def lift_float(value: Any) -> Tensor:
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 
+def dtype_category(dtype: Any) -> int:
+    """PyTorch's category of ``dtype``: 0 bool, 1 integer, 2 floating, 3 complex."""
+    return _CATEGORY.get(numpy.dtype(dtype).kind, 2)
+
+
+def promoted_dtype(da: Any, db: Any) -> Any:
+    """The dtype PyTorch promotes two tensor dtypes to, dimensions aside
+    (``torch.promote_types``): a bool or integer dtype next to a floating or complex one
+    gives that one (int64 ⊗ float16 is float16, where NumPy gives float64); otherwise NumPy's
+    rule, which is PyTorch's there (uint8 ⊗ int8 is int16, float32 ⊗ complex128 complex128).
+    ``promote_pair`` casts its operands by this rule."""
+    da, db = numpy.dtype(da), numpy.dtype(db)
+    ca, cb = dtype_category(da), dtype_category(db)
+    if ca < cb and ca <= 1:
+        return db
+    if cb < ca and cb <= 1:
+        return da
+    return numpy.result_type(da, db)
+
+
 def scalar_dtype(dtype: Any, value: Any) -> Any:
     """The dtype of a Python number next to a tensor of ``dtype``, by PyTorch's rule: a number
     of the tensor's category or a lower one takes the tensor's dtype (``float32 * 2.0`` stays
@@ -90,10 +112,10 @@ def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     if da is db:
         return a, b
     ca, cb = _CATEGORY.get(da.kind, 2), _CATEGORY.get(db.kind, 2)
-    if ca < cb and ca <= 1:
-        return const(a.data.astype(db)), b
-    if cb < ca and cb <= 1:
-        return a, const(b.data.astype(da))
+    if ca != cb and min(ca, cb) <= 1:  # a bool or integer operand takes the other's dtype
+        if ca < cb:
+            return const(a.data.astype(promoted_dtype(da, db))), b
+        return a, const(b.data.astype(promoted_dtype(da, db)))
     if ca == cb and (a.ndim == 0) != (b.ndim == 0):
         if a.ndim == 0:
             return _cast(a, db), b
