@@ -367,4 +367,4 @@ def count_nonzero(input: Any, dim: Any = None) -> Tensor:  # noqa: A002  (PyTorc
 
     x = lift(input)
     axes = normalize_axis("count_nonzero", dim, x.shape, word="dim")
-    return _sum(x != 0, None if x.ndim == 0 else axes, dtype="int64")
+    return _sum(x != 0, None if x.ndim == 0 or axes == () else axes, dtype="int64")

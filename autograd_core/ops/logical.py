@@ -53,7 +53,7 @@ def all(  # noqa: A001  (the NumPy/PyTorch name)
         >>> ac.tensor([[1, 0], [1, 1]]).all(dim=1)
         tensor([False,  True])
     """
-    x, axes, keep = reduction_args("all", x, dim, keepdim, axis, keepdims)
+    x, axes, keep = reduction_args("all", x, dim, keepdim, axis, keepdims, empty_dim_is_all=False)
     return All.apply(x, axis=axes, keepdims=keep)
 
 
@@ -73,5 +73,5 @@ def any(  # noqa: A001  (the NumPy/PyTorch name)
         >>> bool((ac.tensor([0.0, 2.0]) > 1).any())
         True
     """
-    x, axes, keep = reduction_args("any", x, dim, keepdim, axis, keepdims)
+    x, axes, keep = reduction_args("any", x, dim, keepdim, axis, keepdims, empty_dim_is_all=False)
     return Any_.apply(x, axis=axes, keepdims=keep)

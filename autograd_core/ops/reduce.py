@@ -234,12 +234,15 @@ def reduction_args(
     *,
     one_axis: str | None = None,
     nonempty: bool = False,
+    empty_dim_is_all: bool = True,
 ) -> tuple[Tensor, tuple[int, ...] | None, bool]:
     """The argument handling that the public functions of every reduction share.
 
     Returns x as a Tensor, ``dim`` (alias ``axis``) as a sorted tuple of axes (None for all of
     them, also for dim 0 or -1 of a 0-d tensor, as PyTorch allows) and ``keepdim`` (alias
-    ``keepdims``) as a bool.
+    ``keepdims``) as a bool. An empty ``dim`` (``()`` or ``[]``) means every axis, as in
+    PyTorch's sum, mean, var, amax, norm …, where NumPy would reduce none; ``all`` and ``any``
+    pass ``empty_dim_is_all=False``: PyTorch reduces nothing there.
 
     Args:
         op: the op label that error messages start with.
@@ -256,7 +259,7 @@ def reduction_args(
             f"{one_axis}"
         )
     axes = normalize_axis(op, d, x.shape)
-    if x.ndim == 0:
+    if x.ndim == 0 or (axes == () and empty_dim_is_all):
         axes = None  # the 0-d tensor's one element (after checking that dim is 0 or -1)
     if nonempty:
         _require_nonempty(op, x, axes)

@@ -129,3 +129,34 @@ def test_var_gradient_without_dim_when_n_le_correction(x, c):
     with np.errstate(divide="ignore"):
         want = 2 * (xs - xs.mean()) * 1.5 / np.float64(len(x) - c)
     np.testing.assert_array_equal(a.grad.numpy(), want)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, x: m.sum(x, dim=()),
+        lambda m, x: m.mean(x, dim=[]),
+        lambda m, x: m.mean(x, dim=(), keepdim=True),
+        lambda m, x: m.nansum(x, dim=(), keepdim=True),
+        lambda m, x: m.nanmean(x, dim=()),
+        lambda m, x: m.var(x, dim=()),
+        lambda m, x: m.std(x, dim=(), keepdim=True),
+        lambda m, x: m.var_mean(x, dim=())[0],
+        lambda m, x: m.std_mean(x, dim=())[1],
+        lambda m, x: m.amax(x, dim=()),
+        lambda m, x: m.amin(x, dim=[]),
+        lambda m, x: m.linalg.vector_norm(x, dim=()),
+        lambda m, x: m.norm(x, dim=()),
+        lambda m, x: m.count_nonzero(x, dim=()),
+        lambda m, x: m.any(x > 1, dim=()),
+        lambda m, x: m.all(x > 1, dim=()),
+    ],
+)
+def test_an_empty_dim_reduces_as_torch(torch, call):
+    # NumPy reduces no axis for axis=(); PyTorch reduces every axis for dim=() in sum, mean,
+    # var, amax, norm … and none in all/any. Ours followed NumPy everywhere (found by the
+    # reductions fuzz).
+    x = np.arange(6.0).reshape(2, 3) - 1.5
+    got, want = call(ac, ac.tensor(x)), call(torch, torch.tensor(x))
+    assert tuple(got.shape) == tuple(want.shape)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
