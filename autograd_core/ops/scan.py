@@ -73,8 +73,10 @@ class Cumprod(Op):
         return self.xp.cumprod(x, axis=axis, dtype=int_dtype(x.dtype))
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        (x,) = self.inputs_as(gy)
         axis = self.params["axis"]
+        if self.inputs[0].shape[axis] == 1:  # the identity: x̄ = ȳ, also for x = ±inf
+            return (gy,)
+        (x,) = self.inputs_as(gy)
         return (_cumprod_vjp(self.xp, self.inputs[0].data, x, self.output_as(gy), gy, axis),)
 
 
@@ -131,8 +133,10 @@ class LogCumSumExp(Op):
         from autograd_core.ops.binary import Where
         from autograd_core.ops.unary import Exp, Log
 
-        (x,) = self.inputs_as(gy)
         axis = self.params["axis"]
+        if self.inputs[0].shape[axis] == 1:  # the identity: x̄ = ȳ, also for x = ±inf
+            return (gy,)
+        (x,) = self.inputs_as(gy)
         y = Where.call(self.out == -math.inf, 0.0, self.output_as(gy))  # no −inf − (−inf)
         g_data = gy.data if isinstance(gy, Tensor) else gy
 
