@@ -237,6 +237,8 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         return
     basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
     raw = _raw(value)
+    while getattr(raw, "ndim", 0) and raw.shape[0] == 1:  # leading 1s never change a broadcast
+        raw = raw[0]
     try:
         if advanced is None:
             self.data[basic] = raw

@@ -130,7 +130,9 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
             if tuple(i.shape) != tuple(shape[d : d + k]):
                 raise IndexingError(
                     f"{where}: the bool mask of shape {tuple(i.shape)} does not match the "
-                    f"shape {tuple(shape[d : d + k])} of dims {d} to {d + k - 1} it covers."
+                    f"shape {tuple(shape[d : d + k])} of the "
+                    + (f"dims {d} to {d + k - 1}" if k > 1 else f"dim {d}")
+                    + " it covers."
                 )
             basic += [slice(None)] * k
             advanced.append(i)
