@@ -23,11 +23,12 @@ unsigned) are taken as integers here; PyTorch refuses them, and reads uint8 as a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy
 
-from autograd_core.device import to_device
+from autograd_core.device import on_host, to_device
 from autograd_core.errors import IndexingError
 from autograd_core.tensor import Tensor
 
@@ -67,7 +68,9 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
     """
     items = list(key) if isinstance(key, tuple) else [key]
     items = [_item(i) for i in items]
-    where = f"{op}: index {_describe(key)} into a tensor of shape {tuple(shape)}"
+
+    def where() -> str:  # only on error: the repr of a device index copies it to the host
+        return f"{op}: index {_describe(key)} into a tensor of shape {tuple(shape)}"
 
     def consumed(i: Any) -> int:
         if i is None or i is Ellipsis or isinstance(i, bool):
@@ -79,7 +82,7 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
         if hasattr(i, "dtype") and i.dtype.kind in "iu":
             return 1
         raise IndexingError(
-            f"{where}: {type(i).__name__} {_describe(i)}"
+            f"{where()}: {type(i).__name__} {_describe(i)}"
             + (f" of dtype {i.dtype}" if hasattr(i, "dtype") else "")
             + " is not a valid index; use ints, slices, None, ..., or integer or "
             "bool tensors (e.g. index.long())."
@@ -87,10 +90,10 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
 
     used = sum(consumed(i) for i in items)
     if sum(i is Ellipsis for i in items) > 1:
-        raise IndexingError(f"{where}: an index can hold only one ellipsis (...).")
+        raise IndexingError(f"{where()}: an index can hold only one ellipsis (...).")
     if used > len(shape):
         raise IndexingError(
-            f"{where}: too many indices: they cover {used} dims but the tensor has {len(shape)}."
+            f"{where()}: too many indices: they cover {used} dims but the tensor has {len(shape)}."
         )
     basic: list[Any] = []
     advanced: list[Any] = []
@@ -112,14 +115,14 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
         elif isinstance(i, int):
             if not -shape[d] <= i < shape[d]:
                 raise IndexingError(
-                    f"{where}: index {i} is out of range for dim {d} of size {shape[d]}."
+                    f"{where()}: index {i} is out of range for dim {d} of size {shape[d]}."
                 )
             basic.append(i)
             d += 1
         elif isinstance(i, slice):
             if i.step is not None and int(i.step) <= 0:
                 raise IndexingError(
-                    f"{where}: slice step {i.step} at dim {d}: the step must be positive "
+                    f"{where()}: slice step {i.step} at dim {d}: the step must be positive "
                     "(PyTorch has no negative strides; use flip)."
                 )
             basic.append(i)
@@ -129,7 +132,7 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
             k = i.ndim
             if tuple(i.shape) != tuple(shape[d : d + k]):
                 raise IndexingError(
-                    f"{where}: the bool mask of shape {tuple(i.shape)} does not match the "
+                    f"{where()}: the bool mask of shape {tuple(i.shape)} does not match the "
                     f"shape {tuple(shape[d : d + k])} of the "
                     + (f"dims {d} to {d + k - 1}" if k > 1 else f"dim {d}")
                     + " it covers."
@@ -150,7 +153,7 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
     return tuple(basic), tuple(advanced)
 
 
-def _check_broadcast(where: str, advanced: list[Any], xp: Any) -> None:
+def _check_broadcast(where: Callable[[], str], advanced: list[Any], xp: Any) -> None:
     """The index arrays (a k-d mask counts as its number of true entries) must broadcast."""
     shapes = [
         (int(to_device(xp.count_nonzero(a), "cpu")),) if a.dtype.kind == "b" else tuple(a.shape)
@@ -161,18 +164,24 @@ def _check_broadcast(where: str, advanced: list[Any], xp: Any) -> None:
         numpy.broadcast_shapes(*shapes)
     except ValueError:
         raise IndexingError(
-            f"{where}: the index arrays of shapes {shapes} (a bool mask counted as its number "
+            f"{where()}: the index arrays of shapes {shapes} (a bool mask counted as its number "
             "of true entries, a bool as 1 or 0 entries) do not broadcast together."
         ) from None
 
 
-def _check_range(where: str, index: Any, size: int, d: int) -> None:
-    # device indices: an explicit (and counted) copy of one bool, not an implicit sync
-    if index.size and bool(to_device(((index < -size) | (index >= size)).any(), "cpu")):
-        bad = to_device(index[(index < -size) | (index >= size)].reshape(-1)[:1], "cpu")
+def _check_range(where: Callable[[], str], index: Any, size: int, d: int) -> None:
+    """Refuse entries of a host index array outside [-size, size). A device index array is
+    not checked: that would copy a flag to the host on every subscript (a sync); its indexing
+    follows the device library (CuPy wraps out-of-range indices), as ``nn.functional.embedding``
+    and the losses leave device indices to the device (``nn/index_checks.py``)."""
+    if not index.size or not on_host(index):
+        return
+    bad = (index < -size) | (index >= size)
+    if bad.any():
         raise IndexingError(
-            f"{where}: index {int(bad[0])} (in the index array of shape {tuple(index.shape)}) "
-            f"is out of range for dim {d} of size {size}; use [-{size}, {size})."
+            f"{where()}: index {int(index[bad].reshape(-1)[0])} (in the index array of shape "
+            f"{tuple(index.shape)}) is out of range for dim {d} of size {size}; use "
+            f"[-{size}, {size})."
         )
 
 
