@@ -156,7 +156,7 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
 def _check_broadcast(where: Callable[[], str], advanced: list[Any], xp: Any) -> None:
     """The index arrays (a k-d mask counts as its number of true entries) must broadcast."""
     shapes = [
-        (int(to_device(xp.count_nonzero(a), "cpu")),) if a.dtype.kind == "b" else tuple(a.shape)
+        (_count(a, xp),) if a.dtype.kind == "b" else tuple(a.shape)
         for a in advanced
         if not isinstance(a, slice)
     ]
@@ -167,6 +167,14 @@ def _check_broadcast(where: Callable[[], str], advanced: list[Any], xp: Any) -> 
             f"{where()}: the index arrays of shapes {shapes} (a bool mask counted as its number "
             "of true entries, a bool as 1 or 0 entries) do not broadcast together."
         ) from None
+
+
+def _count(mask: Any, xp: Any) -> int:
+    """The number of true entries of a host or device mask (a device one is copied: its
+    indexing needs the count anyway)."""
+    if on_host(mask):
+        return int(numpy.count_nonzero(mask))
+    return int(to_device(xp.count_nonzero(mask), "cpu"))
 
 
 def _check_range(where: Callable[[], str], index: Any, size: int, d: int) -> None:
