@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "AutogradError",
     "ShapeError",
+    "IndexingError",
     "DTypeError",
     "DeviceError",
     "GraphError",
@@ -24,6 +25,12 @@ class AutogradError(Exception):
 
 class ShapeError(AutogradError, ValueError):
     """Incompatible shapes, for example operands that do not broadcast."""
+
+
+class IndexingError(ShapeError, IndexError):
+    """A subscript ``x[key]`` that does not fit x: an index out of range, too many indices, a
+    bool mask of the wrong shape, a non-positive slice step or a float index. An ``IndexError``
+    (as PyTorch and Python raise) and a ``ShapeError`` (as autograd-core raised before)."""
 
 
 class DTypeError(AutogradError, TypeError):

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.ops.common import lift, loses_values
+from autograd_core.ops.placing import setitem_at
+from autograd_core.ops.subscript_key import split_key
 from autograd_core.random import Generator, rng_of
 from autograd_core.random_sampling import bernoulli_draw
 from autograd_core.tensor import Tensor, read_only_error
@@ -217,6 +220,41 @@ def _refuse_recorded(name: str, x: Tensor) -> None:
         )
 
 
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    """``x[index] = value`` with PyTorch's subscript rules (``ops/subscript_key.py``); value is
+    cast to x's dtype and broadcast to ``x[index]``'s shape. Recorded (x a non-leaf in a graph,
+    or a value that requires grad) it rebinds x to ``placing.setitem_at``'s copy, whose
+    gradients reach the old x and the value; a leaf that requires grad is refused."""
+    if MODE.enabled and self.requires_grad and self.node is None:
+        raise GraphError(
+            f"setitem: in-place assignment into a leaf tensor that requires grad (shape "
+            f"{tuple(self.shape)}) would give it a gradient for a value it no longer holds. "
+            "Assign into a copy (y = x.clone(); y[i] = v; its gradient reaches x), or under "
+            "ac.no_grad() to edit parameters."
+        )
+    if _records("setitem", self, value):
+        _recorded("setitem", self, lambda x: setitem_at(x, index, value))
+        return
+    basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
+    raw = _raw(value)
+    while getattr(raw, "ndim", 0) and raw.shape[0] == 1:  # leading 1s never change a broadcast
+        raw = raw[0]
+    try:
+        if advanced is None:
+            self.data[basic] = raw
+        else:
+            self.data[basic][advanced] = raw
+    except ValueError as e:
+        if not _device.on_host(self.data) or self.data.flags.writeable:
+            raise ShapeError(
+                f"setitem: a value of shape {tuple(getattr(raw, 'shape', ()))} cannot be "
+                f"written into x[{index!r}] of a tensor of shape {tuple(self.shape)} ({e}); the "
+                "value must broadcast to the indexed shape."
+            ) from None
+        raise read_only_error("setitem", self, e) from None
+    mark_written(self.data)
+
+
 def _raw(v: Any) -> Any:
     return v.data if isinstance(v, Tensor) else v
 
@@ -236,6 +274,7 @@ INPLACE_METHODS: dict[str, Any] = {
     "clip_": clamp_,
     "copy_": copy_,
     "masked_fill_": masked_fill_,
+    "__setitem__": setitem,
     "scatter_": _in_place("scatter_", ops.scatter),
     "index_put_": _in_place("index_put_", ops.index_put),
     "put_": _in_place("put_", ops.put),

@@ -17,9 +17,7 @@ import numpy
 from autograd_core import device as _device
 from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
-from autograd_core.grad_mode import MODE
 from autograd_core.hooks import RemovableHandle, add_post_accumulate
-from autograd_core.version import mark_written
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -335,23 +333,6 @@ class Tensor:
         if self.dtype.kind not in "iub":
             raise TypeError(f"only integer tensors can be used as an index, not {self.dtype}")
         return int(self.item())
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        if MODE.enabled and (self.requires_grad or _requires_grad(value)):
-            raise GraphError(
-                "setitem: in-place assignment into a tensor that takes part in a recorded graph "
-                "would silently corrupt its gradients. Build a new tensor instead (ac.where, "
-                "ac.cat, index_add), or assign under ac.no_grad() to edit parameters."
-            )
-        if isinstance(index, Tensor):
-            index = index.data
-        try:
-            self.data[index] = value.data if isinstance(value, Tensor) else value
-        except ValueError as e:
-            if not _device.on_host(self.data) or self.data.flags.writeable:
-                raise
-            raise read_only_error("setitem", self, e) from None
-        mark_written(self.data)
 
 
 def read_only_error(name: str, x: Tensor, e: Exception) -> GraphError:

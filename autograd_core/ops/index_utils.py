@@ -121,8 +121,6 @@ def masked_scatter(x: Tensor, mask: Any, source: Any) -> Tensor:
             "with at least as many entries."
         )
     xb = x if x.shape == shape else broadcast_to(x, shape)
-    if count == 0:
-        return clone(xb)
     read = getitem(flatten(source), slice(0, count))
     return _placed(read, (m,), xb)
 

@@ -17,6 +17,7 @@ from autograd_core.ops.indexing import index_add, index_array, take_along_axis
 from autograd_core.ops.scattering import scatter
 from autograd_core.ops.shape import astype, broadcast_to, flatten, reshape
 from autograd_core.ops.subscript import getitem
+from autograd_core.ops.subscript_key import split_key
 from autograd_core.tensor import Tensor
 
 __all__ = ["take_along_dim", "index_put", "put"]
@@ -65,7 +66,7 @@ def _positions(api: str, x: Tensor, indices: tuple[Any, ...]) -> Any:
         ) from None
 
 
-def _placed(api: str, x: Tensor, pos: Any, values: Any, accumulate: bool) -> Tensor:
+def placed_at(api: str, x: Tensor, pos: Any, values: Any, accumulate: bool) -> Tensor:
     """x with ``values`` (broadcast to ``pos.shape``) written at the flat positions ``pos``."""
     v = lift(values, x)
     if v.dtype != x.dtype:
@@ -121,7 +122,7 @@ def index_put(
             f"index_put: indices must be a tuple of tensors (one per indexed axis), got "
             f"{type(indices).__name__}. Wrap a single index: (index,)."
         )
-    return _placed("index_put", x, _positions("index_put", x, tuple(indices)), values, accumulate)
+    return placed_at("index_put", x, _positions("index_put", x, tuple(indices)), values, accumulate)
 
 
 def put(
@@ -157,4 +158,24 @@ def put(
             f"a tensor of {n} entries (shape {tuple(x.shape)}); use [-{n}, {n})."
         )
     pos = (idx.reshape(-1) % n) if n else idx.reshape(-1)
-    return _placed("put", x, pos, reshape(src, (-1,)), accumulate)
+    return placed_at("put", x, pos, reshape(src, (-1,)), accumulate)
+
+
+def setitem_at(x: Tensor, key: Any, value: Any) -> Tensor:
+    """A copy of x with ``x[key] = value`` done, PyTorch's subscript rules for ``key``
+    (``ops/subscript_key.py``): the recorded form of ``x[key] = value`` on a tensor in a graph.
+    ``value`` is cast to x's dtype and broadcast to ``x[key]``'s shape (leading size-1 dims
+    dropped first, as PyTorch and NumPy allow). A repeated position keeps the last of its values
+    (PyTorch leaves which one unspecified).
+
+    Gradients: x̄ = ȳ with the written positions zeroed; value̅ = ȳ at the positions written
+    (summed over broadcast dims; 0 for a value that a later repeat overwrote).
+    """
+    xp = x.xp
+    basic, advanced = split_key(tuple(x.shape), key, xp, op="setitem")
+    pos = xp.arange(x.numel()).reshape(x.shape)[basic]
+    pos = xp.asarray(pos if advanced is None else pos[advanced])
+    v = lift(value, x)
+    while v.ndim > pos.ndim and v.shape[0] == 1:
+        v = reshape(v, v.shape[1:])
+    return placed_at("setitem", x, pos, v, accumulate=False)

@@ -12,6 +12,7 @@ from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.array_methods import accumulate
 from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.ops.layout import flip
 from autograd_core.ops.reduce import int_dtype
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -40,7 +41,9 @@ class Cumsum(Op):
 
 
 def _flip(a: Any, axis: int) -> Any:
-    """``a`` reversed along ``axis`` by a slice, which arrays and Tensors share."""
+    """``a`` (an array, or a Tensor under ``create_graph``) reversed along ``axis``."""
+    if isinstance(a, Tensor):  # Tensors take no negative slice step, as in PyTorch
+        return flip(a, (axis,))
     return a[(slice(None),) * axis + (slice(None, None, -1),)]
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy
-
-from autograd_core.errors import ShapeError
 from autograd_core.op import Op
 from autograd_core.ops.array_methods import add_at
 from autograd_core.ops.common import lift
+from autograd_core.ops.subscript_key import is_trivial, split_key
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
@@ -64,39 +62,35 @@ def _scatter(xp: Any, g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     return out
 
 
-def _normalize_index(index: Any) -> tuple[Any, ...]:
-    if not isinstance(index, tuple):
-        index = (index,)
-    out = []
-    for i in index:
-        if isinstance(i, Tensor):
-            i = i.data
-        elif isinstance(i, list):
-            i = numpy.asarray(i)
-        out.append(i)
-    return tuple(out)
-
-
 def getitem(x: Tensor, index: Any) -> Tensor:
-    """``x[index]`` with NumPy's indexing rules; integer-array and mask indices are supported
-    and repeated indices accumulate in the gradient.
+    """``x[index]`` with PyTorch's indexing rules: ints, slices (positive steps), None,
+    Ellipsis, bools, integer arrays/lists/tensors and bool masks; repeated indices accumulate in
+    the gradient. Where PyTorch's rules differ from NumPy's (an int among index arrays is a
+    plain ``select``, so ``x[0, :, [0, 1]]`` of a (2, 3, 4) tensor has shape (3, 2), not
+    NumPy's (2, 3)) this follows PyTorch; ``ops/subscript_key.py`` lists the differences.
 
-    Each ``x[index]`` is one op whose gradient is a zero-filled array of x's whole shape, so
-    walking a sequence with ``for t in range(T): x[t]`` back-propagates in time quadratic in T.
-    ``for x_t in x.unbind(0)`` (or ``for x_t in x``) is one op whose backward is one ``stack``;
-    ``x.split(k)`` likewise for pieces of k steps (``bench/bench_sequence.py``).
+    Each ``x[index]`` is one op (two when the key mixes ints, bools or partial slices with index
+    arrays: the basic part, a view, then the advanced part) whose gradient is a zero-filled
+    array of x's whole shape, so walking a sequence with ``for t in range(T): x[t]``
+    back-propagates in time quadratic in T. ``for x_t in x.unbind(0)`` (or ``for x_t in x``)
+    is one op whose backward is one ``stack``; ``x.split(k)`` likewise for pieces of k steps
+    (``bench/bench_sequence.py``).
+
+    Raises:
+        IndexingError: (an ``IndexError``) too many indices, an index out of range, a bool mask
+            of the wrong shape, a slice step below 1, or a float index.
 
     Example:
         >>> import autograd_core as ac
         >>> x = ac.arange(6.0).reshape(2, 3)
         >>> x[1], x[:, ::2].shape, x[x > 2]
         (tensor([3., 4., 5.]), (2, 2), tensor([3., 4., 5.]))
+        >>> ac.zeros(2, 3, 4)[0, :, [0, 1]].shape
+        (3, 2)
     """
     x = lift(x)
-    index = _normalize_index(index)
-    try:
-        return GetItem.apply(x, index=index)
-    except IndexError as e:
-        raise ShapeError(
-            f"getitem: index {index!r} does not fit a tensor of shape {tuple(x.shape)}: {e}."
-        ) from e
+    basic, advanced = split_key(tuple(x.shape), index, x.xp)
+    if advanced is None:
+        return GetItem.apply(x, index=basic)
+    y = x if is_trivial(basic) else GetItem.apply(x, index=basic)
+    return GetItem.apply(y, index=advanced)
