@@ -112,16 +112,18 @@ def _axis_matrix(
     align_corners: bool,
     antialias: bool,
 ) -> Any:
-    """The (n_out, n_in) matrix resizing one axis, or None where PyTorch copies the axis:
-    'nearest', the linear modes and antialias copy an axis whose length does not change
-    (whatever scale_factor says); bicubic and 'nearest-exact' copy it only when its
-    coordinates are the identity (no scale_factor, or align_corners)."""
+    """The (n_out, n_in) matrix resizing one axis, or None where PyTorch copies the axis: the
+    linear modes and antialias copy an axis whose length does not change (whatever
+    scale_factor says), 'nearest' too but only for 2 spatial axes (torch 2.13's 1-D and 3-D
+    kernels apply ⌊o·s⌋); bicubic and 'nearest-exact' copy it only when its coordinates are
+    the identity (no scale_factor, or align_corners)."""
     xp, dtype = x.xp, x.dtype
     same = n_in == n_out
     if mode == "nearest":
-        return (
-            None if same else one_hot_rows(xp, nearest_index(xp, n_in, n_out, scale), n_in, dtype)
-        )
+        if same and (scale is None or x.ndim == 4):
+            return None
+        index = nearest_index(xp, n_in, n_out, scale, shortcuts=x.ndim == 4)
+        return one_hot_rows(xp, index, n_in, dtype)
     if mode == "nearest-exact":
         if same and scale is None:
             return None

@@ -6,7 +6,8 @@ tests/nn/test_interpolate_modes.py):
 
 - the coordinate scale s: (n_in − 1)/(n_out − 1) with ``align_corners`` (0 for one output),
   else 1/scale_factor when the caller passes one, else n_in/n_out;
-- ``'nearest'``: source ⌊o·s⌋, ``'nearest-exact'``: ⌊(o + ½)·s⌋, both with s in float32 and
+- ``'nearest'``: source ⌊o·s⌋ (for 2 spatial axes a copy when the length does not change and
+  o >> 1 when it doubles), ``'nearest-exact'``: ⌊(o + ½)·s⌋, both with s in float32 and
   clipped to n_in − 1;
 - linear: source (o + ½)s − ½ clamped at 0 (o·s with ``align_corners``), two taps;
 - cubic: the same source without the clamp, four taps at ⌊src⌋ − 1 … ⌊src⌋ + 2 clamped into the
@@ -33,11 +34,15 @@ def coordinate_scale(n_in: int, n_out: int, scale: float | None, align_corners: 
     return 1.0 / scale if scale else n_in / n_out
 
 
-def nearest_index(xp: Any, n_in: int, n_out: int, scale: float | None) -> Any:
+def nearest_index(xp: Any, n_in: int, n_out: int, scale: float | None, shortcuts: bool) -> Any:
     """PyTorch's ``nearest_idx``: ⌊o · s⌋ (computed in float32, as PyTorch), clipped to the
-    input; o >> 1 when n_out = 2·n_in."""
+    input. With ``shortcuts`` (torch 2.13 takes them for 2 spatial axes only, not for 1 or 3),
+    an axis of unchanged length is copied and one of twice the length reads o >> 1, whatever
+    scale_factor says."""
     o = xp.arange(n_out)
-    if n_out == 2 * n_in:
+    if shortcuts and n_out == n_in:
+        return o
+    if shortcuts and n_out == 2 * n_in:
         return o >> 1
     s = xp.float32(1.0 / scale if scale else n_in / n_out)
     return xp.minimum(xp.floor(o.astype(xp.float32) * s).astype(xp.int64), n_in - 1)
