@@ -1,8 +1,8 @@
 """Differential fuzzing of the resampling functions against torch 2.13: hypothesis draws valid
 calls of F.pad (constant/reflect/replicate/circular over 1-3 spatial axes, negative amounts
-where torch takes them), F.unfold/F.fold, F.interpolate (every mode: nearest, nearest-exact, area, linear/bilinear/
-trilinear, bicubic, antialiased bilinear/bicubic; align_corners both ways, size or
-scale_factor, recompute_scale_factor) and F.pixel_shuffle/pixel_unshuffle, with
+where torch takes them), F.unfold/F.fold, F.interpolate (every mode: nearest, nearest-exact,
+area, linear/bilinear/trilinear, bicubic, antialiased bilinear/bicubic; align_corners both
+ways, size or scale_factor, recompute_scale_factor) and F.pixel_shuffle/pixel_unshuffle, with
 contiguous/strided/transposed inputs in float32 and float64; values and input gradients must
 match (tolerances: tests/nn/fuzz_compare.py). The norms are in test_norm_fuzz.py."""
 
