@@ -1,9 +1,9 @@
 """Stateless forms of the layers: activations, linear, dropout, embedding, normalisation, losses.
 
 The conv-net functions (pooling, channel dropout, group/instance norm, interpolate,
-pixel_shuffle) live in ``nn/functional_pool.py``, ``nn/functional_norm.py`` and
-``nn/functional_resample.py`` and are re-exported here, and so are ``affine_grid`` and
-``grid_sample`` (``nn/functional_sampling.py``).
+pixel_shuffle) live in ``nn/functional_pool.py``, ``nn/functional_norm.py``,
+``nn/functional_interpolate.py`` and ``nn/functional_resample.py`` and are re-exported here,
+and so are ``affine_grid`` and ``grid_sample`` (``nn/functional_sampling.py``).
 
 Everything here is written with autograd_core ops, so gradients (and second derivatives) come
 from the engine. Where the engine has a dedicated op (``sigmoid``, ``softmax``, ``gelu`` …) the
@@ -43,6 +43,8 @@ from nn.functional_distance import *  # noqa: F403
 from nn.functional_distance import __all__ as _distance_names
 from nn.functional_embedding import embedding
 from nn.functional_embedding_bag import embedding_bag
+from nn.functional_interpolate import *  # noqa: F403
+from nn.functional_interpolate import __all__ as _interpolate_names
 from nn.functional_norm import *  # noqa: F403
 from nn.functional_norm import __all__ as _norm_names
 from nn.functional_norm_more import *  # noqa: F403
@@ -85,6 +87,7 @@ __all__ = [
     *_norm_names,
     *_norm_more_names,
     *_random_names,
+    *_interpolate_names,
     *_resample_names,
     *_sampling_names,
     *_distance_names,

@@ -88,7 +88,8 @@ class Upsample(Module):
 
     Args:
         size: output spatial size. scale_factor: multiplier per axis. mode: ``'nearest'``,
-        ``'linear'``, ``'bilinear'`` or ``'trilinear'``. align_corners: for the linear modes.
+        ``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``, ``'trilinear'`` or
+        ``'area'`` (see ``F.interpolate``). align_corners: for the linear and cubic modes.
         recompute_scale_factor: map coordinates with in/out instead of 1/scale_factor.
 
     Example:
