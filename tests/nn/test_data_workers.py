@@ -296,3 +296,17 @@ def test_shuffle_is_refused_for_an_iterable_dataset(torch_data):
         [0, 1, 2],
         [3, 4],
     ]
+
+
+def test_persistent_workers_after_an_epoch_left_half_read():
+    ds = TensorDataset(ac.arange(30))
+    plain = DataLoader(ds, batch_size=2, shuffle=True, generator=ac.Generator(4))
+    kept = DataLoader(
+        ds, 2, True, generator=ac.Generator(4), num_workers=2, persistent_workers=True
+    )
+    for loader in (plain, kept):
+        it = iter(loader)
+        next(it)
+        del it  # the workers still hold batches of this epoch: they must not leak into the next
+    assert _values(kept) == _values(plain)
+    kept._pool.shutdown()
