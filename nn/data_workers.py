@@ -84,19 +84,28 @@ class MapFetcher:
     def __init__(self, dataset: Any, collate_fn: Callable[[list[Any]], Any]) -> None:
         self.dataset = dataset
         self.collate_fn = collate_fn
-        self.where = ""
+        self.reading: tuple[str, Any, int] = ("nothing yet", None, 0)
 
     def fetch(self, idx: Any, n: int) -> Any:
         if hasattr(self.dataset, "batch"):
-            self.where = f"the batch at dataset indices {describe_indices(idx, n)}"
+            self.reading = ("the batch at dataset indices", idx, n)
             return self.dataset.batch(idx)
         rows = range(n)[idx] if isinstance(idx, slice) else idx.tolist()
         samples = []
         for i in rows:
-            self.where = f"dataset index {int(i)}"
+            self.reading = ("dataset index", int(i), n)
             samples.append(self.dataset[int(i)])
-        self.where = f"collate_fn on dataset indices {describe_indices(idx, n)}"
+        self.reading = ("collate_fn on dataset indices", idx, n)
         return self.collate_fn(samples)
+
+    @property
+    def where(self) -> str:
+        """What the last ``fetch`` was reading (worked out only when an error asks for it: the
+        indices may live on a GPU)."""
+        what, idx, n = self.reading
+        if idx is None or isinstance(idx, int):
+            return f"{what} {idx}" if idx is not None else what
+        return f"{what} {describe_indices(idx, n)}"
 
 
 class IterableFetcher:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ac
-from nn.data import DataLoader, IterableDataset, TensorDataset, get_worker_info
+from nn.data import DataLoader, IterableDataset, Subset, TensorDataset, get_worker_info
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,6 +179,10 @@ def test_an_exception_in_getitem_surfaces(num_workers):
         match = r"(?s)worker 0 while reading dataset index 5.*Traceback.*sample 5 is broken"
     with pytest.raises(ValueError, match=match):
         list(loader)
+    if num_workers:  # a dataset with ``batch``: the batch's indices are named
+        subset = Subset(Squares(8, bad=5), list(range(8)))
+        with pytest.raises(ValueError, match=r"worker 0 .*indices \[4, 5\]"):
+            list(DataLoader(subset, batch_size=2, num_workers=2, generator=ac.Generator(0)))
     init = DataLoader(Squares(4), num_workers=1, worker_init_fn=bad_init)
     with pytest.raises(KeyError, match="worker_init_fn"):
         list(init)
