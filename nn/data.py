@@ -1,5 +1,5 @@
-"""Datasets and mini-batches: TensorDataset, DataLoader (shuffle, drop_last, generator),
-random_split and Subset.
+"""Datasets and mini-batches: TensorDataset, IterableDataset, DataLoader (shuffle, drop_last,
+generator, worker processes), random_split and Subset.
 
 A DataLoader draws its shuffling order from its ``Generator``; ``state_dict()`` captures that
 generator, so a checkpoint restores the exact sequence of batches of the following epochs.
@@ -15,13 +15,26 @@ import autograd_core as ac
 from autograd_core.device import to_device
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from nn.data_workers import (
+    IterableFetcher,
+    MapFetcher,
+    WorkerInfo,
+    WorkerPool,
+    check_worker_options,
+    get_worker_info,
+    iterate_pool,
+    worker_context,
+)
 
 __all__ = [
     "Dataset",
+    "IterableDataset",
     "TensorDataset",
     "Subset",
     "DataLoader",
     "random_split",
+    "get_worker_info",
+    "WorkerInfo",
     "model_device",
     "move_batch",
 ]
@@ -34,6 +47,16 @@ class Dataset:
         raise NotImplementedError
 
     def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError
+
+
+class IterableDataset(Dataset):
+    """A dataset read as a stream: subclasses define ``__iter__`` (``__len__`` is optional).
+
+    With ``num_workers > 0`` every worker iterates its own copy, as in PyTorch; to read each
+    sample once, ``__iter__`` takes its share using ``get_worker_info()``."""
+
+    def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError
 
 
@@ -139,16 +162,40 @@ def default_collate(samples: list[Any]) -> Any:
 
 
 class DataLoader:
-    """Iterate over a dataset in mini-batches.
+    """Iterate over a dataset in mini-batches (``torch.utils.data.DataLoader``).
 
     Args:
-        dataset: a Dataset (a ``TensorDataset`` is batched by fancy indexing, no Python loop).
+        dataset: a map-style Dataset (a ``TensorDataset`` is batched by fancy indexing, no
+            Python loop) or an ``IterableDataset`` (batched in the order it yields samples).
         batch_size: samples per batch.
-        shuffle: draw a new random order at the start of every epoch.
-        drop_last: drop the last batch if it is smaller than ``batch_size``.
-        generator: the source of the shuffling order (a new ``ac.Generator`` seeded from the
-            default generator if None); its state is part of ``state_dict()``.
+        shuffle: draw a new random order at the start of every epoch (map-style only).
+        drop_last: drop the last batch if it is smaller than ``batch_size`` (for an iterable
+            dataset read by workers: each worker's last batch, as in PyTorch).
+        generator: the source of the shuffling order and of the workers' base seed (a new
+            ``ac.Generator`` seeded from the default generator if None); its state is part of
+            ``state_dict()``. One base seed is drawn per epoch whatever ``num_workers`` is, so
+            the shuffles do not depend on ``num_workers``.
         collate_fn: how to turn a list of samples into a batch (datasets without ``batch``).
+        num_workers: 0 reads in the main process; n > 0 starts n worker processes that build
+            the batches (see ``nn.data_workers``). A map-style dataset gives the same batches in
+            the same order for every ``num_workers``; an iterable dataset is copied into every
+            worker (PyTorch's rule), so it reads its share with ``get_worker_info()``.
+        pin_memory, pin_memory_device: accepted for PyTorch compatibility and ignored: batches
+            are host (NumPy) arrays, and moving them to a GPU is ``Tensor.to``'s job.
+        timeout: seconds to wait for a batch from the workers before RuntimeError (0: wait as
+            long as the workers live). Ignored with ``num_workers=0``, as in PyTorch.
+        worker_init_fn: called as ``worker_init_fn(worker_id)`` in each worker, after seeding.
+        multiprocessing_context: a start method name ("fork", "spawn", "forkserver") or a
+            ``multiprocessing`` context; None uses Python's default. Under "spawn" and
+            "forkserver" the dataset, collate_fn and worker_init_fn must be picklable.
+        prefetch_factor: batches in flight per worker (default 2 when ``num_workers > 0``).
+        persistent_workers: keep the workers between epochs instead of starting new ones.
+        in_order: yield the batches in order (False: as the workers finish them).
+
+    Errors, as PyTorch's: ValueError for ``num_workers < 0``, ``timeout < 0``, a
+    ``prefetch_factor`` or ``persistent_workers`` or ``multiprocessing_context`` without
+    workers, ``prefetch_factor < 0``, ``shuffle`` with an iterable dataset, an unknown start
+    method; TypeError for a context that is neither a name nor a context object.
 
     Example:
         >>> import autograd_core as ac
@@ -163,40 +210,108 @@ class DataLoader:
         self,
         dataset: Dataset,
         batch_size: int = 1,
-        shuffle: bool = False,
+        shuffle: bool | None = None,
         drop_last: bool = False,
         generator: Generator | None = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
+        *,
+        num_workers: int = 0,
+        pin_memory: bool = False,
+        timeout: float = 0,
+        worker_init_fn: Callable[[int], None] | None = None,
+        multiprocessing_context: Any = None,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
+        pin_memory_device: str = "",
+        in_order: bool = True,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be at least 1, got {batch_size}.")
+        self.iterable = isinstance(dataset, IterableDataset)
+        if self.iterable and shuffle:
+            raise ValueError(
+                f"DataLoader: shuffle={shuffle} with an IterableDataset; an iterable dataset "
+                "is read in its own order, so leave shuffle unset (shuffle inside __iter__)."
+            )
+        check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
         self.dataset = dataset
         self.batch_size = int(batch_size)
-        self.shuffle = shuffle
+        self.shuffle = bool(shuffle)
         self.drop_last = drop_last
         if generator is None:
             generator = Generator(int(rng_of(None).integers(2**63)))
         self.generator = generator
         self.collate_fn = collate_fn or default_collate
+        self.num_workers = int(num_workers)
+        self.prefetch_factor = 2 if num_workers and prefetch_factor is None else prefetch_factor
+        self.persistent_workers = persistent_workers
+        self.pin_memory, self.pin_memory_device = pin_memory, pin_memory_device
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = worker_context(multiprocessing_context, self.num_workers)
+        self.in_order = in_order
+        self._pool: WorkerPool | None = None
 
     def __len__(self) -> int:
         n = len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
+        base_seed = int(self.generator.rng.integers(2**63 - 2**16))
+        if self.num_workers == 0:
+            return self._iter_main()
+        pool = self._pool
+        if pool is None or not pool.alive:
+            spec = {
+                "dataset": self.dataset,
+                "num_workers": self.num_workers,
+                "iterable": self.iterable,
+                "batch_size": self.batch_size,
+                "drop_last": self.drop_last,
+                "collate_fn": self.collate_fn,
+                "worker_init_fn": self.worker_init_fn,
+            }
+            pool = WorkerPool(spec, self.multiprocessing_context, base_seed)
+            if self.persistent_workers:
+                self._pool = pool
+        tasks = iter(lambda: (None, 0), ()) if self.iterable else self._index_batches(False)
+        it = iterate_pool(pool, tasks, self.prefetch_factor, self.in_order, self.timeout)
+        return self._closing(it, None if self.persistent_workers else pool)
+
+    @staticmethod
+    def _closing(it: Iterator[Any], pool: WorkerPool | None) -> Iterator[Any]:
+        try:
+            yield from it
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+    def _iter_main(self) -> Iterator[Any]:
+        if self.iterable:
+            fetcher = IterableFetcher(
+                self.dataset, self.batch_size, self.drop_last, self.collate_fn
+            )
+            while True:
+                try:
+                    batch = fetcher.fetch()
+                except StopIteration:
+                    return
+                yield batch
+        fetcher = MapFetcher(self.dataset, self.collate_fn)
+        for idx, n in self._index_batches(True):
+            yield fetcher.fetch(idx, n)
+
+    def _index_batches(self, on_device: bool) -> Iterator[tuple[Any, int]]:
+        """``(indices, len(dataset))`` of every batch of one epoch: a slice when not shuffled,
+        else a slice of one permutation (on the dataset's device when ``on_device``)."""
         n = len(self.dataset)
         order = self.generator.rng.permutation(n) if self.shuffle else None
-        if order is not None and hasattr(self.dataset, "batch"):
+        if order is not None and on_device and hasattr(self.dataset, "batch"):
             order = _on_device_of(self.dataset, order)
         for b in range(len(self)):
             start = b * self.batch_size
             stop = min(start + self.batch_size, n)
-            idx = order[start:stop] if order is not None else slice(start, stop)
-            if hasattr(self.dataset, "batch"):
-                yield self.dataset.batch(idx)
-            else:
-                rows = range(start, stop) if order is None else idx.tolist()
-                yield self.collate_fn([self.dataset[int(i)] for i in rows])
+            yield (slice(start, stop) if order is None else order[start:stop]), n
 
     def state_dict(self) -> dict[str, Any]:
         """The generator's state: restoring it replays the same shuffles from here on."""

@@ -224,11 +224,11 @@ def test_resume_with_early_stopping_stops_where_the_uninterrupted_run_stops(tmp_
     full, h_full, es_full = _train_early_stopping(40)
     # the setting is chosen so that early stopping ends the run, and the interruption falls
     # while its patience counter is running: a fresh counter would stop later
-    assert 13 < es_full.stopped_epoch < 39 and es_full.best_epoch < 13 - 1
-    _train_early_stopping(13, checkpoint=str(tmp_path / "ck-{epoch}.npz"))
+    assert 15 < es_full.stopped_epoch < 39 and es_full.best_epoch < 15 - 1
+    _train_early_stopping(15, checkpoint=str(tmp_path / "ck-{epoch}.npz"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the callbacks match: no warning
-        resumed, h_res, es_res = _train_early_stopping(40, resume=tmp_path / "ck-13.npz")
+        resumed, h_res, es_res = _train_early_stopping(40, resume=tmp_path / "ck-15.npz")
     assert (es_res.stopped_epoch, es_res.best_epoch) == (es_full.stopped_epoch, es_full.best_epoch)
     assert h_res.history == h_full.history
     # restore_best_weights: the best weights (from before the interruption) came from the file
