@@ -46,8 +46,12 @@ class Case:
     seed: int
 
 
+ATTN_MASKS = [None, "bool2d", "float2d", "bool3d", "float3d"]
+
+
 @st.composite
-def cases(draw) -> Case:
+def cases(draw, attn: str | None | bool = False) -> Case:
+    """A random call; ``attn`` fixes the attn_mask kind (one of ``ATTN_MASKS``) when not False."""
     heads, head_dim = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     self_attn = draw(st.booleans())
     ctor = {
@@ -60,7 +64,7 @@ def cases(draw) -> Case:
         ctor["kdim"] = draw(st.none() | st.integers(1, 4))
         ctor["vdim"] = draw(st.none() | st.integers(1, 4))
     L = draw(st.integers(1, 4))
-    attn = draw(st.sampled_from([None, "bool2d", "float2d", "bool3d", "float3d"]))
+    attn = draw(st.sampled_from(ATTN_MASKS)) if attn is False else attn
     fwd = {
         "need_weights": draw(st.booleans()),
         "average_attn_weights": draw(st.booleans()),
@@ -197,10 +201,12 @@ def check(case: Case) -> None:
     assert got[4] == want[4], "the mismatched-mask warning"
 
 
-@fuzz_settings(60)
-@given(cases())
-def test_mha_matches_torch(case):
-    check(case)
+@pytest.mark.parametrize("attn", ATTN_MASKS)
+@fuzz_settings(10)
+@given(data=st.data())
+def test_mha_matches_torch(attn, data):
+    """Per attn_mask kind, so that the fixed draws of the default run cover each of them."""
+    check(data.draw(cases(attn)))
 
 
 @pytest.mark.slow
