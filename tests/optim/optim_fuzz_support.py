@@ -209,10 +209,10 @@ def numpy_state(value: Any) -> Any:
     return value
 
 
-def assert_close(got: Any, want: Any, what: str) -> None:
+def assert_close(got: Any, want: Any, what: str, atol: float = 0.0) -> None:
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     assert got.shape == want.shape, f"{what}: shape {got.shape}, torch {want.shape}"
-    np.testing.assert_allclose(got, want, rtol=RTOL, atol=0, err_msg=what)
+    np.testing.assert_allclose(got, want, rtol=RTOL, atol=atol, err_msg=what)
 
 
 def compare_twins(ours_opt: Any, torch_opt: Any, twins: list[Twin], when: str) -> None:

@@ -110,8 +110,20 @@ def _run(name: str, data: Any) -> None:
     kwargs = draw(OPTIONS[name], label="kwargs")
     twins = make_twins(torch, draw, draw(st.integers(1, 5), label="n_params"))
     n_groups = draw(st.integers(1, min(3, len(twins))), label="n_groups")
-    cuts = sorted(draw(st.lists(st.integers(1, len(twins) - 1), min_size=n_groups - 1,
-                                max_size=n_groups - 1, unique=True))) if n_groups > 1 else []
+    cuts = (
+        sorted(
+            draw(
+                st.lists(
+                    st.integers(1, len(twins) - 1),
+                    min_size=n_groups - 1,
+                    max_size=n_groups - 1,
+                    unique=True,
+                )
+            )
+        )
+        if n_groups > 1
+        else []
+    )
     sizes = [b - a for a, b in zip([0, *cuts], [*cuts, len(twins)])]
     group_options = [{}] + [overrides(draw, name) for _ in sizes[1:]]
     ours_opt = getattr(optim, name)(_groups(twins, sizes, group_options, "ours"), **kwargs)
