@@ -34,9 +34,13 @@ def effective_grad(param: Any, grad: Any, weight_decay: float, maximize: bool) -
 
 
 def ema_(avg: Any, x: Any, decay: float, out: Any | None = None) -> Any:
-    """avg ← decay·avg + (1 − decay)·x in place, as PyTorch's lerp: avg + (1 − decay)(x − avg).
+    """avg ← decay·avg + (1 − decay)·x in place, as PyTorch's ``avg.lerp_(x, w)``, w = 1 − decay.
 
-    Returns the scratch array holding (1 − decay)(x − avg): ``out`` if given, else a new one.
+    lerp has two formulas (ATen/native/Lerp.h): avg + w·(x − avg) when |w| < 0.5, and
+    x + (w − 1)·(x − avg) otherwise, which gives exactly x at w = 1 (β = 0) where the first
+    formula is off by the rounding of avg + (x − avg). Both are used here, on the same rule.
+
+    Returns the scratch array (its contents are unspecified): ``out`` if given, else a new one.
 
     Example:
         >>> import numpy as np
@@ -44,13 +48,23 @@ def ema_(avg: Any, x: Any, decay: float, out: Any | None = None) -> Any:
         >>> _ = ema_(m, np.array([3.0]), 0.75)
         >>> m
         array([1.5])
+        >>> m = np.array([1e20])
+        >>> _ = ema_(m, np.array([3.0]), 0.0)
+        >>> m
+        array([3.])
     """
+    weight = 1 - decay
     if out is None:
         out = x - avg
     else:
         get_array_module(x).subtract(x, avg, out=out)
-    out *= 1 - decay
-    avg += out
+    if abs(weight) < 0.5:
+        out *= weight
+        avg += out
+    else:
+        out *= weight - 1
+        out += x
+        avg[...] = out
     return out
 
 

@@ -1,0 +1,186 @@
+"""Differential fuzz tests of the optimizers against PyTorch, live, in float64.
+
+Each example draws an optimizer's constructor options, a few parameters of random shapes (0-d
+and size-0 among them) split into parameter groups with options of their own, and runs ours and
+torch.optim side by side for 5-20 steps on the same gradients (some None, zero, or zero in
+places; optim_fuzz_support.py), comparing parameters, per-parameter state and group options
+after every step to 1e-12 relative. Along the way it may add a parameter group, and may move the
+run into a fresh optimizer through ``state_dict()`` (ours into ours, torch's into ours, ours
+into torch), which must then go on as if nothing happened. L-BFGS: test_optim_fuzz_lbfgs.py;
+invalid options: test_optim_fuzz_errors.py.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd_core as ac
+import optim
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "nn"))
+
+from fuzz_compare import fuzz_settings, slow_settings  # noqa: E402  # tests/nn/
+from optim_fuzz_support import (  # noqa: E402
+    OPTIONS,
+    Twin,
+    compare_twins,
+    make_twins,
+    overrides,
+    set_grads,
+    to_ours,
+    to_torch,
+)
+
+torch = pytest.importorskip("torch")
+
+NAMES = sorted(OPTIONS)
+GRAD_KINDS = st.sampled_from(["dense", "dense", "dense", "sparse", "zero", "none"])
+MOVES = ["ours->ours", "torch->ours", "ours->torch"]
+
+
+@pytest.fixture(autouse=True)
+def _torch_float64():
+    """torch keeps scalar state (``step``, ASGD's ``eta`` and ``mu``, NAdam's ``mu_product``) in
+    its default dtype: float64 here, as our Python floats, and as make_reference.py does."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+def _groups(twins: list[Twin], sizes: list[int], options: list[dict[str, Any]], lib: str):
+    groups, start = [], 0
+    for size, extra in zip(sizes, options, strict=True):
+        params = [getattr(t, lib) for t in twins[start : start + size]]
+        groups.append({"params": params, **extra})
+        start += size
+    return groups
+
+
+def _compare_groups(ours_opt: Any, torch_opt: Any, when: str) -> None:
+    assert len(ours_opt.param_groups) == len(torch_opt.param_groups), when
+    for i, (mine, theirs) in enumerate(zip(ours_opt.param_groups, torch_opt.param_groups)):
+        for key, value in mine.items():
+            if key != "params" and key in theirs:
+                want = tuple(theirs[key]) if isinstance(theirs[key], list) else theirs[key]
+                got = tuple(value) if isinstance(value, list) else value
+                assert got == want, f"{when}: group {i} option {key}: {got} != torch {want}"
+
+
+def _move(
+    name: str,
+    how: str,
+    pair: tuple[Any, Any],
+    twins: list[Twin],
+    sizes: list[int],
+    kwargs: dict[str, Any],
+):
+    """A fresh optimizer (the constructor's options, so the same defaults for a later
+    add_param_group, which a state dict does not hold; no group options; the same group layout;
+    new parameter tensors of the current values) loaded from a state dict, replacing one side."""
+    ours_opt, torch_opt = pair
+    blank = [{} for _ in sizes]
+    if how in ("ours->ours", "torch->ours"):
+        saved = ours_opt.state_dict() if how == "ours->ours" else to_ours(torch_opt.state_dict())
+        saved = pickle.loads(pickle.dumps(saved))
+        for t in twins:
+            t.ours = ac.tensor(t.ours.data.copy(), dtype=ac.float64, requires_grad=True)
+        ours_opt = getattr(optim, name)(_groups(twins, sizes, blank, "ours"), **kwargs)
+        ours_opt.load_state_dict(saved)
+    else:
+        saved = to_torch(torch, ours_opt.state_dict())
+        for t in twins:
+            t.theirs = t.theirs.detach().clone().requires_grad_(True)
+        torch_opt = getattr(torch.optim, name)(_groups(twins, sizes, blank, "theirs"), **kwargs)
+        torch_opt.load_state_dict(saved)
+    return ours_opt, torch_opt
+
+
+def _run(name: str, data: Any) -> None:
+    draw = data.draw
+    kwargs = draw(OPTIONS[name], label="kwargs")
+    twins = make_twins(torch, draw, draw(st.integers(1, 5), label="n_params"))
+    n_groups = draw(st.integers(1, min(3, len(twins))), label="n_groups")
+    cuts = (
+        sorted(
+            draw(
+                st.lists(
+                    st.integers(1, len(twins) - 1),
+                    min_size=n_groups - 1,
+                    max_size=n_groups - 1,
+                    unique=True,
+                )
+            )
+        )
+        if n_groups > 1
+        else []
+    )
+    sizes = [b - a for a, b in zip([0, *cuts], [*cuts, len(twins)])]
+    group_options = [{}] + [overrides(draw, name) for _ in sizes[1:]]
+    ours_opt = getattr(optim, name)(_groups(twins, sizes, group_options, "ours"), **kwargs)
+    torch_opt = getattr(torch.optim, name)(_groups(twins, sizes, group_options, "theirs"), **kwargs)
+
+    n_steps = draw(st.integers(5, 20), label="n_steps")
+    add_at = draw(st.one_of(st.none(), st.integers(1, n_steps - 1)), label="add_at")
+    move_at = draw(st.one_of(st.none(), st.integers(1, n_steps - 1)), label="move_at")
+    move = draw(st.sampled_from(MOVES), label="move")
+    _compare_groups(ours_opt, torch_opt, "after construction")
+    for step in range(n_steps):
+        if step == add_at:
+            new = make_twins(torch, draw, draw(st.integers(1, 2)))
+            extra = overrides(draw, name)
+            ours_opt.add_param_group({"params": [t.ours for t in new], **extra})
+            torch_opt.add_param_group({"params": [t.theirs for t in new], **extra})
+            twins, sizes = twins + new, sizes + [len(new)]
+        if step == move_at:
+            ours_opt, torch_opt = _move(name, move, (ours_opt, torch_opt), twins, sizes, kwargs)
+            _compare_groups(ours_opt, torch_opt, f"after {move} at step {step}")
+            compare_twins(ours_opt, torch_opt, twins, f"after {move} at step {step}")
+        kinds = [draw(GRAD_KINDS) for _ in twins]
+        set_grads(torch, twins, step, kinds)
+        ours_opt.step()
+        torch_opt.step()
+        compare_twins(ours_opt, torch_opt, twins, f"step {step} (grads {kinds})")
+        _compare_groups(ours_opt, torch_opt, f"step {step}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+@fuzz_settings(15)
+@given(data=st.data())
+def test_optimizer_matches_torch(name: str, data: Any) -> None:
+    _run(name, data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+@slow_settings(300)
+@given(data=st.data())
+def test_optimizer_matches_torch_slow(name: str, data: Any) -> None:
+    _run(name, data)
+
+
+def test_fuzz_comparison_can_fail() -> None:
+    """A 1e-9 change of the learning rate must be caught (the comparison has teeth)."""
+    value = np.random.default_rng(0).standard_normal(4)
+    twin = Twin(
+        ac.tensor(value, dtype=ac.float64, requires_grad=True),
+        torch.tensor(value, dtype=torch.float64, requires_grad=True),
+        seed=1,
+        pull=0.5,
+    )
+    ours_opt = optim.Adam([twin.ours], lr=0.1 * (1 + 1e-9))
+    torch_opt = torch.optim.Adam([twin.theirs], lr=0.1)
+    set_grads(torch, [twin], 0, ["dense"])
+    ours_opt.step()
+    torch_opt.step()
+    with pytest.raises(AssertionError):
+        compare_twins(ours_opt, torch_opt, [twin], "perturbed")
