@@ -192,6 +192,11 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
 
         orig_loss, loss, flat_grad = self._evaluate(closure)
+        if flat_grad.size == 0:  # PyTorch fails here too (its max of an empty tensor)
+            raise ValueError(
+                "LBFGS.step: the parameters hold no elements (every one has size 0), so there "
+                "is no gradient to take a step along. Pass parameters with elements."
+            )
         current_evals = 1
         state["func_evals"] += 1
         if _max_abs(flat_grad) <= tolerance_grad:

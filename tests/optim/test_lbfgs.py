@@ -247,6 +247,34 @@ def test_errors_match_torch() -> None:
         torch.optim.LBFGS([{"params": [w]}, {"params": [b]}])
 
 
+def test_parameters_without_elements_are_refused() -> None:
+    # found by the optimizer fuzz: NumPy's "zero-size array to reduction operation maximum"
+    # came out of our max |g|; PyTorch raises a RuntimeError from its max at the same place
+    p = ac.zeros(0, requires_grad=True)
+    opt = optim.LBFGS([p])
+
+    def closure() -> ac.Tensor:
+        opt.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    with pytest.raises(ValueError, match="LBFGS.step: the parameters hold no elements"):
+        opt.step(closure)
+    torch = pytest.importorskip("torch")
+    tp = torch.zeros(0, requires_grad=True)
+    topt = torch.optim.LBFGS([tp])
+
+    def tclosure():  # noqa: ANN202
+        topt.zero_grad()
+        loss = (tp * tp).sum()
+        loss.backward()
+        return loss
+
+    with pytest.raises(RuntimeError):
+        topt.step(tclosure)
+
+
 def test_parameter_without_gradient_counts_as_zero() -> None:
     w = ac.tensor([2.0], dtype=ac.float64, requires_grad=True)
     unused = ac.tensor([5.0], dtype=ac.float64, requires_grad=True)
