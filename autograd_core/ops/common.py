@@ -215,6 +215,17 @@ def _out_of_range(op: str, a: int, shape: tuple[int, ...], n: int, word: str, su
     )
 
 
+def refuse_bool(op: str, x: Tensor) -> Tensor:
+    """x, unless it is bool: PyTorch's argmax, argmin, median, nanmedian, kthvalue and topk
+    refuse bool input (NumPy's would order False before True), and so do ours."""
+    if x.dtype.kind == "b":
+        raise DTypeError(
+            f"{op}: bool input is not supported, as in PyTorch (shape {tuple(x.shape)}). "
+            "Convert first, e.g. x.long()."
+        )
+    return x
+
+
 def dim_arg(op: str, dim: Any, axis: Any) -> Any:
     """Accept PyTorch's ``dim`` or NumPy's ``axis`` (not both)."""
     if dim is not None and axis is not None:

@@ -61,6 +61,17 @@ class Histc(Op):
         return xp.bincount(idx, minlength=bins).astype(x.dtype)
 
 
+def _slices_comparable(name: str, shape: tuple[int, ...], d: int) -> None:
+    """Refuse, as PyTorch, slices along ``d`` that are empty because another axis is."""
+    empty = [k for k, n in enumerate(shape) if n == 0 and k != d]
+    if empty:
+        raise ShapeError(
+            f"{name}: the tensor of shape {tuple(shape)} is empty along dim {empty[0]}, which is "
+            f"not dim={d}, so its slices along dim {d} cannot be compared. Pick an empty dim or "
+            "drop the empty axis."
+        )
+
+
 def unique(
     input: Any,  # noqa: A002  (PyTorch's name)
     sorted: bool = True,  # noqa: A002
@@ -95,13 +106,7 @@ def unique(
                 f"unique: dim={dim} given for a 0-d tensor, which has no dims. Leave dim out."
             )
         (d,) = normalize_axis("unique", int(dim), x.shape, word="dim")
-        empty = [k for k, n in enumerate(x.shape) if n == 0 and k != d]
-        if empty:
-            raise ShapeError(
-                f"unique: the tensor of shape {tuple(x.shape)} is empty along dim {empty[0]}, "
-                f"which is not dim={d}, so its slices along dim {d} cannot be compared. Pick an "
-                "empty dim or drop the empty axis."
-            )
+        _slices_comparable("unique", x.shape, d)
     values, inverse, counts = Unique.apply(x, dim=d)
     out = (values,) + ((inverse,) if return_inverse else ()) + ((counts,) if return_counts else ())
     return out[0] if len(out) == 1 else out
@@ -121,7 +126,8 @@ def unique_consecutive(
     run. Returns the values, or a tuple ``(values[, inverse][, counts])``. No gradient.
 
     Raises:
-        ShapeError: ``dim`` out of range or given for a 0-d tensor.
+        ShapeError: ``dim`` out of range or given for a 0-d tensor, or an empty axis other
+            than ``dim`` (as PyTorch).
 
     Example:
         >>> import autograd_core as ac
@@ -136,6 +142,7 @@ def unique_consecutive(
         if x.ndim == 0:
             raise ShapeError(f"unique_consecutive: dim={dim} given for a 0-d tensor.")
         (d,) = normalize_axis("unique_consecutive", int(dim), x.shape, word="dim")
+        _slices_comparable("unique_consecutive", x.shape, d)
         moved = xp.moveaxis(x.data, d, 0)
         rows = moved.reshape(moved.shape[0], math.prod(moved.shape[1:]))
     n = rows.shape[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, refuse_bool
 from autograd_core.ops.reduce import expand_reduced, kept_shape, reduction_args
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -215,6 +215,11 @@ def amax(
     """Largest value over ``dim`` (int, tuple or None for all); values only. Ties split the
     gradient equally (``torch.amax``'s rule).
 
+    NaN propagates; where a slice's maximum is NaN, its gradient is split equally among the
+    slice's NaNs, as ``torch.max()`` (no dim) and ``torch.median()`` do. A deliberate
+    difference: ``torch.amax``/``amin``/``aminmax`` give NaN to every entry of such a slice
+    (their backward divides the mask x == y, all False there, by its count: 0/0).
+
     Example:
         >>> import autograd_core as ac
         >>> ac.tensor([[1.0, 5.0], [4.0, 2.0]]).amax(dim=(0, 1))
@@ -233,6 +238,8 @@ def amin(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Smallest value over ``dim`` (int, tuple or None for all); values only; ties split equally.
+    At a NaN minimum the gradient is split among the slice's NaNs, where ``torch.amin`` gives
+    NaN (see ``amax``).
 
     Example:
         >>> import autograd_core as ac
@@ -245,6 +252,7 @@ def amin(
 
 def _arg(name: str, x: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
     fix = "Reshape the axes into one first."
+    refuse_bool(name, lift(x))
     x, axes, keep = reduction_args(
         name, x, dim, keepdim, axis, keepdims, one_axis=fix, nonempty=True
     )
@@ -261,7 +269,7 @@ def argmax(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Index of the largest element along ``dim`` (the flat index when None); the first on a tie.
-    No gradient.
+    No gradient. A bool input raises DTypeError, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -280,7 +288,7 @@ def argmin(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Index of the smallest element along ``dim`` (the flat index when None); the first on a tie.
-    No gradient.
+    No gradient. A bool input raises DTypeError, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac

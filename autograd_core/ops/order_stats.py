@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from autograd_core.errors import ShapeError
 from autograd_core.ops.array_methods import accumulate
 from autograd_core.ops.binary import where
-from autograd_core.ops.common import const, lift, normalize_axis
+from autograd_core.ops.common import const, lift, normalize_axis, refuse_bool
 from autograd_core.ops.extrema import Amax, Amin, ValuesIndices
 from autograd_core.ops.indexing import Gather
 from autograd_core.ops.reduce import reduction_args
@@ -145,6 +145,10 @@ def _global_middle(x: Tensor, pick: Any) -> Tensor:
     xp = x.xp
     v = flat.data[pick(xp, flat.data, 0)]
     hit = (flat.data == v) | (xp.isnan(flat.data) & xp.isnan(v))
+    # The entries off the mask are filled with a value that cannot tie with v: -∞ under the
+    # max, except where v is -∞ itself (then +∞ under the min), or the fill would share ȳ.
+    if bool(v == -math.inf):
+        return Amin.apply(where(const(hit), flat, math.inf), axis=None, keepdims=False)
     return Amax.apply(where(const(hit), flat, -math.inf), axis=None, keepdims=False)
 
 
@@ -159,6 +163,7 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
     Raises:
         ShapeError: ``dim`` out of range, or a dim of size 0.
+        DTypeError: a bool input (PyTorch refuses it too).
 
     Example:
         >>> import autograd_core as ac
@@ -166,8 +171,9 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
         >>> x.median(), x.median(dim=1).indices
         (tensor(3.), tensor([3, 1]))
     """
+    x = refuse_bool("median", lift(x))
     if dim is None:
-        return _global_middle(lift(x), _median_index)
+        return _global_middle(x, _median_index)
     return _select("median", x, dim, keepdim, _median_index)
 
 
@@ -178,14 +184,16 @@ def nanmedian(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
     Raises:
         ShapeError: ``dim`` out of range, or a dim of size 0.
+        DTypeError: a bool input (PyTorch refuses it too).
 
     Example:
         >>> import autograd_core as ac
         >>> ac.tensor([1.0, float("nan"), 3.0, 2.0]).nanmedian(0)
         ValuesIndices(values=tensor(2.), indices=tensor(3))
     """
+    x = refuse_bool("nanmedian", lift(x))
     if dim is None:
-        return _global_middle(lift(x), _nanmedian_index)
+        return _global_middle(x, _nanmedian_index)
     return _select("nanmedian", x, dim, keepdim, _nanmedian_index)
 
 
@@ -197,6 +205,7 @@ def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesI
     Raises:
         TypeError: ``k`` is not an int.
         ShapeError: ``k`` outside 1..size of ``dim``, or ``dim`` out of range.
+        DTypeError: a bool input (PyTorch refuses it too).
 
     Example:
         >>> import autograd_core as ac
@@ -205,7 +214,7 @@ def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesI
     """
     if isinstance(k, builtins.bool) or not isinstance(k, int):
         raise TypeError(f"kthvalue: k must be an int, got {k!r}. Pass k=int(k).")
-    x = lift(x)
+    x = refuse_bool("kthvalue", lift(x))
     (d,) = normalize_axis("kthvalue", int(dim), x.shape, word="dim")
     size = x.shape[d] if x.ndim else 1
     if not 1 <= k <= size:
@@ -220,7 +229,9 @@ def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesI
 def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The most frequent value along ``dim``, as ``torch.mode``: a named tuple ``(values,
     indices)``; among equally frequent values the smallest, and its last position in the slice.
-    The gradient goes to that position.
+    The gradient goes to that position. NaNs are never equal (each occurs once) and count as
+    the largest values, so a slice of NaNs only gives its first NaN. PyTorch's answer with
+    NaN depends on where they stand (its sort compares with ``<``, which NaN leaves undefined).
 
     Raises:
         ShapeError: ``dim`` out of range, or a dim of size 0.
@@ -235,7 +246,8 @@ def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
 
 def aminmax(x: Tensor, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
     """``(amin(x, dim, keepdim), amax(x, dim, keepdim))`` as a named tuple ``(min, max)``, like
-    ``torch.aminmax``; each splits its gradient equally among tied extrema.
+    ``torch.aminmax``; each splits its gradient equally among tied extrema, and at a NaN
+    extremum among the slice's NaNs, where ``torch.aminmax`` gives NaN (see ``amax``).
 
     Raises:
         ShapeError: ``dim`` out of range, or an empty reduction.

@@ -13,7 +13,7 @@ from typing import Any
 
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, normalize_axis
+from autograd_core.ops.common import lift, normalize_axis, refuse_bool
 from autograd_core.ops.extrema import ValuesIndices
 from autograd_core.ops.indexing import ScatterAdd
 from autograd_core.registry import register_op
@@ -136,13 +136,14 @@ def topk(
         TypeError: ``k`` is not an integer.
         ShapeError: ``k`` is negative or larger than the size of ``dim``, or ``dim`` is out of
             range.
+        DTypeError: a bool input (PyTorch refuses it too).
 
     Example:
         >>> import autograd_core as ac
         >>> ac.tensor([1.0, 5.0, 3.0, 5.0]).topk(2)
         ValuesIndices(values=tensor([5., 5.]), indices=tensor([1, 3]))
     """
-    x = lift(x)
+    x = refuse_bool("topk", lift(x))
     if isinstance(k, builtins.bool) or not isinstance(k, int):
         raise TypeError(f"topk: k must be an int, got {k!r}. Pass k=int(k).")
     d = dim if axis is None else axis

@@ -65,13 +65,17 @@ def dims(draw, ndim: int, single: bool = False) -> Any:
 
 def values(seed: int, shape: tuple[int, ...], kind: str) -> np.ndarray:
     """float64 values of ``kind``: 'normal'; 'ties' (integers -2..2, so that slices have equal
-    elements); 'zeros' (normal with about a third of the entries 0, and with a whole run of
-    zeros along the last axis half the time); 'inf' (normal with some ±∞); 'nan' (normal with
-    some NaN)."""
+    elements); 'few' (drawn from {-1, 0, 0.5, 2}: many ties); 'odd' (drawn from {-1, 0, 0.5,
+    2, NaN, ∞, −∞}: ties among NaN and infinities too); 'zeros' (normal with about a third of
+    the entries 0, and with a whole run of zeros along the last axis half the time); 'inf'
+    (normal with some ±∞); 'nan' (normal with some NaN)."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(shape)
     if kind == "ties":
         return rng.integers(-2, 3, size=shape).astype(np.float64)
+    if kind in ("few", "odd"):
+        few = [-1.0, 0.0, 0.5, 2.0] + ([np.nan, np.inf, -np.inf] if kind == "odd" else [])
+        return np.asarray(rng.choice(few, size=shape), dtype=np.float64)
     mask = rng.random(shape) < 0.35
     if kind == "zeros":
         x[mask] = 0.0
@@ -116,7 +120,7 @@ def _call(lib: str, fn: Callable, x: np.ndarray, dtype: str, grad: bool, gy_seed
         (g,) = ac.grad(live, [leaf], [ac.tensor(gy) for gy in gys], allow_unused=True)
         return arrays, None if g is None else g.numpy()
     (g,) = torch.autograd.grad(live, [leaf], [torch.tensor(gy) for gy in gys], allow_unused=True)
-    return arrays, None if g is None else g.numpy()
+    return arrays, None if g is None else g.detach().numpy()
 
 
 def check(
