@@ -29,6 +29,17 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[FAKE_CUDA_ENV] = "1"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # @pytest.mark.slow (long training runs, the larger fuzz runs) only with -m slow (make
+    # test-slow, which CI runs too) or another -m expression
+    if config.option.markexpr:
+        return
+    skip = pytest.mark.skip(reason="slow: use `pytest -m slow` (make test-slow)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def _skip_without_cuda() -> None:
     if not ac.cuda.is_available():
         pytest.skip("needs CuPy and a GPU (or pytest --fake-cuda)")
