@@ -60,6 +60,19 @@ def _pack(indices: list[int], values: tuple[Any, ...], size: int) -> list[Any]:
     return out
 
 
+def _replaced(grads: tuple[Any, ...], res: Any, who: str, what: str) -> tuple[Any, ...]:
+    """What a hook returned (None: keep ``grads``; a Tensor or a tuple of as many) as the
+    gradients to go on with; PyTorch's RuntimeError for a tuple of another length."""
+    if res is None:
+        return grads
+    res = (res,) if isinstance(res, Tensor) else tuple(res)
+    if len(res) != len(grads):
+        raise RuntimeError(
+            f"{who} returned an invalid number of {what}, got {len(res)}, but expected {len(grads)}"
+        )
+    return res
+
+
 class BackwardHookState:
     """The backward hooks of one call of a module: wraps its inputs and outputs in identity
     nodes and joins ``grad_output`` (seen at the output node) with ``grad_input`` (seen at the
@@ -115,15 +128,7 @@ class BackwardHookState:
         grad_outputs = tuple(_pack(self.output_index, grads, self.n_outputs))
         for hook in self.pre_hooks:
             res = hook(self.module, grad_outputs)
-            if res is None:
-                continue
-            res = (res,) if isinstance(res, Tensor) else tuple(res)
-            if len(res) != len(grad_outputs):
-                raise RuntimeError(
-                    "Backward pre hook returned an invalid number of grad_output, got "
-                    f"{len(res)}, but expected {len(grad_outputs)}"
-                )
-            grad_outputs = res
+            grad_outputs = _replaced(grad_outputs, res, "Backward pre hook", "grad_output")
         self.grad_outputs = grad_outputs
         if self.input_index is None:  # no input requires grad: the hooks run now
             self._hooks_without_inputs()
@@ -164,15 +169,7 @@ class BackwardHookState:
         res_all: tuple[Any, ...] = tuple(grad_inputs)
         for hook in self.hooks:
             res = hook(self.module, res_all, self.grad_outputs)
-            if res is None:
-                continue
-            res = (res,) if isinstance(res, Tensor) else tuple(res)
-            if len(res) != len(res_all):
-                raise RuntimeError(
-                    "Backward hook returned an invalid number of grad_input, got "
-                    f"{len(res)}, but expected {len(res_all)}"
-                )
-            res_all = res
+            res_all = _replaced(res_all, res, "Backward hook", "grad_input")
         self.grad_outputs = None
         return tuple(
             self._checked(res_all[i], grads[k], "grad_input", i) for k, i in enumerate(index)
