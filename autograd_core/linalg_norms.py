@@ -12,10 +12,9 @@ from autograd_core.linalg_decomp import svdvals
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.ops.extrema import amax, amin
-from autograd_core.ops.reduce import reduction_args
+from autograd_core.ops.reduce import reduction_args, widening_cast
 from autograd_core.ops.reduce import sum as reduce_sum
 from autograd_core.ops.statistics import norm as p_norm
-from autograd_core.ops.statistics import widening_cast
 from autograd_core.ops.unary import abs as elementwise_abs
 from autograd_core.ops.views import movedim
 from autograd_core.tensor import Tensor

@@ -216,6 +216,22 @@ def cast_first(x: Tensor, dtype: Any) -> Tensor:
     return x.to(dtype=dtype)
 
 
+def widening_cast(op: str, x: Tensor, dtype: Any) -> Tensor:
+    """The ``dtype=`` argument of PyTorch's norms: x cast to ``dtype`` before the norm, which
+    must be a floating dtype that holds x's values without narrowing (float32 to float64, not
+    back)."""
+    if dtype is None:
+        return x
+    want = np.dtype(dtype)
+    if want.kind != "f" or np.promote_types(x.dtype, want) != want:
+        raise DTypeError(
+            f"{op}: dtype={want} would narrow the input's dtype {x.dtype}; dtype may only "
+            "widen a floating-point input (e.g. float32 with dtype=float64). Cast the input "
+            "first to get a narrower result."
+        )
+    return x if want == x.dtype else x.to(dtype=want)
+
+
 def sum_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum ``x`` down to ``shape``, a shape that broadcasts to ``x.shape``."""
     return SumTo.apply(lift(x), shape=tuple(shape))

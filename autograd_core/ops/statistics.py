@@ -13,7 +13,6 @@ from typing import Any
 import numpy
 
 from autograd_core.amp import cast_float32
-from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.common import dim_arg, keep_arg, lift_float
 from autograd_core.ops.extrema import tie_weights
@@ -27,6 +26,7 @@ from autograd_core.ops.reduce import (
     reduction_args,
     require_float,
     wide_dtype,
+    widening_cast,
 )
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -385,19 +385,3 @@ def norm(
         "norm", x, dim, keepdim, axis, keepdims, nonempty=order == math.inf
     )
     return Norm.apply(widening_cast("norm", x, dtype), p=order, axis=axes, keepdims=keep)
-
-
-def widening_cast(op: str, x: Tensor, dtype: Any) -> Tensor:
-    """The ``dtype=`` argument of PyTorch's norms: x cast to ``dtype`` before the norm, which
-    must be a floating dtype that holds x's values without narrowing (float32 to float64, not
-    back)."""
-    if dtype is None:
-        return x
-    want = numpy.dtype(dtype)
-    if want.kind != "f" or numpy.promote_types(x.dtype, want) != want:
-        raise DTypeError(
-            f"{op}: dtype={want} would narrow the input's dtype {x.dtype}; dtype may only "
-            "widen a floating-point input (e.g. float32 with dtype=float64). Cast the input "
-            "first to get a narrower result."
-        )
-    return x if want == x.dtype else x.to(dtype=want)
