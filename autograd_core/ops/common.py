@@ -111,11 +111,11 @@ def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     da, db = a.data.dtype, b.data.dtype
     if da is db:
         return a, b
-    ca, cb = _CATEGORY.get(da.kind, 2), _CATEGORY.get(db.kind, 2)
-    if ca != cb and min(ca, cb) <= 1:  # a bool or integer operand takes the other's dtype
-        if ca < cb:
-            return const(a.data.astype(promoted_dtype(da, db))), b
-        return a, const(b.data.astype(promoted_dtype(da, db)))
+    ca, cb = dtype_category(da), dtype_category(db)
+    if ca < cb and ca <= 1:  # a bool or integer operand takes the other's dtype
+        return const(a.data.astype(db)), b  # (= promoted_dtype(da, db))
+    if cb < ca and cb <= 1:
+        return a, const(b.data.astype(da))
     if ca == cb and (a.ndim == 0) != (b.ndim == 0):
         if a.ndim == 0:
             return _cast(a, db), b
