@@ -18,7 +18,9 @@ Where NumPy and PyTorch read a key differently (both documented in their indexin
 In the second step the key holds only full slices and arrays, where NumPy and PyTorch agree:
 advanced indices next to each other put their broadcast shape in their place, separated ones
 (by a slice) put it first. Integer index tensors of other widths than PyTorch's (int8, int16,
-unsigned) are taken as integers here; PyTorch refuses them, and reads uint8 as a mask.
+unsigned) are refused as PyTorch refuses them; NumPy arrays of those widths are taken as
+integers, as PyTorch takes them. A uint8 index is refused: PyTorch reads it as a mask (a
+deprecated rule) and NumPy as integers, so neither reading would be safe to guess.
 """
 
 from __future__ import annotations
@@ -53,6 +55,25 @@ def _item(i: Any) -> Any:
     return i
 
 
+def _check_index_dtype(where: Callable[[], str], i: Any) -> None:
+    """PyTorch's index dtypes: a tensor of int8, int16 or a wide unsigned type is refused; a
+    uint8 tensor or array (a mask to PyTorch, deprecated; integers to NumPy) too."""
+    dtype = getattr(i, "dtype", None)
+    if dtype is None or isinstance(i, numpy.generic):
+        return
+    if dtype == numpy.uint8:
+        raise IndexingError(
+            f"{where()}: a uint8 index is ambiguous (PyTorch reads it as a mask, a deprecated "
+            "rule; NumPy as integers); say which with index.bool() or index.long()."
+        )
+    narrow_or_unsigned = dtype.kind == "u" or (dtype.kind == "i" and dtype.itemsize < 4)
+    if isinstance(i, Tensor) and i.ndim > 0 and narrow_or_unsigned:
+        raise IndexingError(
+            f"{where()}: an index tensor of dtype {dtype} (PyTorch takes int64, int32 and "
+            "bool index tensors); use index.long()."
+        )
+
+
 def _describe(key: Any) -> str:
     return repr(key) if len(repr(key)) < 200 else repr(key)[:200] + "..."
 
@@ -66,11 +87,14 @@ def split_key(shape: tuple[int, ...], key: Any, xp: Any, op: str = "getitem") ->
             bool mask of the wrong shape, or an index that is not an int, slice, None,
             Ellipsis, bool, or integer/bool array.
     """
-    items = list(key) if isinstance(key, tuple) else [key]
-    items = [_item(i) for i in items]
 
     def where() -> str:  # only on error: the repr of a device index copies it to the host
         return f"{op}: index {_describe(key)} into a tensor of shape {tuple(shape)}"
+
+    items = list(key) if isinstance(key, tuple) else [key]
+    for i in items:
+        _check_index_dtype(where, i)
+    items = [_item(i) for i in items]
 
     def consumed(i: Any) -> int:
         if i is None or i is Ellipsis or isinstance(i, bool):

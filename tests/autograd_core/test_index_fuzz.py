@@ -296,3 +296,36 @@ def test_bad_keys_raise_where_torch_raises_and_say_why(key, words):
         ac.tensor(x)[tuple(ac.tensor(k) if isinstance(k, list) else k for k in key)]
     with pytest.raises(expected, match=r"setitem: index .* of shape \(2, 3\): " + words):
         ac.tensor(x)[tuple(ac.tensor(k) if isinstance(k, list) else k for k in key)] = 1.0
+
+
+def test_index_dtypes_follow_torch_and_uint8_is_refused():
+    """Ours read int8/int16/unsigned index tensors as integers (torch refuses them) and uint8 as
+    integers (torch: a mask, deprecated): the same key meant different elements."""
+    x = np.arange(6.0).reshape(2, 3)
+    for dtype in ("int8", "int16", "uint16", "uint32", "uint64"):
+        with pytest.raises(IndexError):
+            torch.tensor(x)[torch.tensor([1, 0], dtype=getattr(torch, dtype))]
+        with pytest.raises(
+            IndexError,
+            match=rf"getitem: .*shape \(2, 3\): an index tensor of dtype {dtype}.*index.long\(\)",
+        ):
+            ac.tensor(x)[ac.tensor(np.array([1, 0], dtype=dtype))]
+        with pytest.raises(IndexError, match=rf"setitem: .*dtype {dtype}"):
+            ac.tensor(x)[ac.tensor(np.array([1, 0], dtype=dtype))] = 0.0
+        # NumPy arrays of those widths and 0-d tensors are integers, to torch and ours
+        key = np.array([1, 0], dtype=dtype)
+        np.testing.assert_array_equal(ac.tensor(x)[key].numpy(), torch.tensor(x)[key].numpy())
+        zero_d = np.array(1, dtype=dtype)
+        np.testing.assert_array_equal(
+            ac.tensor(x)[ac.tensor(zero_d)].numpy(), torch.tensor(x)[torch.tensor(zero_d)].numpy()
+        )
+    for key in (np.array([1, 0], dtype=np.uint8), ac.tensor(np.array([1, 0], dtype=np.uint8))):
+        with pytest.raises(
+            IndexError, match=r"uint8 index is ambiguous.*index.bool\(\) or index.long\(\)"
+        ):
+            ac.tensor(x)[key]
+    for dtype in ("int32", "int64"):  # torch's own index dtypes still index
+        key = np.array([1, 0], dtype=dtype)
+        np.testing.assert_array_equal(
+            ac.tensor(x)[ac.tensor(key)].numpy(), torch.tensor(x)[torch.tensor(key)].numpy()
+        )
