@@ -1,6 +1,6 @@
 r"""``interpolate`` and its older names (``upsample``, ``upsample_nearest``,
 ``upsample_bilinear``) for ``nn.functional``: resize the spatial axes of an (N, C, *spatial)
-input, every mode of PyTorch's ``F.interpolate`` but ``'lanczos'``.
+input, every mode of PyTorch's ``F.interpolate``.
 
 The seeds' "variantes" section asks for outputs as large as the input (per-pixel labels) when
 pooling has shrunk the maps; upsampling is one way back. Every mode but ``'area'`` is separable:
@@ -42,7 +42,7 @@ def _modes_for(n: int) -> list[str]:
     """The modes that fit an input with n spatial axes."""
     fits = ["nearest", "nearest-exact"] + (["area"] if n in _AREA else [])
     fits += [m for m, k in _LINEAR.items() if k == n]
-    return fits + (["bicubic"] if n == 2 else [])
+    return fits + (["bicubic", "lanczos"] if n == 2 else [])
 
 
 def _check_mode(x: Tensor, n: int, mode: str, align_corners: Any, antialias: bool) -> None:
@@ -57,19 +57,26 @@ def _check_mode(x: Tensor, n: int, mode: str, align_corners: Any, antialias: boo
             f"interpolate: align_corners can only be set with the interpolating modes (linear, "
             f"bilinear, bicubic, trilinear); leave it None for {mode!r}."
         )
-    if antialias and mode not in ("bilinear", "bicubic"):
+    if mode == "lanczos" and (align_corners or not antialias):
         raise ValueError(
-            f"interpolate: antialias=True needs mode 'bilinear' or 'bicubic' and an (N, C, H, W) "
+            "interpolate: mode 'lanczos' needs antialias=True and align_corners False or None "
+            f"(PyTorch's rule); got antialias={antialias}, align_corners={align_corners}."
+        )
+    if antialias and mode not in ("bilinear", "bicubic", "lanczos"):
+        raise ValueError(
+            f"interpolate: antialias=True needs mode 'bilinear', 'bicubic' or 'lanczos' and an "
+            "(N, C, H, W) "
             f"input; got mode {mode!r} and shape {tuple(x.shape)}. Drop antialias, or use one "
             "of those modes."
         )
 
 
 def _sizes(
-    x: Tensor, n: int, size: Any, scale_factor: Any, recompute: bool | None
+    x: Tensor, n: int, size: Any, scale_factor: Any, recompute: bool | None, smallest: int = 1
 ) -> tuple[tuple[int, ...], list[float | None]]:
     """Output spatial size and, per axis, the scale factor PyTorch maps coordinates with (None:
-    use in/out)."""
+    use in/out). Sizes below ``smallest`` are refused (PyTorch's 'area', an adaptive pool,
+    takes 0; its other kernels need at least 1)."""
     if (size is None) == (scale_factor is None):
         raise ValueError(
             f"interpolate: pass exactly one of size and scale_factor, got size={size!r} and "
@@ -94,11 +101,11 @@ def _sizes(
             )
         out = tuple(int(math.floor(s * f)) for s, f in zip(spatial, sf))
         scales = [None if recompute else f for f in sf]
-    if len(out) != n or any(o < 1 for o in out):
+    if len(out) != n or any(o < smallest for o in out):
         raise ShapeError(
             f"interpolate: output size {out} does not fit {n} spatial axes of an input of "
-            f"shape {tuple(x.shape)} (sizes must be at least 1). Pass size with {n} positive "
-            "entries."
+            f"shape {tuple(x.shape)} (sizes must be at least {smallest}). Pass size with {n} "
+            f"entries of at least {smallest}."
         )
     return out, scales
 
@@ -131,8 +138,7 @@ def _axis_matrix(
     if same and (mode != "bicubic" or antialias or scale is None or align_corners):
         return None
     if antialias:
-        cubic = mode == "bicubic"
-        return antialias_weights(xp, n_in, n_out, scale, align_corners, cubic, dtype)
+        return antialias_weights(xp, n_in, n_out, scale, align_corners, mode, dtype)
     if mode == "bicubic":
         return cubic_weights(xp, n_in, n_out, scale, align_corners, dtype)
     return linear_weights(xp, n_in, n_out, scale, align_corners, dtype)
@@ -163,9 +169,11 @@ def interpolate(
       can overshoot the input's range, as PyTorch's);
     - ``'area'``: the adaptive average pool to the output size (``adaptive_avg_pool{1,2,3}d``).
 
-    ``antialias=True`` (bilinear and bicubic on (N, C, H, W) only) widens the filter by the
-    scale when downsampling and normalises each output's weights (PIL's resize; the bicubic
-    filter then uses A = −0.5), as PyTorch. A deliberate difference: torch 2.13's antialiased
+    ``antialias=True`` (bilinear, bicubic and lanczos on (N, C, H, W) only) widens the filter
+    by the scale when downsampling and normalises each output's weights (PIL's resize; the
+    bicubic filter then uses A = −0.5), as PyTorch. ``'lanczos'`` (2 spatial axes, needs
+    ``antialias=True``) is that resize with the Lanczos-3 filter sinc(x)·sinc(x/3), PIL's
+    ``Image.LANCZOS``. A deliberate difference: torch 2.13's antialiased
     kernels are wrong when the output width is 1 and the height changes (they repeat one row);
     ours applies the same per-axis rule there too.
 
@@ -187,7 +195,7 @@ def interpolate(
     _check_mode(x, n, mode, align_corners, antialias)
     if mode == "area":
         # PyTorch derives the size from scale_factor as with recompute_scale_factor=True
-        out, _ = _sizes(x, n, size, scale_factor, recompute_scale_factor)
+        out, _ = _sizes(x, n, size, scale_factor, recompute_scale_factor, smallest=0)
         return _AREA[n](x, out)
     out, scales = _sizes(x, n, size, scale_factor, recompute_scale_factor)
     y = x

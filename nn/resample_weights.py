@@ -16,7 +16,8 @@ tests/nn/test_interpolate_modes.py):
 - antialias (``antialias=True``, PIL's resampling): output o is centred on c = s(o + ½) and reads
   the inputs j with ⌊c − r + ½⌋ ≤ j < ⌊c + r + ½⌋ (clipped to the input), weighted by
   f((j − c + ½)/max(s, 1)) and normalised to sum 1, where r = max(s, 1)·(support of f): the
-  triangle 1 − |x| (support 1) for bilinear, Keys with A = −0.5 (support 2) for bicubic.
+  triangle 1 − |x| (support 1) for bilinear, Keys with A = −0.5 (support 2) for bicubic, and
+  Lanczos-3, sinc(x)·sinc(x/3) (support 3), for ``'lanczos'`` (PIL's ``Image.LANCZOS``).
 """
 
 from __future__ import annotations
@@ -113,24 +114,41 @@ def antialias_weights(
     n_out: int,
     scale: float | None,
     align_corners: bool,
-    cubic: bool,
+    mode: str,
     dtype: Any,
 ) -> Any:
-    """(n_out, n_in) antialiased weights (PyTorch's ``_upsample_bilinear2d_aa`` and
-    ``_upsample_bicubic2d_aa``): the filter (triangle, or Keys with a = −0.5 when ``cubic``)
-    stretched by the scale s when downsampling (s > 1), centred on c = s(o + ½), truncated to
-    the input and normalised per output (a row whose weights sum to 0 stays 0). Upsampling
-    (s ≤ 1) keeps the filter's width, so borders renormalise instead of clamping."""
+    """(n_out, n_in) antialiased weights (PyTorch's ``_upsample_bilinear2d_aa``,
+    ``_upsample_bicubic2d_aa`` and ``_upsample_lanczos2d_aa``): the filter of ``mode``
+    (``FILTERS``: triangle, Keys with a = −0.5, or Lanczos-3) stretched by the scale s when
+    downsampling (s > 1), centred on c = s(o + ½), truncated to the input and normalised per
+    output (a row whose weights sum to 0 stays 0). Upsampling (s ≤ 1) keeps the filter's
+    width, so borders renormalise instead of clamping."""
     s = coordinate_scale(n_in, n_out, scale, align_corners)
     stretch = s if s >= 1.0 else 1.0
-    reach = (2.0 if cubic else 1.0) * stretch
+    support, kernel = FILTERS[mode]
+    reach = support * stretch
     centre = s * (xp.arange(n_out, dtype=xp.float64) + 0.5)
     lo = xp.maximum(xp.floor(centre - reach + 0.5), 0.0)[:, None]
     hi = xp.minimum(xp.floor(centre + reach + 0.5), n_in)[:, None]
     j = xp.arange(n_in, dtype=xp.float64)
     x = (j[None, :] - centre[:, None] + 0.5) / stretch
-    f = keys_kernel(xp, x, KEYS_A_ANTIALIAS) if cubic else xp.maximum(1.0 - xp.abs(x), 0.0)
-    w = xp.where((j >= lo) & (j < hi), f, 0.0)
+    w = xp.where((j >= lo) & (j < hi), kernel(xp, x), 0.0)
     total = w.sum(axis=1, keepdims=True)
     w = w / xp.where(total == 0.0, 1.0, total)
     return w.astype(dtype)
+
+
+def _triangle(xp: Any, x: Any) -> Any:
+    return xp.maximum(1.0 - xp.abs(x), 0.0)
+
+
+def _lanczos3(xp: Any, x: Any) -> Any:
+    """sinc(x)·sinc(x/3) on |x| < 3, else 0 (``xp.sinc`` is sin(πx)/(πx), 1 at 0)."""
+    return xp.where(xp.abs(x) < 3.0, xp.sinc(x) * xp.sinc(x / 3.0), 0.0)
+
+
+FILTERS = {  # antialias filters by mode: (support, kernel)
+    "bilinear": (1.0, _triangle),
+    "bicubic": (2.0, lambda xp, x: keys_kernel(xp, x, KEYS_A_ANTIALIAS)),
+    "lanczos": (3.0, _lanczos3),
+}

@@ -80,10 +80,10 @@ def adaptive_size(op: str, output_size: Any, size: tuple[int, ...]) -> tuple[int
             f"output_size={(1,) * n}."
         )
     out = tuple(s if o is None else int(o) for o, s in zip(raw, size))
-    if any(o < 1 for o in out) or any(s < 1 for s in size):
+    if any(o < 0 for o in out) or any(s < 1 for s in size):  # PyTorch: an output of 0 is empty
         raise ShapeError(
-            f"{op}: output_size {out} and input spatial size {size} must all be at least 1. "
-            "Pass a positive output_size and a non-empty input."
+            f"{op}: output_size {out} must be at least 0 and the input spatial size {size} at "
+            "least 1. Pass a non-negative output_size and a non-empty input."
         )
     return out
 

@@ -91,6 +91,10 @@ class AdaptiveMaxPool(Op):
         size = tuple(x.shape[-n:])
         lead = len(x.shape) - n
         self.in_shape = tuple(x.shape)
+        if 0 in output_size:  # an empty output (PyTorch's too): no window to take a max of
+            empty = tuple(x.shape[:lead]) + tuple(output_size)
+            self.unique, self.saved = True, xp.zeros(empty, xp.int64)
+            return xp.zeros(empty, x.dtype), xp.zeros(empty, xp.int64)
         nan_aware = x.dtype.kind == "f" and (not on_host(x) or bool(xp.isnan(x).any()))
         strides = plane_strides(size)
         # the flat plane position of every entry (spatial axes only; broadcasts over N, C)
@@ -196,7 +200,7 @@ def _adaptive_avg(op: str, n: int, x: Any, output_size: Any) -> Tensor:
     size = tuple(xb.shape[-n:])
     out = adaptive_size(op, output_size, size)
     lead = tuple(xb.shape[:-n])
-    if all(s % o == 0 for s, o in zip(size, out)):  # equal windows: a reshape and one mean
+    if 0 not in out and all(s % o == 0 for s, o in zip(size, out)):  # a reshape and one mean
         split = sum(((o, s // o) for s, o in zip(size, out)), ())
         axes = tuple(len(lead) + 2 * i + 1 for i in range(n))
         y = xb.reshape(lead + split).mean(axis=axes)

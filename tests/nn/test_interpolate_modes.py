@@ -1,7 +1,7 @@
-"""interpolate's modes 'bicubic', 'area', 'nearest-exact' and antialias=True against torch 2.13 in
-float64 (values and gradients at 1e-10), their weight matrices entry by entry, numeric gradient
-checks of first and second order, the regions where torch's own kernels are wrong (pinned
-against torch's forward taken as a linear map), and the errors."""
+"""interpolate's modes 'bicubic', 'area', 'nearest-exact', 'lanczos' and antialias=True against
+torch 2.13 in float64 (values and gradients at 1e-10), their weight matrices entry by entry,
+numeric gradient checks of first and second order, the regions where torch's own kernels are
+wrong (pinned against torch's forward taken as a linear map), and the errors."""
 
 from __future__ import annotations
 
@@ -45,9 +45,9 @@ def test_bicubic_and_antialias_weights_are_torchs(align):
         args = (np, n_in, n_out, None, align)
         want = _axis_map(n_in, n_out, mode="bicubic", align_corners=align)
         np.testing.assert_allclose(cubic_weights(*args, np.float64), want, atol=1e-13)
-        for cubic, mode in ((False, "bilinear"), (True, "bicubic")):
+        for mode in ("bilinear", "bicubic") + (() if align else ("lanczos",)):
             want = _axis_map(n_in, n_out, mode=mode, align_corners=align, antialias=True)
-            got = antialias_weights(*args, cubic, np.float64)
+            got = antialias_weights(*args, mode, np.float64)
             np.testing.assert_allclose(got, want, atol=1e-13, err_msg=f"{mode} {n_in}->{n_out}")
 
 
@@ -79,6 +79,9 @@ CASES = [
     ({"mode": "bicubic", "antialias": True}, {"size": (3, 2)}),
     ({"mode": "bicubic", "antialias": True}, {"size": (9, 2)}),  # up in H: renormalised borders
     ({"mode": "bicubic", "antialias": True, "align_corners": True}, {"size": (2, 12)}),
+    ({"mode": "lanczos", "antialias": True}, {"size": (2, 3)}),
+    ({"mode": "lanczos", "antialias": True}, {"size": (11, 4)}),  # up in H, down in W
+    ({"mode": "lanczos", "antialias": True}, {"scale_factor": (0.4, 1.6)}),
 ]
 
 
@@ -182,6 +185,8 @@ def test_antialias_to_width_one_is_the_per_axis_rule(mode):
         {"mode": "bicubic", "antialias": True, "size": (2, 4)},
         {"mode": "nearest-exact", "size": (2, 5)},
         {"mode": "area", "size": (2, 2)},
+        {"mode": "area", "size": (0, 2)},
+        {"mode": "lanczos", "antialias": True, "size": (2, 5)},
     ],
     ids=str,
 )
@@ -214,13 +219,38 @@ def test_interpolate_errors_name_what_fits():
         r"\['nearest', 'nearest-exact', 'area', 'linear'\]",
     ):
         F.interpolate(ac.ones(1, 1, 4), size=8, mode="bicubic")
-    with pytest.raises(ValueError, match=r"mode 'cubic' .* 'bilinear', 'bicubic'\]"):
+    with pytest.raises(ValueError, match=r"mode 'cubic' .* 'bilinear', 'bicubic', 'lanczos'\]"):
         F.interpolate(ac.ones(1, 1, 4, 4), size=8, mode="cubic")
     with pytest.raises(ValueError, match=r"align_corners can only be set .* for 'area'"):
         F.interpolate(ac.ones(1, 1, 4), size=2, mode="area", align_corners=False)
-    with pytest.raises(ValueError, match=r"antialias=True needs mode 'bilinear' or 'bicubic'"):
+    with pytest.raises(ValueError, match=r"antialias=True needs mode 'bilinear', 'bicubic' or 'l"):
         F.interpolate(ac.ones(1, 1, 4, 4), size=2, mode="nearest", antialias=True)
     with pytest.raises(ValueError, match=r"antialias=True needs .* shape \(1, 1, 4\)"):
         F.interpolate(ac.ones(1, 1, 4), size=2, mode="linear", antialias=True)
     with pytest.raises(ValueError, match=r"recompute_scale_factor=True needs scale_factor"):
         F.interpolate(ac.ones(1, 1, 4), size=2, recompute_scale_factor=True)
+
+
+def test_lanczos_needs_antialias_and_no_align_corners_as_torch():
+    x = normal(9, (1, 1, 4, 4))
+    for kw in ({}, {"antialias": True, "align_corners": True}):
+        with pytest.raises(ValueError):
+            TF.interpolate(torch.tensor(x), size=2, mode="lanczos", **kw)
+        with pytest.raises(ValueError, match=r"mode 'lanczos' needs antialias=True and align_c"):
+            F.interpolate(ac.tensor(x), size=2, mode="lanczos", **kw)
+    with pytest.raises(ValueError, match=r"mode 'lanczos' does not fit an input with 1 spatial"):
+        F.interpolate(ac.tensor(x[0]), size=2, mode="lanczos", antialias=True)
+
+
+def test_sizes_below_one_are_refused_except_by_area():
+    x = ac.tensor(normal(10, (1, 1, 4, 4)))
+    with pytest.raises(RuntimeError):
+        TF.interpolate(torch.tensor(x.numpy()), size=(0, 3), mode="bilinear")
+    with pytest.raises(ValueError, match=r"output size \(0, 3\) .* at least 1\)"):
+        F.interpolate(x, size=(0, 3), mode="bilinear")
+    want = TF.interpolate(torch.tensor(x.numpy()), scale_factor=0.2, mode="area")
+    x.requires_grad_()
+    y = F.interpolate(x, scale_factor=0.2, mode="area")  # ours raised; torch's is empty
+    assert y.shape == tuple(want.shape) == (1, 1, 0, 0)
+    y.sum().backward()  # torch's backward raises on the empty output; ours: a zero gradient
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((1, 1, 4, 4)))

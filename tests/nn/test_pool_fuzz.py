@@ -186,7 +186,7 @@ def test_lp_pool_matches_torch_on_drawn_configurations(config, seed, layout):
 def adaptive_configs(draw):
     nd = draw(st.integers(1, 3))
     spatial = tuple(draw(st.integers(1, 4 if nd == 3 else 7)) for _ in range(nd))
-    out = tuple(draw(st.integers(1, m + 2)) for m in spatial)
+    out = tuple(draw(st.integers(0, m + 2)) for m in spatial)  # 0: an empty output, as torch
     output_size = out[0] if nd == 1 or (len(set(out)) == 1 and draw(st.booleans())) else out
     if nd > 1 and draw(st.booleans()):  # None keeps that axis's input size
         keep = draw(st.integers(0, nd - 1))
@@ -196,7 +196,7 @@ def adaptive_configs(draw):
         nd,
         output_size,
         _input_shape(draw, nd, spatial),
-        max(-(-m // o) + 1 for m, o in zip(spatial, out)) ** nd,
+        max(-(-m // max(o, 1)) + 1 for m, o in zip(spatial, out)) ** nd,
     )
 
 
@@ -208,6 +208,10 @@ def test_adaptive_pools_match_torch_on_drawn_configurations(
     nd, output_size, shape, window = config
     name = f"adaptive_{kind}_pool{nd}d"
     kw = {"return_indices": indices} if kind == "max" else {}
+    want = getattr(TF, name)(torch.tensor(normal(seed, shape)), output_size, **kw)
+    if 0 in (want[0] if kw.get("return_indices") else want).shape[-nd:]:
+        _empty_adaptive_output_matches_torch(name, output_size, shape, kw, want)
+        return
     compare(
         lambda x: getattr(F, name)(x, output_size, **kw),
         lambda x: getattr(TF, name)(x, output_size, **kw),
@@ -217,6 +221,17 @@ def test_adaptive_pools_match_torch_on_drawn_configurations(
         gy_seed=seed + 1,
         bilinear=kind == "avg",
     )
+
+
+def _empty_adaptive_output_matches_torch(name, output_size, shape, kw, want):
+    """An output size of 0 gives an empty output (torch's forward too); torch's backward then
+    raises ("Expected grad_output to have non-zero size"), ours gives x a zero gradient."""
+    x = ac.tensor(normal(0, shape), requires_grad=True)
+    got = getattr(F, name)(x, output_size, **kw)
+    for g, w in zip(*((got, want) if kw.get("return_indices") else ((got,), (want,)))):
+        assert g.shape == tuple(w.shape) and g.dtype == w.numpy().dtype
+    (got[0] if kw.get("return_indices") else got).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros(shape))
 
 
 @pytest.mark.slow
