@@ -230,12 +230,6 @@ def _split_lengths(n: int, lengths: Sequence[int | float]) -> list[int]:
     ``floor(n * f)``, the remainder then given out one by one from the first split on."""
     total = sum(lengths)
     if not (math.isclose(total, 1) and total <= 1):
-        bad = [x for x in lengths if not isinstance(x, int) or isinstance(x, bool)]
-        if bad:
-            raise TypeError(
-                f"random_split: lengths {list(lengths)} are neither counts (ints) nor fractions "
-                "that sum to 1."
-            )
         return list(lengths)  # type: ignore[arg-type]
     counts = []
     for i, frac in enumerate(lengths):
@@ -275,6 +269,11 @@ def random_split(
         raise ValueError(
             f"random_split: lengths {list(lengths)} add up to {sum(counts)}, but the dataset "
             f"has {n} samples."
+        )
+    if any(not isinstance(c, int) or isinstance(c, bool) for c in counts):
+        raise TypeError(
+            f"random_split: lengths {list(lengths)} are neither counts (ints) nor fractions "
+            "that sum to 1."
         )
     perm = rng_of(generator).permutation(n).tolist()
     bounds = list(itertools.accumulate(counts, initial=0))

@@ -145,12 +145,13 @@ class SubsetRandomSampler(Sampler):
 class WeightedRandomSampler(Sampler):
     """``num_samples`` indices in ``[0, len(weights))`` drawn with probability proportional to
     ``weights`` (which need not sum to 1); ``replacement=False`` never draws an index twice in a
-    pass (successive draws renormalised over what is left, as ``torch.multinomial``).
+    pass (successive draws renormalised over what is left, as ``torch.multinomial``; once the
+    positive weights run out, the weight-0 indices follow, as there).
 
     Errors, as PyTorch's: ValueError at construction for a ``num_samples`` that is not a
     positive int, a non-bool ``replacement`` or weights that are not 1-D; RuntimeError when a
     pass starts with negative or non-finite weights, weights summing to 0, or (without
-    replacement) fewer positive weights than ``num_samples``.
+    replacement) fewer weights than ``num_samples``.
     """
 
     def __init__(
@@ -190,14 +191,21 @@ class WeightedRandomSampler(Sampler):
                 f"0); got {len(w)} weights with min {w.min() if w.size else None} and sum "
                 f"{w.sum()}."
             )
-        if not self.replacement and m > int((w > 0).sum()):
+        if not self.replacement and m > len(w):
             raise RuntimeError(
                 f"WeightedRandomSampler: cannot draw {m} samples without replacement from "
-                f"{int((w > 0).sum())} positive weights; lower num_samples or pass "
-                "replacement=True."
+                f"{len(w)} weights; lower num_samples or pass replacement=True."
             )
         rng = rng_of(self.generator)
-        return rng.choice(len(w), size=m, replace=self.replacement, p=w / w.sum()).astype(np.int64)
+        if self.replacement:
+            return rng.choice(len(w), size=m, p=w / w.sum()).astype(np.int64)
+        # An exponential race: E_i / w_i are exponential with rates w_i, so sorting them gives
+        # successive draws proportional to the weights of what is left (the weight-0 indices
+        # last, in random order, as torch.multinomial gives them once the others run out).
+        perm = rng.permutation(len(w))
+        with np.errstate(divide="ignore"):
+            keys = rng.exponential(size=len(w)) / w[perm]
+        return perm[np.argsort(keys, kind="stable")[:m]].astype(np.int64)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.epoch_order().tolist())
