@@ -1,5 +1,6 @@
-"""Datasets and mini-batches: TensorDataset, IterableDataset, DataLoader (shuffle, drop_last,
-generator, worker processes), random_split and Subset.
+"""``torch.utils.data`` here: DataLoader (shuffle, drop_last, samplers, generator, worker
+processes), with the datasets (``nn.data_sets``), samplers (``nn.samplers``) and collate functions
+(``nn.data_collate``) it reads, all importable from here.
 
 A DataLoader draws its shuffling order from its ``Generator``; ``state_dict()`` captures that
 generator, so a checkpoint restores the exact sequence of batches of the following epochs.
@@ -8,13 +9,25 @@ generator, so a checkpoint restores the exact sequence of batches of the followi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import autograd_core as ac
+import numpy as np  # batch indices live on the host
+
 from autograd_core.device import to_device
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
+from nn.data_collate import default_collate, default_convert
+from nn.data_sets import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    StackDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from nn.data_workers import (
     IterableFetcher,
     MapFetcher,
@@ -25,140 +38,41 @@ from nn.data_workers import (
     iterate_pool,
     worker_context,
 )
+from nn.samplers import (
+    BatchSampler,
+    DistributedSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+    chunks,
+)
 
 __all__ = [
     "Dataset",
     "IterableDataset",
     "TensorDataset",
     "Subset",
+    "ConcatDataset",
+    "ChainDataset",
+    "StackDataset",
     "DataLoader",
     "random_split",
+    "default_collate",
+    "default_convert",
+    "Sampler",
+    "SequentialSampler",
+    "RandomSampler",
+    "SubsetRandomSampler",
+    "WeightedRandomSampler",
+    "BatchSampler",
+    "DistributedSampler",
     "get_worker_info",
     "WorkerInfo",
     "model_device",
     "move_batch",
 ]
-
-
-class Dataset:
-    """Anything with ``__len__`` and ``__getitem__(i)`` returning one sample."""
-
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def __getitem__(self, index: int) -> Any:
-        raise NotImplementedError
-
-
-class IterableDataset(Dataset):
-    """A dataset read as a stream: subclasses define ``__iter__`` (``__len__`` is optional).
-
-    With ``num_workers > 0`` every worker iterates its own copy, as in PyTorch; to read each
-    sample once, ``__iter__`` takes its share using ``get_worker_info()``."""
-
-    def __iter__(self) -> Iterator[Any]:
-        raise NotImplementedError
-
-
-class TensorDataset(Dataset):
-    """Samples are rows of tensors that share their first dimension: ``ds[i] = (x[i], y[i])``.
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> ds = nn.data.TensorDataset(ac.zeros(5, 2), ac.arange(5))
-        >>> len(ds), ds[3][1].item()
-        (5, 3)
-    """
-
-    def __init__(self, *tensors: Any) -> None:
-        if not tensors:
-            raise ValueError("TensorDataset: give at least one tensor.")
-        self.tensors = tuple(t if isinstance(t, Tensor) else ac.tensor(t) for t in tensors)
-        n = self.tensors[0].shape[0] if self.tensors[0].ndim else None
-        for t in self.tensors:
-            if t.ndim == 0 or t.shape[0] != n:
-                raise ValueError(
-                    "TensorDataset: every tensor needs the same first dimension; got shapes "
-                    f"{[tuple(t.shape) for t in self.tensors]}."
-                )
-
-    def __len__(self) -> int:
-        return self.tensors[0].shape[0]
-
-    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
-        return tuple(Tensor(t.data[index]) for t in self.tensors)
-
-    def batch(self, indices: Any) -> tuple[Tensor, ...]:
-        """Rows ``indices`` of every tensor at once (what DataLoader calls; no per-row loop)."""
-        return tuple(Tensor(t.data[indices]) for t in self.tensors)
-
-
-class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``."""
-
-    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
-        self.dataset = dataset
-        self.indices = list(indices)
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-    def __getitem__(self, index: int) -> Any:
-        return self.dataset[self.indices[index]]
-
-    def batch(self, indices: Any) -> Any:
-        """Rows ``indices`` (positions within the subset)."""
-        if isinstance(indices, slice):
-            indices = range(len(self.indices))[indices]
-        picked = [self.indices[int(i)] for i in indices]
-        if hasattr(self.dataset, "batch"):
-            return self.dataset.batch(picked)
-        return default_collate([self.dataset[i] for i in picked])
-
-
-def random_split(
-    dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None
-) -> list[Subset]:
-    """Split ``dataset`` into non-overlapping random subsets of the given lengths (counts, or
-    fractions that sum to 1; remainders go to the first subsets, as in PyTorch).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> import nn
-        >>> ds = nn.data.TensorDataset(ac.arange(10))
-        >>> [len(s) for s in nn.data.random_split(ds, [0.8, 0.2], ac.Generator(0))]
-        [8, 2]
-    """
-    n = len(dataset)
-    if all(isinstance(x, float) for x in lengths) and math.isclose(sum(lengths), 1.0):
-        counts = [int(math.floor(n * f)) for f in lengths]
-        for i in range(n - sum(counts)):
-            counts[i % len(counts)] += 1
-    else:
-        counts = [int(x) for x in lengths]
-    if sum(counts) != n:
-        raise ValueError(
-            f"random_split: lengths {list(lengths)} add up to {sum(counts)}, but the dataset "
-            f"has {n} samples."
-        )
-    perm = rng_of(generator).permutation(n).tolist()
-    out, start = [], 0
-    for c in counts:
-        out.append(Subset(dataset, perm[start : start + c]))
-        start += c
-    return out
-
-
-def default_collate(samples: list[Any]) -> Any:
-    """Stack a list of samples (tuples of tensors or numbers) into a batch."""
-    first = samples[0]
-    if isinstance(first, (tuple, list)):
-        return tuple(default_collate([s[i] for s in samples]) for i in range(len(first)))
-    if isinstance(first, Tensor):
-        xp = first.xp
-        return Tensor(xp.stack([s.data for s in samples]))
-    return ac.tensor(samples)
 
 
 class DataLoader:
@@ -167,35 +81,51 @@ class DataLoader:
     Args:
         dataset: a map-style Dataset (a ``TensorDataset`` is batched by fancy indexing, no
             Python loop) or an ``IterableDataset`` (batched in the order it yields samples).
-        batch_size: samples per batch.
-        shuffle: draw a new random order at the start of every epoch (map-style only).
-        drop_last: drop the last batch if it is smaller than ``batch_size`` (for an iterable
-            dataset read by workers: each worker's last batch, as in PyTorch).
-        generator: the source of the shuffling order and of the workers' base seed (a new
-            ``ac.Generator`` seeded from the default generator if None); its state is part of
-            ``state_dict()``. One base seed is drawn per epoch whatever ``num_workers`` is, so
-            the shuffles do not depend on ``num_workers``.
-        collate_fn: how to turn a list of samples into a batch (datasets without ``batch``).
+        batch_size: samples per batch; None turns batching off: each sample is yielded on its
+            own, passed through ``collate_fn`` (default ``default_convert``).
+        shuffle: draw a new random order at the start of every epoch (map-style only); the
+            loader makes ``RandomSampler(dataset, generator=generator)`` for it.
+        sampler: the order of the indices (a Sampler or any iterable of indices with
+            ``len``); not with ``shuffle=True``.
+        batch_sampler: yields whole batches of indices (lists); not with ``batch_size`` other
+            than 1, ``shuffle``, ``sampler`` or ``drop_last``.
         num_workers: 0 reads in the main process; n > 0 starts n worker processes that build
             the batches (see ``nn.data_workers``). A map-style dataset gives the same batches in
-            the same order for every ``num_workers``; an iterable dataset is copied into every
-            worker (PyTorch's rule), so it reads its share with ``get_worker_info()``.
+            the same order for every ``num_workers`` (the indices are drawn in the main
+            process); an iterable dataset is copied into every worker (PyTorch's rule), so it
+            reads its share with ``get_worker_info()``.
+        collate_fn: how to turn a list of samples into a batch (default ``default_collate``).
+            A dataset with a ``batch(indices)`` method gives its batches itself when
+            ``collate_fn`` is left as the default.
         pin_memory, pin_memory_device: accepted for PyTorch compatibility and ignored: batches
             are host (NumPy) arrays, and moving them to a GPU is ``Tensor.to``'s job.
+        drop_last: drop the last batch if it is smaller than ``batch_size`` (for an iterable
+            dataset read by workers: each worker's last batch, as in PyTorch).
         timeout: seconds to wait for a batch from the workers before RuntimeError (0: wait as
             long as the workers live). Ignored with ``num_workers=0``, as in PyTorch.
         worker_init_fn: called as ``worker_init_fn(worker_id)`` in each worker, after seeding.
         multiprocessing_context: a start method name ("fork", "spawn", "forkserver") or a
             ``multiprocessing`` context; None uses Python's default. Under "spawn" and
             "forkserver" the dataset, collate_fn and worker_init_fn must be picklable.
+        generator: the source of the shuffling order and of the workers' base seed (a new
+            ``ac.Generator`` seeded from the default generator if None); its state is part of
+            ``state_dict()``. One base seed is drawn per epoch whatever ``num_workers`` is, so
+            the shuffles do not depend on ``num_workers``. A sampler given by the caller draws
+            from its own generator.
         prefetch_factor: batches in flight per worker (default 2 when ``num_workers > 0``).
         persistent_workers: keep the workers between epochs instead of starting new ones.
         in_order: yield the batches in order (False: as the workers finish them).
 
+    ``len(loader)`` is ``len(batch_sampler)`` (``len(sampler)`` without batching); for an
+    iterable dataset it is worked out from ``len(dataset)``, as PyTorch does.
+
     Errors, as PyTorch's: ValueError for ``num_workers < 0``, ``timeout < 0``, a
     ``prefetch_factor`` or ``persistent_workers`` or ``multiprocessing_context`` without
-    workers, ``prefetch_factor < 0``, ``shuffle`` with an iterable dataset, an unknown start
-    method; TypeError for a context that is neither a name nor a context object.
+    workers, ``prefetch_factor < 0``, ``shuffle``, ``sampler`` or ``batch_sampler`` with an
+    iterable dataset, ``sampler`` with ``shuffle=True``, ``batch_sampler`` with any of
+    ``batch_size``/``shuffle``/``sampler``/``drop_last``, ``drop_last`` with
+    ``batch_size=None``, an unknown start method; TypeError for a context that is neither a
+    name nor a context object.
 
     Example:
         >>> import autograd_core as ac
@@ -209,39 +139,50 @@ class DataLoader:
     def __init__(
         self,
         dataset: Dataset,
-        batch_size: int = 1,
+        batch_size: int | None = 1,
         shuffle: bool | None = None,
-        drop_last: bool = False,
-        generator: Generator | None = None,
-        collate_fn: Callable[[list[Any]], Any] | None = None,
-        *,
+        sampler: Any = None,
+        batch_sampler: Any = None,
         num_workers: int = 0,
+        collate_fn: Callable[[Any], Any] | None = None,
         pin_memory: bool = False,
+        drop_last: bool = False,
         timeout: float = 0,
         worker_init_fn: Callable[[int], None] | None = None,
         multiprocessing_context: Any = None,
+        generator: Generator | None = None,
+        *,
         prefetch_factor: int | None = None,
         persistent_workers: bool = False,
         pin_memory_device: str = "",
         in_order: bool = True,
     ) -> None:
-        if batch_size < 1:
+        if batch_size is not None and batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be at least 1, got {batch_size}.")
         self.iterable = isinstance(dataset, IterableDataset)
-        if self.iterable and shuffle:
-            raise ValueError(
-                f"DataLoader: shuffle={shuffle} with an IterableDataset; an iterable dataset "
-                "is read in its own order, so leave shuffle unset (shuffle inside __iter__)."
-            )
         check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
+        check_sampler_options(self.iterable, batch_size, shuffle, sampler, batch_sampler, drop_last)
         self.dataset = dataset
-        self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
-        self.drop_last = drop_last
         if generator is None:
             generator = Generator(int(rng_of(None).integers(2**63)))
         self.generator = generator
-        self.collate_fn = collate_fn or default_collate
+        # What the loader makes itself batches fast (slices of one index array per epoch).
+        self._own_batching = batch_sampler is None
+        if batch_sampler is not None:
+            batch_size, drop_last = None, False
+        if sampler is None and not self.iterable:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else None
+            sampler = sampler or SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None and not self.iterable:
+            batch_sampler = BatchSampler(sampler, int(batch_size), bool(drop_last))
+        self.sampler, self.batch_sampler = sampler, batch_sampler
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self.drop_last = drop_last
+        self.auto_collation = batch_sampler is not None or (self.iterable and bool(batch_size))
+        if collate_fn is None:
+            collate_fn = default_collate if self.auto_collation else default_convert
+        self.collate_fn = collate_fn
         self.num_workers = int(num_workers)
         self.prefetch_factor = 2 if num_workers and prefetch_factor is None else prefetch_factor
         self.persistent_workers = persistent_workers
@@ -253,8 +194,12 @@ class DataLoader:
         self._pool: WorkerPool | None = None
 
     def __len__(self) -> int:
-        n = len(self.dataset)
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        if self.iterable:
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
     def __iter__(self) -> Iterator[Any]:
         base_seed = int(self.generator.rng.integers(2**63 - 2**16))
@@ -302,16 +247,31 @@ class DataLoader:
             yield fetcher.fetch(idx, n)
 
     def _index_batches(self, on_device: bool) -> Iterator[tuple[Any, int]]:
-        """``(indices, len(dataset))`` of every batch of one epoch: a slice when not shuffled,
-        else a slice of one permutation (on the dataset's device when ``on_device``)."""
+        """``(indices, len(dataset))`` of every batch of one epoch: an int per sample without
+        batching; slices in order with a sequential sampler; pieces of the sampler's
+        ``epoch_order()`` (on the dataset's device when ``on_device``) when the loader made the
+        BatchSampler; else each list the batch sampler yields, as an int64 array."""
         n = len(self.dataset)
-        order = self.generator.rng.permutation(n) if self.shuffle else None
-        if order is not None and on_device and hasattr(self.dataset, "batch"):
-            order = _on_device_of(self.dataset, order)
-        for b in range(len(self)):
-            start = b * self.batch_size
-            stop = min(start + self.batch_size, n)
-            yield (slice(start, stop) if order is None else order[start:stop]), n
+        bs = self.batch_sampler
+        if bs is None:
+            for i in self.sampler:
+                yield int(i), n
+            return
+        own = self._own_batching and type(self.sampler) in _WHOLE_EPOCH
+        if own and type(self.sampler) is SequentialSampler:
+            m = len(self.sampler)
+            for b in range(len(bs)):
+                start = b * bs.batch_size
+                yield slice(start, min(start + bs.batch_size, m)), n
+        elif own:
+            order = self.sampler.epoch_order()
+            if on_device and hasattr(self.dataset, "batch"):
+                order = _on_device_of(self.dataset, order)
+            for piece in chunks(order, bs.batch_size, bs.drop_last):
+                yield piece, n
+        else:
+            for idx in bs:
+                yield np.asarray(idx, dtype=np.int64).reshape(-1), n
 
     def state_dict(self) -> dict[str, Any]:
         """The generator's state: restoring it replays the same shuffles from here on."""
@@ -320,6 +280,58 @@ class DataLoader:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a state saved by ``state_dict``."""
         self.generator.set_state(state["generator"])
+
+
+# Samplers whose epoch_order() is exactly what they iterate (a subclass may change __iter__).
+_WHOLE_EPOCH = (
+    SequentialSampler,
+    RandomSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+    DistributedSampler,
+)
+
+
+def check_sampler_options(
+    iterable: bool,
+    batch_size: int | None,
+    shuffle: Any,
+    sampler: Any,
+    batch_sampler: Any,
+    drop_last: bool,
+) -> None:
+    """PyTorch's checks of how the order options combine, with messages that say the fix."""
+    if iterable:
+        for name, value in (("shuffle", shuffle), ("sampler", sampler)):
+            if value not in (None, False):
+                raise ValueError(
+                    f"DataLoader: {name}={value} with an IterableDataset; an iterable dataset "
+                    f"is read in its own order, so leave {name} unset (order the stream inside "
+                    "__iter__)."
+                )
+        if batch_sampler is not None:
+            raise ValueError(
+                f"DataLoader: batch_sampler={batch_sampler} with an IterableDataset; leave it "
+                "unset and use batch_size (the stream decides the order)."
+            )
+    if sampler is not None and shuffle:
+        raise ValueError(
+            "DataLoader: sampler option is mutually exclusive with shuffle; the sampler decides "
+            "the order, so leave shuffle unset (use RandomSampler for a random order)."
+        )
+    if batch_sampler is not None and (
+        batch_size != 1 or shuffle or sampler is not None or drop_last
+    ):
+        raise ValueError(
+            "DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, "
+            "sampler, and drop_last; the batch sampler decides all four, so leave them at "
+            "their defaults."
+        )
+    if batch_size is None and drop_last:
+        raise ValueError(
+            "DataLoader: batch_size=None option disables auto-batching and is mutually "
+            "exclusive with drop_last; leave drop_last=False."
+        )
 
 
 def _on_device_of(dataset: Any, order: Any) -> Any:

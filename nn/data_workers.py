@@ -36,6 +36,7 @@ from typing import Any
 import numpy
 
 import autograd_core as ac
+from nn.data_collate import default_collate
 
 __all__ = [
     "WorkerInfo",
@@ -78,8 +79,10 @@ class MapFetcher:
     """Builds the batch of a map-style dataset at some indices (a slice or an index array).
 
     A dataset with a ``batch(indices)`` method (``TensorDataset``, ``Subset``) gives the whole
-    batch in one call; any other dataset is read sample by sample and ``collate_fn`` makes the
-    batch. ``where`` says what was being read when an exception was raised."""
+    batch in one call when ``collate_fn`` is ``default_collate``; otherwise the dataset is read
+    sample by sample and ``collate_fn`` makes the batch. An int index (no batching) reads one
+    sample and passes it to ``collate_fn`` alone. ``where`` says what was being read when an
+    exception was raised."""
 
     def __init__(self, dataset: Any, collate_fn: Callable[[list[Any]], Any]) -> None:
         self.dataset = dataset
@@ -87,7 +90,12 @@ class MapFetcher:
         self.reading: tuple[str, Any, int] = ("nothing yet", None, 0)
 
     def fetch(self, idx: Any, n: int) -> Any:
-        if hasattr(self.dataset, "batch"):
+        if isinstance(idx, int):
+            self.reading = ("dataset index", idx, n)
+            sample = self.dataset[idx]
+            self.reading = ("collate_fn on dataset index", idx, n)
+            return self.collate_fn(sample)
+        if self.collate_fn is default_collate and hasattr(self.dataset, "batch"):
             self.reading = ("the batch at dataset indices", idx, n)
             return self.dataset.batch(idx)
         rows = range(n)[idx] if isinstance(idx, slice) else idx.tolist()
@@ -110,10 +118,11 @@ class MapFetcher:
 
 class IterableFetcher:
     """Reads batches of ``batch_size`` samples from one pass over an iterable dataset; raises
-    StopIteration at the end (before a short last batch when ``drop_last``)."""
+    StopIteration at the end (before a short last batch when ``drop_last``). With
+    ``batch_size=None`` each sample is passed to ``collate_fn`` alone."""
 
     def __init__(
-        self, dataset: Any, batch_size: int, drop_last: bool, collate_fn: Callable
+        self, dataset: Any, batch_size: int | None, drop_last: bool, collate_fn: Callable
     ) -> None:
         self.it = iter(dataset)
         self.batch_size, self.drop_last, self.collate_fn = batch_size, drop_last, collate_fn
@@ -122,6 +131,11 @@ class IterableFetcher:
 
     def fetch(self, idx: Any = None, n: int = 0) -> Any:
         self.where = f"sample {self.read} of its copy of the iterable dataset"
+        if self.batch_size is None:
+            sample = next(self.it)
+            self.read += 1
+            self.where = f"collate_fn on sample {self.read - 1}"
+            return self.collate_fn(sample)
         samples = []
         for s in itertools.islice(self.it, self.batch_size):
             samples.append(s)
