@@ -7,10 +7,9 @@ with the same fetcher the main process uses, and the main process yields the bat
 numbered order (``in_order=True``) or as they arrive (``in_order=False``). So a map-style dataset
 gives the same batches, in the same order, for every ``num_workers``.
 
-An ``IterableDataset`` is copied into every worker, as in PyTorch: each worker iterates its own
-copy and batches what it reads, so a dataset that does not split its stream with
-``get_worker_info()`` is read once per worker. The batches come back worker 0, worker 1, ...,
-worker 0, ... until every worker's copy is exhausted.
+An ``IterableDataset`` is copied into every worker, as in PyTorch: each worker batches what its
+copy yields (a stream not split with ``get_worker_info()`` is read once per worker); batches
+come back worker 0, worker 1, ..., worker 0, ... until every copy is exhausted.
 
 Each worker seeds the default generator, Python's ``random`` and NumPy's legacy global generator
 (modulo 2**32) from ``base_seed + worker_id`` (``base_seed`` is drawn from the loader's generator
