@@ -29,7 +29,7 @@ from autograd_core.ops.decompositions import (
     Solve,
     check_square,
     det,
-    inverse,
+    invert,
     matrix_t,
     slogdet,
 )
@@ -155,8 +155,9 @@ def _solve(name: str, a: Tensor, b: Tensor, left: bool) -> Tensor:
 
 def solve(a: Tensor, b: Tensor, *, left: bool = True) -> Tensor:
     """X with A X = B (``left=True``) or X A = B, for A (*, n, n) and B (*, n, k) (or (*, n),
-    a vector when its shape is A's batch shape plus n), batch dims broadcasting, as
-    ``torch.linalg.solve``. The gradient is Giles' (2008): B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ.
+    a vector when it is 1-D or its shape is A's batch shape plus n, only with ``left=True``,
+    as torch), batch dims broadcasting, as ``torch.linalg.solve``. The gradient is Giles'
+    (2008): B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ.
 
     Example:
         >>> import autograd_core as ac
@@ -166,11 +167,18 @@ def solve(a: Tensor, b: Tensor, *, left: bool = True) -> Tensor:
     a, b = lift(a), lift(b, a)
     check_square("linalg.solve", a)
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    if vector and not left:
+        raise ShapeError(
+            f"linalg.solve: B of shape {tuple(b.shape)} is a vector (1-D, or A's batch shape "
+            f"plus n), which X A = B (left=False) does not take, as in torch; A "
+            f"{tuple(a.shape)}. For a row vector pass B.unsqueeze(-2) (and squeeze X), or use "
+            "left=True with A transposed."
+        )
     if vector:
-        b = b.unsqueeze(-1) if left else b.unsqueeze(-2)
+        b = b.unsqueeze(-1)
     _check_pair("linalg.solve", a, b, left)
     x = _solve("linalg.solve", a, b, left)
-    return x.squeeze(-1 if left else -2) if vector else x
+    return x.squeeze(-1) if vector else x
 
 
 def solve_triangular(
@@ -211,7 +219,7 @@ def inv(a: Tensor) -> Tensor:
         tensor([[ 1., -1.],
                 [ 0.,  1.]])
     """
-    return inverse(a)
+    return invert("linalg.inv", a)
 
 
 class EigenvaluesEigenvectors(NamedTuple):

@@ -105,7 +105,9 @@ def matrix_norm(
     largest / smallest column sum Σᵢ |aᵢⱼ|, inf / -inf the largest / smallest row sum.
 
     The singular-value orders take their gradient from ``svdvals`` (U diag(σ̄) Vh); the max/min
-    orders split the gradient between tied sums, as torch's amax/amin do.
+    orders split the gradient between tied sums, as torch's amax/amin do. For an empty matrix
+    the positive orders give 0 and the negative ones raise (what is the smallest of none?),
+    as torch.
 
     Example:
         >>> import autograd_core as ac
@@ -128,16 +130,33 @@ def matrix_norm(
         )
     if ord == "fro":
         return p_norm(a, 2, dim=(d0, d1), keepdim=keepdim)
+    k = min(a.shape[d0], a.shape[d1])
     if ord in ("nuc", 2, -2):
         s = svdvals(movedim(a, (d0, d1), (-2, -1)))
-        out = s.sum(-1) if ord == "nuc" else (s[..., 0] if ord == 2 else s[..., -1])
+        if ord == -2 and k == 0:
+            _empty_min(name, a, ord, "the smallest singular value")
+        # the largest singular value of an empty matrix is 0, as torch (the sum of none)
+        out = s.sum(-1) if ord == "nuc" or k == 0 else (s[..., 0] if ord == 2 else s[..., -1])
         for d in sorted((d0, d1)) if keepdim else ():
             out = out.unsqueeze(d)
         return out
     summed, over = (d0, d1) if abs(ord) == 1 else (d1, d0)
     sums = reduce_sum(elementwise_abs(a), dim=summed, keepdim=True)
-    out = (amax if ord > 0 else amin)(sums, dim=over, keepdim=True)
+    if a.shape[over] == 0:  # no sums: the largest is 0 (norms are ≥ 0), as torch; no smallest
+        if ord < 0:
+            _empty_min(name, a, ord, "the smallest sum")
+        out = reduce_sum(sums, dim=over, keepdim=True)
+    else:
+        out = (amax if ord > 0 else amin)(sums, dim=over, keepdim=True)
     return out if keepdim else out.squeeze((d0, d1))
+
+
+def _empty_min(name: str, a: Tensor, ord: Any, what: str) -> None:  # noqa: A002
+    raise ShapeError(
+        f"{name}: order {ord} takes {what} of each matrix, which an empty matrix has none of; "
+        f"got shape {tuple(a.shape)}. Use a positive order (its value is 0 there), or skip "
+        "empty inputs."
+    )
 
 
 def norm(

@@ -11,7 +11,7 @@ from autograd_core.device import get_array_module
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
-from autograd_core.ops.decompositions import check_square, inverse
+from autograd_core.ops.decompositions import check_square, invert
 from autograd_core.tensor import Tensor
 
 __all__ = ["matrix_power", "multi_dot", "check_one_dtype"]
@@ -42,7 +42,7 @@ def matrix_power(a: Tensor, n: int) -> Tensor:
     if n == 0:  # the identity, attached to A with a zero gradient
         eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
         return where(xp.ones(a.shape, dtype=bool), eye, a)
-    base = inverse(a) if n < 0 else a
+    base = invert("linalg.matrix_power", a) if n < 0 else a
     n = abs(n)
     result = None
     while n:

@@ -100,6 +100,44 @@ class Slogdet(Op):
         return (g_logabs.reshape(g_logabs.shape + (1, 1)) * matrix_t(Inv.call(a)),)
 
 
+def _cofactors(xp: Any, a: Any) -> Any:
+    """The cofactor matrix cof(A) = adj(A)ᵀ of each square matrix (n ≥ 1), defined for singular
+    A too: with A = U Σ Vh, cof(A) = det(U) det(Vh) · U diag(∏_{j≠i} σⱼ) Vh (Higham, "What Is
+    the Adjugate of a Matrix?", 2020, from adj(XY) = adj(Y) adj(X))."""
+    u, s, vh = xp.linalg.svd(a)
+    ones = xp.ones(s.shape[:-1] + (1,), dtype=s.dtype)
+    before = xp.cumprod(xp.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    after = xp.cumprod(xp.concatenate([ones, s[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    signs = xp.linalg.det(u) * xp.linalg.det(vh)
+    return (signs[..., None, None] * (u * (before * after)[..., None, :])) @ vh
+
+
+@register_op("det", save_output=True, array_vjp=True)
+class Det(Op):
+    r"""d = det A for each square matrix of the batch (``torch.linalg.det``; 1 for 0×0).
+
+    VJP: Ā = d̄ · cof(A), the cofactor matrix. Where every matrix of the batch is invertible it
+    is d · A⁻ᵀ (Giles 2008, §2.2.4), written with ops (this op and ``Inv``), so differentiable
+    again. Where one has det = 0 (an exactly zero pivot) the whole batch's cofactors come from
+    the SVD (``_cofactors``): finite, as torch's gradient there, but a constant in a recorded
+    backward (no second derivative through a singular A; torch documents its own as not
+    supported there either). Saves A and d. Does not broadcast.
+    """
+
+    def forward(self, a: Any) -> Any:
+        return self.xp.linalg.det(a).astype(a.dtype, copy=False)
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        (a,) = self.inputs_as(gy)
+        shape = tuple(gy.shape) + (1, 1)
+        xp = self.xp
+        if a.shape[-1] and bool(xp.any(self.out == 0)):
+            (arr,) = (x.data for x in self.inputs)
+            return (gy.reshape(shape) * _cofactors(xp, arr),)
+        d = self.output_as(gy)
+        return ((gy * d).reshape(shape) * matrix_t(Inv.call(a)),)
+
+
 @register_op("cholesky", save_output=True, array_vjp=True, saves_inputs=False)
 class Cholesky(Op):
     r"""L, the lower-triangular factor with A = L Lᵀ, for each symmetric positive-definite A
@@ -142,15 +180,21 @@ def inverse(a: Tensor) -> Tensor:
         tensor([[0.5 , 0.  ],
                 [0.  , 0.25]])
     """
+    return invert("inverse", a)
+
+
+def invert(name: str, a: Tensor) -> Tensor:
+    """``inverse``'s work, with ``name`` (the public function: ``inverse``, ``linalg.inv``,
+    ``linalg.matrix_power``) in its errors."""
     a = lift(a)
-    check_square("inverse", a)
+    check_square(name, a)
     try:
         return Inv.apply(a)
     except Exception as e:  # numpy.linalg.LinAlgError
         if type(e).__name__ != "LinAlgError":
             raise
         raise LinAlgError(
-            f"inverse: the input is singular (not invertible); shape {tuple(a.shape)}. Use "
+            f"{name}: the input is singular (not invertible); shape {tuple(a.shape)}. Use "
             "ac.linalg.pinv or regularise (A + eps·I)."
         ) from e
 
@@ -171,10 +215,10 @@ def slogdet(a: Tensor) -> SignLogAbsDet:
 
 
 def det(a: Tensor) -> Tensor:
-    """The determinant of each square matrix, sign · exp(logabsdet) (``torch.det``).
+    """The determinant of each square matrix (``torch.det``, ``torch.linalg.det``).
 
-    Its gradient det(A) · A⁻ᵀ is computed for invertible A; for a singular A it is undefined
-    here (torch returns a subgradient there).
+    Its gradient is the cofactor matrix (``Det``): det(A) · A⁻ᵀ for invertible A, and from the
+    SVD, finite, for a singular one, as torch's.
 
     Example:
         >>> import autograd_core as ac
@@ -183,8 +227,7 @@ def det(a: Tensor) -> Tensor:
     """
     a = lift(a)
     check_square("det", a)
-    sign, logabs = Slogdet.apply(a)
-    return sign * logabs.exp()
+    return Det.apply(a)
 
 
 def logdet(a: Tensor) -> Tensor:

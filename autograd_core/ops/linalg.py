@@ -202,14 +202,8 @@ def _parse(subscripts: str, operands: list[Tensor]) -> tuple[list[str], str]:
     if out is None:  # NumPy's implicit output: ellipsis, then letters seen once, sorted
         joined = "".join(specs)
         out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
-    elif "..." in out:
+    else:  # an explicit output without '...' sums the ellipsis dims, as torch (NumPy raises)
         out = out.replace("...", ell)
-    elif n_ell:
-        raise ShapeError(
-            f"einsum: {subscripts!r} has broadcast '...' dimensions in the operands but no '...' "
-            f"in the output. Operand shapes: {_shapes(operands)}. Add '...' to the output or "
-            "name the dimensions with letters."
-        )
     for c in out:
         if out.count(c) > 1 or c not in "".join(specs):
             problem = "repeats" if out.count(c) > 1 else "is in no operand of"
@@ -225,7 +219,8 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
 
     Supports an explicit output (``'ij,jk->ik'``) or NumPy's implicit one (``'ij,jk'``: the
     letters seen once, sorted), repeated letters in one operand (``'ii->i'``, ``'ii->'``), and
-    ``'...'`` for broadcast leading dimensions. Size-1 dimensions broadcast against other
+    ``'...'`` for broadcast leading dimensions (summed where an explicit output has no
+    ``'...'``, as torch; NumPy raises there). Size-1 dimensions broadcast against other
     operands. Operands may also be given as one list.
 
     Raises:

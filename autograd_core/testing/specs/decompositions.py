@@ -1,4 +1,4 @@
-"""OpSpecs of the decomposition ops (inv, solve, slogdet, cholesky): well-conditioned random
+"""OpSpecs of the decomposition ops (inv, solve, slogdet, det, cholesky): well-conditioned random
 matrices (A Aᵀ + n·I where a positive-definite one is needed), batched, 1×1, empty batches and
 non-contiguous inputs."""
 
@@ -128,6 +128,15 @@ OP_DB += [
         grad_args=_ALL_OF_A,
         torch_fn=lambda a: tuple(_torch_linalg().slogdet(a)),
         notes="sign is piecewise constant: no gradient",
+    ),
+    OpSpec(
+        "det",
+        ac.linalg.det,
+        lambda rng: _matrix_cases(rng, _square),
+        ref=np.linalg.det,
+        grad_args=_ALL_OF_A,
+        torch_fn=lambda a: _torch_linalg().det(a),
+        notes="singular A: cofactor gradient from the SVD (test_linalg_fuzz_regressions.py)",
     ),
     OpSpec(
         "cholesky",
