@@ -119,9 +119,10 @@ class Det(Op):
     VJP: Ā = d̄ · cof(A), the cofactor matrix. Where every matrix of the batch is invertible it
     is d · A⁻ᵀ (Giles 2008, §2.2.4), written with ops (this op and ``Inv``), so differentiable
     again. Where one has det = 0 (an exactly zero pivot) the whole batch's cofactors come from
-    the SVD (``_cofactors``): finite, as torch's gradient there, but a constant in a recorded
-    backward (no second derivative through a singular A; torch documents its own as not
-    supported there either). Saves A and d. Does not broadcast.
+    the SVD (``_cofactors``): finite, as torch's gradient there. That SVD is not recorded, so
+    a recorded backward (``create_graph=True``) at a singular A raises rather than return a
+    gradient whose own derivative would be 0 (torch documents its second derivative there as
+    unsupported). Saves A and d. Does not broadcast.
     """
 
     def forward(self, a: Any) -> Any:
@@ -132,6 +133,13 @@ class Det(Op):
         shape = tuple(gy.shape) + (1, 1)
         xp = self.xp
         if a.shape[-1] and bool(xp.any(self.out == 0)):
+            if isinstance(gy, Tensor):
+                raise LinAlgError(
+                    f"det: a matrix of the batch (shape {tuple(a.shape)}) is singular, where "
+                    "det's gradient (the cofactor matrix) is computed but not differentiable "
+                    "again here. Use create_graph=False, or move A off the singular set "
+                    "(A + eps·I)."
+                )
             (arr,) = (x.data for x in self.inputs)
             return (gy.reshape(shape) * _cofactors(xp, arr),)
         d = self.output_as(gy)

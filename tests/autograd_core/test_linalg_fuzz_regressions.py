@@ -104,3 +104,14 @@ def test_solve_vector_b_with_left_false_raises_as_torch(a_shape, b_shape):
         torch.linalg.solve(torch.tensor(a), torch.ones(b_shape, dtype=torch.float64), left=False)
     with pytest.raises(ac.ShapeError, match="^linalg.solve: B of shape .* is a vector"):
         ac.linalg.solve(ac.tensor(a), ac.ones(b_shape, dtype=ac.float64), left=False)
+
+
+def test_det_refuses_a_recorded_backward_at_a_singular_matrix():
+    """The cofactors at a singular A come from an unrecorded SVD: a create_graph backward there
+    would give a gradient whose derivative is silently 0 (d²det/dA² is not 0: at [[1, 2],
+    [2, 4]], d(cof A)[0, 0]/dA[1, 1] = 1), so it raises; the first-order gradient stays."""
+    a = ac.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+    (g,) = ac.grad(ac.linalg.det(a), a)
+    np.testing.assert_array_equal(g.numpy(), [[4.0, -2.0], [-2.0, 1.0]])
+    with pytest.raises(ac.LinAlgError, match=r"det: .*singular.*create_graph=False"):
+        ac.grad(ac.linalg.det(a), a, create_graph=True)
