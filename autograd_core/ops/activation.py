@@ -121,10 +121,11 @@ class Softplus(Op):
         if is_half(x):
             return half16.softplus_forward(x, beta, threshold)
         xp = self.xp
-        z = x * beta if beta != 1 else x
-        y = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
-        if beta != 1:
-            y /= beta
+        with numpy.errstate(over="ignore"):  # βx overflows only where the result is exact
+            z = x * beta if beta != 1 else x
+            y = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
+            if beta != 1:
+                y /= beta
         return xp.where(z > threshold, x, y)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -219,15 +220,16 @@ class LeakyReLU(Op):
 class Hardtanh(Op):
     r"""y = clip(x, min_val, max_val).
 
-    VJP: x̄ = ȳ · [min_val < x < max_val]: 1 strictly inside, **0 at the bounds** and outside
-    (PyTorch's ``hardtanh`` convention, unlike ``clip``, which passes the gradient at the
-    bounds, as ``torch.clamp`` does). Saves that mask as a constant.
+    VJP: x̄ = ȳ · [not (x ≤ min_val or x ≥ max_val)]: 1 strictly inside, **0 at the bounds**
+    and outside (PyTorch's ``hardtanh`` convention, unlike ``clip``, which passes the gradient
+    at the bounds, as ``torch.clamp`` does), and 1 at NaN (PyTorch's hardtanh_backward, whose
+    comparisons are false there). Saves that mask as a constant.
     """
 
     fresh_grads = True
 
     def forward(self, x: Any, min_val: float, max_val: float) -> Any:
-        self.saved = (x > min_val) & (x < max_val)
+        self.saved = ~((x <= min_val) | (x >= max_val))
         return self.xp.clip(x, min_val, max_val)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
