@@ -137,7 +137,8 @@ class Logit(Op):
 
     VJP: x̄ = ȳ / (x (1 − x)), and 0 where the clamp is active (x < ε or x > 1 − ε; at the
     bounds themselves the formula is used, as in PyTorch). Without ``eps`` the result is ∓inf at
-    0 and 1 and NaN outside [0, 1], and x̄ is inf at 0 and 1 and NaN outside [0, 1]. Saves the input (as the parent).
+    0 and 1 and NaN outside [0, 1], and x̄ is inf at 0 and 1 and NaN outside [0, 1] (PyTorch's
+    logit_backward). Saves the input (as the parent).
     """
 
     fresh_grads = True

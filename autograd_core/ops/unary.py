@@ -309,8 +309,7 @@ class Clip(Op):
         if has_min and has_max:
             above = above | (lo > hi)
             below = below & ~above
-        outside = above if below is None else below if above is None else above | below
-        inside = (x <= hi) if has_max else None  # false at NaN, unlike ~outside
+        inside = (x <= hi) if has_max else None  # false at NaN (a bound's too), as PyTorch
         if has_min:
             inside = (x >= lo) if inside is None else inside & (x >= lo)
         grads: list[Any] = [gy * inside if self.needs_input_grad[0] else None]
