@@ -220,16 +220,18 @@ class LeakyReLU(Op):
 class Hardtanh(Op):
     r"""y = clip(x, min_val, max_val).
 
-    VJP: x̄ = ȳ · [not (x ≤ min_val or x ≥ max_val)]: 1 strictly inside, **0 at the bounds**
-    and outside (PyTorch's ``hardtanh`` convention, unlike ``clip``, which passes the gradient
-    at the bounds, as ``torch.clamp`` does), and 1 at NaN (PyTorch's hardtanh_backward, whose
-    comparisons are false there). Saves that mask as a constant.
+    VJP: x̄ = ȳ · [min_val < x < max_val]: 1 strictly inside, **0 at the bounds** and outside
+    (PyTorch's ``hardtanh`` convention, unlike ``clip``, which passes the gradient at the
+    bounds, as ``torch.clamp`` does), and 0 at NaN, as clamp. (torch 2.13's float64
+    hardtanh_backward gives ȳ at NaN in tensors of fewer than 8 elements and 0 in longer ones,
+    its scalar and vectorised loops disagreeing; ours is 0 at any length.) Saves that mask as
+    a constant.
     """
 
     fresh_grads = True
 
     def forward(self, x: Any, min_val: float, max_val: float) -> Any:
-        self.saved = ~((x <= min_val) | (x >= max_val))
+        self.saved = (x > min_val) & (x < max_val)
         return self.xp.clip(x, min_val, max_val)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
