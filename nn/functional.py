@@ -71,6 +71,7 @@ __all__ = [
     "sigmoid",
     "tanh",
     "hardtanh",
+    "relu6",
     "softplus",
     "logsigmoid",
     "softmax",
@@ -213,6 +214,13 @@ def tanh(x: Tensor) -> Tensor:
 def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside."""
     return ac.hardtanh(x, min_val, max_val)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002  (PyTorch's name)
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as ``F.relu6`` (gradient 0 at 0 and 6).
+
+    ``inplace`` is accepted for PyTorch's signature and ignored (a new tensor is returned)."""
+    return ac.hardtanh(input, 0.0, 6.0)
 
 
 def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:

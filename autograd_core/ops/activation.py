@@ -121,10 +121,11 @@ class Softplus(Op):
         if is_half(x):
             return half16.softplus_forward(x, beta, threshold)
         xp = self.xp
-        z = x * beta if beta != 1 else x
-        y = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
-        if beta != 1:
-            y /= beta
+        with numpy.errstate(over="ignore"):  # βx overflows only where the result is exact
+            z = x * beta if beta != 1 else x
+            y = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
+            if beta != 1:
+                y /= beta
         return xp.where(z > threshold, x, y)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -221,7 +222,10 @@ class Hardtanh(Op):
 
     VJP: x̄ = ȳ · [min_val < x < max_val]: 1 strictly inside, **0 at the bounds** and outside
     (PyTorch's ``hardtanh`` convention, unlike ``clip``, which passes the gradient at the
-    bounds, as ``torch.clamp`` does). Saves that mask as a constant.
+    bounds, as ``torch.clamp`` does), and 0 at NaN, as clamp. (torch 2.13's float64
+    hardtanh_backward gives ȳ at NaN in tensors of fewer than 8 elements and 0 in longer ones,
+    its scalar and vectorised loops disagreeing; ours is 0 at any length.) Saves that mask as
+    a constant.
     """
 
     fresh_grads = True

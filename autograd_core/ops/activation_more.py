@@ -71,7 +71,8 @@ class Hardswish(Op):
     r"""y = x · min(max(x + 3, 0), 6) / 6.
 
     VJP: x̄ = ȳ · (x/3 + ½) for −3 < x < 3, ȳ for x ≥ 3 and 0 for x ≤ −3: at the kinks −3
-    and 3 the outer sides' slopes 0 and 1 (PyTorch's convention). Saves the input (as the
+    and 3 the outer sides' slopes 0 and 1 (PyTorch's convention). NaN at NaN (PyTorch passes
+    ȳ there). Saves the input (as the
     parent); the masks are recomputed from it in the VJP (constants).
     """
 
@@ -95,9 +96,8 @@ class Hardswish(Op):
             with numpy.errstate(invalid="ignore"):  # inf · 0 in a branch not taken
                 gx = Where.call(xd < 3, gy * (x / 3 + 0.5), gy)
             return (narrow(Where.call(xd <= -3, 0.0, gx), numpy.float16),)
-        middle = ((xd > -3) & (xd < 3)).astype(xd.dtype)
-        offset = middle * 0.5 + (xd >= 3)
-        return (gy * (x * (middle / 3) + offset),)
+        # selects, not x · mask (±inf · 0 would be NaN); NaN in, NaN out
+        return (gy * Where.call(xd >= 3, 1.0, Where.call(xd <= -3, 0.0, x / 3 + 0.5)),)
 
 
 @register_op("hardsigmoid", array_vjp=True, saves_inputs=False)
@@ -144,8 +144,7 @@ class ScaledELU(Op):
             y, e = half16.elu_forward(x, alpha, scale, input_scale)
             self.saved = x > 0, e
             return y
-        positive = (x > 0).astype(x.dtype)
-        self.saved = positive
+        self.saved = x > 0
         with numpy.errstate(over="ignore"):  # α < 0 (CELU): overflows to inf, as PyTorch
             y = xp.expm1(xp.minimum(x, 0) * input_scale)  # 0 where x > 0
         y *= scale * alpha
@@ -157,10 +156,9 @@ class ScaledELU(Op):
             return (half16.elu_vjp(self, gy, self.saved[1], self.saved[0]),)
         y = self.output_as(gy)
         p = self.params
-        positive = self.saved
-        negative = 1 - positive
-        slope = positive * p["scale"] + negative * (p["input_scale"] * p["scale"] * p["alpha"])
-        return (gy * (y * (negative * p["input_scale"]) + slope),)
+        # a select, not a mask product: y = inf where x > 0 would make inf · 0 = NaN
+        left = (y + p["scale"] * p["alpha"]) * p["input_scale"]
+        return (gy * Where.call(self.saved, p["scale"], left),)
 
 
 @register_op("threshold", array_vjp=True, saves_inputs=False)

@@ -143,7 +143,8 @@ class Pow(Op):
 @register_op("maximum", broadcasts=True, array_vjp=True)
 class Maximum(Op):
     r"""z = max(a, b) elementwise. VJP: the gradient goes to the larger input; on a tie it is
-    split equally (½ each), which keeps max(a, a) = a exact (PyTorch's rule). Saves both inputs
+    split equally (½ each), which keeps max(a, a) = a exact (PyTorch's rule); where a or b is
+    NaN both receive the gradient (PyTorch's). Saves both inputs
     (as the parents); the weights are recomputed from them as constants."""
 
     fresh_grads = True
@@ -153,7 +154,7 @@ class Maximum(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs[0].data, self.inputs[1].data
-        return _select_grads(self, gy, a > b, a == b)
+        return _select_grads(self, gy, a > b, a < b, a == b)
 
 
 @register_op("minimum", broadcasts=True, array_vjp=True)
@@ -168,16 +169,18 @@ class Minimum(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs[0].data, self.inputs[1].data
-        return _select_grads(self, gy, a < b, a == b)
+        return _select_grads(self, gy, a < b, a > b, a == b)
 
 
-def _select_grads(op: Op, gy: Any, a_wins: Any, tie: Any) -> tuple[Any, ...]:
-    """ā = z̄ · w, b̄ = z̄ · (1 − w) with the constant weight w = [a wins] + ½ [tie]."""
+def _select_grads(op: Op, gy: Any, a_wins: Any, b_wins: Any, tie: Any) -> tuple[Any, ...]:
+    """ā = z̄ · ([b does not win] − ½ [tie]), b̄ = z̄ · ([a does not win] − ½ [tie]), constant
+    weights: 1 to the winner, ½ each on a tie, and 1 to both where a or b is NaN (no
+    comparison holds there; PyTorch's rule, which sends z̄ on to the NaN's source)."""
     dtype = gy.dtype
-    wa = a_wins.astype(dtype) + tie.astype(dtype) * 0.5
+    half = tie.astype(dtype) * 0.5
     need_a, need_b = op.needs_input_grad
-    ga = gy * wa if need_a else None
-    gb = gy * (1 - wa) if need_b else None
+    ga = gy * ((~b_wins).astype(dtype) - half) if need_a else None
+    gb = gy * ((~a_wins).astype(dtype) - half) if need_b else None
     return ga, gb
 
 

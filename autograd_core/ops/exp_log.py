@@ -137,7 +137,8 @@ class Logit(Op):
 
     VJP: x̄ = ȳ / (x (1 − x)), and 0 where the clamp is active (x < ε or x > 1 − ε; at the
     bounds themselves the formula is used, as in PyTorch). Without ``eps`` the result is ∓inf at
-    0 and 1 and NaN outside [0, 1], and x̄ is inf at 0 and 1. Saves the input (as the parent).
+    0 and 1 and NaN outside [0, 1], and x̄ is inf at 0 and 1 and NaN outside [0, 1] (PyTorch's
+    logit_backward). Saves the input (as the parent).
     """
 
     fresh_grads = True
@@ -151,9 +152,10 @@ class Logit(Op):
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         (x,) = self.inputs_as(gy)
         eps = self.params["eps"]
-        if eps is None:
+        if eps is None:  # NaN outside [0, 1], where y is NaN (PyTorch's logit_backward)
+            raw = self.inputs[0].data
             with quiet():
-                return (gy / (x * (1 - x)),)
+                return (Where.call((raw < 0) | (raw > 1), math.nan, gy / (x * (1 - x))),)
         raw = self.inputs[0].data
         clamped = (raw < eps) | (raw > 1 - eps)  # a constant mask (NaN is not clamped)
         safe = Where.call(clamped, 0.5, x)

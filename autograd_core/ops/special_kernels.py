@@ -100,6 +100,10 @@ def lgamma_array(xp: Any, x: Any) -> Any:
         pole = (x <= 0) & (x == xp.floor(x))
         out = xp.where(pole | xp.isinf(x), math.inf, out)
         out = xp.where((x == 1) | (x == 2), 0.0, out)  # the exact zeros (the series: ~4e-15)
+        # |x| < 2⁻⁶⁰: ln|Γ(x)| = −ln|x| − γx + O(x²) to the last bit; sin(πx) above would
+        # lose digits on subnormal x (−5e-324 gave 744.486 for 744.440)
+        tiny = xp.abs(x) < 2.0**-60
+        out = xp.where(tiny & ~pole, -xp.log(xp.where(tiny, xp.abs(x), 1.0)), out)
     return out.astype(out_dtype, copy=False)
 
 
@@ -131,6 +135,11 @@ def polygamma_array(xp: Any, n: int, x: Any) -> Any:
                 1 / _tan_pi(xp, x), n
             )
         out = xp.where(negative, reflected, out)
+        # −2⁻⁶⁰ < x < 0: the pole's term (−1)ⁿ⁺¹ n! / xⁿ⁺¹ (− γ for n = 0) to the last bit,
+        # where the reflection's cot(πx) is inf − inf on subnormal x (ψ′(−5e-324) was NaN)
+        tiny = negative & (x > -(2.0**-60))
+        near = (-1) ** (n + 1) * math.factorial(n) / xp.where(tiny, x, -1.0) ** (n + 1)
+        out = xp.where(tiny, near - (0.5772156649015329 if n == 0 else 0.0), out)
         pole = (negative if n == 0 else x <= 0) & (x == xp.floor(x))
         out = xp.where(pole, math.nan if n == 0 else (-1) ** (n + 1) * math.inf, out)
         if n == 0:

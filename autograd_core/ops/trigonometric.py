@@ -112,9 +112,10 @@ class Atan(Op):
 class Atan2(Op):
     r"""z = atan2(a, b) ∈ [−π, π], the angle of the point (b, a), with broadcasting.
 
-    VJP: ā = z̄ · b / (a² + b²), b̄ = −z̄ · a / (a² + b²). At the origin both are 0 (PyTorch's
-    values there); across the branch cut (a = 0, b < 0) z jumps by 2π. Saves both inputs (as
-    the parents).
+    VJP: ā = z̄ · b / (a² + b²), b̄ = −z̄ · a / (a² + b²), computed on a and b scaled by
+    max(|a|, |b|) so that tiny inputs do not underflow (PyTorch gives 0 where a² + b²
+    underflows, a deliberate difference). At the origin both are 0 (PyTorch's values there);
+    across the branch cut (a = 0, b < 0) z jumps by 2π. Saves both inputs (as the parents).
     """
 
     fresh_grads = True
@@ -124,9 +125,16 @@ class Atan2(Op):
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
-        at_origin = (self.inputs[0].data == 0) & (self.inputs[1].data == 0)  # a constant
-        # a and b are 0 there, so ȳ · 0 / 1 gives the 0 (and −0) that PyTorch returns
-        r2 = Where.call(at_origin, 1.0, a * a + b * b)
+        ad, bd = self.inputs[0].data, self.inputs[1].data
+        xp = self.xp
+        at_origin = (ad == 0) & (bd == 0)  # a constant
+        # b / (a² + b²) = (b/s) / ((a/s)² + (b/s)²) / s for any constant s: s = max(|a|, |b|)
+        # keeps a² + b² from underflowing (torch's 0 at a = b = 1e-200, where it is 5e199)
+        s = xp.maximum(xp.abs(ad), xp.abs(bd))
+        s = xp.where(at_origin | ~xp.isfinite(s), 1.0, s)
+        a, b = a / s, b / s
+        # a and b are 0 at the origin, so ȳ · 0 / 1 gives the 0 (and −0) that PyTorch returns
+        r2 = Where.call(at_origin, 1.0, a * a + b * b) * s
         need_a, need_b = self.needs_input_grad
         return (gy * b / r2 if need_a else None), (-gy * a / r2 if need_b else None)
 

@@ -92,14 +92,15 @@ class Tanh(Op):
 
 @register_op("relu", array_vjp=True, saves_inputs=False)
 class ReLU(Op):
-    r"""y = max(x, 0). VJP: x̄ = ȳ · [x > 0].
+    r"""y = max(x, 0). VJP: x̄ = ȳ · [not x ≤ 0].
 
-    At x = 0 the subgradient 0 is used (PyTorch's and tinygrad's convention). Saves the
-    mask x > 0 as a constant: the second derivative of relu is 0 almost everywhere.
+    At x = 0 the subgradient 0 is used (PyTorch's and tinygrad's convention); at x = NaN the
+    gradient passes (PyTorch's threshold_backward, which zeroes only where x ≤ 0). Saves the
+    mask as a constant: the second derivative of relu is 0 almost everywhere.
     """
 
     def forward(self, x: Any) -> Any:
-        mask = x > 0
+        mask = ~(x <= 0)
         self.saved = mask
         if x.dtype.kind == "f":
             # one SIMD pass in NumPy 2 (and never −0.0): 88 µs against 173 for x · mask then
@@ -277,7 +278,8 @@ class Clip(Op):
     broadcast against x. VJP:
 
     - x̄ = ȳ · [lo ≤ x ≤ hi]: 1 strictly inside, 0 outside, and **1 at a bound** (the
-      subgradient convention of ``torch.clamp``);
+      subgradient convention of ``torch.clamp``); 0 where x or a bound is NaN (the
+      comparison is false there, as in PyTorch);
     - lō = ȳ · [x < lo], hī = ȳ · [x > hi]: the bound that is returned receives the gradient.
 
     When lo > hi the output is hi everywhere (NumPy and PyTorch) and all of the gradient goes
@@ -307,8 +309,10 @@ class Clip(Op):
         if has_min and has_max:
             above = above | (lo > hi)
             below = below & ~above
-        outside = above if below is None else below if above is None else above | below
-        grads: list[Any] = [gy * ~outside if self.needs_input_grad[0] else None]
+        inside = (x <= hi) if has_max else None  # false at NaN (a bound's too), as PyTorch
+        if has_min:
+            inside = (x >= lo) if inside is None else inside & (x >= lo)
+        grads: list[Any] = [gy * inside if self.needs_input_grad[0] else None]
         if has_min:
             grads.append(gy * below if self.needs_input_grad[1] else None)
         if has_max:
