@@ -44,17 +44,25 @@ class Sequential(Module):
 
     def __getitem__(self, index: int | slice) -> Any:
         items = list(self._modules.items())
-        if isinstance(index, slice):
-            return Sequential(OrderedDict(items[index]))
+        if isinstance(index, slice):  # the same class, the same names (torch)
+            return type(self)(OrderedDict(items[index]))
         return items[_index(index, len(items), "Sequential")][1]
 
     def __setitem__(self, index: int, module: Module) -> None:
         key = list(self._modules)[_index(index, len(self._modules), "Sequential")]
-        self.add_module(key, module)
+        setattr(self, key, module)
 
-    def __delitem__(self, index: int) -> None:
-        key = list(self._modules)[_index(index, len(self._modules), "Sequential")]
-        del self._modules[key]
+    def __delitem__(self, index: int | slice) -> None:
+        """Delete one module or a slice; the rest are renamed "0", "1", … (torch)."""
+        keys = list(self._modules)
+        doomed = (
+            keys[index]
+            if isinstance(index, slice)
+            else [keys[_index(index, len(keys), "Sequential")]]
+        )
+        for key in doomed:
+            del self._modules[key]
+        _renumber(self)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -62,10 +70,45 @@ class Sequential(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
+    def __add__(self, other: Sequential) -> Sequential:
+        """A new Sequential of this one's modules then ``other``'s, named "0", "1", …"""
+        _need_sequential(other, "+")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other: Sequential) -> Sequential:
+        _need_sequential(other, "+=")
+        return self.extend(list(other))
+
     def append(self, module: Module) -> Sequential:
         """Add a module at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, modules: Iterable[Module]) -> Sequential:
+        """Append each of ``modules``; returns self."""
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before ``index`` (-len ≤ index ≤ len); the modules are renamed
+        "0", "1", … (torch shifts numeric names the same way). Returns self."""
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.insert: expected a Module, got {type(module).__name__}.")
+        n = len(self)
+        if not -n <= index <= n:
+            raise IndexError(f"Sequential.insert: index {index} is out of range for {n} modules.")
+        values = list(self._modules.values())
+        values.insert(index, module)
+        self._modules.clear()
+        self.extend(values)
+        return self
+
+    def pop(self, index: int | slice) -> Any:
+        """Remove and return the module at ``index`` (or a Sequential of a slice)."""
+        value = self[index]
+        del self[index]
+        return value
 
 
 class ModuleList(Module):
@@ -86,24 +129,36 @@ class ModuleList(Module):
     def __getitem__(self, index: int | slice) -> Any:
         values = list(self._modules.values())
         if isinstance(index, slice):
-            return ModuleList(values[index])
+            return type(self)(values[index])
         return values[_index(index, len(values), "ModuleList")]
 
     def __setitem__(self, index: int, module: Module) -> None:
-        self.add_module(str(_index(index, len(self), "ModuleList")), module)
+        setattr(self, str(_index(index, len(self), "ModuleList")), module)
 
-    def __delitem__(self, index: int) -> None:
-        values = list(self._modules.values())
-        del values[_index(index, len(values), "ModuleList")]
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self.add_module(str(i), m)
+    def __delitem__(self, index: int | slice) -> None:
+        """Delete one module or a slice; the rest are renumbered."""
+        keys = list(self._modules)
+        doomed = (
+            keys[index]
+            if isinstance(index, slice)
+            else [keys[_index(index, len(keys), "ModuleList")]]
+        )
+        for key in doomed:
+            del self._modules[key]
+        _renumber(self)
 
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
+
+    def __add__(self, other: Iterable[Module]) -> ModuleList:
+        """A new ModuleList of this one's modules then ``other``'s."""
+        return ModuleList([*self, *other])
+
+    def __iadd__(self, other: Iterable[Module]) -> ModuleList:
+        return self.extend(other)
 
     def append(self, module: Module) -> ModuleList:
         """Add a module at the end; returns self."""
@@ -117,12 +172,20 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        """Insert a module before ``index``."""
+        """Insert a module before ``index``, as ``list.insert`` (a negative index counts from
+        the end; torch 2.13's fails on one with KeyError '-1', leaving the list half
+        shifted)."""
         values = list(self._modules.values())
         values.insert(index, module)
         self._modules.clear()
         for i, m in enumerate(values):
             self.add_module(str(i), m)
+
+    def pop(self, index: int | slice) -> Any:
+        """Remove and return the module at ``index`` (or a ModuleList of a slice)."""
+        value = self[index]
+        del self[index]
+        return value
 
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError(
@@ -186,9 +249,29 @@ class ModuleDict(Module):
         """Remove ``key`` and return its module."""
         return self._modules.pop(key)
 
+    def clear(self) -> None:
+        """Remove every module."""
+        self._modules.clear()
+
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError(
             "ModuleDict has no forward: call its entries from your module's forward."
+        )
+
+
+def _renumber(container: Module) -> None:
+    """Rename the modules of ``container`` "0", "1", … in their order."""
+    values = list(container._modules.values())
+    container._modules.clear()
+    for i, m in enumerate(values):
+        container._modules[str(i)] = m
+
+
+def _need_sequential(other: Any, op: str) -> None:
+    if not isinstance(other, Sequential):
+        raise ValueError(
+            f"Sequential {op}: supports only another Sequential, got {type(other).__name__}. "
+            "Wrap the modules: nn.Sequential(*modules)."
         )
 
 

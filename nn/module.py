@@ -19,7 +19,12 @@ from nn.module_names import ModuleLookupMixin, check_name
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
 from nn.parameter import Parameter, is_lazy, nonleaf_message
 
-__all__ = ["Parameter", "Module", "IncompatibleKeys"]
+__all__ = ["Parameter", "Module", "IncompatibleKeys", "InitNotCalledError"]
+
+
+class InitNotCalledError(AttributeError, RuntimeError):
+    """A Parameter or Module was assigned before ``Module.__init__()`` ran: an AttributeError
+    as torch raises, and a RuntimeError as this library raised first."""
 
 
 class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
@@ -104,7 +109,7 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
         d = self.__dict__
         if "_parameters" not in d:
             if isinstance(value, (Parameter, Module)):
-                raise RuntimeError(
+                raise InitNotCalledError(
                     f"{type(self).__name__}: cannot assign {name!r} before Module.__init__() "
                     "was called. Add super().__init__() at the top of __init__."
                 )
@@ -112,7 +117,7 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
             return
         params, buffers, modules = d["_parameters"], d["_buffers"], d["_modules"]
         if isinstance(value, Parameter):
-            self._discard(name)
+            self._discard(name, keep="_parameters")  # a replaced parameter keeps its place
             self.register_parameter(name, value)
         elif name in params:
             if value is not None:
@@ -125,7 +130,7 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
                 )
             params[name] = None
         elif isinstance(value, Module):
-            self._discard(name)
+            self._discard(name, keep="_modules")
             modules[name] = value
         elif name in modules:
             if value is not None:
@@ -144,9 +149,14 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
         else:
             object.__setattr__(self, name, value)
 
-    def _discard(self, name: str) -> None:
+    def _discard(self, name: str, keep: str) -> None:
+        """Remove ``name`` from every registry but ``keep`` (where it is being set, so that
+        a replaced entry keeps its place in the order, as torch's) and from the plain
+        attributes."""
         for store in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[store].pop(name, None)
+            if store != keep:
+                self.__dict__[store].pop(name, None)
+        self.__dict__["_non_persistent"].discard(name)
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
@@ -186,11 +196,7 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
             )
         if param is not None and not param.is_leaf:
             raise TypeError(nonleaf_message("register_parameter", name, param))
-        if name in self.__dict__ and name not in self._parameters:
-            raise KeyError(
-                f"register_parameter: attribute {name!r} already exists and is not a "
-                "parameter. Delete it first or choose another name."
-            )
+        self._check_free("register_parameter", name, "_parameters")
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -204,9 +210,7 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
                 f"register_buffer: {name!r} must be a Tensor or None, got "
                 f"{type(tensor).__name__}. Convert it with ac.tensor(value)."
             )
-        if name in self._parameters or name in self._modules:
-            raise KeyError(f"register_buffer: {name!r} is already a parameter or module.")
-        self.__dict__.pop(name, None)
+        self._check_free("register_buffer", name, "_buffers")
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent.discard(name)
@@ -220,25 +224,39 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
                 f"add_module: {name!r} must be a Module or None, got {type(module).__name__}."
             )
         check_name(self, name)
+        self._check_free("add_module", name, "_modules")
         self._modules[name] = module
 
     register_module = add_module
 
+    def _check_free(self, where: str, name: str, store: str) -> None:
+        """Refuse ``name`` when it is already an attribute of another kind: a plain attribute,
+        a method or property of the class, or a member of another registry (torch's
+        ``hasattr(self, name) and name not in store`` rule). Re-registering a name of the same
+        kind replaces it; attribute assignment (``self.name = value``) replaces any kind."""
+        if name not in self.__dict__[store] and hasattr(self, name):
+            raise KeyError(
+                f"{where} ({type(self).__name__}): attribute {name!r} already exists and is "
+                f"not in {store}. Delete it first (del module.{name}) or choose another name."
+            )
+
     # -- traversal -----------------------------------------------------------------------
 
     def named_modules(
-        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
-        """(name, module) for this module and every descendant, depth first, each once."""
+        """(name, module) for this module and every descendant, depth first, each once
+        (every path to a shared module when ``remove_duplicate=False``). ``memo``, as in
+        torch, is a set of modules to skip, and the modules visited are added to it."""
         if memo is None:
             memo = set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, m = stack.pop()
+            if m in memo:
+                continue
             if remove_duplicate:
-                if id(m) in memo:
-                    continue
-                memo.add(id(m))
+                memo.add(m)
             yield name, m
             children = [
                 (f"{name}.{k}" if name else k, c) for k, c in m._modules.items() if c is not None
@@ -267,7 +285,11 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
         self, store: str, prefix: str, recurse: bool, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Tensor]]:
         seen: set[int] = set()
-        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        mods = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+            if recurse
+            else [(prefix, self)]
+        )
         for mod_prefix, m in mods:
             for k, v in m.__dict__[store].items():
                 if v is None or (remove_duplicate and id(v) in seen):
@@ -309,11 +331,15 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
     # -- modes ---------------------------------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
-        """Set training mode on this module and every descendant; returns self."""
+        """Set training mode on this module and every descendant (each child's ``train`` is
+        called, as torch does); returns self."""
         if not isinstance(mode, bool):
             raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}.")
-        for m in self.modules():
-            object.__setattr__(m, "training", mode)
+        # each child's own train() (torch): a subclass that overrides it, to keep a frozen
+        # backbone in eval mode say, is obeyed when an ancestor changes mode
+        object.__setattr__(self, "training", mode)
+        for m in self.children():
+            m.train(mode)
         return self
 
     def eval(self) -> Module:

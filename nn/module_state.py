@@ -21,7 +21,20 @@ from nn.parameter import is_lazy
 if TYPE_CHECKING:
     from nn.module import Module
 
-__all__ = ["IncompatibleKeys", "ModuleStateMixin"]
+__all__ = ["IncompatibleKeys", "ModuleStateMixin", "StateDictError", "StateDictShapeError"]
+
+
+class StateDictError(KeyError, RuntimeError):
+    """``load_state_dict(strict=True)`` met missing or unexpected keys. A KeyError (what this
+    library raised first) and a RuntimeError (what torch raises), so either ``except`` works."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class StateDictShapeError(ShapeError, RuntimeError):
+    """``load_state_dict`` met a value whose shape differs from the member's: a ShapeError
+    (a ValueError) as before, and a RuntimeError as torch raises."""
 
 
 class IncompatibleKeys(NamedTuple):
@@ -41,41 +54,62 @@ class ModuleStateMixin:
         """Every parameter and persistent buffer by dotted name, as detached Tensors that
         share memory with the module (copy them, or ``nn.save`` them, to keep a snapshot).
 
+        As torch's: each module's parameters, then its persistent buffers, then its children
+        in registration order; a child registered under two names (shared) is listed under
+        both, and ``prefix`` is put in front of every key as it is (``prefix="enc."``).
+
         Example:
             >>> import nn
             >>> list(nn.Linear(2, 3).state_dict())
             ['weight', 'bias']
         """
         out: OrderedDict[str, Tensor] = OrderedDict()
-        for mod_prefix, m in self.named_modules(prefix=prefix.rstrip(".")):
+        stack: list[tuple[str, Any]] = [(prefix, self)]
+        while stack:
+            mod_prefix, m = stack.pop()
             for k, p in m._parameters.items():
                 if p is not None:
-                    key = f"{mod_prefix}.{k}" if mod_prefix else k
                     # a lazy module's UninitializedParameter is returned as it is (PyTorch)
-                    out[key] = p if keep_vars or is_lazy(p) else p.detach()
+                    out[mod_prefix + k] = p if keep_vars or is_lazy(p) else p.detach()
             for k, b in m._buffers.items():
                 if b is not None and k not in m._non_persistent:
-                    key = f"{mod_prefix}.{k}" if mod_prefix else k
-                    out[key] = b if keep_vars else b.detach()
+                    out[mod_prefix + k] = b if keep_vars else b.detach()
+            children = [(f"{mod_prefix}{k}.", c) for k, c in m._modules.items() if c is not None]
+            stack.extend(reversed(children))
         return out
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Any, strict: bool = True, assign: bool = False
+    ) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
 
         Values may be Tensors or arrays; they are cast to each parameter's dtype and device.
         The parameter objects stay the same, so an optimizer built on them keeps working.
+        Keys are matched as torch matches them: a module shared under two names is loaded
+        from both keys; below each module's prefix, a key with a dot is unexpected unless
+        its first component names a child (so keys under a child set to None are ignored),
+        a key without one unless it names a parameter or persistent buffer.
 
         Args:
             state_dict: a mapping from dotted names to values, as ``state_dict()`` returns.
             strict: raise if a key is missing or unexpected (shapes must match either way).
+            assign: instead of copying, make each value the module's member: a Tensor that
+                is not a Parameter is wrapped in a new Parameter with the old one's
+                ``requires_grad`` (torch's ``assign=True``; the dtype is the value's).
 
         Returns:
-            ``IncompatibleKeys(missing_keys, unexpected_keys)``.
+            ``IncompatibleKeys(missing_keys, unexpected_keys)``, in torch's order.
 
         Raises:
             TypeError: ``state_dict`` is not a mapping (a list of tensors, say).
-            KeyError: with ``strict=True``, keys are missing or unexpected (both listed).
-            ShapeError: a value's shape differs from the parameter's (key and shapes named).
+            StateDictError (a KeyError and a RuntimeError, as torch raises): with
+                ``strict=True``, keys are missing or unexpected (all listed, with any shape
+                mismatch).
+            StateDictShapeError (a ShapeError and a RuntimeError): a value's shape differs
+                from the member's (keys and shapes named).
+
+        Unlike torch, nothing is written when an error is raised (torch has copied the
+        entries it met before the bad one).
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(
@@ -84,44 +118,46 @@ class ModuleStateMixin:
                 "values listed in the order of state_dict(), pass "
                 "dict(zip(model.state_dict(), values))."
             )
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        if strict and (missing or unexpected):
-            raise KeyError(
-                f"load_state_dict ({type(self).__name__}): keys do not match. Missing: "
-                f"{missing}. Unexpected: {unexpected}. Pass strict=False to load the keys that "
-                "match, or check that the checkpoint was made from the same architecture."
-            )
+        found: list[tuple[Any, str, Tensor, Any]] = []
+        missing: list[str] = []
+        unexpected: list[str] = []
+        _match(self, dict(state_dict), "", found, missing, unexpected)
         mismatched = []
-        for k, target in own.items():
-            if k not in state_dict:
-                continue
-            value = state_dict[k]
+        for key, _, _, target, value in found:
             if is_lazy(value) and not is_lazy(target):
                 value.shape  # noqa: B018  (raises UninitializedError, as PyTorch refuses)
             if is_lazy(target):
-                if not is_lazy(value):  # a lazy module takes the checkpoint's shapes
-                    target.materialize(tuple(getattr(value, "shape", ())))
                 continue
             array = value.data if isinstance(value, Tensor) else value
             shape = tuple(getattr(array, "shape", ()))
             if shape != tuple(target.shape):
-                mismatched.append(f"{k!r}: checkpoint {shape} vs model {tuple(target.shape)}")
+                mismatched.append(f"{key!r}: checkpoint {shape} vs model {tuple(target.shape)}")
+        if strict and (missing or unexpected):
+            extra = f" Shape mismatch for {'; '.join(mismatched)}." if mismatched else ""
+            raise StateDictError(
+                f"load_state_dict ({type(self).__name__}): keys do not match. Missing: "
+                f"{missing}. Unexpected: {unexpected}.{extra} Pass strict=False to load the keys "
+                "that match, or check that the checkpoint was made from the same architecture."
+            )
         if mismatched:
-            raise ShapeError(
+            raise StateDictShapeError(
                 f"load_state_dict ({type(self).__name__}): shape mismatch for "
                 f"{'; '.join(mismatched)}. The checkpoint was made from a model with different "
                 "layer sizes."
             )
-        for k, target in own.items():
-            if k in state_dict and not is_lazy(target):
-                value = state_dict[k]
-                array = value.data if isinstance(value, Tensor) else value
-                array = _device.to_device(array, target.device)
-                xp = target.xp
-                target.data[...] = xp.asarray(array).astype(target.dtype, copy=False)
-                mark_written(target.data)
+        for _, m, name, target, value in found:
+            if is_lazy(target):
+                if is_lazy(value):
+                    continue
+                # a lazy module takes the checkpoint's shapes, then its values
+                target.materialize(tuple(getattr(value, "shape", ())))
+            if assign:
+                _assign(m, name, target, value)
+                continue
+            array = value.data if isinstance(value, Tensor) else value
+            array = _device.to_device(array, target.device)
+            target.data[...] = target.xp.asarray(array).astype(target.dtype, copy=False)
+            mark_written(target.data)
         return IncompatibleKeys(missing, unexpected)
 
     # -- conversion ----------------------------------------------------------------------
@@ -223,3 +259,55 @@ class ModuleStateMixin:
     def cuda(self, index: int = 0) -> Module:
         """Move to CUDA device ``index``."""
         return self.to(f"cuda:{index}")
+
+
+def _match(
+    module: Any,
+    state_dict: dict[str, Any],
+    prefix: str,
+    found: list,
+    missing: list[str],
+    unexpected: list[str],
+) -> None:
+    """Walk the tree as torch's ``load_state_dict`` does: each module's own members by
+    ``prefix + name`` (found or missing), then the keys under ``prefix`` that name nothing of
+    it (unexpected), then each child with the keys under its prefix."""
+    own = [(k, p) for k, p in module._parameters.items() if p is not None]
+    own += [
+        (k, b)
+        for k, b in module._buffers.items()
+        if b is not None and k not in module._non_persistent
+    ]
+    names = {k for k, _ in own}
+    for k, target in own:
+        if prefix + k in state_dict:
+            found.append((prefix + k, module, k, target, state_dict[prefix + k]))
+        else:
+            missing.append(prefix + k)
+    for key in state_dict:
+        if key.startswith(prefix):
+            parts = key[len(prefix) :].split(".", 1)
+            # a dotted rest must start with a child's name, an undotted one name a member
+            if parts[0] not in (module._modules if len(parts) > 1 else names):
+                unexpected.append(key)
+    for name, child in module._modules.items():
+        if child is not None:
+            sub = prefix + name + "."
+            below = {k: v for k, v in state_dict.items() if k.startswith(sub)}
+            _match(child, below, sub, found, missing, unexpected)
+
+
+def _assign(module: Any, name: str, target: Tensor, value: Any) -> None:
+    """``load_state_dict(assign=True)`` for one member: the value itself becomes it."""
+    from nn.parameter import Parameter
+
+    if not isinstance(value, Tensor):
+        value = Tensor(_device.to_device(value, target.device))
+    if isinstance(target, Parameter):
+        if isinstance(value, Parameter):
+            value.requires_grad = target.requires_grad
+        else:
+            value = Parameter(value, requires_grad=target.requires_grad)
+        module._parameters[name] = value
+    else:
+        module._buffers[name] = value
