@@ -16,6 +16,7 @@ from typing import Any
 from autograd_core.tensor import Tensor
 from nn.module_hooks import ModuleHooksMixin
 from nn.module_names import ModuleLookupMixin, check_name
+from nn.module_repr import ModuleReprMixin
 from nn.module_state import IncompatibleKeys, ModuleStateMixin
 from nn.parameter import Parameter, is_lazy, nonleaf_message
 
@@ -27,7 +28,7 @@ class InitNotCalledError(AttributeError, RuntimeError):
     as torch raises, and a RuntimeError as this library raised first."""
 
 
-class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
+class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin, ModuleReprMixin):
     """Base class of every layer and model.
 
     Subclasses call ``super().__init__()`` first, assign their parameters (``nn.Parameter``),
@@ -379,43 +380,3 @@ class Module(ModuleStateMixin, ModuleHooksMixin, ModuleLookupMixin):
             m.apply(fn)
         fn(self)
         return self
-
-    # -- repr ----------------------------------------------------------------------------
-
-    def extra_repr(self) -> str:
-        """The one-line description inside this module's parentheses (sizes, options)."""
-        return ""
-
-    def _own_shapes(self) -> str:
-        parts = [
-            f"{k} {'<uninitialized>' if is_lazy(p) else tuple(p.shape)}"
-            for k, p in self._parameters.items()
-            if p is not None
-        ]
-        return ", ".join(parts)
-
-    def _repr_lines(self) -> list[str]:
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        shapes = self._own_shapes()
-        children = list(self._modules.items())
-        if not children:
-            return [head + ")" + (f"  [{shapes}]" if shapes else "")]
-        lines = [head + (f"  [{shapes}]" if shapes else "")]
-        for name, m in children:
-            sub = m._repr_lines() if m is not None else ["None"]
-            lines.append(f"  ({name}): " + sub[0])
-            lines.extend("  " + s for s in sub[1:])
-        lines.append(")")
-        return lines
-
-    def __repr__(self) -> str:
-        lines = self._repr_lines()
-        total = self.num_parameters()
-        trainable = self.num_parameters(trainable_only=True)
-        note = f"{total:,} parameters"
-        if trainable != total:
-            note += f" ({trainable:,} trainable)"
-        if len(lines) == 1:
-            return lines[0] + (f"  # {note}" if self._parameters else "")
-        lines.append(f"# {note}")
-        return "\n".join(lines)
