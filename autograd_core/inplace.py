@@ -29,7 +29,7 @@ from autograd_core.ops.subscript_key import split_key
 from autograd_core.random import Generator, rng_of
 from autograd_core.random_sampling import bernoulli_draw
 from autograd_core.tensor import Tensor, read_only_error
-from autograd_core.version import mark_rebound, mark_written
+from autograd_core.version import mark_rebound, mark_recorded, mark_written, root_of
 
 __all__ = ["INPLACE_METHODS"]
 
@@ -49,11 +49,18 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
 
 
 def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
-    """Apply ``op`` to the value x holds now (a new Tensor object, so the op's input edge keeps
-    pointing to it), then rebind x to the result; nodes recorded earlier with x as an input now
-    refuse to back-propagate (version.mark_rebound) instead of reaching the new value."""
-    before = Tensor._make(x.data, x._requires_grad, x.node, x.output_nr)
-    out = op(before, *args)
+    """Apply ``op`` to a copy of the value x holds now (a new Tensor object, so the op's input
+    edge keeps pointing to it), write the result into x's memory, so that every view of that
+    memory sees it as in PyTorch, and rebind x to the result's node. Nodes recorded earlier
+    with x as an input now refuse to back-propagate (version.mark_rebound), and those that
+    saved its memory refuse too (version.mark_written). When x is a view of another tensor in
+    the graph (its base), the base is rebound as well, to its old value with the view's
+    elements replaced (``_rebind_base``); any other tensor on that memory whose node is older
+    refuses to back-propagate (version.mark_recorded)."""
+    _refuse_overlap(name, x)
+    base = _view_base(name, x)
+    before = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
+    out = op(before, *[before if a is x else a for a in args])
     if out.shape != x.shape:
         raise ShapeError(
             f"{name}: the result has shape {tuple(out.shape)} but the tensor written in place "
@@ -62,9 +69,88 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
         )
     if out.dtype != x.dtype:
         out = out.to(dtype=x.dtype)
-    x.data, x.node, x.output_nr, x._requires_grad = out.data, out.node, out.output_nr, True
+    try:
+        x.data[...] = out.data
+    except ValueError as e:  # a read-only array (a broadcast view)
+        raise read_only_error(name, x, e) from None
+    mark_written(x.data)
+    x.node, x.output_nr, x._requires_grad = out.node, out.output_nr, True
     mark_rebound(x)
+    nodes = (out.node,)
+    if base is not None:
+        nodes += (_rebind_base(*base, x),)
+    mark_recorded(x.data, nodes)
     return x
+
+
+def _refuse_overlap(name: str, x: Tensor) -> None:
+    """PyTorch's check: no in-place write into a tensor where several elements share one
+    memory location (an expanded or zero-stride view)."""
+    if x.data.size > 1 and any(n > 1 and s == 0 for n, s in zip(x.shape, x.data.strides)):
+        raise GraphError(
+            f"{name}: more than one element of the tensor written in place (shape "
+            f"{tuple(x.shape)}, strides {x.data.strides}) refers to a single memory location, "
+            "as in an expanded tensor. Write into a copy: x = x.clone()."
+        )
+
+
+def _view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
+    """The tensor that owns x's memory and the node of the view op that read it, found through
+    the nodes of the view ops between them; None when x owns its memory or no such chain is
+    recorded. Refuses a view of a leaf that requires grad (its gradient would belong to a value
+    it no longer holds), as PyTorch."""
+    root = root_of(x.data)
+    if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "
+            "one of several views it returned, and is being changed in place (refused, as "
+            "PyTorch does). Clone it first (x = x.clone()), or write into the base tensor."
+        )
+    t, reader = x, None
+    while t.node is not None and t.data is not root:
+        reader = t.node
+        t = next((u for u in reader.inputs or () if root_of(u.data) is root), None)
+        if t is None:
+            return None
+    if t is x:
+        return None
+    if t.node is None and t.requires_grad:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
+            f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
+            "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
+            "or write into a copy (x = x.clone())."
+        )
+    return (t, reader) if t.data is root and reader is not None else None
+
+
+def _rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
+    """Rebind ``base`` (whose memory already holds the new values) to a node: its old value
+    with the elements ``view`` covers replaced by ``view``'s new value, found by their memory
+    addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
+    base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
+    new node."""
+    xp = base.xp
+    where_base = _addresses(xp, base.data).reshape(-1)
+    order = xp.argsort(where_base)
+    index = order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
+    old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
+    reader.inputs = tuple(old if u is base else u for u in reader.inputs)
+    new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
+    base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
+    mark_rebound(base)
+    return new.node
+
+
+def _addresses(xp: Any, a: Any) -> Any:
+    """The memory address (in elements) of each element of ``a``, relative to its root."""
+    offset = (_device.pointer(a) - _device.pointer(root_of(a))) // a.itemsize
+    where = xp.full(a.shape, offset, dtype=xp.int64)
+    for d, (n, s) in enumerate(zip(a.shape, a.strides, strict=True)):
+        step = [1] * a.ndim
+        step[d] = n
+        where = where + (xp.arange(n, dtype=xp.int64) * (s // a.itemsize)).reshape(step)
+    return where
 
 
 def _write(name: str, x: Tensor, compute: Any) -> Tensor:
@@ -255,6 +341,18 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     mark_written(self.data)
 
 
+def detach_(self: Tensor) -> Tensor:
+    """Cut this tensor from the graph in place: it becomes a leaf that does not require grad
+    (``torch.Tensor.detach_``); refused for a view of a tensor in the graph, as PyTorch."""
+    if self.node is not None and root_of(self.data) is not self.data:
+        raise GraphError(
+            f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
+            f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
+        )
+    self.node, self.output_nr, self._requires_grad = None, 0, False
+    return self
+
+
 def _raw(v: Any) -> Any:
     return v.data if isinstance(v, Tensor) else v
 
@@ -284,6 +382,12 @@ INPLACE_METHODS: dict[str, Any] = {
     "uniform_": uniform_,
     "bernoulli_": bernoulli_,
     "polygamma_": _in_place("polygamma_", lambda x, n: ops.polygamma(n, x)),
+    "relu_": _in_place("relu_", ops.relu),
+    "sigmoid_": _in_place("sigmoid_", ops.sigmoid),
+    "exp_": _in_place("exp_", ops.exp),
+    "tanh_": _in_place("tanh_", ops.tanh),
+    "index_add_": _in_place("index_add_", ops.index_add),
+    "detach_": detach_,
 }
 # PyTorch's in-place forms of the elementwise math functions (x.tan_(), x.atan2_(y), ...) and
 # of renorm

@@ -18,7 +18,7 @@ from autograd_core.errors import DeviceError
 from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_origin import check_finite
 from autograd_core.tensor import Tensor
-from autograd_core.version import next_seq
+from autograd_core.version import WRITES, next_seq
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -108,7 +108,13 @@ def without_values(inputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
 
 def _droppable(t: Tensor) -> bool:
     d = t.data
-    return t.node is not None and d.nbytes >= DROP_BYTES and d.dtype.kind in "fc"
+    # (not after a recorded in-place write: version.stale_after reads the input's buffer)
+    return (
+        t.node is not None
+        and d.nbytes >= DROP_BYTES
+        and d.dtype.kind in "fc"
+        and not WRITES.recorded
+    )
 
 
 def stand_in(t: Tensor) -> Tensor:
