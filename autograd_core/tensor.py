@@ -189,6 +189,12 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise GraphError(
+                f"retain_grad: this tensor (shape {tuple(self.shape)}) does not require grad, "
+                "so it will get no gradient to keep. Call requires_grad_() first, or compute "
+                "it from a tensor that requires grad."
+            )
         if self.node is None:
             return
         if self.node.retained is None:
