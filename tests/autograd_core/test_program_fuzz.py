@@ -290,7 +290,7 @@ def check_program(data) -> None:
             break
 
 
-# Open mismatches (2027-01, see the branch's report), so not yet in the default run:
+# Open mismatches (see the fuzzinplace branch report), so not yet in the default run:
 # a view taken before its base joined the graph through an in-place op stays a leaf in ours
 # (torch: a non-leaf through CopySlices), and backward through such a view, or through an op
 # that saved nothing before its input was rebound, raises in ours where torch computes it.
