@@ -23,13 +23,22 @@ from autograd_core import ops
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
+from autograd_core.inplace_views import rebind_base, refuse_overlap, view_base
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.ops.placing import setitem_at
 from autograd_core.ops.subscript_key import split_key
 from autograd_core.random import Generator, rng_of
 from autograd_core.random_sampling import bernoulli_draw
 from autograd_core.tensor import Tensor, read_only_error
-from autograd_core.version import mark_rebound, mark_recorded, mark_written, root_of
+from autograd_core.version import (
+    NEVER,
+    WRITES,
+    mark_rebound,
+    mark_recorded,
+    mark_written,
+    refuse_stale,
+    root_of,
+)
 
 __all__ = ["INPLACE_METHODS"]
 
@@ -38,6 +47,8 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
     """Whether the in-place op ``name`` on ``x`` is recorded; refuse a leaf that requires grad."""
     if not MODE.enabled:
         return False
+    if WRITES.recorded:
+        refuse_stale(name, x, *others)
     if x.requires_grad and x.node is None:
         raise GraphError(
             f"{name}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used "
@@ -55,10 +66,11 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     with x as an input now refuse to back-propagate (version.mark_rebound), and those that
     saved its memory refuse too (version.mark_written). When x is a view of another tensor in
     the graph (its base), the base is rebound as well, to its old value with the view's
-    elements replaced (``_rebind_base``); any other tensor on that memory whose node is older
-    refuses to back-propagate (version.mark_recorded)."""
-    _refuse_overlap(name, x)
-    base = _view_base(name, x)
+    elements replaced (inplace_views.py); any other tensor on that memory whose node is older
+    refuses to back-propagate (version.mark_recorded), and one without a node refuses to be
+    used where gradients are recorded (version.refuse_stale)."""
+    refuse_overlap(name, x)
+    base = view_base(name, x)
     before = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
     out = op(before, *[before if a is x else a for a in args])
     if out.shape != x.shape:
@@ -78,79 +90,9 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     mark_rebound(x)
     nodes = (out.node,)
     if base is not None:
-        nodes += (_rebind_base(*base, x),)
+        nodes += (rebind_base(*base, x),)
     mark_recorded(x.data, nodes)
     return x
-
-
-def _refuse_overlap(name: str, x: Tensor) -> None:
-    """PyTorch's check: no in-place write into a tensor where several elements share one
-    memory location (an expanded or zero-stride view)."""
-    if x.data.size > 1 and any(n > 1 and s == 0 for n, s in zip(x.shape, x.data.strides)):
-        raise GraphError(
-            f"{name}: more than one element of the tensor written in place (shape "
-            f"{tuple(x.shape)}, strides {x.data.strides}) refers to a single memory location, "
-            "as in an expanded tensor. Write into a copy: x = x.clone()."
-        )
-
-
-def _view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
-    """The tensor that owns x's memory and the node of the view op that read it, found through
-    the nodes of the view ops between them; None when x owns its memory or no such chain is
-    recorded. Refuses a view of a leaf that requires grad (its gradient would belong to a value
-    it no longer holds), as PyTorch."""
-    root = root_of(x.data)
-    if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
-        raise GraphError(
-            f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "
-            "one of several views it returned, and is being changed in place (refused, as "
-            "PyTorch does). Clone it first (x = x.clone()), or write into the base tensor."
-        )
-    t, reader = x, None
-    while t.node is not None and t.data is not root:
-        reader = t.node
-        t = next((u for u in reader.inputs or () if root_of(u.data) is root), None)
-        if t is None:
-            return None
-    if t is x:
-        return None
-    if t.node is None and t.requires_grad:
-        raise GraphError(
-            f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
-            f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
-            "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
-            "or write into a copy (x = x.clone())."
-        )
-    return (t, reader) if t.data is root and reader is not None else None
-
-
-def _rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
-    """Rebind ``base`` (whose memory already holds the new values) to a node: its old value
-    with the elements ``view`` covers replaced by ``view``'s new value, found by their memory
-    addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
-    base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
-    new node."""
-    xp = base.xp
-    where_base = _addresses(xp, base.data).reshape(-1)
-    order = xp.argsort(where_base)
-    index = order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
-    old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
-    reader.inputs = tuple(old if u is base else u for u in reader.inputs)
-    new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
-    base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
-    mark_rebound(base)
-    return new.node
-
-
-def _addresses(xp: Any, a: Any) -> Any:
-    """The memory address (in elements) of each element of ``a``, relative to its root."""
-    offset = (_device.pointer(a) - _device.pointer(root_of(a))) // a.itemsize
-    where = xp.full(a.shape, offset, dtype=xp.int64)
-    for d, (n, s) in enumerate(zip(a.shape, a.strides, strict=True)):
-        step = [1] * a.ndim
-        step[d] = n
-        where = where + (xp.arange(n, dtype=xp.int64) * (s // a.itemsize)).reshape(step)
-    return where
 
 
 def _write(name: str, x: Tensor, compute: Any) -> Tensor:
@@ -350,6 +292,7 @@ def detach_(self: Tensor) -> Tensor:
             f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
         )
     self.node, self.output_nr, self._requires_grad = None, 0, False
+    self._seen = NEVER  # (a leaf now, as in PyTorch: not a stale view)
     return self
 
 

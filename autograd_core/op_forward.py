@@ -18,7 +18,7 @@ from autograd_core.errors import DeviceError
 from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_origin import check_finite
 from autograd_core.tensor import Tensor
-from autograd_core.version import WRITES, next_seq
+from autograd_core.version import WRITES, made_now, next_seq, refuse_stale
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DROP_BYTES",
     "forward_checked",
+    "after_recorded_write",
     "link_outputs",
     "stand_in",
     "without_values",
@@ -57,6 +58,16 @@ def forward_checked(op: Op, inputs: tuple[Tensor, ...], params: Mapping[str, Any
     return y
 
 
+def after_recorded_write(cls: type[Op], inputs: tuple[Tensor, ...], out: Tensor) -> None:
+    """``apply``'s step once a recorded in-place write has happened (``WRITES.recorded``):
+    refuse an input without a node whose memory such a write changed after it was made, where
+    this op would be recorded (``version.refuse_stale``), and mark ``out`` as made now (a
+    view made under no_grad after the write is not stale)."""
+    if MODE.enabled and cls.differentiable:
+        refuse_stale(cls.name, *inputs)
+    made_now(out)
+
+
 def link_outputs(
     op: Op, ys: tuple[Any, ...], inputs: tuple[Tensor, ...], params: Mapping[str, Any]
 ) -> tuple[Tensor, ...]:
@@ -66,6 +77,8 @@ def link_outputs(
     gam = _device.get_array_module
     ys = tuple([y if isinstance(y, op.xp.ndarray) else gam(y).asarray(y) for y in ys])
     cls = type(op)
+    if WRITES.recorded and MODE.enabled and cls.differentiable:
+        refuse_stale(cls.name, *inputs)
     recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
     if recorded:
         op.inputs = inputs if cls.saves_inputs else without_values(inputs)
@@ -81,6 +94,8 @@ def link_outputs(
     for k, y in enumerate(ys):
         grad_ok = recorded and y.dtype.kind in "fc"
         outs.append(Tensor._make(y, grad_ok, op if grad_ok else None, k))
+        if WRITES.recorded:
+            made_now(outs[-1])
     return tuple(outs)
 
 

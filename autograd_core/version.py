@@ -31,6 +31,10 @@ __all__ = [
     "written_at",
     "root_of",
     "check_inputs",
+    "STALE",
+    "stale_leaf",
+    "refuse_stale",
+    "made_now",
 ]
 
 next_seq = itertools.count(1).__next__
@@ -105,6 +109,49 @@ def stale_after(t: Any) -> int:
     if entry is None or t.node is None or t.node.seq > entry[0] or t.node in entry[1]:
         return 0
     return entry[0]
+
+
+# the words every refusal of a stale no-node tensor says (``refuse_stale``)
+STALE = "shares its memory with a tensor that a recorded in-place operation changed"
+# a ``_seen`` value that no write reaches: ``detach()``'s result never joins the graph
+NEVER = 1 << 62
+
+
+def made_now(t: Any) -> None:
+    """Mark ``t`` (a tensor without a node made now, such as a view made under no_grad) as made
+    after every recorded in-place write so far: ``stale_leaf`` does not count those writes
+    against it. Called only when ``WRITES.recorded`` is non-empty."""
+    t._seen = WRITES.last
+
+
+def stale_leaf(t: Any) -> int:
+    """The clock value of a recorded in-place write (one that made a node) to ``t``'s buffer
+    after ``t``, a tensor without a node, was made (0: none). PyTorch makes such a tensor (a
+    view taken before the write, or the base of a view written in place) a non-leaf whose
+    grad_fn reads the new values; ours stays a leaf, and ``refuse_stale`` refuses to use it
+    where gradients are recorded instead of silently dropping that gradient path."""
+    if t.node is not None:
+        return 0
+    entry = WRITES.recorded.get(id(_root(t.data)))
+    if entry is None or getattr(t, "_seen", 0) >= entry[0]:
+        return 0
+    return entry[0]
+
+
+def refuse_stale(name: str, *tensors: Any) -> None:
+    """Raise when one of ``tensors`` is stale (``stale_leaf``): ``name`` (an op, an in-place
+    method, backward) would use it while gradients are recorded. Called only when
+    ``WRITES.recorded`` is non-empty."""
+    for t in tensors:
+        if getattr(t, "node", 0) is None and stale_leaf(t):
+            raise GraphError(
+                f"{name}: a tensor of shape {tuple(t.shape)} without a graph {STALE} "
+                "(a view taken before its base was written, or the base of a view written "
+                "in place), so it now holds values computed from tensors that require grad; "
+                "PyTorch would make it a non-leaf, ours would drop that gradient path. Take "
+                "the view again after the in-place operation (v = base[...]), or clone "
+                "before writing (y = x.clone(); y[...] = ...)."
+            )
 
 
 def written_at(array: Any) -> int:

@@ -1,0 +1,87 @@
+"""Writing in place through a view (inplace.py's recorded path): find the tensor that owns a
+view's memory through the view ops between them, and rebind that base to its old value with
+the view's elements replaced (PyTorch's CopySlices), and PyTorch's refusals of in-place writes
+into an expanded view, into one of several views an op returned, and into a view of a leaf
+that requires grad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core import device as _device
+from autograd_core import ops
+from autograd_core.errors import GraphError
+from autograd_core.tensor import Tensor
+from autograd_core.version import mark_rebound, root_of
+
+__all__ = ["refuse_overlap", "view_base", "rebind_base"]
+
+
+def refuse_overlap(name: str, x: Tensor) -> None:
+    """PyTorch's check: no in-place write into a tensor where several elements share one
+    memory location (an expanded or zero-stride view)."""
+    if x.data.size > 1 and any(n > 1 and s == 0 for n, s in zip(x.shape, x.data.strides)):
+        raise GraphError(
+            f"{name}: more than one element of the tensor written in place (shape "
+            f"{tuple(x.shape)}, strides {x.data.strides}) refers to a single memory location, "
+            "as in an expanded tensor. Write into a copy: x = x.clone()."
+        )
+
+
+def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
+    """The tensor that owns x's memory and the node of the view op that read it, found through
+    the nodes of the view ops between them; None when x owns its memory or no such chain is
+    recorded. Refuses a view of a leaf that requires grad (its gradient would belong to a value
+    it no longer holds), as PyTorch."""
+    root = root_of(x.data)
+    if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "
+            "one of several views it returned, and is being changed in place (refused, as "
+            "PyTorch does). Clone it first (x = x.clone()), or write into the base tensor."
+        )
+    t, reader = x, None
+    while t.node is not None and t.data is not root:
+        reader = t.node
+        t = next((u for u in reader.inputs or () if root_of(u.data) is root), None)
+        if t is None:
+            return None
+    if t is x:
+        return None
+    if t.node is None and t.requires_grad:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
+            f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
+            "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
+            "or write into a copy (x = x.clone())."
+        )
+    return (t, reader) if t.data is root and reader is not None else None
+
+
+def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
+    """Rebind ``base`` (whose memory already holds the new values) to a node: its old value
+    with the elements ``view`` covers replaced by ``view``'s new value, found by their memory
+    addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
+    base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
+    new node."""
+    xp = base.xp
+    where_base = _addresses(xp, base.data).reshape(-1)
+    order = xp.argsort(where_base)
+    index = order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
+    old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
+    reader.inputs = tuple(old if u is base else u for u in reader.inputs)
+    new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
+    base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
+    mark_rebound(base)
+    return new.node
+
+
+def _addresses(xp: Any, a: Any) -> Any:
+    """The memory address (in elements) of each element of ``a``, relative to its root."""
+    offset = (_device.pointer(a) - _device.pointer(root_of(a))) // a.itemsize
+    where = xp.full(a.shape, offset, dtype=xp.int64)
+    for d, (n, s) in enumerate(zip(a.shape, a.strides, strict=True)):
+        step = [1] * a.ndim
+        step[d] = n
+        where = where + (xp.arange(n, dtype=xp.int64) * (s // a.itemsize)).reshape(step)
+    return where
