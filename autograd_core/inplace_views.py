@@ -31,8 +31,8 @@ def refuse_overlap(name: str, x: Tensor) -> None:
 def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     """The tensor that owns x's memory and the node of the view op that read it, found through
     the nodes of the view ops between them; None when x owns its memory or no such chain is
-    recorded. Refuses a view of a leaf that requires grad (its gradient would belong to a value
-    it no longer holds), as PyTorch."""
+    recorded (or a backward released it). Refuses a view of a leaf that requires grad (its
+    gradient would belong to a value it no longer holds), as PyTorch, also after a backward."""
     root = root_of(x.data)
     if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
         raise GraphError(
@@ -43,7 +43,11 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     t, reader = x, None
     while t.node is not None and t.data is not root:
         reader = t.node
-        t = next((u for u in reader.inputs or () if root_of(u.data) is root), None)
+        # (a node a backward released keeps, of its inputs, the leaves that require grad)
+        inputs = reader.inputs
+        if inputs is None:
+            inputs = [e for e in reader.edges or () if isinstance(e, Tensor)]
+        t = next((u for u in inputs if root_of(u.data) is root), None)
         if t is None:
             return None
     if t is x:

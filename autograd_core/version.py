@@ -61,8 +61,10 @@ WRITES = _Writes()
 def _root(array: Any) -> Any:
     """The array that owns the memory ``array`` views (itself when it owns it)."""
     base = getattr(array, "base", None)
-    while base is not None and hasattr(base, "base") and hasattr(base, "dtype"):
-        array, base = base, base.base
+    while base is not None:
+        if hasattr(base, "dtype"):  # (not NumPy's as_strided wrapper, whose .base is the array)
+            array = base
+        base = getattr(base, "base", None)
     return array
 
 
