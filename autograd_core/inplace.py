@@ -23,7 +23,12 @@ from autograd_core import ops
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
-from autograd_core.inplace_views import rebind_base, refuse_overlap, view_base
+from autograd_core.inplace_views import (
+    rebind_base,
+    refuse_overlap,
+    refuse_partial_overlap,
+    view_base,
+)
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.ops.placing import setitem_at
 from autograd_core.ops.subscript_key import split_key
@@ -120,6 +125,7 @@ def _arithmetic(name: str, public: Any) -> Any:
     def method(self: Tensor, other: Any, *, alpha: Any = None) -> Tensor:
         if alpha is not None:
             other = ops.mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+        refuse_partial_overlap(name, self, other)
         if _records(name, self, other):
             return _recorded(name, self, public, other)
         with _no_recording():
@@ -154,6 +160,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Clamp to [min, max] in place (``clip_`` is the same)."""
+    refuse_partial_overlap("clamp_", self, min, max)
     if _records("clamp_", self, min, max):
         return _recorded("clamp_", self, ops.clip, min, max)
     with _no_recording():
@@ -162,6 +169,7 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 
 def copy_(self: Tensor, src: Any) -> Tensor:
     """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    refuse_partial_overlap("copy_", self, src)
     if _records("copy_", self, src):
         src = lift(src, self)
         everywhere = self.xp.ones(self.shape, bool)  # (keeps x in the graph, gradient 0)
@@ -186,6 +194,7 @@ def _in_place(name: str, public: Any) -> Any:
     """The in-place form ``x.<name>(...)`` of ``public(x, ...)`` (same shape and dtype)."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        refuse_partial_overlap(name, self, *args, *kwargs.values())
         if _records(name, self, *args, *kwargs.values()):
             return _recorded(name, self, lambda x: public(x, *args, **kwargs))
         with _no_recording():

@@ -89,3 +89,30 @@ def _addresses(xp: Any, a: Any) -> Any:
         step[d] = n
         where = where + (xp.arange(n, dtype=xp.int64) * (s // a.itemsize)).reshape(step)
     return where
+
+
+def refuse_partial_overlap(name: str, x: Tensor, *others: Any) -> None:
+    """PyTorch's check: an in-place op refuses an operand that shares some of x's memory
+    without being x's exact view (``x.add_(x[:1])``, ``x[:2].add_(x[1:3])``): its result
+    would depend on the order of the writes. ``x.add_(x)`` is allowed. (Ours computes the
+    result before writing it, so this is for PyTorch's semantics only.)"""
+    a = x.data
+    for o in others:
+        if not isinstance(o, Tensor) or o.data is a:
+            continue
+        b = o.data
+        # (a negative stride: ours flips by a view, PyTorch's flip copies and is allowed)
+        if root_of(b) is not root_of(a) or any(s < 0 for s in b.strides):
+            continue
+        same = b.shape == a.shape and b.strides == a.strides
+        if same and _device.pointer(a) == _device.pointer(b):
+            continue
+        xp = x.xp
+        share = getattr(xp, "shares_memory", None) or xp.may_share_memory
+        if share(a, b):
+            raise GraphError(
+                f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
+                f"tensor written in place (shape {tuple(x.shape)}) without being that tensor, "
+                "so the result would depend on the order of the writes (refused, as PyTorch "
+                "does). Clone the operand first: x.add_(y.clone())."
+            )
