@@ -3,7 +3,9 @@ in lockstep (test_program_fuzz.py draws them): each step is drawn from the state
 (shapes, values, which tensors require grad), applied to both libraries, and then every tensor
 of the program, every leaf's ``.grad``, every retained gradient and every hook's call count is
 compared. A step after which torch raised must raise in ours too (any of our typed errors), and
-one that torch runs must run in ours; the program stops at the first step that raises.
+one that torch runs must run in ours, except for the kept differences named in
+``KEPT_REFUSALS`` (ours raises a GraphError where torch computes); the program stops at the
+first step that raises.
 
 A program lives in ``slots``: one (ours, torch) pair of tensors per value it made, leaves first.
 A step is a plain tuple ``(kind, slot, arguments...)`` so that a failing program prints as
@@ -20,6 +22,7 @@ import numpy as np
 import torch
 
 import autograd_core as ac
+from autograd_core import version
 
 RTOL, ATOL = 1e-10, 1e-12
 
@@ -188,6 +191,44 @@ class Mismatch(AssertionError):
     pass
 
 
+# -- kept differences, accepted here by name and nowhere else --------------------------------
+# Each is "ours raises a GraphError where torch computes a (correct) gradient": ours refuses a
+# gradient it cannot compute as torch, it never computes a different one. Each is pinned by a
+# fixed case in test_program_fuzz_regressions.py (test_kept_*). The program ends there.
+KEPT_REFUSALS = {
+    # K1: a tensor without a node on memory that a recorded in-place op wrote after it was made
+    # (a view taken before its base joined the graph, the base of a view written in place):
+    # torch makes it a non-leaf (CopySlices / AsStrided), ours refuses to use it with grad on
+    # (version.refuse_stale); until then compare() accepts its leaf flags (``_stale``)
+    "K1 stale tensor without a node": version.STALE,
+    # K2: an op that saved nothing (y + 1) whose input was rebound by a later in-place op:
+    # torch's saved edge still reaches the old value's node, ours refuses at backward
+    "K2 input rebound after use": "in-place operation after this op used it",
+    # K3: a view (or base) with a node taken before another view of its memory was written in
+    # place: torch regenerates its grad_fn, ours refuses at backward (version.stale_after)
+    "K3 stale node": "shares its memory with a tensor that was modified by a recorded",
+}
+
+
+def kept_refusal(error: BaseException) -> str | None:
+    """The name of the kept difference that ``error`` (ours) is, or None."""
+    if not isinstance(error, ac.GraphError):
+        return None
+    text = " ".join(str(error).split())
+    return next((k for k, words in KEPT_REFUSALS.items() if words in text), None)
+
+
+def _stale(ours: Any, theirs: Any) -> bool:
+    """K1 before the tensor is used: ours a leaf that does not require grad and that
+    version.stale_leaf names, torch a non-leaf that requires grad."""
+    return (ours.requires_grad, ours.is_leaf, theirs.requires_grad, theirs.is_leaf) == (
+        False,
+        True,
+        True,
+        False,
+    ) and version.stale_leaf(ours) > 0
+
+
 def _same(what: str, a: Any, b: Any) -> None:
     if (a is None) != (b is None):
         raise Mismatch(
@@ -202,12 +243,21 @@ def _same(what: str, a: Any, b: Any) -> None:
     np.testing.assert_allclose(x, y, rtol=RTOL, atol=ATOL, equal_nan=True, err_msg=what)
 
 
-def compare(ours: Side, theirs: Side, retained: set[int]) -> None:
-    """Everything the two sides can be asked: values, flags, gradients, hook counts."""
+def compare(ours: Side, theirs: Side, retained: set[int]) -> bool:
+    """Everything the two sides can be asked: values, flags, gradients, hook counts. False
+    when torch refuses to say whether a tensor is a leaf (one of several views an op returned,
+    after its base was written in place: "Output 0 of Split is a view and its base ... has been
+    modified inplace"); the program ends there, unchecked beyond that step."""
     assert len(ours.slots) == len(theirs.slots), "different number of slots"
     for k, (a, b) in enumerate(zip(ours.slots, theirs.slots, strict=True)):
         _same(f"slot {k} value", a, b)
-        if (a.requires_grad, a.is_leaf) != (b.requires_grad, b.is_leaf):
+        try:
+            their_flags = (b.requires_grad, b.is_leaf)
+        except RuntimeError as e:
+            if "function that returns multiple views" in str(e):
+                return False
+            raise
+        if (a.requires_grad, a.is_leaf) != their_flags and not _stale(a, b):
             raise Mismatch(
                 f"slot {k}: (requires_grad, is_leaf) ours "
                 f"{(a.requires_grad, a.is_leaf)}, torch {(b.requires_grad, b.is_leaf)}"
@@ -220,6 +270,7 @@ def compare(ours: Side, theirs: Side, retained: set[int]) -> None:
     assert len(ours.grads) == len(theirs.grads)
     for k, (a, b) in enumerate(zip(ours.grads, theirs.grads, strict=True)):
         _same(f"autograd.grad result {k}", a, b)
+    return True
 
 
 def run_step(ours: Side, theirs: Side, step: tuple, retained: set[int]) -> bool:
@@ -237,6 +288,8 @@ def run_step(ours: Side, theirs: Side, step: tuple, retained: set[int]) -> bool:
     if b is not None and a is None:
         raise Mismatch(f"torch raised, ours did not, at {step}: {type(b).__name__}: {b}")
     if a is not None and b is None:
+        if kept_refusal(a):
+            return False
         raise Mismatch(f"ours raised, torch did not, at {step}: {type(a).__name__}: {a}")
     if a is not None:
         return False
@@ -244,8 +297,7 @@ def run_step(ours: Side, theirs: Side, step: tuple, retained: set[int]) -> bool:
         retained.add(step[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        compare(ours, theirs, retained)
-    return True
+        return compare(ours, theirs, retained)
 
 
 def start(leaves: list[tuple[np.ndarray, bool]]) -> tuple[Side, Side]:
