@@ -294,11 +294,13 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
 
 def detach_(self: Tensor) -> Tensor:
     """Cut this tensor from the graph in place: it becomes a leaf that does not require grad
-    (``torch.Tensor.detach_``); refused for a view of a tensor in the graph, as PyTorch."""
-    if self.node is not None and root_of(self.data) is not self.data:
+    (``torch.Tensor.detach_``); refused for a view of another tensor (in the graph or not)
+    unless ``detach()`` made it, as PyTorch."""
+    if root_of(self.data) is not self.data and getattr(self, "_seen", 0) != NEVER:
+        made = f"made by {self.node.label}" if self.node is not None else "of another tensor"
         raise GraphError(
-            f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
-            f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
+            f"detach_: this tensor (shape {tuple(self.shape)}) is a view {made}, and a view "
+            "cannot be detached in place. Use y = x.detach()."
         )
     self.node, self.output_nr, self._requires_grad = None, 0, False
     self._seen = NEVER  # (a leaf now, as in PyTorch: not a stale view)

@@ -133,6 +133,29 @@ def test_in_place_with_an_operand_that_partly_overlaps_is_refused():
         ok(x)  # allowed, as torch (whose flip copies)
 
 
+def test_detach_in_place_of_any_view_is_refused_unless_detach_made_it():
+    # torch refuses detach_ on a view of a tensor outside the graph too (was: allowed)
+    zeros = np.zeros(4)
+    run_program([(zeros, False)], [("view", 0, "reshape", (-1,)), ("inplace", 1, "detach_")])
+    run_program([(zeros, False)], [("autograd", 0, "detach"), ("inplace", 1, "detach_")])
+
+
+def test_a_view_made_under_no_grad_then_its_base_written_with_grad_on():
+    # torch refuses to describe the view (program_fuzz.TORCH_UNDESCRIBED); ours refuses a
+    # recorded use of it (K1)
+    run_program(
+        [(np.zeros(3), False), (X[:3], True)],
+        [("nograd", ("view", 0, "reshape", (-1,))), ("inplace", 0, "add_", ("slot", 1))],
+    )
+    b, w = ac.zeros(3, dtype=ac.float64), ac.tensor(X[:3], requires_grad=True)
+    with ac.no_grad():
+        v = b.reshape(-1)
+    b.add_(w)
+    with pytest.raises(ac.GraphError) as info:
+        v * 2
+    assert kept_refusal(info.value) == "K1 stale tensor without a node"
+
+
 def test_the_in_place_forms_added():
     for op in ("relu_", "sigmoid_", "exp_", "tanh_"):
         run_program(
