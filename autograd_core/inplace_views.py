@@ -52,7 +52,9 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             return None
     if t is x:
         return None
-    if t.node is None and t.requires_grad:
+    # (a leaf that required grad when the view was made, detach_()-ed since, counts too)
+    needed = zip(reader.inputs or (), reader.needs_input_grad or ()) if reader else ()
+    if t.node is None and (t.requires_grad or any(u is t and g for u, g in needed)):
         raise GraphError(
             f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
             f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "

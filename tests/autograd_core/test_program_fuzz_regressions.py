@@ -156,6 +156,14 @@ def test_a_view_made_under_no_grad_then_its_base_written_with_grad_on():
     assert kept_refusal(info.value) == "K1 stale tensor without a node"
 
 
+def test_in_place_on_a_view_of_a_leaf_detached_in_place_since_is_refused():
+    # torch remembers the view was of a leaf that requires grad (was: allowed in ours)
+    run_program(
+        [(X[:3], True)],
+        [("view", 0, "reshape", (-1,)), ("inplace", 0, "detach_"), ("inplace", 1, "relu_")],
+    )
+
+
 def test_the_in_place_forms_added():
     for op in ("relu_", "sigmoid_", "exp_", "tanh_"):
         run_program(
