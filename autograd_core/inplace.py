@@ -102,6 +102,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
 
 def _write(name: str, x: Tensor, compute: Any) -> Tensor:
     """Write ``compute()`` (an array of x's shape) into x's array and record the write."""
+    refuse_overlap(name, x)
     value = compute()
     if value.shape != x.shape:
         raise ShapeError(
@@ -294,13 +295,13 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
 
 def detach_(self: Tensor) -> Tensor:
     """Cut this tensor from the graph in place: it becomes a leaf that does not require grad
-    (``torch.Tensor.detach_``); refused for a view of another tensor (in the graph or not)
-    unless ``detach()`` made it, as PyTorch."""
-    if root_of(self.data) is not self.data and getattr(self, "_seen", 0) != NEVER:
-        made = f"made by {self.node.label}" if self.node is not None else "of another tensor"
+    (``torch.Tensor.detach_``); refused for a view of a tensor in the graph, as PyTorch.
+    Deliberate difference: PyTorch refuses every view; ours allows a view without a node
+    (nothing to cut; it becomes a leaf as ``detach()``'s result, never stale)."""
+    if self.node is not None and root_of(self.data) is not self.data:
         raise GraphError(
-            f"detach_: this tensor (shape {tuple(self.shape)}) is a view {made}, and a view "
-            "cannot be detached in place. Use y = x.detach()."
+            f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
+            f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
         )
     self.node, self.output_nr, self._requires_grad = None, 0, False
     self._seen = NEVER  # (a leaf now, as in PyTorch: not a stale view)

@@ -18,12 +18,18 @@ __all__ = ["refuse_overlap", "view_base", "rebind_base"]
 
 
 def refuse_overlap(name: str, x: Tensor) -> None:
-    """PyTorch's check: no in-place write into a tensor where several elements share one
-    memory location (an expanded or zero-stride view)."""
-    if x.data.size > 1 and any(n > 1 and s == 0 for n, s in zip(x.shape, x.data.strides)):
+    """Refuse an in-place write into a tensor where several elements share one memory
+    location: an expanded (zero-stride) view, as PyTorch, and any other overlapping view
+    (``as_strided`` windows), where PyTorch writes an order-dependent result (deliberate
+    difference: ours refuses)."""
+    a = x.data
+    if a.size <= 1 or a.flags.c_contiguous or a.flags.f_contiguous:
+        return
+    zero = any(n > 1 and s == 0 for n, s in zip(x.shape, a.strides))
+    if zero or int(x.xp.unique(_addresses(x.xp, a)).size) < a.size:
         raise GraphError(
             f"{name}: more than one element of the tensor written in place (shape "
-            f"{tuple(x.shape)}, strides {x.data.strides}) refers to a single memory location, "
+            f"{tuple(x.shape)}, strides {a.strides}) refers to a single memory location, "
             "as in an expanded tensor. Write into a copy: x = x.clone()."
         )
 

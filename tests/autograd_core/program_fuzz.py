@@ -207,6 +207,9 @@ KEPT_REFUSALS = {
     # K3: a view (or base) with a node taken before another view of its memory was written in
     # place: torch regenerates its grad_fn, ours refuses at backward (version.stale_after)
     "K3 stale node": "shares its memory with a tensor that was modified by a recorded",
+    # K4: an in-place write into overlapping elements that are not zero-stride (as_strided
+    # windows): torch writes an order-dependent result, ours refuses (inplace_views.py)
+    "K4 overlapping elements": "refers to a single memory location",
 }
 
 
