@@ -109,6 +109,8 @@ def refuse_partial_overlap(name: str, x: Tensor, *others: Any) -> None:
         if not isinstance(o, Tensor) or o.data is a:
             continue
         b = o.data
+        if a.base is None and b.base is None:  # (two arrays that own their memory: common)
+            continue
         # (a negative stride: ours flips by a view, PyTorch's flip copies and is allowed)
         if root_of(b) is not root_of(a) or any(s < 0 for s in b.strides):
             continue
