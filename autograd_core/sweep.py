@@ -280,7 +280,7 @@ class _Sweep:
         if self.trace is not None:
             self.trace("leaf", leaf, _as_tensors(g))
         if self.capture is None:
-            if g is not None:
+            if g is not None and leaf._requires_grad:  # (detach_()-ed since: none, as torch)
                 store_grad(leaf, g, owned)
                 if self.pending is not None:
                     for hook in list(post_accumulate_hooks(leaf) or ()):

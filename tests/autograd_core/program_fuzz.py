@@ -210,12 +210,15 @@ KEPT_REFUSALS = {
     # K4: an in-place write into overlapping elements that are not zero-stride (as_strided
     # windows): torch writes an order-dependent result, ours refuses (inplace_views.py)
     "K4 overlapping elements": "refers to a single memory location",
+    # K5: a second backward without retain_graph through nodes that saved nothing (clone):
+    # torch runs it, ours refuses every released node (GraphFreedError)
+    "K5 second backward": "already released its saved arrays after a backward pass",
 }
 
 
 def kept_refusal(error: BaseException) -> str | None:
     """The name of the kept difference that ``error`` (ours) is, or None."""
-    if not isinstance(error, ac.GraphError):
+    if not isinstance(error, (ac.GraphError, ac.errors.GraphFreedError)):
         return None
     text = " ".join(str(error).split())
     return next((k for k, words in KEPT_REFUSALS.items() if words in text), None)
