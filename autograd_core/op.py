@@ -36,7 +36,7 @@ from autograd_core.op_forward import (
     without_values,
 )
 from autograd_core.tensor import Tensor
-from autograd_core.version import WRITES, next_seq
+from autograd_core.version import RECORDED, next_seq
 
 __all__ = ["Op", "edges_of_pair"]
 
@@ -299,7 +299,7 @@ class Op:
         out._hooks = None
         out.name = None
         out.output_nr = 0
-        if WRITES.recorded:  # (a recorded in-place write happened: rare)
+        if RECORDED:  # (a recorded in-place write happened: rare)
             after_recorded_write(cls, inputs, out)
         if MODE.enabled and cls.differentiable:
             if n == 2:
@@ -352,7 +352,7 @@ class Op:
         out._hooks = None
         out.name = None
         out.output_nr = 0
-        if WRITES.recorded:  # (a recorded in-place write happened: rare)
+        if RECORDED:  # (a recorded in-place write happened: rare)
             after_recorded_write(cls, (a, b), out)
         if MODE.enabled and cls.differentiable and (a._requires_grad or b._requires_grad):
             big = not cls.saves_inputs and y.nbytes >= DROP_BYTES

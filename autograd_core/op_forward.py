@@ -18,7 +18,7 @@ from autograd_core.errors import DeviceError
 from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_origin import check_finite
 from autograd_core.tensor import Tensor
-from autograd_core.version import WRITES, made_now, next_seq, refuse_stale
+from autograd_core.version import WRITES, made_now, next_seq, refuse_stale, root_of
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -63,9 +63,17 @@ def after_recorded_write(cls: type[Op], inputs: tuple[Tensor, ...], out: Tensor)
     refuse an input without a node whose memory such a write changed after it was made, where
     this op would be recorded (``version.refuse_stale``), and mark ``out`` as made now (a
     view made under no_grad after the write is not stale)."""
+    # (version.stale_leaf's steps spelled out: this runs for every op while a buffer written
+    # by a recorded in-place op lives)
     if MODE.enabled and cls.differentiable:
-        refuse_stale(cls.name, *inputs)
-    made_now(out)
+        recorded = WRITES.recorded
+        for t in inputs:
+            if t.node is None:
+                d = t.data
+                entry = recorded.get(id(d if d.base is None else root_of(d)))
+                if entry is not None and getattr(t, "_seen", 0) < entry[0]:
+                    refuse_stale(cls.name, t)
+    out._seen = WRITES.last
 
 
 def link_outputs(
