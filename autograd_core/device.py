@@ -36,6 +36,7 @@ __all__ = [
     "on_device",
     "is_array",
     "on_host",
+    "pointer",
 ]
 
 FAKE_CUDA_ENV = "AUTOGRAD_CORE_FAKE_CUDA"
@@ -272,3 +273,11 @@ def is_array(x: Any) -> bool:
 def on_host(array: Any) -> bool:
     """True for an array in host memory (NumPy), which can be read without a device sync."""
     return type(array) is numpy.ndarray or not cupy_loaded() or device_of(array).type == "cpu"
+
+
+def pointer(array: Any) -> int:
+    """The address of an array's first element (NumPy's array interface, CuPy's ``data.ptr``):
+    in-place writes through a view compare addresses to find the elements it covers."""
+    if isinstance(array, numpy.ndarray):
+        return array.__array_interface__["data"][0]
+    return int(array.data.ptr)

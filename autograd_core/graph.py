@@ -16,6 +16,7 @@ from autograd_core.errors import BackwardError, ShapeError
 from autograd_core.sweep import sweep
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, toposort, vertex
+from autograd_core.version import WRITES, refuse_stale
 
 __all__ = [
     "backward",
@@ -42,6 +43,8 @@ def root_grads(
         if not isinstance(y, Tensor):
             raise BackwardError(f"{api}: output {i} is a {type(y).__name__}, not a Tensor.")
         if not y.requires_grad:
+            if WRITES.recorded:
+                refuse_stale(api, y)
             raise BackwardError(
                 f"{api}: output {i} (shape {tuple(y.shape)}) does not require grad and has no "
                 "graph, so there is nothing to differentiate. Create the inputs with "

@@ -23,13 +23,27 @@ from autograd_core import ops
 from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
+from autograd_core.inplace_views import (
+    rebind_base,
+    refuse_overlap,
+    refuse_partial_overlap,
+    view_base,
+)
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.ops.placing import setitem_at
 from autograd_core.ops.subscript_key import split_key
 from autograd_core.random import Generator, rng_of
 from autograd_core.random_sampling import bernoulli_draw
 from autograd_core.tensor import Tensor, read_only_error
-from autograd_core.version import mark_rebound, mark_written
+from autograd_core.version import (
+    NEVER,
+    WRITES,
+    mark_rebound,
+    mark_recorded,
+    mark_written,
+    refuse_stale,
+    root_of,
+)
 
 __all__ = ["INPLACE_METHODS"]
 
@@ -38,6 +52,8 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
     """Whether the in-place op ``name`` on ``x`` is recorded; refuse a leaf that requires grad."""
     if not MODE.enabled:
         return False
+    if WRITES.recorded:
+        refuse_stale(name, x, *others)
     if x.requires_grad and x.node is None:
         raise GraphError(
             f"{name}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used "
@@ -49,11 +65,19 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
 
 
 def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
-    """Apply ``op`` to the value x holds now (a new Tensor object, so the op's input edge keeps
-    pointing to it), then rebind x to the result; nodes recorded earlier with x as an input now
-    refuse to back-propagate (version.mark_rebound) instead of reaching the new value."""
-    before = Tensor._make(x.data, x._requires_grad, x.node, x.output_nr)
-    out = op(before, *args)
+    """Apply ``op`` to a copy of the value x holds now (a new Tensor object, so the op's input
+    edge keeps pointing to it), write the result into x's memory, so that every view of that
+    memory sees it as in PyTorch, and rebind x to the result's node. Nodes recorded earlier
+    with x as an input now refuse to back-propagate (version.mark_rebound), and those that
+    saved its memory refuse too (version.mark_written). When x is a view of another tensor in
+    the graph (its base), the base is rebound as well, to its old value with the view's
+    elements replaced (inplace_views.py); any other tensor on that memory whose node is older
+    refuses to back-propagate (version.mark_recorded), and one without a node refuses to be
+    used where gradients are recorded (version.refuse_stale)."""
+    refuse_overlap(name, x)
+    base = view_base(name, x)
+    before = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
+    out = op(before, *[before if a is x else a for a in args])
     if out.shape != x.shape:
         raise ShapeError(
             f"{name}: the result has shape {tuple(out.shape)} but the tensor written in place "
@@ -62,13 +86,23 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
         )
     if out.dtype != x.dtype:
         out = out.to(dtype=x.dtype)
-    x.data, x.node, x.output_nr, x._requires_grad = out.data, out.node, out.output_nr, True
+    try:
+        x.data[...] = out.data
+    except ValueError as e:  # a read-only array (a broadcast view)
+        raise read_only_error(name, x, e) from None
+    mark_written(x.data)
+    x.node, x.output_nr, x._requires_grad = out.node, out.output_nr, True
     mark_rebound(x)
+    nodes = (out.node,)
+    if base is not None:
+        nodes += (rebind_base(*base, x),)
+    mark_recorded(x.data, nodes)
     return x
 
 
 def _write(name: str, x: Tensor, compute: Any) -> Tensor:
     """Write ``compute()`` (an array of x's shape) into x's array and record the write."""
+    refuse_overlap(name, x)
     value = compute()
     if value.shape != x.shape:
         raise ShapeError(
@@ -92,6 +126,7 @@ def _arithmetic(name: str, public: Any) -> Any:
     def method(self: Tensor, other: Any, *, alpha: Any = None) -> Tensor:
         if alpha is not None:
             other = ops.mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+        refuse_partial_overlap(name, self, other)
         if _records(name, self, other):
             return _recorded(name, self, public, other)
         with _no_recording():
@@ -126,6 +161,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """Clamp to [min, max] in place (``clip_`` is the same)."""
+    refuse_partial_overlap("clamp_", self, min, max)
     if _records("clamp_", self, min, max):
         return _recorded("clamp_", self, ops.clip, min, max)
     with _no_recording():
@@ -134,6 +170,7 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 
 def copy_(self: Tensor, src: Any) -> Tensor:
     """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    refuse_partial_overlap("copy_", self, src)
     if _records("copy_", self, src):
         src = lift(src, self)
         everywhere = self.xp.ones(self.shape, bool)  # (keeps x in the graph, gradient 0)
@@ -158,6 +195,7 @@ def _in_place(name: str, public: Any) -> Any:
     """The in-place form ``x.<name>(...)`` of ``public(x, ...)`` (same shape and dtype)."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        refuse_partial_overlap(name, self, *args, *kwargs.values())
         if _records(name, self, *args, *kwargs.values()):
             return _recorded(name, self, lambda x: public(x, *args, **kwargs))
         with _no_recording():
@@ -255,6 +293,21 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     mark_written(self.data)
 
 
+def detach_(self: Tensor) -> Tensor:
+    """Cut this tensor from the graph in place: it becomes a leaf that does not require grad
+    (``torch.Tensor.detach_``); refused for a view of a tensor in the graph, as PyTorch.
+    Deliberate difference: PyTorch refuses every view; ours allows a view without a node
+    (nothing to cut; it becomes a leaf as ``detach()``'s result, never stale)."""
+    if self.node is not None and root_of(self.data) is not self.data:
+        raise GraphError(
+            f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
+            f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
+        )
+    self.node, self.output_nr, self._requires_grad = None, 0, False
+    self._seen = NEVER  # (a leaf now, as in PyTorch: not a stale view)
+    return self
+
+
 def _raw(v: Any) -> Any:
     return v.data if isinstance(v, Tensor) else v
 
@@ -284,6 +337,12 @@ INPLACE_METHODS: dict[str, Any] = {
     "uniform_": uniform_,
     "bernoulli_": bernoulli_,
     "polygamma_": _in_place("polygamma_", lambda x, n: ops.polygamma(n, x)),
+    "relu_": _in_place("relu_", ops.relu),
+    "sigmoid_": _in_place("sigmoid_", ops.sigmoid),
+    "exp_": _in_place("exp_", ops.exp),
+    "tanh_": _in_place("tanh_", ops.tanh),
+    "index_add_": _in_place("index_add_", ops.index_add),
+    "detach_": detach_,
 }
 # PyTorch's in-place forms of the elementwise math functions (x.tan_(), x.atan2_(y), ...) and
 # of renorm

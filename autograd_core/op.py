@@ -27,6 +27,7 @@ from autograd_core.errors import GraphFreedError
 from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_forward import (
     DROP_BYTES,
+    after_recorded_write,
     as_array,
     as_constant,
     explain_value_error,
@@ -35,7 +36,7 @@ from autograd_core.op_forward import (
     without_values,
 )
 from autograd_core.tensor import Tensor
-from autograd_core.version import next_seq
+from autograd_core.version import RECORDED, next_seq
 
 __all__ = ["Op", "edges_of_pair"]
 
@@ -269,8 +270,7 @@ class Op:
         This is the forward-propagation step of the back-propagation algorithm,
         ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents. It runs once per op
         call, so it special-cases one and two inputs (``apply_pair`` is the shorter way
-        for two); ``detect_anomaly`` and CuPy arrays take the checked path.
-        """
+        for two); ``detect_anomaly`` and CuPy arrays take the checked path."""
         op = _new(cls)
         op.saved = None
         n = len(inputs)
@@ -299,6 +299,8 @@ class Op:
         out._hooks = None
         out.name = None
         out.output_nr = 0
+        if RECORDED:  # (a recorded in-place write happened: rare)
+            after_recorded_write(cls, inputs, out)
         if MODE.enabled and cls.differentiable:
             if n == 2:
                 needs = _NEEDS2[inputs[0]._requires_grad][inputs[1]._requires_grad]
@@ -350,6 +352,8 @@ class Op:
         out._hooks = None
         out.name = None
         out.output_nr = 0
+        if RECORDED:  # (a recorded in-place write happened: rare)
+            after_recorded_write(cls, (a, b), out)
         if MODE.enabled and cls.differentiable and (a._requires_grad or b._requires_grad):
             big = not cls.saves_inputs and y.nbytes >= DROP_BYTES
             op.inputs = without_values((a, b)) if big else (a, b)

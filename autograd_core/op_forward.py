@@ -18,7 +18,7 @@ from autograd_core.errors import DeviceError
 from autograd_core.grad_mode import ANOMALY, MODE, WATCH, note_inputs
 from autograd_core.op_origin import check_finite
 from autograd_core.tensor import Tensor
-from autograd_core.version import next_seq
+from autograd_core.version import WRITES, made_now, next_seq, refuse_stale, root_of
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DROP_BYTES",
     "forward_checked",
+    "after_recorded_write",
     "link_outputs",
     "stand_in",
     "without_values",
@@ -57,6 +58,24 @@ def forward_checked(op: Op, inputs: tuple[Tensor, ...], params: Mapping[str, Any
     return y
 
 
+def after_recorded_write(cls: type[Op], inputs: tuple[Tensor, ...], out: Tensor) -> None:
+    """``apply``'s step once a recorded in-place write has happened (``WRITES.recorded``):
+    refuse an input without a node whose memory such a write changed after it was made, where
+    this op would be recorded (``version.refuse_stale``), and mark ``out`` as made now (a
+    view made under no_grad after the write is not stale)."""
+    # (version.stale_leaf's steps spelled out: this runs for every op while a buffer written
+    # by a recorded in-place op lives)
+    if MODE.enabled and cls.differentiable:
+        recorded = WRITES.recorded
+        for t in inputs:
+            if t.node is None:
+                d = t.data
+                entry = recorded.get(id(d if d.base is None else root_of(d)))
+                if entry is not None and getattr(t, "_seen", 0) < entry[0]:
+                    refuse_stale(cls.name, t)
+    out._seen = WRITES.last
+
+
 def link_outputs(
     op: Op, ys: tuple[Any, ...], inputs: tuple[Tensor, ...], params: Mapping[str, Any]
 ) -> tuple[Tensor, ...]:
@@ -66,6 +85,8 @@ def link_outputs(
     gam = _device.get_array_module
     ys = tuple([y if isinstance(y, op.xp.ndarray) else gam(y).asarray(y) for y in ys])
     cls = type(op)
+    if WRITES.recorded and MODE.enabled and cls.differentiable:
+        refuse_stale(cls.name, *inputs)
     recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
     if recorded:
         op.inputs = inputs if cls.saves_inputs else without_values(inputs)
@@ -81,6 +102,8 @@ def link_outputs(
     for k, y in enumerate(ys):
         grad_ok = recorded and y.dtype.kind in "fc"
         outs.append(Tensor._make(y, grad_ok, op if grad_ok else None, k))
+        if WRITES.recorded:
+            made_now(outs[-1])
     return tuple(outs)
 
 
@@ -108,7 +131,13 @@ def without_values(inputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
 
 def _droppable(t: Tensor) -> bool:
     d = t.data
-    return t.node is not None and d.nbytes >= DROP_BYTES and d.dtype.kind in "fc"
+    # (not after a recorded in-place write: version.stale_after reads the input's buffer)
+    return (
+        t.node is not None
+        and d.nbytes >= DROP_BYTES
+        and d.dtype.kind in "fc"
+        and not WRITES.recorded
+    )
 
 
 def stand_in(t: Tensor) -> Tensor:

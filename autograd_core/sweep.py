@@ -88,7 +88,7 @@ class _Sweep:
         self.heap: list[tuple[int, Op]] = []
         self.leaves: list[Tensor] = []
         self.add, self.pop = table.add, table.pop  # called once per edge and node
-        self.last_write = WRITES.last  # in-place writes after a node was recorded: check it
+        self.last_write = WRITES.last if not WRITES.recorded else 1 << 62  # nodes to check
         self.pending = pending
 
     def seed(self, roots: Sequence[Tensor], grads: Sequence[Tensor]) -> None:
@@ -280,7 +280,7 @@ class _Sweep:
         if self.trace is not None:
             self.trace("leaf", leaf, _as_tensors(g))
         if self.capture is None:
-            if g is not None:
+            if g is not None and leaf._requires_grad:  # (detach_()-ed since: none, as torch)
                 store_grad(leaf, g, owned)
                 if self.pending is not None:
                     for hook in list(post_accumulate_hooks(leaf) or ()):

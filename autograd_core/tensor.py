@@ -18,6 +18,7 @@ from autograd_core import device as _device
 from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.hooks import RemovableHandle, add_post_accumulate
+from autograd_core.version import NEVER, WRITES, refuse_stale
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -55,6 +56,7 @@ class Tensor:
         "output_nr",
         "_hooks",
         "name",
+        "_seen",  # (set only after a recorded in-place write: version.made_now)
         "__weakref__",
     )
     # NumPy defers binary operators with a Tensor on the right to Tensor's reflected methods.
@@ -105,6 +107,8 @@ class Tensor:
                 f"has dtype {self.data.dtype} and shape {tuple(self.data.shape)}. Convert it "
                 "first, e.g. t.to(ac.float32).requires_grad_()."
             )
+        if flag and WRITES.recorded:
+            refuse_stale("requires_grad_", self)
         if not flag and self.node is not None:
             raise GraphError(
                 "requires_grad: cannot switch off requires_grad on a non-leaf tensor "
@@ -180,7 +184,9 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A new leaf sharing this data, cut from the graph."""
-        return Tensor._make(self.data, False, None)
+        t = Tensor._make(self.data, False, None)
+        t._seen = NEVER  # (never a stale view: version.stale_leaf)
+        return t
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return self."""
@@ -189,6 +195,14 @@ class Tensor:
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            if WRITES.recorded:
+                refuse_stale("retain_grad", self)
+            raise GraphError(
+                f"retain_grad: this tensor (shape {tuple(self.shape)}) does not require grad, "
+                "so it will get no gradient to keep. Call requires_grad_() first, or compute "
+                "it from a tensor that requires grad."
+            )
         if self.node is None:
             return
         if self.node.retained is None:
@@ -209,6 +223,8 @@ class Tensor:
             tensor([10., 10.])
         """
         if not self.requires_grad:
+            if WRITES.recorded:
+                refuse_stale("register_hook", self)
             raise GraphError(
                 "register_hook: this tensor does not require grad, so no gradient will reach "
                 "the hook. Call requires_grad_() first."

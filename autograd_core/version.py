@@ -22,7 +22,21 @@ from typing import Any
 
 from autograd_core.errors import GraphError
 
-__all__ = ["next_seq", "WRITES", "mark_written", "mark_rebound", "written_at", "check_inputs"]
+__all__ = [
+    "next_seq",
+    "WRITES",
+    "mark_written",
+    "mark_rebound",
+    "mark_recorded",
+    "written_at",
+    "root_of",
+    "check_inputs",
+    "STALE",
+    "RECORDED",
+    "stale_leaf",
+    "refuse_stale",
+    "made_now",
+]
 
 next_seq = itertools.count(1).__next__
 
@@ -30,23 +44,34 @@ next_seq = itertools.count(1).__next__
 class _Writes:
     """``last``: the clock value of the most recent in-place write or rebinding (0: none)."""
 
-    __slots__ = ("last", "at", "rebound")
+    __slots__ = ("last", "at", "rebound", "recorded")
 
     def __init__(self) -> None:
         self.last = 0
         self.at: dict[int, int] = {}  # id(root buffer) -> clock value of its last write
         self.rebound: dict[int, int] = {}  # id(tensor) -> clock value of its last rebinding
+        # id(root buffer) -> (clock value, the nodes made by that write) of its last recorded
+        # in-place write: a tensor sharing the buffer whose node is older holds new values
+        # that its node does not describe
+        self.recorded: dict[int, tuple[int, tuple[Any, ...]]] = {}
 
 
 WRITES = _Writes()
+# the same dict as WRITES.recorded (never rebound): Op.apply tests it, one name lookup less
+RECORDED = WRITES.recorded
 
 
 def _root(array: Any) -> Any:
     """The array that owns the memory ``array`` views (itself when it owns it)."""
     base = getattr(array, "base", None)
-    while base is not None and hasattr(base, "base") and hasattr(base, "dtype"):
-        array, base = base, base.base
+    while base is not None:
+        if hasattr(base, "dtype"):  # (not NumPy's as_strided wrapper, whose .base is the array)
+            array = base
+        base = getattr(base, "base", None)
     return array
+
+
+root_of = _root
 
 
 def mark_written(array: Any) -> None:
@@ -68,6 +93,72 @@ def mark_rebound(tensor: Any) -> None:
     WRITES.last = WRITES.rebound[key] = next_seq()
 
 
+def mark_recorded(array: Any, nodes: tuple[Any, ...]) -> None:
+    """Record that a recorded in-place op wrote ``array``'s buffer and made ``nodes`` (the new
+    nodes of the tensors it rebound): any other tensor on that buffer whose node is older now
+    holds values its node does not describe (a view of a tensor written in place, a base
+    written through a view), and a node recorded later that uses it refuses to back-propagate
+    (``check_inputs``) instead of sending a gradient for the old values."""
+    root = _root(array)
+    key = id(root)
+    if key not in WRITES.recorded:
+        weakref.finalize(root, WRITES.recorded.pop, key, None)
+    WRITES.last = seq = next_seq()
+    WRITES.recorded[key] = (seq, nodes)
+
+
+def stale_after(t: Any) -> int:
+    """The clock value of a recorded in-place write to ``t``'s buffer that ``t``'s node does
+    not describe (0: none)."""
+    entry = WRITES.recorded.get(id(_root(t.data))) if WRITES.recorded else None
+    if entry is None or t.node is None or t.node.seq > entry[0] or t.node in entry[1]:
+        return 0
+    return entry[0]
+
+
+# the words every refusal of a stale no-node tensor says (``refuse_stale``)
+STALE = "shares its memory with a tensor that a recorded in-place operation changed"
+# a ``_seen`` value that no write reaches: ``detach()``'s result never joins the graph
+NEVER = 1 << 62
+
+
+def made_now(t: Any) -> None:
+    """Mark ``t`` (a tensor without a node made now, such as a view made under no_grad) as made
+    after every recorded in-place write so far: ``stale_leaf`` does not count those writes
+    against it. Called only when ``WRITES.recorded`` is non-empty."""
+    t._seen = WRITES.last
+
+
+def stale_leaf(t: Any) -> int:
+    """The clock value of a recorded in-place write (one that made a node) to ``t``'s buffer
+    after ``t``, a tensor without a node, was made (0: none). PyTorch makes such a tensor (a
+    view taken before the write, or the base of a view written in place) a non-leaf whose
+    grad_fn reads the new values; ours stays a leaf, and ``refuse_stale`` refuses to use it
+    where gradients are recorded instead of silently dropping that gradient path."""
+    if t.node is not None:
+        return 0
+    entry = WRITES.recorded.get(id(_root(t.data)))
+    if entry is None or getattr(t, "_seen", 0) >= entry[0]:
+        return 0
+    return entry[0]
+
+
+def refuse_stale(name: str, *tensors: Any) -> None:
+    """Raise when one of ``tensors`` is stale (``stale_leaf``): ``name`` (an op, an in-place
+    method, backward) would use it while gradients are recorded. Called only when
+    ``WRITES.recorded`` is non-empty."""
+    for t in tensors:
+        if getattr(t, "node", 0) is None and stale_leaf(t):
+            raise GraphError(
+                f"{name}: a tensor of shape {tuple(t.shape)} without a graph {STALE} "
+                "(a view taken before its base was written, or the base of a view written "
+                "in place), so it now holds values computed from tensors that require grad; "
+                "PyTorch would make it a non-leaf, ours would drop that gradient path. Take "
+                "the view again after the in-place operation (v = base[...]), or clone "
+                "before writing (y = x.clone(); y[...] = ...)."
+            )
+
+
 def written_at(array: Any) -> int:
     """The clock value of the last in-place write to ``array``'s buffer (0: never written)."""
     return WRITES.at.get(id(_root(array)), 0) if WRITES.at else 0
@@ -76,7 +167,19 @@ def written_at(array: Any) -> int:
 def check_inputs(op: Any) -> None:
     """Raise when an input of ``op`` was changed in place after ``op`` was recorded: rebound by a
     recorded in-place op (its gradient would flow to the new value's node), or, for an op that
-    reads its inputs in its VJP, written in memory (its gradient would use the new values)."""
+    reads its inputs in its VJP, written in memory (its gradient would use the new values);
+    likewise an output that ``op`` saved for its VJP (exp, sigmoid, tanh, sqrt), and an input
+    whose memory a recorded in-place op wrote after the input's own node was made
+    (``stale_after``)."""
+    if op.save_output and op.out is not None:
+        for k, out in enumerate(op.out if isinstance(op.out, tuple) else (op.out,)):
+            if hasattr(out, "base") and written_at(out) > op.seq:
+                raise GraphError(
+                    f"{op.label}: output {k} (shape {tuple(out.shape)}, {out.dtype}), which "
+                    "this op reads to compute its gradient, was modified by an in-place "
+                    "operation after the forward pass. Modify a copy (y = y.clone()), or use "
+                    "the out-of-place form (y = y + 1 instead of y.add_(1))."
+                )
     for i, t in enumerate(op.inputs):
         if WRITES.rebound.get(id(t), 0) > op.seq:
             raise GraphError(
@@ -84,6 +187,15 @@ def check_inputs(op: Any) -> None:
                 "in-place operation after this op used it, so its gradient would reach the new "
                 "value instead of the one this op saw. Use an out-of-place op (y = x + 1) when "
                 "the old value is still needed, or clone first (x = x.clone())."
+            )
+        stale = stale_after(t)
+        if stale and op.seq > stale:
+            raise GraphError(
+                f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}) shares its memory "
+                "with a tensor that was modified by a recorded in-place operation (a view "
+                "written in place, or the base of this view) after this input was made, so its "
+                "gradient would describe the values it had before. Take the tensor (or view) "
+                "again after the in-place operation, or clone before modifying (x = x.clone())."
             )
         if op.saves_inputs and written_at(t.data) > op.seq:
             raise GraphError(

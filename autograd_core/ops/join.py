@@ -92,7 +92,8 @@ class Unbind(Op):
 
     def forward(self, x: Any, axis: int) -> tuple[Any, ...]:
         lead = (slice(None),) * axis
-        return tuple(x[lead + (i,)] for i in range(x.shape[axis]))
+        # (the trailing ... keeps a 0-d piece a view of x, not a NumPy scalar copy)
+        return tuple(x[lead + (i, Ellipsis)] for i in range(x.shape[axis]))
 
     def vjp(self, *gys: Any) -> tuple[Any, ...]:
         x = self.inputs[0].data

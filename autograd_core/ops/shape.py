@@ -77,6 +77,7 @@ class BroadcastTo(Op):
         self.in_shape = x.shape
         if x.shape == shape:
             self.fresh_grads = False
+            return x[...]  # a writable view, as torch's expand to the same shape
         return self.xp.broadcast_to(x, shape)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
@@ -141,8 +142,7 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
         )
     if -1 in shape:
         shape = tuple(x.numel() // known if s == -1 else s for s in shape)
-    if shape == x.shape:
-        return x
+    # (a new view even when nothing moves, as PyTorch: in-place ops on it are the view's)
     return Reshape.apply(x, shape=shape)
 
 
@@ -202,8 +202,7 @@ def permute(x: Tensor, *dims: Any) -> Tensor:
             f"permute: {tuple(dims)} is not a permutation of the {nd} axes of a tensor of shape "
             f"{tuple(x.shape)}."
         )
-    if norm == tuple(range(nd)):
-        return x
+    # (a new view even when nothing moves, as PyTorch: in-place ops on it are the view's)
     return Permute.apply(x, dims=norm)
 
 
@@ -245,8 +244,7 @@ def broadcast_to(x: Tensor, *shape: Any) -> Tensor:
             f"broadcast_to: a tensor of shape {tuple(x.shape)} cannot be broadcast to {shape}; "
             "each dimension must be equal or 1 in the source."
         )
-    if shape == x.shape:
-        return x
+    # (a new view even when nothing moves, as PyTorch: in-place ops on it are the view's)
     return BroadcastTo.apply(x, shape=shape)
 
 
@@ -306,6 +304,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
             f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of shape "
             f"{tuple(x.shape)}. Pass start_dim <= end_dim."
         )
+    if start == end:  # nothing to merge: x itself, as PyTorch
+        return x
     shape = x.shape[:start] + (math.prod(x.shape[start : end + 1]),) + x.shape[end + 1 :]
     return reshape(x, shape)
 

@@ -33,7 +33,14 @@ class GetItem(Op):
 
     def forward(self, x: Any, index: Any) -> Any:
         self.in_shape = x.shape
-        return x[index]
+        y = x[index]
+        if type(y) is not type(x) and not _has_advanced(index):
+            # NumPy returns a scalar copy for one element; with a trailing ... it returns a 0-d
+            # view, as PyTorch's x[i] is (an in-place op on it writes into x)
+            key = index if isinstance(index, tuple) else (index,)
+            if not any(k is Ellipsis for k in key):
+                y = x[(*key, Ellipsis)]
+        return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (GetItemGrad.call(gy, index=self.params["index"], shape=self.in_shape),)

@@ -137,7 +137,7 @@ def t(x: Tensor) -> Tensor:
             f"t: expects a tensor with <= 2 dimensions, got shape {tuple(x.shape)}. Use "
             "x.transpose(dim0, dim1) or x.mT for batches of matrices."
         )
-    return transpose(x, 0, 1) if x.ndim == 2 else x
+    return transpose(x, 0, 1) if x.ndim == 2 else permute(x, tuple(range(x.ndim)))  # a view
 
 
 def swapdims(x: Tensor, dim0: int, dim1: int) -> Tensor:

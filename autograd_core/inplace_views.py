@@ -1,0 +1,128 @@
+"""Writing in place through a view (inplace.py's recorded path): find the tensor that owns a
+view's memory through the view ops between them, and rebind that base to its old value with
+the view's elements replaced (PyTorch's CopySlices), and PyTorch's refusals of in-place writes
+into an expanded view, into one of several views an op returned, and into a view of a leaf
+that requires grad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd_core import device as _device
+from autograd_core import ops
+from autograd_core.errors import GraphError
+from autograd_core.tensor import Tensor
+from autograd_core.version import mark_rebound, root_of
+
+__all__ = ["refuse_overlap", "view_base", "rebind_base"]
+
+
+def refuse_overlap(name: str, x: Tensor) -> None:
+    """Refuse an in-place write into a tensor where several elements share one memory
+    location: an expanded (zero-stride) view, as PyTorch, and any other overlapping view
+    (``as_strided`` windows), where PyTorch writes an order-dependent result (deliberate
+    difference: ours refuses)."""
+    a = x.data
+    if a.size <= 1 or a.flags.c_contiguous or a.flags.f_contiguous:
+        return
+    zero = any(n > 1 and s == 0 for n, s in zip(x.shape, a.strides))
+    if zero or int(x.xp.unique(_addresses(x.xp, a)).size) < a.size:
+        raise GraphError(
+            f"{name}: more than one element of the tensor written in place (shape "
+            f"{tuple(x.shape)}, strides {a.strides}) refers to a single memory location, "
+            "as in an expanded tensor. Write into a copy: x = x.clone()."
+        )
+
+
+def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
+    """The tensor that owns x's memory and the node of the view op that read it, found through
+    the nodes of the view ops between them; None when x owns its memory or no such chain is
+    recorded (or a backward released it). Refuses a view of a leaf that requires grad (its
+    gradient would belong to a value it no longer holds), as PyTorch, also after a backward."""
+    root = root_of(x.data)
+    if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "
+            "one of several views it returned, and is being changed in place (refused, as "
+            "PyTorch does). Clone it first (x = x.clone()), or write into the base tensor."
+        )
+    t, reader = x, None
+    while t.node is not None and t.data is not root:
+        reader = t.node
+        # (a node a backward released keeps, of its inputs, the leaves that require grad)
+        inputs = reader.inputs
+        if inputs is None:
+            inputs = [e for e in reader.edges or () if isinstance(e, Tensor)]
+        t = next((u for u in inputs if root_of(u.data) is root), None)
+        if t is None:
+            return None
+    if t is x:
+        return None
+    # (a leaf that required grad when the view was made, detach_()-ed since, counts too)
+    needed = zip(reader.inputs or (), reader.needs_input_grad or ()) if reader else ()
+    if t.node is None and (t.requires_grad or any(u is t and g for u, g in needed)):
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
+            f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
+            "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
+            "or write into a copy (x = x.clone())."
+        )
+    return (t, reader) if t.data is root and reader is not None else None
+
+
+def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
+    """Rebind ``base`` (whose memory already holds the new values) to a node: its old value
+    with the elements ``view`` covers replaced by ``view``'s new value, found by their memory
+    addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
+    base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
+    new node."""
+    xp = base.xp
+    where_base = _addresses(xp, base.data).reshape(-1)
+    order = xp.argsort(where_base)
+    index = order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
+    old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
+    reader.inputs = tuple(old if u is base else u for u in reader.inputs)
+    new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
+    base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
+    mark_rebound(base)
+    return new.node
+
+
+def _addresses(xp: Any, a: Any) -> Any:
+    """The memory address (in elements) of each element of ``a``, relative to its root."""
+    offset = (_device.pointer(a) - _device.pointer(root_of(a))) // a.itemsize
+    where = xp.full(a.shape, offset, dtype=xp.int64)
+    for d, (n, s) in enumerate(zip(a.shape, a.strides, strict=True)):
+        step = [1] * a.ndim
+        step[d] = n
+        where = where + (xp.arange(n, dtype=xp.int64) * (s // a.itemsize)).reshape(step)
+    return where
+
+
+def refuse_partial_overlap(name: str, x: Tensor, *others: Any) -> None:
+    """PyTorch's check: an in-place op refuses an operand that shares some of x's memory
+    without being x's exact view (``x.add_(x[:1])``, ``x[:2].add_(x[1:3])``): its result
+    would depend on the order of the writes. ``x.add_(x)`` is allowed. (Ours computes the
+    result before writing it, so this is for PyTorch's semantics only.)"""
+    a = x.data
+    for o in others:
+        if not isinstance(o, Tensor) or o.data is a:
+            continue
+        b = o.data
+        if a.base is None and b.base is None:  # (two arrays that own their memory: common)
+            continue
+        # (a negative stride: ours flips by a view, PyTorch's flip copies and is allowed)
+        if root_of(b) is not root_of(a) or any(s < 0 for s in b.strides):
+            continue
+        same = b.shape == a.shape and b.strides == a.strides
+        if same and _device.pointer(a) == _device.pointer(b):
+            continue
+        xp = x.xp
+        share = getattr(xp, "shares_memory", None) or xp.may_share_memory
+        if share(a, b):
+            raise GraphError(
+                f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
+                f"tensor written in place (shape {tuple(x.shape)}) without being that tensor, "
+                "so the result would depend on the order of the writes (refused, as PyTorch "
+                "does). Clone the operand first: x.add_(y.clone())."
+            )

@@ -1,0 +1,372 @@
+"""Fixed cases found by the program fuzz (test_program_fuzz.py), each against torch 2.13 through
+the same interpreter (program_fuzz.run_program) or against a closed form, and the differences
+from torch that are kept, pinned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ac
+
+torch = pytest.importorskip("torch")
+
+from program_fuzz import kept_refusal, run_program  # noqa: E402
+
+X = np.array([1.0, 2.0, 3.0, 4.0])
+W = np.array([1.0, 0.5, 2.0, 1.5])
+
+
+def test_in_place_on_a_view_of_a_non_leaf_changes_the_base_and_its_gradient():
+    # y = 2x; y[:2] *= 3; was: y unchanged and x.grad = 2 everywhere, silently
+    run_program(
+        [(X, True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "getitem", slice(0, 2)),
+            ("inplace", 2, "mul_", 3.0),
+            ("autograd", 1, "backward", W, "sum", False),
+        ],
+    )
+
+
+def test_in_place_on_a_base_is_seen_by_its_earlier_views():
+    run_program(
+        [(X, True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "getitem", slice(1, 3)),
+            ("inplace", 1, "add_", 1.0),
+        ],
+    )
+
+
+def test_a_saved_output_written_in_place_refuses_backward():
+    # exp saves its output; was: its gradient silently used the new values
+    run_program(
+        [(X, True)],
+        [
+            ("unary", 0, "exp"),
+            ("inplace", 1, "add_", 1.0),
+            ("autograd", 1, "backward", W, "sum", False),
+        ],
+    )
+    x = ac.tensor(X, requires_grad=True)
+    y = x.sigmoid()
+    with ac.no_grad():
+        y.mul_(2)  # not recorded, but written: same refusal
+    with pytest.raises(ac.GraphError, match="sigmoid: output 0 .* modified by an in-place"):
+        y.sum().backward()
+
+
+def test_refusals_torch_makes_too():
+    # in place on an expanded view, on a view of a leaf that requires grad, on one of unbind's
+    # views; retain_grad on a tensor that does not require grad; detach_ on a view
+    for steps in (
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "expand", (2, 4)),
+            ("inplace", 2, "add_", 1.0),
+        ],
+        [("view", 0, "getitem", slice(0, 2)), ("inplace", 1, "mul_", 2.0)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "view", (2, 2)),
+            ("view", 2, "unbind", 0),
+            ("inplace", 3, "mul_", 2.0),
+        ],
+        [("autograd", 0, "retain_grad")],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "getitem", slice(0, 2)),
+            ("inplace", 2, "detach_"),
+        ],
+    ):
+        leaves = [(X, not steps[0][2] == "retain_grad")]
+        run_program(leaves, [*steps, ("autograd", 0, "backward", W, "sum", False)])
+
+
+def test_in_place_on_a_view_of_a_leaf_is_refused_after_a_backward_too():
+    # the backward released the view's node (its inputs); was: not refused, the leaf changed
+    run_program(
+        [(X[:3], True)],
+        [
+            ("view", 0, "reshape", (-1,)),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+            ("inplace", 1, "relu_"),
+        ],
+    )
+
+
+def test_an_as_strided_view_shares_its_base_memory_record():
+    # NumPy's as_strided result has a wrapper object as .base: version.root_of stopped there,
+    # so in place on an as_strided view of a leaf that requires grad was not refused
+    x2 = X[:2].reshape(2, 1) * np.ones(3)
+    run_program(
+        [(x2, True)],
+        [
+            ("unary", 0, "exp"),
+            ("view", 0, "as_strided", (2, 1), (1, 0)),
+            ("inplace", 2, "add_", ("slot", 2)),
+        ],
+    )
+
+
+def test_in_place_with_an_operand_that_partly_overlaps_is_refused():
+    # torch: "some elements of the input tensor and the written-to tensor refer to a single
+    # memory location"; ours computed x + x[:1]
+    run_program(
+        [(X[:3], True)],
+        [("view", 0, "split", 1, 0), ("nograd", ("inplace", 0, "add_", ("slot", 1)))],
+    )
+    run_program(
+        [(X, False)],
+        [
+            ("view", 0, "getitem", slice(0, 2)),
+            ("view", 0, "getitem", slice(1, 3)),
+            ("inplace", 1, "copy_", ("slot", 2)),
+        ],
+    )
+    for ok in (lambda x: x.add_(x), lambda x: x[:2].add_(x[2:]), lambda x: x.add_(x.flip(0))):
+        x = ac.tensor(X)
+        ok(x)  # allowed, as torch (whose flip copies)
+
+
+def test_kept_detach_in_place_of_a_view_without_a_node_is_allowed():
+    # not drawn by the fuzz. torch refuses detach_ on every view; ours only on a view in the
+    # graph: one without a node has nothing to cut and becomes a leaf as detach() would make
+    b = torch.zeros(4, dtype=torch.float64)
+    with pytest.raises(RuntimeError, match="Can't detach views in-place"):
+        b[:2].detach_()
+    v = ac.zeros(4, dtype=ac.float64)[:2]
+    assert v.detach_() is v and v.is_leaf and not v.requires_grad
+
+
+def test_in_place_into_overlapping_elements_is_refused():
+    # zero strides (torch refuses too; ours did not without grad) and overlapping as_strided
+    # windows: torch writes an order-dependent result (x[1] added twice), ours refuses
+    x2 = X[:3].reshape(1, 3) * np.ones((2, 1))
+    run_program(
+        [(X[:3], True), (x2, False)],
+        [("view", 1, "as_strided", (2, 2), (1, 0)), ("inplace", 2, "relu_")],
+    )
+    b = ac.tensor(x2)
+    v = ac.as_strided(b, (2, 2), (1, 1))
+    with pytest.raises(ac.GraphError, match="single memory location"):
+        v.add_(v)
+    t = torch.tensor(x2)
+    tv = torch.as_strided(t, (2, 2), (1, 1))
+    tv.add_(tv)  # torch: computes, the shared element doubled twice (in this build)
+    ac.as_strided(b, (2, 2), (2, 1)).add_(1.0)  # windows that do not overlap: allowed
+
+
+def test_a_view_made_under_no_grad_then_its_base_written_with_grad_on():
+    # torch refuses to describe the view (program_fuzz.TORCH_UNDESCRIBED); ours refuses a
+    # recorded use of it (K1)
+    run_program(
+        [(np.zeros(3), False), (X[:3], True)],
+        [("nograd", ("view", 0, "reshape", (-1,))), ("inplace", 0, "add_", ("slot", 1))],
+    )
+    b, w = ac.zeros(3, dtype=ac.float64), ac.tensor(X[:3], requires_grad=True)
+    with ac.no_grad():
+        v = b.reshape(-1)
+    b.add_(w)
+    with pytest.raises(ac.GraphError) as info:
+        v * 2
+    assert kept_refusal(info.value) == "K1 stale tensor without a node"
+
+
+def test_in_place_on_a_view_of_a_leaf_detached_in_place_since_is_refused():
+    # torch remembers the view was of a leaf that requires grad (was: allowed in ours)
+    run_program(
+        [(X[:3], True)],
+        [("view", 0, "reshape", (-1,)), ("inplace", 0, "detach_"), ("inplace", 1, "relu_")],
+    )
+
+
+def test_the_in_place_forms_added():
+    for op in ("relu_", "sigmoid_", "exp_", "tanh_"):
+        run_program(
+            [(X - 2.5, True)],
+            [
+                ("binary", 0, "mul", None, 2.0),
+                ("inplace", 1, op),
+                ("autograd", 1, "backward", W, "sum", False),
+            ],
+        )
+    run_program(
+        [(X.reshape(2, 2), True), (np.array([[0.5, -1.0]]), True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("inplace", 2, "index_add_", 0, np.array([1]), ("slot", 1), 2.0),
+            ("autograd", 2, "backward", W.reshape(2, 2), "sum", False),
+        ],
+    )
+
+
+def test_views_that_move_nothing_are_still_new_views():
+    # reshape to the same shape, an identity permute or expand: new non-leaf views as torch
+    # (was: x itself, a leaf); flatten of a 1-D tensor is x itself in both
+    for step in (
+        ("view", 0, "reshape", (4,)),
+        ("view", 0, "permute", (0,)),
+        ("view", 0, "expand", (4,)),
+        ("view", 0, "flatten"),
+    ):
+        run_program([(X, True)], [step])
+
+
+def test_one_element_of_a_tensor_is_a_view():
+    # x[i] was a copy: an in-place op on it did not reach x
+    run_program([(X, False)], [("view", 0, "getitem", 2), ("inplace", 1, "mul_", 3.0)])
+    x = ac.tensor(X)
+    x[1].fill_(7.0)
+    assert x.tolist() == [1.0, 7.0, 3.0, 4.0]
+
+
+# -- kept differences -------------------------------------------------------------------------
+
+
+def test_kept_a_view_made_under_no_grad_does_not_require_grad():
+    # torch's view of a tensor that requires grad, made under no_grad, requires grad (a leaf);
+    # ours follows no_grad's rule: nothing made under it requires grad
+    x = ac.tensor(X, requires_grad=True)
+    with ac.no_grad():
+        v = x[:2]
+    assert not v.requires_grad and v.is_leaf
+
+
+def test_kept_consumers_of_a_rebound_or_rewritten_tensor_refuse_to_back_propagate():
+    # K2 and K3 (program_fuzz.KEPT_REFUSALS)
+    # torch back-propagates through an op that saved nothing (y + 1) and through a view taken
+    # before its base was written in place; ours refuses both with a GraphError naming the op
+    # (the view's values do follow the base, as torch)
+    x = ac.tensor(X, requires_grad=True)
+    y = x * 2
+    z = y + 1
+    y.mul_(3)
+    _kept("K2 input rebound after use", lambda: z.sum().backward())
+    y = x * 2
+    v = y[:2]
+    y.mul_(3)
+    np.testing.assert_array_equal(v.data, 6 * X[:2])
+    _kept("K3 stale node", lambda: v.sum().backward())
+
+
+def _kept(name: str, f) -> None:
+    with pytest.raises(ac.errors.AutogradError) as info:
+        f()
+    assert kept_refusal(info.value) == name, str(info.value)
+
+
+def test_kept_a_view_taken_before_its_base_joined_the_graph_refuses_to_be_used():
+    # K1. torch: after b.add_(w), the earlier view v of b is a non-leaf (AsStrided of b's
+    # CopySlices) and (v * u).sum() sends a gradient to w; ours kept v a leaf, and that
+    # gradient was silently dropped (w.grad None). Now any recorded use of v refuses.
+    def program(lib):
+        w = lib.tensor(X, requires_grad=True, dtype=lib.float64)
+        u = lib.tensor(W[:2], requires_grad=True, dtype=lib.float64)
+        b = lib.zeros(4, dtype=lib.float64)
+        v = b[:2]
+        b.add_(w)
+        ((v * u).sum() + u.sum()).backward()
+        return w.grad
+
+    expected = program(torch).numpy()
+    np.testing.assert_array_equal(expected, [*W[:2], 0.0, 0.0])  # closed form: u on v
+    _kept("K1 stale tensor without a node", lambda: program(ac))
+
+
+def test_kept_the_base_of_a_view_written_in_place_refuses_to_be_used():
+    # K1: b has no node; v = b[:2]; v.add_(w): torch makes b a non-leaf (CopySlices); ours
+    # refuses b in an op, in-place op, backward, requires_grad_, retain_grad, register_hook
+    w = ac.tensor(X[:2], requires_grad=True)
+    b = ac.zeros(4, dtype=ac.float64)
+    b[:2].add_(w)
+    np.testing.assert_array_equal(b.data, [1.0, 2.0, 0.0, 0.0])  # the values do follow
+    for use in (
+        lambda: b * 2,
+        lambda: b.mul_(2),
+        lambda: b.sum(),
+        lambda: b.backward(ac.ones(4, dtype=ac.float64)),
+        lambda: b.requires_grad_(),
+        lambda: b.retain_grad(),
+        lambda: b.register_hook(lambda g: g),
+    ):
+        _kept("K1 stale tensor without a node", use)
+    with ac.no_grad():
+        np.testing.assert_array_equal((b * 2).data, [2.0, 4.0, 0.0, 0.0])  # no gradient: fine
+
+
+def test_tensors_made_after_the_write_or_detached_are_not_refused():
+    # what torch keeps as leaves that do not require grad stays usable in ours: detach()
+    # before or after the write, b.detach_() after it (checked against torch)
+    zeros = np.zeros(4)
+    for first, second in (
+        (("autograd", 0, "detach"), ("inplace", 0, "add_", ("slot", 1))),
+        (("inplace", 0, "add_", ("slot", 1)), ("autograd", 0, "detach")),
+    ):
+        run_program(
+            [(zeros, False), (X, True)],
+            [
+                first,
+                second,
+                ("binary", 2, "mul", 1, None),
+                ("autograd", 3, "backward", W, "sum", False),
+            ],
+        )
+    run_program(
+        [(zeros, False), (X, True)],
+        [
+            ("view", 0, "getitem", slice(0, 2)),
+            ("view", 1, "getitem", slice(0, 2)),
+            ("inplace", 2, "add_", ("slot", 3)),
+            ("inplace", 0, "detach_"),
+            ("binary", 0, "mul", 1, None),
+            ("autograd", 4, "backward", W, "sum", False),
+        ],
+    )
+
+
+def test_kept_a_view_made_before_requires_grad_on_its_base_does_not_require_grad():
+    # not drawn by the fuzz. torch: the view then requires grad, a leaf, yet a backward
+    # through it fills neither its .grad nor the base's; ours: a leaf that does not require
+    # grad, so that backward has nothing to differentiate (no gradient is lost: torch's goes
+    # nowhere either)
+    for lib in (torch, ac):
+        b = lib.tensor(X, dtype=lib.float64)
+        v = b[:2]
+        b.requires_grad_()
+        assert v.is_leaf and v.requires_grad == (lib is torch)
+        if lib is torch:
+            (v * 2).sum().backward()
+            assert b.grad is None and v.grad is None
+        else:
+            with pytest.raises(ac.BackwardError, match="does not require grad"):
+                (v * 2).sum().backward()
+
+
+def test_kept_a_second_backward_through_nodes_that_saved_nothing_is_refused():
+    # K5. torch runs it (CloneBackward saved nothing) and accumulates twice
+    x = torch.tensor(X, requires_grad=True)
+    y = x.clone()
+    y.sum().backward()
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * np.ones(4))
+    a = ac.tensor(X, requires_grad=True)
+    b = a.clone()
+    b.sum().backward()
+    _kept("K5 second backward", lambda: b.sum().backward())
+
+
+def test_a_leaf_detached_in_place_after_use_gets_no_gradient():
+    # torch's AccumulateGrad skips a leaf that no longer requires grad (was: ours filled it)
+    run_program(
+        [(X[:3], True)],
+        [
+            ("unary", 0, "exp"),
+            ("inplace", 0, "detach_"),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
