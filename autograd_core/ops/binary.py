@@ -7,6 +7,7 @@ the broadcast output shape, and the engine reduces each to its input's shape wit
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy
@@ -119,8 +120,14 @@ class Pow(Op):
     fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
-        with numpy.errstate(invalid="ignore", divide="ignore"):  # (-1) ** 0.5, 0 ** -1
-            return a**b
+        overflowed: list[str] = []
+        with numpy.errstate(  # (-1) ** 0.5, 0 ** -1 quiet; overflow: see _warn_new_overflow
+            invalid="ignore", divide="ignore", over="call", call=lambda *_: overflowed.append("")
+        ):
+            z = a**b
+        if overflowed:
+            _warn_new_overflow(a, b, z)
+        return z
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
@@ -138,6 +145,18 @@ class Pow(Op):
                 flat = (a0 == 0) & (b0 >= 0)  # a constant mask: z · log a → 0 there
                 gb = gy * Where.call(flat, 0.0, a**b * Log.call(a))
         return ga, gb
+
+
+def _warn_new_overflow(a: Any, b: Any, z: Any) -> None:
+    """NumPy's "overflow encountered in power", only where a finite a and a finite b gave an
+    infinity: 1e308 ** inf and 2 ** inf are inf without a warning (an input was already
+    infinite; PyTorch's pow never warns), 10.0 ** 400 still warns (the project's rule: an op
+    warns when its own arithmetic makes an infinity or a NaN). Runs only after NumPy flagged
+    an overflow, so the common path pays nothing."""
+    with numpy.errstate(invalid="ignore"):
+        new = numpy.isinf(z) & numpy.isfinite(a) & numpy.isfinite(b)
+    if new.any():
+        warnings.warn("overflow encountered in power", RuntimeWarning, stacklevel=3)
 
 
 @register_op("maximum", broadcasts=True, array_vjp=True)
