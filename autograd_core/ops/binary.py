@@ -1,5 +1,6 @@
 """Elementwise binary ops with NumPy broadcasting: add, sub, mul, div, pow, maximum, minimum,
-where, and the comparisons (which have no gradient).
+where, and the comparisons (which have no gradient). The public add, sub and div (with
+``alpha`` and ``rounding_mode``) are in arithmetic.py.
 
 Every differentiable op here is registered with ``broadcasts=True``: its VJP returns gradients of
 the broadcast output shape, and the engine reduces each to its input's shape with ``sum_to``.
@@ -21,10 +22,7 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "add",
-    "sub",
     "mul",
-    "div",
     "pow",
     "maximum",
     "minimum",
@@ -230,31 +228,11 @@ def zero_grad(xp: Any, gy: Any) -> Any:
     return Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype))
 
 
-def add(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a + b with broadcasting; ``out=`` stores the result in an existing tensor (not while
-    recording gradients, as in PyTorch).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.add(ac.tensor([1.0, 2.0]), 1)
-        tensor([2., 3.])
-    """
-    return write_out("add", Add.apply_pair(*lift_pair(a, b)), out)
-
-
-def sub(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a − b with broadcasting (``out=`` as in ``add``)."""
-    return write_out("sub", Sub.apply_pair(*lift_pair(a, b)), out)
-
-
-def mul(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a · b elementwise with broadcasting (``out=`` as in ``add``)."""
-    return write_out("mul", Mul.apply_pair(*lift_pair(a, b)), out)
-
-
-def div(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a / b (true division) with broadcasting (``out=`` as in ``add``)."""
-    return write_out("div", Div.apply_pair(*lift_pair(a, b)), out)
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """input · other elementwise with broadcasting (``torch.mul``; alias ``multiply``);
+    ``out=`` stores the result in an existing tensor (not while recording gradients).
+    add, sub and div, with their ``alpha`` and ``rounding_mode``, are in arithmetic.py."""
+    return write_out("mul", Mul.apply_pair(*lift_pair(input, other)), out)
 
 
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)

@@ -149,13 +149,16 @@ def test_logaddexp2_of_equal_inputs_is_exact():
     np.testing.assert_array_equal(y, a + 1)
 
 
-def test_fmod_is_exact_where_the_quotient_overflows():
-    # C's fmod is exact (math.fmod the oracle); torch 2.13's vectorised float64 fmod (8
-    # elements and more) computes a − b · trunc(a / b), NaN where a / b overflows
-    pairs = [(1e308, 0.55), (1.03675258, 5e-324), (-1e308, 0.5), (7.5, 1e-310), (1e308, 1e-300)]
+def test_fmod_and_remainder_are_exact_where_the_quotient_overflows():
+    # C's fmod and Python's % are exact (the oracles); torch 2.13's vectorised float64 fmod
+    # and remainder (8 elements and more) compute a − b · trunc(a / b) (floor), NaN where a / b
+    # overflows
+    pairs = [(1e308, 0.55), (1.03675258, 5e-324), (-1e308, 0.5), (7.5, 1e-310), (1e308, -0.3)]
+    pairs += [(-1e308, -5e-324)]
     a = np.array([p[0] for p in pairs] * 4)
     b = np.array([p[1] for p in pairs] * 4)
-    got = ac.fmod(ac.tensor(a), ac.tensor(b)).numpy()
-    want = np.array([math.fmod(x, y) for x, y in zip(a, b)])
-    np.testing.assert_array_equal(got, want)
-    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))  # −0 for −1e308
+    for fn, oracle in ((ac.fmod, math.fmod), (ac.remainder, lambda x, y: x % y)):
+        got = fn(ac.tensor(a), ac.tensor(b)).numpy()
+        want = np.array([oracle(x, y) for x, y in zip(a, b)])
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))  # the signs of 0
