@@ -118,6 +118,9 @@ class Pow(Op):
     fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
+        if numpy.geterr()["over"] != "warn":  # a caller's errstate decides
+            with numpy.errstate(invalid="ignore", divide="ignore"):  # (-1) ** 0.5, 0 ** -1
+                return a**b
         overflowed: list[str] = []
         with numpy.errstate(  # (-1) ** 0.5, 0 ** -1 quiet; overflow: see _warn_new_overflow
             invalid="ignore", divide="ignore", over="call", call=lambda *_: overflowed.append("")
