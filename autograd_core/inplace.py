@@ -123,14 +123,15 @@ def _write(name: str, x: Tensor, compute: Any) -> Tensor:
 
 
 def _arithmetic(name: str, public: Any) -> Any:
-    def method(self: Tensor, other: Any, *, alpha: Any = None) -> Tensor:
-        if alpha is not None:
-            other = ops.mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    """``x.add_(y, alpha=2)``, ``x.div_(y, rounding_mode="floor")``: the keywords go to
+    ``public`` (ac.add's alpha, ac.div's rounding_mode; a keyword it lacks is a TypeError)."""
+
+    def method(self: Tensor, other: Any, **kwargs: Any) -> Tensor:
         refuse_partial_overlap(name, self, other)
         if _records(name, self, other):
-            return _recorded(name, self, public, other)
+            return _recorded(name, self, lambda x: public(x, other, **kwargs))
         with _no_recording():
-            return _write(name, self, lambda: public(self, other).data)
+            return _write(name, self, lambda: public(self, other, **kwargs).data)
 
     method.__name__ = name
     method.__doc__ = f"In place: ``x = x {name[:-1]} other`` (see ``autograd_core/inplace.py``)."
@@ -317,6 +318,9 @@ _ARITHMETIC = {
     "sub_": ops.sub,
     "mul_": ops.mul,
     "div_": ops.div,
+    "subtract_": ops.sub,  # PyTorch's aliases
+    "multiply_": ops.mul,
+    "divide_": ops.div,
 }
 
 INPLACE_METHODS: dict[str, Any] = {
@@ -343,6 +347,10 @@ INPLACE_METHODS: dict[str, Any] = {
     "tanh_": _in_place("tanh_", ops.tanh),
     "index_add_": _in_place("index_add_", ops.index_add),
     "detach_": detach_,
+    "neg_": _in_place("neg_", ops.neg),
+    "negative_": _in_place("negative_", ops.neg),
+    "clamp_min_": _in_place("clamp_min_", ops.clamp_min),
+    "clamp_max_": _in_place("clamp_max_", ops.clamp_max),
 }
 # PyTorch's in-place forms of the elementwise math functions (x.tan_(), x.atan2_(y), ...) and
 # of renorm

@@ -181,6 +181,11 @@ def polygamma(self: Tensor, n: int) -> Tensor:
     return ops.polygamma(n, self)
 
 
+def where(self: Tensor, condition: Any, y: Any) -> Tensor:
+    """``x.where(condition, y)`` is ``ac.where(condition, x, y)`` (PyTorch's method)."""
+    return ops.where(condition, self, y)
+
+
 def _cast(dtype: Any, doc: str) -> Callable[[Tensor], Tensor]:
     def method(self: Tensor) -> Tensor:
         return to(self, dtype=dtype)
@@ -218,6 +223,7 @@ _CONVERSIONS: dict[str, Any] = {
     "multinomial": random_sampling.multinomial,
     "bernoulli": random_sampling.bernoulli,
     "polygamma": polygamma,
+    "where": where,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from autograd_core.ops import (
     activation,
     activation_more,
+    arithmetic,
     binary,
     bitwise,
     closeness,
@@ -76,6 +77,7 @@ from autograd_core.ops import (
     views,
 )
 from autograd_core.ops.activation import *  # noqa: F403
+from autograd_core.ops.arithmetic import *  # noqa: F403
 from autograd_core.ops.binary import *  # noqa: F403
 from autograd_core.ops.bitwise import *  # noqa: F403
 from autograd_core.ops.closeness import *  # noqa: F403
@@ -138,6 +140,7 @@ _FAMILIES = (
     activation,
     softmaxes,
     binary,
+    arithmetic,
     division,
     reduce,
     extrema,

@@ -43,11 +43,11 @@ class Mish(Op):
     VJP: x̄ = ȳ · (t + x σ(x) (1 − t²)), t = tanh(softplus(x)) (PyTorch's mish_backward), with
     recorded sigmoid, softplus and tanh in a recorded backward. Saves the input (as the parent).
 
-    ``F.mish`` calls it for float16, which it computes in float32 and rounds once in PyTorch's
-    order (``ops/activation_half.py``): its forward and its VJP are PyTorch's bit for bit on all
-    finite float16 values but one each, one ulp off (x = −9.29 and −1.191), where SLEEF's
-    last-ulp errors in expf, log1pf and tanhf decide the rounding. float32 and float64 keep the
-    composite of engine ops (``F.mish``'s docstring).
+    ``F.mish`` calls it in every dtype (the bracket is computed before ȳ multiplies it, so
+    ȳ · x cannot overflow where 1 − t² is 0). float16 is computed in float32 and rounded once
+    in PyTorch's order (``ops/activation_half.py``): its forward and its VJP are PyTorch's bit
+    for bit on all finite float16 values but one each, one ulp off (x = −9.29 and −1.191),
+    where SLEEF's last-ulp errors in expf, log1pf and tanhf decide the rounding.
     """
 
     fresh_grads = True

@@ -1,5 +1,6 @@
 """Elementwise binary ops with NumPy broadcasting: add, sub, mul, div, pow, maximum, minimum,
-where, and the comparisons (which have no gradient).
+where, and the comparisons (which have no gradient). The public add, sub and div (with
+``alpha`` and ``rounding_mode``) are in arithmetic.py.
 
 Every differentiable op here is registered with ``broadcasts=True``: its VJP returns gradients of
 the broadcast output shape, and the engine reduces each to its input's shape with ``sum_to``.
@@ -7,6 +8,7 @@ the broadcast output shape, and the engine reduces each to its input's shape wit
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy
@@ -20,10 +22,7 @@ from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
 
 __all__ = [
-    "add",
-    "sub",
     "mul",
-    "div",
     "pow",
     "maximum",
     "minimum",
@@ -119,8 +118,17 @@ class Pow(Op):
     fresh_grads = True
 
     def forward(self, a: Any, b: Any) -> Any:
-        with numpy.errstate(invalid="ignore", divide="ignore"):  # (-1) ** 0.5, 0 ** -1
-            return a**b
+        if numpy.geterr()["over"] != "warn":  # a caller's errstate decides
+            with numpy.errstate(invalid="ignore", divide="ignore"):  # (-1) ** 0.5, 0 ** -1
+                return a**b
+        overflowed: list[str] = []
+        with numpy.errstate(  # (-1) ** 0.5, 0 ** -1 quiet; overflow: see _warn_new_overflow
+            invalid="ignore", divide="ignore", over="call", call=lambda *_: overflowed.append("")
+        ):
+            z = a**b
+        if overflowed:
+            _warn_new_overflow(a, b, z)
+        return z
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
@@ -138,6 +146,18 @@ class Pow(Op):
                 flat = (a0 == 0) & (b0 >= 0)  # a constant mask: z · log a → 0 there
                 gb = gy * Where.call(flat, 0.0, a**b * Log.call(a))
         return ga, gb
+
+
+def _warn_new_overflow(a: Any, b: Any, z: Any) -> None:
+    """NumPy's "overflow encountered in power", only where a finite a and a finite b gave an
+    infinity: 1e308 ** inf and 2 ** inf are inf without a warning (an input was already
+    infinite; PyTorch's pow never warns), 10.0 ** 400 still warns (the project's rule: an op
+    warns when its own arithmetic makes an infinity or a NaN). Runs only after NumPy flagged
+    an overflow, so the common path pays nothing."""
+    with numpy.errstate(invalid="ignore"):
+        new = numpy.isinf(z) & numpy.isfinite(a) & numpy.isfinite(b)
+    if new.any():
+        warnings.warn("overflow encountered in power", RuntimeWarning, stacklevel=3)
 
 
 @register_op("maximum", broadcasts=True, array_vjp=True)
@@ -211,31 +231,11 @@ def zero_grad(xp: Any, gy: Any) -> Any:
     return Where.call(xp.zeros((), bool), gy, xp.zeros((), gy.dtype))
 
 
-def add(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a + b with broadcasting; ``out=`` stores the result in an existing tensor (not while
-    recording gradients, as in PyTorch).
-
-    Example:
-        >>> import autograd_core as ac
-        >>> ac.add(ac.tensor([1.0, 2.0]), 1)
-        tensor([2., 3.])
-    """
-    return write_out("add", Add.apply_pair(*lift_pair(a, b)), out)
-
-
-def sub(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a − b with broadcasting (``out=`` as in ``add``)."""
-    return write_out("sub", Sub.apply_pair(*lift_pair(a, b)), out)
-
-
-def mul(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a · b elementwise with broadcasting (``out=`` as in ``add``)."""
-    return write_out("mul", Mul.apply_pair(*lift_pair(a, b)), out)
-
-
-def div(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
-    """a / b (true division) with broadcasting (``out=`` as in ``add``)."""
-    return write_out("div", Div.apply_pair(*lift_pair(a, b)), out)
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
+    """input · other elementwise with broadcasting (``torch.mul``; alias ``multiply``);
+    ``out=`` stores the result in an existing tensor (not while recording gradients).
+    add, sub and div, with their ``alpha`` and ``rounding_mode``, are in arithmetic.py."""
+    return write_out("mul", Mul.apply_pair(*lift_pair(input, other)), out)
 
 
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)

@@ -107,7 +107,12 @@ def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
     constant). Within a category a 0-d operand next to a dimensioned one takes the dimensioned
     one's dtype (float32 x ⊗ float64 0-d is float32: PyTorch treats 0-d tensors like numbers
     there; the cast is recorded when the 0-d operand requires grad); otherwise NumPy's rule,
-    which is PyTorch's within a category, is left to the op."""
+    which is PyTorch's within a category, is left to the op.
+
+    A floating and a complex operand, one of them 0-d: the dimensioned one's width wins
+    (PyTorch's ``combine_categories``): complex64 x ⊗ float64 0-d is complex64, and float32 x ⊗
+    complex128 0-d is complex64 (the complex dtype of x's width), where NumPy gives complex128.
+    float16 x ⊗ complex 0-d would be PyTorch's complex32, which NumPy lacks: NumPy's rule."""
     da, db = a.data.dtype, b.data.dtype
     if da is db:
         return a, b
@@ -116,11 +121,27 @@ def promote_pair(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
         return const(a.data.astype(db)), b  # (= promoted_dtype(da, db))
     if cb < ca and cb <= 1:
         return a, const(b.data.astype(da))
-    if ca == cb and (a.ndim == 0) != (b.ndim == 0):
-        if a.ndim == 0:
-            return _cast(a, db), b
-        return a, _cast(b, da)
+    if (a.ndim == 0) != (b.ndim == 0):
+        if ca == cb:
+            if a.ndim == 0:
+                return _cast(a, db), b
+            return a, _cast(b, da)
+        zero_first = a.ndim == 0
+        zero, dim = (a, b) if zero_first else (b, a)
+        kind = dim.data.dtype
+        # a real 0-d next to a complex x takes x's real width (complex64: float32), a complex
+        # 0-d next to a real x the complex dtype of x's width
+        width = _REAL_OF[kind] if kind.kind == "c" else _COMPLEX_OF.get(kind)
+        if width is not None:
+            zero = _cast(zero, width)
+            return (zero, dim) if zero_first else (dim, zero)
     return a, b
+
+
+# the complex dtype of a real width and the real dtype of a complex one (float16 has none)
+_COMPLEX_OF = {numpy.dtype(numpy.float32): numpy.dtype(numpy.complex64)}
+_COMPLEX_OF[numpy.dtype(numpy.float64)] = numpy.dtype(numpy.complex128)
+_REAL_OF = {c: r for r, c in _COMPLEX_OF.items()}
 
 
 def _cast(t: Tensor, dtype: Any) -> Tensor:

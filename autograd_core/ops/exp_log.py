@@ -14,7 +14,8 @@ from typing import Any
 import numpy
 
 from autograd_core.op import Op
-from autograd_core.ops.binary import Where, div, mul, pow
+from autograd_core.ops.arithmetic import div
+from autograd_core.ops.binary import Where, mul, pow
 from autograd_core.ops.common import float_pair, lift_float, lift_pair
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.ops.unary import Exp

@@ -94,3 +94,71 @@ def test_pinned_where_torch_differs():
         np.testing.assert_array_equal(g, [1.0])
     # hardsigmoid's slope is 1/6 in float64 (torch multiplies by 1/6 rounded to float32)
     assert _grad(F.hardsigmoid, [0.5])[0] == 1 / 6
+
+
+def test_mish_gradient_does_not_overflow_at_huge_inputs():
+    # mish'(x) → 1 as x → ∞ and → 0 as x → −∞; composed, (ȳ · x) · (1 − t²) was −inf · 0 = NaN
+    g = _grad(F.mish, [1e308, -1e308, 800.0], gy=[-2.3, 5.0, 1.5])
+    np.testing.assert_array_equal(g, [-2.3, 0.0, 1.5])
+
+
+def test_pow_warns_only_for_an_overflow_of_its_own():
+    a = ac.tensor([2.0, 1e308, 0.5], dtype=ac.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        y = ac.pow(a, ac.tensor(INF, dtype=ac.float64))  # an input is already infinite
+    np.testing.assert_array_equal(y.numpy(), [INF, INF, 0.0])
+    with pytest.warns(RuntimeWarning, match="overflow encountered in power"):
+        y = ac.pow(
+            ac.tensor([1e308, 10.0], dtype=ac.float64), ac.tensor([INF, 400.0], dtype=ac.float64)
+        )
+    np.testing.assert_array_equal(y.numpy(), [INF, INF])
+
+
+def test_tanh_gelu_is_quiet_and_saturated_at_huge_inputs():
+    # x³ overflows from 5.6e102 on; tanh u = ±1 there, so y = x (or −0) and y′ = 1 (or 0)
+    # (torch 2.13: the same y, and NaN for y′ from |x| ≈ 1.3e154 on; the fuzz avoids it)
+    x = [1e155, 1e308, -1e155, -1e308]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        y = F.gelu(ac.tensor(x, dtype=ac.float64), approximate="tanh").numpy()
+        g = _grad(lambda t: F.gelu(t, approximate="tanh"), x)
+    np.testing.assert_array_equal(y, [1e155, 1e308, -0.0, -0.0])
+    np.testing.assert_array_equal(g, [1.0, 1.0, 0.0, 0.0])
+
+
+def test_pinned_near_overflow_where_torch_gives_inf():
+    mpmath = pytest.importorskip("mpmath")
+    # sinh and cosh are finite up to |x| = ln(2 · max float) = 710.4758; torch 2.13's
+    # vectorised float64 kernels (16 elements and more) give inf from 709.78 on
+    x = [710.0, 710.47, -710.0] + [0.0] * 13
+    for fn, d in ((ac.sinh, ac.cosh), (ac.cosh, ac.sinh)):
+        want = [float(getattr(mpmath, fn.__name__)(v)) for v in x[:3]]
+        np.testing.assert_allclose(fn(ac.tensor(x, dtype=ac.float64)).numpy()[:3], want, 1e-15)
+        dwant = [float(getattr(mpmath, d.__name__)(v)) for v in x[:3]]
+        np.testing.assert_allclose(_grad(fn, x)[:3], dwant, rtol=1e-15)
+    # exp2′ = y ln 2: ȳ · (y ln 2) is finite where torch's (ȳ · y) · ln 2 overflows
+    want = float(mpmath.mpf(1.3) * mpmath.mpf(2) ** mpmath.mpf(1023.9) * mpmath.log(2))
+    np.testing.assert_allclose(_grad(ac.exp2, [1023.9], gy=[1.3]), [want], rtol=1e-13)
+
+
+def test_logaddexp2_of_equal_inputs_is_exact():
+    # log₂(2ᵃ + 2ᵃ) = a + 1 exactly (torch 2.13: −4.8e-17 at a = −1)
+    a = np.array([-1.0, -0.5, 0.5, -3.0, 1023.0, -1074.0])
+    y = ac.logaddexp2(ac.tensor(a), ac.tensor(a)).numpy()
+    np.testing.assert_array_equal(y, a + 1)
+
+
+def test_fmod_and_remainder_are_exact_where_the_quotient_overflows():
+    # C's fmod and Python's % are exact (the oracles); torch 2.13's vectorised float64 fmod
+    # and remainder (8 elements and more) compute a − b · trunc(a / b) (floor), NaN where a / b
+    # overflows
+    pairs = [(1e308, 0.55), (1.03675258, 5e-324), (-1e308, 0.5), (7.5, 1e-310), (1e308, -0.3)]
+    pairs += [(-1e308, -5e-324)]
+    a = np.array([p[0] for p in pairs] * 4)
+    b = np.array([p[1] for p in pairs] * 4)
+    for fn, oracle in ((ac.fmod, math.fmod), (ac.remainder, lambda x, y: x % y)):
+        got = fn(ac.tensor(a), ac.tensor(b)).numpy()
+        want = np.array([oracle(x, y) for x, y in zip(a, b)])
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))  # the signs of 0

@@ -51,7 +51,10 @@ UNARY: dict[str, tuple] = {
     "sign": (_u("sign"), (), NONE, {"avoid": NAN_SIGN}),
     "sgn": (_u("sgn"), (), NONE, {"avoid": NAN_SIGN}),
     "exp": (_u("exp"), (709.8, -745.2, 710.0, -746.0), NONE, {}),
-    "exp2": (_u("exp2"), (1024.0, -1075.0, 1023.9), NONE, {}),
+    # 1020.5, not closer to 1024: torch's exp2 backward computes (ȳ · y) · ln 2, which overflows
+    # for y > 1.8e308 / |ȳ| where ȳ · (y ln 2) is finite (x = 1023.9, ȳ = 1.3: torch inf, ours
+    # and the true value 1.516e308; pinned in test_elementwise_fuzz_regressions.py)
+    "exp2": (_u("exp2"), (1024.0, -1075.0, 1020.5), NONE, {}),
     "expm1": (_u("expm1"), (1e-10, -1e-10, 709.8, 710.0), NONE, {}),
     "log": (_u("log"), (), NONE, {}),
     "log2": (_u("log2"), (), NONE, {}),
@@ -69,8 +72,12 @@ UNARY: dict[str, tuple] = {
     "asin": (_u("asin"), (1.0 - 1e-16, 1.0000001), NONE, {}),
     "acos": (_u("acos"), (1.0 - 1e-16, 1.0000001), NONE, {}),
     "atan": (_u("atan"), (), NONE, {}),
-    "sinh": (_u("sinh"), (710.0, 711.0), NONE, {}),
-    "cosh": (_u("cosh"), (710.0, 711.0), NONE, {}),
+    # 709.7 and 710.6, none in between: torch 2.13's vectorised float64 sinh and cosh (tensors
+    # of 16 elements and more) overflow to inf from |x| = ln(max float) = 709.78 on, where the
+    # value is finite up to 710.47 (cosh 710 = 1.117e308: ours, NumPy and mpmath; pinned in
+    # test_elementwise_fuzz_regressions.py)
+    "sinh": (_u("sinh"), (709.7, 710.6, 711.0), NONE, {}),
+    "cosh": (_u("cosh"), (709.7, 710.6, 711.0), NONE, {}),
     "tanh": (_u("tanh"), (20.0, -20.0, 400.0), NONE, {"grad_atol": 1e-15}),  # 1 − y² cancels
     "asinh": (_u("asinh"), (1e200,), NONE, {}),
     "acosh": (_u("acosh"), (1.0 + 1e-15, 1e200), NONE, {}),
@@ -204,20 +211,31 @@ UNARY: dict[str, tuple] = {
 }
 
 
-def _avoided(name, params, options, x):
-    """x with the values the op's comparison avoids (see UNARY) replaced by 0.25."""
+def _avoided(name, params, options, x, grad=True):
+    """x with the values the op's comparison avoids (see UNARY) replaced by 0.25; with
+    ``grad`` False, only those where the forward differs."""
     avoid = list(options.get("avoid", ()))
     hit = np.isin(x, avoid) | (np.isnan(x) & any(math.isnan(a) for a in avoid))
     if name == "logit":  # the ±inf gradient at −0: its sign is each library's accident
         hit = hit | ((x == 0) & np.signbit(x))
+    if name == "gelu" and params["approximate"] == "tanh" and grad:
+        # torch 2.13's tanh-GELU gradient is NaN from |x| ≈ 1.3e154 on (its x³ overflows and
+        # meets a 0), where the true value is 1 (x > 0) or 0 (ours; pinned)
+        hit = hit | (np.abs(x) > 1e154)
     return np.where(hit, 0.25, x)
 
 
+def _check(name, kind, x, params):
+    call, _, _, options = UNARY[name]
+    fn = lambda L, t: call(L, t, params)  # noqa: E731
+    rest = {k: v for k, v in options.items() if k != "avoid"}
+    check(fn, (kind, _avoided(name, params, options, x)), **rest)
+    if name == "gelu" and params["approximate"] == "tanh":  # the forward at the huge x too
+        check(fn, (kind, _avoided(name, params, options, x, grad=False)), grad=False, **rest)
+
+
 def _case(name, shape, seed, params):
-    call, extra, _, options = UNARY[name]
-    x = ("tensor", _avoided(name, params, options, values(seed, shape, extra)))
-    options = {k: v for k, v in options.items() if k != "avoid"}
-    check(lambda L, t: call(L, t, params), x, **options)
+    _check(name, "tensor", values(seed, shape, UNARY[name][1]), params)
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
@@ -231,11 +249,7 @@ def test_unary_matches_torch(name, data, shape, seed):
 @fuzz_settings(4)
 @given(data=st.data(), x=operand((), kinds=("0d",)))
 def test_unary_of_0d_tensor(name, data, x):
-    call, _, params, options = UNARY[name]
-    p = data.draw(params)
-    x = ("0d", _avoided(name, p, options, x[1]))
-    options = {k: v for k, v in options.items() if k != "avoid"}
-    check(lambda L, t: call(L, t, p), x, **options)
+    _check(name, "0d", x[1], data.draw(UNARY[name][2]))
 
 
 @pytest.mark.slow

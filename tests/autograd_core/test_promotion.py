@@ -142,3 +142,19 @@ def test_integer_sums_and_products_are_int64_as_torch(dtype, fn, torch):
 def test_unsigned_sums_do_not_wrap_into_uint64():
     assert ac.tensor(np.array([200, 100], dtype=np.uint8)).sum().dtype == ac.int64
     assert ac.tensor(np.array([True, True])).cumsum(0).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("d1", ["float32", "float64", "complex64", "complex128"])
+@pytest.mark.parametrize("d2", ["float32", "float64", "complex64", "complex128"])
+@pytest.mark.parametrize("n1,n2", [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_floating_and_complex_with_0d_operands_match_torch(d1, d2, n1, n2):
+    # a 0-d operand of a lower category does not widen a dimensioned complex (complex64 x ⊗
+    # float64 0-d is complex64), and a 0-d complex next to a float32 x gives complex64
+    torch = pytest.importorskip("torch")
+    a, b = np.ones((2,) * n1, d1), np.ones((2,) * n2, d2)
+    want = str(torch.result_type(torch.tensor(a), torch.tensor(b))).replace("torch.", "")
+    x, y = ac.tensor(a), ac.tensor(b)
+    assert str(ac.result_type(x, y)) == want
+    for op in (ac.add, ac.mul, ac.div):
+        assert str(op(x, y).dtype) == want
+        assert str(op(y, x).dtype) == want
