@@ -21,6 +21,7 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import get_array_module, to_device
 from autograd_core.errors import ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.ops.common import normalize_axis
 from autograd_core.ops.conv_functions import (
     conv1d,
@@ -138,8 +139,9 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 # -- activations ---------------------------------------------------------------------------
 
 
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0); gradient 0 at x = 0.
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002  (PyTorch's names)
+    """max(x, 0); gradient 0 at x = 0. ``inplace=True`` writes the result into ``input`` and
+    returns it (``input.relu_()``, with the in-place rules of ``autograd_core/inplace.py``).
 
     Example:
         >>> import autograd_core as ac
@@ -147,12 +149,15 @@ def relu(x: Tensor) -> Tensor:
         >>> F.relu(ac.tensor([-1.0, 2.0]))
         tensor([0., 2.])
     """
-    return ac.relu(x)
+    return input.relu_() if inplace else ac.relu(input)
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x for x > 0, ``negative_slope · x`` otherwise (gradient ``negative_slope`` at 0)."""
-    return ac.leaky_relu(x, negative_slope)
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, ``negative_slope · x`` otherwise (gradient ``negative_slope`` at 0);
+    ``inplace=True`` writes into ``input`` (as ``relu``)."""
+    if inplace:
+        return apply_in_place("leaky_relu_", input, ac.leaky_relu, negative_slope)
+    return ac.leaky_relu(input, negative_slope)
 
 
 def prelu(x: Tensor, weight: Tensor) -> Tensor:
@@ -178,9 +183,11 @@ def prelu(x: Tensor, weight: Tensor) -> Tensor:
     return ac.where(x > 0, x, x * weight)
 
 
-def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
-    """x for x > 0, α(eˣ − 1) otherwise."""
-    return ac.elu(x, alpha)
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, α(eˣ − 1) otherwise; ``inplace=True`` writes into ``input``."""
+    if inplace:
+        return apply_in_place("elu_", input, ac.elu, alpha)
+    return ac.elu(input, alpha)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
@@ -201,9 +208,9 @@ def sigmoid(x: Tensor) -> Tensor:
     return ac.sigmoid(x)
 
 
-def silu(x: Tensor) -> Tensor:
-    """x · σ(x) (also called swish)."""
-    return ac.silu(x)
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x · σ(x) (also called swish); ``inplace=True`` writes into ``input``."""
+    return apply_in_place("silu_", input, ac.silu) if inplace else ac.silu(input)
 
 
 def tanh(x: Tensor) -> Tensor:
@@ -211,15 +218,21 @@ def tanh(x: Tensor) -> Tensor:
     return ac.tanh(x)
 
 
-def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside."""
-    return ac.hardtanh(x, min_val, max_val)
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside; ``inplace=True`` writes
+    into ``input``."""
+    if inplace:
+        return apply_in_place("hardtanh_", input, ac.hardtanh, min_val, max_val)
+    return ac.hardtanh(input, min_val, max_val)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002  (PyTorch's name)
-    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as ``F.relu6`` (gradient 0 at 0 and 6).
-
-    ``inplace`` is accepted for PyTorch's signature and ignored (a new tensor is returned)."""
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as ``F.relu6`` (gradient 0 at 0 and 6);
+    ``inplace=True`` writes into ``input``."""
+    if inplace:
+        return apply_in_place("relu6_", input, ac.hardtanh, 0.0, 6.0)
     return ac.hardtanh(input, 0.0, 6.0)
 
 
@@ -291,11 +304,16 @@ def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:
 
 
 def dropout(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1 − p),
-    so the expected value is unchanged and nothing needs rescaling at test time. Identity when
-    ``training`` is False or p = 0.
+    so the expected value is unchanged and nothing needs rescaling at test time. Identity
+    (``input`` itself) when ``training`` is False or p = 0. ``inplace=True`` writes the result
+    into ``input`` (the in-place rules of ``autograd_core/inplace.py``, as PyTorch's).
 
     Example:
         >>> import autograd_core as ac
@@ -308,7 +326,10 @@ def dropout(
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability p must be in [0, 1], got {p!r}.")
     if not training or p == 0.0:
-        return x
+        return input
+    if inplace:
+        return apply_in_place("dropout_", input, dropout, p, training, generator=generator)
+    x = input
     if p == 1.0:
         return x * 0.0
     if x.device.type == "cpu":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import autograd_core as ac
 from autograd_core.errors import ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
@@ -132,10 +133,17 @@ def instance_norm(
 
 
 def _channel_dropout(
-    op: str, x: Tensor, p: float, training: bool, generator: Generator | None, spatial: int
+    op: str,
+    x: Tensor,
+    p: float,
+    training: bool,
+    generator: Generator | None,
+    spatial: int,
+    inplace: bool = False,
 ) -> Tensor:
     """Zero whole channels: one Bernoulli(1 − p) draw per (sample, channel), scaled by
-    1/(1 − p), broadcast over the ``spatial`` trailing axes."""
+    1/(1 − p), broadcast over the ``spatial`` trailing axes; x itself when not training or
+    p = 0, and written into x with ``inplace`` (``autograd_core.inplace.apply_in_place``)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{op}: probability p must be in [0, 1], got {p!r}.")
     if x.ndim not in (spatial + 1, spatial + 2):
@@ -146,6 +154,9 @@ def _channel_dropout(
         )
     if not training or p == 0.0:
         return x
+    if inplace:
+        redraw = lambda t: _channel_dropout(op, t, p, training, generator, spatial)  # noqa: E731
+        return apply_in_place(f"{op}_", x, redraw)
     if p == 1.0:
         return x * 0.0
     channels = tuple(x.shape[: x.ndim - spatial])
@@ -156,11 +167,16 @@ def _channel_dropout(
 
 
 def dropout1d(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Channel dropout for (N, C, L) or (C, L) inputs: each channel of each sample is zeroed
     with probability p (whole, as adjacent positions are correlated), the rest scaled by
-    1/(1 − p), as ``F.dropout1d``. Identity when not training.
+    1/(1 − p), as ``F.dropout1d``. Identity when not training; ``inplace=True`` writes the
+    result into ``input``.
 
     Example:
         >>> import autograd_core as ac
@@ -169,11 +185,15 @@ def dropout1d(
         >>> bool(((y == 0).all(axis=2) | (y == 2).all(axis=2)).all().item())
         True
     """
-    return _channel_dropout("dropout1d", x, p, training, generator, 1)
+    return _channel_dropout("dropout1d", input, p, training, generator, 1, inplace)
 
 
 def dropout2d(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Channel dropout for (N, C, H, W) or (C, H, W) inputs (Tompson et al., 2015), as
     ``F.dropout2d`` (see ``dropout1d``).
@@ -184,11 +204,15 @@ def dropout2d(
         >>> F.dropout2d(ac.ones(1, 2, 2, 2), 0.5, training=False).sum().item()
         8.0
     """
-    return _channel_dropout("dropout2d", x, p, training, generator, 2)
+    return _channel_dropout("dropout2d", input, p, training, generator, 2, inplace)
 
 
 def dropout3d(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Channel dropout for (N, C, D, H, W) or (C, D, H, W) inputs, as ``F.dropout3d`` (see
     ``dropout1d``).
@@ -199,7 +223,7 @@ def dropout3d(
         >>> F.dropout3d(ac.ones(1, 2, 1, 2, 2), 1.0).sum().item()
         0.0
     """
-    return _channel_dropout("dropout3d", x, p, training, generator, 3)
+    return _channel_dropout("dropout3d", input, p, training, generator, 3, inplace)
 
 
 def layer_norm(
