@@ -28,6 +28,17 @@ __all__ = [
 ]
 
 
+def _check_momentum(op: str, momentum: object) -> None:
+    """F.batch_norm / F.instance_norm take a number (PyTorch raises a TypeError for None: the
+    modules turn ``momentum=None`` into a number before calling them)."""
+    if momentum is None:
+        raise TypeError(
+            f"{op}: momentum must be a number, got None. The modules' momentum=None "
+            "(cumulative average) is turned into 1/num_batches_tracked by BatchNorm; pass "
+            "that factor here."
+        )
+
+
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
     """(1, C, 1, …): a per-channel vector broadcast against an (N, C, *) input."""
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
@@ -94,6 +105,7 @@ def instance_norm(
         >>> F.instance_norm(ac.tensor([[[1.0, 3.0]]]), eps=0.0)
         tensor([[[-1.,  1.]]])
     """
+    _check_momentum("instance_norm", momentum)
     if x.ndim < 3:
         raise ShapeError(
             f"instance_norm: expected an (N, C, *spatial) input, got shape {tuple(x.shape)}. "
@@ -271,6 +283,7 @@ def batch_norm(
     running statistics are updated in place: ``r ← (1 − momentum) r + momentum · stat`` with
     the unbiased variance (PyTorch's rule). In evaluation the running statistics are used.
     """
+    _check_momentum("batch_norm", momentum)
     if x.ndim < 2:
         raise ShapeError(
             f"batch_norm: expected an (N, C, *) input with at least 2 axes, got shape "
