@@ -11,6 +11,7 @@ from nn import functional as F
 from nn import init
 from nn.module import Module, Parameter
 
+
 def inplace_repr(inplace: bool, sep: str = ", ") -> str:
     """PyTorch's way to print ``inplace`` in an activation's ``extra_repr``: only when True."""
     return f"{sep}inplace=True" if inplace else ""

@@ -300,9 +300,7 @@ def rrelu(
             "Swap them."
         )
     if inplace:
-        return apply_in_place(
-            "rrelu_", input, rrelu, lower, upper, training, generator=generator
-        )
+        return apply_in_place("rrelu_", input, rrelu, lower, upper, training, generator=generator)
     if not training:
         return ac.leaky_relu(input, (lower + upper) / 2)
     draw = ac.rand(*input.shape, generator=generator, dtype=input.dtype, device=input.device)

@@ -86,7 +86,9 @@ def alpha_dropout(
         >>> abs(y.mean().item()) < 0.02, abs(y.std().item() - 1) < 0.02
         (True, True)
     """
-    return _alpha_dropout("alpha_dropout", input, p, training, tuple(input.shape), generator, inplace)
+    return _alpha_dropout(
+        "alpha_dropout", input, p, training, tuple(input.shape), generator, inplace
+    )
 
 
 def feature_alpha_dropout(
@@ -116,7 +118,9 @@ def feature_alpha_dropout(
             f"input, got shape {tuple(input.shape)}. Pass (N, C, *)."
         )
     noise_shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
-    return _alpha_dropout("feature_alpha_dropout", input, p, training, noise_shape, generator, inplace)
+    return _alpha_dropout(
+        "feature_alpha_dropout", input, p, training, noise_shape, generator, inplace
+    )
 
 
 def _gumbel_noise(logits: Tensor, generator: Generator | None) -> Tensor:

@@ -112,7 +112,9 @@ def test_views_see_the_change(name, args, recorded):
     if recorded:
         base.sum().backward()
         tbase.sum().backward()
-        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=GRAD_RTOL.get(name, 1e-10), atol=1e-12)
+        np.testing.assert_allclose(
+            a.grad.numpy(), ta.grad.numpy(), rtol=GRAD_RTOL.get(name, 1e-10), atol=1e-12
+        )
 
 
 DROPOUTS = [
@@ -138,7 +140,7 @@ def test_dropout_inplace_writes_the_input(name, shape):
     assert y is x
     np.testing.assert_allclose(x.detach().numpy(), expected.numpy(), rtol=1e-12)
     x.sum().backward()
-    slope = (expected - fn(ac.zeros(*shape, dtype=ac.float64), 0.4, True, generator=ac.Generator(3)))
+    slope = expected - fn(ac.zeros(*shape, dtype=ac.float64), 0.4, True, generator=ac.Generator(3))
     np.testing.assert_allclose(a.grad.numpy(), slope.numpy() / data, rtol=1e-10)
 
 
