@@ -45,7 +45,7 @@ from autograd_core.version import (
     root_of,
 )
 
-__all__ = ["INPLACE_METHODS"]
+__all__ = ["INPLACE_METHODS", "apply_in_place"]
 
 
 def _records(name: str, x: Tensor, *others: Any) -> bool:
@@ -205,6 +205,15 @@ def _in_place(name: str, public: Any) -> Any:
     method.__name__ = name
     method.__doc__ = f"In place: ``x = ac.{name[:-1]}(x, ...)`` (see ``autograd_core/inplace.py``)."
     return method
+
+
+def apply_in_place(name: str, x: Tensor, public: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """Write ``public(x, *args, **kwargs)`` into x and return x, with the rules of every in-place
+    method here: a leaf that requires grad is refused while recording, views of x see the new
+    value, nodes that saved x's memory refuse to back-propagate. For functions without a Tensor
+    method of their own (``F.elu(x, inplace=True)`` is ``apply_in_place("elu_", x, F.elu)``);
+    ``public`` is called exactly once, so a random function draws once."""
+    return _in_place(name, public)(x, *args, **kwargs)
 
 
 def normal_(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import autograd_core as ac
@@ -10,8 +11,15 @@ from nn import functional as F
 from nn import init
 from nn.module import Module, Parameter
 
+
+def inplace_repr(inplace: bool, sep: str = ", ") -> str:
+    """PyTorch's way to print ``inplace`` in an activation's ``extra_repr``: only when True."""
+    return f"{sep}inplace=True" if inplace else ""
+
+
 __all__ = [
     "ReLU",
+    "ReLU6",
     "LeakyReLU",
     "PReLU",
     "ELU",
@@ -37,22 +45,30 @@ class ReLU(Module):
         tensor([0., 1.])
     """
 
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
     def forward(self, x: Tensor) -> Tensor:
-        return F.relu(x)
+        return F.relu(x, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        return inplace_repr(self.inplace, "")
 
 
 class LeakyReLU(Module):
     """y = x for x > 0, a·x otherwise (a = ``negative_slope``, 0.01 by default)."""
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + inplace_repr(self.inplace)
 
 
 class PReLU(Module):
@@ -93,15 +109,16 @@ class PReLU(Module):
 class ELU(Module):
     """y = x for x > 0, α(eˣ − 1) otherwise (Clevert et al., 2016)."""
 
-    def __init__(self, alpha: float = 1.0) -> None:
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = alpha
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.elu(x, self.alpha)
+        return F.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return f"alpha={self.alpha}" + inplace_repr(self.inplace)
 
 
 class GELU(Module):
@@ -121,8 +138,15 @@ class GELU(Module):
 class SiLU(Module):
     """y = x σ(x) (swish)."""
 
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
     def forward(self, x: Tensor) -> Tensor:
-        return F.silu(x)
+        return F.silu(x, inplace=self.inplace)
+
+    def extra_repr(self) -> str:
+        return inplace_repr(self.inplace, "")
 
 
 class Sigmoid(Module):
@@ -140,20 +164,56 @@ class Tanh(Module):
 
 
 class Hardtanh(Module):
-    """y = x clipped to [min_val, max_val]."""
+    """y = x clipped to [min_val, max_val]. ``min_value``/``max_value`` are PyTorch's deprecated
+    spellings: they override min_val/max_val with a FutureWarning, as PyTorch does."""
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+    def __init__(
+        self,
+        min_val: float = -1.0,
+        max_val: float = 1.0,
+        inplace: bool = False,
+        min_value: float | None = None,
+        max_value: float | None = None,
+    ) -> None:
         super().__init__()
+        for old, new in (("min_value", min_value), ("max_value", max_value)):
+            if new is not None:
+                warnings.warn(
+                    f"Hardtanh: keyword argument `{old}` is deprecated and renamed to "
+                    f"`{old[:3]}_val`.",
+                    FutureWarning,
+                    stacklevel=3,
+                )
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
         if min_val >= max_val:
             raise ValueError(f"Hardtanh: min_val {min_val} must be below max_val {max_val}.")
         self.min_val = min_val
         self.max_val = max_val
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.hardtanh(x, self.min_val, self.max_val)
+        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        return f"min_val={self.min_val}, max_val={self.max_val}" + inplace_repr(self.inplace)
+
+
+class ReLU6(Hardtanh):
+    """y = min(max(x, 0), 6), ``Hardtanh(0, 6)`` (printed as PyTorch's ``ReLU6``).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> import nn
+        >>> nn.ReLU6()(ac.tensor([-1.0, 3.0, 7.0]))
+        tensor([0., 3., 6.])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return inplace_repr(self.inplace, "")
 
 
 class Softplus(Module):

@@ -1,8 +1,8 @@
 """More activation modules in PyTorch's names (``nn.Mish()``, ``nn.GLU(dim)`` …), each a thin
 wrapper over ``nn/functional_act.py``; they print as PyTorch's do.
 
-``inplace=True`` is accepted where PyTorch has it, but the module still returns a new tensor
-and leaves its input unchanged (see ``nn/functional_act.py``).
+``inplace=True`` (where PyTorch has it) writes the result into the input and returns it, with
+PyTorch's in-place rules (see ``nn/functional_act.py``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Mish(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.mish(input)
+        return FA.mish(input, self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace(self.inplace, "")
@@ -75,7 +75,7 @@ class Hardswish(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.hardswish(input)
+        return FA.hardswish(input, self.inplace)
 
 
 class Hardsigmoid(Module):
@@ -93,7 +93,7 @@ class Hardsigmoid(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.hardsigmoid(input)
+        return FA.hardsigmoid(input, self.inplace)
 
 
 class SELU(Module):
@@ -111,7 +111,7 @@ class SELU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.selu(input)
+        return FA.selu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace(self.inplace, "")
@@ -133,7 +133,7 @@ class CELU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.celu(input, self.alpha)
+        return FA.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + _inplace(self.inplace)
@@ -226,7 +226,7 @@ class Threshold(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.threshold(input, self.threshold, self.value)
+        return FA.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}, value={self.value}" + _inplace(self.inplace)
@@ -279,7 +279,9 @@ class RReLU(Module):
         self.generator = generator
 
     def forward(self, input: Tensor) -> Tensor:
-        return FA.rrelu(input, self.lower, self.upper, self.training, generator=self.generator)
+        return FA.rrelu(
+            input, self.lower, self.upper, self.training, self.inplace, generator=self.generator
+        )
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}" + _inplace(self.inplace)
@@ -358,7 +360,9 @@ class AlphaDropout(_AlphaDropoutBase):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return FR.alpha_dropout(input, self.p, self.training, generator=self.generator)
+        return FR.alpha_dropout(
+            input, self.p, self.training, self.inplace, generator=self.generator
+        )
 
 
 class FeatureAlphaDropout(_AlphaDropoutBase):
@@ -372,4 +376,6 @@ class FeatureAlphaDropout(_AlphaDropoutBase):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return FR.feature_alpha_dropout(input, self.p, self.training, generator=self.generator)
+        return FR.feature_alpha_dropout(
+            input, self.p, self.training, self.inplace, generator=self.generator
+        )

@@ -21,6 +21,7 @@ from typing import Any
 import autograd_core as ac
 from autograd_core.device import get_array_module, to_device
 from autograd_core.errors import ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.ops.common import normalize_axis
 from autograd_core.ops.conv_functions import (
     conv1d,
@@ -105,7 +106,7 @@ __all__ = [
 ]
 
 
-def _dim(op: str, x: Tensor, dim: int | None) -> int:
+def _dim(op: str, x: Tensor, dim: int | None, stacklevel: int = 3) -> int:
     if dim is None:  # PyTorch's legacy choice for softmax without dim, and its warning
         d = 0 if x.ndim in (0, 1, 3) else 1
         warnings.warn(
@@ -113,7 +114,7 @@ def _dim(op: str, x: Tensor, dim: int | None) -> int:
             f"{x.ndim}-D input; ac.{op} without dim takes the last axis instead). "
             "Pass dim= explicitly.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         return d
     (d,) = normalize_axis(op, dim, x.shape, word="dim")
@@ -123,7 +124,7 @@ def _dim(op: str, x: Tensor, dim: int | None) -> int:
 # -- affine --------------------------------------------------------------------------------
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x Wᵀ + b (one fused op), for x (…, in), W (out, in), b (out,) or None.
 
     Example:
@@ -132,14 +133,15 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         >>> F.linear(ac.ones(2, 3), ac.ones(4, 3)).shape
         (2, 4)
     """
-    return ac.linear(x, weight, bias)
+    return ac.linear(input, weight, bias)
 
 
 # -- activations ---------------------------------------------------------------------------
 
 
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0); gradient 0 at x = 0.
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002  (PyTorch's names)
+    """max(x, 0); gradient 0 at x = 0. ``inplace=True`` writes the result into ``input`` and
+    returns it (``input.relu_()``, with the in-place rules of ``autograd_core/inplace.py``).
 
     Example:
         >>> import autograd_core as ac
@@ -147,15 +149,18 @@ def relu(x: Tensor) -> Tensor:
         >>> F.relu(ac.tensor([-1.0, 2.0]))
         tensor([0., 2.])
     """
-    return ac.relu(x)
+    return input.relu_() if inplace else ac.relu(input)
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x for x > 0, ``negative_slope · x`` otherwise (gradient ``negative_slope`` at 0)."""
-    return ac.leaky_relu(x, negative_slope)
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, ``negative_slope · x`` otherwise (gradient ``negative_slope`` at 0);
+    ``inplace=True`` writes into ``input`` (as ``relu``)."""
+    if inplace:
+        return apply_in_place("leaky_relu_", input, ac.leaky_relu, negative_slope)
+    return ac.leaky_relu(input, negative_slope)
 
 
-def prelu(x: Tensor, weight: Tensor) -> Tensor:
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + a · min(0, x) with a learnable slope a (one per channel, axis 1, or one in
     all). With a = −1 this is the absolute-value rectifier |x|; with a small a, leaky ReLU.
 
@@ -166,30 +171,32 @@ def prelu(x: Tensor, weight: Tensor) -> Tensor:
         tensor([2., 3.])
     """
     if weight.numel() != 1:
-        if x.ndim < 2 or x.shape[1] != weight.numel():
+        if input.ndim < 2 or input.shape[1] != weight.numel():
             raise ShapeError(
                 f"prelu: {weight.numel()} slopes need an input with that many channels on axis "
-                f"1; got input shape {tuple(x.shape)}. Use num_parameters=1 or "
+                f"1; got input shape {tuple(input.shape)}. Use num_parameters=1 or "
                 "num_parameters=<channels>."
             )
-        weight = weight.reshape((weight.numel(),) + (1,) * (x.ndim - 2))
+        weight = weight.reshape((weight.numel(),) + (1,) * (input.ndim - 2))
     else:
         weight = weight.reshape(())
-    return ac.where(x > 0, x, x * weight)
+    return ac.where(input > 0, input, input * weight)
 
 
-def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
-    """x for x > 0, α(eˣ − 1) otherwise."""
-    return ac.elu(x, alpha)
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, α(eˣ − 1) otherwise; ``inplace=True`` writes into ``input``."""
+    if inplace:
+        return apply_in_place("elu_", input, ac.elu, alpha)
+    return ac.elu(input, alpha)
 
 
-def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x · Φ(x) with Φ the standard normal CDF; ``approximate='tanh'`` uses
     0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³)))."""
-    return ac.gelu(x, approximate=approximate)
+    return ac.gelu(input, approximate=approximate)
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(input: Tensor) -> Tensor:
     """σ(x) = 1 / (1 + e⁻ˣ), the engine's ``sigmoid`` op.
 
     Example:
@@ -198,43 +205,52 @@ def sigmoid(x: Tensor) -> Tensor:
         >>> F.sigmoid(ac.tensor([0.0]))
         tensor([0.5])
     """
-    return ac.sigmoid(x)
+    return ac.sigmoid(input)
 
 
-def silu(x: Tensor) -> Tensor:
-    """x · σ(x) (also called swish)."""
-    return ac.silu(x)
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x · σ(x) (also called swish); ``inplace=True`` writes into ``input``."""
+    return apply_in_place("silu_", input, ac.silu) if inplace else ac.silu(input)
 
 
-def tanh(x: Tensor) -> Tensor:
+def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent."""
-    return ac.tanh(x)
+    return ac.tanh(input)
 
 
-def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside."""
-    return ac.hardtanh(x, min_val, max_val)
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clipped to [min_val, max_val]; gradient 1 inside, 0 outside; ``inplace=True`` writes
+    into ``input``."""
+    if inplace:
+        return apply_in_place("hardtanh_", input, ac.hardtanh, min_val, max_val)
+    return ac.hardtanh(input, min_val, max_val)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002  (PyTorch's name)
-    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as ``F.relu6`` (gradient 0 at 0 and 6).
-
-    ``inplace`` is accepted for PyTorch's signature and ignored (a new tensor is returned)."""
+    """min(max(x, 0), 6): ``hardtanh(x, 0, 6)``, as ``F.relu6`` (gradient 0 at 0 and 6);
+    ``inplace=True`` writes into ``input``."""
+    if inplace:
+        return apply_in_place("relu6_", input, ac.hardtanh, 0.0, 6.0)
     return ac.hardtanh(input, 0.0, 6.0)
 
 
-def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/β) log(1 + e^{βx}), linear where βx > threshold (PyTorch's rule)."""
-    return ac.softplus(x, beta=beta, threshold=threshold)
+    return ac.softplus(input, beta=beta, threshold=threshold)
 
 
-def logsigmoid(x: Tensor) -> Tensor:
+def logsigmoid(input: Tensor) -> Tensor:
     """log σ(x) = −softplus(−x), stable for large |x|."""
-    return ac.logsigmoid(x)
+    return ac.logsigmoid(input)
 
 
-def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
-    """log softmax along ``dim``: x − max − log Σ exp(x − max).
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """log softmax along ``dim``: x − max − log Σ exp(x − max). ``dtype`` casts the input
+    first (as PyTorch); ``_stacklevel`` places the no-dim warning, as PyTorch's.
 
     Example:
         >>> import autograd_core as ac
@@ -242,11 +258,16 @@ def log_softmax(x: Tensor, dim: int | None = None) -> Tensor:
         >>> F.log_softmax(ac.tensor([[0.0, 0.0]]), dim=1).exp()
         tensor([[0.5, 0.5]])
     """
-    return ac.log_softmax(x, _dim("log_softmax", x, dim))
+    if dtype is not None:
+        input = input.to(dtype)
+    return ac.log_softmax(input, _dim("log_softmax", input, dim, _stacklevel))
 
 
-def softmax(x: Tensor, dim: int | None = None) -> Tensor:
-    """exp(xᵢ) / Σⱼ exp(xⱼ) along ``dim`` (stable: the max is subtracted first).
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None
+) -> Tensor:
+    """exp(xᵢ) / Σⱼ exp(xⱼ) along ``dim`` (stable: the max is subtracted first). ``dtype``
+    casts the input first (as PyTorch); ``_stacklevel`` places the no-dim warning.
 
     Example:
         >>> import autograd_core as ac
@@ -254,7 +275,9 @@ def softmax(x: Tensor, dim: int | None = None) -> Tensor:
         >>> F.softmax(ac.tensor([[1.0, 1.0, 1.0, 1.0]]), dim=1)
         tensor([[0.25, 0.25, 0.25, 0.25]])
     """
-    return ac.softmax(x, _dim("softmax", x, dim))
+    if dtype is not None:
+        input = input.to(dtype)
+    return ac.softmax(input, _dim("softmax", input, dim, _stacklevel))
 
 
 def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:
@@ -291,11 +314,16 @@ def maxout(x: Tensor, pieces: int, dim: int = -1) -> Tensor:
 
 
 def dropout(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Inverted dropout: zero each element with probability p and scale the rest by 1/(1 − p),
-    so the expected value is unchanged and nothing needs rescaling at test time. Identity when
-    ``training`` is False or p = 0.
+    so the expected value is unchanged and nothing needs rescaling at test time. Identity
+    (``input`` itself) when ``training`` is False or p = 0. ``inplace=True`` writes the result
+    into ``input`` (the in-place rules of ``autograd_core/inplace.py``, as PyTorch's).
 
     Example:
         >>> import autograd_core as ac
@@ -308,7 +336,10 @@ def dropout(
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability p must be in [0, 1], got {p!r}.")
     if not training or p == 0.0:
-        return x
+        return input
+    if inplace:
+        return apply_in_place("dropout_", input, dropout, p, training, generator=generator)
+    x = input
     if p == 1.0:
         return x * 0.0
     if x.device.type == "cpu":

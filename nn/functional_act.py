@@ -8,9 +8,10 @@ first and second derivatives come from the engine, and the gradient at each kink
 What each function keeps for backward is what its ops keep: the input, the output or a mask,
 and for ``mish`` the intermediate softplus and tanh.
 
-``inplace=True`` is accepted where PyTorch has it, for scripts written for PyTorch, but the
-result is always a new tensor and the input is left unchanged: use the returned value (as
-``nn.Sequential`` does).
+``inplace=True`` (where PyTorch has it) writes the result into the input tensor and returns
+it, with PyTorch's in-place rules (``autograd_core.inplace.apply_in_place``): refused on a leaf
+that requires grad while recording, views of the input see the change, and a node that saved
+the input refuses to back-propagate after it is overwritten.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import autograd_core as ac
 from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.ops import activation_more as ops
 from autograd_core.ops.common import normalize_axis
 from autograd_core.random import Generator
@@ -76,6 +78,8 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
         tensor([ 0., 30.])
     """
     check_float("mish", input)
+    if inplace:
+        return apply_in_place("mish_", input, mish)
     return ops.mish(input)
 
 
@@ -92,6 +96,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
         tensor([-0.   ,  0.   ,  1.125,  4.   ])
     """
     check_float("hardswish", input)
+    if inplace:
+        return apply_in_place("hardswish_", input, ops.hardswish)
     return ops.hardswish(input)
 
 
@@ -106,6 +112,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
         tensor([0.  , 0.5 , 0.75, 1.  ])
     """
     check_float("hardsigmoid", input)
+    if inplace:
+        return apply_in_place("hardsigmoid_", input, ops.hardsigmoid)
     return ops.hardsigmoid(input)
 
 
@@ -121,6 +129,8 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
         tensor([ 1.05070099, -1.11133074], dtype=float64)
     """
     check_float("selu", input)
+    if inplace:
+        return apply_in_place("selu_", input, selu)
     return ops.scaled_elu(input, SELU_ALPHA, SELU_SCALE)
 
 
@@ -143,6 +153,8 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
             "celu: alpha cannot be 0 (the input is divided by it). Got alpha=0. "
             "Pass a nonzero alpha (1.0 by default)."
         )
+    if inplace:
+        return apply_in_place("celu_", input, celu, alpha)
     return ops.scaled_elu(input, alpha, 1.0, 1.0 / alpha)
 
 
@@ -222,6 +234,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
         tensor([-5., -5.,  2.])
     """
     check_float("threshold", input)
+    if inplace:
+        return apply_in_place("threshold_", input, ops.threshold, threshold, value)
     return ops.threshold(input, threshold, value)
 
 
@@ -285,6 +299,8 @@ def rrelu(
             f"rrelu: lower must not exceed upper, got lower={lower!r} and upper={upper!r}. "
             "Swap them."
         )
+    if inplace:
+        return apply_in_place("rrelu_", input, rrelu, lower, upper, training, generator=generator)
     if not training:
         return ac.leaky_relu(input, (lower + upper) / 2)
     draw = ac.rand(*input.shape, generator=generator, dtype=input.dtype, device=input.device)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import autograd_core as ac
 from autograd_core.errors import ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.random import Generator, rng_of
 from autograd_core.tensor import Tensor
 
@@ -27,13 +28,24 @@ __all__ = [
 ]
 
 
+def _check_momentum(op: str, momentum: object) -> None:
+    """F.batch_norm / F.instance_norm take a number (PyTorch raises a TypeError for None: the
+    modules turn ``momentum=None`` into a number before calling them)."""
+    if momentum is None:
+        raise TypeError(
+            f"{op}: momentum must be a number, got None. The modules' momentum=None "
+            "(cumulative average) is turned into 1/num_batches_tracked by BatchNorm; pass "
+            "that factor here."
+        )
+
+
 def _channel_shape(x: Tensor) -> tuple[int, ...]:
     """(1, C, 1, …): a per-channel vector broadcast against an (N, C, *) input."""
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
 
 
 def group_norm(
-    x: Tensor,
+    input: Tensor,
     num_groups: int,
     weight: Tensor | None = None,
     bias: Tensor | None = None,
@@ -50,27 +62,29 @@ def group_norm(
         >>> [round(v, 4) for v in y[0, :2].reshape(-1).tolist()]
         [-1.3416, -0.4472, 0.4472, 1.3416]
     """
-    if x.ndim < 2 or num_groups < 1 or x.shape[1] % num_groups:
+    if input.ndim < 2 or num_groups < 1 or input.shape[1] % num_groups:
         raise ShapeError(
             f"group_norm: {num_groups!r} groups do not divide the channels of an input of shape "
-            f"{tuple(x.shape)} (expected (N, C, *) with C a multiple of num_groups). Pick "
+            f"{tuple(input.shape)} (expected (N, C, *) with C a multiple of num_groups). Pick "
             "num_groups among the divisors of C."
         )
-    n = x.shape[0]
-    grouped = x.reshape((n, num_groups, -1)) if x.numel() else x.reshape((n, num_groups, 0))
+    n = input.shape[0]
+    grouped = (
+        input.reshape((n, num_groups, -1)) if input.numel() else input.reshape((n, num_groups, 0))
+    )
     mu = grouped.mean(axis=2, keepdims=True)
     centered = grouped - mu
     var = (centered * centered).mean(axis=2, keepdims=True)
-    y = (centered * (var + eps) ** -0.5).reshape(x.shape)
+    y = (centered * (var + eps) ** -0.5).reshape(input.shape)
     if weight is not None:
-        y = y * weight.reshape(_channel_shape(x))
+        y = y * weight.reshape(_channel_shape(input))
     if bias is not None:
-        y = y + bias.reshape(_channel_shape(x))
+        y = y + bias.reshape(_channel_shape(input))
     return y
 
 
 def instance_norm(
-    x: Tensor,
+    input: Tensor,
     running_mean: Tensor | None = None,
     running_var: Tensor | None = None,
     weight: Tensor | None = None,
@@ -93,25 +107,26 @@ def instance_norm(
         >>> F.instance_norm(ac.tensor([[[1.0, 3.0]]]), eps=0.0)
         tensor([[[-1.,  1.]]])
     """
-    if x.ndim < 3:
+    _check_momentum("instance_norm", momentum)
+    if input.ndim < 3:
         raise ShapeError(
-            f"instance_norm: expected an (N, C, *spatial) input, got shape {tuple(x.shape)}. "
+            f"instance_norm: expected an (N, C, *spatial) input, got shape {tuple(input.shape)}. "
             "Add a batch axis (x.unsqueeze(0)) for one sample."
         )
-    axes = tuple(range(2, x.ndim))
+    axes = tuple(range(2, input.ndim))
     if use_input_stats:
-        count = x.numel() // max(x.shape[0] * x.shape[1], 1)
+        count = input.numel() // max(input.shape[0] * input.shape[1], 1)
         if count <= 1:
             raise ValueError(
                 f"instance_norm: expected more than 1 spatial element per channel, got input "
-                f"shape {tuple(x.shape)}. Use a larger input or batch_norm."
+                f"shape {tuple(input.shape)}. Use a larger input or batch_norm."
             )
-        mu = x.mean(axis=axes, keepdims=True)
-        centered = x - mu
+        mu = input.mean(axis=axes, keepdims=True)
+        centered = input - mu
         var = (centered * centered).mean(axis=axes, keepdims=True)
         if running_mean is not None and running_var is not None:
-            flat_mu = mu.data.reshape(x.shape[:2]).mean(axis=0)
-            flat_var = var.data.reshape(x.shape[:2]).mean(axis=0) * (count / (count - 1))
+            flat_mu = mu.data.reshape(input.shape[:2]).mean(axis=0)
+            flat_var = var.data.reshape(input.shape[:2]).mean(axis=0) * (count / (count - 1))
             running_mean.data[...] = (1 - momentum) * running_mean.data + momentum * flat_mu
             running_var.data[...] = (1 - momentum) * running_var.data + momentum * flat_var
     else:
@@ -120,22 +135,29 @@ def instance_norm(
                 "instance_norm: use_input_stats=False needs running_mean and running_var. "
                 "Pass them, or use the input statistics."
             )
-        mu = ac.as_tensor(running_mean.data.reshape(_channel_shape(x)))
-        var = ac.as_tensor(running_var.data.reshape(_channel_shape(x)))
-        centered = x - mu
+        mu = ac.as_tensor(running_mean.data.reshape(_channel_shape(input)))
+        var = ac.as_tensor(running_var.data.reshape(_channel_shape(input)))
+        centered = input - mu
     y = centered * (var + eps) ** -0.5
     if weight is not None:
-        y = y * weight.reshape(_channel_shape(x))
+        y = y * weight.reshape(_channel_shape(input))
     if bias is not None:
-        y = y + bias.reshape(_channel_shape(x))
+        y = y + bias.reshape(_channel_shape(input))
     return y
 
 
 def _channel_dropout(
-    op: str, x: Tensor, p: float, training: bool, generator: Generator | None, spatial: int
+    op: str,
+    x: Tensor,
+    p: float,
+    training: bool,
+    generator: Generator | None,
+    spatial: int,
+    inplace: bool = False,
 ) -> Tensor:
     """Zero whole channels: one Bernoulli(1 − p) draw per (sample, channel), scaled by
-    1/(1 − p), broadcast over the ``spatial`` trailing axes."""
+    1/(1 − p), broadcast over the ``spatial`` trailing axes; x itself when not training or
+    p = 0, and written into x with ``inplace`` (``autograd_core.inplace.apply_in_place``)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{op}: probability p must be in [0, 1], got {p!r}.")
     if x.ndim not in (spatial + 1, spatial + 2):
@@ -146,6 +168,9 @@ def _channel_dropout(
         )
     if not training or p == 0.0:
         return x
+    if inplace:
+        redraw = lambda t: _channel_dropout(op, t, p, training, generator, spatial)  # noqa: E731
+        return apply_in_place(f"{op}_", x, redraw)
     if p == 1.0:
         return x * 0.0
     channels = tuple(x.shape[: x.ndim - spatial])
@@ -156,11 +181,16 @@ def _channel_dropout(
 
 
 def dropout1d(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Channel dropout for (N, C, L) or (C, L) inputs: each channel of each sample is zeroed
     with probability p (whole, as adjacent positions are correlated), the rest scaled by
-    1/(1 − p), as ``F.dropout1d``. Identity when not training.
+    1/(1 − p), as ``F.dropout1d``. Identity when not training; ``inplace=True`` writes the
+    result into ``input``.
 
     Example:
         >>> import autograd_core as ac
@@ -169,11 +199,15 @@ def dropout1d(
         >>> bool(((y == 0).all(axis=2) | (y == 2).all(axis=2)).all().item())
         True
     """
-    return _channel_dropout("dropout1d", x, p, training, generator, 1)
+    return _channel_dropout("dropout1d", input, p, training, generator, 1, inplace)
 
 
 def dropout2d(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Channel dropout for (N, C, H, W) or (C, H, W) inputs (Tompson et al., 2015), as
     ``F.dropout2d`` (see ``dropout1d``).
@@ -184,11 +218,15 @@ def dropout2d(
         >>> F.dropout2d(ac.ones(1, 2, 2, 2), 0.5, training=False).sum().item()
         8.0
     """
-    return _channel_dropout("dropout2d", x, p, training, generator, 2)
+    return _channel_dropout("dropout2d", input, p, training, generator, 2, inplace)
 
 
 def dropout3d(
-    x: Tensor, p: float = 0.5, training: bool = True, generator: Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
+    generator: Generator | None = None,
 ) -> Tensor:
     """Channel dropout for (N, C, D, H, W) or (C, D, H, W) inputs, as ``F.dropout3d`` (see
     ``dropout1d``).
@@ -199,11 +237,11 @@ def dropout3d(
         >>> F.dropout3d(ac.ones(1, 2, 1, 2, 2), 1.0).sum().item()
         0.0
     """
-    return _channel_dropout("dropout3d", x, p, training, generator, 3)
+    return _channel_dropout("dropout3d", input, p, training, generator, 3, inplace)
 
 
 def layer_norm(
-    x: Tensor,
+    input: Tensor,
     normalized_shape: tuple[int, ...],
     weight: Tensor | None = None,
     bias: Tensor | None = None,
@@ -211,16 +249,16 @@ def layer_norm(
 ) -> Tensor:
     """(x − mean) / √(var + ε) · γ + β over the last ``len(normalized_shape)`` axes (biased
     variance, as PyTorch)."""
-    (x,) = ac.amp.cast_float32(x)  # float32 under amp.autocast
+    (input,) = ac.amp.cast_float32(input)  # float32 under amp.autocast
     k = len(normalized_shape)
-    if tuple(x.shape[x.ndim - k :]) != tuple(normalized_shape):
+    if tuple(input.shape[input.ndim - k :]) != tuple(normalized_shape):
         raise ShapeError(
-            f"layer_norm: input of shape {tuple(x.shape)} does not end with normalized_shape "
+            f"layer_norm: input of shape {tuple(input.shape)} does not end with normalized_shape "
             f"{tuple(normalized_shape)}."
         )
-    axes = tuple(range(x.ndim - k, x.ndim))
-    mu = x.mean(axis=axes, keepdims=True)
-    centered = x - mu
+    axes = tuple(range(input.ndim - k, input.ndim))
+    mu = input.mean(axis=axes, keepdims=True)
+    centered = input - mu
     var = (centered * centered).mean(axis=axes, keepdims=True)
     y = centered * (var + eps) ** -0.5
     if weight is not None:
@@ -231,7 +269,7 @@ def layer_norm(
 
 
 def batch_norm(
-    x: Tensor,
+    input: Tensor,
     running_mean: Tensor | None,
     running_var: Tensor | None,
     weight: Tensor | None = None,
@@ -247,22 +285,23 @@ def batch_norm(
     running statistics are updated in place: ``r ← (1 − momentum) r + momentum · stat`` with
     the unbiased variance (PyTorch's rule). In evaluation the running statistics are used.
     """
-    if x.ndim < 2:
+    _check_momentum("batch_norm", momentum)
+    if input.ndim < 2:
         raise ShapeError(
             f"batch_norm: expected an (N, C, *) input with at least 2 axes, got shape "
-            f"{tuple(x.shape)}. Add the batch axis (x.reshape(1, -1))."
+            f"{tuple(input.shape)}. Add the batch axis (x.reshape(1, -1))."
         )
-    axes = (0, *range(2, x.ndim))
-    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    axes = (0, *range(2, input.ndim))
+    shape = (1, input.shape[1]) + (1,) * (input.ndim - 2)
     if training or running_mean is None:
-        count = x.numel() // max(x.shape[1], 1)
+        count = input.numel() // max(input.shape[1], 1)
         if count <= 1:
             raise ShapeError(  # a ValueError, as PyTorch raises
                 f"batch_norm: expected more than 1 value per channel when training, got input "
-                f"shape {tuple(x.shape)}. Use a larger batch or call model.eval()."
+                f"shape {tuple(input.shape)}. Use a larger batch or call model.eval()."
             )
-        mu = x.mean(axis=axes, keepdims=True)
-        centered = x - mu
+        mu = input.mean(axis=axes, keepdims=True)
+        centered = input - mu
         var = (centered * centered).mean(axis=axes, keepdims=True)
         if training and running_mean is not None:
             bm = mu.data.reshape(-1)
@@ -272,7 +311,7 @@ def batch_norm(
     else:
         mu = ac.as_tensor(running_mean.data.reshape(shape))
         var = ac.as_tensor(running_var.data.reshape(shape))
-        centered = x - mu
+        centered = input - mu
     y = centered * (var + eps) ** -0.5
     if weight is not None:
         y = y * weight.reshape(shape)

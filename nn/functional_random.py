@@ -12,6 +12,7 @@ import math
 
 import autograd_core as ac
 from autograd_core.errors import ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.ops.common import normalize_axis
 from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
@@ -32,7 +33,13 @@ def _check_p(name: str, p: float) -> None:
 
 
 def _alpha_dropout(
-    name: str, x: Tensor, p: float, training: bool, noise_shape: tuple, generator: Generator | None
+    name: str,
+    x: Tensor,
+    p: float,
+    training: bool,
+    noise_shape: tuple,
+    generator: Generator | None,
+    inplace: bool,
 ) -> Tensor:
     """y = a (x · m + α'(1 − m)) + b with m ~ Bernoulli(1 − p) of ``noise_shape``, written as
     PyTorch computes it: y = x · (a m) + (m − 1) λα a + λα a p, a = ((λα)² p + 1)(1 − p))^−½."""
@@ -40,6 +47,12 @@ def _alpha_dropout(
     _check_p(name, p)
     if not training or p == 0.0:
         return x
+    if inplace:
+        return apply_in_place(
+            f"{name}_",
+            x,
+            lambda t: _alpha_dropout(name, t, p, training, noise_shape, generator, False),
+        )
     if p == 1.0:
         return x * 0.0
     u = ac.rand(*noise_shape, generator=generator, dtype=x.dtype, device=x.device).data
@@ -59,8 +72,8 @@ def alpha_dropout(
     """Alpha dropout (Klambauer et al., 2017): each element is dropped with probability p and
     set to SELU's saturation value −λα, then an affine map a·y + b restores the input's mean and
     variance for zero-mean unit-variance inputs (what SELU networks keep). Identity when
-    ``training`` is False (the default, as PyTorch's functional form) or p = 0. ``inplace`` is
-    accepted and ignored (a new tensor is returned).
+    ``training`` is False (the default, as PyTorch's functional form) or p = 0 (then ``input``
+    itself is returned); ``inplace=True`` writes the result into ``input``.
 
     Raises:
         ValueError: p outside [0, 1].
@@ -73,7 +86,9 @@ def alpha_dropout(
         >>> abs(y.mean().item()) < 0.02, abs(y.std().item() - 1) < 0.02
         (True, True)
     """
-    return _alpha_dropout("alpha_dropout", input, p, training, tuple(input.shape), generator)
+    return _alpha_dropout(
+        "alpha_dropout", input, p, training, tuple(input.shape), generator, inplace
+    )
 
 
 def feature_alpha_dropout(
@@ -103,7 +118,9 @@ def feature_alpha_dropout(
             f"input, got shape {tuple(input.shape)}. Pass (N, C, *)."
         )
     noise_shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
-    return _alpha_dropout("feature_alpha_dropout", input, p, training, noise_shape, generator)
+    return _alpha_dropout(
+        "feature_alpha_dropout", input, p, training, noise_shape, generator, inplace
+    )
 
 
 def _gumbel_noise(logits: Tensor, generator: Generator | None) -> Tensor:

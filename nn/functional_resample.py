@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-def pixel_shuffle(x: Tensor, upscale_factor: int) -> Tensor:
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """(*, C·r², H, W) → (*, C, H·r, W·r): sub-pixel rearrangement of channels into space, as
     ``F.pixel_shuffle`` (Shi et al., 2016, https://arxiv.org/abs/1609.05158).
 
@@ -30,19 +30,19 @@ def pixel_shuffle(x: Tensor, upscale_factor: int) -> Tensor:
         [[[[0.0, 1.0], [2.0, 3.0]]]]
     """
     r = int(upscale_factor)
-    if x.ndim < 3 or r < 1 or x.shape[-3] % (r * r):
+    if input.ndim < 3 or r < 1 or input.shape[-3] % (r * r):
         raise ShapeError(
             f"pixel_shuffle: needs an input (*, C·r², H, W) with r = {upscale_factor!r} ≥ 1; got "
-            f"shape {tuple(x.shape)}. Make the channel count a multiple of r² = {r * r}."
+            f"shape {tuple(input.shape)}. Make the channel count a multiple of r² = {r * r}."
         )
-    *lead, c, h, w = x.shape
+    *lead, c, h, w = input.shape
     k = len(lead)
-    y = x.reshape((*lead, c // (r * r), r, r, h, w))
+    y = input.reshape((*lead, c // (r * r), r, r, h, w))
     y = y.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
     return y.reshape((*lead, c // (r * r), h * r, w * r))
 
 
-def pixel_unshuffle(x: Tensor, downscale_factor: int) -> Tensor:
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """(*, C, H·r, W·r) → (*, C·r², H, W): the inverse of ``pixel_shuffle``, as
     ``F.pixel_unshuffle``.
 
@@ -53,14 +53,14 @@ def pixel_unshuffle(x: Tensor, downscale_factor: int) -> Tensor:
         [0.0, 1.0, 2.0, 3.0]
     """
     r = int(downscale_factor)
-    if x.ndim < 3 or r < 1 or x.shape[-1] % r or x.shape[-2] % r:
+    if input.ndim < 3 or r < 1 or input.shape[-1] % r or input.shape[-2] % r:
         raise ShapeError(
             f"pixel_unshuffle: needs an input (*, C, H·r, W·r) with r = {downscale_factor!r} ≥ 1; "
-            f"got shape {tuple(x.shape)}. Make H and W multiples of r."
+            f"got shape {tuple(input.shape)}. Make H and W multiples of r."
         )
-    *lead, c, hr, wr = x.shape
+    *lead, c, hr, wr = input.shape
     k = len(lead)
-    y = x.reshape((*lead, c, hr // r, r, wr // r, r))
+    y = input.reshape((*lead, c, hr // r, r, wr // r, r))
     y = y.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
     return y.reshape((*lead, c * r * r, hr // r, wr // r))
 

@@ -40,17 +40,8 @@ class _BatchNormNd(BatchNorm1d):
                 "count of the previous layer and the number of axes (BatchNorm1d takes (N, C) "
                 "and (N, C, L), BatchNorm2d (N, C, H, W), BatchNorm3d (N, C, D, H, W))."
             )
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.data[...] += 1
         return F.batch_norm(
-            x,
-            self.running_mean if self.track_running_stats else None,
-            self.running_var if self.track_running_stats else None,
-            self.weight,
-            self.bias,
-            training=self.training or not self.track_running_stats,
-            momentum=self.momentum,
-            eps=self.eps,
+            x, weight=self.weight, bias=self.bias, eps=self.eps, **self.batch_norm_args()
         )
 
 
@@ -122,6 +113,8 @@ class GroupNorm(Module):
         affine: bool = True,
         device: Any = None,
         dtype: Any = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if num_groups < 1 or num_channels % num_groups:
@@ -137,13 +130,15 @@ class GroupNorm(Module):
         self.register_parameter("bias", None)
         if affine:
             self.weight = empty_parameter(num_channels, dtype=dtype, device=device)
-            self.bias = empty_parameter(num_channels, dtype=dtype, device=device)
+            if bias:
+                self.bias = empty_parameter(num_channels, dtype=dtype, device=device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         """γ = 1, β = 0."""
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -155,7 +150,10 @@ class GroupNorm(Module):
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class _InstanceNormNd(BatchNorm1d):
@@ -170,9 +168,18 @@ class _InstanceNormNd(BatchNorm1d):
         track_running_stats: bool = False,
         device: Any = None,
         dtype: Any = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__(
-            num_features, eps, momentum, affine, track_running_stats, device=device, dtype=dtype
+            num_features,
+            eps,
+            momentum,
+            affine,
+            track_running_stats,
+            device=device,
+            dtype=dtype,
+            bias=bias,
         )
 
     def forward(self, x: Tensor) -> Tensor:
@@ -195,7 +202,7 @@ class _InstanceNormNd(BatchNorm1d):
             self.weight,
             self.bias,
             use_input_stats=self.training or not self.track_running_stats,
-            momentum=self.momentum,
+            momentum=0.0 if self.momentum is None else self.momentum,  # (PyTorch's choice)
             eps=self.eps,
         )
         return y.reshape(x.shape) if unbatched else y
@@ -221,7 +228,9 @@ class InstanceNorm2d(_InstanceNormNd):
 
     PyTorch's defaults: ``affine=False`` and ``track_running_stats=False`` (then train and eval
     both use the instance statistics). With tracking, training moves the running estimates
-    towards the batch average of the per-instance statistics and eval uses them.
+    towards the batch average of the per-instance statistics and eval uses them;
+    ``momentum=None`` leaves them unchanged (PyTorch passes momentum 0 then: no cumulative
+    average, unlike BatchNorm). ``bias=False`` keeps γ only, as ``BatchNorm2d``.
 
     Attributes:
         weight, bias: γ, β (C,), 1 and 0, only with ``affine``.

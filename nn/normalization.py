@@ -79,6 +79,7 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+            f", bias={self.bias is not None}"
         )
 
 
@@ -87,8 +88,10 @@ class BatchNorm1d(Module):
     (Ioffe & Szegedy, 2015).
 
     In training μ, σ² are the batch statistics (biased variance) and the running estimates are
-    updated as ``r ← (1 − momentum) r + momentum · batch`` (unbiased variance); in eval mode
-    the running estimates are used.
+    updated as ``r ← (1 − momentum) r + momentum · batch`` (unbiased variance); with
+    ``momentum=None`` the factor is 1/num_batches_tracked (a cumulative average of the batches
+    seen). In eval mode the running estimates are used. ``bias=False`` (keyword-only, as
+    PyTorch) keeps γ but no β (``bias`` is None, absent from the state_dict).
 
     Attributes:
         weight: γ (C,), initialised to 1.   bias: β (C,), initialised to 0.
@@ -105,6 +108,8 @@ class BatchNorm1d(Module):
         track_running_stats: bool = True,
         device: Any = None,
         dtype: Any = None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = num_features
@@ -116,7 +121,8 @@ class BatchNorm1d(Module):
         self.register_parameter("bias", None)
         if affine:
             self.weight = empty_parameter(num_features, dtype=dtype, device=device)
-            self.bias = empty_parameter(num_features, dtype=dtype, device=device)
+            if bias:
+                self.bias = empty_parameter(num_features, dtype=dtype, device=device)
         if track_running_stats:
             self.register_buffer("running_mean", ac.zeros(num_features, dtype=dtype, device=device))
             self.register_buffer("running_var", ac.ones(num_features, dtype=dtype, device=device))
@@ -137,9 +143,28 @@ class BatchNorm1d(Module):
     def reset_parameters(self) -> None:
         """γ = 1, β = 0, and fresh running statistics."""
         self.reset_running_stats()
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
+
+    def batch_norm_args(self) -> dict[str, Any]:
+        """The running statistics, ``training`` and the ``momentum`` factor for ``F.batch_norm``
+        in this step, counting the step in ``num_batches_tracked`` when training with tracked
+        statistics; ``momentum=None`` gives the factor 1/num_batches_tracked (PyTorch's
+        cumulative moving average)."""
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data[...] += 1
+            if self.momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked.item())
+        tracked = self.track_running_stats
+        return {
+            "running_mean": self.running_mean if tracked else None,
+            "running_var": self.running_var if tracked else None,
+            "training": self.training or not tracked,
+            "momentum": momentum,
+        }
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in (2, 3) or x.shape[1] != self.num_features:
@@ -147,22 +172,13 @@ class BatchNorm1d(Module):
                 f"BatchNorm1d({self.num_features}): expected input (N, {self.num_features}) or "
                 f"(N, {self.num_features}, L), got {tuple(x.shape)}."
             )
-        use_batch = self.training or not self.track_running_stats
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.data[...] += 1
         return F.batch_norm(
-            x,
-            self.running_mean if self.track_running_stats else None,
-            self.running_var if self.track_running_stats else None,
-            self.weight,
-            self.bias,
-            training=use_batch,
-            momentum=self.momentum,
-            eps=self.eps,
+            x, weight=self.weight, bias=self.bias, eps=self.eps, **self.batch_norm_args()
         )
 
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
         )

@@ -27,19 +27,22 @@ __all__ = [
 class _DropoutNd(Module):
     dims = 2
 
-    def __init__(self, p: float = 0.5, generator: Generator | None = None) -> None:
+    def __init__(
+        self, p: float = 0.5, inplace: bool = False, generator: Generator | None = None
+    ) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"{type(self).__name__}: probability p must be in [0, 1], got {p!r}.")
         self.p = p
+        self.inplace = inplace
         self.generator = generator
 
     def forward(self, x: Tensor) -> Tensor:
         fn = getattr(F, f"dropout{self.dims}d")
-        return fn(x, self.p, self.training, self.generator)
+        return fn(x, self.p, self.training, self.inplace, self.generator)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout1d(_DropoutNd):

@@ -193,7 +193,7 @@ class RNNBase(Module):
                     f.append(e)
             x = outs[0] if len(outs) == 1 else ac.cat(outs, dim=-1)
             if self.dropout and self.training and k < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True, self.generator)
+                x = F.dropout(x, self.dropout, True, generator=self.generator)
         ends = [ac.stack(f, dim=0) for f in finals]
         if packed:
             output: Any = PackedSequence(repack(x, input.batch_sizes), *input[1:])
