@@ -58,8 +58,8 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
         raise GraphError(
             f"{name}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used "
             "in an in-place operation; its gradient would belong to a value it no longer holds. "
-            f"Change it under ac.no_grad() (as optimizers do), or write x = x {name} ... out of "
-            "place."
+            "Change it under ac.no_grad() (as optimizers do), or use the out-of-place form "
+            f"(y = x.{name[:-1]}(...) instead of x.{name}(...))."
         )
     return x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
 

@@ -13,6 +13,7 @@ from autograd_core.random import Generator
 from autograd_core.tensor import Tensor
 from nn import functional_act as FA
 from nn import functional_random as FR
+from nn.activations import inplace_repr
 from nn.module import Module
 
 __all__ = [
@@ -35,10 +36,6 @@ __all__ = [
 ]
 
 
-def _inplace(inplace: bool, sep: str = ", ") -> str:
-    return f"{sep}inplace=True" if inplace else ""
-
-
 class Mish(Module):
     """y = x · tanh(softplus(x)).
 
@@ -57,7 +54,7 @@ class Mish(Module):
         return FA.mish(input, self.inplace)
 
     def extra_repr(self) -> str:
-        return _inplace(self.inplace, "")
+        return inplace_repr(self.inplace, "")
 
 
 class Hardswish(Module):
@@ -114,7 +111,7 @@ class SELU(Module):
         return FA.selu(input, self.inplace)
 
     def extra_repr(self) -> str:
-        return _inplace(self.inplace, "")
+        return inplace_repr(self.inplace, "")
 
 
 class CELU(Module):
@@ -136,7 +133,7 @@ class CELU(Module):
         return FA.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + _inplace(self.inplace)
+        return f"alpha={self.alpha}" + inplace_repr(self.inplace)
 
 
 class Softsign(Module):
@@ -229,7 +226,7 @@ class Threshold(Module):
         return FA.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"threshold={self.threshold}, value={self.value}" + _inplace(self.inplace)
+        return f"threshold={self.threshold}, value={self.value}" + inplace_repr(self.inplace)
 
 
 class GLU(Module):
@@ -284,7 +281,7 @@ class RReLU(Module):
         )
 
     def extra_repr(self) -> str:
-        return f"lower={self.lower}, upper={self.upper}" + _inplace(self.inplace)
+        return f"lower={self.lower}, upper={self.upper}" + inplace_repr(self.inplace)
 
 
 class Softmin(Module):
