@@ -109,6 +109,11 @@ def grad(
         grad_outputs = [grad_outputs]
     if retain_graph is None:
         retain_graph = create_graph
+    if not inputs:  # (as torch: an empty list is most often a filter that matched nothing)
+        raise BackwardError(
+            "grad: `inputs` is empty, so there is nothing to take a gradient with respect to. "
+            "Pass the tensors (with requires_grad=True) whose gradients you want."
+        )
     for i, x in enumerate(inputs):
         if not isinstance(x, Tensor) or not x.requires_grad:
             raise BackwardError(

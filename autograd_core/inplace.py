@@ -280,10 +280,12 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
             "Assign into a copy (y = x.clone(); y[i] = v; its gradient reaches x), or under "
             "ac.no_grad() to edit parameters."
         )
+    basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
+    if advanced is None and isinstance(value, Tensor):  # (``x[1:] = x[:-1]``: as copy_)
+        refuse_partial_overlap("setitem", self, value, written=self.data[basic])
     if _records("setitem", self, value):
         _recorded("setitem", self, lambda x: setitem_at(x, index, value))
         return
-    basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
     raw = _raw(value)
     while getattr(raw, "ndim", 0) and raw.shape[0] == 1:  # leading 1s never change a broadcast
         raw = raw[0]

@@ -99,12 +99,13 @@ def _addresses(xp: Any, a: Any) -> Any:
     return where
 
 
-def refuse_partial_overlap(name: str, x: Tensor, *others: Any) -> None:
+def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = None) -> None:
     """PyTorch's check: an in-place op refuses an operand that shares some of x's memory
     without being x's exact view (``x.add_(x[:1])``, ``x[:2].add_(x[1:3])``): its result
     would depend on the order of the writes. ``x.add_(x)`` is allowed. (Ours computes the
-    result before writing it, so this is for PyTorch's semantics only.)"""
-    a = x.data
+    result before writing it, so this is for PyTorch's semantics only.) ``written``, when
+    given, is the part of x's memory the op writes (``x[1:] = x[:-1]`` writes ``x.data[1:]``)."""
+    a = x.data if written is None else written
     for o in others:
         if not isinstance(o, Tensor) or o.data is a:
             continue
@@ -122,7 +123,7 @@ def refuse_partial_overlap(name: str, x: Tensor, *others: Any) -> None:
         if share(a, b):
             raise GraphError(
                 f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
-                f"tensor written in place (shape {tuple(x.shape)}) without being that tensor, "
+                f"tensor written in place (shape {tuple(a.shape)}) without being that tensor, "
                 "so the result would depend on the order of the writes (refused, as PyTorch "
                 "does). Clone the operand first: x.add_(y.clone())."
             )

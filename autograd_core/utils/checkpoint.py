@@ -102,7 +102,7 @@ class CheckpointFunction(Function):
             with _rng_replayed(run.rng_marks), enable_grad():
                 outs = _tensors_in(run.function(*run.args, **run.kwargs))
             roots, seeds = _roots(run, outs, gys)
-            if roots:
+            if roots and wanted:
                 grads = grad(roots, wanted, seeds, create_graph=create_graph, allow_unused=True)
             else:
                 grads = (None,) * len(wanted)

@@ -249,6 +249,14 @@ def test_grad_allow_unused():
     assert gz is None and gx.item() == 3.0
 
 
+def test_grad_with_no_inputs_is_refused():
+    # torch: "`inputs` argument to `grad()` cannot be empty"; ours returned ()
+    y = (leaf([1.0]) * 3).sum()
+    for empty in ([], ()):
+        with pytest.raises(ac.BackwardError, match="`inputs` is empty"):
+            ac.grad(y, empty, allow_unused=True)
+
+
 def test_higher_order_derivatives_of_a_polynomial():
     x = leaf(2.0)
     y = x**4

@@ -183,7 +183,7 @@ def draw_inplace(draw, slots, i: int) -> tuple:
         return ("inplace", i, kind, draw(st.sampled_from([0.0, 1.25])))
     if kind == "masked_fill_":
         seed = draw(st.integers(0, 99))
-        mask = np.random.default_rng(seed).random(shape) < 0.5
+        mask = np.asarray(np.random.default_rng(seed).random(shape) < 0.5)  # (0-d: an array)
         return ("inplace", i, kind, mask, draw(st.sampled_from([0.0, -1.5])))
     if kind in ("index_add_", "scatter_") and x.ndim >= 1 and x.shape[-1] > 0:
         d = draw(st.integers(0, x.ndim - 1))

@@ -133,6 +133,41 @@ def test_in_place_with_an_operand_that_partly_overlaps_is_refused():
         ok(x)  # allowed, as torch (whose flip copies)
 
 
+def test_setitem_with_a_value_that_partly_overlaps_is_refused():
+    # found by CI's slow fuzz: x[::2] = x on a (1, 3) tensor writes the same elements through
+    # other strides; torch refuses, ours copied
+    run_program(
+        [(X[:3].reshape(1, 3), False)],
+        [("inplace", 0, "setitem", slice(None, None, 2), ("slot", 0))],
+    )
+    run_program(  # a shift: x[1:] = x[:-1]
+        [(X, False)],
+        [
+            ("view", 0, "getitem", slice(None, -1)),
+            ("inplace", 0, "setitem", slice(1, None), ("slot", 1)),
+        ],
+    )
+    for ok in (lambda x: x.__setitem__(slice(None), x), lambda x: x.__setitem__(slice(2), x[2:])):
+        x = ac.tensor(X)
+        ok(x)  # allowed, as torch
+
+
+def test_kept_setitem_of_a_partly_overlapping_value_torch_cannot_tell_is_refused():
+    # both sides not dense: torch writes an order-dependent result (all of x[:, 1:] becomes
+    # column 0 instead of shifting); ours refuses with the message it gives when torch refuses
+    m = np.arange(9.0).reshape(3, 3)
+    t = torch.tensor(m)
+    t[:, 1:] = t[:, :-1]
+    shifted = m.copy()
+    shifted[:, 1:] = m[:, :-1].copy()
+    assert not np.array_equal(t.numpy(), shifted)  # torch's result is not the shift
+    x = ac.tensor(m)
+    with pytest.raises(ac.GraphError) as e:
+        x[:, 1:] = x[:, :-1]
+    assert kept_refusal(e.value) == "K6 partial overlap"
+    np.testing.assert_array_equal(x.numpy(), m)  # nothing written
+
+
 def test_kept_detach_in_place_of_a_view_without_a_node_is_allowed():
     # not drawn by the fuzz. torch refuses detach_ on every view; ours only on a view in the
     # graph: one without a node has nothing to cut and becomes a leaf as detach() would make
