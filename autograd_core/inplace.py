@@ -281,8 +281,10 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
             "ac.no_grad() to edit parameters."
         )
     basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
+    written = self.data[basic]
+    refuse_overlap("setitem", self, written)
     if advanced is None and isinstance(value, Tensor):  # (``x[1:] = x[:-1]``: as copy_)
-        refuse_partial_overlap("setitem", self, value, written=self.data[basic])
+        refuse_partial_overlap("setitem", self, value, written=written)
     if _records("setitem", self, value):
         _recorded("setitem", self, lambda x: setitem_at(x, index, value))
         return
@@ -293,7 +295,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         if advanced is None:
             self.data[basic] = raw
         else:
-            self.data[basic][advanced] = raw
+            written[advanced] = raw
     except ValueError as e:
         if not _device.on_host(self.data) or self.data.flags.writeable:
             raise ShapeError(

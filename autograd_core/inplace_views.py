@@ -17,19 +17,20 @@ from autograd_core.version import mark_rebound, root_of
 __all__ = ["refuse_overlap", "view_base", "rebind_base"]
 
 
-def refuse_overlap(name: str, x: Tensor) -> None:
+def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
     """Refuse an in-place write into a tensor where several elements share one memory
     location: an expanded (zero-stride) view, as PyTorch, and any other overlapping view
     (``as_strided`` windows), where PyTorch writes an order-dependent result (deliberate
-    difference: ours refuses)."""
-    a = x.data
+    difference: ours refuses). ``written``, when given, is the part of x's array written
+    (``x[0] = v`` writes ``x.data[0]``)."""
+    a = x.data if written is None else written
     if a.size <= 1 or a.flags.c_contiguous or a.flags.f_contiguous:
         return
-    zero = any(n > 1 and s == 0 for n, s in zip(x.shape, a.strides))
+    zero = any(n > 1 and s == 0 for n, s in zip(a.shape, a.strides))
     if zero or int(x.xp.unique(_addresses(x.xp, a)).size) < a.size:
         raise GraphError(
             f"{name}: more than one element of the tensor written in place (shape "
-            f"{tuple(x.shape)}, strides {a.strides}) refers to a single memory location, "
+            f"{tuple(a.shape)}, strides {a.strides}) refers to a single memory location, "
             "as in an expanded tensor. Write into a copy: x = x.clone()."
         )
 

@@ -152,6 +152,30 @@ def test_setitem_with_a_value_that_partly_overlaps_is_refused():
         ok(x)  # allowed, as torch
 
 
+def test_setitem_into_overlapping_elements_is_refused():
+    # found by the explore fuzz: ours wrote through an as_strided row whose two elements share
+    # one location; torch: "more than one element of the written-to tensor refers to a single
+    # memory location". A part without overlap can be written, as in torch.
+    for lib in (ac, torch):
+        x = lib.tensor(X[:3].copy())
+        y = lib.as_strided(x, (2, 2), (1, 0))
+        with pytest.raises((ac.GraphError, RuntimeError), match="single memory location"):
+            y[0] = 0.5
+        y[:, 0] = 0.5
+        np.testing.assert_array_equal(np.asarray(x.tolist()), [0.5, 0.5, 3.0])
+
+
+def test_kept_setitem_into_an_expanded_tensor_is_refused():
+    t = torch.tensor(X[:3])
+    t.expand(2, 3)[0] = 0.5  # torch writes t (every row of the expansion)
+    assert t.tolist() == [0.5] * 3
+    x = ac.tensor(X[:3])
+    with pytest.raises(ac.GraphError) as e:
+        x.expand(2, 3)[0] = 0.5
+    assert kept_refusal(e.value) == "K7 write into an expanded tensor"
+    np.testing.assert_array_equal(x.numpy(), X[:3])
+
+
 def test_kept_setitem_of_a_partly_overlapping_value_torch_cannot_tell_is_refused():
     # both sides not dense: torch writes an order-dependent result (all of x[:, 1:] becomes
     # column 0 instead of shifting); ours refuses with the message it gives when torch refuses
