@@ -29,6 +29,7 @@ from autograd_core.inplace_views import (
     refuse_partial_overlap,
     view_base,
 )
+from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD
 from autograd_core.ops.common import lift, loses_values
 from autograd_core.ops.placing import setitem_at
 from autograd_core.ops.subscript_key import split_key
@@ -54,6 +55,13 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
         return False
     if WRITES.recorded:
         refuse_stale(name, x, *others)
+    if x.node is None and getattr(x, "_view_meta", None) == NO_GRAD_VIEW_OF_GRAD:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view made under no_grad of a tensor that "
+            "requires grad, and is being changed in place with grad mode on; whether the "
+            "write should be recorded is ambiguous (refused, as PyTorch does). Make the view "
+            "and write it both inside ac.no_grad(), or both outside."
+        )
     if x.requires_grad and x.node is None:
         raise GraphError(
             f"{name}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used "

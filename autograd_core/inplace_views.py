@@ -41,6 +41,14 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     recorded (or a backward released it). Refuses a view of a leaf that requires grad (its
     gradient would belong to a value it no longer holds), as PyTorch, also after a backward."""
     root = root_of(x.data)
+    made = getattr(x, "_view_meta", None) if x.node is None else None
+    if made is not None:  # (op_forward.mark_view_origin)
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view {made}, and is being changed in "
+            "place by an operation that records gradients (refused, as PyTorch does: the "
+            "history of the memory it shares cannot be rebuilt from it). Clone it first "
+            "(x = x.clone()), or write into the base tensor."
+        )
     if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
         raise GraphError(
             f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "

@@ -1,9 +1,8 @@
 """The Op base class: one differentiable primitive, its forward on arrays and its VJP.
 
 An op instance is also the graph node of the tensors it produced (Chainer's FunctionNode,
-PyTorch's ``ctx``): it keeps its input tensors (the parents), what its forward saved, and which
-inputs need a gradient. An op may produce several outputs (a fused LSTM's ``(y, h_n, c_n)``,
-``split``'s pieces); each is its own Tensor, numbered by ``output_nr``.
+PyTorch's ``ctx``): it keeps its input tensors (the parents), what its forward saved, which
+inputs need a gradient. Each output (a fused LSTM's ``(y, h_n, c_n)``) is its own Tensor.
 
 Each op writes its VJP once. An op registered with ``array_vjp=True`` writes it with operations
 that arrays and Tensors share (``*``, ``@``, ``.T``, ``.sum(axis=, keepdims=)``, ``.reshape``)
@@ -33,6 +32,7 @@ from autograd_core.op_forward import (
     explain_value_error,
     forward_checked,
     link_outputs,
+    mark_view_origin,
     without_values,
 )
 from autograd_core.tensor import Tensor
@@ -225,8 +225,7 @@ class Op:
 
     # -- lifetime --------------------------------------------------------------------------
 
-    def freed_error(self) -> GraphFreedError:
-        """The error for a node whose saved arrays a backward pass already released."""
+    def freed_error(self) -> GraphFreedError:  # (a node whose arrays a backward released)
         return GraphFreedError(
             f"{self.label}: this node already released its saved arrays after a backward pass. "
             "Pass retain_graph=True to the first backward() (or grad()) to backpropagate twice."
@@ -265,12 +264,10 @@ class Op:
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Any:
         """Run the forward on the inputs' arrays and, when recording, link the output(s) to a
-        new node. Returns a Tensor, or a tuple of Tensors for an op with several outputs.
-
-        This is the forward-propagation step of the back-propagation algorithm,
-        ``u(i) = f(i)(A(i))`` with ``A(i)`` the values of the parents. It runs once per op
-        call, so it special-cases one and two inputs (``apply_pair`` is the shorter way
-        for two); ``detect_anomaly`` and CuPy arrays take the checked path."""
+        new node: a Tensor, or a tuple of Tensors for an op with several outputs. The forward
+        step of back-propagation, ``u(i) = f(i)(A(i))`` with ``A(i)`` the parents' values. It
+        runs once per op call, so it special-cases one and two inputs (``apply_pair`` is the
+        shorter way for two); ``detect_anomaly`` and CuPy arrays take the checked path."""
         op = _new(cls)
         op.saved = None
         n = len(inputs)
@@ -320,6 +317,8 @@ class Op:
                 return out
         out._requires_grad = False
         out.node = None
+        if y.base is not None:  # (a view, or a view of a new array: torch's CreationMeta)
+            mark_view_origin(out, inputs, False)
         if WATCH.enabled:  # checkpoint's unrecorded forward: which tensors it read
             note_inputs(inputs)
         return out

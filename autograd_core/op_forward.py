@@ -33,7 +33,17 @@ __all__ = [
     "as_array",
     "as_constant",
     "explain_value_error",
+    "mark_view_origin",
+    "NO_GRAD_VIEW",
+    "NO_GRAD_VIEW_OF_GRAD",
+    "MULTI_OUTPUT_VIEW",
 ]
+
+# How a view without a node was made, where PyTorch refuses to write it in place with an op that
+# records gradients (its CreationMeta); see mark_view_origin.
+NO_GRAD_VIEW = "made under no_grad"
+NO_GRAD_VIEW_OF_GRAD = "made under no_grad of a tensor that requires grad"
+MULTI_OUTPUT_VIEW = "one of several views an op (unbind, split, chunk ...) returned"
 
 
 def forward_checked(op: Op, inputs: tuple[Tensor, ...], params: Mapping[str, Any]) -> Any:
@@ -76,6 +86,33 @@ def after_recorded_write(cls: type[Op], inputs: tuple[Tensor, ...], out: Tensor)
     out._seen = WRITES.last
 
 
+def mark_view_origin(out: Tensor, inputs: tuple[Tensor, ...], multi: bool) -> None:
+    """Mark ``out`` (no node; its array views memory it does not own) when it views an input
+    and was made under no_grad, or as one of several outputs, or from a view so marked:
+    writing such a view in place with an op that records gradients is refused
+    (``inplace_views.view_base``), as PyTorch refuses it (the history of the memory it shares
+    cannot be rebuilt from a view made without one); so is any in-place write with grad mode
+    on into a view made under no_grad of a tensor that requires grad (``inplace._records``:
+    PyTorch's "ambiguous" case, whether the write should be recorded)."""
+    meta = None
+    if MODE.enabled:
+        meta = next((m for t in inputs if (m := getattr(t, "_view_meta", None))), None)
+        if meta is None and not multi:
+            return
+        meta = meta or MULTI_OUTPUT_VIEW
+    root = root_of(out.data)
+    viewed = [t for t in inputs if root_of(t.data) is root]
+    if not viewed:
+        return
+    if not MODE.enabled:
+        grad = any(
+            t._requires_grad or getattr(t, "_view_meta", None) == NO_GRAD_VIEW_OF_GRAD
+            for t in viewed
+        )
+        meta = NO_GRAD_VIEW_OF_GRAD if grad else NO_GRAD_VIEW
+    out._view_meta = meta
+
+
 def link_outputs(
     op: Op, ys: tuple[Any, ...], inputs: tuple[Tensor, ...], params: Mapping[str, Any]
 ) -> tuple[Tensor, ...]:
@@ -102,6 +139,8 @@ def link_outputs(
     for k, y in enumerate(ys):
         grad_ok = recorded and y.dtype.kind in "fc"
         outs.append(Tensor._make(y, grad_ok, op if grad_ok else None, k))
+        if not grad_ok and y.base is not None:
+            mark_view_origin(outs[-1], inputs, True)
         if WRITES.recorded:
             made_now(outs[-1])
     return tuple(outs)

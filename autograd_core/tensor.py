@@ -57,6 +57,7 @@ class Tensor:
         "_hooks",
         "name",
         "_seen",  # (set only after a recorded in-place write: version.made_now)
+        "_view_meta",  # (set only on some views without a node: op_forward.mark_view_origin)
         "__weakref__",
     )
     # NumPy defers binary operators with a Tensor on the right to Tensor's reflected methods.

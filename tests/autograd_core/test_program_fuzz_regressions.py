@@ -165,6 +165,69 @@ def test_setitem_into_overlapping_elements_is_refused():
         np.testing.assert_array_equal(np.asarray(x.tolist()), [0.5, 0.5, 3.0])
 
 
+def _write_both(make, write):
+    """Whether each side (ours, torch) refused ``write(make(lib), lib)``."""
+    refused = []
+    for lib in (ac, torch):
+        try:
+            write(make(lib), lib)
+            refused.append(False)
+        except (ac.GraphError, RuntimeError):
+            refused.append(True)
+    return refused
+
+
+@pytest.mark.parametrize("how", ["unbind", "split", "chunk", "no_grad", "no_grad unbind"])
+def test_recorded_write_into_a_multi_output_or_no_grad_view_is_refused(how):
+    # found by the explore fuzz: ours wrote a value that requires grad into x.unbind(0)[0] of a
+    # tensor without grad; torch refuses views that several outputs share, and views made under
+    # no_grad (its CreationMeta), also through a view of such a view
+    def make(lib):
+        x = lib.zeros(2, 3)
+        if how.startswith("no_grad"):
+            with lib.no_grad():
+                p = x.unbind(0)[0] if "unbind" in how else x[0]
+        else:
+            p = getattr(x, how)(1 if how != "unbind" else 0)[0]
+        return p, lib.tensor(1.0, requires_grad=True) * 2
+
+    def setitem(pv, lib):
+        pv[0][0] = pv[1]
+
+    def add_view(pv, lib):
+        pv[0].reshape(-1)[:1].add_(pv[1])
+
+    def plain(pv, lib):  # nothing recorded: allowed on both sides
+        pv[0].add_(1.0)
+
+    assert _write_both(make, setitem) == [True, True]
+    assert _write_both(make, add_view) == [True, True]
+    assert _write_both(make, plain) == [False, False]
+
+
+def test_a_write_into_a_no_grad_view_of_a_tensor_that_requires_grad_is_refused():
+    # torch: "A view was created in no_grad mode and is being modified inplace with grad mode
+    # enabled" even when nothing written requires grad; ours wrote into the leaf's memory
+    def make(lib):
+        w = lib.ones(3, requires_grad=True)
+        with lib.no_grad():
+            return w, w[:2]
+
+    def grad_on(wp, lib):
+        wp[1].add_(1.0)
+
+    def no_grad(wp, lib):  # both inside no_grad: the optimizers' pattern
+        with lib.no_grad():
+            wp[1].add_(1.0)
+
+    assert _write_both(make, grad_on) == [True, True]
+    assert _write_both(make, no_grad) == [False, False]
+    w, p = make(ac)
+    with pytest.raises(ac.GraphError, match="ambiguous"):
+        p.mul_(2.0)
+    np.testing.assert_array_equal(w.numpy(), [1.0, 1.0, 1.0])  # nothing written
+
+
 def test_kept_setitem_into_an_expanded_tensor_is_refused():
     t = torch.tensor(X[:3])
     t.expand(2, 3)[0] = 0.5  # torch writes t (every row of the expansion)
