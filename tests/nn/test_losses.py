@@ -311,7 +311,9 @@ def test_loss_modules_and_errors():
     ).item() == pytest.approx(np.log(3))
     assert nn.HuberLoss(delta=2.0)(ac.tensor([3.0]), ac.tensor([0.0])).item() == 4.0
     assert (
-        nn.KLDivLoss("batchmean")(ac.log(ac.tensor([[0.5, 0.5]])), ac.tensor([[0.5, 0.5]])).item()
+        nn.KLDivLoss(reduction="batchmean")(
+            ac.log(ac.tensor([[0.5, 0.5]])), ac.tensor([[0.5, 0.5]])
+        ).item()
         == 0.0
     )
 

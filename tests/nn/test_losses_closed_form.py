@@ -36,7 +36,7 @@ def _away_from(rng, shape, kinks, margin=0.1):
 def _case_regression(name, fn, kinks):
     def make(rng, reduction):
         x, y = _away_from(rng, (3, 4), kinks)
-        return (lambda a, b: fn(a, b, reduction)), [_f64(x), _f64(y)]
+        return (lambda a, b: fn(a, b, reduction=reduction)), [_f64(x), _f64(y)]
 
     return name, make
 
@@ -141,12 +141,18 @@ def _case_kl_log_target(rng, reduction):
 GRAD_CASES = [
     _case_regression("mse", F.mse_loss, []),
     _case_regression("l1", F.l1_loss, [0.0]),
-    _case_regression("huber", lambda a, b, r: F.huber_loss(a, b, r, 0.7), [0.0, 0.7]),
     _case_regression(
-        "smooth_l1", lambda a, b, r: F.smooth_l1_loss(a, b, reduction=r, beta=0.5), [0.0, 0.5]
+        "huber", lambda a, b, reduction: F.huber_loss(a, b, reduction, 0.7), [0.0, 0.7]
     ),
     _case_regression(
-        "smooth_l1_beta0", lambda a, b, r: F.smooth_l1_loss(a, b, reduction=r, beta=0.0), [0.0]
+        "smooth_l1",
+        lambda a, b, reduction: F.smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
+        [0.0, 0.5],
+    ),
+    _case_regression(
+        "smooth_l1_beta0",
+        lambda a, b, reduction: F.smooth_l1_loss(a, b, reduction=reduction, beta=0.0),
+        [0.0],
     ),
     ("bce", _case_bce),
     ("bce_logits_pos_weight", _case_bce_logits),

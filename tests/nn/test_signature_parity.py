@@ -20,30 +20,7 @@ import nn.functional as F
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
-# PyTorch's deprecated reduction flags (superseded by reduction=, warned about since 2019).
-_LEGACY = ["size_average", "reduce"]
 KNOWN_GAPS: dict[str, tuple[list[str], str]] = {
-    **{
-        f"nn.{name}": (_LEGACY, "deprecated size_average/reduce: use reduction=")
-        for name in (
-            "BCELoss BCEWithLogitsLoss CosineEmbeddingLoss CrossEntropyLoss HingeEmbeddingLoss "
-            "KLDivLoss L1Loss MSELoss MarginRankingLoss MultiLabelMarginLoss "
-            "MultiLabelSoftMarginLoss MultiMarginLoss NLLLoss PoissonNLLLoss SmoothL1Loss "
-            "SoftMarginLoss TripletMarginLoss"
-        ).split()
-    },
-    **{
-        f"F.{name}": (_LEGACY, "deprecated size_average/reduce: use reduction=")
-        for name in (
-            "binary_cross_entropy binary_cross_entropy_with_logits cosine_embedding_loss "
-            "cross_entropy hinge_embedding_loss kl_div margin_ranking_loss multi_margin_loss "
-            "multilabel_margin_loss multilabel_soft_margin_loss nll_loss poisson_nll_loss "
-            "smooth_l1_loss soft_margin_loss triplet_margin_loss"
-        ).split()
-    },
-    "F.l1_loss": (_LEGACY + ["weight"], "deprecated flags; per-element weight= is new in torch"),
-    "F.mse_loss": (_LEGACY + ["weight"], "deprecated flags; per-element weight= is new in torch"),
-    "F.huber_loss": (["weight"], "per-element weight= is new in torch, not ported yet"),
     "nn.Embedding": (["_weight", "_freeze"], "torch's private constructor arguments"),
     "nn.RNNCellBase": (["num_chunks"], "ours is an abstract base with its own constructor"),
     "F.normalize": (["out"], "out= tensors are not supported anywhere in ours"),
@@ -144,18 +121,9 @@ def test_known_gaps_have_reasons():
 # with no arguments where both sides allow it.
 SIMPLE_ARGS: dict[str, tuple] = {}
 
-# extra_repr differences kept on purpose, with the reason.
-_LOSS_REPR = "ours prints the loss options (reduction=...); torch's losses print nothing"
+# extra_repr differences kept on purpose, with the reason. (Losses print as torch's when built
+# with defaults: they print only the options that differ from them, see nn.losses_common.)
 REPR_EXCEPTIONS: dict[str, str] = {
-    **{
-        name: _LOSS_REPR
-        for name in (
-            "BCELoss BCEWithLogitsLoss CTCLoss CrossEntropyLoss GaussianNLLLoss HuberLoss "
-            "KLDivLoss L1Loss MSELoss MultiLabelMarginLoss MultiLabelSoftMarginLoss "
-            "MultiMarginLoss NLLLoss PoissonNLLLoss SmoothL1Loss TripletMarginLoss "
-            "TripletMarginWithDistanceLoss"
-        ).split()
-    },
     "ParameterList": "ours prints '0 parameters' for an empty list; torch prints nothing",
     **{
         name: "ours prints scale_factor= where torch prints size=; not aligned yet"
