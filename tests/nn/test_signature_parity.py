@@ -21,7 +21,6 @@ torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 KNOWN_GAPS: dict[str, tuple[list[str], str]] = {
-    "nn.Embedding": (["_weight", "_freeze"], "torch's private constructor arguments"),
     "nn.RNNCellBase": (["num_chunks"], "ours is an abstract base with its own constructor"),
     "F.normalize": (["out"], "out= tensors are not supported anywhere in ours"),
     **{
