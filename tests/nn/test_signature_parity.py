@@ -23,18 +23,11 @@ TF = torch.nn.functional
 KNOWN_GAPS: dict[str, tuple[list[str], str]] = {
     "nn.RNNCellBase": (["num_chunks"], "ours is an abstract base with its own constructor"),
     "F.normalize": (["out"], "out= tensors are not supported anywhere in ours"),
-    **{
-        f"F.{name}": (
-            ["input"],
-            "an engine op (autograd_core/ops/pooling_*.py) whose first "
-            "parameter is x; renaming it touches the op database, left for later",
-        )
-        for name in (
-            "adaptive_avg_pool1d adaptive_avg_pool2d adaptive_avg_pool3d avg_pool1d avg_pool2d "
-            "avg_pool3d lp_pool1d lp_pool2d lp_pool3d max_unpool1d max_unpool2d max_unpool3d"
-        ).split()
-    },
-    "F.one_hot": (["tensor"], "ours names the first parameter indices; not renamed yet"),
+    "F.one_hot": (
+        ["tensor"],
+        "torch's docstring names it tensor, but its binding takes input= and refuses tensor= "
+        "(tests/nn/test_parity_names.py pins both); ours takes input= as the binding does",
+    ),
 }
 
 # Parameter names compared by name only where ours takes them differently, with the reason.
