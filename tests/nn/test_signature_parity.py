@@ -113,15 +113,11 @@ def test_known_gaps_have_reasons():
 # with no arguments where both sides allow it.
 SIMPLE_ARGS: dict[str, tuple] = {}
 
-# extra_repr differences kept on purpose, with the reason. (Losses print as torch's when built
-# with defaults: they print only the options that differ from them, see nn.losses_common.)
-REPR_EXCEPTIONS: dict[str, str] = {
-    "ParameterList": "ours prints '0 parameters' for an empty list; torch prints nothing",
-    **{
-        name: "ours prints scale_factor= where torch prints size=; not aligned yet"
-        for name in ("Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d")
-    },
-}
+# extra_repr differences kept on purpose (name: reason). None at present: losses print as
+# torch's when built with defaults (they print only the options that differ from them, see
+# nn.losses_common.LossModule), an empty ParameterList prints nothing, and Upsample prints
+# torch's scale_factor-else-size form.
+REPR_EXCEPTIONS: dict[str, str] = {}
 
 
 def _buildable() -> list[str]:
