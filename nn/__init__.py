@@ -50,8 +50,9 @@ from nn.containers import ModuleDict, ModuleList, Sequential
 from nn.containers_params import ParameterDict, ParameterList
 from nn.conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from nn.distance import CosineSimilarity, PairwiseDistance
+from nn.embedding import Embedding
 from nn.embedding_bag import EmbeddingBag
-from nn.layers import Bilinear, Dropout, Embedding, Flatten, Identity, Linear, Maxout
+from nn.layers import Bilinear, Dropout, Flatten, Identity, Linear, Maxout
 from nn.lazy import LazyConv1d, LazyConv2d, LazyConv3d, LazyLinear, LazyModuleMixin
 from nn.losses import (
     BCELoss,

@@ -116,7 +116,10 @@ class ParameterList(Module):
             self.register_parameter(str(i), p)
 
     def extra_repr(self) -> str:
-        return f"{len(self)} parameters"
+        """Nothing for an empty list (as torch), else the count (the entries follow in the
+        summary that ``repr`` appends)."""
+        n = len(self)
+        return "" if n == 0 else f"{n} parameter{'' if n == 1 else 's'}"
 
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError(

@@ -350,8 +350,12 @@ def dropout(
     return x * ac.as_tensor(mask.astype(x.dtype, copy=False))
 
 
-def one_hot(indices: Any, num_classes: int = -1) -> Tensor:
-    """Integer class indices (any shape) to one-hot rows of length ``num_classes`` (int64).
+def one_hot(input: Any, num_classes: int = -1) -> Tensor:
+    """Integer class indices ``input`` (any shape) to one-hot rows of length ``num_classes``
+    (int64); ``num_classes=-1`` takes the largest index + 1.
+
+    The first parameter is ``input``, as torch's binding takes it: torch's docstring says
+    ``one_hot(tensor, num_classes=-1)`` but ``tensor=`` is a TypeError there (torch 2.13).
 
     Example:
         >>> import autograd_core as ac
@@ -359,7 +363,7 @@ def one_hot(indices: Any, num_classes: int = -1) -> Tensor:
         >>> F.one_hot(ac.tensor([0, 2]), 3).tolist()
         [[1, 0, 0], [0, 0, 1]]
     """
-    idx = indices.data if isinstance(indices, Tensor) else ac.tensor(indices).data
+    idx = input.data if isinstance(input, Tensor) else ac.tensor(input).data
     if num_classes < 0:
         num_classes = int(to_device(idx.max(), "cpu")) + 1 if idx.size else 0  # as PyTorch
     xp = get_array_module(idx)

@@ -1,5 +1,5 @@
-"""Basic layers: Linear, Bilinear, Identity, Flatten, Dropout, Embedding, Maxout (LayerNorm and
-BatchNorm1d are in normalization.py).
+"""Basic layers: Linear, Bilinear, Identity, Flatten, Dropout, Maxout (Embedding is in
+embedding.py, LayerNorm and BatchNorm1d in normalization.py).
 
 Each layer documents its formula, shapes and default initialisation; ``reset_parameters()``
 re-draws the parameters and is separate from ``__init__``.
@@ -25,7 +25,6 @@ __all__ = [
     "Identity",
     "Flatten",
     "Dropout",
-    "Embedding",
     "Maxout",
 ]
 
@@ -262,89 +261,6 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
-
-
-class Embedding(Module):
-    """A lookup table: row ``i`` of the weight is the vector of index ``i``.
-
-    Args:
-        num_embeddings: number of rows (vocabulary size).
-        embedding_dim: length of each vector.
-        padding_idx: a row that stays zero and receives no gradient.
-        max_norm: renormalise, in place, each looked-up row whose ``norm_type``-norm exceeds
-            it to that norm, before the lookup (``F.embedding``).
-        norm_type: the p of the norm for ``max_norm`` (2.0).
-        scale_grad_by_freq: divide each row's gradient by its index's count in the batch.
-        sparse: only False (no sparse gradients here).
-
-    Shape:
-        integer indices of any shape (…) → (…, embedding_dim).
-
-    Attributes:
-        weight: (num_embeddings, embedding_dim), initialised from N(0, 1) (PyTorch's default),
-            with the padding row set to 0.
-    """
-
-    def __init__(
-        self,
-        num_embeddings: int,
-        embedding_dim: int,
-        padding_idx: int | None = None,
-        max_norm: float | None = None,
-        norm_type: float = 2.0,
-        scale_grad_by_freq: bool = False,
-        sparse: bool = False,
-        device: Any = None,
-        dtype: Any = None,
-        generator: Generator | None = None,
-    ) -> None:
-        super().__init__()
-        if sparse:
-            raise NotImplementedError(
-                "Embedding: sparse=True is not supported (no sparse gradients); drop it."
-            )
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(
-                    f"Embedding: padding_idx {padding_idx} is out of range for "
-                    f"{num_embeddings} embeddings."
-                )
-            padding_idx %= num_embeddings
-        self.num_embeddings = num_embeddings
-        self.embedding_dim = embedding_dim
-        self.padding_idx = padding_idx
-        self.max_norm, self.norm_type = max_norm, norm_type
-        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
-        self.weight = empty_parameter(num_embeddings, embedding_dim, dtype=dtype, device=device)
-        self.reset_parameters(generator)
-
-    def reset_parameters(self, generator: Generator | None = None) -> None:
-        """Draw the table from N(0, 1) and zero the padding row."""
-        init.normal_(self.weight, generator=generator)
-        if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
-
-    def forward(self, indices: Any) -> Tensor:
-        return F.embedding(
-            indices,
-            self.weight,
-            self.padding_idx,
-            self.max_norm,
-            self.norm_type,
-            self.scale_grad_by_freq,
-        )
-
-    def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq:
-            s += ", scale_grad_by_freq=True"
-        return s
 
 
 class Maxout(Module):

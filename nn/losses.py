@@ -6,6 +6,7 @@ from typing import Any
 
 from autograd_core.tensor import Tensor
 from nn import functional as F
+from nn.losses_common import LossModule
 from nn.losses_ctc import CTCLoss
 from nn.losses_margin import (
     CosineEmbeddingLoss,
@@ -15,7 +16,6 @@ from nn.losses_margin import (
 )
 from nn.losses_multilabel import MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss
 from nn.losses_triplet import TripletMarginLoss, TripletMarginWithDistanceLoss
-from nn.module import Module
 
 __all__ = [
     "MSELoss",
@@ -42,21 +42,7 @@ __all__ = [
 ]
 
 
-class _Loss(Module):
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        if reduction not in ("mean", "sum", "none", "batchmean"):
-            raise ValueError(
-                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got "
-                f"{reduction!r}."
-            )
-        self.reduction = reduction
-
-    def extra_repr(self) -> str:
-        return f"reduction={self.reduction!r}"
-
-
-class MSELoss(_Loss):
+class MSELoss(LossModule):
     """Mean squared error, ℓ = (x − y)² (the ECM of the course notes).
 
     Example:
@@ -67,50 +53,66 @@ class MSELoss(_Loss):
     """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.mse_loss(input, target, self.reduction)
+        return F.mse_loss(input, target, reduction=self.reduction)
 
 
-class L1Loss(_Loss):
+class L1Loss(LossModule):
     """Mean absolute error, ℓ = |x − y|."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.l1_loss(input, target, self.reduction)
+        return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class HuberLoss(_Loss):
+class HuberLoss(LossModule):
     """Huber loss with threshold δ: quadratic for |x − y| < δ, linear beyond."""
 
+    repr_defaults = {"reduction": "mean", "delta": 1.0}
+
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.delta = delta
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.huber_loss(input, target, self.reduction, self.delta)
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
-class SmoothL1Loss(_Loss):
+class SmoothL1Loss(LossModule):
     """Smooth L1 loss with threshold β (Huber / β)."""
 
-    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
-        super().__init__(reduction)
+    repr_defaults = {"reduction": "mean", "beta": 1.0}
+
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
-class BCELoss(_Loss):
+class BCELoss(LossModule):
     """Binary cross-entropy of probabilities (after a sigmoid), logs clamped at −100."""
 
-    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.weight = weight
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+        return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(LossModule):
     """Sigmoid + binary cross-entropy in one stable expression, on raw logits.
 
     Args:
@@ -118,18 +120,25 @@ class BCEWithLogitsLoss(_Loss):
         pos_weight: weight of positive examples (one per class, broadcast over the last axis).
     """
 
-    def __init__(self, weight: Any = None, reduction: str = "mean", pos_weight: Any = None) -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        pos_weight: Any = None,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.weight = weight
         self.pos_weight = pos_weight
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.binary_cross_entropy_with_logits(
-            input, target, self.weight, self.reduction, self.pos_weight
+            input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
 
 
-class CrossEntropyLoss(_Loss):
+class CrossEntropyLoss(LossModule):
     """Softmax + cross-entropy from logits (class indices or probabilities).
 
     Args:
@@ -145,44 +154,64 @@ class CrossEntropyLoss(_Loss):
         0.6931
     """
 
+    repr_defaults = {"ignore_index": -100, "reduction": "mean", "label_smoothing": 0.0}
+
     def __init__(
         self,
         weight: Any = None,
+        size_average: bool | None = None,
         ignore_index: int = -100,
+        reduce: bool | None = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.weight = weight
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.cross_entropy(
-            input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing
+            input,
+            target,
+            self.weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
         )
 
 
-class NLLLoss(_Loss):
+class NLLLoss(LossModule):
     """Negative log-likelihood of log-probabilities (after ``LogSoftmax``)."""
 
+    repr_defaults = {"ignore_index": -100, "reduction": "mean"}
+
     def __init__(
-        self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+        self,
+        weight: Any = None,
+        size_average: bool | None = None,
+        ignore_index: int = -100,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.weight = weight
         self.ignore_index = ignore_index
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return F.nll_loss(
+            input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction
+        )
 
 
-class GaussianNLLLoss(_Loss):
+class GaussianNLLLoss(LossModule):
     """Gaussian negative log-likelihood with a predicted variance (heteroscedastic regression);
     called as ``loss(mean, target, var)``."""
 
+    repr_defaults = {"full": False, "eps": 1e-6, "reduction": "mean"}
+
     def __init__(self, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+        super().__init__(reduction=reduction)
         self.full = full
         self.eps = eps
 
@@ -190,19 +219,28 @@ class GaussianNLLLoss(_Loss):
         return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)
 
 
-class KLDivLoss(_Loss):
+class KLDivLoss(LossModule):
     """KL divergence p (log p − input), input being log-probabilities; prefer
     ``reduction='batchmean'``."""
 
-    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
-        super().__init__(reduction)
+    reductions = ("mean", "sum", "none", "batchmean")
+    repr_defaults = {"reduction": "mean", "log_target": False}
+
+    def __init__(
+        self,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.kl_div(input, target, self.reduction, self.log_target)
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
-class PoissonNLLLoss(_Loss):
+class PoissonNLLLoss(LossModule):
     """Poisson negative log-likelihood of counts (see ``F.poisson_nll_loss``); ``log_input``
     means the model predicts log λ.
 
@@ -213,19 +251,23 @@ class PoissonNLLLoss(_Loss):
         tensor(1.)
     """
 
+    repr_defaults = {"log_input": True, "full": False, "eps": 1e-8, "reduction": "mean"}
+
     def __init__(
         self,
         log_input: bool = True,
         full: bool = False,
+        size_average: bool | None = None,
         eps: float = 1e-8,
+        reduce: bool | None = None,
         reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         self.log_input = log_input
         self.full = full
         self.eps = eps
 
     def forward(self, log_input: Tensor, target: Any) -> Tensor:
         return F.poisson_nll_loss(
-            log_input, target, self.log_input, self.full, self.eps, self.reduction
+            log_input, target, self.log_input, self.full, eps=self.eps, reduction=self.reduction
         )

@@ -17,7 +17,14 @@ from autograd_core.errors import ShapeError
 from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
 from nn.index_checks import check_index_range, host_indices, poison
-from nn.losses_common import REDUCTIONS, as_target, check_same_shape, reduce_loss, sum_over
+from nn.losses_common import (
+    REDUCTIONS,
+    as_target,
+    check_same_shape,
+    legacy_reduction,
+    reduce_loss,
+    sum_over,
+)
 
 __all__ = [
     "binary_cross_entropy",
@@ -56,7 +63,12 @@ def _clamped_log(p: Tensor, *, of_complement: bool = False) -> Tensor:
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+    input: Tensor,
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """Binary cross-entropy of probabilities: ℓ = −w [y log p + (1 − y) log(1 − p)].
 
@@ -68,6 +80,7 @@ def binary_cross_entropy(
     help: 1 − σ(20) is 0 in float32 (loss 100 for target 0, as PyTorch). Prefer
     ``binary_cross_entropy_with_logits`` on raw scores: it is stable everywhere.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "binary_cross_entropy")
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy")
     bad = None
@@ -95,6 +108,8 @@ def binary_cross_entropy_with_logits(
     input: Tensor,
     target: Any,
     weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> Tensor:
@@ -114,6 +129,9 @@ def binary_cross_entropy_with_logits(
         >>> F.binary_cross_entropy_with_logits(ac.tensor([1e4, -1e4]), ac.tensor([1.0, 1.0]))
         tensor(5000.)
     """
+    reduction = legacy_reduction(
+        size_average, reduce, reduction, "binary_cross_entropy_with_logits"
+    )
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy_with_logits")
     softplus_neg = ac.log1p((-ac.abs(input)).exp()) + ac.relu(-input)  # = −log σ(x)
@@ -159,7 +177,9 @@ def cross_entropy(
     input: Tensor,
     target: Any,
     weight: Any = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
@@ -178,6 +198,7 @@ def cross_entropy(
         >>> round(F.cross_entropy(logits, ac.tensor([0, 2])).item(), 4)
         0.6342
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "cross_entropy")
     if reduction not in REDUCTIONS:
         raise ValueError(
             f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}."
@@ -277,7 +298,9 @@ def nll_loss(
     input: Tensor,
     target: Any,
     weight: Any = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood of log-probabilities: ℓᵢ = −w_{yᵢ} input[i, yᵢ]; ``mean``
@@ -290,6 +313,7 @@ def nll_loss(
         >>> round(F.nll_loss(logp, ac.tensor([1])).item(), 4)
         0.6931
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "nll_loss")
     if reduction not in REDUCTIONS:
         raise ValueError(f"nll_loss: reduction must be one of {REDUCTIONS}, got {reduction!r}.")
     squeeze = input.ndim == 1
@@ -329,7 +353,14 @@ def nll_loss(
     return sum_over(loss, w_row.sum(dtype=wide_dtype(logp.dtype)))
 
 
-def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+def kl_div(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
     """Kullback–Leibler divergence with ``input`` = log q and ``target`` = p (or log p when
     ``log_target``): ℓ = p (log p − log q), with 0 · log 0 = 0.
 
@@ -339,6 +370,7 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
     The target's gradient at p = 0 (without ``log_target``) is −log q: 0 · log 0 is taken as
     the constant 0 there. PyTorch's is NaN (the derivative of its xlogy(p, p) at 0).
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "kl_div")
     target = as_target(target, input)
     check_same_shape(input, target, "kl_div")
     if log_target:

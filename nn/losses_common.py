@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
 from typing import Any
 
 import autograd_core as ac
 from autograd_core.errors import ShapeError
 from autograd_core.ops.reduce import wide_dtype
 from autograd_core.tensor import Tensor
+from nn.module import Module
 
 __all__ = [
     "REDUCTIONS",
     "check_reduction",
+    "legacy_reduction",
+    "LossModule",
     "reduce_loss",
     "sum_over",
     "as_target",
@@ -27,6 +32,91 @@ def check_reduction(reduction: str, name: str) -> None:
     any work, as PyTorch does)."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}.")
+
+
+def legacy_reduction(
+    size_average: Any, reduce: Any, reduction: str, name: str, stacklevel: int = 3
+) -> str:
+    """The reduction a loss uses, given PyTorch's deprecated ``size_average`` and ``reduce``.
+
+    With both None, ``reduction`` as given. Otherwise they override it by torch's legacy rule
+    (``torch/nn/_reduction.py``): a None flag counts as True; both true give 'mean', ``reduce``
+    true with ``size_average`` false gives 'sum', ``reduce`` false gives 'none' (whatever
+    ``size_average`` is); a UserWarning then names the ``reduction=`` to write instead, in torch's
+    words. ``stacklevel`` points the warning at the caller's line (3: the caller of the loss that
+    called this).
+
+    One deliberate difference: a string in either flag is a TypeError. It is almost always a
+    reduction passed by position to a loss whose third (or later) parameter is now a flag, e.g.
+    ``mse_loss(x, y, 'sum')``; torch would read ``'sum'`` as true and silently take the mean.
+    """
+    if size_average is None and reduce is None:
+        return reduction
+    for flag, value in (("size_average", size_average), ("reduce", reduce)):
+        if isinstance(value, str):
+            raise TypeError(
+                f"{name}: {flag} got the string {value!r}; it is PyTorch's deprecated boolean "
+                f"flag, in the position where older code passed the reduction. Pass "
+                f"reduction={value!r} by keyword."
+            )
+    average = True if size_average is None else size_average
+    summed = True if reduce is None else reduce
+    if average and summed:
+        legacy = "mean"
+    elif summed:
+        legacy = "sum"
+    else:
+        legacy = "none"
+    warnings.warn(
+        "size_average and reduce args will be deprecated, please use "
+        f"reduction='{legacy}' instead.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return legacy
+
+
+class LossModule(Module):
+    """Base of the loss modules: torch's ``_Loss`` constructor arguments
+    ``(size_average=None, reduce=None, reduction='mean')``, the legacy pair resolved once here
+    by ``legacy_reduction`` (the warning points at the line that built the module).
+
+    ``extra_repr`` prints the options in ``repr_defaults`` (attribute name → default) that
+    differ from their defaults, in that order: ``MSELoss()`` prints as torch's (torch's losses
+    print no options), ``MSELoss(reduction='sum')`` says so, where torch would hide it.
+    """
+
+    reductions: tuple[str, ...] = REDUCTIONS
+    repr_defaults: dict[str, Any] = {"reduction": "mean"}
+
+    def __init__(
+        self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean"
+    ) -> None:
+        super().__init__()
+        level, frame = 3, sys._getframe(1)  # one more level per subclass __init__ on the way
+        while frame is not None and frame.f_code.co_name == "__init__":
+            if frame.f_locals.get("self") is not self:
+                break
+            level, frame = level + 1, frame.f_back
+        name = type(self).__name__
+        reduction = legacy_reduction(size_average, reduce, reduction, name, stacklevel=level)
+        if reduction not in self.reductions:
+            raise ValueError(
+                f"{name}: reduction must be one of {self.reductions}, got {reduction!r}."
+            )
+        self.reduction = reduction
+
+    def extra_repr(self) -> str:
+        return ", ".join(
+            f"{key}={getattr(self, key)!r}"
+            for key, default in self.repr_defaults.items()
+            if not _same(getattr(self, key), default)
+        )
+
+
+def _same(value: Any, default: Any) -> bool:
+    """Whether an option equals its default (2 and 2.0 count as equal; True and 1 do not)."""
+    return (type(value) is bool) == (type(default) is bool) and value == default
 
 
 def reduce_loss(loss: Tensor, reduction: str, name: str) -> Tensor:

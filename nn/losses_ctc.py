@@ -45,8 +45,7 @@ import autograd_core as ac
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.ctc import ctc_nll
 from autograd_core.tensor import Tensor
-from nn.losses_common import check_reduction
-from nn.module import Module
+from nn.losses_common import LossModule, check_reduction
 
 __all__ = ["ctc_loss", "CTCLoss"]
 
@@ -233,21 +232,21 @@ def _labels(
     return labels
 
 
-class CTCLoss(Module):
+class CTCLoss(LossModule):
     """Module form of :func:`ctc_loss` (torch's defaults: blank=0, reduction='mean',
     zero_infinity=False); ``forward(log_probs, targets, input_lengths, target_lengths)``.
 
     Example:
         >>> import nn
         >>> nn.CTCLoss(blank=3, zero_infinity=True)
-        CTCLoss(blank=3, reduction='mean', zero_infinity=True)
+        CTCLoss(blank=3, zero_infinity=True)
     """
 
+    repr_defaults = {"blank": 0, "reduction": "mean", "zero_infinity": False}
+
     def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False):
-        super().__init__()
-        check_reduction(reduction, "CTCLoss")
+        super().__init__(reduction=reduction)
         self.blank = blank
-        self.reduction = reduction
         self.zero_infinity = zero_infinity
 
     def forward(
@@ -261,10 +260,4 @@ class CTCLoss(Module):
             self.blank,
             self.reduction,
             self.zero_infinity,
-        )
-
-    def extra_repr(self) -> str:
-        return (
-            f"blank={self.blank!r}, reduction={self.reduction!r}, "
-            f"zero_infinity={self.zero_infinity!r}"
         )

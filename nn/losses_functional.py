@@ -1,11 +1,14 @@
 """Loss functions in functional form (``nn.functional.mse_loss`` …), with PyTorch's arguments.
 
 Every loss takes ``reduction='mean' | 'sum' | 'none'`` and is written with engine ops, so it is
-differentiable twice. The regression losses live in ``nn/losses_regression.py``, the
-classification losses (cross-entropy, NLL, KL) in ``nn/losses_classification.py``, the margin,
-triplet, multi-label and CTC losses in ``nn/losses_margin.py``, ``nn/losses_triplet.py``,
-``nn/losses_multilabel.py`` and ``nn/losses_ctc.py``, and the argument handling they share in
-``nn/losses_common.py``; this module gathers them for ``nn.functional``.
+differentiable twice. Those that have them in torch also take torch's deprecated
+``size_average`` and ``reduce`` flags, in torch's positions (``losses_common.legacy_reduction``).
+
+The regression losses live in ``nn/losses_regression.py``, the classification losses
+(cross-entropy, NLL, KL) in ``nn/losses_classification.py``, the margin, triplet, multi-label
+and CTC losses in ``nn/losses_margin.py``, ``nn/losses_triplet.py``, ``nn/losses_multilabel.py``
+and ``nn/losses_ctc.py``, and the argument handling they share in ``nn/losses_common.py``; this
+module gathers them for ``nn.functional``.
 """
 
 from __future__ import annotations

@@ -16,8 +16,7 @@ import autograd_core as ac
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import lift
 from autograd_core.tensor import Tensor
-from nn.losses_common import REDUCTIONS, as_target, reduce_loss
-from nn.module import Module
+from nn.losses_common import LossModule, as_target, legacy_reduction, reduce_loss
 
 # torch's constant is a C float: 1e-12 rounded to float32 (9.99999996e-13); with a zero vector
 # the gradient (about 1e6) shows the difference at 2e-9 relative, so we use the same number.
@@ -36,7 +35,13 @@ __all__ = [
 
 
 def margin_ranking_loss(
-    input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0, reduction: str = "mean"
+    input1: Tensor,
+    input2: Tensor,
+    target: Any,
+    margin: float = 0.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """max(0, −y·(x1 − x2) + margin): y = 1 asks x1 to rank above x2, y = −1 below. The three
     inputs need the same number of axes (as torch) and then broadcast.
@@ -47,6 +52,7 @@ def margin_ranking_loss(
         >>> F.margin_ranking_loss(ac.tensor([1.0, 0.0]), ac.tensor([0.0, 1.0]), [1.0, 1.0])
         tensor(0.5)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "margin_ranking_loss")
     x1, x2 = lift(input1), lift(input2)
     y = as_target(target, x1)
     if not x1.ndim == x2.ndim == y.ndim:
@@ -59,9 +65,11 @@ def margin_ranking_loss(
 
 
 def hinge_embedding_loss(
-    input: Tensor,  # noqa: A002
+    input: Tensor,
     target: Any,
     margin: float = 1.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """x where y = 1, max(0, margin − x) where y = −1 (x is a distance), summed as torch does
@@ -73,6 +81,7 @@ def hinge_embedding_loss(
         >>> F.hinge_embedding_loss(ac.tensor([0.25, 0.25]), [1.0, -1.0], reduction="none")
         tensor([0.25, 0.75])
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "hinge_embedding_loss")
     x = lift(input)
     y = as_target(target, x)
     zero = ac.zeros_like(x)
@@ -82,8 +91,10 @@ def hinge_embedding_loss(
 
 
 def soft_margin_loss(
-    input: Tensor,  # noqa: A002
+    input: Tensor,
     target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """log(1 + exp(−y·x)), written as torch writes it (``log1p(exp(·))``, so it overflows to
@@ -95,13 +106,20 @@ def soft_margin_loss(
         >>> F.soft_margin_loss(ac.tensor([0.0]), [1.0])
         tensor(0.6931472)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "soft_margin_loss")
     x = lift(input)
     y = as_target(target, x)
     return reduce_loss(ac.log1p(ac.exp(-x * y)), reduction, "soft_margin_loss")
 
 
 def cosine_embedding_loss(
-    input1: Tensor, input2: Tensor, target: Any, margin: float = 0.0, reduction: str = "mean"
+    input1: Tensor,
+    input2: Tensor,
+    target: Any,
+    margin: float = 0.0,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """1 − cos(x1, x2) where y = 1, max(0, cos − margin) where y = −1, other targets 0. The
     cosine is torch's: Σx1x2 / sqrt((Σx1² + ε)(Σx2² + ε)), ε = float32(1e-12), over the last axis of
@@ -113,6 +131,7 @@ def cosine_embedding_loss(
         >>> F.cosine_embedding_loss(ac.tensor([[1.0, 0.0]]), ac.tensor([[0.0, 1.0]]), [1.0])
         tensor(1.)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "cosine_embedding_loss")
     x1, x2 = lift(input1), lift(input2)
     y = as_target(target, x1)
     _check_cosine_embedding_shapes(x1, x2, y)
@@ -139,40 +158,45 @@ def _check_cosine_embedding_shapes(x1: Tensor, x2: Tensor, y: Tensor) -> None:
         )
 
 
-class _MarginLoss(Module):
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        if reduction not in REDUCTIONS:
-            raise ValueError(
-                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', got "
-                f"{reduction!r}."
-            )
-        self.reduction = reduction
-
-
-class MarginRankingLoss(_MarginLoss):
+class MarginRankingLoss(LossModule):
     """Module form of :func:`margin_ranking_loss` (``margin=0``, ``reduction='mean'``)."""
 
-    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    repr_defaults = {"margin": 0.0, "reduction": "mean"}
+
+    def __init__(
+        self,
+        margin: float = 0.0,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
-        return margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+        return margin_ranking_loss(input1, input2, target, self.margin, reduction=self.reduction)
 
 
-class HingeEmbeddingLoss(_MarginLoss):
+class HingeEmbeddingLoss(LossModule):
     """Module form of :func:`hinge_embedding_loss` (``margin=1``, ``reduction='mean'``)."""
 
-    def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    repr_defaults = {"margin": 1.0, "reduction": "mean"}
+
+    def __init__(
+        self,
+        margin: float = 1.0,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
-        return hinge_embedding_loss(input, target, self.margin, self.reduction)
+        return hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
 
 
-class SoftMarginLoss(_MarginLoss):
+class SoftMarginLoss(LossModule):
     """Module form of :func:`soft_margin_loss` (``reduction='mean'``).
 
     Example:
@@ -183,15 +207,23 @@ class SoftMarginLoss(_MarginLoss):
     """
 
     def forward(self, input: Tensor, target: Any) -> Tensor:  # noqa: A002
-        return soft_margin_loss(input, target, self.reduction)
+        return soft_margin_loss(input, target, reduction=self.reduction)
 
 
-class CosineEmbeddingLoss(_MarginLoss):
+class CosineEmbeddingLoss(LossModule):
     """Module form of :func:`cosine_embedding_loss` (``margin=0``, ``reduction='mean'``)."""
 
-    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    repr_defaults = {"margin": 0.0, "reduction": "mean"}
+
+    def __init__(
+        self,
+        margin: float = 0.0,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
     def forward(self, input1: Tensor, input2: Tensor, target: Any) -> Tensor:
-        return cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
+        return cosine_embedding_loss(input1, input2, target, self.margin, reduction=self.reduction)

@@ -19,8 +19,14 @@ from autograd_core.errors import ShapeError
 from autograd_core.ops.common import lift
 from autograd_core.tensor import Tensor
 from nn.index_checks import check_index_range, host_indices, poison
-from nn.losses_common import as_target, broadcast_shape, check_reduction, reduce_loss
-from nn.module import Module
+from nn.losses_common import (
+    LossModule,
+    as_target,
+    broadcast_shape,
+    check_reduction,
+    legacy_reduction,
+    reduce_loss,
+)
 
 __all__ = [
     "multilabel_soft_margin_loss",
@@ -33,9 +39,11 @@ __all__ = [
 
 
 def multilabel_soft_margin_loss(
-    input: Any,  # noqa: A002
+    input: Any,
     target: Any,
     weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     r"""One-versus-all logistic loss over C classes, averaged over the classes:
@@ -55,6 +63,7 @@ def multilabel_soft_margin_loss(
         >>> F.multilabel_soft_margin_loss(ac.tensor([[0.0, 0.0]]), ac.tensor([[1.0, 0.0]]))
         tensor(0.6931472)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "multilabel_soft_margin_loss")
     name = "multilabel_soft_margin_loss"
     check_reduction(reduction, name)
     x = lift(input)
@@ -81,11 +90,13 @@ def _float_like(value: Any, x: Tensor) -> Tensor:
 
 
 def multi_margin_loss(
-    input: Any,  # noqa: A002
+    input: Any,
     target: Any,
     p: int = 1,
     margin: float = 1.0,
     weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     r"""Multi-class hinge loss (Weston & Watkins, 1999) of scores x and a class
@@ -111,6 +122,7 @@ def multi_margin_loss(
         >>> F.multi_margin_loss(ac.tensor([[0.1, 0.2, 0.4, 0.8]]), ac.tensor([3]))
         tensor(0.325)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "multi_margin_loss")
     name = "multi_margin_loss"
     check_reduction(reduction, name)
     if isinstance(p, bool) or p not in (1, 2):
@@ -181,8 +193,10 @@ def _check_integer(name: str, t: Tensor) -> None:
 
 
 def multilabel_margin_loss(
-    input: Any,  # noqa: A002
+    input: Any,
     target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     r"""Multi-label hinge loss: every target class should score at least 1 above every
@@ -209,6 +223,7 @@ def multilabel_margin_loss(
         >>> F.multilabel_margin_loss(x, ac.tensor([[3, 0, -1, 1]]))
         tensor(0.85)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "multilabel_margin_loss")
     name = "multilabel_margin_loss"
     check_reduction(reduction, name)
     x = lift(input)
@@ -254,46 +269,50 @@ def multilabel_margin_loss(
     return reduce_loss(loss if x.ndim == 2 else loss.reshape(()), reduction, name)
 
 
-class _Reducing(Module):
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        check_reduction(reduction, type(self).__name__)
-        self.reduction = reduction
-
-    def extra_repr(self) -> str:
-        return f"reduction={self.reduction!r}"
-
-
-class MultiLabelSoftMarginLoss(_Reducing):
+class MultiLabelSoftMarginLoss(LossModule):
     """Module form of :func:`multilabel_soft_margin_loss` (weight=None, reduction='mean').
 
     Example:
         >>> import nn
         >>> nn.MultiLabelSoftMarginLoss()
-        MultiLabelSoftMarginLoss(reduction='mean')
+        MultiLabelSoftMarginLoss()
     """
 
-    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.weight = weight
 
     def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002
-        return multilabel_soft_margin_loss(input, target, self.weight, self.reduction)
+        return multilabel_soft_margin_loss(input, target, self.weight, reduction=self.reduction)
 
 
-class MultiMarginLoss(_Reducing):
+class MultiMarginLoss(LossModule):
     """Module form of :func:`multi_margin_loss` (p=1, margin=1, weight=None, reduction='mean').
 
     Example:
         >>> import nn
         >>> nn.MultiMarginLoss(p=2)
-        MultiMarginLoss(p=2, margin=1.0, reduction='mean')
+        MultiMarginLoss(p=2)
     """
 
+    repr_defaults = {"p": 1, "margin": 1.0, "reduction": "mean"}
+
     def __init__(
-        self, p: int = 1, margin: float = 1.0, weight: Any = None, reduction: str = "mean"
+        self,
+        p: int = 1,
+        margin: float = 1.0,
+        weight: Any = None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__(size_average, reduce, reduction)
         if isinstance(p, bool) or p not in (1, 2):
             raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p!r}.")
         if weight is not None and lift(weight).ndim != 1:
@@ -306,13 +325,12 @@ class MultiMarginLoss(_Reducing):
         self.weight = weight
 
     def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002
-        return multi_margin_loss(input, target, self.p, self.margin, self.weight, self.reduction)
+        return multi_margin_loss(
+            input, target, self.p, self.margin, self.weight, reduction=self.reduction
+        )
 
-    def extra_repr(self) -> str:
-        return f"p={self.p!r}, margin={self.margin!r}, reduction={self.reduction!r}"
 
-
-class MultiLabelMarginLoss(_Reducing):
+class MultiLabelMarginLoss(LossModule):
     """Module form of :func:`multilabel_margin_loss` (reduction='mean').
 
     Example:
@@ -322,4 +340,4 @@ class MultiLabelMarginLoss(_Reducing):
     """
 
     def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002
-        return multilabel_margin_loss(input, target, self.reduction)
+        return multilabel_margin_loss(input, target, reduction=self.reduction)

@@ -21,6 +21,7 @@ from nn.losses_common import (
     broadcast_shape,
     check_reduction,
     check_same_shape,
+    legacy_reduction,
     reduce_loss,
 )
 
@@ -34,8 +35,16 @@ __all__ = [
 ]
 
 
-def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean squared error: ℓ = (x − y)², reduced.
+def mse_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """Mean squared error: ℓ = (x − y)², reduced; with ``weight``, w·(x − y)² and 'mean' is
+    Σ w(x − y)² / Σ w (torch's rule; see ``weighted_loss``).
 
     Example:
         >>> import autograd_core as ac
@@ -43,22 +52,40 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
         >>> F.mse_loss(ac.tensor([1.0, 3.0]), ac.tensor([0.0, 0.0]))
         tensor(5.)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "mse_loss")
     input, target = ac.amp.cast_float32(input, target)  # float32 under amp.autocast
     target = as_target(target, input)
     check_same_shape(input, target, "mse_loss")
     d = input - target
-    return reduce_loss(d * d, reduction, "mse_loss")
+    return weighted_loss(d * d, input, weight, reduction, "mse_loss")
 
 
-def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean absolute error: ℓ = |x − y|, reduced (subgradient 0 at x = y)."""
+def l1_loss(
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: Any = None,
+) -> Tensor:
+    """Mean absolute error: ℓ = |x − y|, reduced (subgradient 0 at x = y); with ``weight``,
+    w·|x − y| and 'mean' is Σ w|x − y| / Σ w (torch's rule; see ``weighted_loss``)."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "l1_loss")
     target = as_target(target, input)
     check_same_shape(input, target, "l1_loss")
-    return reduce_loss(ac.abs(input - target), reduction, "l1_loss")
+    return weighted_loss(ac.abs(input - target), input, weight, reduction, "l1_loss")
 
 
-def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """Huber loss: ½d² where |d| < δ, else δ(|d| − ½δ), with d = x − y."""
+def huber_loss(
+    input: Tensor,
+    target: Any,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: Any = None,
+) -> Tensor:
+    """Huber loss: ½d² where |d| < δ, else δ(|d| − ½δ), with d = x − y; with ``weight``,
+    w·ℓ, and 'mean' divides by the number of elements, not by Σ w (torch's rule, unlike
+    ``mse_loss`` and ``l1_loss``)."""
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta!r}.")
     target = as_target(target, input)
@@ -66,13 +93,50 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     d = input - target
     a = ac.abs(d)
     loss = ac.where(a < delta, d * d * 0.5, (a - 0.5 * delta) * delta)
-    return reduce_loss(loss, reduction, "huber_loss")
+    return weighted_loss(loss, input, weight, reduction, "huber_loss", by_weight=False)
+
+
+def weighted_loss(
+    loss: Tensor,
+    input: Tensor,
+    weight: Any,
+    reduction: str,
+    name: str,
+    by_weight: bool = True,
+) -> Tensor:
+    """``loss`` reduced, after multiplying by a per-element ``weight`` if one is given.
+
+    The weight must have the input's exact shape (torch's rule: no broadcast, a ValueError
+    otherwise; ours is the ShapeError subclass of ValueError). Weighted 'mean' is
+    Σ w·ℓ / Σ w when ``by_weight`` (``mse_loss``, ``l1_loss``), else Σ w·ℓ / n (``huber_loss``).
+    The weight is differentiable like any input.
+    """
+    if weight is None:
+        return reduce_loss(loss, reduction, name)
+    check_reduction(reduction, name)
+    w = as_target(weight, input)
+    if tuple(w.shape) != tuple(input.shape):
+        raise ShapeError(
+            f"{name}: weight of shape {tuple(w.shape)} must have the input's shape "
+            f"{tuple(input.shape)} (one weight per element; torch does not broadcast it). "
+            "Expand it first, e.g. weight.expand(input.shape)."
+        )
+    weighted = loss * w
+    if reduction == "mean" and by_weight:
+        return weighted.sum() / w.sum()
+    return reduce_loss(weighted, reduction, name)
 
 
 def smooth_l1_loss(
-    input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0
+    input: Tensor,
+    target: Any,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
 ) -> Tensor:
     """Smooth L1: ½d²/β where |d| < β, else |d| − ½β (equals huber_loss / β; L1 for β = 0)."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "smooth_l1_loss")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta!r}.")
     target = as_target(target, input)
@@ -148,11 +212,13 @@ def _fit_var(var: Tensor, input: Tensor) -> Tensor:
 
 
 def poisson_nll_loss(
-    input: Tensor,  # noqa: A002
+    input: Tensor,
     target: Any,
     log_input: bool = True,
     full: bool = False,
+    size_average: bool | None = None,
     eps: float = 1e-8,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     r"""Negative log-likelihood of counts y under Poisson(λ), without the constant log y!:
@@ -171,6 +237,7 @@ def poisson_nll_loss(
         >>> F.poisson_nll_loss(ac.tensor([0.0, 0.0]), ac.tensor([1.0, 3.0]), reduction="none")
         tensor([1., 1.])
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "poisson_nll_loss")
     name = "poisson_nll_loss"
     check_reduction(reduction, name)
     x = lift(input)

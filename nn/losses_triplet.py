@@ -25,8 +25,7 @@ from autograd_core.ops.common import lift
 from autograd_core.tensor import Tensor
 from nn.distance import PairwiseDistance
 from nn.functional_distance import pairwise_distance
-from nn.losses_common import check_reduction, reduce_loss
-from nn.module import Module
+from nn.losses_common import LossModule, check_reduction, legacy_reduction, reduce_loss
 
 __all__ = [
     "triplet_margin_loss",
@@ -46,6 +45,8 @@ def triplet_margin_loss(
     p: float = 2,
     eps: float = 1e-6,
     swap: bool = False,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """max(0, margin + d(a, p) − d(a, n)) with d the p-norm of ``x1 − x2 + eps`` over the last
@@ -74,6 +75,7 @@ def triplet_margin_loss(
         >>> F.triplet_margin_loss(a, p, n, eps=0.0)
         tensor(0.5)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction, "triplet_margin_loss")
     name = "triplet_margin_loss"
     check_reduction(reduction, name)
     _check_margin(name, margin)
@@ -173,7 +175,7 @@ def _triplet(
     return reduce_loss(ac.clamp(d_pos - d_neg + margin, min=0.0), reduction, name)
 
 
-class TripletMarginLoss(Module):
+class TripletMarginLoss(LossModule):
     """Module form of :func:`triplet_margin_loss` (torch's defaults: margin=1, p=2, eps=1e-6,
     swap=False, reduction='mean').
 
@@ -181,8 +183,10 @@ class TripletMarginLoss(Module):
         >>> import autograd_core as ac
         >>> import nn
         >>> nn.TripletMarginLoss(margin=2.0)
-        TripletMarginLoss(margin=2.0, p=2.0, eps=1e-06, swap=False, reduction='mean')
+        TripletMarginLoss(margin=2.0)
     """
+
+    repr_defaults = {"margin": 1.0, "p": 2.0, "eps": 1e-6, "swap": False, "reduction": "mean"}
 
     def __init__(
         self,
@@ -190,41 +194,44 @@ class TripletMarginLoss(Module):
         p: float = 2.0,
         eps: float = 1e-6,
         swap: bool = False,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
     ) -> None:
-        super().__init__()
-        check_reduction(reduction, "TripletMarginLoss")
+        super().__init__(size_average, reduce, reduction)
         _check_margin("TripletMarginLoss", margin)
         self.margin = margin
         self.p = p
         self.eps = eps
         self.swap = swap
-        self.reduction = reduction
 
     def forward(self, anchor: Any, positive: Any, negative: Any) -> Tensor:
         return triplet_margin_loss(
-            anchor, positive, negative, self.margin, self.p, self.eps, self.swap, self.reduction
+            anchor,
+            positive,
+            negative,
+            self.margin,
+            self.p,
+            self.eps,
+            self.swap,
+            reduction=self.reduction,
         )
 
-    def extra_repr(self) -> str:
-        return (
-            f"margin={self.margin!r}, p={self.p!r}, eps={self.eps!r}, swap={self.swap!r}, "
-            f"reduction={self.reduction!r}"
-        )
 
-
-class TripletMarginWithDistanceLoss(Module):
+class TripletMarginWithDistanceLoss(LossModule):
     """Module form of :func:`triplet_margin_with_distance_loss`; as in torch, no
     ``distance_function`` stores an ``nn.PairwiseDistance()`` child module.
 
     Example:
         >>> import nn
         >>> nn.TripletMarginWithDistanceLoss(margin=0.5)
-        TripletMarginWithDistanceLoss(margin=0.5, swap=False, reduction='mean'
+        TripletMarginWithDistanceLoss(margin=0.5
           (distance_function): PairwiseDistance()
         )
         # 0 parameters
     """
+
+    repr_defaults = {"margin": 1.0, "swap": False, "reduction": "mean"}
 
     def __init__(
         self,
@@ -234,15 +241,13 @@ class TripletMarginWithDistanceLoss(Module):
         swap: bool = False,
         reduction: str = "mean",
     ) -> None:
-        super().__init__()
-        check_reduction(reduction, "TripletMarginWithDistanceLoss")
+        super().__init__(reduction=reduction)
         _check_margin("TripletMarginWithDistanceLoss", margin)
         self.distance_function = (
             PairwiseDistance() if distance_function is None else distance_function
         )
         self.margin = margin
         self.swap = swap
-        self.reduction = reduction
 
     def forward(self, anchor: Any, positive: Any, negative: Any) -> Tensor:
         return triplet_margin_with_distance_loss(
@@ -254,6 +259,3 @@ class TripletMarginWithDistanceLoss(Module):
             swap=self.swap,
             reduction=self.reduction,
         )
-
-    def extra_repr(self) -> str:
-        return f"margin={self.margin!r}, swap={self.swap!r}, reduction={self.reduction!r}"

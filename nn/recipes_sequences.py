@@ -19,7 +19,8 @@ import numpy as np
 import autograd_core as ac
 import optim
 from autograd_core.tensor import Tensor
-from nn.layers import Embedding, Linear
+from nn.embedding import Embedding
+from nn.layers import Linear
 from nn.losses_classification import cross_entropy
 from nn.losses_regression import mse_loss
 from nn.module import Module

@@ -191,7 +191,7 @@ def _max_pool(
 
 
 def max_pool1d(
-    x: Tensor,
+    input: Tensor,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -213,12 +213,12 @@ def max_pool1d(
         tensor([[[3., 5., 6.]]])
     """
     return _max_pool(
-        "max_pool1d", 1, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+        "max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
 
 
 def max_pool2d(
-    x: Tensor,
+    input: Tensor,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -237,12 +237,12 @@ def max_pool2d(
                   [13., 15.]]]])
     """
     return _max_pool(
-        "max_pool2d", 2, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+        "max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
 
 
 def max_pool3d(
-    x: Tensor,
+    input: Tensor,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -260,5 +260,5 @@ def max_pool3d(
         [[[[7.0]]]]
     """
     return _max_pool(
-        "max_pool3d", 3, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+        "max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )

@@ -144,7 +144,7 @@ def _adaptive_max(op: str, n: int, x: Any, output_size: Any, return_indices: boo
     return (values, index) if return_indices else values
 
 
-def adaptive_max_pool1d(x: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Max over ``output_size`` windows that scale with the input length, as
     ``F.adaptive_max_pool1d``: window i covers [⌊iL/O⌋, ⌈(i+1)L/O⌉).
 
@@ -154,10 +154,10 @@ def adaptive_max_pool1d(x: Tensor, output_size: Any, return_indices: bool = Fals
         >>> adaptive_max_pool1d(ac.tensor([[1.0, 4.0, 2.0, 0.0, 3.0]]), 2)
         tensor([[4., 3.]])
     """
-    return _adaptive_max("adaptive_max_pool1d", 1, x, output_size, return_indices)
+    return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
 
 
-def adaptive_max_pool2d(x: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Max over an ``output_size`` grid of windows that scale with the input, as
     ``F.adaptive_max_pool2d`` (an int, or a pair whose None entries keep that input size).
 
@@ -167,10 +167,10 @@ def adaptive_max_pool2d(x: Tensor, output_size: Any, return_indices: bool = Fals
         >>> adaptive_max_pool2d(ac.arange(12.0).reshape(1, 3, 4), (1, 2))
         tensor([[[ 9., 11.]]])
     """
-    return _adaptive_max("adaptive_max_pool2d", 2, x, output_size, return_indices)
+    return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
 
 
-def adaptive_max_pool3d(x: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Max over an ``output_size`` grid of windows that scale with the input, over the last
     three axes of (N, C, D, H, W) or (C, D, H, W) inputs, as ``F.adaptive_max_pool3d`` (an int,
     or a triple whose None entries keep that input size; the indices are flat positions in the
@@ -182,7 +182,7 @@ def adaptive_max_pool3d(x: Tensor, output_size: Any, return_indices: bool = Fals
         >>> adaptive_max_pool3d(ac.arange(8.0).reshape(1, 2, 2, 2), (1, None, 1)).tolist()
         [[[[5.0], [7.0]]]]
     """
-    return _adaptive_max("adaptive_max_pool3d", 3, x, output_size, return_indices)
+    return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)
 
 
 def _averaging_matrix(xp: Any, n_in: int, n_out: int, dtype: Any) -> Any:
@@ -211,7 +211,7 @@ def _adaptive_avg(op: str, n: int, x: Any, output_size: Any) -> Tensor:
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
-def adaptive_avg_pool1d(x: Tensor, output_size: Any) -> Tensor:
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over ``output_size`` windows that scale with the input length, as
     ``F.adaptive_avg_pool1d``: window i covers [⌊iL/O⌋, ⌈(i+1)L/O⌉).
 
@@ -221,10 +221,10 @@ def adaptive_avg_pool1d(x: Tensor, output_size: Any) -> Tensor:
         >>> adaptive_avg_pool1d(ac.tensor([[1.0, 2.0, 3.0, 4.0, 5.0]]), 2)
         tensor([[2., 4.]])
     """
-    return _adaptive_avg("adaptive_avg_pool1d", 1, x, output_size)
+    return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
 
 
-def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over an ``output_size`` grid of windows that scale with the input, as
     ``F.adaptive_avg_pool2d`` (an int, or a pair whose None entries keep that size).
     ``output_size=1`` is global average pooling.
@@ -235,10 +235,10 @@ def adaptive_avg_pool2d(x: Tensor, output_size: Any) -> Tensor:
         >>> adaptive_avg_pool2d(ac.arange(6.0).reshape(1, 2, 3), 1)
         tensor([[[2.5]]])
     """
-    return _adaptive_avg("adaptive_avg_pool2d", 2, x, output_size)
+    return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
 
 
-def adaptive_avg_pool3d(x: Tensor, output_size: Any) -> Tensor:
+def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over an ``output_size`` grid of windows that scale with the input, over the last
     three axes of (N, C, D, H, W) or (C, D, H, W) inputs, as ``F.adaptive_avg_pool3d`` (an int,
     or a triple whose None entries keep that size).
@@ -249,7 +249,7 @@ def adaptive_avg_pool3d(x: Tensor, output_size: Any) -> Tensor:
         >>> adaptive_avg_pool3d(ac.arange(8.0).reshape(1, 2, 2, 2), (None, 1, 1)).tolist()
         [[[[1.5]], [[5.5]]]]
     """
-    return _adaptive_avg("adaptive_avg_pool3d", 3, x, output_size)
+    return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
 
 
 def global_avg_pool(x: Tensor, keepdim: bool = False) -> Tensor:

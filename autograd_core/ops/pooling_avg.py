@@ -185,7 +185,7 @@ def avg_pool_nd(
 
 
 def avg_pool1d(
-    x: Tensor,
+    input: Tensor,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -208,7 +208,7 @@ def avg_pool1d(
     return avg_pool_nd(
         "avg_pool1d",
         1,
-        x,
+        input,
         kernel_size,
         stride,
         padding,
@@ -219,7 +219,7 @@ def avg_pool1d(
 
 
 def avg_pool2d(
-    x: Tensor,
+    input: Tensor,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -240,7 +240,7 @@ def avg_pool2d(
     return avg_pool_nd(
         "avg_pool2d",
         2,
-        x,
+        input,
         kernel_size,
         stride,
         padding,
@@ -251,7 +251,7 @@ def avg_pool2d(
 
 
 def avg_pool3d(
-    x: Tensor,
+    input: Tensor,
     kernel_size: Any,
     stride: Any = None,
     padding: Any = 0,
@@ -271,7 +271,7 @@ def avg_pool3d(
     return avg_pool_nd(
         "avg_pool3d",
         3,
-        x,
+        input,
         kernel_size,
         stride,
         padding,

@@ -75,7 +75,7 @@ def _lp_pool(
 
 
 def lp_pool1d(
-    x: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
 ) -> Tensor:
     r"""Power-average pooling, y = (Σ_window x^p)^{1/p}, as ``F.lp_pool1d``: p = 1 is sum
     pooling, p = 2 the seeds' L² pooling, p = ∞ max pooling of |x|.
@@ -91,11 +91,11 @@ def lp_pool1d(
         >>> lp_pool1d(ac.tensor([[3.0, 4.0]]), 2, 2)
         tensor([[5.]])
     """
-    return _lp_pool("lp_pool1d", 1, x, norm_type, kernel_size, stride, ceil_mode)
+    return _lp_pool("lp_pool1d", 1, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool2d(
-    x: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
 ) -> Tensor:
     r"""Power-average pooling over the last two axes, as ``F.lp_pool2d`` (see ``lp_pool1d``).
 
@@ -105,11 +105,11 @@ def lp_pool2d(
         >>> lp_pool2d(ac.ones(1, 2, 2), 2, 2)
         tensor([[[2.]]])
     """
-    return _lp_pool("lp_pool2d", 2, x, norm_type, kernel_size, stride, ceil_mode)
+    return _lp_pool("lp_pool2d", 2, input, norm_type, kernel_size, stride, ceil_mode)
 
 
 def lp_pool3d(
-    x: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
+    input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None, ceil_mode: bool = False
 ) -> Tensor:
     r"""Power-average pooling over the last three axes of (N, C, D, H, W) or (C, D, H, W)
     inputs, as ``F.lp_pool3d`` (see ``lp_pool1d``; kernel_size and stride an int or a triple).
@@ -120,4 +120,4 @@ def lp_pool3d(
         >>> lp_pool3d(ac.ones(1, 2, 2, 2), 1, 2).tolist()
         [[[[8.0]]]]
     """
-    return _lp_pool("lp_pool3d", 3, x, norm_type, kernel_size, stride, ceil_mode)
+    return _lp_pool("lp_pool3d", 3, input, norm_type, kernel_size, stride, ceil_mode)

@@ -122,7 +122,7 @@ def _max_unpool(
 
 
 def max_unpool1d(
-    x: Tensor,
+    input: Tensor,
     indices: Any,
     kernel_size: Any,
     stride: Any = None,
@@ -141,11 +141,11 @@ def max_unpool1d(
         >>> max_unpool1d(y, i, 2)
         tensor([[0., 3., 2., 0.]])
     """
-    return _max_unpool("max_unpool1d", 1, x, indices, kernel_size, stride, padding, output_size)
+    return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding, output_size)
 
 
 def max_unpool2d(
-    x: Tensor,
+    input: Tensor,
     indices: Any,
     kernel_size: Any,
     stride: Any = None,
@@ -162,11 +162,11 @@ def max_unpool2d(
         >>> max_unpool2d(y, i, 2).tolist()
         [[[0.0, 0.0], [0.0, 3.0]]]
     """
-    return _max_unpool("max_unpool2d", 2, x, indices, kernel_size, stride, padding, output_size)
+    return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
 
 
 def max_unpool3d(
-    x: Tensor,
+    input: Tensor,
     indices: Any,
     kernel_size: Any,
     stride: Any = None,
@@ -183,4 +183,4 @@ def max_unpool3d(
         >>> max_unpool3d(y, i, 2).sum().item()
         7.0
     """
-    return _max_unpool("max_unpool3d", 3, x, indices, kernel_size, stride, padding, output_size)
+    return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)

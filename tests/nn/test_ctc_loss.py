@@ -194,7 +194,7 @@ def test_module_matches_functional(rng):
     lp = ac.tensor(_log_softmax(x))
     il, tl = [8, 7, 8, 3, 5], [4, 3, 1, 0, 2]
     loss = nn.CTCLoss(blank=0, reduction="sum")
-    assert repr(nn.CTCLoss()) == "CTCLoss(blank=0, reduction='mean', zero_infinity=False)"
+    assert repr(nn.CTCLoss()) == "CTCLoss()"  # torch's form; non-default options print
     assert loss(lp, targets, il, tl).item() == F.ctc_loss(lp, targets, il, tl, 0, "sum").item()
 
 

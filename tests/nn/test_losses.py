@@ -39,7 +39,7 @@ def test_regression_losses(reduction, rng, torch):
     x, y = rng.standard_normal((4, 3)) * 2, rng.standard_normal((4, 3))
     _run(
         torch,
-        lambda a, b: F.mse_loss(a, b, reduction),
+        lambda a, b: F.mse_loss(a, b, reduction=reduction),
         lambda a, b: TF.mse_loss(a, b, reduction=reduction),
         [x, y],
         rng,
@@ -47,7 +47,7 @@ def test_regression_losses(reduction, rng, torch):
     )
     _run(
         torch,
-        lambda a, b: F.l1_loss(a, b, reduction),
+        lambda a, b: F.l1_loss(a, b, reduction=reduction),
         lambda a, b: TF.l1_loss(a, b, reduction=reduction),
         [x, y],
         rng,
@@ -63,7 +63,7 @@ def test_regression_losses(reduction, rng, torch):
     )
     _run(
         torch,
-        lambda a, b: F.smooth_l1_loss(a, b, reduction, 0.5),
+        lambda a, b: F.smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
         lambda a, b: TF.smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
         [x, y],
         rng,
@@ -79,7 +79,7 @@ def test_binary_losses(reduction, rng, torch):
     w = rng.uniform(0.5, 2, (5, 3))
     _run(
         torch,
-        lambda a, b, c: F.binary_cross_entropy(a, b, c, reduction),
+        lambda a, b, c: F.binary_cross_entropy(a, b, c, reduction=reduction),
         lambda a, b, c: TF.binary_cross_entropy(a, b, c, reduction=reduction),
         [p, t, w],
         rng,
@@ -193,7 +193,7 @@ def test_nll_gaussian_kl(reduction, rng, torch):
         # torch's target gradient is NaN where p = 0; ours is finite, so compare the input's
         _run(
             torch,
-            lambda a, b, r=red: F.kl_div(a, b, r),
+            lambda a, b, r=red: F.kl_div(a, b, reduction=r),
             lambda a, b, r=red: TF.kl_div(a, b, reduction=r),
             [q, p],
             rng,
@@ -201,7 +201,7 @@ def test_nll_gaussian_kl(reduction, rng, torch):
         )
         _run(
             torch,
-            lambda a, b, r=red: F.kl_div(a, b, r, log_target=True),
+            lambda a, b, r=red: F.kl_div(a, b, reduction=r, log_target=True),
             lambda a, b, r=red: TF.kl_div(a, b, reduction=r, log_target=True),
             [q, np.log(rng.dirichlet(np.ones(4), 3))],
             rng,
@@ -272,7 +272,7 @@ LOSS_FNS = [
     ("bce_logits", lambda a, b: F.binary_cross_entropy_with_logits(a, b.sigmoid())),
     ("ce_probs", lambda a, b: F.cross_entropy(a, F.softmax(b, 1), label_smoothing=0.1)),
     ("gaussian", lambda a, b: F.gaussian_nll_loss(a, b * 0, F.softplus(b))),
-    ("kl", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), "batchmean")),
+    ("kl", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), reduction="batchmean")),
 ]
 
 
@@ -311,7 +311,9 @@ def test_loss_modules_and_errors():
     ).item() == pytest.approx(np.log(3))
     assert nn.HuberLoss(delta=2.0)(ac.tensor([3.0]), ac.tensor([0.0])).item() == 4.0
     assert (
-        nn.KLDivLoss("batchmean")(ac.log(ac.tensor([[0.5, 0.5]])), ac.tensor([[0.5, 0.5]])).item()
+        nn.KLDivLoss(reduction="batchmean")(
+            ac.log(ac.tensor([[0.5, 0.5]])), ac.tensor([[0.5, 0.5]])
+        ).item()
         == 0.0
     )
 

@@ -36,7 +36,7 @@ def _away_from(rng, shape, kinks, margin=0.1):
 def _case_regression(name, fn, kinks):
     def make(rng, reduction):
         x, y = _away_from(rng, (3, 4), kinks)
-        return (lambda a, b: fn(a, b, reduction)), [_f64(x), _f64(y)]
+        return (lambda a, b: fn(a, b, reduction=reduction)), [_f64(x), _f64(y)]
 
     return name, make
 
@@ -45,7 +45,7 @@ def _case_bce(rng, reduction):
     p = rng.uniform(0.1, 0.9, (3, 4))
     t = rng.uniform(0, 1, (3, 4))  # soft targets: the loss is linear in them
     w = _f64(rng.uniform(0.5, 2, (3, 4)), False)
-    return (lambda a, b: F.binary_cross_entropy(a, b, w, reduction)), [_f64(p), _f64(t)]
+    return (lambda a, b: F.binary_cross_entropy(a, b, w, reduction=reduction)), [_f64(p), _f64(t)]
 
 
 def _case_bce_logits(rng, reduction):
@@ -54,7 +54,7 @@ def _case_bce_logits(rng, reduction):
     pw = rng.uniform(0.5, 3, 4)
 
     def fn(a, b, c):
-        return F.binary_cross_entropy_with_logits(a, b, w, reduction, pos_weight=c)
+        return F.binary_cross_entropy_with_logits(a, b, w, reduction=reduction, pos_weight=c)
 
     return fn, [_f64(z), _f64(t), _f64(pw)]
 
@@ -130,20 +130,30 @@ def _case_gaussian_shared_var(rng, reduction):
 def _case_kl(rng, reduction):
     q = np.log(rng.dirichlet(np.ones(4), 3))
     p = rng.dirichlet(np.ones(4), 3)  # all > 0: the target gradient log p + 1 exists
-    return (lambda a, b: F.kl_div(a, b, reduction)), [_f64(q), _f64(p)]
+    return (lambda a, b: F.kl_div(a, b, reduction=reduction)), [_f64(q), _f64(p)]
 
 
 def _case_kl_log_target(rng, reduction):
     q, lp = np.log(rng.dirichlet(np.ones(4), 3)), np.log(rng.dirichlet(np.ones(4), 3))
-    return (lambda a, b: F.kl_div(a, b, reduction, log_target=True)), [_f64(q), _f64(lp)]
+    return (lambda a, b: F.kl_div(a, b, reduction=reduction, log_target=True)), [_f64(q), _f64(lp)]
 
 
 GRAD_CASES = [
     _case_regression("mse", F.mse_loss, []),
     _case_regression("l1", F.l1_loss, [0.0]),
-    _case_regression("huber", lambda a, b, r: F.huber_loss(a, b, r, 0.7), [0.0, 0.7]),
-    _case_regression("smooth_l1", lambda a, b, r: F.smooth_l1_loss(a, b, r, 0.5), [0.0, 0.5]),
-    _case_regression("smooth_l1_beta0", lambda a, b, r: F.smooth_l1_loss(a, b, r, 0.0), [0.0]),
+    _case_regression(
+        "huber", lambda a, b, reduction: F.huber_loss(a, b, reduction, 0.7), [0.0, 0.7]
+    ),
+    _case_regression(
+        "smooth_l1",
+        lambda a, b, reduction: F.smooth_l1_loss(a, b, reduction=reduction, beta=0.5),
+        [0.0, 0.5],
+    ),
+    _case_regression(
+        "smooth_l1_beta0",
+        lambda a, b, reduction: F.smooth_l1_loss(a, b, reduction=reduction, beta=0.0),
+        [0.0],
+    ),
     ("bce", _case_bce),
     ("bce_logits_pos_weight", _case_bce_logits),
     ("ce_indices_weight_smoothing", _case_ce_indices),
@@ -199,24 +209,31 @@ def test_loss_closed_form_values(reduction):
 
     x, y = _f64(X2, False), _f64(Y2, False)
     a = np.abs(D2)
-    check(F.mse_loss(x, y, reduction), D2**2)
-    check(F.l1_loss(x, y, reduction), a)
+    check(F.mse_loss(x, y, reduction=reduction), D2**2)
+    check(F.l1_loss(x, y, reduction=reduction), a)
     check(F.huber_loss(x, y, reduction, 0.7), np.where(a < 0.7, 0.5 * D2**2, 0.7 * (a - 0.35)))
-    check(F.smooth_l1_loss(x, y, reduction, 0.5), np.where(a < 0.5, D2**2, a - 0.25))
-    check(F.smooth_l1_loss(x, y, reduction, 0.0), a)
+    check(F.smooth_l1_loss(x, y, reduction=reduction, beta=0.5), np.where(a < 0.5, D2**2, a - 0.25))
+    check(F.smooth_l1_loss(x, y, reduction=reduction, beta=0.0), a)
 
     p = np.array([[0.2, 0.9], [0.5, 0.7]])
     t = np.array([[1.0, 0.0], [0.25, 1.0]])
     w = np.array([[1.0, 2.0], [0.5, 1.0]])
     bce = -w * (t * np.log(p) + (1 - t) * np.log(1 - p))
-    check(F.binary_cross_entropy(_f64(p, False), _f64(t, False), _f64(w, False), reduction), bce)
+    check(
+        F.binary_cross_entropy(_f64(p, False), _f64(t, False), _f64(w, False), reduction=reduction),
+        bce,
+    )
     z = np.array([[2.0, -1.0], [0.0, 3.0]])
     pw = np.array([3.0, 0.5])
     sig = 1 / (1 + np.exp(-z))
     bcel = -w * (pw * t * np.log(sig) + (1 - t) * np.log(1 - sig))
     check(
         F.binary_cross_entropy_with_logits(
-            _f64(z, False), _f64(t, False), _f64(w, False), reduction, pos_weight=_f64(pw, False)
+            _f64(z, False),
+            _f64(t, False),
+            _f64(w, False),
+            reduction=reduction,
+            pos_weight=_f64(pw, False),
         ),
         bcel,
     )
@@ -270,10 +287,11 @@ def test_loss_closed_form_values(reduction):
     q = np.log(np.array([[0.5, 0.25, 0.25], [0.1, 0.6, 0.3]]))
     pk = np.array([[0.0, 0.5, 0.5], [0.2, 0.2, 0.6]])  # 0 · log 0 = 0
     kl = np.where(pk > 0, pk * np.log(np.where(pk > 0, pk, 1)), 0.0) - pk * q
-    check(F.kl_div(_f64(q, False), _f64(pk, False), reduction), kl)
+    check(F.kl_div(_f64(q, False), _f64(pk, False), reduction=reduction), kl)
     lp = np.log(np.array([[0.3, 0.3, 0.4], [0.2, 0.2, 0.6]]))
     check(
-        F.kl_div(_f64(q, False), _f64(lp, False), reduction, log_target=True), np.exp(lp) * (lp - q)
+        F.kl_div(_f64(q, False), _f64(lp, False), reduction=reduction, log_target=True),
+        np.exp(lp) * (lp - q),
     )
 
 
@@ -281,7 +299,7 @@ def test_loss_closed_form_hand_numbers():
     """A few values worked out on paper, independent of any reference implementation."""
     x, y = _f64([1.0, 3.0], False), _f64([0.0, 1.0], False)
     assert F.mse_loss(x, y).item() == pytest.approx(2.5)  # (1 + 4) / 2
-    assert F.l1_loss(x, y, "sum").item() == pytest.approx(3.0)
+    assert F.l1_loss(x, y, reduction="sum").item() == pytest.approx(3.0)
     assert F.huber_loss(x, y, delta=1.5).item() == pytest.approx((0.5 + 1.5 * (2 - 0.75)) / 2)
     assert F.smooth_l1_loss(x, y, beta=2.0).item() == pytest.approx((0.25 + 1.0) / 2)
     half = _f64([0.5, 0.5], False)
@@ -299,6 +317,8 @@ def test_loss_closed_form_hand_numbers():
     g = F.gaussian_nll_loss(_f64([1.0], False), _f64([3.0], False), _f64([2.0], False))
     assert g.item() == pytest.approx(0.5 * (np.log(2) + 2))
     kl = F.kl_div(
-        _f64([[np.log(0.25), np.log(0.75)]], False), _f64([[0.5, 0.5]], False), "batchmean"
+        _f64([[np.log(0.25), np.log(0.75)]], False),
+        _f64([[0.5, 0.5]], False),
+        reduction="batchmean",
     )
     assert kl.item() == pytest.approx(0.5 * np.log(2) + 0.5 * np.log(2 / 3))

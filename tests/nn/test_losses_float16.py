@@ -52,7 +52,7 @@ LOSSES = {
     "nll_loss": lambda a, d: F.nll_loss(F.log_softmax(a(d["z"]), dim=1), ac.tensor(d["idx"])),
     "kl_div mean": lambda a, d: F.kl_div(F.log_softmax(a(d["z"]), dim=1), a(d["q"])),
     "kl_div batchmean": (
-        lambda a, d: F.kl_div(F.log_softmax(a(d["z"]), dim=1), a(d["q"]), "batchmean")
+        lambda a, d: F.kl_div(F.log_softmax(a(d["z"]), dim=1), a(d["q"]), reduction="batchmean")
     ),
 }
 

@@ -128,9 +128,9 @@ def test_modules_match_torch(torch, rng):
     y = _signs(rng, 4)
     T = torch.nn
     pairs = [
-        (nn.MarginRankingLoss(0.5, "sum"), T.MarginRankingLoss(0.5, reduction="sum"), 3),
+        (nn.MarginRankingLoss(0.5, reduction="sum"), T.MarginRankingLoss(0.5, reduction="sum"), 3),
         (nn.HingeEmbeddingLoss(2.0), T.HingeEmbeddingLoss(2.0), 2),
-        (nn.SoftMarginLoss("none"), T.SoftMarginLoss(reduction="none"), 2),
+        (nn.SoftMarginLoss(reduction="none"), T.SoftMarginLoss(reduction="none"), 2),
         (nn.CosineEmbeddingLoss(0.1), T.CosineEmbeddingLoss(0.1), 3),
     ]
     for ours, theirs, arity in pairs:
@@ -142,7 +142,7 @@ def test_modules_match_torch(torch, rng):
         np.testing.assert_allclose(got, ref, rtol=1e-12)
         assert repr(ours).startswith(type(ours).__name__)
     with pytest.raises(ValueError, match="SoftMarginLoss: reduction must be"):
-        nn.SoftMarginLoss("avg")
+        nn.SoftMarginLoss(reduction="avg")
 
 
 def test_errors_name_the_loss_shapes_and_a_fix():

@@ -100,7 +100,7 @@ def test_modules_match_torch_and_repr(torch, rng):
     w = rng.random(3) + 0.5
     counts = np.array([[0.0, 1.0, 3.0]] * 4)
     cases = [
-        (nn.TripletMarginLoss(0.5, 1.0, 1e-3, True, "none"),
+        (nn.TripletMarginLoss(0.5, 1.0, 1e-3, True, reduction="none"),
          T.TripletMarginLoss(0.5, 1.0, 1e-3, True, reduction="none"), (a, p, n),
          "TripletMarginLoss(margin=0.5, p=1.0, eps=0.001, swap=True, reduction='none')"),
         (nn.TripletMarginWithDistanceLoss(margin=2.0, swap=True),
@@ -108,16 +108,16 @@ def test_modules_match_torch_and_repr(torch, rng):
         (nn.TripletMarginWithDistanceLoss(distance_function=nn.PairwiseDistance(p=1.0)),
          T.TripletMarginWithDistanceLoss(distance_function=T.PairwiseDistance(p=1.0)),
          (a, p, n), None),
-        (nn.MultiLabelSoftMarginLoss(w, "sum"),
+        (nn.MultiLabelSoftMarginLoss(w, reduction="sum"),
          T.MultiLabelSoftMarginLoss(torch.tensor(w), reduction="sum"), (x, soft),
          "MultiLabelSoftMarginLoss(reduction='sum')"),
         (nn.MultiMarginLoss(2, 0.5, w), T.MultiMarginLoss(2, 0.5, torch.tensor(w)),
-         (x, y), "MultiMarginLoss(p=2, margin=0.5, reduction='mean')"),
+         (x, y), "MultiMarginLoss(p=2, margin=0.5)"),
         (nn.MultiLabelMarginLoss(), T.MultiLabelMarginLoss(), (x, labels),
-         "MultiLabelMarginLoss(reduction='mean')"),
-        (nn.PoissonNLLLoss(False, True, 1e-4, "none"),
+         "MultiLabelMarginLoss()"),
+        (nn.PoissonNLLLoss(False, True, eps=1e-4, reduction="none"),
          T.PoissonNLLLoss(False, True, eps=1e-4, reduction="none"), (np.exp(x), counts),
-         "PoissonNLLLoss(reduction='none')"),
+         "PoissonNLLLoss(log_input=False, full=True, eps=0.0001, reduction='none')"),
     ]  # fmt: skip
     for ours, theirs, args, text in cases:
         got = ours(*[ac.tensor(v) for v in args]).numpy()

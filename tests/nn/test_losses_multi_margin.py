@@ -66,7 +66,7 @@ def test_multilabel_soft_margin_loss_matches_numpy(rng):
     x = 5 * rng.standard_normal((6, 3))
     y = (rng.random((6, 3)) < 0.5).astype(np.float64)
     w = rng.random(3)
-    got = F.multilabel_soft_margin_loss(ac.tensor(x), ac.tensor(y), ac.tensor(w), "none")
+    got = F.multilabel_soft_margin_loss(ac.tensor(x), ac.tensor(y), ac.tensor(w), reduction="none")
     np.testing.assert_allclose(got.numpy(), _np_msml(x, y, w), rtol=1e-12)
     # the logistic loss of a score 0 is log 2 for either label
     assert F.multilabel_soft_margin_loss(ac.zeros((2,)), ac.tensor([1.0, 0.0])).item() == (
@@ -121,7 +121,7 @@ def test_multi_margin_loss_matches_numpy_and_kinks(rng):
     y = np.array([0, 2, 1, 1, 0])
     w = np.array([0.5, 2.0, 1.5])
     for p, margin, weight in [(1, 1.0, None), (2, 0.4, w), (1, -0.2, w)]:
-        got = F.multi_margin_loss(ac.tensor(x), y, p, margin, weight, "none")
+        got = F.multi_margin_loss(ac.tensor(x), y, p, margin, weight, reduction="none")
         np.testing.assert_allclose(got.numpy(), _np_multi_margin(x, y, p, margin, weight))
     # mean divides by N, not by the weights
     got = F.multi_margin_loss(ac.tensor(x), y, weight=w)

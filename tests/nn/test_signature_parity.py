@@ -20,45 +20,14 @@ import nn.functional as F
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
-# PyTorch's deprecated reduction flags (superseded by reduction=, warned about since 2019).
-_LEGACY = ["size_average", "reduce"]
 KNOWN_GAPS: dict[str, tuple[list[str], str]] = {
-    **{
-        f"nn.{name}": (_LEGACY, "deprecated size_average/reduce: use reduction=")
-        for name in (
-            "BCELoss BCEWithLogitsLoss CosineEmbeddingLoss CrossEntropyLoss HingeEmbeddingLoss "
-            "KLDivLoss L1Loss MSELoss MarginRankingLoss MultiLabelMarginLoss "
-            "MultiLabelSoftMarginLoss MultiMarginLoss NLLLoss PoissonNLLLoss SmoothL1Loss "
-            "SoftMarginLoss TripletMarginLoss"
-        ).split()
-    },
-    **{
-        f"F.{name}": (_LEGACY, "deprecated size_average/reduce: use reduction=")
-        for name in (
-            "binary_cross_entropy binary_cross_entropy_with_logits cosine_embedding_loss "
-            "cross_entropy hinge_embedding_loss kl_div margin_ranking_loss multi_margin_loss "
-            "multilabel_margin_loss multilabel_soft_margin_loss nll_loss poisson_nll_loss "
-            "smooth_l1_loss soft_margin_loss triplet_margin_loss"
-        ).split()
-    },
-    "F.l1_loss": (_LEGACY + ["weight"], "deprecated flags; per-element weight= is new in torch"),
-    "F.mse_loss": (_LEGACY + ["weight"], "deprecated flags; per-element weight= is new in torch"),
-    "F.huber_loss": (["weight"], "per-element weight= is new in torch, not ported yet"),
-    "nn.Embedding": (["_weight", "_freeze"], "torch's private constructor arguments"),
     "nn.RNNCellBase": (["num_chunks"], "ours is an abstract base with its own constructor"),
     "F.normalize": (["out"], "out= tensors are not supported anywhere in ours"),
-    **{
-        f"F.{name}": (
-            ["input"],
-            "an engine op (autograd_core/ops/pooling_*.py) whose first "
-            "parameter is x; renaming it touches the op database, left for later",
-        )
-        for name in (
-            "adaptive_avg_pool1d adaptive_avg_pool2d adaptive_avg_pool3d avg_pool1d avg_pool2d "
-            "avg_pool3d lp_pool1d lp_pool2d lp_pool3d max_unpool1d max_unpool2d max_unpool3d"
-        ).split()
-    },
-    "F.one_hot": (["tensor"], "ours names the first parameter indices; not renamed yet"),
+    "F.one_hot": (
+        ["tensor"],
+        "torch's docstring names it tensor, but its binding takes input= and refuses tensor= "
+        "(tests/nn/test_parity_names.py pins both); ours takes input= as the binding does",
+    ),
 }
 
 # Parameter names compared by name only where ours takes them differently, with the reason.
@@ -144,24 +113,11 @@ def test_known_gaps_have_reasons():
 # with no arguments where both sides allow it.
 SIMPLE_ARGS: dict[str, tuple] = {}
 
-# extra_repr differences kept on purpose, with the reason.
-_LOSS_REPR = "ours prints the loss options (reduction=...); torch's losses print nothing"
-REPR_EXCEPTIONS: dict[str, str] = {
-    **{
-        name: _LOSS_REPR
-        for name in (
-            "BCELoss BCEWithLogitsLoss CTCLoss CrossEntropyLoss GaussianNLLLoss HuberLoss "
-            "KLDivLoss L1Loss MSELoss MultiLabelMarginLoss MultiLabelSoftMarginLoss "
-            "MultiMarginLoss NLLLoss PoissonNLLLoss SmoothL1Loss TripletMarginLoss "
-            "TripletMarginWithDistanceLoss"
-        ).split()
-    },
-    "ParameterList": "ours prints '0 parameters' for an empty list; torch prints nothing",
-    **{
-        name: "ours prints scale_factor= where torch prints size=; not aligned yet"
-        for name in ("Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d")
-    },
-}
+# extra_repr differences kept on purpose (name: reason). None at present: losses print as
+# torch's when built with defaults (they print only the options that differ from them, see
+# nn.losses_common.LossModule), an empty ParameterList prints nothing, and Upsample prints
+# torch's scale_factor-else-size form.
+REPR_EXCEPTIONS: dict[str, str] = {}
 
 
 def _buildable() -> list[str]:
