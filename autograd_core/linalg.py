@@ -2,7 +2,7 @@
 det, slogdet, eigh here; svd, svdvals, qr, pinv, matrix_exp in ``linalg_decomp.py``; the norms
 in ``linalg_norms.py``; matrix_power, multi_dot in ``linalg_products.py``; cross in
 ``ops/cross_product.py``; lu, lu_factor(_ex), lu_solve in ``linalg_lu.py``; vecdot and the ``*_ex``
-variants in ``linalg_ex.py``), batched over leading dims."""
+variants in ``linalg_ex.py``; lstsq, matrix_rank, cond in ``linalg_lstsq.py``), batched over leading dims."""
 
 from __future__ import annotations
 
@@ -74,6 +74,9 @@ __all__ = [
     "cholesky_ex",
     "inv_ex",
     "solve_ex",
+    "lstsq",
+    "matrix_rank",
+    "cond",
     "LinAlgError",
 ]
 
@@ -296,4 +299,10 @@ from autograd_core.linalg_ex import (  # noqa: E402
     inv_ex,
     solve_ex,
     vecdot,
+)
+from autograd_core.linalg_lstsq import (  # noqa: E402
+    LstsqResult,  # noqa: F401  (lstsq's result type)
+    cond,
+    lstsq,
+    matrix_rank,
 )
