@@ -1,8 +1,9 @@
 """``ac.linalg``: PyTorch's ``torch.linalg`` names (cholesky, solve_triangular, solve, inv,
 det, slogdet, eigh here; svd, svdvals, qr, pinv, matrix_exp in ``linalg_decomp.py``; the norms
 in ``linalg_norms.py``; matrix_power, multi_dot in ``linalg_products.py``; cross in
-``ops/cross_product.py``; lu, lu_factor(_ex), lu_solve in ``linalg_lu.py``; vecdot and the ``*_ex``
-variants in ``linalg_ex.py``; lstsq, matrix_rank, cond in ``linalg_lstsq.py``), batched over leading dims."""
+``ops/cross_product.py``; lu, lu_factor(_ex), lu_solve in ``linalg_lu.py``; vecdot and the
+``*_ex`` variants in ``linalg_ex.py``; lstsq, matrix_rank, cond in ``linalg_lstsq.py``),
+batched over leading dims."""
 
 from __future__ import annotations
 

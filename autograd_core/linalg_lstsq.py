@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import numpy
+
 from autograd_core.device import get_array_module
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.linalg_decomp import check_matrix, pinv, svdvals
@@ -180,7 +182,7 @@ def cond(A: Any, p: Any = None) -> Tensor:  # noqa: N803  (torch's name)
         return const(xp.zeros(a.shape[:-2], dtype=a.dtype))
     if p in (None, 2, -2, "nuc"):
         s = svdvals(a)
-        with xp.errstate(divide="ignore", invalid="ignore"):
+        with numpy.errstate(divide="ignore", invalid="ignore"):
             if p == "nuc":
                 return reduce_sum(s, -1) * reduce_sum(1 / s, -1)
             if p == -2:

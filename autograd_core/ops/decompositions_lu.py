@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy
+
 from autograd_core.op import Op
 from autograd_core.ops.decompositions import Solve, matrix_t
 from autograd_core.ops.join import Cat
@@ -74,7 +76,7 @@ def lu_solve_arrays(xp: Any, lu: Any, perm: Any, b: Any, adjoint: bool = False) 
     substitution one row at a time over the whole batch. A zero pivot gives inf/NaN, as
     LAPACK's substitution does (no error): the ``*_ex`` functions' values where info ≠ 0."""
     n = lu.shape[-1]
-    with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with numpy.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if not adjoint:  # L y = Pᵀ B (unit diagonal), then U x = y
             x = xp.take_along_axis(b, perm[..., None], axis=-2).astype(lu.dtype, copy=True)
             for i in range(1, n):
