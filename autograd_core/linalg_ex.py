@@ -256,7 +256,7 @@ def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:  # noqa: N803
     Example:
         >>> import autograd_core as ac
         >>> ell = ac.tensor([[2.0, 0.0], [1.0, 1.0]])
-        >>> ac.cholesky_solve(ac.tensor([[4.0], [3.0]]), ell)
+        >>> ac.cholesky_solve(ac.tensor([[6.0], [4.0]]), ell)
         tensor([[1.],
                 [1.]])
     """

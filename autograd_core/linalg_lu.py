@@ -114,9 +114,9 @@ def lu_factor(A: Any, *, pivot: bool = True) -> LUFactor:  # noqa: N803
 
     Example:
         >>> import autograd_core as ac
-        >>> ac.linalg.lu_factor(ac.tensor([[1.0, 2.0], [3.0, 4.0]]))
-        LUFactor(LU=tensor([[3.        , 4.        ],
-                [0.33333333, 0.66666667]]), pivots=tensor([2, 2], dtype=int32))
+        >>> ac.linalg.lu_factor(ac.tensor([[1.0, 2.0], [4.0, 4.0]]))
+        LUFactor(LU=tensor([[4.  , 4.  ],
+                [0.25, 1.  ]]), pivots=tensor([2, 2], dtype=int32))
     """
     lu_, pivots = _factor("linalg.lu_factor", A, pivot)
     _raise_singular("linalg.lu_factor", lu_, _info(lu_))

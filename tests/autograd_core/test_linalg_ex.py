@@ -71,8 +71,8 @@ def test_lu_family_gradients():
     b = _t(RNG.standard_normal((2, 3, 2)))
     for left, adjoint in [(True, False), (True, True), (False, False), (False, True)]:
         y = b if left else _t(RNG.standard_normal((2, 3)))
-        _both(lambda x, z, l=left, j=adjoint: ac.linalg.lu_solve(
-            *ac.linalg.lu_factor(x), z, left=l, adjoint=j), a, y)  # fmt: skip
+        _both(lambda x, z, s=left, j=adjoint: ac.linalg.lu_solve(
+            *ac.linalg.lu_factor(x), z, left=s, adjoint=j), a, y)  # fmt: skip
     _both(lambda x: tuple(ac.lu_unpack(*ac.linalg.lu_factor(x)))[1:], a)
 
 
@@ -80,8 +80,8 @@ def test_lstsq_cond_gradients():
     for shape in [(5, 3), (3, 5)]:
         a, b = _t(RNG.standard_normal(shape)), _t(RNG.standard_normal((shape[0], 2)))
         _both(lambda x, y: ac.linalg.lstsq(x, y).solution, a, b)
-    _both(lambda x, y: ac.linalg.lstsq(x, y, driver="gelsd").residuals, _t(RNG.standard_normal((5, 2))),
-          _t(RNG.standard_normal((5, 2))))  # fmt: skip
+    a, b = _t(RNG.standard_normal((5, 2))), _t(RNG.standard_normal((5, 2)))
+    _both(lambda x, y: ac.linalg.lstsq(x, y, driver="gelsd").residuals, a, b)
     a = _t(RNG.standard_normal((2, 3, 3)) + 2 * np.eye(3))
     for p in [None, -2, "fro", "nuc", float("inf"), float("-inf"), 1, -1]:
         # (the max/min norms: away from ties, which a random matrix has with probability 0)

@@ -132,10 +132,10 @@ def _cholesky_solvers(case, seed, dtype):
         ell = np.linalg.cholesky(spd(seed, batch, n)) if n else np.zeros((*batch, 0, 0))
         factor = np.swapaxes(ell, -1, -2) if upper else ell
         if inverse:
-            check(lambda t, x: t.cholesky_inverse(x, upper=upper), factor, dtype=dtype)
+            check(lambda t, x, u=upper: t.cholesky_inverse(x, upper=u), factor, dtype=dtype)
         else:
             b = normal(seed + 1, (*batch_b, n, k))
-            check(lambda t, y, x: t.cholesky_solve(y, x, upper=upper), b, factor, dtype=dtype)
+            check(lambda t, y, x, u=upper: t.cholesky_solve(y, x, upper=u), b, factor, dtype=dtype)
 
 
 @fuzz_settings(40)
