@@ -121,7 +121,9 @@ from autograd_core.anomaly import detect_anomaly  # noqa: E402
 from autograd_core.func import vmap  # noqa: E402  (torch.vmap)
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch's names too)
+from autograd_core.linalg_ex import cholesky_inverse, cholesky_solve  # noqa: E402  (torch's)
 from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E402  (legacy names)
+from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
 
@@ -159,6 +161,9 @@ __all__ = [
     "chain_matmul",
     "svd",
     "cholesky",
+    "lu_unpack",
+    "cholesky_solve",
+    "cholesky_inverse",
     "pinverse",
     "numel",
     "Tensor",

@@ -379,7 +379,7 @@ _ELEMENTWISE = (
     "tan asin arcsin acos arccos atan arctan atan2 arctan2 sinh cosh asinh arcsinh acosh "
     "arccosh atanh arctanh log2 log10 exp2 trunc fix frac logit hypot xlogy lgamma digamma "
     "erfinv sinc deg2rad rad2deg heaviside true_divide sgn copysign ldexp i0 nextafter mvlgamma "
-    "renorm"
+    "renorm addr"
 ).split()
 INPLACE_METHODS.update({f"{n}_": _in_place(f"{n}_", getattr(ops, n)) for n in _ELEMENTWISE})
 # x += y is x.add_(y): Python calls these instead of rebinding x to a new tensor

@@ -1,7 +1,9 @@
 """``ac.linalg``: PyTorch's ``torch.linalg`` names (cholesky, solve_triangular, solve, inv,
 det, slogdet, eigh here; svd, svdvals, qr, pinv, matrix_exp in ``linalg_decomp.py``; the norms
 in ``linalg_norms.py``; matrix_power, multi_dot in ``linalg_products.py``; cross in
-``ops/cross_product.py``), batched over leading dims."""
+``ops/cross_product.py``; lu, lu_factor(_ex), lu_solve in ``linalg_lu.py``; vecdot and the
+``*_ex`` variants in ``linalg_ex.py``; lstsq, matrix_rank, cond in ``linalg_lstsq.py``),
+batched over leading dims."""
 
 from __future__ import annotations
 
@@ -17,6 +19,15 @@ from autograd_core.linalg_decomp import (
     qr,
     svd,
     svdvals,
+)
+from autograd_core.linalg_lu import (
+    PLU,  # noqa: F401  (lu's result type, as torch.return_types)
+    LUFactor,  # noqa: F401
+    LUFactorEx,  # noqa: F401
+    lu,
+    lu_factor,
+    lu_factor_ex,
+    lu_solve,
 )
 from autograd_core.linalg_norms import matrix_norm, norm, vector_norm
 from autograd_core.linalg_products import matrix_power, multi_dot
@@ -56,6 +67,17 @@ __all__ = [
     "matrix_power",
     "multi_dot",
     "cross",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
+    "lu_solve",
+    "vecdot",
+    "cholesky_ex",
+    "inv_ex",
+    "solve_ex",
+    "lstsq",
+    "matrix_rank",
+    "cond",
     "LinAlgError",
 ]
 
@@ -267,3 +289,21 @@ def eigvalsh(a: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803  (torch's name
     a = lift(a)
     check_square("linalg.eigvalsh", a)
     return Eigh.apply(a, uplo=_check_uplo("linalg.eigvalsh", UPLO))[0]
+
+
+# the *_ex variants and vecdot build on the functions above (linalg_ex.py imports this module)
+from autograd_core.linalg_ex import (  # noqa: E402
+    CholeskyEx,  # noqa: F401  (cholesky_ex's result type, as torch.return_types)
+    InvEx,  # noqa: F401
+    SolveEx,  # noqa: F401
+    cholesky_ex,
+    inv_ex,
+    solve_ex,
+    vecdot,
+)
+from autograd_core.linalg_lstsq import (  # noqa: E402
+    LstsqResult,  # noqa: F401  (lstsq's result type)
+    cond,
+    lstsq,
+    matrix_rank,
+)

@@ -6,6 +6,7 @@ keep only the steps every call runs (op.py)."""
 from __future__ import annotations
 
 import contextlib
+import sys
 import traceback
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -233,7 +234,12 @@ def as_constant(x: Any, like: Tensor) -> Tensor:
 def explain_value_error(cls: type[Op], inputs: tuple[Tensor, ...]) -> None:
     """A forward raised ValueError: when the inputs of a broadcasting op do not broadcast, say
     so as a ShapeError naming the op and shapes. Any other ValueError is re-raised unchanged by
-    the caller (it is a bug in the op, not a user error to be reworded)."""
+    the caller (it is a bug in the op, not a user error to be reworded). NumPy's LinAlgError (a
+    ValueError: a singular matrix) is left alone: the matrix ops' batch dims broadcast, their
+    matrix dims need not, and the caller words that error."""
+    raised = sys.exc_info()[0]
+    if raised is not None and raised.__name__ == "LinAlgError":
+        return
     if cls.broadcasts and len(inputs) > 1:
         broadcast_shapes(*[tuple(t.data.shape) for t in inputs], op=cls.name)
 

@@ -19,6 +19,7 @@ from autograd_core.ops import (
     ctc,
     decompositions,
     decompositions_eigh,  # noqa: F401  (registers eigh; public in ac.linalg)
+    decompositions_lu,  # noqa: F401  (registers lu_factor; public in ac.linalg)
     decompositions_svd,  # noqa: F401  (registers svd and qr; public in ac.linalg)
     diagonals,
     differences,
@@ -51,6 +52,7 @@ from autograd_core.ops import (
     pooling_unpool,
     powers,
     products,
+    products_outer,
     quantiles,
     recurrent,
     reduce,
@@ -111,6 +113,7 @@ from autograd_core.ops.piecewise import *  # noqa: F403
 from autograd_core.ops.placing import *  # noqa: F403
 from autograd_core.ops.powers import *  # noqa: F403
 from autograd_core.ops.products import *  # noqa: F403
+from autograd_core.ops.products_outer import *  # noqa: F403
 from autograd_core.ops.quantiles import *  # noqa: F403
 from autograd_core.ops.recurrent import *  # noqa: F403
 from autograd_core.ops.reduce import *  # noqa: F403
@@ -181,6 +184,7 @@ _FAMILIES = (
     floating_point,
     mixing,
     products,
+    products_outer,
     constructions,
     distances,
     decompositions,

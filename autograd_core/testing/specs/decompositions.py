@@ -1,6 +1,6 @@
-"""OpSpecs of the decomposition ops (inv, solve, slogdet, det, cholesky): well-conditioned random
-matrices (A Aᵀ + n·I where a positive-definite one is needed), batched, 1×1, empty batches and
-non-contiguous inputs."""
+"""OpSpecs of the decomposition ops (inv, solve, slogdet, det, cholesky, lu_factor):
+well-conditioned random matrices (A Aᵀ + n·I where a positive-definite one is needed), batched,
+1×1, empty batches and non-contiguous inputs; wide and tall ones for lu_factor."""
 
 from __future__ import annotations
 
@@ -97,6 +97,19 @@ def _torch_eigh(a, uplo="L"):
     return w, v * v
 
 
+def _lu_cases(rng):
+    """Square (well conditioned), wide and tall matrices: their pivots are distinct with
+    probability 1, so the finite differences do not switch rows."""
+    return [
+        *_matrix_cases(rng, _square),
+        Case((rng.standard_normal((0, 0)),), {}, "0x0"),
+        Case((rng.standard_normal((2, 3, 5)),), {}, "wide batched (2,3,5)"),
+        Case((rng.standard_normal((5, 3)),), {}, "tall (5,3)"),
+        Case((rng.standard_normal((1, 4)),), {}, "1x4"),
+        Case((rng.standard_normal((4, 1)),), {}, "4x1"),
+    ]
+
+
 # grad_args is declared (every argument, as None would mean) for these matrix ops: it also keeps
 # them out of test_property_graphs.py, whose random programs feed ops values squashed into an
 # elementwise interval in shapes that only broadcast; invertible, positive-definite or
@@ -155,5 +168,13 @@ OP_DB += [
         grad_args=_ALL_OF_A,
         torch_fn=_torch_eigh,
         notes="checked on (A + Aᵀ)/2 through (w, V ∘ V): V's signs are arbitrary",
+    ),
+    OpSpec(
+        "lu_factor",
+        lambda a: ac.linalg.lu_factor(a).LU,
+        _lu_cases,
+        grad_args=_ALL_OF_A,
+        torch_fn=lambda a: _torch_linalg().lu_factor(a).LU,
+        notes="the packed LU (L's multipliers and U); the int32 pivots get no gradient",
     ),
 ]
