@@ -49,7 +49,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "history of the memory it shares cannot be rebuilt from it). Clone it first "
             "(x = x.clone()), or write into the base tensor."
         )
-    if x.node is not None and x.node.n_outputs > 1 and x.data is not root:
+    if x.node is not None and x.node.returned_views and x.data is not root:
         raise GraphError(
             f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "
             "one of several views it returned, and is being changed in place (refused, as "

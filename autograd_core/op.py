@@ -153,6 +153,8 @@ class Op:
     )
     xp: Any = numpy
     n_outputs: int = 1
+    returned_views: bool = False  # (its forward returned a tuple of views: link_outputs)
+    reads_outputs: ClassVar[tuple[int, ...] | None] = None  # (saved ones its VJP reads; all)
     hooks: list[tuple[int, Any]] | None = None
     retained: list[Any] | None = None
     plain: bool = False

@@ -132,6 +132,8 @@ def link_outputs(
         op.seq = next_seq()
         op.params = params
         op.n_outputs = len(ys)
+        roots = {id(root_of(t.data)) for t in inputs}
+        op.returned_views = any(y.base is not None and id(root_of(y)) in roots for y in ys)
         op.plain = False
         op.out = ys if cls.save_output else None
     elif WATCH.enabled:  # checkpoint's unrecorded forward: which tensors it read

@@ -172,8 +172,9 @@ def check_inputs(op: Any) -> None:
     whose memory a recorded in-place op wrote after the input's own node was made
     (``stale_after``)."""
     if op.save_output and op.out is not None:
+        reads = op.reads_outputs
         for k, out in enumerate(op.out if isinstance(op.out, tuple) else (op.out,)):
-            if hasattr(out, "base") and written_at(out) > op.seq:
+            if (reads is None or k in reads) and hasattr(out, "base") and written_at(out) > op.seq:
                 raise GraphError(
                     f"{op.label}: output {k} (shape {tuple(out.shape)}, {out.dtype}), which "
                     "this op reads to compute its gradient, was modified by an in-place "

@@ -80,11 +80,13 @@ class _ExtremumAlongDim(Op):
     VJP: x̄ = ȳ_values placed at the returned index of each slice, 0 elsewhere: on a tie the
     whole gradient goes to the returned (first) element, as PyTorch's ``max(x, dim)`` does
     (``amax`` splits it instead). The one-hot placement is a constant: the second derivative is
-    0. Saves both outputs. Does not broadcast.
+    0. Saves both outputs; reads only the indices (the values may be written in place, as in
+    PyTorch). Does not broadcast.
     """
 
     reduce: str = "max"
     fresh_grads = True
+    reads_outputs = (1,)
 
     def forward(self, x: Any, axis: int, keepdims: bool) -> tuple[Any, Any]:
         xp = self.xp

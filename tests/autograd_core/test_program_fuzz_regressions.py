@@ -205,6 +205,19 @@ def test_recorded_write_into_a_multi_output_or_no_grad_view_is_refused(how):
     assert _write_both(make, plain) == [False, False]
 
 
+def test_views_of_an_op_returning_a_tuple_refuse_in_place_writes_and_other_outputs_do_not():
+    # explore fuzz: chunk(1)[0] (one view, still of a function returning several) was written in
+    # place; and ours refused max(1)'s values (a new array that is no view of the input)
+    for lib in (ac, torch):
+        e = lib.tensor(X, requires_grad=True).exp()
+        for piece in (e.chunk(1, 0)[0], e.split(4)[0], e.unsqueeze(0).unbind(0)[0]):
+            with pytest.raises((ac.GraphError, RuntimeError), match="several views|multiple views"):
+                piece.relu_()
+        values, _ = lib.tensor(X.reshape(2, 2), requires_grad=True).max(1)
+        values.add_(1.0)
+        values.sum().backward()
+
+
 def test_a_write_into_a_no_grad_view_of_a_tensor_that_requires_grad_is_refused():
     # torch: "A view was created in no_grad mode and is being modified inplace with grad mode
     # enabled" even when nothing written requires grad; ours wrote into the leaf's memory
