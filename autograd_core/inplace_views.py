@@ -37,8 +37,9 @@ def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
 
 def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     """The tensor that owns x's memory and the node of the view op that read it, found through
-    the nodes of the view ops between them; None when x owns its memory or no such chain is
-    recorded (or a backward released it). Refuses a view of a leaf that requires grad (its
+    the nodes of the view ops between them, or (x without a node, the node None) through the
+    tensors its views were made of; None when x owns its memory or no such chain is recorded
+    (or a backward released it). Refuses a view of a leaf that requires grad (its
     gradient would belong to a value it no longer holds), as PyTorch, also after a backward."""
     root = root_of(x.data)
     made = getattr(x, "_view_meta", None) if x.node is None else None
@@ -56,6 +57,9 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "PyTorch does). Clone it first (x = x.clone()), or write into the base tensor."
         )
     t, reader = x, None
+    if x.node is None:  # (a view made with grad mode on of a tensor without a node)
+        while (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:
+            t = p
     while t.node is not None and t.data is not root:
         reader = t.node
         # (a node a backward released keeps, of its inputs, the leaves that require grad)
@@ -76,7 +80,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
             "or write into a copy (x = x.clone())."
         )
-    return (t, reader) if t.data is root and reader is not None else None
+    return (t, reader) if t.data is root else None
 
 
 def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
@@ -90,7 +94,8 @@ def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
     order = xp.argsort(where_base)
     index = order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
     old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
-    reader.inputs = tuple(old if u is base else u for u in reader.inputs)
+    if reader is not None:  # (None: base had no node, and the view none either)
+        reader.inputs = tuple(old if u is base else u for u in reader.inputs)
     new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
     base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
     mark_rebound(base)

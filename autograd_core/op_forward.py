@@ -94,18 +94,20 @@ def mark_view_origin(out: Tensor, inputs: tuple[Tensor, ...], multi: bool) -> No
     (``inplace_views.view_base``), as PyTorch refuses it (the history of the memory it shares
     cannot be rebuilt from a view made without one); so is any in-place write with grad mode
     on into a view made under no_grad of a tensor that requires grad (``inplace._records``:
-    PyTorch's "ambiguous" case, whether the write should be recorded)."""
-    meta = None
-    if MODE.enabled:
-        meta = next((m for t in inputs if (m := getattr(t, "_view_meta", None))), None)
-        if meta is None and not multi:
-            return
-        meta = meta or MULTI_OUTPUT_VIEW
+    PyTorch's "ambiguous" case, whether the write should be recorded). A plain view made with
+    grad mode on keeps the tensor it views (``_view_parent``, PyTorch's ``_base``), so that a
+    recorded write through it rebinds that tensor too (``inplace_views.view_base``)."""
     root = root_of(out.data)
     viewed = [t for t in inputs if root_of(t.data) is root]
     if not viewed:
         return
-    if not MODE.enabled:
+    if MODE.enabled:
+        meta = next((m for t in viewed if (m := getattr(t, "_view_meta", None))), None)
+        meta = meta or (MULTI_OUTPUT_VIEW if multi else None)
+        if meta is None:  # (a plain view: an in-place write through it reaches this base)
+            out._view_parent = viewed[0]
+            return
+    else:
         grad = any(
             t._requires_grad or getattr(t, "_view_meta", None) == NO_GRAD_VIEW_OF_GRAD
             for t in viewed

@@ -58,6 +58,7 @@ class Tensor:
         "name",
         "_seen",  # (set only after a recorded in-place write: version.made_now)
         "_view_meta",  # (set only on some views without a node: op_forward.mark_view_origin)
+        "_view_parent",  # (likewise)
         "__weakref__",
     )
     # NumPy defers binary operators with a Tensor on the right to Tensor's reflected methods.

@@ -197,9 +197,10 @@ class Mismatch(AssertionError):
 # fixed case in test_program_fuzz_regressions.py (test_kept_*). The program ends there.
 KEPT_REFUSALS = {
     # K1: a tensor without a node on memory that a recorded in-place op wrote after it was made
-    # (a view taken before its base joined the graph, the base of a view written in place):
-    # torch makes it a non-leaf (CopySlices / AsStrided), ours refuses to use it with grad on
-    # (version.refuse_stale); until then compare() accepts its leaf flags (``_stale``)
+    # (a view taken before its base joined the graph, another view of a base written through
+    # one view): torch makes it a non-leaf (AsStrided of the base's CopySlices), ours refuses
+    # to use it with grad on (version.refuse_stale); until then compare() accepts its leaf
+    # flags (``_stale``). (The base itself joins the graph, as in torch: inplace_views.py.)
     "K1 stale tensor without a node": version.STALE,
     # K2: an op that saved nothing (y + 1) whose input was rebound by a later in-place op:
     # torch's saved edge still reaches the old value's node, ours refuses at backward
