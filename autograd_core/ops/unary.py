@@ -118,19 +118,20 @@ class ReLU(Op):
         return (gy * self.saved,)
 
 
-@register_op("abs", array_vjp=True, saves_inputs=False)
+@register_op("abs", array_vjp=True)
 class Abs(Op):
     r"""y = |x|. VJP: x̄ = ȳ · sign(x); at x = 0 the subgradient 0 is used (sign(0) = 0).
-    Saves the sign of x as a constant."""
+    Saves x (as PyTorch: x written in place afterwards refuses the backward; a saved sign of
+    the same size would hold as much memory)."""
 
     fresh_grads = True
 
     def forward(self, x: Any) -> Any:
-        self.saved = self.xp.sign(x)
         return self.xp.abs(x)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
-        return (gy * self.saved,)
+        x = self.inputs[0].data
+        return (gy * self.xp.sign(x),)
 
 
 def neg(x: Tensor) -> Tensor:

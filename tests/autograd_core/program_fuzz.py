@@ -221,6 +221,9 @@ KEPT_REFUSALS = {
     # K7: an index assignment into an expanded tensor whose indexed part does not overlap
     # (x.expand(2, 3)[0] = v): torch writes x through it, ours's expanded arrays are read-only
     "K7 write into an expanded tensor": "an expanded tensor shares one element among many",
+    # K8: sigmoid's input written in place before backward: torch's VJP reads only the output,
+    # ours also reads x in a recorded backward (σ(−x) without the cancellation of 1 − y)
+    "K8 sigmoid reads its input": "sigmoid: input 0",
 }
 
 

@@ -241,6 +241,36 @@ def test_a_write_into_a_no_grad_view_of_a_tensor_that_requires_grad_is_refused()
     np.testing.assert_array_equal(w.numpy(), [1.0, 1.0, 1.0])  # nothing written
 
 
+def test_abs_input_written_in_place_refuses_backward():
+    # explore fuzz: torch's abs saves x (version check at backward); ours saved sign(x) and
+    # ran the backward
+    run_program(
+        [(X[:3] - 2.5, True)],
+        [
+            ("unary", 0, "abs"),
+            ("nograd", ("inplace", 0, "relu_")),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
+
+
+def test_kept_sigmoid_input_written_in_place_refuses_backward():
+    # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
+    # 1 − y cancels), so a write into x before backward is refused
+    t = torch.tensor(X, requires_grad=True)
+    y = t.sigmoid()
+    with torch.no_grad():
+        t.relu_()
+    y.sum().backward()  # torch: fine
+    x = ac.tensor(X, requires_grad=True)
+    y = x.sigmoid()
+    with ac.no_grad():
+        x.relu_()
+    with pytest.raises(ac.GraphError) as e:
+        y.sum().backward()
+    assert kept_refusal(e.value) == "K8 sigmoid reads its input"
+
+
 def test_kept_setitem_into_an_expanded_tensor_is_refused():
     t = torch.tensor(X[:3])
     t.expand(2, 3)[0] = 0.5  # torch writes t (every row of the expansion)
