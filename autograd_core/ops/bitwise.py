@@ -33,9 +33,11 @@ def _check_kinds(api: str, kinds: str, *xs: Tensor) -> None:
     for x in xs:
         if x.dtype.kind not in kinds:
             what = "integer or bool" if "b" in kinds else "integer"
+            logical = api.replace("bitwise", "logical") if api.startswith("bitwise") else ""
+            hint = f", or use ac.{logical} for a truth-value result" if logical else ""
             raise DTypeError(
                 f"{api}: needs {what} tensors, got dtype {x.dtype} (shape {tuple(x.shape)}). "
-                f"Convert with .long(){' or .bool()' if 'b' in kinds else ''}."
+                f"Convert with .long(){' or .bool()' if 'b' in kinds else ''}{hint}."
             )
 
 

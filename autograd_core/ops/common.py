@@ -29,6 +29,7 @@ __all__ = [
     "zero_of",
     "write_out",
     "loses_values",
+    "refuse_complex",
 ]
 
 
@@ -149,6 +150,20 @@ def _cast(t: Tensor, dtype: Any) -> Tensor:
     return t.to(dtype) if t.requires_grad else const(t.data.astype(dtype))
 
 
+def refuse_complex(op: str, *xs: Tensor) -> None:
+    """A DTypeError when an operand of an ordering op (``<``, maximum, clamp, ...) is complex:
+    complex numbers have no order. PyTorch refuses them; NumPy would order them
+    lexicographically (real part first), a silent result no caller wants."""
+    for x in xs:
+        if x.data.dtype.kind == "c":
+            raise DTypeError(
+                f"{op}: complex numbers have no order, got dtypes "
+                f"{', '.join(str(t.data.dtype) for t in xs)} (shapes "
+                f"{', '.join(str(tuple(t.shape)) for t in xs)}). Compare their real parts "
+                "(x.real) or their magnitudes (x.abs()) instead."
+            )
+
+
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors (at least one must already be a Tensor), with
     PyTorch's promotion across categories (``scalar_dtype``, ``promote_pair``)."""
@@ -263,11 +278,11 @@ def keep_arg(op: str, keepdim: Any, keepdims: Any) -> bool:
 
 def loses_values(target: Any, value: Any) -> bool:
     """Whether storing values of dtype ``value`` into an array of dtype ``target`` would lose
-    them: a float or complex into an integer or bool, an integer into a bool (the rule of
-    ``out=`` and of the in-place methods; a float64 into a float32 rounds, as PyTorch allows)."""
-    if target.kind == "b":
-        return value.kind != "b"
-    return target.kind in "iu" and value.kind not in "iub"
+    them: a value of a higher category (``dtype_category``) than the target's, such as a
+    float or complex into an integer or bool, an integer into a bool, a complex into a float
+    (the rule of ``out=`` and of the in-place methods, PyTorch's ``can_cast``; a float64 into
+    a float32 rounds, as PyTorch allows)."""
+    return dtype_category(value) > dtype_category(target)
 
 
 def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:

@@ -319,7 +319,9 @@ def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tens
     """input + value · tensor1 · tensor2, elementwise with broadcasting, as ``torch.addcmul``.
 
     Gradients: input̄ = ȳ, tensor1̄ = value · ȳ · tensor2, tensor2̄ = value · ȳ · tensor1 (each
-    summed to its operand's shape); a composition of ``mul`` and ``add``.
+    summed to its operand's shape); a composition of ``mul`` and ``add``. The result's dtype
+    is the three tensors' promotion (``value`` takes no part: uint8 input and bool factors
+    give uint8); three bool tensors are refused, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -328,6 +330,15 @@ def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tens
     """
     a = lift(input)
     product = lift(tensor1, a) * lift(tensor2, a)
+    if product.dtype.kind == "b":  # value takes no part in the promotion (as PyTorch)
+        if a.dtype.kind == "b":
+            raise DTypeError(
+                f"addcmul: not defined when input, tensor1 and tensor2 are all bool (as in "
+                f"PyTorch); got shapes {_shape(a)}, {_shape(product)}. Convert first: "
+                "input.long()."
+            )
+        if a.dtype.kind in "iu":  # uint8 input, bool factors: uint8 (value · bool is int64)
+            product = product.to(a.dtype)
     return a + (product if value == 1 else value * product)
 
 

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, lift_float, lift_pair
+from autograd_core.ops.common import lift, lift_float, lift_pair, refuse_complex
 from autograd_core.ops.opmath import is_half, narrow, widen
 from autograd_core.ops.special import erf_array, erfc_array
 from autograd_core.registry import register_op
@@ -390,6 +390,7 @@ def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         if bound is not None:  # PyTorch's promotion: clamp(int64 x, 0.5) is float32
             x, bound = lift_pair(x, bound)
             bounds.append(bound)
+    refuse_complex("clamp", x, *bounds)  # (as PyTorch: complex numbers have no order)
     return Clip.apply(x, *bounds, has_min=min is not None, has_max=max is not None)
 
 

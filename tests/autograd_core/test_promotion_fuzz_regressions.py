@@ -1,0 +1,147 @@
+"""Fixed cases for what the type-promotion fuzz test (test_promotion_fuzz.py) found: each failed
+on the code before its fix. Values are checked against NumPy or closed forms, refusals against
+torch's (where torch is installed) as well as by our error's text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_core as ac
+from autograd_core.errors import DTypeError
+
+C = np.array([1 + 2j, -1 + 0.5j], dtype=np.complex64)
+R = np.array([0.5, 2.0], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, a, b: m.maximum(a, b),
+        lambda m, a, b: m.minimum(a, b),
+        lambda m, a, b: m.fmax(a, b),
+        lambda m, a, b: m.fmin(a, b),
+        lambda m, a, b: m.lt(a, b),
+        lambda m, a, b: a <= b,
+        lambda m, a, b: m.gt(b, a),
+        lambda m, a, b: b >= a,
+        lambda m, a, b: m.clamp(b, min=a),
+        lambda m, a, b: m.clamp(a, max=1.0),
+    ],
+)
+def test_ordering_ops_refuse_complex_operands(call):
+    """NumPy orders complex numbers lexicographically; PyTorch refuses (no order exists)."""
+    with pytest.raises(DTypeError, match="complex numbers have no order"):
+        call(ac, ac.tensor(C), ac.tensor(R))
+    torch = pytest.importorskip("torch")
+    with pytest.raises((RuntimeError, NotImplementedError)):
+        call(torch, torch.tensor(C), torch.tensor(R))
+
+
+def test_equality_of_complex_still_works():
+    assert (ac.tensor(C) == ac.tensor(C)).tolist() == [True, True]
+
+
+def test_in_place_refuses_a_complex_result_in_a_real_tensor():
+    x = ac.tensor(R)
+    with pytest.raises(DTypeError, match="cannot be stored in place"):
+        x.add_(ac.tensor(C))
+    with pytest.raises(DTypeError, match="cannot be stored in place"):
+        x *= 1j
+    np.testing.assert_array_equal(x.numpy(), R)  # untouched
+
+
+def test_recorded_in_place_refuses_a_float_result_in_an_integer_tensor():
+    """int_tensor.add_(w) with w requiring grad: the recorded path used to cast the float
+    result to int64 silently (torch: "result type Float can't be cast to ... Long")."""
+    x = ac.tensor([1, 2])
+    w = ac.tensor([0.5, 0.25], requires_grad=True)
+    with pytest.raises(DTypeError, match="cannot be stored in place"):
+        x.add_(w)
+    assert x.tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("name", ["atan2", "copysign", "hypot"])
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int32"])
+def test_integer_operands_give_the_default_float_dtype(name, dtype):
+    """NumPy's rule gave float16 for bool/uint8 (float64 for int32); PyTorch's atan2 and copysign
+    give the default dtype (its hypot refuses integers; ours gives the default dtype)."""
+    a = np.array([1, 0, 2]).astype(dtype)
+    b = np.array([2, 1, 1]).astype(dtype)
+    fn = {"atan2": np.arctan2, "copysign": np.copysign, "hypot": np.hypot}[name]
+    want = fn(a.astype(np.float64), b.astype(np.float64))
+    got = getattr(ac, name)(ac.tensor(a), ac.tensor(b))
+    assert got.dtype == ac.float32
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    ac.set_default_dtype(ac.float64)
+    try:
+        assert getattr(ac, name)(ac.tensor(a), ac.tensor(b)).dtype == ac.float64
+    finally:
+        ac.set_default_dtype(ac.float32)
+
+
+def test_float_power_with_a_complex_operand_is_complex128():
+    """The imaginary part used to be dropped (a float64 result)."""
+    got = ac.float_power(ac.tensor([2.0, -1.0]), ac.tensor(C))
+    want = np.array([2.0, -1.0], dtype=np.complex128) ** C.astype(np.complex128)
+    assert got.dtype == ac.complex128
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12)
+    assert ac.float_power(ac.tensor(C), 2).dtype == ac.complex128
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, m: x - m,
+        lambda x, m: m - x,
+        lambda x, m: ac.sub(x, m),
+        lambda x, m: ac.rsub(x, m),
+        lambda x, m: x - True,
+        lambda x, m: True - x,
+        lambda x, m: ac.sub(m, 1),
+        lambda x, m: x.clone().sub_(m),
+        lambda x, m: x.clone().__isub__(True),
+    ],
+)
+def test_subtraction_with_a_bool_operand_is_refused(call):
+    """As PyTorch: ``mask - 1`` is almost always a mistaken ``~mask``; it used to compute."""
+    x, m = ac.tensor([3, 1]), ac.tensor([True, False])
+    with pytest.raises(DTypeError, match="bool operand"):
+        call(x, m)
+
+
+@pytest.mark.parametrize("op", [lambda a, b: a & b, lambda a, b: a | b, lambda a, b: 1 | b])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_bitwise_operators_refuse_floats(op, dtype):
+    """``a & b`` on floats used to give the logical op (a bool tensor); PyTorch refuses."""
+    a = ac.tensor([True, False])
+    b = ac.tensor(np.array([1.0, 0.0], dtype=dtype))
+    with pytest.raises(DTypeError, match="logical_"):
+        op(a, b)
+
+
+def test_bool_powers():
+    x = ac.tensor([True, False])
+    assert (x**True).dtype == ac.bool and (x**True).tolist() == [True, False]
+    assert (x**False).tolist() == [True, True]  # x ** 0 = 1 (0 ** 0 too)
+    with pytest.raises(DTypeError, match="two bool tensors"):
+        x ** ac.tensor([True, True])
+    assert (x ** ac.tensor(np.array([2], dtype=np.int8))).dtype == ac.int8
+
+
+def test_addcmul_promotes_only_the_tensors():
+    """value takes no part: uint8 input with bool factors stays uint8 (was int64)."""
+    x = ac.tensor(np.array([1, 2], dtype=np.uint8))
+    m = ac.tensor([True, False])
+    y = ac.addcmul(x, m, m, value=3)
+    assert y.dtype == ac.uint8 and y.tolist() == [4, 2]
+    with pytest.raises(DTypeError, match="all bool"):
+        ac.addcmul(m, m, m)
+
+
+def test_complex_dtype_names_exist_at_top_level():
+    assert ac.complex64 == np.complex64 and ac.complex128 == np.complex128
+    assert ac.cfloat == ac.complex64 and ac.cdouble == ac.complex128
+    assert ac.zeros(2, dtype=ac.cfloat).dtype == np.complex64
+    for name in ("complex64", "complex128", "cfloat", "cdouble"):
+        assert name in ac.__all__
