@@ -18,7 +18,7 @@ import numpy  # scalar types only
 
 from autograd_core.errors import DTypeError
 from autograd_core.ops.binary import Add, Div, Sub, logical_and, mul
-from autograd_core.ops.common import lift, lift_pair, write_out
+from autograd_core.ops.common import float_pair, lift, lift_pair, write_out
 from autograd_core.ops.division import floor_divide, remainder
 from autograd_core.ops.piecewise import trunc
 from autograd_core.ops.unary import clip, neg
@@ -166,7 +166,7 @@ def div(
             "None divides exactly; 'trunc' rounds towards zero, 'floor' towards -inf."
         )
     if rounding_mode is None:
-        return write_out("div", Div.apply_pair(*lift_pair(input, other)), out)
+        return write_out("div", Div.apply_pair(*float_pair(input, other)), out)
     a, b = lift_pair(input, other)
     if rounding_mode == "floor":
         return write_out("div", floor_divide(a, b), out)

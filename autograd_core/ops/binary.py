@@ -15,7 +15,14 @@ import numpy
 
 from autograd_core.dtypes import get_default_dtype
 from autograd_core.op import Op
-from autograd_core.ops.common import const, lift, lift_pair, refuse_complex, write_out
+from autograd_core.ops.common import (
+    const,
+    lift,
+    lift_pair,
+    refuse_complex,
+    refuse_wrapped_comparison,
+    write_out,
+)
 from autograd_core.ops.searching import nonzero
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
@@ -253,7 +260,11 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
     are refused, as in PyTorch (NumPy would give int8).
     """
     exponent = b
-    a, b = lift_pair(a, b)
+    if type(b) is int and b < 0 and isinstance(a, Tensor) and a.dtype.kind in "biu":
+        b = lift(b)  # (checked before lift_pair would wrap it into a's dtype: uint8 −3 is 253)
+        a = lift_pair(a, 0)[0]  # (bool: int64, as a Python int makes it)
+    else:
+        a, b = lift_pair(a, b)
     if a.dtype.kind == "b" and b.dtype.kind == "b":
         from autograd_core.errors import DTypeError  # only pow may change in this module
 
@@ -340,6 +351,8 @@ def _comparison(name: str, fn: str, ordering: bool = False) -> tuple[type[Op], A
     )
 
     def public(a: Any, b: Any) -> Tensor:
+        if not name.startswith("logical"):
+            refuse_wrapped_comparison(name, a, b)
         a, b = lift_pair(a, b)
         if ordering:  # (as PyTorch: complex numbers have no order)
             refuse_complex(name, a, b)

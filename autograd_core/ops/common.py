@@ -30,6 +30,9 @@ __all__ = [
     "write_out",
     "loses_values",
     "refuse_complex",
+    "out_of_range",
+    "refuse_wrapped_comparison",
+    "wrapped",
 ]
 
 
@@ -43,11 +46,45 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
     xp = get_array_module(like.data)
     if isinstance(value, (bool, int, float, complex)):
         dtype = scalar_dtype(like.data.dtype, value)
+        if type(value) is int and dtype.kind in "iu":
+            value = wrapped(value, dtype)
         if on_host(like.data):
             return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
         # on a device: a fill kernel, where asarray would copy the number from the host
         return Tensor._make(xp.full((), value, dtype=dtype), False, None)
     return Tensor._make(xp.asarray(as_array(value)), False, None)
+
+
+def out_of_range(value: int, dtype: Any) -> bool:
+    """Whether the Python int ``value`` lies outside the integer ``dtype``'s range."""
+    info = numpy.iinfo(dtype)
+    return not info.min <= value <= info.max
+
+
+def wrapped(value: int, dtype: Any) -> int:
+    """The Python int ``value`` wrapped into the integer ``dtype``'s range (two's complement:
+    −1 is 255 for uint8), as PyTorch casts a number next to an integer tensor; the sums,
+    differences and products that follow are then right modulo 2^bits, the arithmetic the
+    tensor's dtype does anyway. (NumPy 2 raises OverflowError instead.)"""
+    if not out_of_range(value, dtype):
+        return value
+    info = numpy.iinfo(dtype)
+    return (value - info.min) % (1 << info.bits) + info.min
+
+
+def refuse_wrapped_comparison(name: str, a: Any, b: Any) -> None:
+    """A DTypeError when a Python int outside an integer tensor's range is compared with it:
+    PyTorch wraps the number into the dtype first and answers for the wrapped value
+    (uint8 255 == −1 is True there), NumPy 2 compares the true values; neither silently."""
+    for t, v in ((a, b), (b, a)):
+        if isinstance(t, Tensor) and type(v) is int and t.dtype.kind in "iu":
+            if out_of_range(v, t.dtype):
+                raise DTypeError(
+                    f"{name}: the number {v} lies outside the range of the tensor's dtype "
+                    f"{t.dtype} (shape {tuple(t.shape)}); PyTorch would compare a wrapped-around "
+                    f"value. Convert the tensor first, e.g. x.long(), or compare with a number "
+                    "in range."
+                )
 
 
 def lift_float(value: Any) -> Tensor:
@@ -175,11 +212,21 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 def float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """``lift_pair`` for a binary function with a floating result (xlogy, xlog1py): when both
     operands are bool or integer, both become the default float dtype, as in PyTorch
-    (``torch.xlogy(int, int)`` is float32, where NumPy would give float64)."""
+    (``torch.xlogy(int, int)`` is float32, where NumPy would give float64). Each operand is
+    converted from its own values: uint8 x next to an int8 0-d −2 divides by −2.0, where the
+    integer promotion (uint8) would first wrap −2 to 254."""
+    if _integral(a) and _integral(b):
+        a = lift_float(a) if isinstance(a, Tensor) else float(a)
+        b = lift_float(b) if isinstance(b, Tensor) else float(b)
     a, b = lift_pair(a, b)
-    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
-        a, b = lift_float(a), lift_float(b)
     return a, b
+
+
+def _integral(value: Any) -> bool:
+    """Whether ``value`` is a bool or integer Tensor or Python (or NumPy) bool or int."""
+    if isinstance(value, Tensor):
+        return value.data.dtype.kind in "biu"
+    return isinstance(value, (bool, int, numpy.integer, numpy.bool_))
 
 
 def const(array: Any) -> Tensor:

@@ -358,8 +358,12 @@ def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
     """
     a, b = lift_pair(input, exponent)
     wide = numpy.complex128 if "c" in (a.dtype.kind, b.dtype.kind) else numpy.float64
+    # each tensor from its own values (uint8 x, int8 0-d −1: −1.0, not the wrapped 255),
+    # a number next to the widened tensor
+    a = input.to(dtype=wide) if isinstance(input, Tensor) else input
+    b = exponent.to(dtype=wide) if isinstance(exponent, Tensor) else exponent
     with quiet():  # 0 ** −1 is inf, (−1) ** 0.5 NaN, as in PyTorch
-        return pow(a.to(dtype=wide), b.to(dtype=wide))
+        return pow(a, b)
 
 
 def true_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002

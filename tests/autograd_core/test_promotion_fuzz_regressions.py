@@ -145,3 +145,60 @@ def test_complex_dtype_names_exist_at_top_level():
     assert ac.zeros(2, dtype=ac.cfloat).dtype == np.complex64
     for name in ("complex64", "complex128", "cfloat", "cdouble"):
         assert name in ac.__all__
+
+
+def test_complex_zero_to_the_zero():
+    """0 ** 0 is 1 for complex operands (Python's and C99's cpow); torch 2.13 gives NaN."""
+    got = ac.tensor(np.array([0j, 1j], dtype=np.complex64)) ** ac.tensor(np.complex64(0j))
+    assert got.tolist() == [0j**0j, 1j**0j] == [1 + 0j, 1 + 0j]
+
+
+def test_out_of_range_numbers_wrap_as_torch():
+    """A Python int outside an integer tensor's range is wrapped into it (as PyTorch; NumPy 2
+    raised OverflowError): the arithmetic is then right modulo 2^bits."""
+    u = ac.tensor(np.array([255, 0, 2], dtype=np.uint8))
+    for got, exact in [(u + (-1), [254, -1, 1]), (u - 1000, [-745, -1000, -998])]:
+        assert got.dtype == ac.uint8
+        assert got.tolist() == [v % 256 for v in exact]
+    assert ((-2) - u).tolist() == [(-2 - v) % 256 for v in (255, 0, 2)]
+    i8 = ac.tensor(np.array([127, -128], dtype=np.int8))
+    assert (i8 + 200).tolist() == [(v + 200 + 128) % 256 - 128 for v in (127, -128)]
+
+
+@pytest.mark.parametrize("op", [lambda x: x == -1, lambda x: x < 300, lambda x: ac.ne(x, 256)])
+def test_comparisons_with_out_of_range_numbers_are_refused(op):
+    """torch compares the wrapped value (uint8 255 == -1 is True there): refused instead."""
+    with pytest.raises(DTypeError, match="outside the range"):
+        op(ac.tensor(np.array([255, 0], dtype=np.uint8)))
+
+
+@pytest.mark.parametrize(
+    ("call", "exact"),
+    [
+        (lambda u, s: u / s, lambda u, s: u / s),
+        (lambda u, s: ac.true_divide(u, s), lambda u, s: u / s),
+        (lambda u, s: ac.atan2(u, s), np.arctan2),
+        (lambda u, s: ac.float_power(u, s), lambda u, s: u**s),
+        (lambda u, s: ac.copysign(u, s), np.copysign),
+    ],
+)
+def test_float_results_use_each_operands_own_values(call, exact):
+    """uint8 x with an int8 0-d −2: the integer promotion (uint8) wrapped −2 to 254 before
+    the floating computation (2 / −2 gave 0.0079); torch and ours now compute with −2.0."""
+    u = np.array([2, 4], dtype=np.uint8)
+    s = np.int8(-2)
+    got = call(ac.tensor(u), ac.tensor(s))
+    np.testing.assert_allclose(got.numpy(), exact(u.astype(np.float64), float(s)), rtol=1e-6)
+
+
+def test_integer_to_a_negative_python_power_is_refused_before_wrapping():
+    """uint8 ** −3 would wrap −3 to 253 (a silent 0) once numbers wrap; refused, as torch."""
+    with pytest.raises(DTypeError, match="negative integer powers"):
+        ac.tensor(np.array([2], dtype=np.uint8)) ** -3
+
+
+@pytest.mark.parametrize("op", [ac.floor_divide, ac.remainder, ac.fmod])
+def test_integer_division_of_an_empty_tensor_by_zero_is_empty(op):
+    """Nothing is divided, so nothing raises (torch returns the empty result)."""
+    got = op(ac.tensor(np.zeros((0, 1), dtype=np.int64)), ac.tensor(np.uint8(0)))
+    assert tuple(got.shape) == (0, 1) and got.dtype == ac.int64
