@@ -44,6 +44,8 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
     if like is None:
         return Tensor._make(as_array(value), False, None)
     xp = get_array_module(like.data)
+    if isinstance(value, numpy.generic):  # a NumPy scalar is the Python number of its kind
+        value = value.item()  # (as PyTorch, for integer and floating ones; see NUMPY_SCALARS)
     if isinstance(value, (bool, int, float, complex)):
         dtype = scalar_dtype(like.data.dtype, value)
         if type(value) is int and dtype.kind in "iu":
@@ -85,6 +87,15 @@ def refuse_wrapped_comparison(name: str, a: Any, b: Any) -> None:
                     f"value. Convert the tensor first, e.g. x.long(), or compare with a number "
                     "in range."
                 )
+
+
+NUMPY_SCALARS = """A NumPy scalar next to a tensor (``x * numpy.float32(2)``) counts as the
+Python number of its kind, bool, int, float or complex: it does not decide the result's dtype
+within a category (float32 x stays float32, an integer x with numpy.float16(2) takes the
+default dtype). PyTorch does the same for integer and floating scalars; it reads
+``numpy.bool_`` as a float (bool x with numpy.bool_(True) is float32 there, bool here) and a
+NumPy complex scalar as a float, dropping its imaginary part (complex here). A NumPy array,
+0-d included, is a tensor of its dtype (``x + numpy.ones(3)`` is float64), as in PyTorch."""
 
 
 def lift_float(value: Any) -> Tensor:

@@ -1,8 +1,11 @@
 """Differential fuzzing of type promotion against torch 2.13: every binary arithmetic,
 comparison, logical and bitwise op ours has (functions, Tensor operators and their reflected
 forms, in-place methods) on two operands drawn from tensors and 0-d tensors of bool, uint8,
-int8, int16, int32, int64, float16, float32, float64, complex64 and complex128, and Python bool,
-int, float and complex numbers, with broadcasting shapes. Compared: whether the call raises
+int8, int16, int32, int64, float16, float32, float64, complex64 and complex128, Python bool,
+int, float and complex numbers and NumPy integer and floating scalars (ours reads them as the
+Python number of their kind, as torch does; torch reads numpy.bool_ and NumPy complex scalars
+as floats, ours as bool and complex: not drawn; autograd_core/ops/common.py NUMPY_SCALARS),
+with broadcasting shapes. Compared: whether the call raises
 (both must, or neither), the result's dtype, shape and values. Values are small (integers
 -3..3, halves, a zero often: integer division by zero, 0 ** negative) so that no integer
 overflows except by the wrap-around both libraries share.
@@ -85,7 +88,7 @@ def _values(rng, dtype, shape):
 @st.composite
 def operand(draw, shape, numbers=True):
     """('tensor' | '0d', dtype, array) or ('number', type name, value)."""
-    kinds = ["tensor", "tensor", "0d", "number"] if numbers else ["tensor", "tensor", "0d"]
+    kinds = ["tensor", "tensor", "0d", "number", "numpy"] if numbers else ["tensor", "0d"]
     kind = draw(st.sampled_from(kinds))
     rng = np.random.default_rng(draw(seeds))
     if kind == "number":
@@ -93,6 +96,9 @@ def operand(draw, shape, numbers=True):
         source = {"bool": "bool", "int": "int64", "float": "float64", "complex": "complex128"}
         value = _values(rng, source[name], ()).item()
         return ("number", name, value)
+    if kind == "numpy":  # a NumPy scalar: the Python number of its kind (NUMPY_SCALARS)
+        dtype = draw(st.sampled_from(DTYPES[1:9]))  # (bool and complex: see _deviation)
+        return ("numpy", dtype, np.asarray(_values(rng, dtype, ()))[()])
     dtype = draw(st.sampled_from(DTYPES))
     return (kind, dtype, _values(rng, dtype, shape if kind == "tensor" else ()))
 
@@ -108,7 +114,7 @@ def cases(draw):
 
 def _make(lib, arg):
     kind, _, value = arg
-    if kind == "number":
+    if kind in ("number", "numpy"):
         return value
     return ac.tensor(value) if lib is ac else torch.tensor(value)
 
@@ -146,7 +152,7 @@ def _deviation(name, a, b, want, got) -> bool:
             return True
     if len(want) == 1 and len(got) == 2:
         # ours takes a Python number where torch's signature wants a tensor (maximum(x, 2))
-        if isinstance(want[0], TypeError) and b[0] == "number":
+        if isinstance(want[0], TypeError) and b[0] in ("number", "numpy"):
             return True
         # ours' hypot takes integers (the default dtype); torch has no integer kernel. ours'
         # clamp takes a bool tensor with bool bounds; torch has no bool kernel
@@ -167,6 +173,25 @@ def _deviation(name, a, b, want, got) -> bool:
     return False
 
 
+def _complex_zeros(name, a, b):
+    """Where torch's complex result is NaN and ours is not, for a zero operand: None or a mask
+    that broadcasts to the result.
+
+    - pow: torch 2.13 gives NaN for 0 ** 0 (and 0 ** any exponent whose real part is not
+      positive); ours gives Python's and C99's cpow value, 1 for 0 ** 0.
+    - division: torch gives NaN + NaN·i for z / 0 with z ≠ 0; ours an infinity, as C99
+      (Annex G.5.2: a nonzero divided by zero is infinite) and NumPy.
+
+    Pinned in test_promotion_fuzz_regressions.py (test_complex_zero_*)."""
+    first, second = (b, a) if name.startswith("b ") else (a, b)
+    x, y = np.asarray(first[2]), np.asarray(second[2])
+    if "**" in name or "pow" in name:
+        return (x == 0) & (y == 0)
+    if "/" in name or "div" in name:
+        return y == 0
+    return None
+
+
 def _case(name, a, b):
     if _complex32(a, b):
         return
@@ -180,13 +205,11 @@ def _case(name, a, b):
     assert got[0] == want[0], ("dtype", got[0], want[0])
     g, w = got[1], want[1]
     assert g.shape == w.shape, ("shape", g.shape, w.shape)
-    if w.dtype.kind == "c" and ("**" in name or "pow" in name):
-        # torch 2.13's complex pow gives NaN for 0 ** 0 (and 0 ** any exponent whose real
-        # part is not positive); ours gives Python's and C99's cpow value, 1 for 0 ** 0
-        # (test_complex_zero_to_the_zero in test_promotion_fuzz_regressions.py)
-        base, exp = (b, a) if name.startswith("b ") else (a, b)
-        zero = np.broadcast_to((np.asarray(base[2]) == 0) & (np.asarray(exp[2]) == 0), w.shape)
-        g, w = np.where(zero, 0, g), np.where(zero, 0, w)
+    if w.dtype.kind == "c":
+        skip = _complex_zeros(name, a, b)
+        if skip is not None:
+            skip = np.broadcast_to(skip, w.shape)
+            g, w = np.where(skip, 0, g), np.where(skip, 0, w)
     if w.dtype.kind in "fc":
         rtol = 2e-3 if "float16" in (a[1], b[1], want[0]) else 2e-6
         np.testing.assert_allclose(g, w, rtol=rtol, atol=1e-6, equal_nan=True)

@@ -202,3 +202,22 @@ def test_integer_division_of_an_empty_tensor_by_zero_is_empty(op):
     """Nothing is divided, so nothing raises (torch returns the empty result)."""
     got = op(ac.tensor(np.zeros((0, 1), dtype=np.int64)), ac.tensor(np.uint8(0)))
     assert tuple(got.shape) == (0, 1) and got.dtype == ac.int64
+
+
+def test_numpy_scalars_count_as_python_numbers():
+    """They took part in the promotion as 0-d tensors of their dtype: bool x * numpy.uint8(2)
+    was uint8 (torch: int64, a Python int's rule), int x / numpy.float16(2) float16
+    (torch: the default dtype)."""
+    b = ac.tensor([True, False])
+    assert (b * np.uint8(2)).dtype == ac.int64 and (np.uint8(2) * b).tolist() == [2, 0]
+    i = ac.tensor([1, 3])
+    assert (i / np.float16(2)).dtype == ac.float32
+    assert (i + np.float64(0.5)).dtype == ac.float32
+    assert (ac.tensor([1.0], dtype=ac.float16) * np.float64(3)).dtype == ac.float16
+    assert (b & np.bool_(True)).dtype == ac.bool  # numpy.bool_ is a bool (torch: a float)
+
+
+def test_complex_zero_divisor_gives_an_infinity():
+    """z / 0 for z ≠ 0 is infinite (C99 Annex G.5.2, NumPy); torch 2.13 gives NaN + NaN·i."""
+    got = ac.tensor(np.array([2 + 1j, -1j], dtype=np.complex64)) / ac.tensor(np.complex64(0))
+    assert np.all(np.isinf(got.numpy()))
