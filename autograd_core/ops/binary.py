@@ -14,9 +14,9 @@ from typing import Any
 import numpy
 
 from autograd_core.dtypes import get_default_dtype
+from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.common import (
-    const,
     lift,
     lift_pair,
     refuse_complex,
@@ -260,14 +260,13 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
     are refused, as in PyTorch (NumPy would give int8).
     """
     exponent = b
-    if type(b) is int and b < 0 and isinstance(a, Tensor) and a.dtype.kind in "biu":
-        b = lift(b)  # (checked before lift_pair would wrap it into a's dtype: uint8 −3 is 253)
+    negative = isinstance(b, (int, numpy.integer)) and not isinstance(b, bool) and b < 0
+    if negative and isinstance(a, Tensor) and a.dtype.kind in "biu":
+        b = lift(int(b))  # (checked before lift_pair would wrap it into a's dtype: uint8 −3 is 253)
         a = lift_pair(a, 0)[0]  # (bool: int64, as a Python int makes it)
     else:
         a, b = lift_pair(a, b)
     if a.dtype.kind == "b" and b.dtype.kind == "b":
-        from autograd_core.errors import DTypeError  # only pow may change in this module
-
         if isinstance(exponent, (bool, numpy.bool_)):
             return logical_or(a, logical_not(b))
         raise DTypeError(
@@ -275,8 +274,6 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
             f"{tuple(a.shape)} and {tuple(b.shape)}. Convert one first: x.long() ** y."
         )
     if a.dtype.kind in "iu" and b.dtype.kind in "iu" and b.numel() and bool((b.data < 0).any()):
-        from autograd_core.errors import DTypeError  # only pow may change in this module
-
         raise DTypeError(
             f"pow: integers to negative integer powers are not allowed (the result is not an "
             f"integer); got base dtype {a.dtype} and exponent dtype {b.dtype} with values down "
@@ -330,7 +327,11 @@ def where(cond: Any, a: Any = _ABSENT, b: Any = _ABSENT) -> Any:
         a, b = lift(a), lift(b)
     cond = lift(cond)
     if cond.dtype.kind != "b":
-        cond = const(cond.data.astype(bool))
+        raise DTypeError(
+            f"where: the condition must be a bool tensor, got dtype {cond.dtype} (shape "
+            f"{tuple(cond.shape)}), as in PyTorch. Pass a comparison (x > 0) or convert it: "
+            "cond.bool() (true where nonzero)."
+        )
     return Where.apply(cond, a, b)
 
 

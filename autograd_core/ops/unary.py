@@ -284,7 +284,8 @@ class Clip(Op):
 
     When lo > hi the output is hi everywhere (NumPy and PyTorch) and all of the gradient goes
     to hi, as in PyTorch. Where x < lo = hi the gradient goes to lo (PyTorch gives it to no
-    input there). Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
+    input there). Where hi is NaN lo receives nothing (the output is NaN whatever lo is), as
+    in PyTorch. Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
     constants: the second derivative is 0 almost everywhere).
     """
 
@@ -308,7 +309,7 @@ class Clip(Op):
         below = (x < lo) if has_min else None
         if has_min and has_max:
             above = above | (lo > hi)
-            below = below & ~above
+            below = below & ~above & (hi == hi)  # (a NaN max: the output is NaN whatever lo)
         inside = (x <= hi) if has_max else None  # false at NaN (a bound's too), as PyTorch
         if has_min:
             inside = (x >= lo) if inside is None else inside & (x >= lo)

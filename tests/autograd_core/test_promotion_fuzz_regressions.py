@@ -195,6 +195,8 @@ def test_integer_to_a_negative_python_power_is_refused_before_wrapping():
     """uint8 ** −3 would wrap −3 to 253 (a silent 0) once numbers wrap; refused, as torch."""
     with pytest.raises(DTypeError, match="negative integer powers"):
         ac.tensor(np.array([2], dtype=np.uint8)) ** -3
+    with pytest.raises(DTypeError, match="negative integer powers"):
+        ac.tensor(np.array([2], dtype=np.uint8)) ** np.int8(-3)
 
 
 @pytest.mark.parametrize("op", [ac.floor_divide, ac.remainder, ac.fmod])
