@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy
 
+from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import DTypeError
 from autograd_core.op import Op
 from autograd_core.ops.common import lift
@@ -55,7 +56,7 @@ class Lerp(Op):
     def forward(self, a: Any, b: Any, w: Any) -> Any:
         xp = self.xp
         if 0 in (a.size, b.size, w.size):  # an empty result: no b − a (inf − inf would warn)
-            shape = xp.broadcast_shapes(a.shape, b.shape, w.shape)
+            shape = broadcast_shapes(a.shape, b.shape, w.shape, op="lerp")
             return xp.zeros(shape, xp.result_type(a, b, w))
         far = xp.abs(w) >= 0.5
         # a + w·d where |w| < 0.5, b + (w − 1)·d = b − d·(1 − w) elsewhere, in one product
