@@ -46,14 +46,17 @@ def _method(name):
 FUNCTIONS = "add sub mul div true_divide floor_divide remainder fmod pow float_power maximum"
 FUNCTIONS += " minimum fmax fmin atan2 hypot copysign eq ne lt le gt ge logical_and logical_or"
 FUNCTIONS += " logical_xor bitwise_and bitwise_or bitwise_xor"
+FUNCTIONS += " bitwise_left_shift bitwise_right_shift"
 OPS = {name: _f(name) for name in FUNCTIONS.split()}
 OPERATORS = {
     "+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__", "//": "__floordiv__",
     "%": "__mod__", "**": "__pow__", "&": "__and__", "|": "__or__", "^": "__xor__",
-    "==": "__eq__", "!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__",
+    "<<": "__lshift__", ">>": "__rshift__", "==": "__eq__", "!=": "__ne__", "<": "__lt__",
+    "<=": "__le__", ">": "__gt__", ">=": "__ge__",
 }  # fmt: skip
 for sym, dunder in OPERATORS.items():
-    fn = getattr(operator, {"__and__": "and_", "__or__": "or_"}.get(dunder, dunder[2:-2]))
+    names = {"__and__": "and_", "__or__": "or_", "__lshift__": "lshift", "__rshift__": "rshift"}
+    fn = getattr(operator, names.get(dunder, dunder[2:-2]))
     OPS[f"a {sym} b"] = (lambda f: lambda m, a, b: f(a, b))(fn)
     # b on the left: a number calls a's reflected method (2 - x: x.__rsub__(2)), a tensor its own
     OPS[f"b {sym} a"] = (lambda f: lambda m, a, b: f(b, a))(fn)

@@ -223,3 +223,16 @@ def test_complex_zero_divisor_gives_an_infinity():
     """z / 0 for z ≠ 0 is infinite (C99 Annex G.5.2, NumPy); torch 2.13 gives NaN + NaN·i."""
     got = ac.tensor(np.array([2 + 1j, -1j], dtype=np.complex64)) / ac.tensor(np.complex64(0))
     assert np.all(np.isinf(got.numpy()))
+
+
+def test_shifts_exist_as_functions_and_operators():
+    """bitwise_left_shift / bitwise_right_shift and << >> were missing (torch has them); values
+    against Python's arithmetic shifts, over-wide and negative amounts as torch and NumPy."""
+    x = ac.tensor([13, -13, 1])
+    assert (x << 2).tolist() == [13 << 2, -13 << 2, 1 << 2]
+    assert ac.bitwise_right_shift(x, 2).tolist() == [13 >> 2, -13 >> 2, 1 >> 2]
+    assert (2 << ac.tensor([1, 3])).tolist() == [4, 16]
+    assert (x >> ac.tensor([64, 64, -1])).tolist() == [0, -1, 0]
+    assert (ac.tensor([True, False]) << 1).dtype == ac.int64
+    with pytest.raises(DTypeError, match="bitwise_left_shift"):
+        ac.tensor([1.5]) << 1
