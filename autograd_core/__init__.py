@@ -49,6 +49,10 @@ from autograd_core.dtype_info import (
 from autograd_core.dtypes import bool as bool
 from autograd_core.dtypes import (
     bool_,
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
     double,
     float16,
     float32,
@@ -216,6 +220,10 @@ __all__ = [
     "float16",
     "float32",
     "float64",
+    "complex64",
+    "complex128",
+    "cfloat",
+    "cdouble",
     "int8",
     "int16",
     "int32",

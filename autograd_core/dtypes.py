@@ -10,6 +10,10 @@ __all__ = [
     "float16",
     "float32",
     "float64",
+    "complex64",
+    "complex128",
+    "cfloat",
+    "cdouble",
     "int8",
     "int16",
     "int32",
@@ -31,6 +35,10 @@ __all__ = [
 float16 = numpy.dtype("float16")
 float32 = numpy.dtype("float32")
 float64 = numpy.dtype("float64")
+# complex tensors are stored and computed (no gradients: is_floating); PyTorch's complex32
+# has no NumPy counterpart, and bfloat16 and uint16/32/64 are not supported
+complex64 = numpy.dtype("complex64")
+complex128 = numpy.dtype("complex128")
 int8 = numpy.dtype("int8")
 int16 = numpy.dtype("int16")
 int32 = numpy.dtype("int32")
@@ -84,6 +92,8 @@ def names_a_dtype(value: Any) -> bool:
 float = float32  # noqa: A001
 double = float64
 half = float16
+cfloat = complex64
+cdouble = complex128
 long = int64
 int = int32  # noqa: A001
 short = int16

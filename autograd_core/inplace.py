@@ -93,6 +93,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
             "Write it out of place (x = x + y)."
         )
     if out.dtype != x.dtype:
+        _refuse_lossy(name, x, out.dtype)
         out = out.to(dtype=x.dtype)
     try:
         x.data[...] = out.data
@@ -117,17 +118,26 @@ def _write(name: str, x: Tensor, compute: Any) -> Tensor:
             f"{name}: the result has shape {tuple(value.shape)} but the tensor written in place "
             f"has shape {tuple(x.shape)}; an in-place op cannot change its tensor's shape."
         )
-    if loses_values(x.dtype, value.dtype):
-        raise DTypeError(
-            f"{name}: the result has dtype {value.dtype}, which cannot be stored in place in a "
-            f"tensor of dtype {x.dtype} without losing values. Convert first: x = x.float()."
-        )
+    _refuse_lossy(name, x, value.dtype)
     try:
         x.data[...] = value
     except ValueError as e:  # a read-only array (a broadcast view)
         raise read_only_error(name, x, e) from None
     mark_written(x.data)
     return x
+
+
+def _refuse_lossy(name: str, x: Tensor, dtype: Any) -> None:
+    """A DTypeError when a result of ``dtype`` cannot be stored in x without losing values
+    (``loses_values``: a float into an integer tensor, a complex into a float one), as
+    PyTorch refuses ``int_tensor.add_(1.5)``."""
+    if loses_values(x.dtype, dtype):
+        fix = "x.to(ac.complex64)" if dtype.kind == "c" else "x.float()"
+        raise DTypeError(
+            f"{name}: the result has dtype {dtype}, which cannot be stored in place in a "
+            f"tensor of dtype {x.dtype} (shape {tuple(x.shape)}) without losing values. "
+            f"Convert first: x = {fix}, or write it out of place."
+        )
 
 
 def _arithmetic(name: str, public: Any) -> Any:

@@ -72,16 +72,14 @@ def _integral(value: Any) -> bool:
     return isinstance(value, (bool, int, numpy.integer, numpy.bool_))
 
 
-def _bitwise(bitwise: Binary, logical: Binary, reflected: bool = False) -> Binary:
-    """``a & b`` / ``a | b``: bitwise on integer and bool operands (as PyTorch); on floating
-    ones the logical op, as this engine did before the bitwise ops existed (PyTorch refuses
-    floats)."""
+def _bitwise(bitwise: Binary, reflected: bool = False) -> Binary:
+    """``a & b`` / ``a | b``: bitwise on integer and bool operands; a floating or complex
+    operand is refused (DTypeError naming ``logical_and``/``logical_or``), as in PyTorch. (This
+    engine once gave the logical op there, a bool result where PyTorch raises.)"""
 
     def method(self: Tensor, other: Any) -> Tensor:
         a, b = (other, self) if reflected else (self, other)
-        if _integral(self) and _integral(other):
-            return bitwise(a, b)
-        return logical(a, b)
+        return bitwise(a, b)
 
     return method
 
@@ -114,12 +112,16 @@ _OPERATORS: dict[str, Any] = {
     "__le__": _operator(ops.le),
     "__gt__": _operator(ops.gt),
     "__ge__": _operator(ops.ge),
-    "__and__": _bitwise(ops.bitwise_and, ops.logical_and),
-    "__rand__": _bitwise(ops.bitwise_and, ops.logical_and, reflected=True),
-    "__or__": _bitwise(ops.bitwise_or, ops.logical_or),
-    "__ror__": _bitwise(ops.bitwise_or, ops.logical_or, reflected=True),
+    "__and__": _bitwise(ops.bitwise_and),
+    "__rand__": _bitwise(ops.bitwise_and, reflected=True),
+    "__or__": _bitwise(ops.bitwise_or),
+    "__ror__": _bitwise(ops.bitwise_or, reflected=True),
     "__xor__": _operator(ops.bitwise_xor),
     "__rxor__": _reflected(ops.bitwise_xor),
+    "__lshift__": _operator(ops.bitwise_left_shift),
+    "__rlshift__": _reflected(ops.bitwise_left_shift),
+    "__rshift__": _operator(ops.bitwise_right_shift),
+    "__rrshift__": _reflected(ops.bitwise_right_shift),
     "__getitem__": _operator(ops.getitem),
     "__neg__": ops.neg,
     "__abs__": ops.abs,

@@ -18,7 +18,7 @@ import numpy  # scalar types only
 
 from autograd_core.errors import DTypeError
 from autograd_core.ops.binary import Add, Div, Sub, logical_and, mul
-from autograd_core.ops.common import lift, lift_pair, write_out
+from autograd_core.ops.common import float_pair, lift, lift_pair, write_out
 from autograd_core.ops.division import floor_divide, remainder
 from autograd_core.ops.piecewise import trunc
 from autograd_core.ops.unary import clip, neg
@@ -93,7 +93,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """input − alpha · other with broadcasting (``torch.sub``; alpha and ``out=`` as in
-    ``add``). Alias ``subtract``."""
+    ``add``). Alias ``subtract``. A bool operand (a tensor or a Python bool) is refused, as in
+    PyTorch: to invert a mask use ``~``, to compare two use ``^``."""
+    _refuse_bool("sub", input, other)
     a, b = lift_pair(input, other)
     if not _unit(alpha):
         b = _scaled("sub", a, b, alpha)
@@ -110,10 +112,27 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:  # noqa: A002
     """
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = lift(input)
+    _refuse_bool("rsub", input, other)
     b, a = lift_pair(input, other)
     if not _unit(alpha):
         b = _scaled("rsub", a, b, alpha)
     return Sub.apply_pair(a, b)
+
+
+def _refuse_bool(op: str, *operands: Any) -> None:
+    """A DTypeError when an operand of a subtraction is a bool tensor or a Python or NumPy
+    bool (PyTorch refuses them all: ``mask - 1`` is almost always a mistaken ``~mask``)."""
+    kinds = [
+        o.dtype.kind if isinstance(o, Tensor) else "b" if isinstance(o, (bool, numpy.bool_)) else ""
+        for o in operands
+    ]
+    if "b" in kinds:
+        seen = [str(o.dtype) if isinstance(o, Tensor) else type(o).__name__ for o in operands]
+        raise DTypeError(
+            f"{op}: subtraction with a bool operand is not supported (as in PyTorch); got "
+            f"{' and '.join(seen)}. To invert a mask use ~mask or logical_not, to compare two "
+            "masks use ^ (logical_xor); or convert first: mask.long()."
+        )
 
 
 def div(
@@ -147,7 +166,7 @@ def div(
             "None divides exactly; 'trunc' rounds towards zero, 'floor' towards -inf."
         )
     if rounding_mode is None:
-        return write_out("div", Div.apply_pair(*lift_pair(input, other)), out)
+        return write_out("div", Div.apply_pair(*float_pair(input, other)), out)
     a, b = lift_pair(input, other)
     if rounding_mode == "floor":
         return write_out("div", floor_divide(a, b), out)

@@ -14,8 +14,15 @@ from typing import Any
 import numpy
 
 from autograd_core.dtypes import get_default_dtype
+from autograd_core.errors import DTypeError
 from autograd_core.op import Op
-from autograd_core.ops.common import const, lift, lift_pair, write_out
+from autograd_core.ops.common import (
+    lift,
+    lift_pair,
+    refuse_complex,
+    refuse_wrapped_comparison,
+    write_out,
+)
 from autograd_core.ops.searching import nonzero
 from autograd_core.ops.unary import Log
 from autograd_core.registry import register_op
@@ -247,12 +254,26 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
         tensor([4., 9.])
 
     An integer base with a negative integer exponent is refused (the result is not an
-    integer), as in PyTorch and NumPy.
+    integer), as in NumPy; PyTorch refuses a negative Python int exponent but computes a
+    truncated one for a tensor exponent (2 ** tensor([-1]) is 0 there). A bool tensor to a
+    Python bool power stays bool (x ** True is x, x ** False all true), and two bool tensors
+    are refused, as in PyTorch (NumPy would give int8).
     """
-    a, b = lift_pair(a, b)
+    exponent = b
+    negative = isinstance(b, (int, numpy.integer)) and not isinstance(b, bool) and b < 0
+    if negative and isinstance(a, Tensor) and a.dtype.kind in "biu":
+        b = lift(int(b))  # (checked before lift_pair would wrap it into a's dtype: uint8 −3 is 253)
+        a = lift_pair(a, 0)[0]  # (bool: int64, as a Python int makes it)
+    else:
+        a, b = lift_pair(a, b)
+    if a.dtype.kind == "b" and b.dtype.kind == "b":
+        if isinstance(exponent, (bool, numpy.bool_)):
+            return logical_or(a, logical_not(b))
+        raise DTypeError(
+            f"pow: not defined for two bool tensors (as in PyTorch); got shapes "
+            f"{tuple(a.shape)} and {tuple(b.shape)}. Convert one first: x.long() ** y."
+        )
     if a.dtype.kind in "iu" and b.dtype.kind in "iu" and b.numel() and bool((b.data < 0).any()):
-        from autograd_core.errors import DTypeError  # only pow may change in this module
-
         raise DTypeError(
             f"pow: integers to negative integer powers are not allowed (the result is not an "
             f"integer); got base dtype {a.dtype} and exponent dtype {b.dtype} with values down "
@@ -263,13 +284,19 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum with broadcasting (ties split the gradient ½–½)."""
-    return Maximum.apply_pair(*lift_pair(a, b))
+    """Elementwise maximum with broadcasting (ties split the gradient ½–½); complex operands
+    are refused (as PyTorch)."""
+    a, b = lift_pair(a, b)
+    refuse_complex("maximum", a, b)
+    return Maximum.apply_pair(a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum with broadcasting (ties split the gradient ½–½)."""
-    return Minimum.apply_pair(*lift_pair(a, b))
+    """Elementwise minimum with broadcasting (ties split the gradient ½–½); complex operands
+    are refused (as PyTorch)."""
+    a, b = lift_pair(a, b)
+    refuse_complex("minimum", a, b)
+    return Minimum.apply_pair(a, b)
 
 
 _ABSENT = object()
@@ -300,11 +327,15 @@ def where(cond: Any, a: Any = _ABSENT, b: Any = _ABSENT) -> Any:
         a, b = lift(a), lift(b)
     cond = lift(cond)
     if cond.dtype.kind != "b":
-        cond = const(cond.data.astype(bool))
+        raise DTypeError(
+            f"where: the condition must be a bool tensor, got dtype {cond.dtype} (shape "
+            f"{tuple(cond.shape)}), as in PyTorch. Pass a comparison (x > 0) or convert it: "
+            "cond.bool() (true where nonzero)."
+        )
     return Where.apply(cond, a, b)
 
 
-def _comparison(name: str, fn: str) -> tuple[type[Op], Any]:
+def _comparison(name: str, fn: str, ordering: bool = False) -> tuple[type[Op], Any]:
     def forward(self: Op, a: Any, b: Any) -> Any:
         return getattr(self.xp, fn)(a, b)
 
@@ -321,7 +352,12 @@ def _comparison(name: str, fn: str) -> tuple[type[Op], Any]:
     )
 
     def public(a: Any, b: Any) -> Tensor:
-        return cls.apply_pair(*lift_pair(a, b))
+        if not name.startswith("logical"):
+            refuse_wrapped_comparison(name, a, b)
+        a, b = lift_pair(a, b)
+        if ordering:  # (as PyTorch: complex numbers have no order)
+            refuse_complex(name, a, b)
+        return cls.apply_pair(a, b)
 
     public.__name__ = name
     public.__doc__ = f"Elementwise ``{fn}(a, b)`` with broadcasting; a bool tensor, no gradient."
@@ -330,10 +366,10 @@ def _comparison(name: str, fn: str) -> tuple[type[Op], Any]:
 
 Eq, eq = _comparison("eq", "equal")
 Ne, ne = _comparison("ne", "not_equal")
-Lt, lt = _comparison("lt", "less")
-Le, le = _comparison("le", "less_equal")
-Gt, gt = _comparison("gt", "greater")
-Ge, ge = _comparison("ge", "greater_equal")
+Lt, lt = _comparison("lt", "less", ordering=True)
+Le, le = _comparison("le", "less_equal", ordering=True)
+Gt, gt = _comparison("gt", "greater", ordering=True)
+Ge, ge = _comparison("ge", "greater_equal", ordering=True)
 LogicalAnd, logical_and = _comparison("logical_and", "logical_and")
 LogicalOr, logical_or = _comparison("logical_or", "logical_or")
 LogicalXor, logical_xor = _comparison("logical_xor", "logical_xor")

@@ -1,6 +1,10 @@
 """Integer and boolean elementwise ops without gradient: ``bitwise_and``, ``bitwise_or``,
-``bitwise_xor``, ``bitwise_not``, ``gcd``, ``lcm`` (registered ops, so they run on either
-device and appear in graphs) and ``isin``.
+``bitwise_xor``, ``bitwise_not``, ``bitwise_left_shift``, ``bitwise_right_shift``, ``gcd``,
+``lcm`` (registered ops, so they run on either device and appear in graphs) and ``isin``.
+
+The shifts are arithmetic (a right shift of a negative integer keeps its sign), as in PyTorch
+and NumPy; a shift by the width of the dtype or more gives 0 (−1 for a right shift of a
+negative), and so does a negative shift amount (the same in both libraries).
 
 As in PyTorch, the bitwise ops take integer or bool tensors (on bools they are the logical
 ops), ``gcd`` and ``lcm`` take integers, operands broadcast and promote as in NumPy, and a
@@ -23,6 +27,8 @@ __all__ = [
     "bitwise_or",
     "bitwise_xor",
     "bitwise_not",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
     "gcd",
     "lcm",
     "isin",
@@ -33,9 +39,11 @@ def _check_kinds(api: str, kinds: str, *xs: Tensor) -> None:
     for x in xs:
         if x.dtype.kind not in kinds:
             what = "integer or bool" if "b" in kinds else "integer"
+            logical = api.replace("bitwise", "logical") if api.startswith("bitwise") else ""
+            hint = f", or use ac.{logical} for a truth-value result" if logical else ""
             raise DTypeError(
                 f"{api}: needs {what} tensors, got dtype {x.dtype} (shape {tuple(x.shape)}). "
-                f"Convert with .long(){' or .bool()' if 'b' in kinds else ''}."
+                f"Convert with .long(){' or .bool()' if 'b' in kinds else ''}{hint}."
             )
 
 
@@ -84,6 +92,14 @@ BitwiseOr, bitwise_or = _binary(
 BitwiseXor, bitwise_xor = _binary(
     "bitwise_xor", "bitwise_xor", "iub", "a ^ b", "ac.bitwise_xor(ac.tensor([12, 10]), 6)\n"
     "        tensor([10, 12])",
+)  # fmt: skip
+BitwiseLeftShift, bitwise_left_shift = _binary(
+    "bitwise_left_shift", "left_shift", "iu", "a << b (a · 2^b, wrapping in a's dtype)",
+    "ac.bitwise_left_shift(ac.tensor([1, -3]), 2)\n        tensor([  4, -12])",
+)  # fmt: skip
+BitwiseRightShift, bitwise_right_shift = _binary(
+    "bitwise_right_shift", "right_shift", "iu", "a >> b (⌊a / 2^b⌋)",
+    "ac.bitwise_right_shift(ac.tensor([13, -13]), 2)\n        tensor([ 3, -4])",
 )  # fmt: skip
 Gcd, gcd = _binary(
     "gcd", "gcd", "iu", "greatest common divisor (non-negative; gcd(0, 0) = 0)",

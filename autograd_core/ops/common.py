@@ -29,6 +29,10 @@ __all__ = [
     "zero_of",
     "write_out",
     "loses_values",
+    "refuse_complex",
+    "out_of_range",
+    "refuse_wrapped_comparison",
+    "wrapped",
 ]
 
 
@@ -40,13 +44,58 @@ def lift(value: Any, like: Tensor | None = None) -> Tensor:
     if like is None:
         return Tensor._make(as_array(value), False, None)
     xp = get_array_module(like.data)
+    if isinstance(value, numpy.generic):  # a NumPy scalar is the Python number of its kind
+        value = value.item()  # (as PyTorch, for integer and floating ones; see NUMPY_SCALARS)
     if isinstance(value, (bool, int, float, complex)):
         dtype = scalar_dtype(like.data.dtype, value)
+        if type(value) is int and dtype.kind in "iu":
+            value = wrapped(value, dtype)
         if on_host(like.data):
             return Tensor._make(xp.asarray(value, dtype=dtype), False, None)
         # on a device: a fill kernel, where asarray would copy the number from the host
         return Tensor._make(xp.full((), value, dtype=dtype), False, None)
     return Tensor._make(xp.asarray(as_array(value)), False, None)
+
+
+def out_of_range(value: int, dtype: Any) -> bool:
+    """Whether the Python int ``value`` lies outside the integer ``dtype``'s range."""
+    info = numpy.iinfo(dtype)
+    return not info.min <= value <= info.max
+
+
+def wrapped(value: int, dtype: Any) -> int:
+    """The Python int ``value`` wrapped into the integer ``dtype``'s range (two's complement:
+    −1 is 255 for uint8), as PyTorch casts a number next to an integer tensor; the sums,
+    differences and products that follow are then right modulo 2^bits, the arithmetic the
+    tensor's dtype does anyway. (NumPy 2 raises OverflowError instead.)"""
+    if not out_of_range(value, dtype):
+        return value
+    info = numpy.iinfo(dtype)
+    return (value - info.min) % (1 << info.bits) + info.min
+
+
+def refuse_wrapped_comparison(name: str, a: Any, b: Any) -> None:
+    """A DTypeError when a Python int outside an integer tensor's range is compared with it:
+    PyTorch wraps the number into the dtype first and answers for the wrapped value
+    (uint8 255 == −1 is True there), NumPy 2 compares the true values; neither silently."""
+    for t, v in ((a, b), (b, a)):
+        if isinstance(t, Tensor) and type(v) is int and t.dtype.kind in "iu":
+            if out_of_range(v, t.dtype):
+                raise DTypeError(
+                    f"{name}: the number {v} lies outside the range of the tensor's dtype "
+                    f"{t.dtype} (shape {tuple(t.shape)}); PyTorch would compare a wrapped-around "
+                    f"value. Convert the tensor first, e.g. x.long(), or compare with a number "
+                    "in range."
+                )
+
+
+NUMPY_SCALARS = """A NumPy scalar next to a tensor (``x * numpy.float32(2)``) counts as the
+Python number of its kind, bool, int, float or complex: it does not decide the result's dtype
+within a category (float32 x stays float32, an integer x with numpy.float16(2) takes the
+default dtype). PyTorch does the same for integer and floating scalars; it reads
+``numpy.bool_`` as a float (bool x with numpy.bool_(True) is float32 there, bool here) and a
+NumPy complex scalar as a float, dropping its imaginary part (complex here). A NumPy array,
+0-d included, is a tensor of its dtype (``x + numpy.ones(3)`` is float64), as in PyTorch."""
 
 
 def lift_float(value: Any) -> Tensor:
@@ -149,6 +198,20 @@ def _cast(t: Tensor, dtype: Any) -> Tensor:
     return t.to(dtype) if t.requires_grad else const(t.data.astype(dtype))
 
 
+def refuse_complex(op: str, *xs: Tensor) -> None:
+    """A DTypeError when an operand of an ordering op (``<``, maximum, clamp, ...) is complex:
+    complex numbers have no order. PyTorch refuses them; NumPy would order them
+    lexicographically (real part first), a silent result no caller wants."""
+    for x in xs:
+        if x.data.dtype.kind == "c":
+            raise DTypeError(
+                f"{op}: complex numbers have no order, got dtypes "
+                f"{', '.join(str(t.data.dtype) for t in xs)} (shapes "
+                f"{', '.join(str(tuple(t.shape)) for t in xs)}). Compare their real parts "
+                "(x.real) or their magnitudes (x.abs()) instead."
+            )
+
+
 def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as Tensors (at least one must already be a Tensor), with
     PyTorch's promotion across categories (``scalar_dtype``, ``promote_pair``)."""
@@ -160,11 +223,21 @@ def lift_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 def float_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """``lift_pair`` for a binary function with a floating result (xlogy, xlog1py): when both
     operands are bool or integer, both become the default float dtype, as in PyTorch
-    (``torch.xlogy(int, int)`` is float32, where NumPy would give float64)."""
+    (``torch.xlogy(int, int)`` is float32, where NumPy would give float64). Each operand is
+    converted from its own values: uint8 x next to an int8 0-d −2 divides by −2.0, where the
+    integer promotion (uint8) would first wrap −2 to 254."""
+    if _integral(a) and _integral(b):
+        a = lift_float(a) if isinstance(a, Tensor) else float(a)
+        b = lift_float(b) if isinstance(b, Tensor) else float(b)
     a, b = lift_pair(a, b)
-    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
-        a, b = lift_float(a), lift_float(b)
     return a, b
+
+
+def _integral(value: Any) -> bool:
+    """Whether ``value`` is a bool or integer Tensor or Python (or NumPy) bool or int."""
+    if isinstance(value, Tensor):
+        return value.data.dtype.kind in "biu"
+    return isinstance(value, (bool, int, numpy.integer, numpy.bool_))
 
 
 def const(array: Any) -> Tensor:
@@ -263,11 +336,11 @@ def keep_arg(op: str, keepdim: Any, keepdims: Any) -> bool:
 
 def loses_values(target: Any, value: Any) -> bool:
     """Whether storing values of dtype ``value`` into an array of dtype ``target`` would lose
-    them: a float or complex into an integer or bool, an integer into a bool (the rule of
-    ``out=`` and of the in-place methods; a float64 into a float32 rounds, as PyTorch allows)."""
-    if target.kind == "b":
-        return value.kind != "b"
-    return target.kind in "iu" and value.kind not in "iub"
+    them: a value of a higher category (``dtype_category``) than the target's, such as a
+    float or complex into an integer or bool, an integer into a bool, a complex into a float
+    (the rule of ``out=`` and of the in-place methods, PyTorch's ``can_cast``; a float64 into
+    a float32 rounds, as PyTorch allows)."""
+    return dtype_category(value) > dtype_category(target)
 
 
 def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:

@@ -94,7 +94,9 @@ def _operands(api: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
             f"{api}: not defined for two bool tensors (dtypes {a.dtype} and {b.dtype}), as in "
             "PyTorch. Convert one to an integer first, e.g. a.long()."
         )
-    if a.dtype.kind in "iub" and b.dtype.kind in "iub" and b.numel() and bool((b.data == 0).any()):
+    integral = a.dtype.kind in "iub" and b.dtype.kind in "iub"
+    # (an empty dividend gives an empty result: nothing is divided, as in PyTorch)
+    if integral and a.numel() and b.numel() and bool((b.data == 0).any()):
         raise ZeroDivisionError(
             f"{api}: integer division by zero (divisor dtype {b.dtype}, shape "
             f"{tuple(b.shape)}); PyTorch raises here too. Convert to floating point to get "

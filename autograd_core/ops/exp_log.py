@@ -315,14 +315,16 @@ def xlogy(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def hypot(input: Any, other: Any) -> Tensor:  # noqa: A002
-    """√(input² + other²) with broadcasting, without intermediate overflow.
+    """√(input² + other²) with broadcasting, without intermediate overflow. Two bool or
+    integer operands give the default float dtype (PyTorch refuses them; NumPy's rule would
+    give float16 for bools).
 
     Example:
         >>> import autograd_core as ac
         >>> ac.hypot(ac.tensor([3.0, 1e200], dtype=ac.float64), 4.0).tolist()
         [5.0, 1e+200]
     """
-    return Hypot.apply_pair(*lift_pair(input, other))
+    return Hypot.apply_pair(*float_pair(input, other))
 
 
 def ldexp(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -345,8 +347,9 @@ def ldexp(input: Any, other: Any) -> Tensor:  # noqa: A002
 
 
 def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
-    """input ** exponent computed in float64, whatever the operands' dtypes (as PyTorch; the
-    gradients are cast back to each input's dtype). Either operand may be a Python number.
+    """input ** exponent computed in float64, whatever the operands' dtypes, or in complex128
+    when either is complex (as PyTorch; the gradients are cast back to each input's dtype).
+    Either operand may be a Python number.
 
     Example:
         >>> import autograd_core as ac
@@ -354,8 +357,13 @@ def float_power(input: Any, exponent: Any) -> Tensor:  # noqa: A002
         dtype('float64')
     """
     a, b = lift_pair(input, exponent)
+    wide = numpy.complex128 if "c" in (a.dtype.kind, b.dtype.kind) else numpy.float64
+    # each tensor from its own values (uint8 x, int8 0-d −1: −1.0, not the wrapped 255),
+    # a number next to the widened tensor
+    a = input.to(dtype=wide) if isinstance(input, Tensor) else input
+    b = exponent.to(dtype=wide) if isinstance(exponent, Tensor) else exponent
     with quiet():  # 0 ** −1 is inf, (−1) ** 0.5 NaN, as in PyTorch
-        return pow(a.to(dtype=numpy.float64), b.to(dtype=numpy.float64))
+        return pow(a, b)
 
 
 def true_divide(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:  # noqa: A002

@@ -13,7 +13,7 @@ from typing import Any
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, zero_grad
-from autograd_core.ops.common import lift, lift_pair
+from autograd_core.ops.common import float_pair, lift, lift_pair, refuse_complex
 from autograd_core.ops.rounding import sign
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.registry import register_op
@@ -181,14 +181,15 @@ def heaviside(input: Any, values: Any) -> Tensor:  # noqa: A002
 
 def copysign(input: Any, other: Any) -> Tensor:  # noqa: A002
     """|input| with the sign of ``other`` (its sign bit: −0.0 counts as negative), with
-    broadcasting. The gradient is ±1 to input (0 at input = 0) and 0 to other.
+    broadcasting. The gradient is ±1 to input (0 at input = 0) and 0 to other. Two bool or
+    integer operands give the default float dtype (as PyTorch).
 
     Example:
         >>> import autograd_core as ac
         >>> ac.copysign(ac.tensor([1.0, -2.0, 3.0]), ac.tensor([-1.0, 1.0, -0.0]))
         tensor([-1.,  2., -3.])
     """
-    return Copysign.apply_pair(*lift_pair(input, other))
+    return Copysign.apply_pair(*float_pair(input, other))
 
 
 def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -199,7 +200,9 @@ def fmax(input: Any, other: Any) -> Tensor:  # noqa: A002
         >>> ac.fmax(ac.tensor([1.0, float("nan"), 3.0]), ac.tensor([2.0, 0.0, float("nan")]))
         tensor([2., 0., 3.])
     """
-    return Fmax.apply_pair(*lift_pair(input, other))
+    a, b = lift_pair(input, other)
+    refuse_complex("fmax", a, b)  # (as PyTorch: complex numbers have no order)
+    return Fmax.apply_pair(a, b)
 
 
 def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
@@ -210,4 +213,6 @@ def fmin(input: Any, other: Any) -> Tensor:  # noqa: A002
         >>> ac.fmin(ac.tensor([1.0, float("nan"), 3.0]), ac.tensor([2.0, 0.0, float("nan")]))
         tensor([1., 0., 3.])
     """
-    return Fmin.apply_pair(*lift_pair(input, other))
+    a, b = lift_pair(input, other)
+    refuse_complex("fmin", a, b)  # (as PyTorch: complex numbers have no order)
+    return Fmin.apply_pair(a, b)

@@ -18,6 +18,7 @@ from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.common import lift
 from autograd_core.ops.linalg import einsum, matmul
+from autograd_core.ops.shape import broadcast_to
 from autograd_core.tensor import Tensor
 
 __all__ = [
@@ -315,11 +316,23 @@ def _batches(name: str, batch1: Any, batch2: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+def _empty_broadcast(a: Tensor, t1: Tensor, t2: Tensor) -> tuple[Tensor, Tensor]:
+    """t1 and t2, broadcast to the result's shape when it is empty. Otherwise the product of a
+    0-d t1 and t2 would receive the empty sum 0 as its gradient and pass 0 · t2 on, NaN where
+    t2 is infinite; an empty result has all-zero gradients (as PyTorch's addcmul)."""
+    shape = broadcast_shapes(tuple(a.shape), tuple(t1.shape), tuple(t2.shape), op="addcmul")
+    if 0 not in shape or (tuple(t1.shape) == shape and tuple(t2.shape) == shape):
+        return t1, t2
+    return broadcast_to(t1, shape), broadcast_to(t2, shape)
+
+
 def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
     """input + value · tensor1 · tensor2, elementwise with broadcasting, as ``torch.addcmul``.
 
     Gradients: input̄ = ȳ, tensor1̄ = value · ȳ · tensor2, tensor2̄ = value · ȳ · tensor1 (each
-    summed to its operand's shape); a composition of ``mul`` and ``add``.
+    summed to its operand's shape); a composition of ``mul`` and ``add``. The result's dtype
+    is the three tensors' promotion (``value`` takes no part: uint8 input and bool factors
+    give uint8); three bool tensors are refused, as in PyTorch.
 
     Example:
         >>> import autograd_core as ac
@@ -327,7 +340,17 @@ def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tens
         tensor([2.5, 5. ])
     """
     a = lift(input)
-    product = lift(tensor1, a) * lift(tensor2, a)
+    t1, t2 = _empty_broadcast(a, lift(tensor1, a), lift(tensor2, a))
+    product = t1 * t2
+    if product.dtype.kind == "b":  # value takes no part in the promotion (as PyTorch)
+        if a.dtype.kind == "b":
+            raise DTypeError(
+                f"addcmul: not defined when input, tensor1 and tensor2 are all bool (as in "
+                f"PyTorch); got shapes {_shape(a)}, {_shape(product)}. Convert first: "
+                "input.long()."
+            )
+        if a.dtype.kind in "iu":  # uint8 input, bool factors: uint8 (value · bool is int64)
+            product = product.to(a.dtype)
     return a + (product if value == 1 else value * product)
 
 
@@ -347,7 +370,7 @@ def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tens
         tensor([1.5, 2. ])
     """
     a = lift(input)
-    t1, t2 = lift(tensor1, a), lift(tensor2, a)
+    t1, t2 = _empty_broadcast(a, lift(tensor1, a), lift(tensor2, a))
     if t1.dtype.kind in "iub" and t2.dtype.kind in "iub":
         raise DTypeError(
             f"addcdiv: integer division is not supported (tensor1 {t1.dtype}, tensor2 "

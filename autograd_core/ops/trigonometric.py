@@ -16,7 +16,7 @@ import numpy  # errstate only: the maths use self.xp
 
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, mul
-from autograd_core.ops.common import lift_float, lift_pair
+from autograd_core.ops.common import float_pair, lift_float
 from autograd_core.ops.powers import Sqrt
 from autograd_core.ops.special import is_half
 from autograd_core.ops.unary import Cos
@@ -223,7 +223,8 @@ def atan(input: Any) -> Tensor:  # noqa: A002
 
 def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
     """atan2(input, other): the angle in [−π, π] of the point (other, input), with broadcasting
-    (alias ``arctan2``); either operand may be a Python number.
+    (alias ``arctan2``); either operand may be a Python number. Two bool or integer operands
+    give the default float dtype (as PyTorch; NumPy's rule would give float16 for bools).
 
     The gradients are other / r² and −input / r² with r² = input² + other², and 0 at the origin
     (as PyTorch).
@@ -233,7 +234,7 @@ def atan2(input: Any, other: Any) -> Tensor:  # noqa: A002
         >>> ac.atan2(ac.tensor([1.0, -0.0], dtype=ac.float64), ac.tensor([-1.0, -1.0])).tolist()
         [2.356194490192345, -3.141592653589793]
     """
-    return Atan2.apply_pair(*lift_pair(input, other))
+    return Atan2.apply_pair(*float_pair(input, other))  # (ints: the default dtype, as torch)
 
 
 def sinc(input: Any) -> Tensor:  # noqa: A002

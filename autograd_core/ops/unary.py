@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, lift_float, lift_pair
+from autograd_core.ops.common import lift, lift_float, lift_pair, refuse_complex
 from autograd_core.ops.opmath import is_half, narrow, widen
 from autograd_core.ops.special import erf_array, erfc_array
 from autograd_core.registry import register_op
@@ -285,7 +285,8 @@ class Clip(Op):
 
     When lo > hi the output is hi everywhere (NumPy and PyTorch) and all of the gradient goes
     to hi, as in PyTorch. Where x < lo = hi the gradient goes to lo (PyTorch gives it to no
-    input there). Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
+    input there). Where hi is NaN lo receives nothing (the output is NaN whatever lo is), as
+    in PyTorch. Saves nothing beyond the parents; the masks are recomputed in the VJP (they are
     constants: the second derivative is 0 almost everywhere).
     """
 
@@ -309,7 +310,7 @@ class Clip(Op):
         below = (x < lo) if has_min else None
         if has_min and has_max:
             above = above | (lo > hi)
-            below = below & ~above
+            below = below & ~above & (hi == hi)  # (a NaN max: the output is NaN whatever lo)
         inside = (x <= hi) if has_max else None  # false at NaN (a bound's too), as PyTorch
         if has_min:
             inside = (x >= lo) if inside is None else inside & (x >= lo)
@@ -391,6 +392,7 @@ def clip(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
         if bound is not None:  # PyTorch's promotion: clamp(int64 x, 0.5) is float32
             x, bound = lift_pair(x, bound)
             bounds.append(bound)
+    refuse_complex("clamp", x, *bounds)  # (as PyTorch: complex numbers have no order)
     return Clip.apply(x, *bounds, has_min=min is not None, has_max=max is not None)
 
 

@@ -40,6 +40,20 @@ for _name, _ref in [
         OpSpec(_name, getattr(ac, _name), _bool_and_integer_pairs, ref=_ref, differentiable=False)
     )
 OP_DB += [
+    OpSpec(
+        "bitwise_left_shift",
+        ac.bitwise_left_shift,
+        _integer_pairs,
+        ref=np.left_shift,
+        differentiable=False,
+    ),
+    OpSpec(
+        "bitwise_right_shift",
+        ac.bitwise_right_shift,
+        _integer_pairs,
+        ref=np.right_shift,
+        differentiable=False,
+    ),
     OpSpec("gcd", ac.gcd, _integer_pairs, ref=np.gcd, differentiable=False),
     OpSpec("lcm", ac.lcm, _integer_pairs, ref=np.lcm, differentiable=False),
     OpSpec("bitwise_not", ac.bitwise_not, _not_cases, ref=np.invert, differentiable=False),
