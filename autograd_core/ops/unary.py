@@ -90,32 +90,33 @@ class Tanh(Op):
         return (gy * (1 - y * y),)
 
 
-@register_op("relu", array_vjp=True, saves_inputs=False)
+@register_op("relu", save_output=True, array_vjp=True, saves_inputs=False)
 class ReLU(Op):
-    r"""y = max(x, 0). VJP: x̄ = ȳ · [not x ≤ 0].
+    r"""y = max(x, 0). VJP: x̄ = ȳ · [not y ≤ 0] (the same mask as [not x ≤ 0]).
 
     At x = 0 the subgradient 0 is used (PyTorch's and tinygrad's convention); at x = NaN the
     gradient passes (PyTorch's threshold_backward, which zeroes only where x ≤ 0). Saves the
-    mask as a constant: the second derivative of relu is 0 almost everywhere.
+    output, as PyTorch (y written in place before backward is refused; the next layer holds y
+    anyway, where a saved mask was a new array); the mask is a constant: the second
+    derivative of relu is 0 almost everywhere.
     """
 
     def forward(self, x: Any) -> Any:
-        mask = ~(x <= 0)
-        self.saved = mask
         if x.dtype.kind == "f":
             # one SIMD pass in NumPy 2 (and never −0.0): 88 µs against 173 for x · mask then
             # + 0.0, on LeNet's (64, 6, 28, 28) activations; 70 against 135 on (256, 1024)
             return self.xp.maximum(x, 0)
-        return x * mask  # integers and bools (maximum would widen a bool)
+        return x * ~(x <= 0)  # integers and bools (maximum would widen a bool)
 
     fresh_grads = True
     reuses_gy = True
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
+        mask = ~(self.out <= 0)
         if self.gy_is_free:  # an array only the sweep holds (a matmul's fresh product)
-            gy *= self.saved
+            gy *= mask
             return (gy,)
-        return (gy * self.saved,)
+        return (gy * mask,)
 
 
 @register_op("abs", array_vjp=True)

@@ -254,6 +254,19 @@ def test_abs_input_written_in_place_refuses_backward():
     )
 
 
+def test_relu_output_written_in_place_refuses_backward():
+    # explore fuzz: torch's relu saves its output (relu(x).relu_() then backward is refused,
+    # as is nn.ReLU() followed by nn.Dropout(inplace=True)); ours saved a mask of x
+    run_program(
+        [(X[:3] - 2.5, True)],
+        [
+            ("unary", 0, "relu"),
+            ("inplace", 1, "relu_"),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
+
+
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
     # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
     # 1 − y cancels), so a write into x before backward is refused
