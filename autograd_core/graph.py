@@ -12,11 +12,11 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from autograd_core.errors import BackwardError, ShapeError
+from autograd_core.errors import BackwardError, GraphError, ShapeError
 from autograd_core.sweep import sweep
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, toposort, vertex
-from autograd_core.version import WRITES, refuse_stale
+from autograd_core.version import WRITES, refuse_stale, stale_after
 
 __all__ = [
     "backward",
@@ -49,6 +49,14 @@ def root_grads(
                 f"{api}: output {i} (shape {tuple(y.shape)}) does not require grad and has no "
                 "graph, so there is nothing to differentiate. Create the inputs with "
                 "requires_grad=True and make sure the computation is not under no_grad()."
+            )
+        if WRITES.recorded and stale_after(y):
+            raise GraphError(
+                f"{api}: output {i} (shape {tuple(y.shape)}) shares its memory with a tensor "
+                "that was modified by a recorded in-place operation (the base of this view, or "
+                "another view of it) after this output was made, so its graph would describe "
+                "the values it had before. Take the view again after the in-place operation, "
+                "or clone before modifying (x = x.clone())."
             )
         if given is None:
             if y.data.size != 1:

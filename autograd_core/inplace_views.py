@@ -50,18 +50,19 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "history of the memory it shares cannot be rebuilt from it). Clone it first "
             "(x = x.clone()), or write into the base tensor."
         )
-    if x.node is not None and x.node.returned_views and x.data is not root:
-        raise GraphError(
-            f"{name}: x (shape {tuple(x.shape)}) is output {x.output_nr} of {x.node.label}, "
-            "one of several views it returned, and is being changed in place (refused, as "
-            "PyTorch does). Clone it first (x = x.clone()), or write into the base tensor."
-        )
     t, reader = x, None
     if x.node is None:  # (a view made with grad mode on of a tensor without a node)
         while (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:
             t = p
     while t.node is not None and t.data is not root:
         reader = t.node
+        if reader.returned_views:  # (x itself, or a view of one: x.split(1)[0].t())
+            raise GraphError(
+                f"{name}: x (shape {tuple(x.shape)}) is output {t.output_nr} of "
+                f"{reader.label}, one of several views it returned (or a view of it), and is "
+                "being changed in place (refused, as PyTorch does). Clone it first "
+                "(x = x.clone()), or write into the base tensor."
+            )
         # (a node a backward released keeps, of its inputs, the leaves that require grad)
         inputs = reader.inputs
         if inputs is None:

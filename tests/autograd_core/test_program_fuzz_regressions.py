@@ -267,6 +267,33 @@ def test_relu_output_written_in_place_refuses_backward():
     )
 
 
+def test_backward_from_a_view_whose_base_was_written_since_is_refused():
+    # explore fuzz, silently wrong before: v = y.reshape(-1); v.add_(2); y.add_(x); then
+    # v.backward(w) gave x's gradient without the y.add_(x) term (torch regenerates v's graph
+    # from y's new one); ours now refuses backward from v (kept difference K3)
+    x = ac.tensor(X[:3], requires_grad=True)
+    y = x * x
+    v = y.reshape(-1)
+    v.add_(2.0)
+    y.add_(x)
+    with pytest.raises(ac.GraphError) as e:
+        v.backward(ac.tensor(W[:3]))
+    assert kept_refusal(e.value) == "K3 stale node"
+
+
+def test_a_view_of_one_of_several_views_is_refused_in_place():
+    # explore fuzz: torch refuses x.split(1)[0].t().relu_() (the creation meta carries over)
+    run_program(
+        [(X[:2].reshape(1, 2), True)],
+        [
+            ("unary", 0, "exp"),
+            ("view", 1, "split", 1, 0),
+            ("view", 2, "t"),
+            ("inplace", 3, "relu_"),
+        ],
+    )
+
+
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
     # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
     # 1 − y cancels), so a write into x before backward is refused
