@@ -6,10 +6,9 @@
 - Where nothing is recorded (under ``no_grad``, or when no operand requires grad) the array is
   written in place: views of it see the change, and the write is recorded on the engine's clock
   (version.py), so that a backward reading the old values raises instead of using the new ones.
-- Where the result is recorded (a non-leaf, or an operand that requires grad) the op runs as
-  usual and the tensor is rebound to its result, which becomes a node of the graph (PyTorch
-  records in-place ops on non-leaves too). The old array is left as it was, so the nodes that
-  saved it stay correct; views of the old array do not see the new value.
+- Where the result is recorded (a non-leaf, or an operand that requires grad) the result is
+  written into x's memory and x is rebound to its node, and so is the tensor x views
+  (PyTorch's CopySlices, inplace_views.py); nodes that read the old values refuse backward.
 
 The result keeps the tensor's shape and dtype (``x += y`` never broadcasts x or promotes it).
 """
