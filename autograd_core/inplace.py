@@ -41,6 +41,7 @@ from autograd_core.version import (
     mark_rebound,
     mark_recorded,
     mark_written,
+    next_seq,
     refuse_stale,
     root_of,
 )
@@ -99,7 +100,12 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     except ValueError as e:  # a read-only array (a broadcast view)
         raise read_only_error(name, x, e) from None
     mark_written(x.data)
-    x.node, x.output_nr, x._requires_grad = out.node, out.output_nr, True
+    node = out.node
+    if (
+        node is not None and node.save_output and node.out is out.data
+    ):  # (exp_, relu_: saved as x's memory, as
+        node.out, node.seq = x.data, next_seq()  # torch; numbered after this write)
+    x.node, x.output_nr, x._requires_grad = node, out.output_nr, True
     mark_rebound(x)
     nodes = (out.node,)
     if base is not None:

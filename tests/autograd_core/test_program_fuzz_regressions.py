@@ -294,6 +294,21 @@ def test_a_view_of_one_of_several_views_is_refused_in_place():
     )
 
 
+def test_an_output_saved_by_an_in_place_op_and_written_again_refuses_backward():
+    # torch's exp_ (relu_, sigmoid_ ...) saves its result, which is x's memory: a second write
+    # into x before backward is refused; ours saved a copy and ran the backward
+    for op in ("exp_", "sigmoid_", "tanh_", "relu_"):
+        run_program(
+            [(X[:3] - 2.5, True)],
+            [
+                ("unary", 0, "abs"),
+                ("inplace", 1, op),
+                ("inplace", 1, "mul_", 2.0),
+                ("autograd", 1, "backward", W[:3], "sum", False),
+            ],
+        )
+
+
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
     # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
     # 1 − y cancels), so a write into x before backward is refused
