@@ -23,6 +23,7 @@ from autograd_core.device import to_device
 from autograd_core.errors import DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.inplace_views import (
+    move_retained,
     rebind_base,
     refuse_overlap,
     refuse_partial_overlap,
@@ -106,6 +107,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     ):  # (exp_, relu_: saved as x's memory, as
         node.out, node.seq = x.data, next_seq()  # torch; numbered after this write)
     x.node, x.output_nr, x._requires_grad = node, out.output_nr, True
+    move_retained(x, before.node)
     mark_rebound(x)
     nodes = (out.node,)
     if base is not None:

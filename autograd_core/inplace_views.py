@@ -14,7 +14,7 @@ from autograd_core.errors import GraphError
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_rebound, root_of
 
-__all__ = ["refuse_overlap", "view_base", "rebind_base"]
+__all__ = ["refuse_overlap", "view_base", "rebind_base", "move_retained"]
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
@@ -98,7 +98,9 @@ def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
     if reader is not None:  # (None: base had no node, and the view none either)
         reader.inputs = tuple(old if u is base else u for u in reader.inputs)
     new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
+    moved = base.node
     base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
+    move_retained(base, moved)
     mark_rebound(base)
     return new.node
 
@@ -142,3 +144,14 @@ def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = No
                 "so the result would depend on the order of the writes (refused, as PyTorch "
                 "does). Clone the operand first: x.add_(y.clone())."
             )
+
+
+def move_retained(t: Tensor, old: Any) -> None:
+    """After an in-place op rebound ``t`` from node ``old``: a ``retain_grad()`` made before
+    keeps the gradient of t's new value, as in PyTorch (hooks stay with the old value)."""
+    if old is None or not old.retained or old is t.node:
+        return
+    kept = [r for r in old.retained if r() is not t]
+    if len(kept) < len(old.retained):
+        old.retained = kept
+        t.retain_grad()

@@ -309,6 +309,30 @@ def test_an_output_saved_by_an_in_place_op_and_written_again_refuses_backward():
         )
 
 
+def test_retain_grad_follows_the_tensor_through_an_in_place_op():
+    # explore fuzz: y.retain_grad(); y.mul_(2); y.backward(w): torch's y.grad is w (the new
+    # value's gradient), ours was 2w (the old node's); hooks stay with the old value in both
+    run_program(
+        [(X[:3], True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("autograd", 1, "retain_grad"),
+            ("inplace", 1, "mul_", 2.0),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
+    run_program(  # through a view: the base's retained gradient moves too
+        [(X[:3], True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("autograd", 1, "retain_grad"),
+            ("view", 1, "getitem", slice(0, 1)),
+            ("inplace", 2, "mul_", 5.0),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
+
+
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
     # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
     # 1 − y cancels), so a write into x before backward is refused
