@@ -54,12 +54,17 @@ def numpy_of(t: Any) -> np.ndarray:
 
 @dataclass
 class Hook:
-    """A gradient hook that scales by ``scale`` and counts its calls."""
+    """A gradient hook that scales by ``scale`` and counts its calls with a gradient. (torch
+    also calls a hook on one output of a multi-output node (split's pieces) with None when only
+    other outputs got gradients: a ``g * 2`` hook raises there. Ours calls hooks only with a
+    gradient, a kept difference; the None calls are not counted.)"""
 
     scale: float
     calls: int = 0
 
     def __call__(self, g: Any) -> Any:
+        if g is None:
+            return None
         self.calls += 1
         return g * self.scale
 

@@ -333,6 +333,20 @@ def test_retain_grad_follows_the_tensor_through_an_in_place_op():
     )
 
 
+def test_kept_hooks_are_called_only_with_a_gradient():
+    # torch calls the hook of split's piece a with None when only piece b gets a gradient
+    calls = {}
+    for lib in (ac, torch):
+        x = lib.tensor(X[:3], requires_grad=True)
+        a, b, _ = x.split(1)
+        calls[lib] = []
+        a.register_hook(calls[lib].append)
+        b.sum().backward()
+        np.testing.assert_array_equal(np.asarray(x.grad.tolist()), [0.0, 1.0, 0.0])
+    assert calls[torch] == [None]
+    assert calls[ac] == []
+
+
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
     # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
     # 1 − y cancels), so a write into x before backward is refused
