@@ -98,11 +98,10 @@ class Op:
         fresh_grads: (with ``array_vjp``) every array the VJP returns is new and distinct: not
             ȳ, not a view of it, not a saved array. The engine may then move it into a leaf's
             ``.grad`` or add into it in place instead of copying.
-        saves_inputs: the VJP reads the inputs' values (mul, matmul), so an in-place write to
-            one of them between forward and backward must raise (version.py); False for ops
-            whose VJP never reads them, nor keeps a view of them (add, reshape, relu, which
-            keeps its own mask): such a node keeps a large input made by another op as a
-            stand-in without values (``op_forward.without_values``), so it is freed early.
+        saves_inputs: the VJP reads the inputs' values (mul, matmul; ``reads_inputs`` names
+            those the needed gradients read), so a write into one between forward and backward
+            raises (version.py); if False (add, reshape, relu), a large input made by another
+            op is kept as a stand-in without values (``op_forward.without_values``).
         reuses_gy: (with ``array_vjp``) the VJP may write its result into ȳ when the sweep
             tells it, through ``gy_is_free``, that nothing else holds that array (NumPy's own
             reuse of a temporary, for relu after a matmul).
@@ -155,6 +154,7 @@ class Op:
     n_outputs: int = 1
     returned_views: bool = False  # (its forward returned a tuple of views: link_outputs)
     reads_outputs: ClassVar[tuple[int, ...] | None] = None  # (saved ones its VJP reads; all)
+    reads_inputs: ClassVar[Any] = None  # (needs_input_grad -> inputs its VJP reads: Mul)
     hooks: list[tuple[int, Any]] | None = None
     retained: list[Any] | None = None
     plain: bool = False
@@ -266,10 +266,10 @@ class Op:
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Any:
         """Run the forward on the inputs' arrays and, when recording, link the output(s) to a
-        new node: a Tensor, or a tuple of Tensors for an op with several outputs. The forward
-        step of back-propagation, ``u(i) = f(i)(A(i))`` with ``A(i)`` the parents' values. It
-        runs once per op call, so it special-cases one and two inputs (``apply_pair`` is the
-        shorter way for two); ``detect_anomaly`` and CuPy arrays take the checked path."""
+        new node (a Tensor, or a tuple of them): back-propagation's forward step, ``u(i) =
+        f(i)(A(i))`` with ``A(i)`` the parents' values. It runs once per op call, so it
+        special-cases one and two inputs (``apply_pair`` is the shorter way for two);
+        ``detect_anomaly`` and CuPy arrays take the checked path."""
         op = _new(cls)
         op.saved = None
         n = len(inputs)

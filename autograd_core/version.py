@@ -181,6 +181,7 @@ def check_inputs(op: Any) -> None:
                     "operation after the forward pass. Modify a copy (y = y.clone()), or use "
                     "the out-of-place form (y = y + 1 instead of y.add_(1))."
                 )
+    read = op.reads_inputs(op.needs_input_grad) if op.reads_inputs else range(len(op.inputs))
     for i, t in enumerate(op.inputs):
         if WRITES.rebound.get(id(t), 0) > op.seq:
             raise GraphError(
@@ -198,7 +199,7 @@ def check_inputs(op: Any) -> None:
                 "gradient would describe the values it had before. Take the tensor (or view) "
                 "again after the in-place operation, or clone before modifying (x = x.clone())."
             )
-        if op.saves_inputs and written_at(t.data) > op.seq:
+        if op.saves_inputs and i in read and written_at(t.data) > op.seq:
             raise GraphError(
                 f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
                 "reads to compute its gradient, was modified by an in-place operation after "

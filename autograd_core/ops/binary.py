@@ -78,6 +78,11 @@ class Mul(Op):
     def forward(self, a: Any, b: Any) -> Any:
         return a * b
 
+    @staticmethod
+    def reads_inputs(needs: tuple[bool, bool]) -> tuple[int, ...]:
+        """ā reads b, b̄ reads a (x * c with a constant c: x may be written before backward)."""
+        return tuple(i for i, other in ((0, needs[1]), (1, needs[0])) if other)
+
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)
         need_a, need_b = self.needs_input_grad
@@ -100,6 +105,11 @@ class Div(Op):
             if a.dtype.kind in "biu" and getattr(b, "dtype", a.dtype).kind in "biu":
                 return self.xp.true_divide(a, b, dtype=get_default_dtype())
             return a / b
+
+    @staticmethod
+    def reads_inputs(needs: tuple[bool, bool]) -> tuple[int, ...]:
+        """ā reads b, b̄ reads a and b (x / c with a constant c: x may be written)."""
+        return (0, 1) if needs[1] else (1,)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)

@@ -347,6 +347,20 @@ def test_kept_hooks_are_called_only_with_a_gradient():
     assert calls[ac] == []
 
 
+def test_mul_and_div_by_a_constant_let_the_other_input_be_written():
+    # explore fuzz: y = x / 2; x.relu_() under no_grad; y.backward(): torch's x̄ = ȳ / 2 reads
+    # no x, and runs; ours refused (div and mul checked every input they save)
+    for op, other in (("div", 2.0), ("mul", 2.0), ("div", ("slot", 1)), ("mul", ("slot", 1))):
+        run_program(
+            [(X, True), (W, False)],
+            [
+                ("binary", 0, op, None, other) if other == 2.0 else ("binary", 0, op, 1, None),
+                ("nograd", ("inplace", 0, "relu_")),
+                ("autograd", 2, "backward", W, "sum", False),
+            ],
+        )
+
+
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
     # torch's sigmoid VJP reads only y; ours's recorded VJP reads σ(−x) from x (accurate where
     # 1 − y cancels), so a write into x before backward is refused
