@@ -19,6 +19,7 @@ from autograd_core.op import Op
 from autograd_core.ops.common import (
     lift,
     lift_pair,
+    reads_the_other,
     refuse_complex,
     refuse_wrapped_comparison,
     write_out,
@@ -78,10 +79,7 @@ class Mul(Op):
     def forward(self, a: Any, b: Any) -> Any:
         return a * b
 
-    @staticmethod
-    def reads_inputs(needs: tuple[bool, bool]) -> tuple[int, ...]:
-        """ā reads b, b̄ reads a (x * c with a constant c: x may be written before backward)."""
-        return tuple(i for i, other in ((0, needs[1]), (1, needs[0])) if other)
+    reads_inputs = staticmethod(reads_the_other)
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         a, b = self.inputs_as(gy)

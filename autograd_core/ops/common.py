@@ -16,6 +16,7 @@ from autograd_core.tensor import Tensor
 from autograd_core.version import mark_written
 
 __all__ = [
+    "reads_the_other",
     "lift",
     "lift_float",
     "lift_pair",
@@ -375,3 +376,10 @@ def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:
     out.data[...] = result.data
     mark_written(out.data)
     return out
+
+
+def reads_the_other(needs: tuple[bool, ...]) -> tuple[int, ...]:
+    """``Op.reads_inputs`` of a product of two inputs (mul, matmul, linear): the gradient of
+    each reads only the other, so ``x @ C`` with a constant C lets x be written in place before
+    backward, as in PyTorch (which saves x only when C requires grad)."""
+    return tuple(i for i, other in ((0, needs[1]), (1, needs[0])) if other)

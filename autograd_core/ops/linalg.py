@@ -9,7 +9,7 @@ from typing import Any
 from autograd_core.amp import cast_lower
 from autograd_core.errors import ShapeError
 from autograd_core.op import Op
-from autograd_core.ops.common import lift, lift_pair
+from autograd_core.ops.common import lift, lift_pair, reads_the_other
 from autograd_core.ops.shape import Permute, reshape
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -28,6 +28,7 @@ class MatMul(Op):
     """
 
     fresh_grads = True
+    reads_inputs = staticmethod(reads_the_other)
 
     def forward(self, a: Any, b: Any) -> Any:
         return a @ b

@@ -15,7 +15,7 @@ import numpy
 from autograd_core.amp import cast_lower
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.op import Op
-from autograd_core.ops.common import lift
+from autograd_core.ops.common import lift, reads_the_other
 from autograd_core.ops.unary import Exp, Log
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -32,6 +32,7 @@ class Linear(Op):
     """
 
     fresh_grads = True
+    reads_inputs = staticmethod(reads_the_other)
 
     def forward(self, x: Any, w: Any, b: Any = None) -> Any:
         y = x @ w.T

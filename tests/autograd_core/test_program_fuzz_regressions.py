@@ -359,6 +359,14 @@ def test_mul_and_div_by_a_constant_let_the_other_input_be_written():
                 ("autograd", 2, "backward", W, "sum", False),
             ],
         )
+    run_program(  # x @ C with a constant C (matmul, linear): x̄ = ȳ Cᵀ reads no x
+        [(X[:3], True)],
+        [
+            ("binary", 0, "matmul", None, np.ones((3, 2))),
+            ("nograd", ("inplace", 0, "add_", ("slot", 0))),
+            ("autograd", 1, "backward", W[:2], "sum", False),
+        ],
+    )
 
 
 def test_kept_sigmoid_input_written_in_place_refuses_backward():
