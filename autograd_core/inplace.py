@@ -20,17 +20,17 @@ from typing import Any
 from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.device import to_device
-from autograd_core.errors import DTypeError, GraphError, ShapeError
+from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.inplace_views import (
     move_retained,
     rebind_base,
+    refuse_marked_view,
     refuse_overlap,
     refuse_partial_overlap,
     view_base,
 )
-from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD
-from autograd_core.ops.common import lift, loses_values
+from autograd_core.ops.common import lift, refuse_lossy
 from autograd_core.ops.placing import setitem_at
 from autograd_core.ops.subscript_key import split_key
 from autograd_core.random import Generator, rng_of
@@ -56,13 +56,8 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
         return False
     if WRITES.recorded:
         refuse_stale(name, x, *others)
-    if x.node is None and getattr(x, "_view_meta", None) == NO_GRAD_VIEW_OF_GRAD:
-        raise GraphError(
-            f"{name}: x (shape {tuple(x.shape)}) is a view made under no_grad of a tensor that "
-            "requires grad, and is being changed in place with grad mode on; whether the "
-            "write should be recorded is ambiguous (refused, as PyTorch does). Make the view "
-            "and write it both inside ac.no_grad(), or both outside."
-        )
+    recorded = x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+    refuse_marked_view(name, x, recorded)
     if x.requires_grad and x.node is None:
         raise GraphError(
             f"{name}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used "
@@ -70,7 +65,7 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
             "Change it under ac.no_grad() (as optimizers do), or use the out-of-place form "
             f"(y = x.{name[:-1]}(...) instead of x.{name}(...))."
         )
-    return x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+    return recorded
 
 
 def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
@@ -94,7 +89,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
             "Write it out of place (x = x + y)."
         )
     if out.dtype != x.dtype:
-        _refuse_lossy(name, x, out.dtype)
+        refuse_lossy(name, x, out.dtype)
         out = out.to(dtype=x.dtype)
     try:
         x.data[...] = out.data
@@ -125,26 +120,13 @@ def _write(name: str, x: Tensor, compute: Any) -> Tensor:
             f"{name}: the result has shape {tuple(value.shape)} but the tensor written in place "
             f"has shape {tuple(x.shape)}; an in-place op cannot change its tensor's shape."
         )
-    _refuse_lossy(name, x, value.dtype)
+    refuse_lossy(name, x, value.dtype)
     try:
         x.data[...] = value
     except ValueError as e:  # a read-only array (a broadcast view)
         raise read_only_error(name, x, e) from None
     mark_written(x.data)
     return x
-
-
-def _refuse_lossy(name: str, x: Tensor, dtype: Any) -> None:
-    """A DTypeError when a result of ``dtype`` cannot be stored in x without losing values
-    (``loses_values``: a float into an integer tensor, a complex into a float one), as
-    PyTorch refuses ``int_tensor.add_(1.5)``."""
-    if loses_values(x.dtype, dtype):
-        fix = "x.to(ac.complex64)" if dtype.kind == "c" else "x.float()"
-        raise DTypeError(
-            f"{name}: the result has dtype {dtype}, which cannot be stored in place in a "
-            f"tensor of dtype {x.dtype} (shape {tuple(x.shape)}) without losing values. "
-            f"Convert first: x = {fix}, or write it out of place."
-        )
 
 
 def _arithmetic(name: str, public: Any) -> Any:

@@ -11,10 +11,11 @@ from typing import Any
 from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.errors import GraphError
+from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_rebound, root_of
 
-__all__ = ["refuse_overlap", "view_base", "rebind_base", "move_retained"]
+__all__ = ["refuse_overlap", "refuse_marked_view", "view_base", "rebind_base", "move_retained"]
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
@@ -35,6 +36,29 @@ def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
         )
 
 
+def refuse_marked_view(name: str, x: Tensor, recorded: bool) -> None:
+    """PyTorch's refusals of in-place writes into a view made without a node and marked by
+    ``op_forward.mark_view_origin``: any write with grad mode on into a view made under
+    no_grad of a tensor that requires grad (whether to record it is ambiguous), and a
+    ``recorded`` write into any marked view (the history of the memory it shares cannot be
+    rebuilt from it)."""
+    made = getattr(x, "_view_meta", None) if x.node is None else None
+    if made == NO_GRAD_VIEW_OF_GRAD:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view made under no_grad of a tensor that "
+            "requires grad, and is being changed in place with grad mode on; whether the "
+            "write should be recorded is ambiguous (refused, as PyTorch does). Make the view "
+            "and write it both inside ac.no_grad(), or both outside."
+        )
+    if made is not None and recorded:
+        raise GraphError(
+            f"{name}: x (shape {tuple(x.shape)}) is a view {made}, and is being changed in "
+            "place by an operation that records gradients (refused, as PyTorch does: the "
+            "history of the memory it shares cannot be rebuilt from it). Clone it first "
+            "(x = x.clone()), or write into the base tensor."
+        )
+
+
 def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     """The tensor that owns x's memory and the node of the view op that read it, found through
     the nodes of the view ops between them, or (x without a node, the node None) through the
@@ -42,14 +66,6 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     (or a backward released it). Refuses a view of a leaf that requires grad (its
     gradient would belong to a value it no longer holds), as PyTorch, also after a backward."""
     root = root_of(x.data)
-    made = getattr(x, "_view_meta", None) if x.node is None else None
-    if made is not None:  # (op_forward.mark_view_origin)
-        raise GraphError(
-            f"{name}: x (shape {tuple(x.shape)}) is a view {made}, and is being changed in "
-            "place by an operation that records gradients (refused, as PyTorch does: the "
-            "history of the memory it shares cannot be rebuilt from it). Clone it first "
-            "(x = x.clone()), or write into the base tensor."
-        )
     t, reader = x, None
     if x.node is None:  # (a view made with grad mode on of a tensor without a node)
         while (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:

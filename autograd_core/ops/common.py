@@ -17,6 +17,7 @@ from autograd_core.version import mark_written
 
 __all__ = [
     "reads_the_other",
+    "refuse_lossy",
     "lift",
     "lift_float",
     "lift_pair",
@@ -342,6 +343,19 @@ def loses_values(target: Any, value: Any) -> bool:
     (the rule of ``out=`` and of the in-place methods, PyTorch's ``can_cast``; a float64 into
     a float32 rounds, as PyTorch allows)."""
     return dtype_category(value) > dtype_category(target)
+
+
+def refuse_lossy(name: str, x: Tensor, dtype: Any) -> None:
+    """A DTypeError when a result of ``dtype`` cannot be stored in x without losing values
+    (``loses_values``: a float into an integer tensor, a complex into a float one), as
+    PyTorch refuses ``int_tensor.add_(1.5)``."""
+    if loses_values(x.dtype, dtype):
+        fix = "x.to(ac.complex64)" if dtype.kind == "c" else "x.float()"
+        raise DTypeError(
+            f"{name}: the result has dtype {dtype}, which cannot be stored in place in a "
+            f"tensor of dtype {x.dtype} (shape {tuple(x.shape)}) without losing values. "
+            f"Convert first: x = {fix}, or write it out of place."
+        )
 
 
 def write_out(api: str, result: Tensor, out: Tensor | None) -> Tensor:

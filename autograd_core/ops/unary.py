@@ -95,10 +95,8 @@ class ReLU(Op):
     r"""y = max(x, 0). VJP: x̄ = ȳ · [not y ≤ 0] (the same mask as [not x ≤ 0]).
 
     At x = 0 the subgradient 0 is used (PyTorch's and tinygrad's convention); at x = NaN the
-    gradient passes (PyTorch's threshold_backward, which zeroes only where x ≤ 0). Saves the
-    output, as PyTorch (y written in place before backward is refused; the next layer holds y
-    anyway, where a saved mask was a new array); the mask is a constant: the second
-    derivative of relu is 0 almost everywhere.
+    gradient passes (PyTorch's threshold_backward, which zeroes only where x ≤ 0). Saves y, as
+    PyTorch (the next layer holds it anyway); the mask is a constant (relu'' = 0 a.e.).
     """
 
     def forward(self, x: Any) -> Any:
