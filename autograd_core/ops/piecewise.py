@@ -1,10 +1,9 @@
 r"""Piecewise elementwise ops: trunc (alias fix), frac, sgn, heaviside, copysign, fmax, fmin.
 
-They follow the conventions of ``ops/rounding.py``: a piecewise-constant result with no useful
-derivative has no gradient (trunc and heaviside, like floor and round), one that must sit
-inside a differentiated computation has a zero gradient (sgn is sign, and copysign's gradient
-to the sign source). frac, copysign's magnitude, fmax and fmin have the slopes of their pieces,
-PyTorch's formulas at the jumps and ties.
+They follow PyTorch's conventions: trunc, like floor and round, has a zero gradient (so do sgn,
+which is sign, and copysign's gradient to the sign source); heaviside has none, as in PyTorch,
+whose backward raises for it. frac, copysign's magnitude, fmax and fmin have the slopes of their
+pieces, PyTorch's formulas at the jumps and ties.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 from autograd_core.op import Op
 from autograd_core.ops.binary import Where, zero_grad
 from autograd_core.ops.common import float_pair, lift, lift_pair, refuse_complex
-from autograd_core.ops.rounding import sign
+from autograd_core.ops.rounding import PiecewiseConstant, sign
 from autograd_core.ops.trigonometric import quiet
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
@@ -22,10 +21,9 @@ from autograd_core.tensor import Tensor
 __all__ = ["trunc", "fix", "frac", "sgn", "heaviside", "copysign", "fmax", "fmin"]
 
 
-@register_op("trunc", differentiable=False)
-class Trunc(Op):
-    r"""y = trunc x, x rounded towards 0. Piecewise constant: no gradient (as floor), saves
-    nothing."""
+@register_op("trunc", array_vjp=True, saves_inputs=False)
+class Trunc(PiecewiseConstant):
+    r"""y = trunc x, x rounded towards 0. Zero gradient (as floor)."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.trunc(x)
@@ -130,7 +128,7 @@ def _nan_ignoring_grads(op: Op, gy: Any, a_wins: Any) -> tuple[Any, ...]:
 
 
 def trunc(input: Any) -> Tensor:  # noqa: A002  (PyTorch's argument name)
-    """x rounded towards zero elementwise (alias ``fix``); no gradient, as floor.
+    """x rounded towards zero elementwise (alias ``fix``); a zero gradient, as floor.
 
     Example:
         >>> import autograd_core as ac

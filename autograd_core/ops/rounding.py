@@ -1,7 +1,8 @@
 """Rounding and sign: sign, floor, ceil and round, elementwise and piecewise constant.
 
-sign is differentiable with a zero gradient (so that it can sit inside a back-propagated
-computation); floor, ceil and round have no gradient.
+Each is differentiable with a zero gradient, as in PyTorch, so that it can sit inside a
+back-propagated computation: ``(x * x.floor()).sum().backward()`` runs, and ``floor(x)``
+requires grad when x does (its gradient is 0 everywhere, the jumps included).
 """
 
 from __future__ import annotations
@@ -17,44 +18,48 @@ from autograd_core.tensor import Tensor
 __all__ = ["sign", "floor", "ceil", "round"]
 
 
-@register_op("sign", array_vjp=True, saves_inputs=False)
-class Sign(Op):
-    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0); a bool x is its own sign (a copy, bool, as in
-    PyTorch). VJP: x̄ = 0 (piecewise constant; at x = 0, where it jumps, 0 is used too, as in
-    PyTorch). Differentiable so that it can sit inside a computation that is back-propagated;
-    saves nothing."""
+class PiecewiseConstant(Op):
+    r"""An elementwise op that is constant between its jumps. VJP: x̄ = 0 everywhere, at the
+    jumps too (PyTorch's ``zeros_like(grad)``), in a recorded backward a constant zero. Saves
+    nothing."""
 
     fresh_grads = True
+
+    def vjp(self, gy: Any) -> tuple[Any, ...]:
+        return (zero_grad(self.xp, gy),)
+
+
+@register_op("sign", array_vjp=True, saves_inputs=False)
+class Sign(PiecewiseConstant):
+    r"""y = sign x ∈ {−1, 0, 1} (0 at x = 0); a bool x is its own sign (a copy, bool, as in
+    PyTorch). Zero gradient."""
 
     def forward(self, x: Any) -> Any:
         if x.dtype.kind == "b":  # NumPy has no sign for bool; False → False, True → True
             return x.copy()
         return self.xp.sign(x)
 
-    def vjp(self, gy: Any) -> tuple[Any, ...]:
-        return (zero_grad(self.xp, gy),)
 
-
-@register_op("floor", differentiable=False)
-class Floor(Op):
-    r"""y = ⌊x⌋. Piecewise constant: no gradient, saves nothing."""
+@register_op("floor", array_vjp=True, saves_inputs=False)
+class Floor(PiecewiseConstant):
+    r"""y = ⌊x⌋. Zero gradient."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.floor(x)
 
 
-@register_op("ceil", differentiable=False)
-class Ceil(Op):
-    r"""y = ⌈x⌉. Piecewise constant: no gradient, saves nothing."""
+@register_op("ceil", array_vjp=True, saves_inputs=False)
+class Ceil(PiecewiseConstant):
+    r"""y = ⌈x⌉. Zero gradient."""
 
     def forward(self, x: Any) -> Any:
         return self.xp.ceil(x)
 
 
-@register_op("round", differentiable=False)
-class Round(Op):
+@register_op("round", array_vjp=True, saves_inputs=False)
+class Round(PiecewiseConstant):
     r"""y = x rounded to ``decimals`` places, halves to even (NumPy's and PyTorch's rule).
-    Piecewise constant: no gradient, saves nothing."""
+    Zero gradient."""
 
     def forward(self, x: Any, decimals: int) -> Any:
         return self.xp.round(x, decimals)
@@ -73,17 +78,18 @@ def sign(x: Tensor) -> Tensor:
 
 
 def floor(x: Tensor) -> Tensor:
-    """⌊x⌋ elementwise; no gradient."""
+    """⌊x⌋ elementwise; a zero gradient."""
     return Floor.apply(lift(x))
 
 
 def ceil(x: Tensor) -> Tensor:
-    """⌈x⌉ elementwise; no gradient."""
+    """⌈x⌉ elementwise; a zero gradient."""
     return Ceil.apply(lift(x))
 
 
 def round(x: Tensor, decimals: int = 0) -> Tensor:  # noqa: A001  (the NumPy/PyTorch name)
-    """Round to ``decimals`` places, halves to even (``round(2.5) = 2``); no gradient.
+    """Round to ``decimals`` places, halves to even (``round(2.5) = 2``); a zero
+    gradient.
 
     Example:
         >>> import autograd_core as ac

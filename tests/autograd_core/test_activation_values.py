@@ -119,10 +119,14 @@ def test_sign_round_floor_ceil_values():
     np.testing.assert_array_equal(ac.round(x).data, [-2, -0, 0, 0, 2, 2])  # halves to even
     np.testing.assert_array_equal(ac.floor(x).data, [-3, -1, 0, 0, 1, 2])
     np.testing.assert_array_equal(ac.ceil(x).data, [-2, -0, 0, 1, 2, 3])
-    assert not any(f(x).requires_grad for f in (ac.round, ac.floor, ac.ceil))
-    # sign is differentiable with a zero gradient everywhere (PyTorch's convention)
-    (ac.sign(x) * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.sign(x.data))
+    # each is differentiable with a zero gradient everywhere, the jumps included (PyTorch's
+    # convention): x · f(x) has the gradient f(x), and f(x) alone a zero one
+    for f in (ac.sign, ac.round, ac.floor, ac.ceil, ac.trunc):
+        x.grad = None
+        (f(x) * x).sum().backward()
+        np.testing.assert_array_equal(x.grad.data, f(x).data, err_msg=f.__name__)
+        (g,) = ac.grad(f(x).sum(), [x])
+        np.testing.assert_array_equal(g.data, np.zeros(6), err_msg=f.__name__)
 
 
 def _sqrt_grad_at_zero():

@@ -165,7 +165,9 @@ OP_DB += [
         ac.trunc,
         lambda rng: unary_cases(rng, -3.0, 3.0),
         ref=np.trunc,
-        differentiable=False,
+        kinks=_INTEGERS,
+        torch_fn=_torch("trunc"),
+        notes="zero gradient (PyTorch's convention); the jumps at the integers are avoided",
     ),
     OpSpec(
         "frac",

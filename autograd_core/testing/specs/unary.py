@@ -93,6 +93,10 @@ def _torch_clamp(x, lo=None, hi=None, min=None, max=None):  # noqa: A002
     return x.clamp(lo, hi)
 
 
+_INTEGERS = tuple(float(k) for k in range(-3, 4))
+# round's jumps on [-3, 3]: the halves, and for decimals=1 the odd multiples of 1/20
+_ROUND_JUMPS = tuple(k / 2 for k in range(-7, 8, 2)) + tuple(k / 20 for k in range(-61, 62, 2))
+
 _vec_erf = np.vectorize(math.erf, otypes=[np.float64])
 _vec_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
@@ -111,14 +115,18 @@ OP_DB += [
         ac.floor,
         lambda rng: _with_exact(rng, [-1.5, -1.0, 0.0, 0.5, 2.0]),
         ref=np.floor,
-        differentiable=False,
+        kinks=_INTEGERS,
+        torch_fn=lambda x: x.floor(),
+        notes="zero gradient (PyTorch's convention); the jumps at the integers are avoided",
     ),
     OpSpec(
         "ceil",
         ac.ceil,
         lambda rng: _with_exact(rng, [-1.5, -1.0, 0.0, 0.5, 2.0]),
         ref=np.ceil,
-        differentiable=False,
+        kinks=_INTEGERS,
+        torch_fn=lambda x: x.ceil(),
+        notes="zero gradient (PyTorch's convention); the jumps at the integers are avoided",
     ),
     OpSpec(
         "round",
@@ -128,8 +136,10 @@ OP_DB += [
             + [Case((rng.uniform(-3, 3, (3, 4)),), {"decimals": 1}, "decimals=1")]
         ),
         ref=lambda x, decimals=0: np.round(x, decimals),
-        differentiable=False,
-        notes="halves round to even",
+        kinks=_ROUND_JUMPS,
+        kink_margin=1e-3,
+        torch_fn=lambda x, decimals=0: x.round(decimals=decimals),
+        notes="halves round to even; zero gradient, the jumps (at the halves) avoided",
     ),
     OpSpec(
         "log1p",
