@@ -137,7 +137,6 @@ OP_DB += [
         ),
         ref=lambda x, decimals=0: np.round(x, decimals),
         kinks=_ROUND_JUMPS,
-        kink_margin=1e-3,
         torch_fn=lambda x, decimals=0: x.round(decimals=decimals),
         notes="halves round to even; zero gradient, the jumps (at the halves) avoided",
     ),
