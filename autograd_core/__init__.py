@@ -93,8 +93,8 @@ from autograd_core.grad_mode import (
     set_grad_enabled,
 )
 from autograd_core.grad_table_report import grad_table
-from autograd_core.inplace_math import INPLACE_FUNCTIONS
 from autograd_core.graph import backward, grad
+from autograd_core.inplace_math import INPLACE_FUNCTIONS
 from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.ops.workspace import empty_workspaces
