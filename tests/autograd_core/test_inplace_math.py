@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from inplace_cases import F, GRAD_CASES, IDX, VALUE_CASES, T, apply, build, grads
+from inplace_cases import GRAD_CASES, IDX, VALUE_CASES, T, apply, build, grads
 
 import autograd_core as ac
 

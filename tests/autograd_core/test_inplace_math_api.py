@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from inplace_cases import F, VALUE_CASES
+from inplace_cases import VALUE_CASES, F
 
 import autograd_core as ac
 from autograd_core.inplace_math import INPLACE_FUNCTIONS
-
 
 # -- top-level functions and coverage -----------------------------------------------------------
 
