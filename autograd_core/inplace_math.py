@@ -112,7 +112,8 @@ def _diagonal_mask(xp: Any, shape: tuple[int, ...], wrap: bool) -> Any:
 def diagonal_filled(x: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
     """A copy of x with its main diagonal set to ``fill_value`` (cast to x's dtype first, so
     ``1.5`` into an int tensor is 1, as PyTorch's ``fill_diagonal_``); the gradient to x is
-    zero on the diagonal, and a 0-d tensor ``fill_value`` receives the diagonal's sum."""
+    zero on the diagonal, and a 0-d tensor ``fill_value`` receives the diagonal's sum
+    (PyTorch takes only a number there: a tensor that requires grad is its TypeError)."""
     mask = const(_diagonal_mask(x.xp, tuple(x.shape), wrap))
     if isinstance(fill_value, Tensor):
         if fill_value.ndim:
