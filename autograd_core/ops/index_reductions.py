@@ -4,7 +4,9 @@ names along one dim, with ``prod``, ``mean``, ``amax`` or ``amin``, as ``torch.i
 A composite of ``scatter_reduce``: the index, broadcast along the other dims of ``source``,
 is the scatter index, so the values and the gradients (ties in amax/amin split evenly among
 the tied entries, x's own included; zeros in prod handled exactly) are scatter_reduce's,
-which are PyTorch's.
+which are PyTorch's but for one deliberate difference: with ``include_self=False`` PyTorch
+2.13 still counts x's own entry among amax/amin ties (a lone source entry equal to it gets
+1/2); ours gives it the derivative, 1 (x's entry is not an input of the result there).
 """
 
 from __future__ import annotations
