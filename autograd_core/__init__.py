@@ -94,6 +94,7 @@ from autograd_core.grad_mode import (
 )
 from autograd_core.grad_table_report import grad_table
 from autograd_core.graph import backward, grad
+from autograd_core.inplace_math import INPLACE_FUNCTIONS
 from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.ops.workspace import empty_workspaces
@@ -105,6 +106,7 @@ from autograd_core.tensor import Tensor
 
 heap.configure()  # glibc keeps a training step's freed arrays for the next (heap.py)
 attach_methods()
+globals().update(INPLACE_FUNCTIONS)  # ac.abs_(x), ac.zero_(x): torch.abs_, torch.zero_
 tensor_extras.attach_absent_names()
 grad_fn.attach()
 

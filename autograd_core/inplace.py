@@ -82,6 +82,8 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     base = view_base(name, x)
     before = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
     out = op(before, *[before if a is x else a for a in args])
+    if out.node is None and before.requires_grad:  # (eq_, floor_divide_: x's gradient is 0)
+        out = ops.where(x.xp.ones(x.shape, bool), out, before)
     if out.shape != x.shape:
         raise ShapeError(
             f"{name}: the result has shape {tuple(out.shape)} but the tensor written in place "
@@ -101,7 +103,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
         node is not None and node.save_output and node.out is out.data
     ):  # (exp_, relu_: saved as x's memory, as
         node.out, node.seq = x.data, next_seq()  # torch; numbered after this write)
-    x.node, x.output_nr, x._requires_grad = node, out.output_nr, True
+    x.node, x.output_nr, x._requires_grad = node, out.output_nr, node is not None
     move_retained(x, before.node)
     mark_rebound(x)
     nodes = (out.node,)

@@ -31,6 +31,7 @@ from autograd_core.ops import (
     floating_point,
     fold,  # noqa: F401
     hyperbolic,
+    index_reductions,
     index_utils,
     indexing,
     join,
@@ -74,6 +75,7 @@ from autograd_core.ops import (
     statistics,
     strided,
     subscript,
+    torch_aliases,
     trigonometric,
     unary,
     views,
@@ -99,6 +101,7 @@ from autograd_core.ops.exp_log import *  # noqa: F403
 from autograd_core.ops.extrema import *  # noqa: F403
 from autograd_core.ops.floating_point import *  # noqa: F403
 from autograd_core.ops.hyperbolic import *  # noqa: F403
+from autograd_core.ops.index_reductions import *  # noqa: F403
 from autograd_core.ops.index_utils import *  # noqa: F403
 from autograd_core.ops.indexing import *  # noqa: F403
 from autograd_core.ops.join import *  # noqa: F403
@@ -132,6 +135,7 @@ from autograd_core.ops.stacking import *  # noqa: F403
 from autograd_core.ops.statistics import *  # noqa: F403
 from autograd_core.ops.strided import *  # noqa: F403
 from autograd_core.ops.subscript import *  # noqa: F403
+from autograd_core.ops.torch_aliases import *  # noqa: F403
 from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 from autograd_core.ops.views import *  # noqa: F403
@@ -172,6 +176,7 @@ _FAMILIES = (
     placing,
     scattering,
     scatter_reductions,
+    index_reductions,
     stacking,
     combinatorics,
     linalg,
@@ -194,6 +199,7 @@ _FAMILIES = (
     exp_log,
     piecewise,
     special_functions,
+    torch_aliases,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules (and ctc) register their ops above; their functions are nn.functional's
