@@ -16,6 +16,7 @@ import numpy
 from autograd_core import device as _device
 from autograd_core import linalg_legacy, ops, random_sampling, tensor_extras
 from autograd_core.inplace import INPLACE_METHODS
+from autograd_core.inplace_shape import SHAPE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
 from autograd_core.tensor import Tensor
@@ -232,7 +233,7 @@ _CONVERSIONS: dict[str, Any] = {
 def attach_methods() -> None:
     """Install the operators, the conversions and every public op function (except the
     multi-input builders) on Tensor."""
-    for name, fn in {**_OPERATORS, **_CONVERSIONS, **INPLACE_METHODS}.items():
+    for name, fn in {**_OPERATORS, **_CONVERSIONS, **INPLACE_METHODS, **SHAPE_METHODS}.items():
         setattr(Tensor, name, fn)
     for name in linalg_legacy.METHODS:  # x.svd(), x.cholesky(): PyTorch's legacy methods
         setattr(Tensor, name, getattr(linalg_legacy, name))
