@@ -20,6 +20,7 @@ from autograd_core.inplace_shape import SHAPE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
 from autograd_core.tensor import Tensor
+from autograd_core.tensor_more import MORE_METHODS
 
 __all__ = ["attach_methods"]
 
@@ -233,7 +234,13 @@ _CONVERSIONS: dict[str, Any] = {
 def attach_methods() -> None:
     """Install the operators, the conversions and every public op function (except the
     multi-input builders) on Tensor."""
-    for name, fn in {**_OPERATORS, **_CONVERSIONS, **INPLACE_METHODS, **SHAPE_METHODS}.items():
+    for name, fn in {
+        **_OPERATORS,
+        **_CONVERSIONS,
+        **INPLACE_METHODS,
+        **SHAPE_METHODS,
+        **MORE_METHODS,
+    }.items():
         setattr(Tensor, name, fn)
     for name in linalg_legacy.METHODS:  # x.svd(), x.cholesky(): PyTorch's legacy methods
         setattr(Tensor, name, getattr(linalg_legacy, name))

@@ -77,6 +77,7 @@ from autograd_core.ops import (
     trigonometric,
     unary,
     views,
+    windows,
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.arithmetic import *  # noqa: F403
@@ -135,6 +136,7 @@ from autograd_core.ops.subscript import *  # noqa: F403
 from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 from autograd_core.ops.views import *  # noqa: F403
+from autograd_core.ops.windows import *  # noqa: F403
 
 _FAMILIES = (
     unary,
@@ -194,6 +196,7 @@ _FAMILIES = (
     exp_log,
     piecewise,
     special_functions,
+    windows,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules (and ctc) register their ops above; their functions are nn.functional's
