@@ -16,6 +16,7 @@ import numpy
 from autograd_core import device as _device
 from autograd_core import linalg_legacy, ops, random_sampling, tensor_extras
 from autograd_core.inplace import INPLACE_METHODS
+from autograd_core.inplace_fills import FILL_METHODS
 from autograd_core.inplace_shape import SHAPE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
@@ -240,6 +241,7 @@ def attach_methods() -> None:
         **INPLACE_METHODS,
         **SHAPE_METHODS,
         **MORE_METHODS,
+        **FILL_METHODS,
     }.items():
         setattr(Tensor, name, fn)
     for name in linalg_legacy.METHODS:  # x.svd(), x.cholesky(): PyTorch's legacy methods
