@@ -82,8 +82,6 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
     else:
         with no_grad():
             out = view(before)
-    if root_of(out.data) is not root_of(x.data):
-        raise ShapeError(f"{name}: internal error, the new layout is not a view of the tensor.")
     x.data = out.data
     if recorded:
         x.node, x.output_nr = out.node, out.output_nr
@@ -175,7 +173,7 @@ def as_strided_(self: Tensor, size: Any, stride: Any, storage_offset: int | None
             "in row-major order, not its storage. Make it contiguous first: "
             "x = x.contiguous()."
         )
-    start = storage_offset_of(self)
+    start = 0 if storage_offset is None else storage_offset_of(self)
     offset = None if storage_offset is None else int(storage_offset) - start
     if offset is not None and offset < 0:
         raise ShapeError(
