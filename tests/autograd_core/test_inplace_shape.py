@@ -237,3 +237,21 @@ def test_as_strided_storage_offset_counts_from_the_viewed_memory(torch):
     tx.as_strided_((2, 3), (3, 1), 4)
     np.testing.assert_array_equal(x.numpy(), tx.numpy())
     assert x.storage_offset() == tx.storage_offset() == 4
+
+
+def test_a_reshaped_view_without_a_graph_still_writes_into_its_base(torch):
+    # (ours keeps the tensor a plain view was made of, PyTorch's _base: a recorded write
+    # through the view after t_ rebinds that base, as PyTorch's CopySlices)
+    values, w = np.arange(12.0).reshape(3, 4), np.arange(8.0).reshape(4, 2)
+    grads = []
+    for make in (ac.tensor, torch.tensor):
+        base = make(values)
+        v = base[1:]
+        v.t_()
+        y = make(w, requires_grad=True)
+        v.mul_(y)
+        assert base.requires_grad and not base.is_leaf
+        (base * base).sum().backward()
+        grads.append((y.grad.numpy(), base.detach().numpy()))
+    np.testing.assert_allclose(grads[0][0], grads[1][0])
+    np.testing.assert_array_equal(grads[0][1], grads[1][1])
