@@ -188,6 +188,37 @@ def _check_range(dtype: numpy.dtype, lo: int, top: int) -> None:
             )
 
 
+def map2_(
+    self: Tensor,
+    x: Tensor,
+    y: Tensor,
+    callable: Callable[[Any, Any, Any], Any],  # noqa: A002
+) -> Tensor:
+    """Replace each element a by ``callable(a, b, c)``, b and c the matching elements of
+    ``x`` and ``y`` (this dtype, broadcast to this shape), in place. CPU only."""
+    others = [_other("map2_", self, t) for t in (x, y)]
+    _refuse_map("map2_", self, x, y)
+    rows = zip(self.data.ravel().tolist(), *[o.ravel().tolist() for o in others], strict=True)
+    return _store("map2_", self, [callable(a, b, c) for a, b, c in rows])
+
+
+def _other(name: str, x: Tensor, t: Any) -> Any:
+    """``t``'s array broadcast to x's shape, after the checks of map_ (type, dtype, shape)."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name}: the other operands must be Tensors, not {type(t).__name__}.")
+    if t.dtype != x.dtype:
+        raise TypeError(
+            f"{name}: expected the other tensors in this tensor's dtype {x.dtype}, got {t.dtype}."
+        )
+    try:
+        return numpy.broadcast_to(t.data, x.shape)
+    except ValueError:
+        raise ShapeError(
+            f"{name}: an operand of shape {tuple(t.shape)} does not broadcast to this "
+            f"tensor's shape {tuple(x.shape)}."
+        ) from None
+
+
 callable_ = callable  # (the builtin, which apply_'s argument name shadows)
 
 
@@ -252,20 +283,8 @@ def map_(self: Tensor, tensor: Tensor, callable: Callable[[Any, Any], Any]) -> T
         >>> ac.tensor([[1.0, 2.0]]).map_(ac.tensor([10.0]), lambda a, b: a + b)
         tensor([[11., 12.]])
     """
-    if not isinstance(tensor, Tensor):
-        raise TypeError(f"map_: 'tensor' must be a Tensor, not {type(tensor).__name__}.")
+    other = _other("map_", self, tensor)
     _refuse_map("map_", self, tensor)
-    if tensor.dtype != self.dtype:
-        raise TypeError(
-            f"map_: expected 'tensor' of this tensor's dtype {self.dtype}, got {tensor.dtype}."
-        )
-    try:
-        other = numpy.broadcast_to(tensor.data, self.shape)
-    except ValueError:
-        raise ShapeError(
-            f"map_: 'tensor' of shape {tuple(tensor.shape)} does not broadcast to this "
-            f"tensor's shape {tuple(self.shape)}."
-        ) from None
     pairs = zip(self.data.ravel().tolist(), other.ravel().tolist(), strict=True)
     return _store("map_", self, [callable(a, b) for a, b in pairs])
 
@@ -278,4 +297,5 @@ FILL_METHODS: dict[str, Any] = {
     "random_": random_,
     "apply_": apply_,
     "map_": map_,
+    "map2_": map2_,
 }

@@ -21,6 +21,7 @@ from autograd_core.inplace_shape import SHAPE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
 from autograd_core.tensor import Tensor
+from autograd_core.tensor_functions import FUNCTION_METHODS
 from autograd_core.tensor_more import MORE_METHODS
 
 __all__ = ["attach_methods"]
@@ -242,6 +243,7 @@ def attach_methods() -> None:
         **SHAPE_METHODS,
         **MORE_METHODS,
         **FILL_METHODS,
+        **FUNCTION_METHODS,
     }.items():
         setattr(Tensor, name, fn)
     for name in linalg_legacy.METHODS:  # x.svd(), x.cholesky(): PyTorch's legacy methods

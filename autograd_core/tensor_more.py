@@ -2,14 +2,14 @@
 (``is_floating_point``, ``is_signed``, ``get_device``, ``nbytes`` ...), the trivial complex
 ones of a real tensor (``conj``, ``real``, ``resolve_conj`` ...), the integer casts
 ``byte``/``char``/``short``, views and copies (``unfold``, ``narrow_copy``,
-``split_with_sizes``, ``sum_to_size``, ``adjoint``/``mH``, ``new_empty_strided``), and the
-method forms of functions at top level or in ``ac.linalg`` (``x.matrix_exp()``, ``x.qr()``,
-``b.lu_solve(LU, pivots)`` ...). ``autograd_core/methods.py`` attaches ``MORE_METHODS``."""
+``split_with_sizes``, ``sum_to_size``, ``adjoint``/``mH``, ``new_empty_strided``);
+tensor_functions.py has the method forms of functions. ``autograd_core/methods.py`` attaches
+``MORE_METHODS``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy
 
@@ -119,6 +119,15 @@ def adjoint(self: Tensor) -> Tensor:
     """
     _real_only("adjoint")(self)
     return self.mT
+
+
+def _matrix_h(self: Tensor) -> Tensor:
+    if self.ndim not in (0, 2):
+        raise ShapeError(
+            f"H: only matrices (2-D tensors) have .H, as in PyTorch; got shape "
+            f"{tuple(self.shape)}. Use x.mH for a batch of matrices."
+        )
+    return adjoint(self) if self.ndim == 2 else _real_only("H")(self)
 
 
 def _cast(dtype: Any, doc: str) -> Callable[[Tensor], Tensor]:
@@ -249,101 +258,6 @@ def new_empty_strided(
     return Tensor._make(data, False, None).requires_grad_(requires_grad)
 
 
-def _linalg(name: str) -> Any:
-    from autograd_core import linalg
-
-    return getattr(linalg, name)
-
-
-def matrix_exp(self: Tensor) -> Tensor:
-    """``ac.matrix_exp(x)``: the matrix exponential of a (batch of) square matrices."""
-    return _linalg("matrix_exp")(self)
-
-
-def matrix_power(self: Tensor, n: int) -> Tensor:
-    """``ac.matrix_power(x, n)``."""
-    return _linalg("matrix_power")(self, n)
-
-
-def pinverse(self: Tensor, rcond: float = 1e-15) -> Tensor:
-    """``ac.pinverse(x, rcond)``: ``linalg.pinv`` with singular values below rcond · σ_max cut."""
-    return _linalg("pinv")(self, rtol=rcond)
-
-
-class _QR(NamedTuple):
-    Q: Tensor
-    R: Tensor
-
-
-def qr(self: Tensor, some: bool = True) -> _QR:
-    """``(Q, R)``, PyTorch's legacy ``qr``: ``linalg.qr`` in mode 'reduced' (``some``) or
-    'complete'."""
-    q, r = _linalg("qr")(self, mode="reduced" if some else "complete")
-    return _QR(q, r)
-
-
-def lu(self: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
-    """``(LU, pivots)`` of ``linalg.lu_factor`` (PyTorch's legacy ``Tensor.lu``); with
-    ``get_infos``, also the int32 zeros of the batch shape (this LU raises on a singular
-    matrix instead of reporting it)."""
-    lu_, piv = _linalg("lu_factor")(self, pivot=pivot)
-    if not get_infos:
-        return lu_, piv
-    infos = creation.zeros(*self.shape[:-2], dtype=numpy.int32, device=self.device)
-    return lu_, piv, infos
-
-
-def lu_solve(self: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
-    """``b.lu_solve(LU, pivots)``: X with A X = b, A given by ``lu`` (``linalg.lu_solve``)."""
-    return _linalg("lu_solve")(LU_data, LU_pivots, self)
-
-
-def cholesky_solve(self: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
-    """``b.cholesky_solve(L)``: X with (L Lᴴ) X = b (``ac.cholesky_solve``)."""
-    from autograd_core.linalg_ex import cholesky_solve as solve
-
-    return solve(self, input2, upper)
-
-
-def cholesky_inverse(self: Tensor, upper: bool = False) -> Tensor:
-    """``L.cholesky_inverse()``: (L Lᴴ)⁻¹ (``ac.cholesky_inverse``)."""
-    from autograd_core.linalg_ex import cholesky_inverse as inverse
-
-    return inverse(self, upper)
-
-
-class _Triangular(NamedTuple):
-    solution: Tensor
-    cloned_coefficient: Tensor
-
-
-def triangular_solve(
-    self: Tensor,
-    A: Tensor,
-    upper: bool = True,
-    transpose: bool = False,
-    unitriangular: bool = False,
-) -> _Triangular:  # noqa: N803
-    """``b.triangular_solve(A)``: (X, A's copy) with A X = b, or Aᵀ X = b with ``transpose``
-    (PyTorch's legacy method; ``linalg.solve_triangular``)."""
-    a = A.mT if transpose else A
-    x = _linalg("solve_triangular")(a, self, upper=upper != transpose, unitriangular=unitriangular)
-    return _Triangular(x, ops.clone(A))
-
-
-def hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, else 0 (``F.hardshrink``)."""
-    return ops.activation_more.hardshrink(self, lambd)
-
-
-def prelu(self: Tensor, weight: Tensor) -> Tensor:
-    """max(0, x) + weight · min(0, x), one slope per channel (axis 1) or one in all
-    (``F.prelu``)."""
-    import nn.functional as F  # noqa: N812  (nn imports autograd_core: imported on use)
-
-    return F.prelu(self, weight)
-
-
 MORE_METHODS: dict[str, Any] = {
     "is_floating_point": is_floating_point,
     "is_complex": is_complex,
@@ -368,6 +282,7 @@ MORE_METHODS: dict[str, Any] = {
     "is_conj": _false,
     "is_neg": _false,
     "adjoint": adjoint,
+    "H": property(_matrix_h, doc="A matrix's conjugate transpose (0-d: itself), as PyTorch."),
     "mH": property(adjoint, doc="The conjugate transpose of the last two axes (``adjoint``)."),
     "byte": _cast(numpy.uint8, "Cast to uint8 (not differentiable)."),
     "char": _cast(numpy.int8, "Cast to int8 (not differentiable)."),
@@ -380,15 +295,4 @@ MORE_METHODS: dict[str, Any] = {
     "unsafe_chunk": unsafe_chunk,
     "narrow_copy": narrow_copy,
     "new_empty_strided": new_empty_strided,
-    "matrix_exp": matrix_exp,
-    "matrix_power": matrix_power,
-    "pinverse": pinverse,
-    "qr": qr,
-    "lu": lu,
-    "lu_solve": lu_solve,
-    "cholesky_solve": cholesky_solve,
-    "cholesky_inverse": cholesky_inverse,
-    "triangular_solve": triangular_solve,
-    "hardshrink": hardshrink,
-    "prelu": prelu,
 }

@@ -243,7 +243,7 @@ def test_apply_and_map_refuse_what_torch_refuses(torch):
         torch.zeros(3).map_(torch.ones(3, requires_grad=True), lambda p, q: p)
     with pytest.raises(TypeError):
         torch.zeros(3).map_(torch.ones(3, dtype=torch.long), lambda p, q: p)
-    with pytest.raises(TypeError, match="map_: expected 'tensor' of this tensor's dtype"):
+    with pytest.raises(TypeError, match="map_: expected the other tensors in this tensor's dtype"):
         ac.zeros(3).map_(ac.ones(3, dtype=ac.int64), lambda p, q: p)
     with pytest.raises(RuntimeError):
         torch.zeros(1).map_(torch.ones(3), lambda p, q: p)
@@ -262,3 +262,15 @@ def test_apply_and_map_refuse_what_torch_refuses(torch):
     assert not x.numpy().any()
     with pytest.raises(TypeError, match="apply_: expects a callable"):
         ac.zeros(3).apply_(5)
+
+
+def test_map2_is_torchs(torch):
+    a, b, c = np.arange(6.0).reshape(2, 3), np.array([1.0, 2.0, 3.0]), np.array([[10.0], [20.0]])
+    x, tx = ac.tensor(a), torch.tensor(a)
+    assert x.map2_(ac.tensor(b), ac.tensor(c), lambda p, q, r: p * q + r) is x
+    tx.map2_(torch.tensor(b), torch.tensor(c), lambda p, q, r: p * q + r)
+    np.testing.assert_array_equal(x.numpy(), tx.numpy())
+    with pytest.raises(GraphError, match="map2_: a tensor that requires grad"):
+        ac.zeros(3).map2_(ac.ones(3), ac.ones(3, requires_grad=True), lambda p, q, r: p)
+    with pytest.raises(TypeError, match="map2_: the other operands must be Tensors"):
+        ac.zeros(3).map2_(ac.ones(3), [1.0, 2.0, 3.0], lambda p, q, r: p)

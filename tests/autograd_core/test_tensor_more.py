@@ -358,3 +358,26 @@ def test_qr_lu_and_lu_solve_methods_are_torchs(torch):
     x = ac.tensor(b).lu_solve(lu, piv)
     tx = torch.tensor(b).lu_solve(tlu, tpiv)
     np.testing.assert_allclose(x.numpy(), tx.numpy(), atol=1e-12)
+
+
+def test_H_is_a_matrix_transpose_as_in_torch(torch):
+    values = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(ac.tensor(values).H.numpy(), torch.tensor(values).H.numpy())
+    assert ac.tensor(2.0).H.item() == 2.0
+    for shape in ((3,), (2, 2, 2)):
+        with pytest.raises(RuntimeError, match="only supported on matrices"):
+            _ = torch.zeros(shape).H
+        with pytest.raises(ShapeError, match="H: only matrices"):
+            _ = ac.zeros(*shape).H
+
+
+def test_igamma_and_igammac_methods_are_torchs(torch):
+    a, x = np.array([0.5, 1.0, 2.5]), np.array([0.3, 2.0, 1.0])
+    for name in ("igamma", "igammac"):
+        xs = ac.tensor(x, requires_grad=True)
+        txs = torch.tensor(x, requires_grad=True)
+        ours, theirs = getattr(ac.tensor(a), name)(xs), getattr(torch.tensor(a), name)(txs)
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_allclose(xs.grad.numpy(), txs.grad.numpy(), rtol=1e-10)
