@@ -16,10 +16,14 @@ import numpy
 from autograd_core import device as _device
 from autograd_core import linalg_legacy, ops, random_sampling, tensor_extras
 from autograd_core.inplace import INPLACE_METHODS
+from autograd_core.inplace_fills import FILL_METHODS
 from autograd_core.inplace_math import INPLACE_MATH_METHODS
+from autograd_core.inplace_shape import SHAPE_METHODS
 from autograd_core.ops.binary import Add, Div, Mul, Sub
 from autograd_core.ops.shape import Permute
 from autograd_core.tensor import Tensor
+from autograd_core.tensor_functions import FUNCTION_METHODS
+from autograd_core.tensor_more import MORE_METHODS
 
 __all__ = ["attach_methods"]
 
@@ -233,8 +237,16 @@ _CONVERSIONS: dict[str, Any] = {
 def attach_methods() -> None:
     """Install the operators, the conversions and every public op function (except the
     multi-input builders) on Tensor."""
-    methods = {**_OPERATORS, **_CONVERSIONS, **INPLACE_METHODS, **INPLACE_MATH_METHODS}
-    for name, fn in methods.items():
+    for name, fn in {
+        **_OPERATORS,
+        **_CONVERSIONS,
+        **INPLACE_METHODS,
+        **INPLACE_MATH_METHODS,
+        **SHAPE_METHODS,
+        **MORE_METHODS,
+        **FILL_METHODS,
+        **FUNCTION_METHODS,
+    }.items():
         setattr(Tensor, name, fn)
     for name in linalg_legacy.METHODS:  # x.svd(), x.cholesky(): PyTorch's legacy methods
         setattr(Tensor, name, getattr(linalg_legacy, name))

@@ -225,10 +225,6 @@ ABSENT = {
     "bfloat16": "NumPy has no bfloat16. Use t.to(ac.float16) or t.float()",
     "mps": "the devices are 'cpu' and 'cuda'. Use t.cpu() or t.to('cuda')",
     "xpu": "the devices are 'cpu' and 'cuda'. Use t.cpu() or t.to('cuda')",
-    "apply_": "there is no in-place Python map. Compute on t.data under ac.no_grad(), or build "
-    "the function from ops so it has a gradient",
-    "map_": "there is no in-place Python map. Compute on t.data under ac.no_grad(), or build "
-    "the function from ops so it has a gradient",
     "resize_": "tensors are not resized in place. Use t.reshape(...) for a new tensor",
 }
 

@@ -79,6 +79,7 @@ from autograd_core.ops import (
     trigonometric,
     unary,
     views,
+    windows,
 )
 from autograd_core.ops.activation import *  # noqa: F403
 from autograd_core.ops.arithmetic import *  # noqa: F403
@@ -139,6 +140,7 @@ from autograd_core.ops.torch_aliases import *  # noqa: F403
 from autograd_core.ops.trigonometric import *  # noqa: F403
 from autograd_core.ops.unary import *  # noqa: F403
 from autograd_core.ops.views import *  # noqa: F403
+from autograd_core.ops.windows import *  # noqa: F403
 
 _FAMILIES = (
     unary,
@@ -200,6 +202,7 @@ _FAMILIES = (
     piecewise,
     special_functions,
     torch_aliases,
+    windows,
 )
 __all__ = [name for family in _FAMILIES for name in family.__all__]
 # The pooling modules (and ctc) register their ops above; their functions are nn.functional's

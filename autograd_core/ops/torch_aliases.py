@@ -12,7 +12,6 @@ from typing import Any
 
 from autograd_core.ops.binary import ge, gt, le, lt, ne
 from autograd_core.ops.common import const, lift
-from autograd_core.ops.copying import clone
 from autograd_core.ops.special_gamma_inc import gammainc, gammaincc
 from autograd_core.ops.unary import abs as _abs
 from autograd_core.tensor import Tensor
@@ -40,9 +39,9 @@ igammac = gammaincc
 
 
 def conj_physical(input: Any) -> Tensor:  # noqa: A002  (PyTorch's name)
-    """The complex conjugate as a new tensor (``torch.conj_physical``): for a real, integer or
-    bool tensor a copy that gradients pass through unchanged; for a complex one the conjugated
-    values (complex tensors never require grad here).
+    """The complex conjugate as a new tensor (``torch.conj_physical``): a real, integer or
+    bool tensor is returned itself, as in PyTorch; a complex one gives the conjugated values
+    (complex tensors never require grad here).
 
     Example:
         >>> import autograd_core as ac
@@ -52,4 +51,4 @@ def conj_physical(input: Any) -> Tensor:  # noqa: A002  (PyTorch's name)
     x = lift(input)
     if x.dtype.kind == "c":
         return const(x.xp.conj(x.data))
-    return clone(x)
+    return x

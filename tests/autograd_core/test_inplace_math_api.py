@@ -64,28 +64,9 @@ SUPPORTED = (
     "logical_xor_ lt_ masked_scatter_ ne_ not_equal_ pow_ reciprocal_ remainder_ round_ rsqrt_ "
     "scatter_add_ scatter_reduce_ sign_ sin_ sqrt_ square_ tril_ triu_ conj_physical_"
 ).split()
-# torch's in-place Tensor methods that ours lacks (random fills, shape changes in place,
-# storage and sparse ones)
-LACKING = [
-    "as_strided_",
-    "cauchy_",
-    "exponential_",
-    "geometric_",
-    "log_normal_",
-    "map2_",
-    "random_",
-    "resize_as_",
-    "resize_as_sparse_",
-    "set_",
-    "sparse_resize_",
-    "sparse_resize_and_clear_",
-    "squeeze_",
-    "swapaxes_",
-    "swapdims_",
-    "t_",
-    "transpose_",
-    "unsqueeze_",
-]
+# torch's in-place Tensor methods that ours lacks: storage resizing and sparse ones (the random
+# fills and in-place shape changes are in inplace_fills.py and inplace_shape.py)
+LACKING = ["resize_as_", "resize_as_sparse_", "set_", "sparse_resize_", "sparse_resize_and_clear_"]
 
 
 def test_every_supported_in_place_name_is_a_tensor_method():
@@ -211,12 +192,9 @@ def test_igamma_is_the_regularized_incomplete_gamma_as_torch(torch, alias, name)
     np.testing.assert_allclose(y.grad.numpy(), t.grad.numpy(), rtol=1e-12)
 
 
-def test_conj_physical_is_a_copy_for_reals_and_conjugates_complex(torch):
-    x = ac.tensor([1.5, -2.0], requires_grad=True)
-    y = ac.conj_physical(x)
-    assert y is not x and y.tolist() == [1.5, -2.0]
-    (y * ac.tensor([3.0, 4.0])).sum().backward()
-    assert x.grad.tolist() == [3.0, 4.0]
+def test_conj_physical_is_the_tensor_itself_for_reals_and_conjugates_complex(torch):
+    x, tx = ac.tensor([1.5, -2.0], requires_grad=True), torch.tensor([1.5, -2.0])
+    assert ac.conj_physical(x) is x and torch.conj_physical(tx) is tx
     z = ac.tensor([1 + 2j, -3j], dtype=ac.complex64).conj_physical()
     want = torch.tensor([1 + 2j, -3j], dtype=torch.complex64).conj_physical()
     np.testing.assert_array_equal(z.numpy(), want.numpy())

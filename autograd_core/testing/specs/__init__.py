@@ -33,4 +33,5 @@ from autograd_core.testing.specs import (  # noqa: F401
     strided,
     tensor_utils,
     unary,
+    windows,
 )
