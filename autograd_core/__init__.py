@@ -118,7 +118,9 @@ from autograd_core import (  # noqa: E402
     functional,
     linalg,
     special,
+    torch_creation,
     utils,
+    view_copies,
 )
 from autograd_core.amp import autocast  # noqa: E402  (torch.autocast is torch.amp.autocast)
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
@@ -129,6 +131,8 @@ from autograd_core.linalg_ex import cholesky_inverse, cholesky_solve  # noqa: E4
 from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E402  (legacy names)
 from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
 from autograd_core.steps import backprop_steps  # noqa: E402
+from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
+from autograd_core.view_copies import *  # noqa: E402, F403  (view_copy, select_copy, …)
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
 
 
@@ -280,4 +284,6 @@ __all__ = [
     "GradcheckError",
     "LinAlgError",
     *ops.__all__,
+    *torch_creation.__all__,
+    *view_copies.__all__,
 ]
