@@ -78,7 +78,7 @@ def expand_copy(input: Tensor, size: Sequence[int], *, implicit: bool = False) -
         >>> import autograd_core as ac
         >>> ac.expand_copy(ac.tensor([[1.0], [2.0]]), (2, 3))
         tensor([[1., 1., 1.],
-               [2., 2., 2.]])
+                [2., 2., 2.]])
     """
     return clone(expand(input, tuple(size)))
 
