@@ -117,6 +117,8 @@ from autograd_core import (  # noqa: E402
     func,
     functional,
     linalg,
+    nn_functions,
+    nn_losses,
     special,
     torch_creation,
     utils,
@@ -130,6 +132,8 @@ from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch'
 from autograd_core.linalg_ex import cholesky_inverse, cholesky_solve  # noqa: E402  (torch's)
 from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E402  (legacy names)
 from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
+from autograd_core.nn_functions import *  # noqa: E402, F403  (torch.conv2d, torch.dropout, …)
+from autograd_core.nn_losses import *  # noqa: E402, F403  (torch.kl_div, torch.ctc_loss, …)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
 from autograd_core.view_copies import *  # noqa: E402, F403  (view_copy, select_copy, …)
@@ -284,6 +288,8 @@ __all__ = [
     "GradcheckError",
     "LinAlgError",
     *ops.__all__,
+    *nn_functions.__all__,
+    *nn_losses.__all__,
     *torch_creation.__all__,
     *view_copies.__all__,
 ]
