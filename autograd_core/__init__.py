@@ -123,6 +123,7 @@ from autograd_core import (  # noqa: E402
     torch_creation,
     utils,
     view_copies,
+    windows,
 )
 from autograd_core.amp import autocast  # noqa: E402  (torch.autocast is torch.amp.autocast)
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
@@ -138,6 +139,7 @@ from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
 from autograd_core.view_copies import *  # noqa: E402, F403  (view_copy, select_copy, …)
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
+from autograd_core.windows import *  # noqa: E402, F403  (hann_window, kaiser_window, …)
 
 
 def pinverse(input: Any, rcond: float = 1e-15, hermitian: bool = False) -> Tensor:  # noqa: A002
@@ -292,4 +294,5 @@ __all__ = [
     *nn_losses.__all__,
     *torch_creation.__all__,
     *view_copies.__all__,
+    *windows.__all__,
 ]
