@@ -119,6 +119,7 @@ from autograd_core import (  # noqa: E402
     linalg,
     nn_functions,
     nn_losses,
+    settings,
     special,
     torch_creation,
     utils,
@@ -135,6 +136,8 @@ from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E40
 from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
 from autograd_core.nn_functions import *  # noqa: E402, F403  (torch.conv2d, torch.dropout, …)
 from autograd_core.nn_losses import *  # noqa: E402, F403  (torch.kl_div, torch.ctc_loss, …)
+from autograd_core.print_options import get_printoptions, set_printoptions  # noqa: E402
+from autograd_core.settings import *  # noqa: E402, F403  (initial_seed, is_nonzero, …)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
 from autograd_core.view_copies import *  # noqa: E402, F403  (view_copy, select_copy, …)
@@ -294,5 +297,8 @@ __all__ = [
     *nn_losses.__all__,
     *torch_creation.__all__,
     *view_copies.__all__,
+    *settings.__all__,
+    "set_printoptions",
+    "get_printoptions",
     *windows.__all__,
 ]
