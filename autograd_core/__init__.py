@@ -122,6 +122,7 @@ from autograd_core import (  # noqa: E402
     settings,
     special,
     torch_creation,
+    torch_numerics,
     utils,
     view_copies,
     windows,
@@ -140,6 +141,8 @@ from autograd_core.print_options import get_printoptions, set_printoptions  # no
 from autograd_core.settings import *  # noqa: E402, F403  (initial_seed, is_nonzero, …)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
+from autograd_core.torch_numerics import *  # noqa: E402, F403  (trapz, svd_lowrank, lu, …)
+from autograd_core.torch_numerics import range as range  # noqa: E402  (not in __all__)
 from autograd_core.view_copies import *  # noqa: E402, F403  (view_copy, select_copy, …)
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
 from autograd_core.windows import *  # noqa: E402, F403  (hann_window, kaiser_window, …)
@@ -297,6 +300,7 @@ __all__ = [
     *nn_losses.__all__,
     *torch_creation.__all__,
     *view_copies.__all__,
+    *torch_numerics.__all__,
     *settings.__all__,
     "set_printoptions",
     "get_printoptions",
