@@ -41,6 +41,7 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "conv_tbc",
+    "convolution",
     "dropout",
     "alpha_dropout",
     "feature_alpha_dropout",
@@ -76,6 +77,8 @@ __all__ = [
     "constant_pad_nd",
     "affine_grid_generator",
     "grid_sampler",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
 ]
 
 
@@ -100,6 +103,38 @@ def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tenso
         )
     y = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
     return y.permute(2, 0, 1)
+
+
+def convolution(
+    input: Tensor,  # noqa: A002
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: Sequence[int],
+    padding: Sequence[int],
+    dilation: Sequence[int],
+    transposed: bool,
+    output_padding: Sequence[int],
+    groups: int,
+) -> Tensor:
+    """``torch.convolution``: the N-d convolution (or, with ``transposed``, transposed
+    convolution) that the weight's rank selects, every argument given.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.convolution(ac.ones(1, 1, 4), ac.ones(1, 1, 2), None, [1], [0], [1], False, [0], 1)
+        tensor([[[2., 2., 2.]]])
+    """
+    d = weight.ndim - 2
+    if d not in (1, 2, 3):
+        raise ShapeError(
+            f"convolution: expected a 3-, 4- or 5-d weight (out, in/groups, *kernel), got shape "
+            f"{tuple(weight.shape)}."
+        )
+    if transposed:
+        conv_t = (conv_transpose1d, conv_transpose2d, conv_transpose3d)[d - 1]
+        return conv_t(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    conv = (conv1d, conv2d, conv3d)[d - 1]
+    return conv(input, weight, bias, stride, padding, dilation, groups)
 
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:  # noqa: A002
@@ -465,3 +500,29 @@ def grid_sampler(
         padding_mode=_PADDING[padding_mode],
         align_corners=align_corners,
     )
+
+
+def grid_sampler_2d(
+    input: Tensor,  # noqa: A002
+    grid: Tensor,
+    interpolation_mode: int,
+    padding_mode: int,
+    align_corners: bool,
+) -> Tensor:
+    """``grid_sampler`` for a 4-d (N, C, H, W) input."""
+    if input.ndim != 4:
+        raise ShapeError(f"grid_sampler_2d: expected a 4-d input, got shape {tuple(input.shape)}.")
+    return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def grid_sampler_3d(
+    input: Tensor,  # noqa: A002
+    grid: Tensor,
+    interpolation_mode: int,
+    padding_mode: int,
+    align_corners: bool,
+) -> Tensor:
+    """``grid_sampler`` for a 5-d (N, C, D, H, W) input."""
+    if input.ndim != 5:
+        raise ShapeError(f"grid_sampler_3d: expected a 5-d input, got shape {tuple(input.shape)}.")
+    return grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners)

@@ -43,6 +43,7 @@ __all__ = [
     "is_complex",
     "is_inference",
     "is_storage",
+    "get_device",
     "typename",
 ]
 
@@ -279,6 +280,12 @@ def is_inference(input: Tensor) -> bool:  # noqa: A002
     answers True for a tensor made inside ``inference_mode``."""
     _tensor("is_inference", "input", input)
     return False
+
+
+def get_device(input: Tensor) -> int:  # noqa: A002
+    """The CUDA device index of a tensor on a GPU, −1 on the CPU (``torch.get_device``)."""
+    device = _tensor("get_device", "input", input).device
+    return -1 if device.type == "cpu" else int(device.index or 0)
 
 
 def is_storage(obj: Any) -> bool:

@@ -16,6 +16,7 @@ from autograd_core.errors import ShapeError
 from autograd_core.ops.binary import where
 from autograd_core.ops.copying import clone
 from autograd_core.ops.join import cat
+from autograd_core.ops.searching import nonzero
 from autograd_core.ops.shape import reshape
 from autograd_core.tensor import Tensor
 
@@ -30,6 +31,7 @@ __all__ = [
     "fill",
     "empty_strided",
     "empty_permuted",
+    "nonzero_static",
 ]
 
 
@@ -309,3 +311,19 @@ def empty_permuted(
     inverse = tuple(int(i) for i in numpy.argsort(physical_layout))
     arr = physical.data.transpose(inverse)
     return Tensor(arr, requires_grad=requires_grad)
+
+
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:  # noqa: A002
+    """``nonzero(input)`` with exactly ``size`` rows (``torch.nonzero_static``): the first
+    ``size`` index rows, padded with ``fill_value`` rows when there are fewer.
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.nonzero_static(ac.tensor([0, 1, 0, 2]), size=3).tolist()
+        [[1], [3], [-1]]
+    """
+    if size < 0:
+        raise ValueError(f"nonzero_static: size must be non-negative, got {size}.")
+    found = nonzero(input).data[:size]
+    pad = input.xp.full((size - found.shape[0], input.ndim), fill_value, dtype=found.dtype)
+    return Tensor._make(input.xp.concatenate([found, pad]), False, None)

@@ -16,6 +16,7 @@ import numpy
 from autograd_core import dtypes, linalg
 from autograd_core.creation import randn, tensor
 from autograd_core.errors import ShapeError
+from autograd_core.ops.copying import clone
 from autograd_core.ops.differences import trapezoid
 from autograd_core.ops.reduce import mean
 from autograd_core.tensor import Tensor
@@ -29,6 +30,7 @@ __all__ = [
     "lu",
     "lu_solve",
     "qr",
+    "triangular_solve",
     "svd_lowrank",
     "pca_lowrank",
     "histogramdd",
@@ -97,6 +99,37 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: 
 def qr(input: Tensor, some: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002
     """``(Q, R)``: ``linalg.qr`` with mode "reduced" (``some``) or "complete"."""
     return tuple(linalg.qr(input, "reduced" if some else "complete"))  # type: ignore[return-value]
+
+
+class TriangularSolveResult(NamedTuple):
+    """``triangular_solve``'s result: X and a copy of A."""
+
+    solution: Tensor
+    cloned_coefficient: Tensor
+
+
+def triangular_solve(
+    b: Tensor,
+    A: Tensor,  # noqa: N803
+    upper: bool = True,
+    transpose: bool = False,
+    unitriangular: bool = False,
+) -> TriangularSolveResult:
+    """X with A X = b (Aᵀ X = b with ``transpose``) for a triangular A, and a copy of A
+    (``torch.triangular_solve``, deprecated for ``linalg.solve_triangular``, whose arguments
+    are the other way round).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> A = ac.tensor([[2.0, 1.0], [0.0, 4.0]])
+        >>> ac.triangular_solve(ac.tensor([[1.0], [2.0]]), A).solution
+        tensor([[0.25],
+                [0.5 ]])
+    """
+    coefficient = A.mT if transpose else A
+    lower_part = upper == transpose  # Aᵀ of an upper A is lower
+    X = linalg.solve_triangular(coefficient, b, upper=not lower_part, unitriangular=unitriangular)
+    return TriangularSolveResult(X, clone(A))
 
 
 def range(  # noqa: A001  (PyTorch's name)

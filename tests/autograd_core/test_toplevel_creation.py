@@ -226,3 +226,14 @@ def test_empty_strided_and_permuted_errors():
         ac.empty_strided((2,), (-1,))
     with pytest.raises(ShapeError, match="not a permutation"):
         ac.empty_permuted((2, 3), (0, 0))
+
+
+@pytest.mark.parametrize(
+    ("data", "size", "fill"), [([0, 1, 0, 2], 3, -1), ([[0, 1], [3, 2]], 2, 9), ([0, 0], 2, 5)]
+)
+def test_nonzero_static_matches_torch(torch, data, size, fill):
+    ours = ac.nonzero_static(ac.tensor(data), size=size, fill_value=fill)
+    theirs = torch.nonzero_static(torch.tensor(data), size=size, fill_value=fill)
+    assert ours.dtype == np.int64 and ours.tolist() == theirs.tolist()
+    with pytest.raises(ValueError, match="nonzero_static: size must be non-negative"):
+        ac.nonzero_static(ac.tensor(data), size=-1)

@@ -338,3 +338,47 @@ def test_importing_autograd_core_still_does_not_import_nn():
     code = "import sys, autograd_core as ac\nassert 'nn' not in sys.modules\nprint('ok')\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "stride", "padding", "dilation", "transposed", "out_pad", "groups"),
+    [
+        ((2, 4, 7), (6, 2, 3), [2], [1], [1], False, [0], 2),
+        ((1, 2, 5, 5), (3, 2, 2, 3), [1, 2], [0, 1], [2, 1], False, [0, 0], 1),
+        ((1, 2, 3, 3), (2, 3, 2, 2), [2, 2], [0, 0], [1, 1], True, [1, 0], 1),
+        ((1, 2, 3, 3, 3), (2, 1, 2, 2, 2), [1, 1, 1], [0, 0, 0], [1, 1, 1], True, [0, 0, 0], 1),
+    ],
+)
+def test_convolution_dispatches_as_torch(
+    torch, x_shape, w_shape, stride, padding, dilation, transposed, out_pad, groups
+):
+    x, w = _f(*x_shape), _f(*w_shape)
+    args = (stride, padding, dilation, transposed, out_pad, groups)
+    ox, ow = ac.tensor(x, requires_grad=True), ac.tensor(w, requires_grad=True)
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ours = ac.convolution(ox, ow, None, *args)
+    theirs = torch.convolution(tx, tw, None, *args)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-10)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(ow.grad.numpy(), tw.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ox.grad.numpy(), tx.grad.numpy(), rtol=1e-10)
+
+
+def test_grid_sampler_2d_and_3d_match_torch(torch):
+    x2, g2 = _f(1, 2, 4, 4), R.uniform(-1, 1, (1, 3, 3, 2))
+    np.testing.assert_allclose(
+        ac.grid_sampler_2d(ac.tensor(x2), ac.tensor(g2), 1, 2, True).numpy(),
+        torch.grid_sampler_2d(torch.tensor(x2), torch.tensor(g2), 1, 2, True).numpy(),
+        rtol=1e-12,
+    )
+    x3, g3 = _f(1, 2, 3, 3, 3), R.uniform(-1, 1, (1, 2, 2, 2, 3))
+    np.testing.assert_allclose(
+        ac.grid_sampler_3d(ac.tensor(x3), ac.tensor(g3), 0, 0, False).numpy(),
+        torch.grid_sampler_3d(torch.tensor(x3), torch.tensor(g3), 0, 0, False).numpy(),
+        rtol=1e-12,
+    )
+    with pytest.raises(ShapeError, match="grid_sampler_3d: expected a 5-d input"):
+        ac.grid_sampler_3d(ac.tensor(x2), ac.tensor(g2), 0, 0, False)
+    with pytest.raises(ShapeError, match="convolution: expected a 3-, 4- or 5-d weight"):
+        ac.convolution(ac.ones(1, 1), ac.ones(1, 1), None, [1], [0], [1], False, [0], 1)

@@ -241,3 +241,22 @@ def test_removed_functions_raise_as_torchs(torch, name, args):
         getattr(torch, name)(*[torch.eye(2)] * args)
     with pytest.raises(RuntimeError, match=f"{name}: this function was deprecated since PyTorch"):
         getattr(ac, name)(*[ac.eye(2)] * args)
+
+
+@pytest.mark.filterwarnings("ignore:torch.triangular_solve is deprecated")
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("transpose", [True, False])
+@pytest.mark.parametrize("unitriangular", [True, False])
+def test_triangular_solve_matches_torch(torch, upper, transpose, unitriangular):
+    a = R.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    b = R.standard_normal((2, 3, 2))
+    oa, ob = ac.tensor(a, requires_grad=True), ac.tensor(b, requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    ours = ac.triangular_solve(ob, oa, upper, transpose, unitriangular)
+    theirs = torch.triangular_solve(tb, ta, upper, transpose, unitriangular)
+    np.testing.assert_allclose(ours.solution.detach().numpy(), theirs.solution.detach().numpy())
+    np.testing.assert_array_equal(ours.cloned_coefficient.detach().numpy(), a)
+    ours.solution.sum().backward()
+    theirs.solution.sum().backward()
+    np.testing.assert_allclose(oa.grad.numpy(), ta.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ob.grad.numpy(), tb.grad.numpy(), rtol=1e-9, atol=1e-12)

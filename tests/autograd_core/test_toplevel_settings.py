@@ -239,3 +239,9 @@ def test_default_profile_restores_ours_defaults():
 def test_unknown_profile_raises():
     with pytest.raises(ValueError, match="set_printoptions: unknown profile 'long'"):
         ac.set_printoptions(profile="long")
+
+
+def test_get_device_is_minus_one_on_the_cpu(torch):
+    assert ac.get_device(ac.ones(1)) == torch.get_device(torch.ones(1)) == -1
+    with pytest.raises(TypeError, match="get_device"):
+        ac.get_device(1)
