@@ -119,6 +119,7 @@ from autograd_core import (  # noqa: E402
     linalg,
     nn_functions,
     nn_losses,
+    nn_pooling,
     settings,
     special,
     torch_creation,
@@ -137,6 +138,7 @@ from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E40
 from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
 from autograd_core.nn_functions import *  # noqa: E402, F403  (torch.conv2d, torch.dropout, …)
 from autograd_core.nn_losses import *  # noqa: E402, F403  (torch.kl_div, torch.ctc_loss, …)
+from autograd_core.nn_pooling import *  # noqa: E402, F403  (torch.max_pool2d, torch.grid_sampler)
 from autograd_core.print_options import get_printoptions, set_printoptions  # noqa: E402
 from autograd_core.settings import *  # noqa: E402, F403  (initial_seed, is_nonzero, …)
 from autograd_core.steps import backprop_steps  # noqa: E402
@@ -298,6 +300,7 @@ __all__ = [
     *ops.__all__,
     *nn_functions.__all__,
     *nn_losses.__all__,
+    *nn_pooling.__all__,
     *torch_creation.__all__,
     *view_copies.__all__,
     *torch_numerics.__all__,
