@@ -119,8 +119,16 @@ from autograd_core import (  # noqa: E402
     func,
     functional,
     linalg,
+    nn_functions,
+    nn_losses,
+    nn_pooling,
+    settings,
     special,
+    torch_creation,
+    torch_numerics,
     utils,
+    view_copies,
+    windows,
 )
 from autograd_core.amp import autocast  # noqa: E402  (torch.autocast is torch.amp.autocast)
 from autograd_core.anomaly import detect_anomaly  # noqa: E402
@@ -130,8 +138,18 @@ from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch'
 from autograd_core.linalg_ex import cholesky_inverse, cholesky_solve  # noqa: E402  (torch's)
 from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E402  (legacy names)
 from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
+from autograd_core.nn_functions import *  # noqa: E402, F403  (torch.conv2d, torch.dropout, …)
+from autograd_core.nn_losses import *  # noqa: E402, F403  (torch.kl_div, torch.ctc_loss, …)
+from autograd_core.nn_pooling import *  # noqa: E402, F403  (torch.max_pool2d, torch.grid_sampler)
+from autograd_core.print_options import get_printoptions, set_printoptions  # noqa: E402
+from autograd_core.settings import *  # noqa: E402, F403  (initial_seed, is_nonzero, …)
 from autograd_core.steps import backprop_steps  # noqa: E402
+from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
+from autograd_core.torch_numerics import *  # noqa: E402, F403  (trapz, svd_lowrank, lu, …)
+from autograd_core.torch_numerics import range as range  # noqa: E402  (not in __all__)
+from autograd_core.view_copies import *  # noqa: E402, F403  (view_copy, select_copy, …)
 from autograd_core.viz import draw_grad_table, draw_graph, record_modules  # noqa: E402
+from autograd_core.windows import *  # noqa: E402, F403  (hann_window, kaiser_window, …)
 
 
 def pinverse(input: Any, rcond: float = 1e-15, hermitian: bool = False) -> Tensor:  # noqa: A002
@@ -282,4 +300,14 @@ __all__ = [
     "GradcheckError",
     "LinAlgError",
     *ops.__all__,
+    *nn_functions.__all__,
+    *nn_losses.__all__,
+    *nn_pooling.__all__,
+    *torch_creation.__all__,
+    *view_copies.__all__,
+    *torch_numerics.__all__,
+    *settings.__all__,
+    "set_printoptions",
+    "get_printoptions",
+    *windows.__all__,
 ]

@@ -18,6 +18,7 @@ from autograd_core import device as _device
 from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.hooks import RemovableHandle, add_post_accumulate
+from autograd_core.print_options import array_text
 from autograd_core.version import NEVER, WRITES, refuse_stale
 
 if TYPE_CHECKING:
@@ -309,9 +310,7 @@ class Tensor:
     # -- Python protocol -------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        body = numpy.array2string(
-            self.numpy(), separator=", ", prefix="tensor(", threshold=200, edgeitems=3
-        )
+        body = array_text(self.numpy(), prefix="tensor(")
         extras = []
         if self.dtype not in (numpy.float32, numpy.int64, numpy.bool_):
             extras.append(f"dtype={self.dtype}")
