@@ -163,11 +163,11 @@ INPLACE_MATH_METHODS: dict[str, Any] = {
 }
 
 # torch.<name>(x, ...) for the in-place functions PyTorch exposes at the top level; each calls
-# the Tensor method. PyTorch's others (dropout_, celu_, selu_, rrelu_, threshold_,
-# alpha_dropout_, feature_(alpha_)dropout_, embedding_renorm_: nn.functional's; as_strided_,
-# resize_as_, resize_as_sparse_: storage and sparse ones) have no Tensor method here.
+# the Tensor method. PyTorch's nn ones (dropout_, celu_, ...) are in nn_functions.py; its storage
+# and sparse ones (resize_as_, resize_as_sparse_) and embedding_renorm_ are not provided.
 _TOP_LEVEL = (
-    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ "
+    "abs_ acos_ acosh_ addmv_ as_strided_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ "
+    "asin_ asinh_ "
     "atan_ atanh_ ceil_ clamp_ clamp_max_ clamp_min_ clip_ conj_physical_ cos_ cosh_ deg2rad_ "
     "detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ gcd_ i0_ index_put_ lcm_ "
     "ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ reciprocal_ "

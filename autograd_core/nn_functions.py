@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_core.errors import ShapeError
+from autograd_core.inplace import apply_in_place
 from autograd_core.ops.conv_functions import (
     conv1d,
     conv2d,
@@ -61,6 +62,14 @@ __all__ = [
     "threshold",
     "prelu",
     "hardshrink",
+    "dropout_",
+    "alpha_dropout_",
+    "feature_alpha_dropout_",
+    "feature_dropout_",
+    "selu_",
+    "celu_",
+    "rrelu_",
+    "threshold_",
 ]
 
 
@@ -363,3 +372,26 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """``F.hardshrink``: x where |x| > λ, else 0."""
     return functional().hardshrink(input, lambd)
+
+
+def _in_place_form(name: str, public: Any) -> Any:
+    """``torch.<name>(input, ...)``: ``public(input, ...)`` written into input, which is
+    returned (``inplace.apply_in_place``: a leaf that requires grad is refused, views see the
+    write, a random function draws once)."""
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002
+        return apply_in_place(name, input, public, *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``{public.__name__}`` written into ``input`` in place."
+    return function
+
+
+dropout_ = _in_place_form("dropout_", dropout)
+alpha_dropout_ = _in_place_form("alpha_dropout_", alpha_dropout)
+feature_alpha_dropout_ = _in_place_form("feature_alpha_dropout_", feature_alpha_dropout)
+feature_dropout_ = _in_place_form("feature_dropout_", feature_dropout)
+selu_ = _in_place_form("selu_", selu)
+celu_ = _in_place_form("celu_", celu)
+rrelu_ = _in_place_form("rrelu_", rrelu)
+threshold_ = _in_place_form("threshold_", threshold)

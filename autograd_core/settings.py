@@ -284,8 +284,9 @@ def is_inference(input: Tensor) -> bool:  # noqa: A002
 
 def get_device(input: Tensor) -> int:  # noqa: A002
     """The CUDA device index of a tensor on a GPU, −1 on the CPU (``torch.get_device``)."""
-    device = _tensor("get_device", "input", input).device
-    return -1 if device.type == "cpu" else int(device.index or 0)
+    from autograd_core.tensor_more import get_device as method
+
+    return method(_tensor("get_device", "input", input))
 
 
 def is_storage(obj: Any) -> bool:

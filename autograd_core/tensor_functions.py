@@ -6,11 +6,9 @@ ones (``qr(some)``, ``lu(get_infos)``, ``triangular_solve``) with PyTorch's lega
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
-import numpy
-
-from autograd_core import creation, ops
+from autograd_core import ops
 from autograd_core.tensor import Tensor
 
 __all__ = ["FUNCTION_METHODS"]
@@ -37,34 +35,6 @@ def pinverse(self: Tensor, rcond: float = 1e-15) -> Tensor:
     return _linalg("pinv")(self, rtol=rcond)
 
 
-class _QR(NamedTuple):
-    Q: Tensor
-    R: Tensor
-
-
-def qr(self: Tensor, some: bool = True) -> _QR:
-    """``(Q, R)``, PyTorch's legacy ``qr``: ``linalg.qr`` in mode 'reduced' (``some``) or
-    'complete'."""
-    q, r = _linalg("qr")(self, mode="reduced" if some else "complete")
-    return _QR(q, r)
-
-
-def lu(self: Tensor, pivot: bool = True, get_infos: bool = False) -> tuple:
-    """``(LU, pivots)`` of ``linalg.lu_factor`` (PyTorch's legacy ``Tensor.lu``); with
-    ``get_infos``, also the int32 zeros of the batch shape (this LU raises on a singular
-    matrix instead of reporting it)."""
-    lu_, piv = _linalg("lu_factor")(self, pivot=pivot)
-    if not get_infos:
-        return lu_, piv
-    infos = creation.zeros(*self.shape[:-2], dtype=numpy.int32, device=self.device)
-    return lu_, piv, infos
-
-
-def lu_solve(self: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: N803
-    """``b.lu_solve(LU, pivots)``: X with A X = b, A given by ``lu`` (``linalg.lu_solve``)."""
-    return _linalg("lu_solve")(LU_data, LU_pivots, self)
-
-
 def cholesky_solve(self: Tensor, input2: Tensor, upper: bool = False) -> Tensor:
     """``b.cholesky_solve(L)``: X with (L Lᴴ) X = b (``ac.cholesky_solve``)."""
     from autograd_core.linalg_ex import cholesky_solve as solve
@@ -79,23 +49,18 @@ def cholesky_inverse(self: Tensor, upper: bool = False) -> Tensor:
     return inverse(self, upper)
 
 
-class _Triangular(NamedTuple):
-    solution: Tensor
-    cloned_coefficient: Tensor
+def _legacy(name: str) -> Any:
+    """The method form of ``torch_numerics.<name>`` (PyTorch's legacy ``qr``, ``lu``,
+    ``lu_solve``, ``triangular_solve``), self as the first argument."""
 
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        from autograd_core import torch_numerics
 
-def triangular_solve(
-    self: Tensor,
-    A: Tensor,
-    upper: bool = True,
-    transpose: bool = False,
-    unitriangular: bool = False,
-) -> _Triangular:  # noqa: N803
-    """``b.triangular_solve(A)``: (X, A's copy) with A X = b, or Aᵀ X = b with ``transpose``
-    (PyTorch's legacy method; ``linalg.solve_triangular``)."""
-    a = A.mT if transpose else A
-    x = _linalg("solve_triangular")(a, self, upper=upper != transpose, unitriangular=unitriangular)
-    return _Triangular(x, ops.clone(A))
+        return getattr(torch_numerics, name)(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"``x.{name}(...)`` is ``ac.{name}(x, ...)`` (see ``torch_numerics.py``)."
+    return method
 
 
 def hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
@@ -115,12 +80,12 @@ FUNCTION_METHODS: dict[str, Any] = {
     "matrix_exp": matrix_exp,
     "matrix_power": matrix_power,
     "pinverse": pinverse,
-    "qr": qr,
-    "lu": lu,
-    "lu_solve": lu_solve,
+    "qr": _legacy("qr"),
+    "lu": _legacy("lu"),
+    "lu_solve": _legacy("lu_solve"),
     "cholesky_solve": cholesky_solve,
     "cholesky_inverse": cholesky_inverse,
-    "triangular_solve": triangular_solve,
+    "triangular_solve": _legacy("triangular_solve"),
     "hardshrink": hardshrink,
     "prelu": prelu,
 }

@@ -96,9 +96,16 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:  # noqa: 
     return linalg.lu_solve(LU_data, LU_pivots, b)
 
 
-def qr(input: Tensor, some: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002
+class QRResult(NamedTuple):
+    """``qr``'s result, named as PyTorch's."""
+
+    Q: Tensor
+    R: Tensor
+
+
+def qr(input: Tensor, some: bool = True) -> QRResult:  # noqa: A002
     """``(Q, R)``: ``linalg.qr`` with mode "reduced" (``some``) or "complete"."""
-    return tuple(linalg.qr(input, "reduced" if some else "complete"))  # type: ignore[return-value]
+    return QRResult(*linalg.qr(input, "reduced" if some else "complete"))
 
 
 class TriangularSolveResult(NamedTuple):

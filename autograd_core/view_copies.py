@@ -1,21 +1,23 @@
 """PyTorch's ``*_copy`` functions (``view_copy``, ``t_copy``, ``select_copy`` …): each is the
 view op followed by a copy, so the result owns its memory; gradients flow through both, as
-through the view alone. Also the split family's non-view spellings ``split_with_sizes``,
-``unsafe_split``, ``unsafe_split_with_sizes`` and ``unsafe_chunk``."""
+through the view alone. Also the top-level forms of the split family's Tensor methods
+``split_with_sizes``, ``unsafe_split``, ``unsafe_split_with_sizes`` and ``unsafe_chunk``
+(``tensor_more.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from autograd_core import tensor_more
 from autograd_core.errors import ShapeError
 from autograd_core.ops.common import normalize_axis
 from autograd_core.ops.copying import clone
 from autograd_core.ops.diagonals import diagonal
-from autograd_core.ops.join import chunk, split, unbind
+from autograd_core.ops.join import split, unbind
 from autograd_core.ops.shape import expand, permute, squeeze, transpose, unsqueeze, view
 from autograd_core.ops.strided import as_strided
-from autograd_core.ops.views import narrow, select, t
+from autograd_core.ops.views import select, t
 from autograd_core.tensor import Tensor
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "alias_copy",
     "detach_copy",
     "as_strided_copy",
+    "unfold_copy",
     "split_with_sizes",
     "unsafe_split",
     "unsafe_split_with_sizes",
@@ -136,21 +139,12 @@ def slice_copy(
 
 def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
     """``input.narrow(dim, start, length).clone()``."""
-    return clone(narrow(input, dim, start, length))
+    return tensor_more.narrow_copy(input, dim, start, length)
 
 
 def split_copy(input: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """``split(input, split_size, dim)`` with each piece copied."""
     return tuple(clone(p) for p in split(input, split_size, dim))
-
-
-def _sizes(name: str, split_sizes: Any) -> list[int]:
-    if not isinstance(split_sizes, (list, tuple)):
-        raise TypeError(
-            f"{name}: split_sizes must be a list of ints, got {type(split_sizes).__name__}. "
-            "Use ac.split(x, size) to split into equal pieces."
-        )
-    return [int(s) for s in split_sizes]
 
 
 def split_with_sizes_copy(
@@ -192,25 +186,31 @@ def as_strided_copy(
     return clone(as_strided(input, size, stride, storage_offset))
 
 
+def unfold_copy(input: Tensor, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002
+    """``input.unfold(dimension, size, step).clone()``: the sliding windows, copied."""
+    return clone(tensor_more.unfold(input, dimension, size, step))
+
+
 def split_with_sizes(
     input: Tensor,  # noqa: A002
     split_sizes: Sequence[int],
     dim: int = 0,
 ) -> tuple[Tensor, ...]:
     """``split`` with a list of piece sizes, which must sum to the size of ``dim``
-    (``torch.split_with_sizes``).
+    (``torch.split_with_sizes``; ``x.split_with_sizes`` in ``tensor_more.py``).
 
     Example:
         >>> import autograd_core as ac
         >>> [p.shape for p in ac.split_with_sizes(ac.ones(5), [2, 3])]
         [(2,), (3,)]
     """
-    return split(input, _sizes("split_with_sizes", split_sizes), dim)
+    return tensor_more.split_with_sizes(input, split_sizes, dim)
 
 
 def unsafe_split(input: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
-    """``split`` (PyTorch's unsafe variant skips view checks that ours does not have)."""
-    return split(input, split_size, dim)
+    """``split`` into ``narrow`` views that may be written in place (``x.unsafe_split``, whose
+    docstring says where ours differs from PyTorch)."""
+    return tensor_more.unsafe_split(input, split_size, dim)
 
 
 def unsafe_split_with_sizes(
@@ -218,10 +218,10 @@ def unsafe_split_with_sizes(
     split_sizes: Sequence[int],
     dim: int = 0,
 ) -> tuple[Tensor, ...]:
-    """``split_with_sizes`` (see ``unsafe_split``)."""
-    return split(input, _sizes("unsafe_split_with_sizes", split_sizes), dim)
+    """``split_with_sizes`` into ``narrow`` views (see ``unsafe_split``)."""
+    return tensor_more.unsafe_split_with_sizes(input, split_sizes, dim)
 
 
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
-    """``chunk`` (see ``unsafe_split``)."""
-    return chunk(input, chunks, dim)
+    """``chunk`` into ``narrow`` views (see ``unsafe_split``)."""
+    return tensor_more.unsafe_chunk(input, chunks, dim)

@@ -114,3 +114,16 @@ def test_split_with_sizes_needs_a_list(torch):
         ac.split_with_sizes(ac.ones(4), 2)
     with pytest.raises(ShapeError):
         ac.split_with_sizes(ac.ones(4), [1, 2])
+
+
+def test_unfold_copy_is_torchs_and_owns_its_memory(torch):
+    values = np.arange(24.0).reshape(2, 12)
+    x = ac.tensor(values, requires_grad=True)
+    t = torch.tensor(values, requires_grad=True)
+    got, want = ac.unfold_copy(x, 1, 4, 3), torch.unfold_copy(t, 1, 4, 3)
+    np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+    assert got.data.base is None or not np.shares_memory(got.data, x.data)
+    w = np.random.default_rng(0).standard_normal(tuple(want.shape))
+    (got * ac.tensor(w)).sum().backward()
+    (want * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
