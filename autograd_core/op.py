@@ -309,7 +309,7 @@ class Op:
                 needs = tuple([t._requires_grad for t in inputs])
             if True in needs:
                 big = not cls.saves_inputs and y.nbytes >= DROP_BYTES
-                op.inputs = without_values(inputs) if big else inputs
+                op.inputs = without_values(inputs, y) if big else inputs
                 op.needs_input_grad = needs
                 op.seq = _next_seq()
                 op.params = params
@@ -357,7 +357,7 @@ class Op:
             after_recorded_write(cls, (a, b), out)
         if MODE.enabled and cls.differentiable and (a._requires_grad or b._requires_grad):
             big = not cls.saves_inputs and y.nbytes >= DROP_BYTES
-            op.inputs = without_values((a, b)) if big else (a, b)
+            op.inputs = without_values((a, b), y) if big else (a, b)
             op.needs_input_grad = _NEEDS2[a._requires_grad][b._requires_grad]
             op.seq = _next_seq()
             op.params = _NO_PARAMS

@@ -129,7 +129,7 @@ def link_outputs(
         refuse_stale(cls.name, *inputs)
     recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
     if recorded:
-        op.inputs = inputs if cls.saves_inputs else without_values(inputs)
+        op.inputs = inputs if cls.saves_inputs else without_values(inputs, ys)
         op.needs_input_grad = tuple([t._requires_grad for t in inputs])
         op.seq = next_seq()
         op.params = params
@@ -161,16 +161,19 @@ def link_outputs(
 DROP_BYTES = 1 << 16
 
 
-def without_values(inputs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+def without_values(inputs: tuple[Tensor, ...], y: Any) -> tuple[Tensor, ...]:
     """``inputs`` as a node that does not read their values keeps them: each floating-point
     input of at least ``DROP_BYTES`` made by another op becomes a stand-in Tensor
     (``stand_in``), on the host or a device. Leaves stay themselves (their ``.grad`` is
-    filled), and so do small inputs and other kinds of array.
+    filled), and so do small inputs, other kinds of array, and an input whose memory the
+    result ``y`` (an array, or a tuple of them) views: ``y`` keeps that memory alive anyway,
+    and an in-place write through the view finds its base through this input (PyTorch's
+    CopySlices, inplace_views.py).
 
     The stand-in keeps the node the input had when the op used it: an in-place op that later
     rebinds the input to a new node changes nothing for this op (PyTorch's saved edges),
     where a kept input is checked for that (``version.check_inputs``)."""
-    return tuple([stand_in(t) if _droppable(t) else t for t in inputs])
+    return tuple([stand_in(t) if _droppable(t) and not _viewed(t, y) else t for t in inputs])
 
 
 def _droppable(t: Tensor) -> bool:
@@ -182,6 +185,11 @@ def _droppable(t: Tensor) -> bool:
         and d.dtype.kind in "fc"
         and not WRITES.recorded
     )
+
+
+def _viewed(t: Tensor, y: Any) -> bool:
+    root = root_of(t.data)
+    return any(root_of(a) is root for a in (y if type(y) is tuple else (y,)))
 
 
 def stand_in(t: Tensor) -> Tensor:
