@@ -30,6 +30,7 @@ from autograd_core.inplace_views import (
     refuse_partial_overlap,
     view_base,
 )
+from autograd_core.op_forward import old_value
 from autograd_core.ops.common import lift, refuse_lossy
 from autograd_core.ops.placing import setitem_at
 from autograd_core.ops.subscript_key import split_key
@@ -72,12 +73,12 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     """Apply ``op`` to a copy of the value x holds now (a new Tensor object, so the op's input
     edge keeps pointing to it), write the result into x's memory, so that every view of that
     memory sees it as in PyTorch, and rebind x to the result's node. Nodes recorded earlier
-    with x as an input now refuse to back-propagate (version.mark_rebound), and those that
-    saved its memory refuse too (version.mark_written). When x is a view of another tensor in
-    the graph (its base), the base is rebound as well, to its old value with the view's
-    elements replaced (inplace_views.py); any other tensor on that memory whose node is older
-    refuses to back-propagate (version.mark_recorded), and one without a node refuses to be
-    used where gradients are recorded (version.refuse_stale)."""
+    with x as an input send their gradients to x's old node, or refuse when they read x
+    (version.mark_rebound), and those that saved its memory refuse (version.mark_written).
+    When x is a view of another tensor in the graph (its base), the base is rebound as well,
+    to its old value with the view's elements replaced (inplace_views.py); any other tensor
+    on that memory whose node is older refuses to back-propagate (version.mark_recorded), and
+    one without a node refuses to be used where gradients are recorded (version.refuse_stale)."""
     refuse_overlap(name, x)
     base = view_base(name, x)
     before = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
@@ -105,7 +106,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
         node.out, node.seq = x.data, next_seq()  # torch; numbered after this write)
     x.node, x.output_nr, x._requires_grad = node, out.output_nr, node is not None
     move_retained(x, before.node)
-    mark_rebound(x)
+    mark_rebound(x, old_value(before))
     nodes = (out.node,)
     if base is not None:
         nodes += (rebind_base(*base, x),)

@@ -38,6 +38,7 @@ from autograd_core import ops
 from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE, no_grad
 from autograd_core.inplace_views import refuse_marked_view, view_base
+from autograd_core.op_forward import old_value
 from autograd_core.tensor import Tensor
 from autograd_core.version import WRITES, mark_rebound, mark_written, refuse_stale, root_of
 
@@ -86,7 +87,7 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
     if recorded:
         x.node, x.output_nr = out.node, out.output_nr
     if x._requires_grad:
-        mark_rebound(x)
+        mark_rebound(x, old_value(before))
     mark_written(x.data)
     return x
 

@@ -11,7 +11,7 @@ from typing import Any
 from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.errors import GraphError
-from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD
+from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_rebound, root_of
 
@@ -117,7 +117,7 @@ def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
     moved = base.node
     base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
     move_retained(base, moved)
-    mark_rebound(base)
+    mark_rebound(base, old_value(old))
     return new.node
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "link_outputs",
     "stand_in",
     "without_values",
+    "old_value",
     "as_array",
     "as_constant",
     "explain_value_error",
@@ -200,6 +201,12 @@ def stand_in(t: Tensor) -> Tensor:
     s = Tensor._make(_nan_like(t.data), t._requires_grad, t.node, t.output_nr)
     s.name = t.name
     return s
+
+
+def old_value(t: Tensor) -> Tensor | None:
+    """What ``version.mark_rebound`` keeps of the value ``t`` held before an in-place op rebound
+    it: a stand-in with its node (None for a dtype without NaN, which is never rebound)."""
+    return stand_in(t) if t.data.dtype.kind in "fc" else None
 
 
 # one NaN per dtype (a bytes buffer) on the host, per (device, dtype) on a device

@@ -31,7 +31,7 @@ from autograd_core.op import Op, edges_of_pair
 from autograd_core.op_origin import vjp_count_error
 from autograd_core.tensor import Tensor
 from autograd_core.topology import reached, vertex
-from autograd_core.version import WRITES, check_inputs
+from autograd_core.version import WRITES, check_inputs, resolved_inputs
 
 __all__ = ["sweep", "Trace"]
 
@@ -374,7 +374,7 @@ def _arrivals(roots: Sequence[Tensor]) -> dict[Tensor, int] | None:
         op = stack.pop()
         if op.inputs is None:
             continue  # a freed node: the sweep raises when it gets there
-        for t, need in zip(op.inputs, op.needs_input_grad):
+        for t, need in zip(resolved_inputs(op), op.needs_input_grad):
             if not need:
                 continue
             node = t.node

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_core.tensor import Tensor
+from autograd_core.version import resolved_inputs
 
 __all__ = ["vertex", "reached", "toposort"]
 
@@ -26,7 +27,7 @@ def reached(roots: Sequence[Any]) -> dict[Any, None]:
         op = stack.pop()
         if op.inputs is None:
             raise op.freed_error()
-        for t, need in zip(op.inputs, op.needs_input_grad):
+        for t, need in zip(resolved_inputs(op), op.needs_input_grad):
             p = t.node or t
             if need and p not in seen:
                 seen[p] = None

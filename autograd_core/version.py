@@ -27,6 +27,9 @@ __all__ = [
     "WRITES",
     "mark_written",
     "mark_rebound",
+    "rebound_after",
+    "resolve_rebound",
+    "resolved_inputs",
     "mark_recorded",
     "written_at",
     "root_of",
@@ -49,7 +52,8 @@ class _Writes:
     def __init__(self) -> None:
         self.last = 0
         self.at: dict[int, int] = {}  # id(root buffer) -> clock value of its last write
-        self.rebound: dict[int, int] = {}  # id(tensor) -> clock value of its last rebinding
+        # id(tensor) -> its rebindings: (clock value, stand-in of the value it held before)
+        self.rebound: dict[int, list[tuple[int, Any]]] = {}
         # id(root buffer) -> (clock value, the nodes made by that write) of its last recorded
         # in-place write: a tensor sharing the buffer whose node is older holds new values
         # that its node does not describe
@@ -84,13 +88,46 @@ def mark_written(array: Any) -> None:
     WRITES.last = WRITES.at[key] = next_seq()
 
 
-def mark_rebound(tensor: Any) -> None:
-    """Record that ``tensor`` was rebound to a new value by a recorded in-place op: the nodes
-    recorded before now that take it as an input may no longer back-propagate through it."""
+def mark_rebound(tensor: Any, then: Any = None) -> None:
+    """Record that ``tensor`` was rebound to a new value by a recorded in-place op. ``then`` is
+    a stand-in (``op_forward.stand_in``) of the value it held before, with that value's node:
+    a node recorded before now that takes ``tensor`` as an input, and whose VJP does not read
+    it, sends its gradient there, as PyTorch's saved edges do (``check_inputs``); one whose
+    VJP reads it refuses. None: no stand-in (refuse in both cases)."""
     key = id(tensor)
-    if key not in WRITES.rebound:
+    history = WRITES.rebound.get(key)
+    if history is None:
         weakref.finalize(tensor, WRITES.rebound.pop, key, None)
-    WRITES.last = WRITES.rebound[key] = next_seq()
+        history = WRITES.rebound[key] = []
+    else:
+        _forget_released(history)
+    WRITES.last = seq = next_seq()
+    history.append((seq, then))
+
+
+def _forget_released(history: list[tuple[int, Any]]) -> None:
+    """Drop the stand-ins whose node a backward released (nothing can back-propagate into it
+    again), merging runs of dropped ones into their last clock value, so that a tensor
+    rebound in every step of a long loop keeps a short history."""
+    kept: list[tuple[int, Any]] = []
+    for seq, then in history:
+        node = getattr(then, "node", None)
+        if node is not None and node.inputs is None:
+            then = None
+        if then is None and kept and kept[-1][1] is None:
+            kept[-1] = (seq, None)
+        else:
+            kept.append((seq, then))
+    history[:] = kept
+
+
+def rebound_after(t: Any, seq: int) -> tuple[bool, Any]:
+    """Whether ``t`` was rebound by a recorded in-place op after clock value ``seq``, and if
+    so the stand-in of the value it held at ``seq`` (None: none kept)."""
+    history = WRITES.rebound.get(id(t))
+    if history is None or history[-1][0] <= seq:
+        return False, None
+    return True, next(then for at, then in history if at > seq)
 
 
 def mark_recorded(array: Any, nodes: tuple[Any, ...]) -> None:
@@ -164,10 +201,34 @@ def written_at(array: Any) -> int:
     return WRITES.at.get(id(_root(array)), 0) if WRITES.at else 0
 
 
+def resolve_rebound(op: Any) -> Any:
+    """Replace each input of ``op`` that a recorded in-place op rebound after ``op`` was
+    recorded, and that ``op``'s VJP does not read, by the stand-in of the value ``op`` saw
+    (``mark_rebound``), so that every walk of the graph (the sweep, ``reached``) follows the
+    edge PyTorch saved. Returns the positions of the inputs ``op`` reads."""
+    read = op.reads_inputs(op.needs_input_grad) if op.reads_inputs else range(len(op.inputs))
+    if not WRITES.rebound:
+        return read
+    for i, t in enumerate(op.inputs):
+        rebound, then = rebound_after(t, op.seq)
+        if rebound and then is not None and not (op.saves_inputs and i in read):
+            op.inputs = (*op.inputs[:i], then, *op.inputs[i + 1 :])
+    return read
+
+
+def resolved_inputs(op: Any) -> Any:
+    """``op.inputs`` after ``resolve_rebound`` (when an in-place op rebound a tensor since ``op``
+    was recorded), for the walks of the graph that run before the sweep."""
+    if WRITES.rebound and op.inputs is not None and op.seq < WRITES.last:
+        resolve_rebound(op)
+    return op.inputs
+
+
 def check_inputs(op: Any) -> None:
-    """Raise when an input of ``op`` was changed in place after ``op`` was recorded: rebound by a
-    recorded in-place op (its gradient would flow to the new value's node), or, for an op that
-    reads its inputs in its VJP, written in memory (its gradient would use the new values);
+    """Raise when an input of ``op`` was changed in place after ``op`` was recorded and ``op``
+    reads it in its VJP: rebound by a recorded in-place op or written in memory (its gradient
+    would use the new values); an input rebound that ``op`` does not read is replaced by the
+    stand-in of the value ``op`` saw, so that its gradient reaches that value's node;
     likewise an output that ``op`` saved for its VJP (exp, sigmoid, tanh, sqrt), and an input
     whose memory a recorded in-place op wrote after the input's own node was made
     (``stale_after``)."""
@@ -181,14 +242,14 @@ def check_inputs(op: Any) -> None:
                     "operation after the forward pass. Modify a copy (y = y.clone()), or use "
                     "the out-of-place form (y = y + 1 instead of y.add_(1))."
                 )
-    read = op.reads_inputs(op.needs_input_grad) if op.reads_inputs else range(len(op.inputs))
+    read = resolve_rebound(op)
     for i, t in enumerate(op.inputs):
-        if WRITES.rebound.get(id(t), 0) > op.seq:
+        if rebound_after(t, op.seq)[0]:
             raise GraphError(
-                f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}) was modified by an "
-                "in-place operation after this op used it, so its gradient would reach the new "
-                "value instead of the one this op saw. Use an out-of-place op (y = x + 1) when "
-                "the old value is still needed, or clone first (x = x.clone())."
+                f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
+                "reads to compute its gradient, was modified by an in-place operation after "
+                "this op used it. Use an out-of-place op (y = x + 1) when the old value is "
+                "still needed, or clone first (x = x.clone())."
             )
         stale = stale_after(t)
         if stale and op.seq > stale:

@@ -207,9 +207,8 @@ KEPT_REFUSALS = {
     # to use it with grad on (version.refuse_stale); until then compare() accepts its leaf
     # flags (``_stale``). (The base itself joins the graph, as in torch: inplace_views.py.)
     "K1 stale tensor without a node": version.STALE,
-    # K2: an op that saved nothing (y + 1) whose input was rebound by a later in-place op:
-    # torch's saved edge still reaches the old value's node, ours refuses at backward
-    "K2 input rebound after use": "in-place operation after this op used it",
+    # (K2, an op that saved nothing whose input a later in-place op rebound, is closed: its
+    # gradient reaches the old value's node, as torch's saved edge: version.mark_rebound)
     # K3: a view (or base) with a node taken before another view of its memory was written in
     # place: torch regenerates its grad_fn, ours refuses at backward (version.stale_after)
     "K3 stale node": "shares its memory with a tensor that was modified by a recorded",

@@ -184,17 +184,32 @@ def test_a_tensor_without_grad_is_reshaped_under_any_mode():
     np.testing.assert_array_equal(x.numpy()[0], np.arange(6.0).reshape(2, 3).T)
 
 
-def test_a_node_recorded_before_with_the_tensor_as_input_refuses_backward():
-    # Deliberate difference: torch's b.backward() gives x.grad = 6 (b = 3·(2x)); ours keeps a
-    # itself as mul's input, now rebound to the transpose, and refuses.
+def test_a_node_recorded_before_with_the_tensor_as_input_back_propagates_as_torch(torch):
+    # b = 3·(2x) was recorded before a.t_(): its gradient reaches a's old value (version.py's
+    # mark_rebound), so b.backward() gives x.grad = 6, as torch
+    for m in (torch, ac):
+        x = m.ones(2, 3, requires_grad=True)
+        a = x * 2
+        b = a * 3
+        a.t_()
+        b.sum().backward(retain_graph=True)
+        np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 6.0))
+        (a * 1).sum().backward()  # (the new value's graph: d(2x)/dx = 2 more)
+        np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 8.0))
+
+
+def test_a_node_that_reads_the_tensor_refuses_after_it_is_reshaped_in_place(torch):
     x = ac.ones(2, 3, requires_grad=True)
     a = x * 2
-    b = a * 3
+    b = a * a  # reads a
     a.t_()
-    with pytest.raises(GraphError, match="modified by an in-place operation after this op"):
+    with pytest.raises(GraphError, match="mul: input 0 .* reads to compute its gradient"):
         b.sum().backward()
-    (a * 1).sum().backward()  # (the new value's graph is sound: d(2x)/dx = 2)
-    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 2.0))
+    t = torch.ones(2, 3, requires_grad=True) * 2
+    u = t * t
+    t.t_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        u.sum().backward()
 
 
 def test_a_non_leaf_under_no_grad_is_refused():
