@@ -48,7 +48,7 @@ from autograd_core.version import (
     root_of,
 )
 
-__all__ = ["INPLACE_METHODS", "apply_in_place"]
+__all__ = ["INPLACE_METHODS", "apply_in_place", "write_in_place"]
 
 
 def _records(name: str, x: Tensor, *others: Any) -> bool:
@@ -114,7 +114,7 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     return x
 
 
-def _write(name: str, x: Tensor, compute: Any) -> Tensor:
+def write_in_place(name: str, x: Tensor, compute: Any) -> Tensor:
     """Write ``compute()`` (an array of x's shape) into x's array and record the write."""
     refuse_overlap(name, x)
     value = compute()
@@ -141,7 +141,7 @@ def _arithmetic(name: str, public: Any) -> Any:
         if _records(name, self, other):
             return _recorded(name, self, lambda x: public(x, other, **kwargs))
         with _no_recording():
-            return _write(name, self, lambda: public(self, other, **kwargs).data)
+            return write_in_place(name, self, lambda: public(self, other, **kwargs).data)
 
     method.__name__ = name
     method.__doc__ = f"In place: ``x = x {name[:-1]} other`` (see ``autograd_core/inplace.py``)."
@@ -167,7 +167,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
         everywhere = self.xp.ones(self.shape, bool)
         return _recorded("fill_", self, lambda x: ops.where(everywhere, value, x))
     xp = self.xp
-    return _write("fill_", self, lambda: xp.full(self.shape, _raw(value), self.dtype))
+    return write_in_place("fill_", self, lambda: xp.full(self.shape, _raw(value), self.dtype))
 
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
@@ -176,7 +176,7 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     if _records("clamp_", self, min, max):
         return _recorded("clamp_", self, ops.clip, min, max)
     with _no_recording():
-        return _write("clamp_", self, lambda: ops.clip(self, min, max).data)
+        return write_in_place("clamp_", self, lambda: ops.clip(self, min, max).data)
 
 
 def copy_(self: Tensor, src: Any) -> Tensor:
@@ -187,7 +187,7 @@ def copy_(self: Tensor, src: Any) -> Tensor:
         everywhere = self.xp.ones(self.shape, bool)  # (keeps x in the graph, gradient 0)
         return _recorded("copy_", self, lambda x: ops.where(everywhere, src.to(dtype=x.dtype), x))
     xp = self.xp
-    return _write("copy_", self, lambda: xp.broadcast_to(xp.asarray(_raw(src)), self.shape))
+    return write_in_place("copy_", self, lambda: xp.broadcast_to(xp.asarray(_raw(src)), self.shape))
 
 
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
@@ -195,7 +195,7 @@ def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     if _records("masked_fill_", self, value):
         return _recorded("masked_fill_", self, lambda x: ops.where(mask, value, x))
     xp = self.xp
-    return _write(
+    return write_in_place(
         "masked_fill_",
         self,
         lambda: xp.where(xp.asarray(_raw(mask), bool), _raw(value), self.data).astype(self.dtype),
@@ -210,7 +210,7 @@ def _in_place(name: str, public: Any) -> Any:
         if _records(name, self, *args, *kwargs.values()):
             return _recorded(name, self, lambda x: public(x, *args, **kwargs))
         with _no_recording():
-            return _write(name, self, lambda: public(self, *args, **kwargs).data)
+            return write_in_place(name, self, lambda: public(self, *args, **kwargs).data)
 
     method.__name__ = name
     method.__doc__ = f"In place: ``x = ac.{name[:-1]}(x, ...)`` (see ``autograd_core/inplace.py``)."
@@ -232,7 +232,7 @@ def normal_(
     """Fill with samples of N(mean, std²) in place (from ``generator`` or the default one)."""
     _refuse_recorded("normal_", self)
     draw = rng_of(generator).normal(mean, std, self.shape)
-    return _write("normal_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
+    return write_in_place("normal_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
 
 
 def uniform_(
@@ -241,7 +241,7 @@ def uniform_(
     """Fill with samples of U(a, b) in place (from ``generator`` or the default one)."""
     _refuse_recorded("uniform_", self)
     draw = rng_of(generator).uniform(a, b, self.shape)
-    return _write("uniform_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
+    return write_in_place("uniform_", self, lambda: self.xp.asarray(draw, dtype=self.dtype))
 
 
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
@@ -266,7 +266,7 @@ def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None
         raise ValueError(f"bernoulli_: p must be in [0, 1], got {p!r}.")
     else:
         prob = p
-    return _write("bernoulli_", self, lambda: bernoulli_draw(self, prob, generator))
+    return write_in_place("bernoulli_", self, lambda: bernoulli_draw(self, prob, generator))
 
 
 def _refuse_recorded(name: str, x: Tensor) -> None:

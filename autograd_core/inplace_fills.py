@@ -19,9 +19,10 @@ import numpy
 
 from autograd_core.errors import DeviceError, DTypeError, GraphError, ShapeError
 from autograd_core.grad_mode import MODE
-from autograd_core.inplace_views import refuse_marked_view, refuse_overlap
+from autograd_core.inplace import write_in_place
+from autograd_core.inplace_views import refuse_marked_view
 from autograd_core.random import Generator, rng_of
-from autograd_core.tensor import Tensor, read_only_error
+from autograd_core.tensor import Tensor
 from autograd_core.version import WRITES, mark_written, refuse_stale
 
 __all__ = ["FILL_METHODS"]
@@ -41,14 +42,8 @@ def _fill(name: str, x: Tensor, draw: Callable[[numpy.random.Generator], Any], g
                 "are recorded would cut its gradient. Fill it under ac.no_grad(), or make a "
                 "new tensor (ac.empty_like(x).exponential_())."
             )
-    refuse_overlap(name, x)
     value = x.xp.asarray(numpy.asarray(draw(rng_of(g))).astype(x.dtype, copy=False))
-    try:
-        x.data[...] = value
-    except ValueError as e:  # a read-only array (a broadcast view)
-        raise read_only_error(name, x, e) from None
-    mark_written(x.data)
-    return x
+    return write_in_place(name, x, lambda: value)
 
 
 def _floating(name: str, x: Tensor, what: str) -> None:

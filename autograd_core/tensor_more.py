@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy
 
-from autograd_core import creation, ops
+from autograd_core import ops
 from autograd_core.broadcast import broadcast_shapes
 from autograd_core.errors import DTypeError, ShapeError
 from autograd_core.ops.windows import unfold_windows
@@ -239,23 +239,11 @@ def new_empty_strided(
         >>> t.shape, t.data.strides
         ((2, 3), (4, 8))
     """
-    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
-    if len(size) != len(stride) or any(n < 0 for n in size) or any(s < 0 for s in stride):
-        raise ShapeError(
-            f"new_empty_strided: size {size} and stride {stride} must have one non-negative "
-            "entry each per dimension."
-        )
-    extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
-    buf = creation.empty(
-        extent,
-        dtype=self.dtype if dtype is None else dtype,
-        device=self.device if device is None else device,
-    )
-    xp, item = buf.xp, buf.data.itemsize
-    data = xp.lib.stride_tricks.as_strided(
-        buf.data, shape=size, strides=tuple(s * item for s in stride)
-    )
-    return Tensor._make(data, False, None).requires_grad_(requires_grad)
+    from autograd_core.torch_creation import empty_strided
+
+    dtype = self.dtype if dtype is None else dtype
+    device = self.device if device is None else device
+    return empty_strided(size, stride, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 MORE_METHODS: dict[str, Any] = {

@@ -264,19 +264,17 @@ def empty_strided(
         (4, 8)
     """
     _check_size("empty_strided", size, stride, "stride")
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
     if any(s < 0 for s in stride) or any(n < 0 for n in size):
         raise ShapeError(
-            f"empty_strided: sizes and strides must be non-negative, got size {tuple(size)} and "
-            f"stride {tuple(stride)}."
+            f"empty_strided: sizes and strides must be non-negative, got size {size} and "
+            f"stride {stride}."
         )
-    dt = numpy.dtype(dtypes.get_default_dtype() if dtype is None else dtype)
     extent = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride, strict=True))
-    buf = numpy.empty(extent, dtype=dt)
-    arr = numpy.lib.stride_tricks.as_strided(
-        buf, shape=tuple(size), strides=tuple(s * dt.itemsize for s in stride)
+    buf = empty(extent, dtype=dtype, device=device)  # (on the device: strides kept)
+    arr = buf.xp.lib.stride_tricks.as_strided(
+        buf.data, shape=size, strides=tuple(s * buf.data.itemsize for s in stride)
     )
-    if device is not None:
-        arr = to_device(arr, Device(device))
     return Tensor(arr, requires_grad=requires_grad)
 
 
