@@ -35,7 +35,9 @@ from optim_fuzz_support import (  # noqa: E402
     compare_twins,
     make_twins,
     overrides,
+    resync,
     set_grads,
+    snapshot,
     to_ours,
     to_torch,
 )
@@ -105,7 +107,7 @@ def _move(
     return ours_opt, torch_opt
 
 
-def _run(name: str, data: Any) -> None:
+def _run(name: str, data: Any, *, free_running: bool = False) -> None:
     draw = data.draw
     kwargs = draw(OPTIONS[name], label="kwargs")
     twins = make_twins(torch, draw, draw(st.integers(1, 5), label="n_params"))
@@ -147,10 +149,13 @@ def _run(name: str, data: Any) -> None:
             compare_twins(ours_opt, torch_opt, twins, f"after {move} at step {step}")
         kinds = [draw(GRAD_KINDS) for _ in twins]
         set_grads(torch, twins, step, kinds)
+        before = None if free_running else snapshot(torch_opt, twins)
         ours_opt.step()
         torch_opt.step()
-        compare_twins(ours_opt, torch_opt, twins, f"step {step} (grads {kinds})")
+        compare_twins(ours_opt, torch_opt, twins, f"step {step} (grads {kinds})", before)
         _compare_groups(ours_opt, torch_opt, f"step {step}")
+        if not free_running:
+            resync(ours_opt, torch_opt, twins)
 
 
 @pytest.mark.parametrize("name", NAMES)
