@@ -5,7 +5,9 @@ zero or zero in places), both libraries run side by side in float64, and the com
 parameters and per-parameter state after a step.
 
 The gradient of a parameter at a step is ``noise + c·θ`` with ``θ`` each library's own current
-value, so that a difference in one step also changes the gradients of the next ones.
+value, so that in a free-running comparison a difference in one step also changes the gradients
+of the next ones. The re-synced comparison (``resync`` after each ``compare_twins``) starts
+every step from torch's exact values instead.
 
 State formats. A torch state value is a tensor; ours is an array of the parameter's shape, or a
 Python number for the scalars (``step``, ASGD's ``eta`` and ``mu``, NAdam's ``mu_product``),
@@ -268,61 +270,14 @@ def assert_close(got: Any, want: Any, what: str, atol: float = 0.0, rtol: float 
     np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=what)
 
 
-def snapshot(torch_opt: Any, twins: list[Twin]) -> list[dict[str, Any]]:
-    """Copies of torch's parameters (key ``"param"``) and per-parameter state before a step:
-    the ``before`` of :func:`compare_twins`."""
-    saved = []
-    for twin in twins:
-        state = torch_opt.state.get(twin.theirs, {})
-        values = {
-            key: np.array(numpy_state(value), dtype=np.float64) for key, value in state.items()
-        }
-        saved.append({"param": twin.theirs.detach().numpy().copy(), **values})
-    return saved
-
-
-def assert_step_close(got: Any, want: Any, before: Any, what: str) -> None:
-    """``got`` matches torch's ``want`` to RTOL of the terms that made it: ``x + Δ`` from
-    ``x = before`` is allowed ``ATOL + RTOL·(|x| + |Δ|)``, not ``RTOL·|x + Δ|``.
-
-    Where the step cancels (θ + Δ ≈ 0, or β·m + (1 − β)·g ≈ 0 in a moment), the result keeps an
-    absolute error of a few ulp of the terms, whatever the order of the roundings, so its
-    relative error is that times the condition (|x| + |Δ|)/|x + Δ| of the sum; measured on the
-    explore runs, that is what a relative 1e-12 of the result alone trips on. Where nothing
-    cancels, |x| + |Δ| is |x + Δ| up to a factor of 2 or so, so this is still 1e-12 relative.
-    """
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    assert got.shape == want.shape, f"{what}: shape {got.shape}, torch {want.shape}"
-    before = np.zeros_like(want) if before is None else np.asarray(before, dtype=np.float64)
-    bound = ATOL + RTOL * (np.abs(before) + np.abs(want - before))
-    error = np.abs(got - want)
-    bad = ~(error <= bound) & ~(np.isnan(got) & np.isnan(want))
-    if bad.any():
-        i = np.unravel_index(int(np.argmax(np.where(bad, error / bound, 0.0))), got.shape)
-        raise AssertionError(
-            f"{what}: {int(bad.sum())} of {got.size} elements differ; at {i}: ours {got[i]!r}, "
-            f"torch {want[i]!r}, before the step {before[i]!r}, error {error[i]:.3g} > "
-            f"bound {bound[i]:.3g} (ATOL + RTOL·(|before| + |torch − before|))"
-        )
-
-
 def compare_twins(
-    ours_opt: Any,
-    torch_opt: Any,
-    twins: list[Twin],
-    when: str,
-    before: list[dict[str, Any]] | None = None,
-    rtol: float = RTOL,
+    ours_opt: Any, torch_opt: Any, twins: list[Twin], when: str, rtol: float = RTOL
 ) -> None:
-    """Every parameter, and every parameter's state (same keys, same values), to RTOL.
-
-    With ``before`` (:func:`snapshot` of torch's values before this step, which our values
-    equalled: :func:`resync`), each value is compared by :func:`assert_step_close`, to RTOL of
-    the terms of this one step; without it, to ``rtol`` of the value itself (and ATOL)."""
+    """Every parameter, and every parameter's state (same keys, same values), to ``rtol``
+    relative and ATOL absolute."""
     for i, twin in enumerate(twins):
-        old = before[i] if before is not None and i < len(before) else None
-        what = f"{when}: parameter {i}"
-        _compare(twin.ours.data, twin.theirs.detach().numpy(), old, "param", what, rtol)
+        want = twin.theirs.detach().numpy()
+        assert_close(twin.ours.data, want, f"{when}: parameter {i}", atol=ATOL, rtol=rtol)
         mine = ours_opt.state.get(twin.ours, {})
         theirs = torch_opt.state.get(twin.theirs, {})
         if not mine and theirs and float(theirs["step"]) == 0:
@@ -332,16 +287,7 @@ def compare_twins(
         assert set(mine) == set(theirs), f"{when}: state keys of {i}: {set(mine)} {set(theirs)}"
         for key, value in theirs.items():
             got, want = numpy_state(mine[key]), numpy_state(value)
-            _compare(got, want, old, key, f"{when}: {key} of {i}", rtol)
-
-
-def _compare(
-    got: Any, want: Any, old: dict[str, Any] | None, key: str, what: str, rtol: float
-) -> None:
-    if old is None:
-        assert_close(got, want, what, atol=ATOL, rtol=rtol)
-    else:
-        assert_step_close(got, want, old.get(key), what)
+            assert_close(got, want, f"{when}: {key} of {i}", atol=ATOL, rtol=rtol)
 
 
 def resync(ours_opt: Any, torch_opt: Any, twins: list[Twin]) -> None:
