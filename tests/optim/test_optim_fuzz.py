@@ -47,6 +47,7 @@ from optim_fuzz_support import (  # noqa: E402
     Twin,
     compare_twins,
     make_twins,
+    numpy_state,
     overrides,
     resync,
     set_grads,
@@ -276,3 +277,30 @@ def test_fuzz_comparison_can_fail() -> None:
     torch_opt.step()
     with pytest.raises(AssertionError):
         compare_twins(ours_opt, torch_opt, [twin], "perturbed")
+
+
+def test_resync_copies_torch_values_in_place() -> None:
+    """After resync, our parameter and every state value equal torch's exactly, in the same
+    objects (so the optimizer's state keys and the parameter's array still match)."""
+    value = np.random.default_rng(2).standard_normal((2, 3))
+    twin = Twin(
+        ac.tensor(value, dtype=ac.float64, requires_grad=True),
+        torch.tensor(value, dtype=torch.float64, requires_grad=True),
+        seed=3,
+        pull=0.75,
+    )
+    ours_opt = optim.NAdam([twin.ours], lr=0.1 * (1 + 1e-6), betas=(0.8, 0.9))
+    torch_opt = torch.optim.NAdam([twin.theirs], lr=0.1, betas=(0.8, 0.9))
+    for step in range(2):
+        set_grads(torch, [twin], step, ["dense"])
+        ours_opt.step()
+        torch_opt.step()
+    array, state = twin.ours.data, ours_opt.state[twin.ours]
+    moment = state["exp_avg"]
+    assert not np.array_equal(array, twin.theirs.detach().numpy())
+    resync(ours_opt, torch_opt, [twin])
+    assert twin.ours.data is array and ours_opt.state[twin.ours]["exp_avg"] is moment
+    np.testing.assert_array_equal(array, twin.theirs.detach().numpy())
+    for key, want in torch_opt.state[twin.theirs].items():
+        np.testing.assert_array_equal(numpy_state(state[key]), numpy_state(want), err_msg=key)
+    assert isinstance(state["step"], int) and state["step"] == 2
