@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import program_fuzz_more as more
 import torch
 
 import autograd_core as ac
@@ -127,6 +128,8 @@ def _inplace(lib: Lib, s: Side, step: tuple) -> Any:
         x.index_add_(a[0], a[1], a[2], alpha=a[3])
     elif op == "scatter_":
         x.scatter_(a[0], a[1], value=a[2])
+    elif op in more.METHODS:
+        more.run_method(x, op, a)
     elif op in _INPLACE_UNARY:
         if op == "clone":
             return x.clone()
@@ -304,6 +307,8 @@ def compare(ours: Side, theirs: Side, retained: set[int]) -> bool:
 
 def run_step(ours: Side, theirs: Side, step: tuple, retained: set[int]) -> bool:
     """Apply ``step`` to both sides and compare; False when both raised (the program ends)."""
+    if more.rounding_apart(ours, theirs, step, numpy_of):
+        return False
     outcome = []
     for s in (ours, theirs):
         try:
