@@ -293,8 +293,9 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
     written = self.data[basic]
     refuse_overlap("setitem", self, written)
-    if advanced is None and isinstance(value, Tensor):  # (``x[1:] = x[:-1]``: as copy_)
-        refuse_partial_overlap("setitem", self, value, written=written)
+    if isinstance(value, Tensor):  # (``x[1:] = x[:-1]`` as copy_, ``x[i] = x`` as index_put_)
+        name = "setitem" if advanced is None else "index_put_"
+        refuse_partial_overlap(name, self, value, written=written)
     if _records("setitem", self, value):
         _recorded("setitem", self, lambda x: setitem_at(x, index, value))
         return

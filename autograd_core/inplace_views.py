@@ -132,33 +132,45 @@ def _addresses(xp: Any, a: Any) -> Any:
     return where
 
 
+# Indexed writes: PyTorch refuses a source sharing any of x's memory, even x itself
+# (``x.scatter_add_(0, i, x)``, ``x[i] = x``), where elementwise ops allow ``x.add_(x)``
+INDEXED_WRITES = frozenset(
+    "scatter_ scatter_add_ scatter_reduce_ index_add_ index_copy_ index_reduce_ index_put_ "
+    "put_".split()
+)
+
+
 def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = None) -> None:
     """PyTorch's check: an in-place op refuses an operand that shares some of x's memory
     without being x's exact view (``x.add_(x[:1])``, ``x[:2].add_(x[1:3])``): its result
-    would depend on the order of the writes. ``x.add_(x)`` is allowed. (Ours computes the
-    result before writing it, so this is for PyTorch's semantics only.) ``written``, when
-    given, is the part of x's memory the op writes (``x[1:] = x[:-1]`` writes ``x.data[1:]``)."""
+    would depend on the order of the writes. ``x.add_(x)`` is allowed, except for the
+    ``INDEXED_WRITES`` (and ``x[index_tensor] = v``, named ``index_put_``), which refuse any
+    overlap. (Ours computes the result before writing it, so this is for PyTorch's semantics
+    only.) ``written``, when given, is the part of x's memory the op writes (``x[1:] = x[:-1]``
+    writes ``x.data[1:]``)."""
     a = x.data if written is None else written
+    indexed = name in INDEXED_WRITES
     for o in others:
-        if not isinstance(o, Tensor) or o.data is a:
+        if not isinstance(o, Tensor) or (o.data is a and not indexed):
             continue
         b = o.data
-        if a.base is None and b.base is None:  # (two arrays that own their memory: common)
+        if a.base is None and b.base is None and b is not a:  # (two arrays owning memory)
             continue
         # (a negative stride: ours flips by a view, PyTorch's flip copies and is allowed)
         if root_of(b) is not root_of(a) or any(s < 0 for s in b.strides):
             continue
         same = b.shape == a.shape and b.strides == a.strides
-        if same and _device.pointer(a) == _device.pointer(b):
+        if same and _device.pointer(a) == _device.pointer(b) and not indexed:
             continue
         xp = x.xp
         share = getattr(xp, "shares_memory", None) or xp.may_share_memory
         if share(a, b):
+            how = "(an indexed write: even x itself)" if indexed else "without being that tensor"
             raise GraphError(
                 f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
-                f"tensor written in place (shape {tuple(a.shape)}) without being that tensor, "
-                "so the result would depend on the order of the writes (refused, as PyTorch "
-                "does). Clone the operand first: x.add_(y.clone())."
+                f"tensor written in place (shape {tuple(a.shape)}) {how}, so the result "
+                "would depend on the order of the writes (refused, as PyTorch does). Clone "
+                "the operand first: x.add_(y.clone())."
             )
 
 

@@ -662,3 +662,68 @@ def test_a_leaf_detached_in_place_after_use_gets_no_gradient():
             ("autograd", 1, "backward", W[:3], "sum", False),
         ],
     )
+
+
+# -- found by the fuzz of the in-place math/shape methods and unfold (program_fuzz_more.py) ---
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda x, i: x.scatter_add_(0, i, x),
+        lambda x, i: x.scatter_(0, i, x),
+        lambda x, i: x.scatter_reduce_(0, i, x, "sum"),
+        lambda x, i: x.index_add_(0, i, x),
+        lambda x, i: x.index_copy_(0, i, x),
+        lambda x, i: x.index_reduce_(0, i, x, "prod"),
+        lambda x, i: x.index_put_((i,), x),
+        lambda x, i: x.put_(i, x),
+        lambda x, i: x.__setitem__(i, x),
+        lambda x, i: x[1:].index_add_(0, i[:2] - 1, x[:2]),
+    ],
+)
+def test_an_indexed_write_whose_source_is_the_tensor_itself_is_refused(write):
+    # explore fuzz: x.scatter_add_(0, [2, 1, 1], x): torch refuses any source sharing x's
+    # memory, even x itself ("refer to a single memory location"); ours computed
+    refused = []
+    for lib in (torch, ac):
+        x = lib.tensor(X[:3].copy())
+        try:
+            write(x, lib.tensor(np.array([2, 1, 1])))
+            refused.append(False)
+        except (RuntimeError, ac.GraphError) as e:
+            assert "memory location" in str(e) or "shares some memory" in str(e), str(e)
+            refused.append(True)
+        np.testing.assert_array_equal(np.asarray(x.tolist()), X[:3])  # nothing written
+    assert refused == [True, True]
+    run_program(
+        [(X[:3], True)],
+        [
+            ("nograd", ("unary", 0, "exp")),
+            ("inplace", 1, "scatter_add_", 0, np.array([2, 1, 1]), ("slot", 1)),
+        ],
+    )
+
+
+def test_elementwise_and_masked_writes_with_the_tensor_itself_are_allowed():
+    # what torch allows on full overlap stays allowed (addcmul_, masked_scatter_, x[i] = x.clone())
+    for lib in (torch, ac):
+        x = lib.tensor(X[:3].copy())
+        x.addcmul_(x, x, value=1.0)
+        x.masked_scatter_(lib.tensor(np.array([True, False, True])), x)
+        x[lib.tensor(np.array([2, 1, 0]))] = x.clone()
+        np.testing.assert_array_equal(np.asarray(x.tolist()), [6.0, 6.0, 2.0])  # by hand
+
+
+def test_kept_masked_scatter_with_a_partly_overlapping_source_is_refused():
+    # explore fuzz: x[1:].masked_scatter_([T, T], x[:2]): torch does not check, and writes an
+    # order-dependent result (x[2] gets the x[1] it just wrote, [1, 1, 1]); the closed form
+    # (the source read before the write) is [1, 1, 2]. Ours refuses, as K6.
+    t = torch.tensor(X[:3].copy())
+    t[1:].masked_scatter_(torch.tensor([True, True]), t[:2])
+    assert t.tolist() == [1.0, 1.0, 1.0]  # not the closed form [1, 1, 2]
+    x = ac.tensor(X[:3].copy())
+    with pytest.raises(ac.GraphError) as e:
+        x[1:].masked_scatter_(ac.tensor(np.array([True, True])), x[:2])
+    assert kept_refusal(e.value) == "K6 partial overlap"
+    np.testing.assert_array_equal(x.numpy(), X[:3])
