@@ -138,18 +138,21 @@ INDEXED_WRITES = frozenset(
     "scatter_ scatter_add_ scatter_reduce_ index_add_ index_copy_ index_reduce_ index_put_ "
     "put_".split()
 )
+# masked_scatter_ reads its source in order while writing: PyTorch does not check an overlap
+# and writes an order-dependent result (deliberate difference: ours refuses any overlap)
+UNCHECKED_IN_TORCH = frozenset({"masked_scatter_"})
 
 
 def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = None) -> None:
     """PyTorch's check: an in-place op refuses an operand that shares some of x's memory
     without being x's exact view (``x.add_(x[:1])``, ``x[:2].add_(x[1:3])``): its result
     would depend on the order of the writes. ``x.add_(x)`` is allowed, except for the
-    ``INDEXED_WRITES`` (and ``x[index_tensor] = v``, named ``index_put_``), which refuse any
-    overlap. (Ours computes the result before writing it, so this is for PyTorch's semantics
-    only.) ``written``, when given, is the part of x's memory the op writes (``x[1:] = x[:-1]``
-    writes ``x.data[1:]``)."""
+    ``INDEXED_WRITES`` (and ``x[index_tensor] = v``, named ``index_put_``) and
+    ``masked_scatter_``, which refuse any overlap. (Ours computes the result before writing
+    it, so this is for PyTorch's semantics only.) ``written``, when given, is the part of x's
+    memory the op writes (``x[1:] = x[:-1]`` writes ``x.data[1:]``)."""
     a = x.data if written is None else written
-    indexed = name in INDEXED_WRITES
+    indexed = name in INDEXED_WRITES or name in UNCHECKED_IN_TORCH
     for o in others:
         if not isinstance(o, Tensor) or (o.data is a and not indexed):
             continue
@@ -166,10 +169,11 @@ def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = No
         share = getattr(xp, "shares_memory", None) or xp.may_share_memory
         if share(a, b):
             how = "(an indexed write: even x itself)" if indexed else "without being that tensor"
+            torch = "does not check" if name in UNCHECKED_IN_TORCH else "does"
             raise GraphError(
                 f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
                 f"tensor written in place (shape {tuple(a.shape)}) {how}, so the result "
-                "would depend on the order of the writes (refused, as PyTorch does). Clone "
+                f"would depend on the order of the writes (refused; PyTorch {torch}). Clone "
                 "the operand first: x.add_(y.clone())."
             )
 

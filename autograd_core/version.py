@@ -244,7 +244,15 @@ def check_inputs(op: Any) -> None:
                 )
     read = resolve_rebound(op)
     for i, t in enumerate(op.inputs):
-        if rebound_after(t, op.seq)[0]:
+        rebound, then = rebound_after(t, op.seq)
+        if rebound and then is None and t.node is None:  # (a leaf: inplace_shape.py)
+            raise GraphError(
+                f"{op.label}: input {i} (now shape {tuple(t.shape)}, {t.dtype}) is a leaf whose "
+                "shape or strides an in-place method (t_, squeeze_, as_strided_ ...) changed "
+                "under no_grad after this op used it, so its gradient would be laid out for "
+                "the old shape. Call backward() first, or reshape out of place (x.t())."
+            )
+        if rebound:
             raise GraphError(
                 f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
                 "reads to compute its gradient, was modified by an in-place operation after "

@@ -231,6 +231,10 @@ KEPT_REFUSALS = {
     # K8: sigmoid's input written in place before backward: torch's VJP reads only the output,
     # ours also reads x in a recorded backward (σ(−x) without the cancellation of 1 − y)
     "K8 sigmoid reads its input": "sigmoid: input 0",
+    # K9: a leaf that requires grad reshaped in place under no_grad (x.t_(), squeeze_ ...)
+    # after a node used it: torch's gradient then fails on the shape, or fills .grad with the
+    # old shape or misaligned with x's elements; ours refuses (inplace_shape.py)
+    "K9 leaf reshaped under no_grad": "changed under no_grad after this op used it",
 }
 
 

@@ -705,25 +705,72 @@ def test_an_indexed_write_whose_source_is_the_tensor_itself_is_refused(write):
     )
 
 
-def test_elementwise_and_masked_writes_with_the_tensor_itself_are_allowed():
-    # what torch allows on full overlap stays allowed (addcmul_, masked_scatter_, x[i] = x.clone())
+def test_elementwise_writes_with_the_tensor_itself_are_allowed():
+    # what torch allows on full overlap stays allowed (addcmul_, eq_, x[i] = x.clone())
     for lib in (torch, ac):
         x = lib.tensor(X[:3].copy())
         x.addcmul_(x, x, value=1.0)
-        x.masked_scatter_(lib.tensor(np.array([True, False, True])), x)
         x[lib.tensor(np.array([2, 1, 0]))] = x.clone()
-        np.testing.assert_array_equal(np.asarray(x.tolist()), [6.0, 6.0, 2.0])  # by hand
+        np.testing.assert_array_equal(np.asarray(x.tolist()), [12.0, 6.0, 2.0])  # by hand
+        x.eq_(x)
+        np.testing.assert_array_equal(np.asarray(x.tolist()), [1.0, 1.0, 1.0])
 
 
-def test_kept_masked_scatter_with_a_partly_overlapping_source_is_refused():
-    # explore fuzz: x[1:].masked_scatter_([T, T], x[:2]): torch does not check, and writes an
-    # order-dependent result (x[2] gets the x[1] it just wrote, [1, 1, 1]); the closed form
-    # (the source read before the write) is [1, 1, 2]. Ours refuses, as K6.
-    t = torch.tensor(X[:3].copy())
-    t[1:].masked_scatter_(torch.tensor([True, True]), t[:2])
-    assert t.tolist() == [1.0, 1.0, 1.0]  # not the closed form [1, 1, 2]
-    x = ac.tensor(X[:3].copy())
-    with pytest.raises(ac.GraphError) as e:
-        x[1:].masked_scatter_(ac.tensor(np.array([True, True])), x[:2])
-    assert kept_refusal(e.value) == "K6 partial overlap"
-    np.testing.assert_array_equal(x.numpy(), X[:3])
+def test_kept_masked_scatter_with_an_overlapping_source_is_refused():
+    # explore fuzz: x[1:].masked_scatter_([T, T], x[:2]) and x.masked_scatter_(m, x): torch
+    # does not check, and writes an order-dependent result (an element gets a source element
+    # it just wrote); the closed form reads the source before the write. Ours refuses, as K6.
+    m = np.array([[True, True], [False, True], [True, True]])
+    v = np.array([[0.873, 1.556], [0.074, -1.677], [-0.138, 0.214]])
+    closed = v.copy()
+    closed[m] = v.reshape(-1)[: m.sum()]  # source elements in order, read before the write
+    for write, expected in (
+        (lambda x, lib: x[1:].masked_scatter_(lib.tensor(m[0]), x[:2]), None),
+        (lambda x, lib: x.masked_scatter_(lib.tensor(m), x), closed),
+    ):
+        first = X[:3].copy() if expected is None else v
+        t = torch.tensor(first.copy())
+        write(t, torch)
+        if expected is None:
+            assert t.tolist() == [1.0, 1.0, 1.0]  # closed form: [1, 1, 2]
+        else:
+            assert not np.array_equal(t.numpy(), expected)  # torch: [[.873, 1.556], [.074,
+            # .074], [.074, .074]]: x[2] read the .074 just written
+        x = ac.tensor(first.copy())
+        with pytest.raises(ac.GraphError) as e:
+            write(x, ac)
+        assert kept_refusal(e.value) == "K6 partial overlap"
+        np.testing.assert_array_equal(x.numpy(), first)
+
+
+def test_kept_a_leaf_reshaped_in_place_under_no_grad_refuses_its_earlier_nodes():
+    # explore fuzz: v = x.squeeze(1); under no_grad x.swapaxes_(-1, 0); grad of v: torch fails
+    # (AsStridedBackward0 invalid gradient), ours sent the gradient nowhere (x unreached, or
+    # x.grad None after backward). Now ours refuses (K9); torch, where it computes, fills
+    # .grad with the old shape (squeeze_) or misaligned with x's elements (t_ of a square)
+    run_program(
+        [(np.arange(6.0).reshape(3, 2), True)],
+        [
+            ("view", 0, "squeeze", 1),
+            ("nograd", ("inplace", 0, "swapaxes_", -1, 0)),
+            ("autograd", 1, "grad", np.ones((3, 2)), "gradient", False),
+        ],
+    )
+    for shape, method in (((2, 2), "t_"), ((3, 1), "squeeze_")):
+        grads = {}
+        for lib in (torch, ac):
+            x = lib.tensor(np.arange(1.0, 5.0)[: np.prod(shape)].reshape(shape), requires_grad=True)
+            y = x.exp()
+            with lib.no_grad():
+                getattr(x, method)()
+            if lib is ac:
+                _kept("K9 leaf reshaped under no_grad", lambda y=y: y.sum().backward())
+                assert x.grad is None
+            else:
+                y.sum().backward()
+                grads = (x.detach().numpy(), x.grad.numpy())
+        x_now, their_grad = grads
+        if method == "t_":  # d exp(x)/dx at x's elements would be exp(x): torch's is not
+            assert not np.allclose(their_grad, np.exp(x_now))
+        else:
+            assert their_grad.shape != x_now.shape
