@@ -42,7 +42,7 @@ from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE, no_grad
-from autograd_core.inplace_views import refuse_marked_view, view_base
+from autograd_core.inplace_views import keep_owner, refuse_marked_view, view_base
 from autograd_core.op_forward import old_value
 from autograd_core.tensor import Tensor
 from autograd_core.version import WRITES, mark_rebound, mark_written, refuse_stale, root_of
@@ -83,6 +83,7 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
     a tensor holding x's old layout and node."""
     recorded = _refuse(name, x)
     before = Tensor._make(x.data, x._requires_grad, x.node, x.output_nr)
+    keep_owner(x)
     if recorded:
         out = view(before)
     else:

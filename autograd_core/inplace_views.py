@@ -6,6 +6,7 @@ that requires grad."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from autograd_core import device as _device
@@ -15,7 +16,34 @@ from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
 from autograd_core.version import mark_rebound, root_of
 
-__all__ = ["refuse_overlap", "refuse_marked_view", "view_base", "rebind_base", "move_retained"]
+__all__ = [
+    "refuse_overlap",
+    "refuse_marked_view",
+    "view_base",
+    "rebind_base",
+    "move_retained",
+    "is_view",
+    "keep_owner",
+]
+
+# id(x) -> the array x owned before an in-place shape method made x.data a view of it
+_OWNED: dict[int, Any] = {}
+
+
+def keep_owner(x: Tensor) -> None:
+    """Before an in-place shape method (``x.t_()``) makes ``x.data`` a view of its array: when
+    x owns that array, x stays no view (``is_view``), as in PyTorch."""
+    if root_of(x.data) is x.data:
+        if id(x) not in _OWNED:
+            weakref.finalize(x, _OWNED.pop, id(x), None)
+        _OWNED[id(x)] = x.data
+
+
+def is_view(x: Tensor) -> bool:
+    """Whether x views memory it does not own, as PyTorch's ``is_view``: its array is not the
+    one that owns the memory, unless x owned it before an in-place shape method."""
+    root = root_of(x.data)
+    return root is not x.data and _OWNED.get(id(x)) is not root
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:

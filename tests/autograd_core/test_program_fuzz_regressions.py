@@ -774,3 +774,28 @@ def test_kept_a_leaf_reshaped_in_place_under_no_grad_refuses_its_earlier_nodes()
             assert not np.allclose(their_grad, np.exp(x_now))
         else:
             assert their_grad.shape != x_now.shape
+
+
+def test_a_tensor_reshaped_in_place_is_no_view_and_can_be_detached_in_place():
+    # explore fuzz: y = x / x; y.squeeze_(); y.masked_fill_(m, 0); y.detach_(): torch's y is
+    # no view (a shape method keeps that), ours refused ("a view made by where"); a view
+    # reshaped in place stays a view, refused by both
+    run_program(
+        [(X[:3] - 2.5, True)],
+        [
+            ("binary", 0, "div", 0, None),
+            ("inplace", 1, "squeeze_"),
+            ("inplace", 1, "masked_fill_", np.array([False, True, False]), 0.0),
+            ("inplace", 1, "detach_"),
+            ("binary", 1, "mul", None, 2.0),
+        ],
+    )
+    run_program(
+        [(X.reshape(2, 2), True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "select", 0, 0),
+            ("inplace", 2, "unsqueeze_", 0),
+            ("inplace", 2, "detach_"),
+        ],
+    )
