@@ -40,10 +40,15 @@ def keep_owner(x: Tensor) -> None:
 
 
 def is_view(x: Tensor) -> bool:
-    """Whether x views memory it does not own, as PyTorch's ``is_view``: its array is not the
-    one that owns the memory, unless x owned it before an in-place shape method."""
+    """Whether x (made by an op) views memory it does not own, as PyTorch's ``is_view``: its
+    array is not the one that owns the memory, unless x owned it before an in-place shape
+    method, nor a copy the op made (``reshape`` of a non-contiguous x: NumPy's result views
+    a temporary), that is, its node's inputs (while kept) do not share that memory."""
     root = root_of(x.data)
-    return root is not x.data and _OWNED.get(id(x)) is not root
+    if root is x.data or _OWNED.get(id(x)) is root:
+        return False
+    inputs = x.node.inputs if x.node is not None else None
+    return inputs is None or any(isinstance(t, Tensor) and root_of(t.data) is root for t in inputs)
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:

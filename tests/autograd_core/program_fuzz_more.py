@@ -54,7 +54,7 @@ def broadcasts_into(small: tuple, big: tuple) -> bool:
 def array(draw, shape: tuple, low: float = -2.0, high: float = 2.0) -> np.ndarray:
     """Float64 values on a 0.001 grid (ties and zeros happen after a few steps)."""
     seed = draw(st.integers(0, 2**16))
-    return np.round(np.random.default_rng(seed).uniform(low, high, shape), 3)
+    return np.asarray(np.round(np.random.default_rng(seed).uniform(low, high, shape), 3))
 
 
 def run_method(x: Any, op: str, a: list) -> None:
@@ -165,7 +165,7 @@ def _indexed(draw, slots, i: int, kind: str) -> tuple:
     x = slots[i]
     n, shape = x.ndim, tuple(x.shape)
     if kind == "masked_scatter_":
-        mask = np.random.default_rng(draw(st.integers(0, 99))).random(shape) < 0.5
+        mask = np.asarray(np.random.default_rng(draw(st.integers(0, 99))).random(shape) < 0.5)
         same = [j for j, y in enumerate(slots) if tuple(y.shape) == shape]
         if same and draw(st.booleans()):
             return ("inplace", i, kind, mask, ("slot", draw(st.sampled_from(same))))

@@ -799,3 +799,15 @@ def test_a_tensor_reshaped_in_place_is_no_view_and_can_be_detached_in_place():
             ("inplace", 2, "detach_"),
         ],
     )
+
+
+def test_a_reshape_that_copies_is_no_view_and_can_be_detached_in_place():
+    # explore fuzz: x.permute(1, 0, 2).reshape(-1).detach_(): torch's reshape of a
+    # non-contiguous tensor copies (no view, detach_ allowed); ours refused, NumPy's copy
+    # being a view of a temporary array. A reshape that is a view is still refused, as torch.
+    x3 = np.arange(12.0).reshape(2, 3, 2) - 5
+    for steps in (
+        [("view", 0, "permute", (1, 0, 2)), ("view", 1, "reshape", (-1,))],
+        [("unary", 0, "abs"), ("view", 1, "reshape", (-1,))],
+    ):
+        run_program([(x3, True)], [*steps, ("inplace", 2, "detach_")])
