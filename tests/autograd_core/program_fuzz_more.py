@@ -145,7 +145,10 @@ def _pointwise(draw, slots, i: int, kind: str) -> tuple:
     if kind in ("eq_", "lt_"):
         flat = x.detach().reshape(-1).tolist()
         scalars = [0.0, *flat[:3]]  # x's own values make ties (eq true, lt false)
-        other = _operand(draw, slots, shape, lambda d, s: draw(st.sampled_from(scalars)))
+        # (no operand that requires grad into an x that does not: torch then marks x as
+        # requiring grad, ours does not, a deliberate difference (inplace_math.py))
+        keep = lambda t: x.requires_grad or not t.requires_grad  # noqa: E731
+        other = _operand(draw, slots, shape, lambda d, s: draw(st.sampled_from(scalars)), keep)
         return ("inplace", i, kind, other)
     return ("inplace", i, kind)  # abs_, floor_
 

@@ -811,3 +811,23 @@ def test_a_reshape_that_copies_is_no_view_and_can_be_detached_in_place():
         [("unary", 0, "abs"), ("view", 1, "reshape", (-1,))],
     ):
         run_program([(x3, True)], [*steps, ("inplace", 2, "detach_")])
+
+
+def test_where_reads_no_value_of_its_operands():
+    # explore fuzz: d = x.detach(); d.copy_(x) (recorded as where(True, x, d), then written
+    # into d's memory, which is x's); backward refused ("where: input 1 ... reads"); torch's
+    # where saves only the condition
+    run_program(
+        [(X[:3], True)],
+        [
+            ("autograd", 0, "detach"),
+            ("inplace", 1, "copy_", ("slot", 0)),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
+    for lib in (torch, ac):
+        a = lib.tensor(X[:3], requires_grad=True) * 1
+        y = lib.where(lib.tensor(np.array([True, False, True])), a, a * 2)
+        with lib.no_grad():
+            a.mul_(5.0)
+        y.backward(lib.tensor(W[:3]))
