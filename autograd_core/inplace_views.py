@@ -14,7 +14,7 @@ from autograd_core import ops
 from autograd_core.errors import GraphError
 from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
-from autograd_core.version import mark_rebound, root_of
+from autograd_core.version import mark_rebound, owner_of, root_of
 
 __all__ = [
     "refuse_overlap",
@@ -32,23 +32,19 @@ _OWNED: dict[int, Any] = {}
 
 def keep_owner(x: Tensor) -> None:
     """Before an in-place shape method (``x.t_()``) makes ``x.data`` a view of its array: when
-    x owns that array, x stays no view (``is_view``), as in PyTorch."""
-    if root_of(x.data) is x.data:
+    x is no view (it owns that array), it stays none (``is_view``), as in PyTorch."""
+    if not is_view(x):
         if id(x) not in _OWNED:
             weakref.finalize(x, _OWNED.pop, id(x), None)
-        _OWNED[id(x)] = x.data
+        _OWNED[id(x)] = root_of(x.data)
 
 
 def is_view(x: Tensor) -> bool:
-    """Whether x (made by an op) views memory it does not own, as PyTorch's ``is_view``: its
-    array is not the one that owns the memory, unless x owned it before an in-place shape
-    method, nor a copy the op made (``reshape`` of a non-contiguous x: NumPy's result views
-    a temporary), that is, its node's inputs (while kept) do not share that memory."""
+    """Whether x views memory it does not own, as PyTorch's ``is_view``: its array is not the
+    one that owns the memory, unless x owned it before an in-place shape method, or its op
+    made it as a view of a temporary copy (``reshape`` of a non-contiguous array)."""
     root = root_of(x.data)
-    if root is x.data or _OWNED.get(id(x)) is root:
-        return False
-    inputs = x.node.inputs if x.node is not None else None
-    return inputs is None or any(isinstance(t, Tensor) and root_of(t.data) is root for t in inputs)
+    return root is not x.data and _OWNED.get(id(x)) is not root and owner_of(root) is not x.data
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
