@@ -831,3 +831,16 @@ def test_where_reads_no_value_of_its_operands():
         with lib.no_grad():
             a.mul_(5.0)
         y.backward(lib.tensor(W[:3]))
+
+
+def test_retain_grad_twice_keeps_one_gradient():
+    # explore fuzz: y.retain_grad() twice made ours's y.grad twice torch's (on main too)
+    run_program(
+        [(X.reshape(2, 2), True)],
+        [
+            ("unary", 0, "exp"),
+            ("autograd", 1, "retain_grad"),
+            ("autograd", 1, "retain_grad"),
+            ("autograd", 1, "backward", W.reshape(2, 2), "sum", False),
+        ],
+    )
