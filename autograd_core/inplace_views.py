@@ -111,7 +111,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
         # (a node a backward released keeps, of its inputs, the leaves that require grad)
         inputs = reader.inputs
         if inputs is None:
-            inputs = [e for e in reader.edges or () if isinstance(e, Tensor)]
+            inputs = _released_leaves(reader)
         t = next((u for u in inputs if root_of(u.data) is root), None)
         if t is None:
             return None
@@ -127,6 +127,21 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "or write into a copy (x = x.clone())."
         )
     return (t, reader) if t.data is root else None
+
+
+def _released_leaves(node: Any) -> list[Tensor]:
+    """The leaves that require grad which a node a backward released reaches through its
+    ``edges`` and those of the released nodes before it (a view of a view of a leaf)."""
+    leaves, stack, seen = [], list(node.edges or ()), set()
+    while stack:
+        e = stack.pop()
+        e = e[0] if isinstance(e, tuple) else e
+        if isinstance(e, Tensor):
+            leaves.append(e)
+        elif e is not None and e.inputs is None and id(e) not in seen:
+            seen.add(id(e))
+            stack.extend(e.edges or ())
+    return leaves
 
 
 def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:

@@ -844,3 +844,19 @@ def test_retain_grad_twice_keeps_one_gradient():
             ("autograd", 1, "backward", W.reshape(2, 2), "sum", False),
         ],
     )
+
+
+def test_in_place_on_a_view_of_a_view_of_a_leaf_is_refused_after_a_backward():
+    # explore fuzz (on main too): x.mT.squeeze(0) after a backward released both view nodes;
+    # relu_ (cumsum_ ...) on it was not refused, and wrote into the leaf
+    x2 = np.array([[-0.263, -0.579], [0.614, 0.762], [-1.039, 1.807]])
+    for op in ("relu_", "cumsum_"):
+        run_program(
+            [(x2, True)],
+            [
+                ("view", 0, "mT"),
+                ("view", 1, "squeeze", 0),
+                ("autograd", 2, "backward", np.ones((2, 3)), "sum", False),
+                ("inplace", 2, op, *((1,) if op == "cumsum_" else ())),
+            ],
+        )
