@@ -149,9 +149,12 @@ def draw_compute(draw, slots, i: int) -> tuple:
 def draw_inplace(draw, slots, i: int, nograd: bool = False) -> tuple:
     x = slots[i]
     group = draw(st.sampled_from(["first", "first", "shape", "math"]))
-    if group == "shape" and not (nograd and x.grad_fn is not None):
-        # (not drawn under no_grad on a non-leaf: ours refuses, torch reshapes and its backward
-        # then fails or is wrong; pinned in test_inplace_shape.py)
+    if group == "shape" and not (nograd and x.requires_grad):
+        # (not drawn under no_grad on a tensor that requires grad. A non-leaf: ours refuses,
+        # torch reshapes and its backward then fails or is wrong (test_inplace_shape.py). A
+        # leaf: torch's later backward into it fails on the old shape, ours's new nodes give
+        # a gradient of the new shape, and its older nodes refuse (K9; both pinned in
+        # test_program_fuzz_regressions.py))
         return draw_inplace_shape(draw, x, i)
     if group != "first":
         return draw_inplace_math(draw, slots, i)
