@@ -863,17 +863,19 @@ def test_in_place_on_a_view_of_a_view_of_a_leaf_is_refused_after_a_backward():
 
 
 def test_kept_a_leaf_reshaped_under_no_grad_gets_gradients_of_its_new_shape():
-    # explore fuzz, not drawn since: x (1, 3); x.transpose_(-2, -1) under no_grad; then
-    # (x * w).sum().backward() with a new node: torch fails ("MulBackward0 returned an invalid
-    # gradient ... got [3, 1] but expected shape compatible with [1, 3]": the leaf's creation
-    # shape), ours gives x.grad = w of x's new shape (closed form)
+    # explore fuzz, not drawn since: x (1, 3); y = x ** 2; x.transpose_(-2, -1) under no_grad;
+    # then (x * w).sum().backward() through a new node: torch fails ("MulBackward0 returned an
+    # invalid gradient ... got [3, 1] but expected shape compatible with [1, 3]": the shape
+    # its AccumulateGrad, made for x ** 2, kept), ours gives x.grad = w of x's new shape
     w = np.array([[0.84], [0.845], [0.753]])
     t = torch.tensor([[-1.882, 1.329, -1.283]], dtype=torch.float64, requires_grad=True)
+    _ = t**2
     with torch.no_grad():
         t.transpose_(-2, -1)
     with pytest.raises(RuntimeError, match="invalid gradient"):
         (t * torch.tensor(w)).sum().backward()
     x = ac.tensor(np.array([[-1.882, 1.329, -1.283]]), requires_grad=True)
+    _ = x**2
     with ac.no_grad():
         x.transpose_(-2, -1)
     (x * ac.tensor(w)).sum().backward()
