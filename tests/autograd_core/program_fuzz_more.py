@@ -120,7 +120,7 @@ def _operand(draw, slots, shape: tuple, make, keep=lambda t: True):
 
 
 def _away_from_zero(draw, shape: tuple) -> np.ndarray:
-    return array(draw, shape, 0.5, 1.5) * draw(st.sampled_from([1.0, -1.0]))
+    return np.asarray(array(draw, shape, 0.5, 1.5) * draw(st.sampled_from([1.0, -1.0])))
 
 
 def _no_small(t) -> bool:
