@@ -23,6 +23,7 @@ from autograd_core.device import to_device
 from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.inplace_views import (
+    is_view,
     move_retained,
     rebind_base,
     refuse_marked_view,
@@ -45,7 +46,6 @@ from autograd_core.version import (
     mark_written,
     next_seq,
     refuse_stale,
-    root_of,
 )
 
 __all__ = ["INPLACE_METHODS", "apply_in_place", "write_in_place"]
@@ -293,8 +293,9 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     basic, advanced = split_key(tuple(self.shape), index, self.xp, op="setitem")
     written = self.data[basic]
     refuse_overlap("setitem", self, written)
-    if advanced is None and isinstance(value, Tensor):  # (``x[1:] = x[:-1]``: as copy_)
-        refuse_partial_overlap("setitem", self, value, written=written)
+    if isinstance(value, Tensor):  # (``x[1:] = x[:-1]`` as copy_, ``x[i] = x`` as index_put_)
+        name = "setitem" if advanced is None else "index_put_"
+        refuse_partial_overlap(name, self, value, written=written)
     if _records("setitem", self, value):
         _recorded("setitem", self, lambda x: setitem_at(x, index, value))
         return
@@ -322,7 +323,7 @@ def detach_(self: Tensor) -> Tensor:
     (``torch.Tensor.detach_``); refused for a view of a tensor in the graph, as PyTorch.
     Deliberate difference: PyTorch refuses every view; ours allows a view without a node
     (nothing to cut; it becomes a leaf as ``detach()``'s result, never stale)."""
-    if self.node is not None and root_of(self.data) is not self.data:
+    if self.node is not None and is_view(self):
         raise GraphError(
             f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
             f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."

@@ -21,6 +21,11 @@ Deliberate differences from PyTorch:
   rather than send a gradient of the old shape into the new node.
 - Under no_grad a non-leaf is refused: PyTorch changes its shape and keeps its grad_fn, and a
   later backward through it fails on the shape mismatch.
+- A leaf that requires grad, reshaped under no_grad, is allowed, but a node recorded before
+  with it as an input refuses backward (its gradient is laid out for the old shape):
+  PyTorch there fails on the shape, or fills ``.grad`` with the old shape (``squeeze_``) or
+  the old layout (``t_`` of a square matrix: misaligned with x's elements). Before this,
+  ours sent that gradient nowhere (``.grad`` stayed None).
 - ``as_strided_`` needs a contiguous tensor, and reads only its elements (ops/strided.py);
   ``storage_offset`` counts, as PyTorch, from the start of the memory the tensor views.
 
@@ -37,7 +42,7 @@ from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE, no_grad
-from autograd_core.inplace_views import refuse_marked_view, view_base
+from autograd_core.inplace_views import keep_owner, refuse_marked_view, view_base
 from autograd_core.op_forward import old_value
 from autograd_core.tensor import Tensor
 from autograd_core.version import WRITES, mark_rebound, mark_written, refuse_stale, root_of
@@ -78,6 +83,7 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
     a tensor holding x's old layout and node."""
     recorded = _refuse(name, x)
     before = Tensor._make(x.data, x._requires_grad, x.node, x.output_nr)
+    keep_owner(x)
     if recorded:
         out = view(before)
     else:
@@ -86,8 +92,8 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
     x.data = out.data
     if recorded:
         x.node, x.output_nr = out.node, out.output_nr
-    if x._requires_grad:
-        mark_rebound(x, old_value(before))
+    if x._requires_grad:  # (a leaf under no_grad: no old value kept, its old nodes refuse)
+        mark_rebound(x, old_value(before) if recorded else None)
     mark_written(x.data)
     return x
 

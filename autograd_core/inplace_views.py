@@ -6,6 +6,7 @@ that requires grad."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from autograd_core import device as _device
@@ -13,9 +14,37 @@ from autograd_core import ops
 from autograd_core.errors import GraphError
 from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
-from autograd_core.version import mark_rebound, root_of
+from autograd_core.version import mark_rebound, owner_of, root_of
 
-__all__ = ["refuse_overlap", "refuse_marked_view", "view_base", "rebind_base", "move_retained"]
+__all__ = [
+    "refuse_overlap",
+    "refuse_marked_view",
+    "view_base",
+    "rebind_base",
+    "move_retained",
+    "is_view",
+    "keep_owner",
+]
+
+# id(x) -> the array x owned before an in-place shape method made x.data a view of it
+_OWNED: dict[int, Any] = {}
+
+
+def keep_owner(x: Tensor) -> None:
+    """Before an in-place shape method (``x.t_()``) makes ``x.data`` a view of its array: when
+    x is no view (it owns that array), it stays none (``is_view``), as in PyTorch."""
+    if not is_view(x):
+        if id(x) not in _OWNED:
+            weakref.finalize(x, _OWNED.pop, id(x), None)
+        _OWNED[id(x)] = root_of(x.data)
+
+
+def is_view(x: Tensor) -> bool:
+    """Whether x views memory it does not own, as PyTorch's ``is_view``: its array is not the
+    one that owns the memory, unless x owned it before an in-place shape method, or its op
+    made it as a view of a temporary copy (``reshape`` of a non-contiguous array)."""
+    root = root_of(x.data)
+    return root is not x.data and _OWNED.get(id(x)) is not root and owner_of(root) is not x.data
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
@@ -82,7 +111,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
         # (a node a backward released keeps, of its inputs, the leaves that require grad)
         inputs = reader.inputs
         if inputs is None:
-            inputs = [e for e in reader.edges or () if isinstance(e, Tensor)]
+            inputs = _released_leaves(reader)
         t = next((u for u in inputs if root_of(u.data) is root), None)
         if t is None:
             return None
@@ -98,6 +127,21 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "or write into a copy (x = x.clone())."
         )
     return (t, reader) if t.data is root else None
+
+
+def _released_leaves(node: Any) -> list[Tensor]:
+    """The leaves that require grad which a node a backward released reaches through its
+    ``edges`` and those of the released nodes before it (a view of a view of a leaf)."""
+    leaves, stack, seen = [], list(node.edges or ()), set()
+    while stack:
+        e = stack.pop()
+        e = e[0] if isinstance(e, tuple) else e
+        if isinstance(e, Tensor):
+            leaves.append(e)
+        elif e is not None and e.inputs is None and id(e) not in seen:
+            seen.add(id(e))
+            stack.extend(e.edges or ())
+    return leaves
 
 
 def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
@@ -132,33 +176,49 @@ def _addresses(xp: Any, a: Any) -> Any:
     return where
 
 
+# Indexed writes: PyTorch refuses a source sharing any of x's memory, even x itself
+# (``x.scatter_add_(0, i, x)``, ``x[i] = x``), where elementwise ops allow ``x.add_(x)``
+INDEXED_WRITES = frozenset(
+    "scatter_ scatter_add_ scatter_reduce_ index_add_ index_copy_ index_reduce_ index_put_ "
+    "put_".split()
+)
+# masked_scatter_ reads its source in order while writing: PyTorch does not check an overlap
+# and writes an order-dependent result (deliberate difference: ours refuses any overlap)
+UNCHECKED_IN_TORCH = frozenset({"masked_scatter_"})
+
+
 def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = None) -> None:
     """PyTorch's check: an in-place op refuses an operand that shares some of x's memory
     without being x's exact view (``x.add_(x[:1])``, ``x[:2].add_(x[1:3])``): its result
-    would depend on the order of the writes. ``x.add_(x)`` is allowed. (Ours computes the
-    result before writing it, so this is for PyTorch's semantics only.) ``written``, when
-    given, is the part of x's memory the op writes (``x[1:] = x[:-1]`` writes ``x.data[1:]``)."""
+    would depend on the order of the writes. ``x.add_(x)`` is allowed, except for the
+    ``INDEXED_WRITES`` (and ``x[index_tensor] = v``, named ``index_put_``) and
+    ``masked_scatter_``, which refuse any overlap. (Ours computes the result before writing
+    it, so this is for PyTorch's semantics only.) ``written``, when given, is the part of x's
+    memory the op writes (``x[1:] = x[:-1]`` writes ``x.data[1:]``)."""
     a = x.data if written is None else written
+    indexed = name in INDEXED_WRITES or name in UNCHECKED_IN_TORCH
     for o in others:
-        if not isinstance(o, Tensor) or o.data is a:
+        if not isinstance(o, Tensor) or (o.data is a and not indexed):
             continue
         b = o.data
-        if a.base is None and b.base is None:  # (two arrays that own their memory: common)
+        if a.base is None and b.base is None and b is not a:  # (two arrays owning memory)
             continue
         # (a negative stride: ours flips by a view, PyTorch's flip copies and is allowed)
         if root_of(b) is not root_of(a) or any(s < 0 for s in b.strides):
             continue
         same = b.shape == a.shape and b.strides == a.strides
-        if same and _device.pointer(a) == _device.pointer(b):
+        if same and _device.pointer(a) == _device.pointer(b) and not indexed:
             continue
         xp = x.xp
         share = getattr(xp, "shares_memory", None) or xp.may_share_memory
         if share(a, b):
+            how = "(an indexed write: even x itself)" if indexed else "without being that tensor"
+            torch = "does not check" if name in UNCHECKED_IN_TORCH else "does"
             raise GraphError(
                 f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
-                f"tensor written in place (shape {tuple(a.shape)}) without being that tensor, "
-                "so the result would depend on the order of the writes (refused, as PyTorch "
-                "does). Clone the operand first: x.add_(y.clone())."
+                f"tensor written in place (shape {tuple(a.shape)}) {how}, so the result "
+                f"would depend on the order of the writes (refused; PyTorch {torch}). Clone "
+                "the operand first: x.add_(y.clone())."
             )
 
 

@@ -211,7 +211,8 @@ class Tensor:
         if self.node.retained is None:
             self.node.retained = []
             self.node.plain = False  # (the sweep's fast loop does not store retained grads)
-        self.node.retained.append(weakref.ref(self))
+        if all(r() is not self for r in self.node.retained):  # (kept once, however often)
+            self.node.retained.append(weakref.ref(self))
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor

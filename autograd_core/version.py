@@ -39,6 +39,8 @@ __all__ = [
     "stale_leaf",
     "refuse_stale",
     "made_now",
+    "mark_owner",
+    "owner_of",
 ]
 
 next_seq = itertools.count(1).__next__
@@ -76,6 +78,27 @@ def _root(array: Any) -> Any:
 
 
 root_of = _root
+
+# id(root buffer) -> a weak reference to the array that owns it though NumPy made that array a
+# view of it (reshape's copy of a non-contiguous array is a view of a temporary)
+_OWNER: dict[int, Any] = {}
+
+
+def mark_owner(array: Any) -> None:
+    """``array`` (an op's new result) owns the buffer it views, which nothing else sees: it is
+    no view of another tensor (``inplace_views.is_view``)."""
+    root = _root(array)
+    if root is not array:
+        key = id(root)
+        if key not in _OWNER:
+            weakref.finalize(root, _OWNER.pop, key, None)
+        _OWNER[key] = weakref.ref(array)
+
+
+def owner_of(root: Any) -> Any:
+    """The array ``mark_owner`` recorded for the buffer ``root`` (None: none)."""
+    ref = _OWNER.get(id(root)) if _OWNER else None
+    return None if ref is None else ref()
 
 
 def mark_written(array: Any) -> None:
@@ -244,7 +267,15 @@ def check_inputs(op: Any) -> None:
                 )
     read = resolve_rebound(op)
     for i, t in enumerate(op.inputs):
-        if rebound_after(t, op.seq)[0]:
+        rebound, then = rebound_after(t, op.seq)
+        if rebound and then is None and t.node is None:  # (a leaf: inplace_shape.py)
+            raise GraphError(
+                f"{op.label}: input {i} (now shape {tuple(t.shape)}, {t.dtype}) is a leaf whose "
+                "shape or strides an in-place method (t_, squeeze_, as_strided_ ...) changed "
+                "under no_grad after this op used it, so its gradient would be laid out for "
+                "the old shape. Call backward() first, or reshape out of place (x.t())."
+            )
+        if rebound:
             raise GraphError(
                 f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
                 "reads to compute its gradient, was modified by an in-place operation after "

@@ -222,9 +222,12 @@ def _select_grads(op: Op, gy: Any, a_wins: Any, b_wins: Any, tie: Any) -> tuple[
 @register_op("where", broadcasts=True, array_vjp=True)
 class Where(Op):
     r"""z = cond ? a : b elementwise. VJP: ā = z̄ where cond, else 0; b̄ = z̄ where not cond.
-    The condition has no gradient. Saves the condition (as the parent)."""
+    The condition has no gradient. Saves the condition (as the parent); reads no value of a
+    or b, so either may be written in place before backward (``x.copy_(y)`` where x views y).
+    """
 
     fresh_grads = True
+    reads_inputs = staticmethod(lambda needs: (0,))
 
     def forward(self, cond: Any, a: Any, b: Any) -> Any:
         return self.xp.where(cond, a, b)

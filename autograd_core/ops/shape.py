@@ -15,6 +15,7 @@ from autograd_core.op import Op
 from autograd_core.ops.common import lift, normalize_axis
 from autograd_core.registry import register_op
 from autograd_core.tensor import Tensor
+from autograd_core.version import mark_owner, root_of
 
 __all__ = [
     "reshape",
@@ -39,7 +40,10 @@ class Reshape(Op):
 
     def forward(self, x: Any, shape: tuple[int, ...]) -> Any:
         self.in_shape = x.shape
-        return x.reshape(shape)
+        y = x.reshape(shape)
+        if type(y) is numpy.ndarray and y.base is not None and root_of(y) is not root_of(x):
+            mark_owner(y)  # (a copy, made as a view of a temporary: no view of x)
+        return y
 
     def vjp(self, gy: Any) -> tuple[Any, ...]:
         return (gy.reshape(self.in_shape),)

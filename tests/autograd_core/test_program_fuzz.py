@@ -1,12 +1,17 @@
 """Differential fuzzing of random short programs against torch 2.13 in float64: 3-10 steps over
 1-3 leaves (some requiring grad) mixing views (reshape/view, transpose/permute/t/mT, narrow,
 select, slices, unsqueeze/squeeze, expand, diagonal, split/chunk/unbind, as_strided, view_as,
-flatten, movedim), in-place ops on non-leaves and on views (add_ ... scatter_, x[k] = v), ops
-that save their inputs or outputs for backward, and the autograd API (detach/detach_, clone,
-requires_grad_, retain_grad, scaling hooks, no_grad blocks, backward with and without
-retain_graph or an explicit gradient, autograd.grad). The interpreter that runs a program on
-both libraries and compares them is program_fuzz.py; fixed cases in
-test_program_fuzz_regressions.py. Not drawn: ``Tensor.unfold`` (ours has no such method).
+flatten, movedim, unfold), in-place ops on non-leaves and on views (add_ ... scatter_, x[k] = v;
+the in-place shape methods t_ ... as_strided_ and 16 in-place math methods, drawn in
+program_fuzz_more.py), ops that save their inputs or outputs for backward, and the autograd API
+(detach/detach_, clone, requires_grad_, retain_grad, scaling hooks, no_grad blocks, backward with
+and without retain_graph or an explicit gradient, autograd.grad). The interpreter that runs a
+program on both libraries and compares them is program_fuzz.py; fixed cases in
+test_program_fuzz_regressions.py.
+
+``AUTOGRAD_CORE_FUZZ_EXPLORE=1`` draws new programs on each run of the slow test;
+``AUTOGRAD_CORE_FUZZ_DROP=1`` runs every program with ``op_forward.DROP_BYTES = 0`` (every input
+a VJP does not read replaced by a stand-in, as for large arrays).
 """
 
 from __future__ import annotations
@@ -19,24 +24,23 @@ import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+import autograd_core.op as op_module
+import autograd_core.op_forward as op_forward
+
 pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "nn"))
 from fuzz_compare import fuzz_settings, slow_settings  # noqa: E402  # tests/nn/
 from program_fuzz import run_step, start  # noqa: E402
+from program_fuzz_more import (  # noqa: E402
+    DROP,
+    draw_inplace_math,
+    draw_inplace_shape,
+    draw_unfold,
+)
+from program_fuzz_more import array as _array  # noqa: E402
+from program_fuzz_more import broadcasts_into as _broadcasts_into  # noqa: E402
 
 LEAF_SHAPES = [(3,), (4,), (2, 3), (3, 2), (2, 2), (2, 3, 2), (1, 3), (2, 1, 3)]
-
-
-def _broadcasts_into(small: tuple, big: tuple) -> bool:
-    try:
-        return np.broadcast_shapes(small, big) == tuple(big)
-    except ValueError:
-        return False
-
-
-def _array(draw, shape: tuple, low: float = -2.0, high: float = 2.0) -> np.ndarray:
-    seed = draw(st.integers(0, 2**16))
-    return np.round(np.random.default_rng(seed).uniform(low, high, shape), 3)
 
 
 def _weights(draw, shape: tuple) -> np.ndarray:
@@ -47,7 +51,7 @@ def draw_view(draw, x, i: int) -> tuple:
     shape, n = tuple(x.shape), x.ndim
     kinds = ["reshape", "getitem", "unsqueeze", "squeeze", "expand", "flatten", "split", "chunk"]
     if n >= 1:
-        kinds += ["narrow", "select", "movedim", "unbind"]
+        kinds += ["narrow", "select", "movedim", "unbind", "unfold"]
     if n >= 2:
         kinds += ["transpose", "permute", "mT", "diagonal"]
     if n <= 2:
@@ -57,6 +61,8 @@ def draw_view(draw, x, i: int) -> tuple:
         if x.storage_offset() == 0 and x.numel() >= 4:
             kinds.append("as_strided")
     kind = draw(st.sampled_from(kinds))
+    if kind == "unfold":
+        return draw_unfold(draw, x, i)
     d = draw(st.integers(0, max(n - 1, 0)))
     size = shape[d] if n else 1
     if kind in ("reshape", "view"):
@@ -140,8 +146,18 @@ def draw_compute(draw, slots, i: int) -> tuple:
     return ("binary", i, kind, None, draw(st.sampled_from([2.0, -0.5, 3.0])))
 
 
-def draw_inplace(draw, slots, i: int) -> tuple:
+def draw_inplace(draw, slots, i: int, nograd: bool = False) -> tuple:
     x = slots[i]
+    group = draw(st.sampled_from(["first", "first", "shape", "math"]))
+    if group == "shape" and not (nograd and x.requires_grad):
+        # (not drawn under no_grad on a tensor that requires grad. A non-leaf: ours refuses,
+        # torch reshapes and its backward then fails or is wrong (test_inplace_shape.py). A
+        # leaf: torch's later backward into it fails on the old shape, ours's new nodes give
+        # a gradient of the new shape, and its older nodes refuse (K9; both pinned in
+        # test_program_fuzz_regressions.py))
+        return draw_inplace_shape(draw, x, i)
+    if group != "first":
+        return draw_inplace_math(draw, slots, i)
     shape = tuple(x.shape)
     kind = draw(
         st.sampled_from(
@@ -270,17 +286,17 @@ def draw_step(draw, slots) -> tuple:
         # test_program_fuzz_regressions.py pins the difference)
         views = [] if slots[i].requires_grad else ["view"]
         inner = draw(st.sampled_from([*views, "compute", "inplace"]))
-        return ("nograd", draw_step_of(draw, inner, slots, i))
+        return ("nograd", draw_step_of(draw, inner, slots, i, nograd=True))
     return draw_step_of(draw, kind, slots, i)
 
 
-def draw_step_of(draw, kind, slots, i):
+def draw_step_of(draw, kind, slots, i, nograd=False):
     if kind == "view":
         return draw_view(draw, slots[i], i)
     if kind == "compute":
         return draw_compute(draw, slots, i)
     if kind == "inplace":
-        return draw_inplace(draw, slots, i)
+        return draw_inplace(draw, slots, i, nograd)
     return draw_autograd(draw, slots, i)
 
 
@@ -301,6 +317,14 @@ def check_program(data) -> None:
         note(f"step {step!r}")
         if not run_step(ours, theirs, step, retained):
             break
+
+
+@pytest.fixture(autouse=DROP)
+def _drop_everything(monkeypatch):
+    """AUTOGRAD_CORE_FUZZ_DROP=1 (program_fuzz_more.DROP): stand-ins for every input an op made
+    that its node's VJP does not read, whatever its size (test_dropped_inputs.py's fixture)."""
+    monkeypatch.setattr(op_module, "DROP_BYTES", 0)
+    monkeypatch.setattr(op_forward, "DROP_BYTES", 0)
 
 
 # The kept differences (ours raises a GraphError where torch computes the gradient) are

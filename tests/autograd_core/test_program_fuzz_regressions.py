@@ -662,3 +662,221 @@ def test_a_leaf_detached_in_place_after_use_gets_no_gradient():
             ("autograd", 1, "backward", W[:3], "sum", False),
         ],
     )
+
+
+# -- found by the fuzz of the in-place math/shape methods and unfold (program_fuzz_more.py) ---
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda x, i: x.scatter_add_(0, i, x),
+        lambda x, i: x.scatter_(0, i, x),
+        lambda x, i: x.scatter_reduce_(0, i, x, "sum"),
+        lambda x, i: x.index_add_(0, i, x),
+        lambda x, i: x.index_copy_(0, i, x),
+        lambda x, i: x.index_reduce_(0, i, x, "prod"),
+        lambda x, i: x.index_put_((i,), x),
+        lambda x, i: x.put_(i, x),
+        lambda x, i: x.__setitem__(i, x),
+        lambda x, i: x[1:].index_add_(0, i[:2] - 1, x[:2]),
+    ],
+)
+def test_an_indexed_write_whose_source_is_the_tensor_itself_is_refused(write):
+    # explore fuzz: x.scatter_add_(0, [2, 1, 1], x): torch refuses any source sharing x's
+    # memory, even x itself ("refer to a single memory location"); ours computed
+    refused = []
+    for lib in (torch, ac):
+        x = lib.tensor(X[:3].copy())
+        try:
+            write(x, lib.tensor(np.array([2, 1, 1])))
+            refused.append(False)
+        except (RuntimeError, ac.GraphError) as e:
+            assert "memory location" in str(e) or "shares some memory" in str(e), str(e)
+            refused.append(True)
+        np.testing.assert_array_equal(np.asarray(x.tolist()), X[:3])  # nothing written
+    assert refused == [True, True]
+    run_program(
+        [(X[:3], True)],
+        [
+            ("nograd", ("unary", 0, "exp")),
+            ("inplace", 1, "scatter_add_", 0, np.array([2, 1, 1]), ("slot", 1)),
+        ],
+    )
+
+
+def test_elementwise_writes_with_the_tensor_itself_are_allowed():
+    # what torch allows on full overlap stays allowed (addcmul_, eq_, x[i] = x.clone())
+    for lib in (torch, ac):
+        x = lib.tensor(X[:3].copy())
+        x.addcmul_(x, x, value=1.0)
+        x[lib.tensor(np.array([2, 1, 0]))] = x.clone()
+        np.testing.assert_array_equal(np.asarray(x.tolist()), [12.0, 6.0, 2.0])  # by hand
+        x.eq_(x)
+        np.testing.assert_array_equal(np.asarray(x.tolist()), [1.0, 1.0, 1.0])
+
+
+def test_kept_masked_scatter_with_an_overlapping_source_is_refused():
+    # explore fuzz: x[1:].masked_scatter_([T, T], x[:2]) and x.masked_scatter_(m, x): torch
+    # does not check, and writes an order-dependent result (an element gets a source element
+    # it just wrote); the closed form reads the source before the write. Ours refuses, as K6.
+    m = np.array([[True, True], [False, True], [True, True]])
+    v = np.array([[0.873, 1.556], [0.074, -1.677], [-0.138, 0.214]])
+    closed = v.copy()
+    closed[m] = v.reshape(-1)[: m.sum()]  # source elements in order, read before the write
+    for write, expected in (
+        (lambda x, lib: x[1:].masked_scatter_(lib.tensor(m[0]), x[:2]), None),
+        (lambda x, lib: x.masked_scatter_(lib.tensor(m), x), closed),
+    ):
+        first = X[:3].copy() if expected is None else v
+        t = torch.tensor(first.copy())
+        write(t, torch)
+        if expected is None:
+            assert t.tolist() == [1.0, 1.0, 1.0]  # closed form: [1, 1, 2]
+        else:
+            assert not np.array_equal(t.numpy(), expected)  # torch: [[.873, 1.556], [.074,
+            # .074], [.074, .074]]: x[2] read the .074 just written
+        x = ac.tensor(first.copy())
+        with pytest.raises(ac.GraphError) as e:
+            write(x, ac)
+        assert kept_refusal(e.value) == "K6 partial overlap"
+        np.testing.assert_array_equal(x.numpy(), first)
+
+
+def test_kept_a_leaf_reshaped_in_place_under_no_grad_refuses_its_earlier_nodes():
+    # explore fuzz: v = x.squeeze(1); under no_grad x.swapaxes_(-1, 0); grad of v: torch fails
+    # (AsStridedBackward0 invalid gradient), ours sent the gradient nowhere (x unreached, or
+    # x.grad None after backward). Now ours refuses (K9); torch, where it computes, fills
+    # .grad with the old shape (squeeze_) or misaligned with x's elements (t_ of a square)
+    run_program(
+        [(np.arange(6.0).reshape(3, 2), True)],
+        [
+            ("view", 0, "squeeze", 1),
+            ("nograd", ("inplace", 0, "swapaxes_", -1, 0)),
+            ("autograd", 1, "grad", np.ones((3, 2)), "gradient", False),
+        ],
+    )
+    for shape, method in (((2, 2), "t_"), ((3, 1), "squeeze_")):
+        grads = {}
+        for lib in (torch, ac):
+            x = lib.tensor(np.arange(1.0, 5.0)[: np.prod(shape)].reshape(shape), requires_grad=True)
+            y = x.exp()
+            with lib.no_grad():
+                getattr(x, method)()
+            if lib is ac:
+                _kept("K9 leaf reshaped under no_grad", lambda y=y: y.sum().backward())
+                assert x.grad is None
+            else:
+                y.sum().backward()
+                grads = (x.detach().numpy(), x.grad.numpy())
+        x_now, their_grad = grads
+        if method == "t_":  # d exp(x)/dx at x's elements would be exp(x): torch's is not
+            assert not np.allclose(their_grad, np.exp(x_now))
+        else:
+            assert their_grad.shape != x_now.shape
+
+
+def test_a_tensor_reshaped_in_place_is_no_view_and_can_be_detached_in_place():
+    # explore fuzz: y = x / x; y.squeeze_(); y.masked_fill_(m, 0); y.detach_(): torch's y is
+    # no view (a shape method keeps that), ours refused ("a view made by where"); a view
+    # reshaped in place stays a view, refused by both
+    run_program(
+        [(X[:3] - 2.5, True)],
+        [
+            ("binary", 0, "div", 0, None),
+            ("inplace", 1, "squeeze_"),
+            ("inplace", 1, "masked_fill_", np.array([False, True, False]), 0.0),
+            ("inplace", 1, "detach_"),
+            ("binary", 1, "mul", None, 2.0),
+        ],
+    )
+    run_program(
+        [(X.reshape(2, 2), True)],
+        [
+            ("binary", 0, "mul", None, 2.0),
+            ("view", 1, "select", 0, 0),
+            ("inplace", 2, "unsqueeze_", 0),
+            ("inplace", 2, "detach_"),
+        ],
+    )
+
+
+def test_a_reshape_that_copies_is_no_view_and_can_be_detached_in_place():
+    # explore fuzz: x.permute(1, 0, 2).reshape(-1).detach_(): torch's reshape of a
+    # non-contiguous tensor copies (no view, detach_ allowed); ours refused, NumPy's copy
+    # being a view of a temporary array. A reshape that is a view is still refused, as torch.
+    x3 = np.arange(12.0).reshape(2, 3, 2) - 5
+    for steps in (
+        [("view", 0, "permute", (1, 0, 2)), ("view", 1, "reshape", (-1,))],
+        [("unary", 0, "abs"), ("view", 1, "reshape", (-1,))],
+    ):
+        run_program([(x3, True)], [*steps, ("inplace", 2, "detach_")])
+
+
+def test_where_reads_no_value_of_its_operands():
+    # explore fuzz: d = x.detach(); d.copy_(x) (recorded as where(True, x, d), then written
+    # into d's memory, which is x's); backward refused ("where: input 1 ... reads"); torch's
+    # where saves only the condition
+    run_program(
+        [(X[:3], True)],
+        [
+            ("autograd", 0, "detach"),
+            ("inplace", 1, "copy_", ("slot", 0)),
+            ("autograd", 1, "backward", W[:3], "sum", False),
+        ],
+    )
+    for lib in (torch, ac):
+        a = lib.tensor(X[:3], requires_grad=True) * 1
+        y = lib.where(lib.tensor(np.array([True, False, True])), a, a * 2)
+        with lib.no_grad():
+            a.mul_(5.0)
+        y.backward(lib.tensor(W[:3]))
+
+
+def test_retain_grad_twice_keeps_one_gradient():
+    # explore fuzz: y.retain_grad() twice made ours's y.grad twice torch's (on main too)
+    run_program(
+        [(X.reshape(2, 2), True)],
+        [
+            ("unary", 0, "exp"),
+            ("autograd", 1, "retain_grad"),
+            ("autograd", 1, "retain_grad"),
+            ("autograd", 1, "backward", W.reshape(2, 2), "sum", False),
+        ],
+    )
+
+
+def test_in_place_on_a_view_of_a_view_of_a_leaf_is_refused_after_a_backward():
+    # explore fuzz (on main too): x.mT.squeeze(0) after a backward released both view nodes;
+    # relu_ (cumsum_ ...) on it was not refused, and wrote into the leaf
+    x2 = np.array([[-0.263, -0.579], [0.614, 0.762], [-1.039, 1.807]])
+    for op in ("relu_", "cumsum_"):
+        run_program(
+            [(x2, True)],
+            [
+                ("view", 0, "mT"),
+                ("view", 1, "squeeze", 0),
+                ("autograd", 2, "backward", np.ones((2, 3)), "sum", False),
+                ("inplace", 2, op, *((1,) if op == "cumsum_" else ())),
+            ],
+        )
+
+
+def test_kept_a_leaf_reshaped_under_no_grad_gets_gradients_of_its_new_shape():
+    # explore fuzz, not drawn since: x (1, 3); y = x ** 2; x.transpose_(-2, -1) under no_grad;
+    # then (x * w).sum().backward() through a new node: torch fails ("MulBackward0 returned an
+    # invalid gradient ... got [3, 1] but expected shape compatible with [1, 3]": the shape
+    # its AccumulateGrad, made for x ** 2, kept), ours gives x.grad = w of x's new shape
+    w = np.array([[0.84], [0.845], [0.753]])
+    t = torch.tensor([[-1.882, 1.329, -1.283]], dtype=torch.float64, requires_grad=True)
+    _ = t**2
+    with torch.no_grad():
+        t.transpose_(-2, -1)
+    with pytest.raises(RuntimeError, match="invalid gradient"):
+        (t * torch.tensor(w)).sum().backward()
+    x = ac.tensor(np.array([[-1.882, 1.329, -1.283]]), requires_grad=True)
+    _ = x**2
+    with ac.no_grad():
+        x.transpose_(-2, -1)
+    (x * ac.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), w)
