@@ -56,7 +56,7 @@ class _Writes:
         self.at: dict[int, int] = {}  # id(root buffer) -> clock value of its last write
         # id(tensor) -> its rebindings: (clock value, stand-in of the value it held before)
         self.rebound: dict[int, list[tuple[int, Any]]] = {}
-        # id(root buffer) -> (clock value, the nodes made by that write) of its last recorded
+        # id(root buffer) -> (clock value, ids of the nodes made by that write) of its last recorded
         # in-place write: a tensor sharing the buffer whose node is older holds new values
         # that its node does not describe
         self.recorded: dict[int, tuple[int, tuple[Any, ...]]] = {}
@@ -158,20 +158,23 @@ def mark_recorded(array: Any, nodes: tuple[Any, ...]) -> None:
     nodes of the tensors it rebound): any other tensor on that buffer whose node is older now
     holds values its node does not describe (a view of a tensor written in place, a base
     written through a view), and a node recorded later that uses it refuses to back-propagate
-    (``check_inputs``) instead of sending a gradient for the old values."""
+    (``check_inputs``) instead of sending a gradient for the old values. The nodes are kept
+    by id: they hold the buffer (a saved output, a view of it), and holding them here would
+    keep the buffer and its graph alive for ever when no backward releases them. (An id
+    cannot mislead ``stale_after``: the nodes it compares were alive when these were made.)"""
     root = _root(array)
     key = id(root)
     if key not in WRITES.recorded:
         weakref.finalize(root, WRITES.recorded.pop, key, None)
     WRITES.last = seq = next_seq()
-    WRITES.recorded[key] = (seq, nodes)
+    WRITES.recorded[key] = (seq, tuple([id(n) for n in nodes]))
 
 
 def stale_after(t: Any) -> int:
     """The clock value of a recorded in-place write to ``t``'s buffer that ``t``'s node does
     not describe (0: none)."""
     entry = WRITES.recorded.get(id(_root(t.data))) if WRITES.recorded else None
-    if entry is None or t.node is None or t.node.seq > entry[0] or t.node in entry[1]:
+    if entry is None or t.node is None or t.node.seq > entry[0] or id(t.node) in entry[1]:
         return 0
     return entry[0]
 

@@ -116,3 +116,26 @@ def test_the_history_of_a_rebound_tensor_forgets_what_a_backward_released():
     a.mul_(1.0)
     history = WRITES.rebound[id(a)]
     assert len(history) == 2 and history[0][1] is None  # (one merged run, the new entry)
+
+
+def test_recorded_writes_without_a_backward_leave_nothing_alive():
+    """The write clock keeps the nodes a recorded in-place write made by id only: holding
+    them (they hold the buffer: relu_'s saved output, a view's base) kept every buffer and
+    its graph alive for ever when no backward released them (an evaluation loop with grad
+    mode on and in-place activations)."""
+    import gc
+    import weakref
+
+    w = ac.tensor(np.ones((4, 4)), requires_grad=True)
+    freed = []
+    for _ in range(20):
+        h = ac.tensor(np.ones((3, 4))) @ w
+        h.relu_()
+        h.add_(1.0)
+        h[:, :2].mul_(3.0)
+        h.t_()
+        freed.append(weakref.ref(h.data.base if h.data.base is not None else h.data))
+        del h
+    gc.collect()
+    assert all(r() is None for r in freed)
+    assert not WRITES.recorded and not WRITES.rebound
