@@ -48,7 +48,7 @@ from autograd_core.version import (
     refuse_stale,
 )
 
-__all__ = ["INPLACE_METHODS", "apply_in_place", "write_in_place"]
+__all__ = ["INPLACE_METHODS", "apply_in_place", "in_place_method", "write_in_place"]
 
 
 def _records(name: str, x: Tensor, *others: Any) -> bool:
@@ -202,7 +202,7 @@ def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     )
 
 
-def _in_place(name: str, public: Any) -> Any:
+def in_place_method(name: str, public: Any) -> Any:
     """The in-place form ``x.<name>(...)`` of ``public(x, ...)`` (same shape and dtype)."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
@@ -223,7 +223,7 @@ def apply_in_place(name: str, x: Tensor, public: Any, *args: Any, **kwargs: Any)
     value, nodes that saved x's memory refuse to back-propagate. For functions without a Tensor
     method of their own (``F.elu(x, inplace=True)`` is ``apply_in_place("elu_", x, F.elu)``);
     ``public`` is called exactly once, so a random function draws once."""
-    return _in_place(name, public)(x, *args, **kwargs)
+    return in_place_method(name, public)(x, *args, **kwargs)
 
 
 def normal_(
@@ -356,25 +356,25 @@ INPLACE_METHODS: dict[str, Any] = {
     "copy_": copy_,
     "masked_fill_": masked_fill_,
     "__setitem__": setitem,
-    "scatter_": _in_place("scatter_", ops.scatter),
-    "index_put_": _in_place("index_put_", ops.index_put),
-    "put_": _in_place("put_", ops.put),
-    "nan_to_num_": _in_place("nan_to_num_", ops.nan_to_num),
-    "lerp_": _in_place("lerp_", ops.lerp),
+    "scatter_": in_place_method("scatter_", ops.scatter),
+    "index_put_": in_place_method("index_put_", ops.index_put),
+    "put_": in_place_method("put_", ops.put),
+    "nan_to_num_": in_place_method("nan_to_num_", ops.nan_to_num),
+    "lerp_": in_place_method("lerp_", ops.lerp),
     "normal_": normal_,
     "uniform_": uniform_,
     "bernoulli_": bernoulli_,
-    "polygamma_": _in_place("polygamma_", lambda x, n: ops.polygamma(n, x)),
-    "relu_": _in_place("relu_", ops.relu),
-    "sigmoid_": _in_place("sigmoid_", ops.sigmoid),
-    "exp_": _in_place("exp_", ops.exp),
-    "tanh_": _in_place("tanh_", ops.tanh),
-    "index_add_": _in_place("index_add_", ops.index_add),
+    "polygamma_": in_place_method("polygamma_", lambda x, n: ops.polygamma(n, x)),
+    "relu_": in_place_method("relu_", ops.relu),
+    "sigmoid_": in_place_method("sigmoid_", ops.sigmoid),
+    "exp_": in_place_method("exp_", ops.exp),
+    "tanh_": in_place_method("tanh_", ops.tanh),
+    "index_add_": in_place_method("index_add_", ops.index_add),
     "detach_": detach_,
-    "neg_": _in_place("neg_", ops.neg),
-    "negative_": _in_place("negative_", ops.neg),
-    "clamp_min_": _in_place("clamp_min_", ops.clamp_min),
-    "clamp_max_": _in_place("clamp_max_", ops.clamp_max),
+    "neg_": in_place_method("neg_", ops.neg),
+    "negative_": in_place_method("negative_", ops.neg),
+    "clamp_min_": in_place_method("clamp_min_", ops.clamp_min),
+    "clamp_max_": in_place_method("clamp_max_", ops.clamp_max),
 }
 # PyTorch's in-place forms of the elementwise math functions (x.tan_(), x.atan2_(y), ...) and
 # of renorm
@@ -384,7 +384,7 @@ _ELEMENTWISE = (
     "erfinv sinc deg2rad rad2deg heaviside true_divide sgn copysign ldexp i0 nextafter mvlgamma "
     "renorm addr"
 ).split()
-INPLACE_METHODS.update({f"{n}_": _in_place(f"{n}_", getattr(ops, n)) for n in _ELEMENTWISE})
+INPLACE_METHODS.update({f"{n}_": in_place_method(f"{n}_", getattr(ops, n)) for n in _ELEMENTWISE})
 # x += y is x.add_(y): Python calls these instead of rebinding x to a new tensor
 INPLACE_METHODS.update(
     {

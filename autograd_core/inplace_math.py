@@ -28,24 +28,11 @@ import numpy
 
 from autograd_core import ops
 from autograd_core.errors import DTypeError, ShapeError
-from autograd_core.inplace import apply_in_place
+from autograd_core.inplace import apply_in_place, in_place_method
 from autograd_core.ops.common import const
 from autograd_core.tensor import Tensor
 
 __all__ = ["INPLACE_MATH_METHODS", "INPLACE_FUNCTIONS", "fill_diagonal_"]
-
-
-def _method(name: str, public: Any) -> Any:
-    """``x.<name>(...)``: ``public(x, ...)`` written into x (``apply_in_place``)."""
-
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return apply_in_place(name, self, public, *args, **kwargs)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = (
-        f"In place: ``x = ac.{name[:-1]}(x, ...)`` written into x (``inplace_math.py``)."
-    )
-    return method
 
 
 def _power(x: Tensor, exponent: Any) -> Tensor:
@@ -154,10 +141,10 @@ _SAME_NAME = (
 ).split()
 
 INPLACE_MATH_METHODS: dict[str, Any] = {
-    **{f"{n}_": _method(f"{n}_", getattr(ops, n)) for n in _SAME_NAME},
-    "pow_": _method("pow_", _power),
-    "cumsum_": _method("cumsum_", _cumsum),
-    "cumprod_": _method("cumprod_", _cumprod),
+    **{f"{n}_": in_place_method(f"{n}_", getattr(ops, n)) for n in _SAME_NAME},
+    "pow_": in_place_method("pow_", _power),
+    "cumsum_": in_place_method("cumsum_", _cumsum),
+    "cumprod_": in_place_method("cumprod_", _cumprod),
     "float_power_": float_power_,
     "fill_diagonal_": fill_diagonal_,
 }

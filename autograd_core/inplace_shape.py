@@ -42,10 +42,17 @@ from autograd_core import device as _device
 from autograd_core import ops
 from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE, no_grad
-from autograd_core.inplace_views import keep_owner, refuse_marked_view, view_base
+from autograd_core.inplace_views import is_view, refuse_marked_view, view_base
 from autograd_core.op_forward import old_value
 from autograd_core.tensor import Tensor
-from autograd_core.version import WRITES, mark_rebound, mark_written, refuse_stale, root_of
+from autograd_core.version import (
+    WRITES,
+    mark_owner,
+    mark_rebound,
+    mark_written,
+    refuse_stale,
+    root_of,
+)
 
 __all__ = ["SHAPE_METHODS", "reshape_in_place", "storage_offset", "storage_offset_of"]
 
@@ -83,13 +90,15 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
     a tensor holding x's old layout and node."""
     recorded = _refuse(name, x)
     before = Tensor._make(x.data, x._requires_grad, x.node, x.output_nr)
-    keep_owner(x)
+    owned = not is_view(x)
     if recorded:
         out = view(before)
     else:
         with no_grad():
             out = view(before)
     x.data = out.data
+    if owned:  # (x owned its memory: it still does, no view, as in PyTorch)
+        mark_owner(x.data)
     if recorded:
         x.node, x.output_nr = out.node, out.output_nr
     if x._requires_grad:  # (a leaf under no_grad: no old value kept, its old nodes refuse)

@@ -6,7 +6,6 @@ that requires grad."""
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from autograd_core import device as _device
@@ -23,28 +22,16 @@ __all__ = [
     "rebind_base",
     "move_retained",
     "is_view",
-    "keep_owner",
 ]
-
-# id(x) -> the array x owned before an in-place shape method made x.data a view of it
-_OWNED: dict[int, Any] = {}
-
-
-def keep_owner(x: Tensor) -> None:
-    """Before an in-place shape method (``x.t_()``) makes ``x.data`` a view of its array: when
-    x is no view (it owns that array), it stays none (``is_view``), as in PyTorch."""
-    if not is_view(x):
-        if id(x) not in _OWNED:
-            weakref.finalize(x, _OWNED.pop, id(x), None)
-        _OWNED[id(x)] = root_of(x.data)
 
 
 def is_view(x: Tensor) -> bool:
     """Whether x views memory it does not own, as PyTorch's ``is_view``: its array is not the
-    one that owns the memory, unless x owned it before an in-place shape method, or its op
-    made it as a view of a temporary copy (``reshape`` of a non-contiguous array)."""
+    one that owns the memory, unless ``version.mark_owner`` recorded it as the owner (an op
+    made it as a view of a temporary copy, as ``reshape`` of a non-contiguous array; an
+    in-place shape method gave a tensor that owned its memory a view of it)."""
     root = root_of(x.data)
-    return root is not x.data and _OWNED.get(id(x)) is not root and owner_of(root) is not x.data
+    return root is not x.data and owner_of(root) is not x.data
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:

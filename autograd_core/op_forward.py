@@ -205,7 +205,9 @@ def stand_in(t: Tensor) -> Tensor:
 
 def old_value(t: Tensor) -> Tensor | None:
     """What ``version.mark_rebound`` keeps of the value ``t`` held before an in-place op rebound
-    it: a stand-in with its node (None for a dtype without NaN, which is never rebound)."""
+    it: a stand-in with its node; None for a dtype without NaN (an integer tensor that a
+    comparison with a tensor that requires grad rebound, ``a.eq_(y)``), whose old nodes then
+    refuse, as nothing could send them a gradient anyway."""
     return stand_in(t) if t.data.dtype.kind in "fc" else None
 
 

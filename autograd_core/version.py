@@ -59,7 +59,7 @@ class _Writes:
         # id(root buffer) -> (clock value, ids of the nodes made by that write) of its last recorded
         # in-place write: a tensor sharing the buffer whose node is older holds new values
         # that its node does not describe
-        self.recorded: dict[int, tuple[int, tuple[Any, ...]]] = {}
+        self.recorded: dict[int, tuple[int, tuple[int, ...]]] = {}
 
 
 WRITES = _Writes()
@@ -79,14 +79,16 @@ def _root(array: Any) -> Any:
 
 root_of = _root
 
-# id(root buffer) -> a weak reference to the array that owns it though NumPy made that array a
-# view of it (reshape's copy of a non-contiguous array is a view of a temporary)
+# id(root buffer) -> a weak reference to the array that owns it though it is a view of it
+# (reshape's copy of a non-contiguous array is a view of a temporary; x.t_() of a tensor that
+# owned its memory)
 _OWNER: dict[int, Any] = {}
 
 
 def mark_owner(array: Any) -> None:
-    """``array`` (an op's new result) owns the buffer it views, which nothing else sees: it is
-    no view of another tensor (``inplace_views.is_view``)."""
+    """``array`` (an op's new result, or the new layout an in-place shape method gave a tensor
+    that owned its memory) owns the buffer it views: it is no view of another tensor
+    (``inplace_views.is_view``)."""
     root = _root(array)
     if root is not array:
         key = id(root)
