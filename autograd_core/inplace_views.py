@@ -86,7 +86,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     if x.node is None:  # (a view made with grad mode on of a tensor without a node)
         while (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:
             t = p
-    while t.node is not None and t.data is not root:
+    while t.node is not None and is_view(t):
         reader = t.node
         if reader.returned_views:  # (x itself, or a view of one: x.split(1)[0].t())
             raise GraphError(
@@ -113,7 +113,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
             "or write into a copy (x = x.clone())."
         )
-    return (t, reader) if t.data is root else None
+    return None if is_view(t) else (t, reader)
 
 
 def _released_leaves(node: Any) -> list[Tensor]:

@@ -880,3 +880,40 @@ def test_kept_a_leaf_reshaped_under_no_grad_gets_gradients_of_its_new_shape():
         x.transpose_(-2, -1)
     (x * ac.tensor(w)).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), w)
+
+
+def _detach_reshape_write(x):
+    d = x.detach()
+    d.unsqueeze_(0)
+    v = d.squeeze(1)
+    v[0] = x
+    return d
+
+
+def test_a_write_into_a_view_of_a_detached_tensor_reshaped_in_place_records_the_base():
+    # explore fuzz: d = x.detach(); d.unsqueeze_(0); d.squeeze(1)[0] = x left d a leaf that
+    # required no grad, so x got no gradient, silently; torch: d is a non-leaf requiring grad
+    x0 = np.array([[[0.548, -0.921], [-1.836, -1.934], [1.253, 1.651]]] * 2) * [[[1.0]], [[0.7]]]
+    t = torch.tensor(x0, requires_grad=True)
+    e = _detach_reshape_write(t)
+    x = ac.tensor(x0, requires_grad=True)
+    d = _detach_reshape_write(x)
+    assert (d.requires_grad, d.is_leaf) == (e.requires_grad, e.is_leaf) == (True, False)
+    (e * e).sum().backward()
+    (d * d).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12, atol=0)
+
+
+def test_a_write_into_a_view_of_a_non_leaf_transposed_in_place_is_recorded():
+    # a = 2x; a.transpose_(0, 2); a[0].mul_(3) was refused ("view of a leaf"); torch allows it
+    x0 = np.arange(12.0).reshape(2, 3, 2) / 7
+    grads = []
+    for make in (torch.tensor, ac.tensor):
+        x = make(x0, requires_grad=True)
+        a = x * 2
+        a.transpose_(0, 2)
+        a[0].mul_(3)
+        (a * a).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12, atol=0)
+    assert not np.allclose(grads[1], 8 * x0)  # (the write reached the gradient)
