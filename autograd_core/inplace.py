@@ -29,6 +29,7 @@ from autograd_core.inplace_views import (
     refuse_marked_view,
     refuse_overlap,
     refuse_partial_overlap,
+    regathered,
     view_base,
 )
 from autograd_core.op_forward import old_value
@@ -69,7 +70,7 @@ def _records(name: str, x: Tensor, *others: Any) -> bool:
     return recorded
 
 
-def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
+def _recorded(name: str, x: Tensor, op: Any, /, *args: Any, **kwargs: Any) -> Tensor:
     """Apply ``op`` to a copy of the value x holds now (a new Tensor object, so the op's input
     edge keeps pointing to it), write the result into x's memory, so that every view of that
     memory sees it as in PyTorch, and rebind x to the result's node. Nodes recorded earlier
@@ -77,12 +78,15 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     (version.mark_rebound), and those that saved its memory refuse (version.mark_written).
     When x is a view of another tensor in the graph (its base), the base is rebound as well,
     to its old value with the view's elements replaced (inplace_views.py); any other tensor
-    on that memory whose node is older refuses to back-propagate (version.mark_recorded), and
-    one without a node refuses to be used where gradients are recorded (version.refuse_stale)."""
+    on that memory whose node is older refuses to back-propagate (version.mark_recorded) until
+    it is written in place itself (it then reads its base's new value: regathered), and one
+    without a node refuses to be used where gradients are recorded (version.refuse_stale)."""
     refuse_overlap(name, x)
     base = view_base(name, x)
-    before = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
-    out = op(before, *[before if a is x else a for a in args])
+    prev = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
+    before = prev if base is None else regathered(base[0], x, prev)
+    own = lambda a: before if a is x else a  # noqa: E731 (x.add_(x): no input is x itself)
+    out = op(before, *map(own, args), **{k: own(v) for k, v in kwargs.items()})
     if out.node is None and before.requires_grad:  # (eq_, floor_divide_: x's gradient is 0)
         out = ops.where(x.xp.ones(x.shape, bool), out, before)
     if out.shape != x.shape:
@@ -99,17 +103,16 @@ def _recorded(name: str, x: Tensor, op: Any, *args: Any) -> Tensor:
     except ValueError as e:  # a read-only array (a broadcast view)
         raise read_only_error(name, x, e) from None
     mark_written(x.data)
-    node = out.node
-    if (
-        node is not None and node.save_output and node.out is out.data
-    ):  # (exp_, relu_: saved as x's memory, as
-        node.out, node.seq = x.data, next_seq()  # torch; numbered after this write)
+    node = out.node  # (exp_, relu_: saved as x's memory, as torch; numbered after this write)
+    if node is not None and node.save_output and node.out is out.data:
+        node.out, node.seq = x.data, next_seq()
     x.node, x.output_nr, x._requires_grad = node, out.output_nr, node is not None
-    move_retained(x, before.node)
-    mark_rebound(x, old_value(before))
+    move_retained(x, prev.node)
+    mark_rebound(x, old_value(prev))
     nodes = (out.node,)
     if base is not None:
         nodes += (rebind_base(*base, x),)
+        x._view_parent = base[0]  # (x.node reads a copy: a next write finds the base so)
     mark_recorded(x.data, nodes)
     return x
 
@@ -139,7 +142,7 @@ def _arithmetic(name: str, public: Any) -> Any:
     def method(self: Tensor, other: Any, **kwargs: Any) -> Tensor:
         refuse_partial_overlap(name, self, other)
         if _records(name, self, other):
-            return _recorded(name, self, lambda x: public(x, other, **kwargs))
+            return _recorded(name, self, public, other, **kwargs)
         with _no_recording():
             return write_in_place(name, self, lambda: public(self, other, **kwargs).data)
 
@@ -165,7 +168,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     """Fill with ``value`` in place; recorded, the gradient to the old value is 0."""
     if _records("fill_", self, value):
         everywhere = self.xp.ones(self.shape, bool)
-        return _recorded("fill_", self, lambda x: ops.where(everywhere, value, x))
+        return _recorded("fill_", self, lambda x, v: ops.where(everywhere, v, x), value)
     xp = self.xp
     return write_in_place("fill_", self, lambda: xp.full(self.shape, _raw(value), self.dtype))
 
@@ -185,7 +188,8 @@ def copy_(self: Tensor, src: Any) -> Tensor:
     if _records("copy_", self, src):
         src = lift(src, self)
         everywhere = self.xp.ones(self.shape, bool)  # (keeps x in the graph, gradient 0)
-        return _recorded("copy_", self, lambda x: ops.where(everywhere, src.to(dtype=x.dtype), x))
+        copy = lambda x, s: ops.where(everywhere, s.to(dtype=x.dtype), x)  # noqa: E731
+        return _recorded("copy_", self, copy, src)
     xp = self.xp
     return write_in_place("copy_", self, lambda: xp.broadcast_to(xp.asarray(_raw(src)), self.shape))
 
@@ -193,7 +197,7 @@ def copy_(self: Tensor, src: Any) -> Tensor:
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     """Set the elements where ``mask`` is true to ``value``, in place."""
     if _records("masked_fill_", self, value):
-        return _recorded("masked_fill_", self, lambda x: ops.where(mask, value, x))
+        return _recorded("masked_fill_", self, lambda x, v: ops.where(mask, v, x), value)
     xp = self.xp
     return write_in_place(
         "masked_fill_",
@@ -208,7 +212,7 @@ def in_place_method(name: str, public: Any) -> Any:
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         refuse_partial_overlap(name, self, *args, *kwargs.values())
         if _records(name, self, *args, *kwargs.values()):
-            return _recorded(name, self, lambda x: public(x, *args, **kwargs))
+            return _recorded(name, self, public, *args, **kwargs)
         with _no_recording():
             return write_in_place(name, self, lambda: public(self, *args, **kwargs).data)
 
@@ -297,7 +301,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         name = "setitem" if advanced is None else "index_put_"
         refuse_partial_overlap(name, self, value, written=written)
     if _records("setitem", self, value):
-        _recorded("setitem", self, lambda x: setitem_at(x, index, value))
+        _recorded("setitem", self, lambda x, v: setitem_at(x, index, v), value)
         return
     raw = _raw(value)
     while getattr(raw, "ndim", 0) and raw.shape[0] == 1:  # leading 1s never change a broadcast

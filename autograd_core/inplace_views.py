@@ -13,7 +13,7 @@ from autograd_core import ops
 from autograd_core.errors import GraphError
 from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
-from autograd_core.version import mark_rebound, owner_of, root_of
+from autograd_core.version import mark_rebound, owner_of, root_of, stale_after
 
 __all__ = [
     "refuse_overlap",
@@ -22,6 +22,7 @@ __all__ = [
     "rebind_base",
     "move_retained",
     "is_view",
+    "regathered",
 ]
 
 
@@ -77,16 +78,21 @@ def refuse_marked_view(name: str, x: Tensor, recorded: bool) -> None:
 
 def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
     """The tensor that owns x's memory and the node of the view op that read it, found through
-    the nodes of the view ops between them, or (x without a node, the node None) through the
-    tensors its views were made of; None when x owns its memory or no such chain is recorded
-    (or a backward released it). Refuses a view of a leaf that requires grad (its
-    gradient would belong to a value it no longer holds), as PyTorch, also after a backward."""
+    the nodes of the view ops between them, or (the node None) through the tensors its views
+    were made of, where x has no node or a recorded in-place write gave it one; None when x
+    owns its memory or no such chain is recorded (or a backward released it). Refuses a view
+    of a leaf that requires grad (its gradient would belong to a value it no longer holds), as
+    PyTorch, also after a backward."""
     root = root_of(x.data)
     t, reader = x, None
-    if x.node is None:  # (a view made with grad mode on of a tensor without a node)
-        while (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:
-            t = p
-    while t.node is not None and is_view(t):
+    while True:
+        # (a view made with grad mode on of a tensor without a node, or one written in place
+        # since, whose node reads a copy: the tensor it views, PyTorch's ``_base``)
+        if (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:
+            t, reader = p, None
+            continue
+        if t.node is None or not is_view(t):
+            break
         reader = t.node
         if reader.returned_views:  # (x itself, or a view of one: x.split(1)[0].t())
             raise GraphError(
@@ -137,19 +143,39 @@ def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
     addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
     base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
     new node."""
-    xp = base.xp
-    where_base = _addresses(xp, base.data).reshape(-1)
-    order = xp.argsort(where_base)
-    index = order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
+    index = _index_in(base, view)
     old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
-    if reader is not None:  # (None: base had no node, and the view none either)
+    # (reader None: base had no node, and the view none either; a reader older than base's
+    # node read an earlier value, which version.resolve_rebound gives it from base's history)
+    if reader is not None and (base.node is None or reader.seq > base.node.seq):
         reader.inputs = tuple(old if u is base else u for u in reader.inputs)
-    new = ops.scatter(old.reshape(-1), 0, index, view.reshape(-1)).reshape(base.shape)
+    # (view's value by a new Tensor: no node holds view itself, which holds base since)
+    src = Tensor._make(view.data, view._requires_grad, view.node, view.output_nr)
+    new = ops.scatter(old.reshape(-1), 0, index, src.reshape(-1)).reshape(base.shape)
     moved = base.node
     base.node, base.output_nr, base._requires_grad = new.node, new.output_nr, True
     move_retained(base, moved)
     mark_rebound(base, old_value(old))
     return new.node
+
+
+def regathered(base: Tensor, view: Tensor, before: Tensor) -> Tensor:
+    """The value ``view`` holds, ``before`` (a copy with view's node), about to be written in
+    place; when a recorded in-place write into other elements of its memory made that node
+    stale, view's elements read from ``base``'s current value instead, as PyTorch regenerates a
+    view's ``grad_fn`` from its base when it is written in place."""
+    if not stale_after(view) or stale_after(base):
+        return before
+    old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
+    return ops.take(old, _index_in(base, view).reshape(view.shape))
+
+
+def _index_in(base: Tensor, view: Tensor) -> Any:
+    """The position of each element of ``view`` in ``base`` flattened, by memory address."""
+    xp = base.xp
+    where_base = _addresses(xp, base.data).reshape(-1)
+    order = xp.argsort(where_base)
+    return order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
 
 
 def _addresses(xp: Any, a: Any) -> Any:
