@@ -120,6 +120,10 @@ def fit_grad(op: Op, i: int, x: Tensor, gx: Any, fresh: bool) -> tuple[Any, bool
     """At the engine boundary: reduce a broadcast gradient with ``sum_to`` (ops registered with
     ``broadcasts=True``), cast it to the input's dtype, and refuse any other shape as an op
     bug. Returns the gradient and whether it is a new array only the sweep holds."""
+    if x.node is None and not x._requires_grad and getattr(gx, "shape", None) != x.data.shape:
+        # (a leaf that stopped requiring grad, detach_(), then reshaped in place: its
+        # gradient goes nowhere, as in PyTorch, whatever its shape)
+        return None, False
     if isinstance(gx, Tensor):
         if gx.data.shape != x.data.shape and op.broadcasts:
             gx = get_op("sum_to").apply(gx, shape=x.data.shape)

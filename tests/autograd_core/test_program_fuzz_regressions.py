@@ -1012,3 +1012,18 @@ def test_overlapping_views_written_where_torch_refuses_match_numeric_gradients()
     gw = [(value(x0, w0 + e) - value(x0, w0 - e)) / (2 * h) for e in steps]
     np.testing.assert_allclose(ours[0], gx, rtol=1e-7, atol=1e-7)
     np.testing.assert_allclose(ours[1], gw, rtol=1e-7, atol=1e-7)
+
+
+def test_a_leaf_detached_then_reshaped_in_place_takes_no_gradient():
+    # explore fuzz: v = x.reshape(-1); x.detach_(); x.unsqueeze_(0); backward through v: ours
+    # raised "reshape.vjp returned a gradient of shape (3,) for input 0 of shape (1, 3) ...
+    # a bug in autograd-core"; torch sends the gradient nowhere (x.grad stays None)
+    run_program(
+        [(np.array([0.548, -0.921, -1.836]), True)],
+        [
+            ("view", 0, "reshape", (-1,)),
+            ("inplace", 0, "detach_"),
+            ("inplace", 0, "unsqueeze_", 0),
+            ("autograd", 1, "backward", np.array([1.137, 0.77, 0.541]), "sum", False),
+        ],
+    )
