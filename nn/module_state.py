@@ -50,6 +50,16 @@ class ModuleStateMixin:
 
     # -- state ---------------------------------------------------------------------------
 
+    # the version of a module's state layout, kept in a state dict's ``_metadata`` as
+    # torch keeps it; a class whose layout changed raises it and names in ``_legacy_state``
+    # the members an older state dict may lack
+    _version = 1
+
+    def _legacy_state(self, version: int | None) -> frozenset[str]:
+        """The members a state dict of layout ``version`` (None: a dict without ``_metadata``)
+        may lack without their being missing: each keeps its value, as torch fills it in."""
+        return frozenset()
+
     def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
         """Every parameter and persistent buffer by dotted name, as detached Tensors that
         share memory with the module (copy them, or ``nn.save`` them, to keep a snapshot).
@@ -64,9 +74,11 @@ class ModuleStateMixin:
             ['weight', 'bias']
         """
         out: OrderedDict[str, Tensor] = OrderedDict()
+        out._metadata = OrderedDict()  # type: ignore[attr-defined]  (torch's, by prefix)
         stack: list[tuple[str, Any]] = [(prefix, self)]
         while stack:
             mod_prefix, m = stack.pop()
+            out._metadata[mod_prefix[:-1]] = {"version": m._version}  # type: ignore[attr-defined]
             for k, p in m._parameters.items():
                 if p is not None:
                     # a lazy module's UninitializedParameter is returned as it is (PyTorch)
@@ -121,7 +133,8 @@ class ModuleStateMixin:
         found: list[tuple[Any, str, Tensor, Any]] = []
         missing: list[str] = []
         unexpected: list[str] = []
-        _match(self, dict(state_dict), "", found, missing, unexpected)
+        meta = getattr(state_dict, "_metadata", None) or {}
+        _match(self, dict(state_dict), "", found, missing, unexpected, meta)
         mismatched = []
         for key, _, _, target, value in found:
             if is_lazy(value) and not is_lazy(target):
@@ -268,10 +281,13 @@ def _match(
     found: list,
     missing: list[str],
     unexpected: list[str],
+    meta: Any,
 ) -> None:
     """Walk the tree as torch's ``load_state_dict`` does: each module's own members by
-    ``prefix + name`` (found or missing), then the keys under ``prefix`` that name nothing of
-    it (unexpected), then each child with the keys under its prefix."""
+    ``prefix + name`` (found, missing, or absent from an older layout: ``_legacy_state`` of
+    the version ``meta`` records for the prefix), then the keys under ``prefix`` that name
+    nothing of it (unexpected), then each child with the keys under its prefix."""
+    legacy = module._legacy_state(meta.get(prefix[:-1], {}).get("version"))
     own = [(k, p) for k, p in module._parameters.items() if p is not None]
     own += [
         (k, b)
@@ -282,7 +298,7 @@ def _match(
     for k, target in own:
         if prefix + k in state_dict:
             found.append((prefix + k, module, k, target, state_dict[prefix + k]))
-        else:
+        elif k not in legacy:
             missing.append(prefix + k)
     for key in state_dict:
         if key.startswith(prefix):
@@ -294,7 +310,7 @@ def _match(
         if child is not None:
             sub = prefix + name + "."
             below = {k: v for k, v in state_dict.items() if k.startswith(sub)}
-            _match(child, below, sub, found, missing, unexpected)
+            _match(child, below, sub, found, missing, unexpected, meta)
 
 
 def _assign(module: Any, name: str, target: Tensor, value: Any) -> None:

@@ -133,6 +133,14 @@ class BatchNorm1d(Module):
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
 
+    _version = 2  # (num_batches_tracked joined the state in torch's version 2)
+
+    def _legacy_state(self, version: int | None) -> frozenset[str]:
+        """A state dict without a version, or of version 1, may lack ``num_batches_tracked``:
+        the count is kept (torch's rule, for checkpoints made before the buffer existed)."""
+        old = (version is None or version < 2) and self.track_running_stats
+        return frozenset({"num_batches_tracked"}) if old else frozenset()
+
     def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, no batches tracked."""
         if self.track_running_stats:

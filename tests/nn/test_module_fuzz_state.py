@@ -21,6 +21,7 @@ from module_trees import Built, numpy, root_plans, tensor
 from test_module_fuzz import pair
 
 import autograd_core as ac
+import nn
 
 torch = pytest.importorskip("torch")
 
@@ -173,3 +174,21 @@ def test_module_state_matches_torch(plan, drops, extras, reshape, seed):
 @given(root_plans(3), drop_lists, extra_lists, st.integers(0, 6), st.integers(0, 2**16))
 def test_module_state_matches_torch_slow(plan, drops, extras, reshape, seed):
     check_state(plan, drops, extras, reshape, seed)
+
+
+def test_a_state_without_num_batches_tracked_loads_as_torch_loads_it():
+    # explore run: every key of a BatchNorm1d dropped; torch does not list num_batches_tracked
+    # as missing from a state dict without a version (_metadata), keeping the count, as ours
+    # now does; a state dict of version 2 (state_dict()'s) still lists it
+    check_state(("Sequential", [("leaf", "BatchNorm1d", 1, 1, False)]), [0, 1, 8], [], 0, 0)
+    theirs, ours = torch.nn.BatchNorm1d(3), nn.BatchNorm1d(3)
+    for m in (theirs, ours):
+        m.num_batches_tracked += 4
+    kept = {"running_mean": np.ones(3), "running_var": np.ones(3)}
+    got = ours.load_state_dict(kept, strict=False)
+    want = theirs.load_state_dict({k: torch.tensor(v) for k, v in kept.items()}, strict=False)
+    assert tuple(got) == tuple(want) == (["weight", "bias"], [])
+    assert int(ours.num_batches_tracked.item()) == int(theirs.num_batches_tracked) == 4
+    state = ours.state_dict()
+    del state["num_batches_tracked"]
+    assert ours.load_state_dict(state, strict=False).missing_keys == ["num_batches_tracked"]
