@@ -326,6 +326,8 @@ def run_step(ours: Side, theirs: Side, step: tuple, retained: set[int]) -> bool:
             outcome.append(e)
     a, b = outcome
     if b is not None and a is None:
+        if "INTERNAL ASSERT FAILED" in str(b):  # (torch's own bug: no answer to compare with)
+            return False
         raise Mismatch(f"torch raised, ours did not, at {step}: {type(b).__name__}: {b}")
     if a is not None and b is None:
         kept = kept_refusal(a)
