@@ -84,7 +84,7 @@ def _recorded(name: str, x: Tensor, op: Any, /, *args: Any, **kwargs: Any) -> Te
     refuse_overlap(name, x)
     base = view_base(name, x)
     prev = Tensor._make(x.data.copy(), x._requires_grad, x.node, x.output_nr)
-    before = prev if base is None else regathered(base[0], x, prev)
+    before = prev if base is None else regathered(base, x, prev)
     out = op(before, *args, **kwargs)  # (x.mul_(x): x itself is read, as torch, so refuses)
     if out.node is None and before.requires_grad:  # (eq_, floor_divide_: x's gradient is 0)
         out = ops.where(x.xp.ones(x.shape, bool), out, before)

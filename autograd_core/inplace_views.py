@@ -13,7 +13,7 @@ from autograd_core import ops
 from autograd_core.errors import GraphError
 from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
-from autograd_core.version import mark_rebound, owner_of, root_of, stale_after
+from autograd_core.version import mark_rebound, owner_of, resolve_rebound, root_of, stale_after
 
 __all__ = [
     "refuse_overlap",
@@ -76,8 +76,10 @@ def refuse_marked_view(name: str, x: Tensor, recorded: bool) -> None:
         )
 
 
-def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
-    """The tensor that owns x's memory and the node of the view op that read it, found through
+def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
+    """The tensor that owns x's memory, the node of the view op that read it, and the position
+    of each of x's elements in that tensor flattened (refused where an in-place shape method
+    left the tensor without some of them: ``as_strided_``), found through
     the nodes of the view ops between them, or (the node None) through the tensors its views
     were made of, where x has no node or a recorded in-place write gave it one; None when x
     owns its memory or no such chain is recorded (or a backward released it). Refuses a view
@@ -119,7 +121,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any] | None:
             "would belong to a value it no longer holds. Change the leaf under ac.no_grad(), "
             "or write into a copy (x = x.clone())."
         )
-    return None if is_view(t) else (t, reader)
+    return None if is_view(t) else (t, reader, _index_in(name, t, x))
 
 
 def _released_leaves(node: Any) -> list[Tensor]:
@@ -137,18 +139,19 @@ def _released_leaves(node: Any) -> list[Tensor]:
     return leaves
 
 
-def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
+def rebind_base(base: Tensor, reader: Any, index: Any, view: Tensor) -> Any:
     """Rebind ``base`` (whose memory already holds the new values) to a node: its old value
     with the elements ``view`` covers replaced by ``view``'s new value, found by their memory
     addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
     base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
     new node."""
-    index = _index_in(base, view)
     old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
     # (reader None: base had no node, and the view none either; a reader older than base's
-    # node read an earlier value, which version.resolve_rebound gives it from base's history)
+    # node read an earlier value, whose stand-in base's history keeps: resolve_rebound)
     if reader is not None and (base.node is None or reader.seq > base.node.seq):
         reader.inputs = tuple(old if u is base else u for u in reader.inputs)
+    elif reader is not None and reader.inputs is not None:
+        resolve_rebound(reader)
     # (view's value by a new Tensor: no node holds view itself, which holds base since)
     src = Tensor._make(view.data, view._requires_grad, view.node, view.output_nr)
     new = ops.scatter(old.reshape(-1), 0, index, src.reshape(-1)).reshape(base.shape)
@@ -159,23 +162,37 @@ def rebind_base(base: Tensor, reader: Any, view: Tensor) -> Any:
     return new.node
 
 
-def regathered(base: Tensor, view: Tensor, before: Tensor) -> Tensor:
+def regathered(found: tuple[Tensor, Any, Any], view: Tensor, before: Tensor) -> Tensor:
     """The value ``view`` holds, ``before`` (a copy with view's node), about to be written in
-    place; when a recorded in-place write into other elements of its memory made that node
-    stale, view's elements read from ``base``'s current value instead, as PyTorch regenerates a
-    view's ``grad_fn`` from its base when it is written in place."""
+    place (``found``: what ``view_base`` found); when a recorded in-place write into other
+    elements of its memory made that node stale, view's elements read from the base's current
+    value instead, as PyTorch regenerates a view's ``grad_fn`` from its base when it is
+    written in place."""
+    base, _, index = found
     if not stale_after(view) or stale_after(base):
         return before
     old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
-    return ops.take(old, _index_in(base, view).reshape(view.shape))
+    return ops.take(old, index.reshape(view.shape))
 
 
-def _index_in(base: Tensor, view: Tensor) -> Any:
+def _index_in(name: str, base: Tensor, view: Tensor) -> Any:
     """The position of each element of ``view`` in ``base`` flattened, by memory address."""
     xp = base.xp
     where_base = _addresses(xp, base.data).reshape(-1)
     order = xp.argsort(where_base)
-    return order[xp.searchsorted(where_base[order], _addresses(xp, view.data).reshape(-1))]
+    held, wanted = where_base[order], _addresses(xp, view.data).reshape(-1)
+    at = xp.searchsorted(held, wanted)
+    hit = held[xp.minimum(at, held.size - 1)] == wanted if held.size else wanted < 0
+    if not bool(hit.all()):
+        raise GraphError(
+            f"{name}: x (shape {tuple(view.shape)}) is a view of a tensor (shape "
+            f"{tuple(base.shape)}) that an in-place shape method (as_strided_) has changed "
+            "since, so that it no longer holds all of x's elements; writing x in place is "
+            "refused (PyTorch writes it, then its backward fails: 'setStorage: ... out of "
+            "bounds'). Take the view again from that tensor, or write into a copy "
+            "(x = x.clone())."
+        )
+    return order[at]
 
 
 def _addresses(xp: Any, a: Any) -> Any:

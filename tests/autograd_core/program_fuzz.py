@@ -237,6 +237,10 @@ KEPT_REFUSALS = {
     # after a node used it: torch's gradient then fails on the shape, or fills .grad with the
     # old shape or misaligned with x's elements; ours refuses (inplace_shape.py)
     "K9 leaf reshaped under no_grad": "changed under no_grad after this op used it",
+    # K10: a write into a view of a tensor that as_strided_ has since made smaller than the
+    # view: torch writes it and then fails every backward through it ("setStorage: ... out
+    # of bounds for storage"); ours refuses the write (inplace_views.view_base)
+    "K10 base no longer holds the view": "no longer holds all of x's elements",
 }
 
 

@@ -1049,3 +1049,25 @@ def test_where_torch_fails_an_internal_assert_ours_refuses_as_torch_does_without
     np.testing.assert_array_equal(y.detach().numpy(), np.exp(x0))
     with pytest.raises(ac.GraphError, match="exp: output 0 .* modified by an in-place"):
         (y * ac.tensor(w0)).sum().backward()
+
+
+def test_kept_a_write_into_a_view_of_a_base_that_as_strided_made_smaller_is_refused():
+    # explore fuzz: y = exp(x); v = y.reshape(-1); y.as_strided_((2, 1), (1, 0)); v.add_(2):
+    # ours raised an IndexError from the search of v's elements in y; torch writes, then
+    # fails any backward through it; ours now refuses the write, before writing anything
+    x0 = np.array([0.548, -0.921, -1.836, -1.934])
+    t = torch.tensor(x0, requires_grad=True)
+    u = t.exp()
+    w = u.reshape(-1)
+    u.as_strided_((2, 1), (1, 0))
+    w.add_(2.0)
+    with pytest.raises(RuntimeError, match="setStorage: .* out of bounds"):
+        w.sum().backward()
+    x = ac.tensor(x0, requires_grad=True)
+    y = x.exp()
+    v = y.reshape(-1)
+    y.as_strided_((2, 1), (1, 0))
+    with pytest.raises(ac.GraphError, match="as_strided_") as refused:
+        v.add_(2.0)
+    assert kept_refusal(refused.value) == "K10 base no longer holds the view"
+    np.testing.assert_array_equal(v.detach().numpy(), np.exp(x0))

@@ -139,3 +139,22 @@ def test_recorded_writes_without_a_backward_leave_nothing_alive():
     gc.collect()
     assert all(r() is None for r in freed)
     assert not WRITES.recorded and not WRITES.rebound
+
+
+def test_views_of_one_tensor_written_in_turn_leave_nothing_alive():
+    """A view node older than its base's latest node gets the stand-in of the value it read
+    at once: left holding the base itself, its tensor's write history reached the base, whose
+    graph reached the tensor (b.mul_(b) keeps b), a cycle through the global history."""
+    import gc
+
+    for _ in range(3):
+        x = ac.tensor(np.ones(4), requires_grad=True)
+        y = x * 2
+        a, b = y[0:2], y[1:3]
+        a.mul_(3.0)
+        b.mul_(b)
+        with pytest.raises(ac.GraphError, match="modified by an in-place"):
+            y.sum().backward()
+        del x, y, a, b
+    gc.collect()
+    assert not WRITES.recorded and not WRITES.rebound
