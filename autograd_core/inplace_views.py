@@ -78,13 +78,13 @@ def refuse_marked_view(name: str, x: Tensor, recorded: bool) -> None:
 
 def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
     """The tensor that owns x's memory, the node of the view op that read it, and the position
-    of each of x's elements in that tensor flattened (refused where an in-place shape method
-    left the tensor without some of them: ``as_strided_``), found through
-    the nodes of the view ops between them, or (the node None) through the tensors its views
-    were made of, where x has no node or a recorded in-place write gave it one; None when x
-    owns its memory or no such chain is recorded (or a backward released it). Refuses a view
-    of a leaf that requires grad (its gradient would belong to a value it no longer holds), as
-    PyTorch, also after a backward."""
+    of each of x's elements in that tensor flattened. The tensor is found through the nodes of
+    the view ops between them, or (the node None) through the tensors its views were made of,
+    where x has no node or a recorded in-place write gave it one; None when x owns its memory
+    or no such chain is recorded (or a backward released it). Refuses a view of a leaf that
+    requires grad (its gradient would belong to a value it no longer holds), as PyTorch, also
+    after a backward, and a view of a tensor an in-place shape method (``as_strided_``) left
+    without some of its elements."""
     root = root_of(x.data)
     t, reader = x, None
     while True:
@@ -141,10 +141,10 @@ def _released_leaves(node: Any) -> list[Tensor]:
 
 def rebind_base(base: Tensor, reader: Any, index: Any, view: Tensor) -> Any:
     """Rebind ``base`` (whose memory already holds the new values) to a node: its old value
-    with the elements ``view`` covers replaced by ``view``'s new value, found by their memory
-    addresses (PyTorch's CopySlices). The view op that read the base (``reader``) keeps the
-    base's old node, as a node recorded before an in-place op keeps in PyTorch. Returns the
-    new node."""
+    with the elements ``view`` covers (at ``index`` of base flattened, from ``view_base``)
+    replaced by ``view``'s new value (PyTorch's CopySlices). The view op that read the base
+    (``reader``) keeps the base's old node, as a node recorded before an in-place op keeps in
+    PyTorch. Returns the new node."""
     old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
     # (reader None: base had no node, and the view none either; a reader older than base's
     # node read an earlier value, whose stand-in base's history keeps: resolve_rebound)
