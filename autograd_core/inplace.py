@@ -322,15 +322,16 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
 
 
 def detach_(self: Tensor) -> Tensor:
-    """Cut this tensor from the graph in place: it becomes a leaf that does not require grad
-    (``torch.Tensor.detach_``); refused for a view of a tensor in the graph, as PyTorch.
-    Deliberate difference: PyTorch refuses every view; ours allows a view without a node
-    (nothing to cut; it becomes a leaf as ``detach()``'s result, never stale)."""
+    """Cut this tensor from the graph in place (``torch.Tensor.detach_``): a leaf without grad;
+    nodes recorded before keep their edge to its old node, as PyTorch's. A view in the graph
+    is refused, as PyTorch; one without a node is allowed (deliberate: nothing to cut)."""
     if self.node is not None and is_view(self):
         raise GraphError(
             f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
             f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
         )
+    if self.node is not None:  # (its value's stand-in, for the nodes that used it: K2's way)
+        mark_rebound(self, old_value(Tensor._make(self.data, True, self.node, self.output_nr)))
     self.node, self.output_nr, self._requires_grad = None, 0, False
     self._seen = NEVER  # (a leaf now, as in PyTorch: not a stale view)
     return self

@@ -1071,3 +1071,33 @@ def test_kept_a_write_into_a_view_of_a_base_that_as_strided_made_smaller_is_refu
         v.add_(2.0)
     assert kept_refusal(refused.value) == "K10 base no longer holds the view"
     np.testing.assert_array_equal(v.detach().numpy(), np.exp(x0))
+
+
+X23 = np.array([[0.548, -0.921, -1.836], [-1.934, 1.253, 1.651]])
+W23 = np.array([[1.137, 0.77, 0.541], [0.517, 1.313, 1.413]])
+
+
+def test_nodes_recorded_before_detach_keep_the_edge_to_the_old_node():
+    # explore fuzz: y = exp(x); v = y.mT; y.detach_(); backward through v gave x no gradient
+    # (silently: ours followed y's node now, None); torch's edge goes to exp, as ours now
+    run_program(
+        [(X23, True)],
+        [
+            ("unary", 0, "exp"),
+            ("autograd", 0, "backward", W23, "sum", False),
+            ("view", 1, "mT"),
+            ("inplace", 1, "detach_"),
+            ("autograd", 2, "backward", W23.T, "sum", False),
+        ],
+    )
+    # and where that old node reads a value an in-place op changed, both refuse
+    run_program(
+        [(X23, True), (X23[0], False)],
+        [
+            ("unary", 0, "exp"),
+            ("inplace", 2, "add_", 2.0),
+            ("view", 2, "squeeze", 0),
+            ("inplace", 2, "detach_"),
+            ("autograd", 3, "backward", W23, "sum", False),
+        ],
+    )
