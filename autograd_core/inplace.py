@@ -23,9 +23,9 @@ from autograd_core.device import to_device
 from autograd_core.errors import GraphError, ShapeError
 from autograd_core.grad_mode import MODE
 from autograd_core.inplace_views import (
-    is_view,
     move_retained,
     rebind_base,
+    refuse_detaching_a_view,
     refuse_marked_view,
     refuse_overlap,
     refuse_partial_overlap,
@@ -325,11 +325,7 @@ def detach_(self: Tensor) -> Tensor:
     """Cut this tensor from the graph in place (``torch.Tensor.detach_``): a leaf without grad;
     nodes recorded before keep their edge to its old node, as PyTorch's. A view in the graph
     is refused, as PyTorch; one without a node is allowed (deliberate: nothing to cut)."""
-    if self.node is not None and is_view(self):
-        raise GraphError(
-            f"detach_: this tensor (shape {tuple(self.shape)}) is a view made by "
-            f"{self.node.label}, and a view cannot be detached in place. Use y = x.detach()."
-        )
+    refuse_detaching_a_view(self)
     if self.node is not None:  # (its value's stand-in, for the nodes that used it: K2's way)
         mark_rebound(self, old_value(Tensor._make(self.data, True, self.node, self.output_nr)))
     self.node, self.output_nr, self._requires_grad = None, 0, False

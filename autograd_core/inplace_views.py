@@ -13,7 +13,14 @@ from autograd_core import ops
 from autograd_core.errors import GraphError
 from autograd_core.op_forward import NO_GRAD_VIEW_OF_GRAD, old_value
 from autograd_core.tensor import Tensor
-from autograd_core.version import mark_rebound, owner_of, resolve_rebound, root_of, stale_after
+from autograd_core.version import (
+    mark_rebound,
+    owner_of,
+    resolve_rebound,
+    root_of,
+    stale_after,
+    stale_leaf,
+)
 
 __all__ = [
     "refuse_overlap",
@@ -22,6 +29,7 @@ __all__ = [
     "rebind_base",
     "move_retained",
     "is_view",
+    "refuse_detaching_a_view",
     "regathered",
 ]
 
@@ -33,6 +41,19 @@ def is_view(x: Tensor) -> bool:
     in-place shape method gave a tensor that owned its memory a view of it)."""
     root = root_of(x.data)
     return root is not x.data and owner_of(root) is not x.data
+
+
+def refuse_detaching_a_view(x: Tensor) -> None:
+    """``detach_`` refuses a view in the graph, as PyTorch: one with a node, or one without
+    whose memory a recorded in-place write has changed since it was made (PyTorch has given it
+    a grad_fn then: kept difference K1). A view without a node otherwise is allowed
+    (deliberate difference: nothing to cut)."""
+    if is_view(x) and (x.node is not None or stale_leaf(x)):
+        how = f"made by {x.node.label}" if x.node else "whose memory an in-place op changed"
+        raise GraphError(
+            f"detach_: this tensor (shape {tuple(x.shape)}) is a view {how}, and a view "
+            "cannot be detached in place. Use y = x.detach()."
+        )
 
 
 def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:

@@ -1101,3 +1101,20 @@ def test_nodes_recorded_before_detach_keep_the_edge_to_the_old_node():
             ("autograd", 3, "backward", W23, "sum", False),
         ],
     )
+
+
+def test_detach_of_a_view_whose_base_a_recorded_write_changed_is_refused():
+    # explore fuzz: w = c.reshape(-1) (c requires no grad: w has no node); c.add_(x) gives c a
+    # node, so torch gives w a grad_fn and refuses w.detach_() ("Can't detach views
+    # in-place"); ours allowed it; a view without a node otherwise stays detachable (ours)
+    run_program(
+        [(X23[0], True), (X23[0], False)],
+        [
+            ("view", 0, "reshape", (-1,)),
+            ("view", 1, "reshape", (-1,)),
+            ("inplace", 1, "add_", ("slot", 0)),
+            ("inplace", 3, "detach_"),
+        ],
+    )
+    d = ac.tensor([1.0, 2.0]).reshape(-1)
+    assert d.detach_() is d and d.is_leaf and not d.requires_grad
