@@ -167,7 +167,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     """Fill with ``value`` in place; recorded, the gradient to the old value is 0."""
     if _records("fill_", self, value):
         everywhere = self.xp.ones(self.shape, bool)
-        return _recorded("fill_", self, lambda x, v: ops.where(everywhere, v, x), value)
+        return _recorded("fill_", self, lambda x: ops.where(everywhere, value, x))
     xp = self.xp
     return write_in_place("fill_", self, lambda: xp.full(self.shape, _raw(value), self.dtype))
 
@@ -187,8 +187,7 @@ def copy_(self: Tensor, src: Any) -> Tensor:
     if _records("copy_", self, src):
         src = lift(src, self)
         everywhere = self.xp.ones(self.shape, bool)  # (keeps x in the graph, gradient 0)
-        copy = lambda x, s: ops.where(everywhere, s.to(dtype=x.dtype), x)  # noqa: E731
-        return _recorded("copy_", self, copy, src)
+        return _recorded("copy_", self, lambda x: ops.where(everywhere, src.to(dtype=x.dtype), x))
     xp = self.xp
     return write_in_place("copy_", self, lambda: xp.broadcast_to(xp.asarray(_raw(src)), self.shape))
 
@@ -196,7 +195,7 @@ def copy_(self: Tensor, src: Any) -> Tensor:
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     """Set the elements where ``mask`` is true to ``value``, in place."""
     if _records("masked_fill_", self, value):
-        return _recorded("masked_fill_", self, lambda x, v: ops.where(mask, v, x), value)
+        return _recorded("masked_fill_", self, lambda x: ops.where(mask, value, x))
     xp = self.xp
     return write_in_place(
         "masked_fill_",
@@ -300,7 +299,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         name = "setitem" if advanced is None else "index_put_"
         refuse_partial_overlap(name, self, value, written=written)
     if _records("setitem", self, value):
-        _recorded("setitem", self, lambda x, v: setitem_at(x, index, v), value)
+        _recorded("setitem", self, lambda x: setitem_at(x, index, value))
         return
     raw = _raw(value)
     while getattr(raw, "ndim", 0) and raw.shape[0] == 1:  # leading 1s never change a broadcast
