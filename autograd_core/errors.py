@@ -16,11 +16,48 @@ __all__ = [
     "GradcheckError",
     "UninitializedError",
     "LinAlgError",
+    "REASONS",
 ]
+
+# The ``reason`` of a GraphError raised where a program uses memory that an in-place operation
+# changed: a name that stays when the message's words change, for code (and the program fuzz
+# of tests/) that tells these refusals apart. Those marked "(PyTorch computes)" are refusals
+# where PyTorch goes on and computes; the others PyTorch refuses too.
+REASONS = {
+    "stale-tensor": "a tensor without a node on memory that a recorded in-place op changed "
+    "after it was made (PyTorch computes: it makes the tensor a non-leaf)",
+    "stale-node": "a tensor with a node whose memory a recorded in-place op changed after the "
+    "node was made (PyTorch computes: it regenerates a view's grad_fn)",
+    "input-modified": "an input that the op reads for its gradient, changed in place after "
+    "the op used it",
+    "output-modified": "an output that the op reads for its gradient, changed in place",
+    "leaf-reshaped": "a leaf reshaped in place under no_grad after an op used it (PyTorch "
+    "computes a gradient of the old shape, or fails on the shape)",
+    "overlapping-elements": "an in-place write into elements that share one memory location "
+    "(PyTorch computes an order-dependent result unless they are zero-stride)",
+    "partial-overlap": "an operand that shares some memory with the tensor written in place "
+    "(PyTorch computes when it cannot tell)",
+    "expanded-write": "an index assignment into an expanded tensor (PyTorch computes when the "
+    "indexed part does not overlap)",
+    "view-outside-base": "a write into a view of a tensor that as_strided_ made smaller than "
+    "the view (PyTorch writes it, then fails every backward through it)",
+}
 
 
 class AutogradError(Exception):
-    """Base class of every error raised by autograd-core."""
+    """Base class of every error raised by autograd-core. ``reason`` is None, or one of
+    ``REASONS`` (``GraphError(message, reason="stale-node")``)."""
+
+    reason: str | None = None
+
+    def __init__(self, *args: object, reason: str | None = None) -> None:
+        super().__init__(*args)
+        if reason is not None:
+            if reason not in REASONS:
+                raise ValueError(
+                    f"{type(self).__name__}: unknown reason {reason!r}: one of {sorted(REASONS)}"
+                )
+            self.reason = reason
 
 
 class ShapeError(AutogradError, ValueError):

@@ -56,7 +56,8 @@ def root_grads(
                 "that was modified by a recorded in-place operation (the base of this view, or "
                 "another view of it) after this output was made, so its graph would describe "
                 "the values it had before. Take the view again after the in-place operation, "
-                "or clone before modifying (x = x.clone())."
+                "or clone before modifying (x = x.clone()).",
+                reason="stale-node",
             )
         if given is None:
             if y.data.size != 1:

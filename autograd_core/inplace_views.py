@@ -70,7 +70,8 @@ def refuse_overlap(name: str, x: Tensor, written: Any = None) -> None:
         raise GraphError(
             f"{name}: more than one element of the tensor written in place (shape "
             f"{tuple(a.shape)}, strides {a.strides}) refers to a single memory location, "
-            "as in an expanded tensor. Write into a copy: x = x.clone()."
+            "as in an expanded tensor. Write into a copy: x = x.clone().",
+            reason="overlapping-elements",
         )
 
 
@@ -211,7 +212,8 @@ def _index_in(name: str, base: Tensor, view: Tensor) -> Any:
             "since, so that it no longer holds all of x's elements; writing x in place is "
             "refused (PyTorch writes it, then its backward fails: 'setStorage: ... out of "
             "bounds'). Take the view again from that tensor, or write into a copy "
-            "(x = x.clone())."
+            "(x = x.clone()).",
+            reason="view-outside-base",
         )
     return order[at]
 
@@ -269,7 +271,8 @@ def refuse_partial_overlap(name: str, x: Tensor, *others: Any, written: Any = No
                 f"{name}: an operand (shape {tuple(o.shape)}) shares some memory with the "
                 f"tensor written in place (shape {tuple(a.shape)}) {how}, so the result "
                 f"would depend on the order of the writes (refused; PyTorch {torch}). Clone "
-                "the operand first: x.add_(y.clone())."
+                "the operand first: x.add_(y.clone()).",
+                reason="partial-overlap",
             )
 
 

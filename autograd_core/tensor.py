@@ -359,7 +359,8 @@ def read_only_error(name: str, x: Tensor, e: Exception) -> GraphError:
     return GraphError(
         f"{name}: the tensor's array (shape {tuple(x.shape)}) cannot be written in place ({e}); "
         "an expanded tensor shares one element among many positions. Write into a copy: "
-        "x = x.clone()."
+        "x = x.clone().",
+        reason="expanded-write",
     )
 
 

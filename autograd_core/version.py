@@ -220,7 +220,8 @@ def refuse_stale(name: str, *tensors: Any) -> None:
                 "in place), so it now holds values computed from tensors that require grad; "
                 "PyTorch would make it a non-leaf, ours would drop that gradient path. Take "
                 "the view again after the in-place operation (v = base[...]), or clone "
-                "before writing (y = x.clone(); y[...] = ...)."
+                "before writing (y = x.clone(); y[...] = ...).",
+                reason="stale-tensor",
             )
 
 
@@ -268,7 +269,8 @@ def check_inputs(op: Any) -> None:
                     f"{op.label}: output {k} (shape {tuple(out.shape)}, {out.dtype}), which "
                     "this op reads to compute its gradient, was modified by an in-place "
                     "operation after the forward pass. Modify a copy (y = y.clone()), or use "
-                    "the out-of-place form (y = y + 1 instead of y.add_(1))."
+                    "the out-of-place form (y = y + 1 instead of y.add_(1)).",
+                    reason="output-modified",
                 )
     read = resolve_rebound(op)
     for i, t in enumerate(op.inputs):
@@ -278,14 +280,16 @@ def check_inputs(op: Any) -> None:
                 f"{op.label}: input {i} (now shape {tuple(t.shape)}, {t.dtype}) is a leaf whose "
                 "shape or strides an in-place method (t_, squeeze_, as_strided_ ...) changed "
                 "under no_grad after this op used it, so its gradient would be laid out for "
-                "the old shape. Call backward() first, or reshape out of place (x.t())."
+                "the old shape. Call backward() first, or reshape out of place (x.t()).",
+                reason="leaf-reshaped",
             )
         if rebound:
             raise GraphError(
                 f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
                 "reads to compute its gradient, was modified by an in-place operation after "
                 "this op used it. Use an out-of-place op (y = x + 1) when the old value is "
-                "still needed, or clone first (x = x.clone())."
+                "still needed, or clone first (x = x.clone()).",
+                reason="input-modified",
             )
         stale = stale_after(t)
         if stale and op.seq > stale:
@@ -294,12 +298,14 @@ def check_inputs(op: Any) -> None:
                 "with a tensor that was modified by a recorded in-place operation (a view "
                 "written in place, or the base of this view) after this input was made, so its "
                 "gradient would describe the values it had before. Take the tensor (or view) "
-                "again after the in-place operation, or clone before modifying (x = x.clone())."
+                "again after the in-place operation, or clone before modifying (x = x.clone()).",
+                reason="stale-node",
             )
         if op.saves_inputs and i in read and written_at(t.data) > op.seq:
             raise GraphError(
                 f"{op.label}: input {i} (shape {tuple(t.shape)}, {t.dtype}), which this op "
                 "reads to compute its gradient, was modified by an in-place operation after "
                 "the forward pass. Call backward() before modifying it (an optimizer step, "
-                "x[...] = ..., x.add_(...)), or modify a copy (x = x.clone())."
+                "x[...] = ..., x.add_(...)), or modify a copy (x = x.clone()).",
+                reason="input-modified",
             )
