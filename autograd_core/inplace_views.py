@@ -125,7 +125,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
                 "being changed in place (refused, as PyTorch does). Clone it first "
                 "(x = x.clone()), or write into the base tensor."
             )
-        # (a node a backward released keeps, of its inputs, the leaves that require grad)
+        # (a node a backward released keeps, of its inputs, the leaves whose gradient it needed)
         inputs = reader.inputs
         if inputs is None:
             inputs = _released_leaves(reader)
@@ -134,9 +134,9 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
             return None
     if t is x:
         return None
-    # (a leaf that required grad when the view was made, detach_()-ed since, counts too)
-    needed = zip(reader.inputs or (), reader.needs_input_grad or ()) if reader else ()
-    if t.node is None and (t.requires_grad or any(u is t and g for u, g in needed)):
+    # (a leaf that required grad when the view was made, detach_()-ed since, counts too,
+    # before a backward released the view's node and after)
+    if t.node is None and (t.requires_grad or _required_grad(reader, t)):
         raise GraphError(
             f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
             f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
@@ -146,8 +146,19 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
     return None if is_view(t) else (t, reader, _index_in(name, t, x))
 
 
+def _required_grad(reader: Any, leaf: Tensor) -> bool:
+    """Whether ``leaf`` required grad when the view op ``reader`` read it: its gradient was
+    needed, or a backward released ``reader`` and ``leaf`` is among the leaves its edges
+    reach (which are those whose gradients were needed)."""
+    if reader is None:
+        return False
+    if reader.inputs is None:
+        return any(u is leaf for u in _released_leaves(reader))
+    return any(u is leaf and g for u, g in zip(reader.inputs, reader.needs_input_grad or ()))
+
+
 def _released_leaves(node: Any) -> list[Tensor]:
-    """The leaves that require grad which a node a backward released reaches through its
+    """The leaves whose gradients were needed which a node a backward released reaches through its
     ``edges`` and those of the released nodes before it (a view of a view of a leaf)."""
     leaves, stack, seen = [], list(node.edges or ()), set()
     while stack:

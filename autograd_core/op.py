@@ -49,9 +49,8 @@ _NEEDS2 = (((False, False), (False, True)), ((True, False), (True, True)))
 
 class _NoParams(Mapping[str, Any]):
     """The params of a node recorded without keyword arguments (``Op.apply_pair``): one shared
-    empty mapping, which cannot be written (no node changes its params), where each node would
-    otherwise keep an empty dict (65 B, and one more object for the cyclic collector). A copy
-    or a pickle of it is a new empty one."""
+    read-only empty mapping (no node changes its params) where each node would otherwise keep
+    an empty dict (65 B, one more object for the cyclic collector); copied or pickled: new."""
 
     __slots__ = ()
 
@@ -237,18 +236,19 @@ class Op:
         """Drop the parents and saved arrays (after its VJP ran, unless retain_graph), keeping
         the graph's structure as PyTorch keeps ``grad_fn`` after backward. ``edges`` holds one
         entry per input: the parent op node (``(node, output_nr)`` for output 1, 2 ... of a
-        multi-output op), the leaf itself when it requires grad (a parameter, held by its owner
-        anyway), or None for a constant (freed, as PyTorch frees it). ``out_shape`` and
-        ``out_dtype`` are the output's, read off its gradient ``gy``. ``draw_graph`` and
-        ``next_functions`` read them; no array survives. (One new tuple per node and one shape
-        tuple: each object kept here is one more for CPython's cycle collector to count.)"""
+        multi-output op), the leaf itself when this op needed its gradient (a parameter, held
+        by its owner; also once detach_()-ed, as PyTorch's AccumulateGrad holds it), or None
+        for a constant (freed, as PyTorch frees it). ``out_shape`` and ``out_dtype`` are the
+        output's, read off its gradient ``gy``. ``draw_graph`` and ``next_functions`` read
+        them; no array survives. (One new tuple per node and one shape tuple: each object kept
+        here is one more for CPython's cycle collector to count.)"""
         inputs = self.inputs
         if len(inputs) == 2:  # (most ops)
-            self.edges = edges_of_pair(inputs)
+            self.edges = edges_of_pair(self)
         elif len(inputs) == 1:
-            self.edges = (_edge(inputs[0]),)
+            self.edges = (_edge(inputs[0], self.needs_input_grad[0]),)
         else:
-            self.edges = tuple([_edge(t) for t in inputs])
+            self.edges = tuple([_edge(t, n) for t, n in zip(inputs, self.needs_input_grad)])
         if gy is None:
             self.out_shape = self.out_dtype = None
         else:
@@ -375,26 +375,26 @@ class Op:
         return f"<{type(self).__name__} op {self.label!r}>"
 
 
-def edges_of_pair(inputs: tuple[Tensor, Tensor]) -> tuple[Any, Any]:
-    """The ``edges`` of a released node with two inputs: ``_edge`` of each, its steps spelled
-    out (most nodes have two inputs: ~40 ns less per node than two calls). ``Op.release`` and
-    the sweep's fast loop, which releases the usual node itself, call it."""
-    a, b = inputs
+def edges_of_pair(op: Op) -> tuple[Any, Any]:
+    """The ``edges`` of ``op``, released, with two inputs: ``_edge`` of each, spelled out
+    (most nodes have two inputs: ~40 ns less per node than two calls). ``Op.release`` and the
+    sweep's fast loop, which releases the usual node itself, call it."""
+    (a, b), needs = op.inputs, op.needs_input_grad
     ea, eb = a.node, b.node
     if ea is None:
-        ea = a if a._requires_grad else None
+        ea = a if needs[0] else None
     elif a.output_nr:
         ea = (ea, a.output_nr)
     if eb is None:
-        eb = b if b._requires_grad else None
+        eb = b if needs[1] else None
     elif b.output_nr:
         eb = (eb, b.output_nr)
     return ea, eb
 
 
-def _edge(t: Tensor) -> Any:
-    """What a released node keeps of its input ``t`` (``Op.release``)."""
+def _edge(t: Tensor, needed: bool) -> Any:
+    """What a released node keeps of its input ``t``, whose gradient it ``needed``."""
     node = t.node
     if node is None:
-        return t if t._requires_grad else None
+        return t if needed else None
     return (node, t.output_nr) if t.output_nr else node

@@ -212,7 +212,7 @@ class _Sweep:
                     prev = table[node]
                     table[node] = gx if prev is None else prev + gx
             if not retain and len(inputs) == 2 and type(g) is ndarray:  # Op.release, no call
-                op.edges, op.out_shape, op.out_dtype = edges_of_pair(inputs), g.shape, g.dtype
+                op.edges, op.out_shape, op.out_dtype = edges_of_pair(op), g.shape, g.dtype
                 op.inputs = op.out = op.saved = None
             elif not retain:
                 op.release(g)

@@ -1118,3 +1118,34 @@ def test_detach_of_a_view_whose_base_a_recorded_write_changed_is_refused():
     )
     d = ac.tensor([1.0, 2.0]).reshape(-1)
     assert d.detach_() is d and d.is_leaf and not d.requires_grad
+
+
+def test_a_view_of_a_leaf_detached_since_refuses_in_place_also_after_a_backward():
+    # explore fuzz: v = x.reshape(-1); x.detach_(); v.sum().backward(); v.t_(): torch refuses
+    # (v requires grad and its base is a leaf), ours refused only before the backward: the
+    # released node had kept no edge to x, which no longer required grad. A released node now
+    # keeps each leaf whose gradient it needed, as PyTorch's AccumulateGrad holds it
+    run_program(
+        [(np.array([0.548, -0.921, -1.836]), True)],
+        [
+            ("view", 0, "reshape", (-1,)),
+            ("inplace", 0, "detach_"),
+            ("autograd", 1, "backward", np.array([1.137, 0.77, 0.541]), "sum", False),
+            ("inplace", 1, "t_"),
+        ],
+    )
+    for lib in (torch, ac):
+        x = lib.tensor(X, requires_grad=True)
+        v = x.reshape(-1)
+        x.detach_()
+        v.sum().backward()
+        ((node, nr),) = v.grad_fn.next_functions
+        assert (type(node).__name__, node.variable is x, nr, x.grad) == (
+            "AccumulateGrad",
+            True,
+            0,
+            None,
+        )
+        for write in (lambda: v.add_(1.0), v.squeeze_):
+            with pytest.raises(RuntimeError, match="view of a leaf"):
+                write()
