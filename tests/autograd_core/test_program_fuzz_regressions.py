@@ -1146,6 +1146,6 @@ def test_a_view_of_a_leaf_detached_since_refuses_in_place_also_after_a_backward(
             0,
             None,
         )
-        for write in (lambda: v.add_(1.0), v.squeeze_):
+        for write in (lambda v=v: v.add_(1.0), v.squeeze_):
             with pytest.raises(RuntimeError, match="view of a leaf"):
                 write()
