@@ -136,6 +136,7 @@ from autograd_core.func import vmap  # noqa: E402  (torch.vmap)
 from autograd_core.gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from autograd_core.linalg import matrix_exp, matrix_power  # noqa: E402  (torch's names too)
 from autograd_core.linalg_ex import cholesky_inverse, cholesky_solve  # noqa: E402  (torch's)
+from autograd_core.linalg_householder import geqrf, orgqr, ormqr  # noqa: E402  (torch's)
 from autograd_core.linalg_legacy import chain_matmul, cholesky, svd  # noqa: E402  (legacy names)
 from autograd_core.linalg_lu import lu_unpack  # noqa: E402  (torch.lu_unpack)
 from autograd_core.nn_functions import *  # noqa: E402, F403  (torch.conv2d, torch.dropout, …)
@@ -188,6 +189,9 @@ __all__ = [
     "lu_unpack",
     "cholesky_solve",
     "cholesky_inverse",
+    "geqrf",
+    "orgqr",
+    "ormqr",
     "pinverse",
     "numel",
     "Tensor",

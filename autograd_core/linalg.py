@@ -2,8 +2,8 @@
 det, slogdet, eigh here; svd, svdvals, qr, pinv, matrix_exp in ``linalg_decomp.py``; the norms
 in ``linalg_norms.py``; matrix_power, multi_dot in ``linalg_products.py``; cross in
 ``ops/cross_product.py``; lu, lu_factor(_ex), lu_solve in ``linalg_lu.py``; vecdot and the
-``*_ex`` variants in ``linalg_ex.py``; lstsq, matrix_rank, cond in ``linalg_lstsq.py``),
-batched over leading dims."""
+``*_ex`` variants in ``linalg_ex.py``; lstsq, matrix_rank, cond in ``linalg_lstsq.py``;
+householder_product in ``linalg_householder.py``), batched over leading dims."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from autograd_core.linalg_decomp import (
     svd,
     svdvals,
 )
+from autograd_core.linalg_householder import householder_product
 from autograd_core.linalg_lu import (
     PLU,  # noqa: F401  (lu's result type, as torch.return_types)
     LUFactor,  # noqa: F401
@@ -78,6 +79,7 @@ __all__ = [
     "lstsq",
     "matrix_rank",
     "cond",
+    "householder_product",
     "LinAlgError",
 ]
 

@@ -49,6 +49,29 @@ def cholesky_inverse(self: Tensor, upper: bool = False) -> Tensor:
     return inverse(self, upper)
 
 
+def geqrf(self: Tensor) -> Any:
+    """``a.geqrf()``: (a, tau), QR in LAPACK's compact form (``ac.geqrf``)."""
+    from autograd_core.linalg_householder import geqrf as factor
+
+    return factor(self)
+
+
+def orgqr(self: Tensor, input2: Tensor) -> Tensor:
+    """``a.orgqr(tau)``: Q from geqrf's reflectors (``ac.linalg.householder_product``)."""
+    from autograd_core.linalg_householder import householder_product
+
+    return householder_product(self, input2)
+
+
+def ormqr(
+    self: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False
+) -> Tensor:
+    """``a.ormqr(tau, c)``: Q C (Qᵀ C, C Q, C Qᵀ) from geqrf's reflectors (``ac.ormqr``)."""
+    from autograd_core.linalg_householder import ormqr as apply
+
+    return apply(self, input2, input3, left, transpose)
+
+
 def _legacy(name: str) -> Any:
     """The method form of ``torch_numerics.<name>`` (PyTorch's legacy ``qr``, ``lu``,
     ``lu_solve``, ``triangular_solve``), self as the first argument."""
@@ -85,6 +108,9 @@ FUNCTION_METHODS: dict[str, Any] = {
     "lu_solve": _legacy("lu_solve"),
     "cholesky_solve": cholesky_solve,
     "cholesky_inverse": cholesky_inverse,
+    "geqrf": geqrf,
+    "orgqr": orgqr,
+    "ormqr": ormqr,
     "triangular_solve": _legacy("triangular_solve"),
     "hardshrink": hardshrink,
     "prelu": prelu,

@@ -16,6 +16,7 @@ from autograd_core.testing.specs import (  # noqa: F401
     elementwise_more,
     extrema,
     floating_point,
+    householder,
     indexing,
     join,
     linalg,
