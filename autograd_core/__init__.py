@@ -143,6 +143,14 @@ from autograd_core.nn_functions import *  # noqa: E402, F403  (torch.conv2d, tor
 from autograd_core.nn_losses import *  # noqa: E402, F403  (torch.kl_div, torch.ctc_loss, …)
 from autograd_core.nn_pooling import *  # noqa: E402, F403  (torch.max_pool2d, torch.grid_sampler)
 from autograd_core.print_options import get_printoptions, set_printoptions  # noqa: E402
+from autograd_core.recurrent_torch import (  # noqa: E402  (torch's top-level forms)
+    gru_cell,
+    lstm_cell,
+    rnn_relu,
+    rnn_relu_cell,
+    rnn_tanh,
+    rnn_tanh_cell,
+)
 from autograd_core.settings import *  # noqa: E402, F403  (initial_seed, is_nonzero, …)
 from autograd_core.steps import backprop_steps  # noqa: E402
 from autograd_core.torch_creation import *  # noqa: E402, F403  (atleast_1d, asarray, fill, …)
@@ -192,6 +200,12 @@ __all__ = [
     "geqrf",
     "orgqr",
     "ormqr",
+    "rnn_tanh_cell",
+    "rnn_relu_cell",
+    "lstm_cell",
+    "gru_cell",
+    "rnn_tanh",
+    "rnn_relu",
     "pinverse",
     "numel",
     "Tensor",

@@ -71,6 +71,15 @@ def _check(name: str, xw: tuple[int, ...], gates: int, states, weights, tensors)
     return T, B, H
 
 
+def _no_more(name: str, extra: tuple[Any, ...]) -> None:
+    if extra:
+        form = "the states as a pair (h0, c0)" if name == "lstm" else "params as a list"
+        raise TypeError(
+            f"{name}: {len(extra)} positional argument(s) too many for the one-op form; "
+            f"torch.{name}'s form takes {form}."
+        )
+
+
 def _lift_all(*ts: Any) -> list[Tensor | None]:
     return [None if t is None else lift(t) for t in ts]
 
@@ -154,11 +163,14 @@ def lstm(
     w_hr: Tensor | None = None,
     w_ih: Tensor | None = None,
     b_ih: Tensor | None = None,
-    *,
+    *torch_form: Any,
     lengths: Sequence[int] | None = None,
     reverse: bool = False,
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """An LSTM over a whole sequence as one op: returns (y, h_n, c_n), see ``LSTM``.
+    """An LSTM over a whole sequence as one op: returns (y, h_n, c_n), see ``LSTM``. Called
+    as ``torch.lstm`` is, ``lstm(input, (h0, c0), params, has_biases, num_layers, dropout,
+    train, bidirectional, batch_first)`` (the pair tells the forms apart), it runs every
+    layer as ``nn.LSTM`` does (``recurrent_torch.torch_lstm``).
 
     Args:
         xw: (T, B, 4H) input projection of every step, gates in PyTorch's order i, f, g, o;
@@ -175,6 +187,11 @@ def lstm(
         >>> y.shape, h.shape, c.shape
         ((5, 2, 2), (2, 2), (2, 2))
     """
+    if isinstance(h0, (tuple, list)):
+        from autograd_core.recurrent_torch import torch_lstm
+
+        return torch_lstm(xw, h0, c0, w_hh, b_hh, w_hr, w_ih, b_ih, *torch_form)
+    _no_more("lstm", torch_form)
     xw, h0, c0, w_hh, b_hh, w_hr, w_ih, b_ih = _lift_all(xw, h0, c0, w_hh, b_hh, w_hr, w_ih, b_ih)
     shape = _xw_shape("lstm", xw, 4, w_ih, b_ih)
     H = shape[2] // 4 if len(shape) == 3 else 0
@@ -197,11 +214,14 @@ def gru(
     b_hh: Tensor | None = None,
     w_ih: Tensor | None = None,
     b_ih: Tensor | None = None,
-    *,
+    *torch_form: Any,
     lengths: Sequence[int] | None = None,
     reverse: bool = False,
 ) -> tuple[Tensor, Tensor]:
-    """A GRU over a whole sequence as one op: returns (y, h_n), see ``GRU``.
+    """A GRU over a whole sequence as one op: returns (y, h_n), see ``GRU``. Called as
+    ``torch.gru`` is, ``gru(input, hx, params, has_biases, num_layers, dropout, train,
+    bidirectional, batch_first)`` (the list of parameters tells the forms apart), it runs
+    every layer as ``nn.GRU`` does (``recurrent_torch.torch_gru``).
 
     Args:
         xw: (T, B, 3H) input projection of every step, blocks in PyTorch's order r, z, n; or,
@@ -217,6 +237,11 @@ def gru(
         >>> y.shape, h.shape
         ((5, 2, 2), (2, 2))
     """
+    if isinstance(w_hh, (tuple, list)):
+        from autograd_core.recurrent_torch import torch_gru
+
+        return torch_gru(xw, h0, w_hh, b_hh, w_ih, b_ih, *torch_form)
+    _no_more("gru", torch_form)
     xw, h0, w_hh, b_hh, w_ih, b_ih = _lift_all(xw, h0, w_hh, b_hh, w_ih, b_ih)
     shape = _xw_shape("gru", xw, 3, w_ih, b_ih)
     H = shape[2] // 3 if len(shape) == 3 else 0
