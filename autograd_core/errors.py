@@ -27,7 +27,9 @@ REASONS = {
     "stale-tensor": "a tensor without a node on memory that a recorded in-place op changed "
     "after it was made (PyTorch computes: it makes the tensor a non-leaf)",
     "stale-node": "a tensor with a node whose memory a recorded in-place op changed after the "
-    "node was made (PyTorch computes: it regenerates a view's grad_fn)",
+    "node was made, that no new node can describe (a view among several an op returned, as "
+    "PyTorch refuses too; a view that an op reads is otherwise given one, as PyTorch "
+    "regenerates a view's grad_fn)",
     "input-modified": "an input that the op reads for its gradient, changed in place after "
     "the op used it",
     "output-modified": "an output that the op reads for its gradient, changed in place",

@@ -30,6 +30,13 @@ __all__ = [
 ]
 
 
+def _regenerated(api: str, y: Tensor) -> bool:
+    """``inplace_views.regenerated`` for a stale view that a backward starts from."""
+    from autograd_core.inplace_views import regenerated
+
+    return regenerated(api, y)
+
+
 def root_grads(
     outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, api: str
 ) -> list[Tensor]:
@@ -50,7 +57,7 @@ def root_grads(
                 "graph, so there is nothing to differentiate. Create the inputs with "
                 "requires_grad=True and make sure the computation is not under no_grad()."
             )
-        if WRITES.recorded and stale_after(y):
+        if WRITES.recorded and stale_after(y) and not _regenerated(api, y):
             raise GraphError(
                 f"{api}: output {i} (shape {tuple(y.shape)}) shares its memory with a tensor "
                 "that was modified by a recorded in-place operation (the base of this view, or "

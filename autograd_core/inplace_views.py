@@ -31,6 +31,7 @@ __all__ = [
     "is_view",
     "refuse_detaching_a_view",
     "regathered",
+    "regenerated",
 ]
 
 
@@ -206,6 +207,28 @@ def regathered(found: tuple[Tensor, Any, Any], view: Tensor, before: Tensor) -> 
         return before
     old = Tensor._make(base.data, base._requires_grad, base.node, base.output_nr)
     return ops.take(old, index.reshape(view.shape))
+
+
+def regenerated(name: str, view: Tensor) -> bool:
+    """Give ``view``, whose node a recorded in-place write into other elements of its memory
+    made stale (through its base or another view, after ``view`` was made), a node that reads
+    its elements from the base's current value, as PyTorch regenerates a view's ``grad_fn``
+    when it is next used; ``name`` is the op about to read it. Nodes recorded before keep the
+    old node through a stand-in (``mark_rebound``), as PyTorch's saved edges do. False, and
+    ``view`` left as it was, where no base is found, the base is stale itself, or
+    ``view_base`` refuses (a view among several outputs of one op): the backward's refusal
+    (kept difference K3) stands there."""
+    try:
+        found = view_base(name, view)
+    except GraphError:
+        return False
+    if found is None or stale_after(found[0]):
+        return False
+    base, _, index = found
+    new = ops.take(base, index.reshape(view.shape))
+    mark_rebound(view, old_value(Tensor._make(view.data, True, view.node, view.output_nr)))
+    view.node, view.output_nr = new.node, 0
+    return True
 
 
 def _index_in(name: str, base: Tensor, view: Tensor) -> Any:

@@ -73,18 +73,27 @@ def forward_checked(op: Op, inputs: tuple[Tensor, ...], params: Mapping[str, Any
 def after_recorded_write(cls: type[Op], inputs: tuple[Tensor, ...], out: Tensor) -> None:
     """``apply``'s step once a recorded in-place write has happened (``WRITES.recorded``):
     refuse an input without a node whose memory such a write changed after it was made, where
-    this op would be recorded (``version.refuse_stale``), and mark ``out`` as made now (a
-    view made under no_grad after the write is not stale)."""
+    this op would be recorded (``version.refuse_stale``); give a view whose node such a write
+    made stale a node that reads the base's current value (``inplace_views.regenerated``, as
+    PyTorch regenerates a view's grad_fn); and mark ``out`` as made now (a view made under
+    no_grad after the write is not stale)."""
     # (version.stale_leaf's steps spelled out: this runs for every op while a buffer written
     # by a recorded in-place op lives)
     if MODE.enabled and cls.differentiable:
         recorded = WRITES.recorded
         for t in inputs:
-            if t.node is None:
-                d = t.data
-                entry = recorded.get(id(d if d.base is None else root_of(d)))
-                if entry is not None and getattr(t, "_seen", 0) < entry[0]:
+            d = t.data
+            entry = recorded.get(id(d if d.base is None else root_of(d)))
+            if entry is None:
+                continue
+            node = t.node
+            if node is None:
+                if getattr(t, "_seen", 0) < entry[0]:
                     refuse_stale(cls.name, t)
+            elif node.seq < entry[0] and id(node) not in entry[1] and d.base is not None:
+                from autograd_core.inplace_views import regenerated  # (rare: after a write)
+
+                regenerated(cls.name, t)
     out._seen = WRITES.last
 
 

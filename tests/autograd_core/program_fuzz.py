@@ -216,8 +216,10 @@ KEPT_REFUSALS = {
     "K1 stale tensor without a node": "stale-tensor",
     # (K2, an op that saved nothing whose input a later in-place op rebound, is closed: its
     # gradient reaches the old value's node, as torch's saved edge: version.mark_rebound)
-    # K3: a view (or base) with a node taken before another view of its memory was written in
-    # place: torch regenerates its grad_fn, ours refuses at backward (version.stale_after)
+    # K3: a view with a node taken before its memory was written in place (through its base or
+    # another view), then read: torch regenerates its grad_fn, and so does ours now, as the
+    # op that reads it runs (inplace_views.regenerated). Left: the cases that cannot be
+    # regenerated (a base that is itself stale), where ours refuses at backward
     "K3 stale node": "stale-node",
     # K4: an in-place write into overlapping elements that are not zero-stride (as_strided
     # windows): torch writes an order-dependent result, ours refuses (inplace_views.py)
