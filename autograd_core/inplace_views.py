@@ -99,15 +99,15 @@ def refuse_marked_view(name: str, x: Tensor, recorded: bool) -> None:
         )
 
 
-def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
+def view_base(name: str, x: Tensor, write: bool = True) -> tuple[Tensor, Any, Any] | None:
     """The tensor that owns x's memory, the node of the view op that read it, and the position
     of each of x's elements in that tensor flattened. The tensor is found through the nodes of
     the view ops between them, or (the node None) through the tensors its views were made of,
     where x has no node or a recorded in-place write gave it one; None when x owns its memory
     or no such chain is recorded (or a backward released it). Refuses a view of a leaf that
     requires grad (its gradient would belong to a value it no longer holds), as PyTorch, also
-    after a backward, and a view of a tensor an in-place shape method (``as_strided_``) left
-    without some of its elements."""
+    after a backward (unless ``write`` is False: x is only to be read), and a view of a tensor
+    an in-place shape method (``as_strided_``) left without some of its elements."""
     root = root_of(x.data)
     t, reader = x, None
     while True:
@@ -137,7 +137,7 @@ def view_base(name: str, x: Tensor) -> tuple[Tensor, Any, Any] | None:
         return None
     # (a leaf that required grad when the view was made, detach_()-ed since, counts too,
     # before a backward released the view's node and after)
-    if t.node is None and (t.requires_grad or _required_grad(reader, t)):
+    if write and t.node is None and (t.requires_grad or _required_grad(reader, t)):
         raise GraphError(
             f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
             f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
@@ -217,17 +217,20 @@ def regenerated(name: str, view: Tensor) -> bool:
     old node through a stand-in (``mark_rebound``), as PyTorch's saved edges do. False, and
     ``view`` left as it was, where no base is found, the base is stale itself, or
     ``view_base`` refuses (a view among several outputs of one op): the backward's refusal
-    (kept difference K3) stands there."""
+    (kept difference K3) stands there. (A base without a node that the write made stale
+    counts as stale: kept difference K1.)"""
     try:
-        found = view_base(name, view)
+        found = view_base(name, view, write=False)
     except GraphError:
         return False
-    if found is None or stale_after(found[0]):
+    if found is None or stale_after(found[0]) or found[0].node is None and stale_leaf(found[0]):
         return False
     base, _, index = found
     new = ops.take(base, index.reshape(view.shape))
-    mark_rebound(view, old_value(Tensor._make(view.data, True, view.node, view.output_nr)))
+    moved = view.node
+    mark_rebound(view, old_value(Tensor._make(view.data, True, moved, view.output_nr)))
     view.node, view.output_nr = new.node, 0
+    move_retained(view, moved)  # (PyTorch moves retain_grad to the regenerated grad_fn)
     return True
 
 

@@ -19,7 +19,7 @@ from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.hooks import RemovableHandle, add_post_accumulate
 from autograd_core.print_options import array_text
-from autograd_core.version import NEVER, WRITES, refuse_stale
+from autograd_core.version import NEVER, WRITES, refuse_stale, stale_after
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -141,13 +141,21 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for tensors created by the user rather than by an op."""
-        return self.node is None
+        """True for tensors created by the user rather than by an op (read as ``grad_fn``)."""
+        return self.grad_fn is None
 
     @property
     def grad_fn(self) -> Op | None:
-        """The op that produced this tensor (PyTorch's name for ``node``)."""
-        return self.node
+        """The op that produced this tensor (PyTorch's name for ``node``). A view whose memory
+        was written in place since it was made gets a node that describes the write first
+        (``inplace_views.regenerated``), as PyTorch regenerates a view's grad_fn when read."""
+        node = self.node
+        if node is not None and WRITES.recorded and stale_after(self):
+            from autograd_core.inplace_views import regenerated  # (rare: after such a write)
+
+            if regenerated("grad_fn", self):
+                node = self.node
+        return node
 
     @property
     def xp(self) -> Any:

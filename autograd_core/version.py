@@ -20,7 +20,7 @@ import itertools
 import weakref
 from typing import Any
 
-from autograd_core.errors import GraphError
+from autograd_core.errors import BackwardError, GraphError
 
 __all__ = [
     "next_seq",
@@ -199,10 +199,15 @@ def stale_leaf(t: Any) -> int:
     after ``t``, a tensor without a node, was made (0: none). PyTorch makes such a tensor (a
     view taken before the write, or the base of a view written in place) a non-leaf whose
     grad_fn reads the new values; ours stays a leaf, and ``refuse_stale`` refuses to use it
-    where gradients are recorded instead of silently dropping that gradient path."""
+    where gradients are recorded instead of silently dropping that gradient path. A leaf that
+    requires grad and owns its memory (written through ``detach()``'s alias) is never stale:
+    PyTorch keeps it a leaf, its gradient accumulates as any leaf's."""
     if t.node is not None:
         return 0
-    entry = WRITES.recorded.get(id(_root(t.data)))
+    root = _root(t.data)
+    if t._requires_grad and (root is t.data or owner_of(root) is t.data):
+        return 0
+    entry = WRITES.recorded.get(id(root))
     if entry is None or getattr(t, "_seen", 0) >= entry[0]:
         return 0
     return entry[0]
@@ -240,9 +245,25 @@ def resolve_rebound(op: Any) -> Any:
         return read
     for i, t in enumerate(op.inputs):
         rebound, then = rebound_after(t, op.seq)
+        if rebound and then is not None and then.node is None and t.node is not None:
+            _refuse_moved_leaf(op, i, t)
         if rebound and then is not None and not (op.saves_inputs and i in read):
             op.inputs = (*op.inputs[:i], then, *op.inputs[i + 1 :])
     return read
+
+
+def _refuse_moved_leaf(op: Any, i: int, t: Any) -> None:
+    """A leaf whose gradient ``op`` needed, made the output of a node since by a recorded
+    in-place op (after detach_ or requires_grad_(False)): PyTorch's AccumulateGrad then holds
+    a non-leaf and its backward refuses; so does ours, rather than drop the gradient."""
+    if op.needs_input_grad[i]:
+        raise BackwardError(
+            f"{op.label}: input {i} (shape {tuple(t.shape)}) was a leaf that required grad when "
+            "this op used it; it stopped requiring grad since (detach_, requires_grad_(False)) "
+            "and a recorded in-place op made it the output of a node, so its gradient has no "
+            "leaf to go to (PyTorch: 'leaf variable has been moved into the graph interior'). "
+            "Write into a copy instead (y = x.clone(); y.add_(...))."
+        )
 
 
 def resolved_inputs(op: Any) -> Any:

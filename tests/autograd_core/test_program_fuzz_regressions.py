@@ -1183,3 +1183,50 @@ def test_a_view_of_a_leaf_detached_since_refuses_in_place_also_after_a_backward(
         for write in (lambda v=v: v.add_(1.0), v.squeeze_):
             with pytest.raises(RuntimeError, match="view of a leaf"):
                 write()
+
+
+def test_a_leaf_detached_then_written_with_grad_refuses_the_earlier_nodes_gradient():
+    # explore fuzz (run 171): v = x.reshape(-1); x.detach_(); x.add_(v); x.backward(w):
+    # torch refuses ('leaf variable has been moved into the graph interior'); ours dropped
+    # reshape's gradient to x silently (x.grad None)
+    run_program(
+        [(np.array([0.548, -0.921, -1.836]), True)],
+        [
+            ("view", 0, "reshape", (-1,)),
+            ("inplace", 0, "detach_"),
+            ("inplace", 0, "add_", ("slot", 1)),
+            ("autograd", 0, "backward", np.array([1.137, 0.77, 0.541]), "sum", False),
+        ],
+    )
+    x = ac.tensor(X, requires_grad=True)
+    v = x.reshape(-1)
+    x.detach_()
+    x.add_(v)
+    with pytest.raises(ac.BackwardError, match="reshape: input 0 .* moved into the graph interior"):
+        x.backward(ac.tensor(W))
+
+
+@pytest.mark.parametrize("peek", [False, True], ids=["not read", "grad_fn read"])
+def test_a_retained_view_written_through_an_alias_keeps_torchs_gradient(peek):
+    # explore fuzz (run 171): v = x.reshape(-1); v.retain_grad(); d = x.detach(); d.add_(v);
+    # torch regenerates v's grad_fn when it is read (is_leaf, grad_fn), moving retain_grad to
+    # the new node, so v.grad stays None after d's backward; ours now does the same when v is
+    # read, and keeps v.grad where v is not read, as torch. x itself stays a usable leaf, as
+    # in torch (it was refused as stale)
+    results = []
+    for lib in (torch, ac):
+        x = lib.tensor(X[:3], requires_grad=True)
+        v = x.reshape(-1)
+        v.retain_grad()
+        d = x.detach()
+        d.add_(v)
+        if peek:
+            assert v.grad_fn is not None and not v.is_leaf
+        d.backward(lib.tensor(W[:3]))
+        (x * 2).sum().backward()
+        results.append((None if v.grad is None else v.grad.numpy(), x.grad.numpy()))
+    (ours_v, ours_x), (theirs_v, theirs_x) = results[1], results[0]
+    assert (ours_v is None) == (theirs_v is None) == peek
+    if not peek:
+        np.testing.assert_allclose(ours_v, theirs_v, rtol=1e-12)
+    np.testing.assert_allclose(ours_x, theirs_x, rtol=1e-12)
