@@ -99,7 +99,7 @@ from autograd_core.methods import attach_methods
 from autograd_core.ops import *  # noqa: F403
 from autograd_core.ops.workspace import empty_workspaces
 from autograd_core.random import Generator, get_rng_state, manual_seed, seed, set_rng_state
-from autograd_core.random_distributions import normal, poisson, randint_like
+from autograd_core.random_distributions import binomial, normal, poisson, randint_like
 from autograd_core.random_sampling import bernoulli, multinomial, randperm
 from autograd_core.registry import OP_REGISTRY, get_op, list_ops, register_op
 from autograd_core.tensor import Tensor
@@ -226,6 +226,7 @@ __all__ = [
     "randint_like",
     "normal",
     "poisson",
+    "binomial",
     "randperm",
     "multinomial",
     "bernoulli",

@@ -1,11 +1,11 @@
-"""More of PyTorch's random creators: ``normal`` (every form), ``poisson`` and
+"""More of PyTorch's random creators: ``normal`` (every form), ``poisson``, ``binomial`` and
 ``randint_like``.
 
 All draw from the project's generators (random.py): ``generator=`` or the default one that
 ``ac.manual_seed`` seeds, on the device of the result, so a seed makes them reproducible (on
 each device; the streams are not PyTorch's). The results are samples, not differentiable
 functions of the parameters: they never require grad (PyTorch gives ``normal`` and
-``poisson`` gradients that are identically zero).
+``poisson`` gradients that are identically zero, and ``binomial``'s backward raises).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from autograd_core.ops.common import const
 from autograd_core.random import Generator, device_rng
 from autograd_core.tensor import Tensor
 
-__all__ = ["normal", "poisson", "randint_like"]
+__all__ = ["normal", "poisson", "binomial", "randint_like"]
 
 
 def _standard_normal(generator: Generator | None, shape: tuple[int, ...], dev: Any) -> Any:
@@ -125,6 +125,54 @@ def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:  # noq
     with on_device(input.device):
         drawn = device_rng(generator, input.device).poisson(rates.astype(numpy.float64))
     return const(drawn.astype(input.dtype))
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) -> Tensor:
+    """Samples of Binomial(count, prob), the number of successes in ``count`` trials of
+    probability ``prob``, for each entry of the broadcast floating tensors (``torch.binomial``):
+    count's dtype, on its device. No gradient. A NaN probability gives NaN, as PyTorch.
+
+    Raises:
+        DTypeError: a non-floating tensor, or count and prob of different dtypes.
+        ValueError: a count that is negative or not a whole number, or a probability outside
+            [0, 1] (PyTorch returns some number for those; ours refuses).
+
+    Example:
+        >>> import autograd_core as ac
+        >>> ac.binomial(ac.tensor([4.0, 0.0, 3.0]), ac.tensor([1.0, 0.5, 0.0]))
+        tensor([4., 0., 0.])
+    """
+    if not isinstance(count, Tensor) or not isinstance(prob, Tensor):
+        raise TypeError(
+            f"binomial: count and prob must be tensors, got {type(count).__name__} and "
+            f"{type(prob).__name__}. Wrap them with ac.tensor(...)."
+        )
+    if count.dtype.kind != "f" or count.dtype != prob.dtype:
+        raise DTypeError(
+            f"binomial: count and prob must be floating tensors of one dtype, got {count.dtype} "
+            f"and {prob.dtype}. Use .float() (or .double()) on both."
+        )
+    shape = broadcast_shapes(count.shape, prob.shape)
+    xp = count.xp
+    n, p = xp.broadcast_to(count.data, shape), xp.broadcast_to(prob.data, shape)
+    if n.size and bool(to_device((~((n >= 0) & (n == xp.floor(n)))).any(), "cpu")):
+        raise ValueError("binomial: count must hold non-negative whole numbers of trials.")
+    nan = xp.isnan(p)
+    if p.size and bool(to_device(((p < 0) | (p > 1)).any(), "cpu")):
+        raise ValueError("binomial: prob must lie in [0, 1] (or be NaN).")
+    trials, chances = n.astype(numpy.int64), xp.where(nan, 0.0, p).astype(numpy.float64)
+    dev = count.device
+    with on_device(dev):
+        rng = device_rng(generator, dev)
+        if xp is numpy:
+            drawn = rng.binomial(trials, chances)
+        else:  # (CuPy's Generator has no binomial: the host draws, seeded by the device's)
+            seed = int(to_device(rng.integers(0, 2**62, size=1), "cpu")[0])
+            host = numpy.random.default_rng(seed)
+            drawn = to_device(
+                host.binomial(to_device(trials, "cpu"), to_device(chances, "cpu")), dev
+            )
+    return const(xp.where(nan, xp.nan, drawn).astype(count.dtype))
 
 
 def randint_like(

@@ -24,6 +24,12 @@ DRAWS = {
     "randn": (lambda dev: ac.randn(N, dtype=ac.float64, device=dev), 0.0, 1.0, "float64"),
     "normal": (lambda dev: ac.normal(ac.full((N,), 2.0, device=dev), 3.0), 2.0, 9.0, "float32"),
     "poisson": (lambda dev: ac.poisson(ac.full((N,), 4.0, device=dev)), 4.0, 4.0, "float32"),
+    "binomial": (
+        lambda dev: ac.binomial(ac.full((N,), 8.0, device=dev), ac.full((N,), 0.25, device=dev)),
+        2.0,
+        1.5,
+        "float32",
+    ),
     "bernoulli": (lambda dev: ac.bernoulli(ac.full((N,), 0.3, device=dev)), 0.3, 0.21, "float32"),
     "randint": (lambda dev: ac.randint(0, 10, (N,), device=dev), 4.5, 8.25, "int64"),
     "randint_like": (

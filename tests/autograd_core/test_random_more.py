@@ -35,6 +35,12 @@ CHI2_999 = {4: 18.47, 9: 27.88, 11: 31.26}
         (lambda m: m.normal(m.zeros(0, 2), 1.0), (0, 2), "float32"),
         (lambda m: m.poisson(m.ones(3, 2)), (3, 2), "float32"),
         (lambda m: m.poisson(m.ones(2, dtype=m.float64)), (2,), "float64"),
+        (lambda m: m.binomial(m.full((2, 3), 4.0), m.full((3,), 0.5)), (2, 3), "float32"),
+        (
+            lambda m: m.binomial(m.ones(2, dtype=m.float64), m.ones(2, dtype=m.float64)),
+            (2,),
+            "float64",
+        ),
         (lambda m: m.randint_like(m.ones(3), 5), (3,), "float32"),
         (lambda m: m.randint_like(m.ones(3, dtype=m.int32), 2, 5), (3,), "int32"),
         (lambda m: m.randint_like(m.ones(2, 2), low=1, high=5, dtype=m.int64), (2, 2), "int64"),
@@ -54,6 +60,7 @@ def test_shapes_and_dtypes_match_torch(make, shape, dtype, torch):
         lambda g: ac.normal(ac.zeros(5), ac.ones(5), generator=g),
         lambda g: ac.normal(0.0, 1.0, (5,), generator=g),
         lambda g: ac.poisson(ac.full((5,), 4.0), generator=g),
+        lambda g: ac.binomial(ac.full((5,), 20.0), ac.full((5,), 0.5), generator=g),
         lambda g: ac.randint_like(ac.zeros(5), 100, generator=g),
     ],
 )
@@ -107,6 +114,46 @@ def test_poisson_matches_its_pmf_by_chi_square_and_its_moments():
     counts = np.bincount(np.minimum(k.astype(int), 11), minlength=12)
     assert _chi_square(counts, probabilities) < CHI2_999[11]
     assert ac.poisson(ac.zeros(4)).tolist() == [0.0] * 4
+
+
+def test_binomial_matches_its_pmf_by_chi_square_and_its_moments():
+    g = ac.Generator().manual_seed(5)
+    n, p = 10, 0.3
+    k = ac.binomial(
+        ac.full((100_000,), float(n), dtype=ac.float64), ac.tensor(p, dtype=ac.float64), generator=g
+    ).numpy()
+    assert np.all(k == np.round(k)) and k.min() >= 0 and k.max() <= n
+    assert abs(k.mean() - n * p) < 5 * math.sqrt(n * p * (1 - p) / k.size)
+    pmf = np.array([math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(n + 1)])
+    probabilities = np.append(pmf[:9], pmf[9:].sum())  # (9 and 10 in one bin)
+    counts = np.bincount(np.minimum(k.astype(int), 9), minlength=10)
+    assert _chi_square(counts, probabilities) < CHI2_999[9]
+    edge = ac.binomial(ac.tensor([4.0, 0.0, 3.0, 2.0]), ac.tensor([1.0, 0.5, 0.0, float("nan")]))
+    np.testing.assert_array_equal(edge.numpy(), [4.0, 0.0, 0.0, np.nan])
+
+
+@pytest.mark.parametrize(
+    ("count", "prob", "error", "words"),
+    [
+        ([-1.0], [0.5], ValueError, "non-negative whole numbers"),
+        ([2.5], [0.5], ValueError, "non-negative whole numbers"),
+        ([3.0], [1.5], ValueError, r"prob must lie in \[0, 1\]"),
+        ([3.0], [-0.1], ValueError, r"prob must lie in \[0, 1\]"),
+    ],
+)
+def test_binomial_refuses_what_torch_turns_into_some_number(count, prob, error, words, torch):
+    torch.binomial(torch.tensor(count), torch.tensor(prob))  # (torch returns a value)
+    with pytest.raises(error, match=f"binomial: .*{words}"):
+        ac.binomial(ac.tensor(count), ac.tensor(prob))
+
+
+def test_binomial_refuses_integer_or_mixed_dtypes_as_torch(torch):
+    with pytest.raises(ValueError, match="floating-point"):
+        torch.binomial(torch.tensor([1, 2]), torch.tensor([0.5, 0.5]))
+    with pytest.raises(ac.DTypeError, match="binomial: count and prob must be floating .* int64"):
+        ac.binomial(ac.tensor([1, 2]), ac.tensor([0.5, 0.5]))
+    with pytest.raises(ac.DTypeError, match="float64 and float32"):
+        ac.binomial(ac.ones(2, dtype=ac.float64), ac.ones(2))
 
 
 def test_randint_like_is_uniform_on_its_range():

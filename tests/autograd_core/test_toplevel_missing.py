@@ -69,7 +69,7 @@ thread_safe_generator from_dlpack to_dlpack from_file frombuffer slice_inverse s
 """
 # Would be worth adding, not done yet: each is more than a wrapper of an existing function
 NOT_YET = """
-embedding_bag binomial lobpcg stft istft
+embedding_bag lobpcg stft istft
 """
 
 PINNED = {
