@@ -25,7 +25,8 @@ __all__ = [
 # where PyTorch goes on and computes; the others PyTorch refuses too.
 REASONS = {
     "stale-tensor": "a tensor without a node on memory that a recorded in-place op changed "
-    "after it was made (PyTorch computes: it makes the tensor a non-leaf)",
+    "after it was made, whose base cannot be found (PyTorch makes it a non-leaf; ours does "
+    "so for a view whose base it finds)",
     "stale-node": "a tensor with a node whose memory a recorded in-place op changed after the "
     "node was made, that no new node can describe (a view among several an op returned, as "
     "PyTorch refuses too; a view that an op reads is otherwise given one, as PyTorch "

@@ -210,27 +210,32 @@ def regathered(found: tuple[Tensor, Any, Any], view: Tensor, before: Tensor) -> 
 
 
 def regenerated(name: str, view: Tensor) -> bool:
-    """Give ``view``, whose node a recorded in-place write into other elements of its memory
-    made stale (through its base or another view, after ``view`` was made), a node that reads
-    its elements from the base's current value, as PyTorch regenerates a view's ``grad_fn``
-    when it is next used; ``name`` is the op about to read it. Nodes recorded before keep the
-    old node through a stand-in (``mark_rebound``), as PyTorch's saved edges do. False, and
-    ``view`` left as it was, where no base is found, the base is stale itself, or
-    ``view_base`` refuses (a view among several outputs of one op): the backward's refusal
-    (kept difference K3) stands there. (A base without a node that the write made stale
-    counts as stale: kept difference K1.)"""
+    """Give ``view`` a node that reads its elements from its base's current value, where a
+    recorded in-place write into its memory (through its base or another view) came after
+    ``view`` was made: its node then describes old values, or it has none while its base
+    now requires grad (PyTorch makes such a view a non-leaf). PyTorch regenerates a view's
+    ``grad_fn`` so when the view is next used; ours when an op reads it, a backward starts
+    from it, or its ``grad_fn``, ``is_leaf`` or ``requires_grad`` is read (``name`` says
+    which). Nodes recorded before keep the old node through a stand-in (``mark_rebound``),
+    as PyTorch's saved edges do, and a ``retain_grad`` moves to the new node, as PyTorch's
+    does. False, and ``view`` left as it was, where no base is found, the base is stale
+    itself or needs no gradient, or ``view_base`` refuses (a view among several outputs of
+    one op): the refusals of kept differences K1 and K3 stand there."""
     try:
         found = view_base(name, view, write=False)
     except GraphError:
         return False
-    if found is None or stale_after(found[0]) or found[0].node is None and stale_leaf(found[0]):
+    if found is None:
         return False
     base, _, index = found
+    if not base._requires_grad or stale_after(base) or base.node is None and stale_leaf(base):
+        return False
     new = ops.take(base, index.reshape(view.shape))
     moved = view.node
-    mark_rebound(view, old_value(Tensor._make(view.data, True, moved, view.output_nr)))
-    view.node, view.output_nr = new.node, 0
-    move_retained(view, moved)  # (PyTorch moves retain_grad to the regenerated grad_fn)
+    old = Tensor._make(view.data, view._requires_grad, moved, view.output_nr)
+    mark_rebound(view, old_value(old))
+    view.node, view.output_nr, view._requires_grad = new.node, 0, True
+    move_retained(view, moved)
     return True
 
 

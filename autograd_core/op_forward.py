@@ -36,6 +36,7 @@ __all__ = [
     "as_constant",
     "explain_value_error",
     "mark_view_origin",
+    "refresh_inputs",
     "NO_GRAD_VIEW",
     "NO_GRAD_VIEW_OF_GRAD",
     "MULTI_OUTPUT_VIEW",
@@ -80,21 +81,30 @@ def after_recorded_write(cls: type[Op], inputs: tuple[Tensor, ...], out: Tensor)
     # (version.stale_leaf's steps spelled out: this runs for every op while a buffer written
     # by a recorded in-place op lives)
     if MODE.enabled and cls.differentiable:
-        recorded = WRITES.recorded
-        for t in inputs:
-            d = t.data
-            entry = recorded.get(id(d if d.base is None else root_of(d)))
-            if entry is None:
-                continue
-            node = t.node
-            if node is None:
-                if getattr(t, "_seen", 0) < entry[0]:
-                    refuse_stale(cls.name, t)
-            elif node.seq < entry[0] and id(node) not in entry[1] and d.base is not None:
-                from autograd_core.inplace_views import regenerated  # (rare: after a write)
-
-                regenerated(cls.name, t)
+        refresh_inputs(cls.name, inputs)
     out._seen = WRITES.last
+
+
+def refresh_inputs(name: str, inputs: tuple[Tensor, ...]) -> None:
+    """Before a recorded op reads ``inputs``, once a recorded in-place write has happened: a
+    view whose memory such a write changed after it was made gets a node that reads its base's
+    current value (``inplace_views.regenerated``, as PyTorch regenerates a view's grad_fn);
+    any other input without a node on such memory is refused (``version.refuse_stale``)."""
+    recorded = WRITES.recorded
+    for t in inputs:
+        d = t.data
+        entry = recorded.get(id(d if d.base is None else root_of(d)))
+        if entry is None:
+            continue
+        node = t.node
+        if node is None and getattr(t, "_seen", 0) >= entry[0]:
+            continue
+        if node is not None and (node.seq > entry[0] or id(node) in entry[1]):
+            continue
+        from autograd_core.inplace_views import regenerated  # (rare: after such a write)
+
+        if not (d.base is not None and regenerated(name, t)) and node is None:
+            refuse_stale(name, t)
 
 
 def mark_view_origin(out: Tensor, inputs: tuple[Tensor, ...], multi: bool) -> None:
@@ -136,7 +146,7 @@ def link_outputs(
     ys = tuple([y if isinstance(y, op.xp.ndarray) else gam(y).asarray(y) for y in ys])
     cls = type(op)
     if WRITES.recorded and MODE.enabled and cls.differentiable:
-        refuse_stale(cls.name, *inputs)
+        refresh_inputs(cls.name, inputs)
     recorded = MODE.enabled and cls.differentiable and any(t._requires_grad for t in inputs)
     if recorded:
         op.inputs = inputs if cls.saves_inputs else without_values(inputs, ys)

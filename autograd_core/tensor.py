@@ -19,7 +19,7 @@ from autograd_core.dtypes import is_floating
 from autograd_core.errors import DTypeError, GraphError
 from autograd_core.hooks import RemovableHandle, add_post_accumulate
 from autograd_core.print_options import array_text
-from autograd_core.version import NEVER, WRITES, refuse_stale, stale_after
+from autograd_core.version import NEVER, WRITES, refuse_stale, stale_after, stale_leaf
 
 if TYPE_CHECKING:
     from autograd_core.op import Op
@@ -99,7 +99,10 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
-        """Whether gradients flow to this tensor."""
+        """Whether gradients flow to this tensor (a view that a recorded in-place write into its
+        base made a non-leaf is given its node first, as ``grad_fn`` says)."""
+        if not self._requires_grad and WRITES.recorded:
+            self._regenerate("requires_grad")
         return self._requires_grad
 
     @requires_grad.setter
@@ -149,13 +152,19 @@ class Tensor:
         """The op that produced this tensor (PyTorch's name for ``node``). A view whose memory
         was written in place since it was made gets a node that describes the write first
         (``inplace_views.regenerated``), as PyTorch regenerates a view's grad_fn when read."""
-        node = self.node
-        if node is not None and WRITES.recorded and stale_after(self):
+        if WRITES.recorded:
+            self._regenerate("grad_fn")
+        return self.node
+
+    def _regenerate(self, name: str) -> None:
+        """``inplace_views.regenerated`` for a view that a recorded in-place write made stale:
+        one with a node that describes old values, or one without whose base now requires
+        grad (PyTorch regenerates both when read)."""
+        stale = stale_after(self) if self.node is not None else stale_leaf(self)
+        if stale and self.data.base is not None:
             from autograd_core.inplace_views import regenerated  # (rare: after such a write)
 
-            if regenerated("grad_fn", self):
-                node = self.node
-        return node
+            regenerated(name, self)
 
     @property
     def xp(self) -> Any:

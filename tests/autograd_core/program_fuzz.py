@@ -210,9 +210,11 @@ class Mismatch(AssertionError):
 KEPT_REFUSALS = {
     # K1: a tensor without a node on memory that a recorded in-place op wrote after it was made
     # (a view taken before its base joined the graph, another view of a base written through
-    # one view): torch makes it a non-leaf (AsStrided of the base's CopySlices), ours refuses
-    # to use it with grad on (version.refuse_stale); until then compare() accepts its leaf
-    # flags (``_stale``). (The base itself joins the graph, as in torch: inplace_views.py.)
+    # one view): torch makes it a non-leaf (AsStrided of the base's CopySlices), and so does
+    # ours when the view is read (inplace_views.regenerated). Left: the tensors no base can be
+    # found for (a view made under no_grad, which torch refuses to describe too), where ours
+    # refuses to use it with grad on (version.refuse_stale); until then compare() accepts its
+    # leaf flags (``_stale``). (The base itself joins the graph, as in torch.)
     "K1 stale tensor without a node": "stale-tensor",
     # (K2, an op that saved nothing whose input a later in-place op rebound, is closed: its
     # gradient reaches the old value's node, as torch's saved edge: version.mark_rebound)

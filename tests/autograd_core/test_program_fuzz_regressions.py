@@ -583,22 +583,26 @@ def _kept(name: str, f) -> None:
     assert kept_refusal(info.value) == name, str(info.value)
 
 
-def test_kept_a_view_taken_before_its_base_joined_the_graph_refuses_to_be_used():
-    # K1. torch: after b.add_(w), the earlier view v of b is a non-leaf (AsStrided of b's
-    # CopySlices) and (v * u).sum() sends a gradient to w; ours kept v a leaf, and that
-    # gradient was silently dropped (w.grad None). Now any recorded use of v refuses.
+def test_a_view_taken_before_its_base_joined_the_graph_joins_it_when_read():
+    # K1 closed for views: after b.add_(w), the earlier view v of b is a non-leaf in torch
+    # (AsStrided of b's CopySlices) and (v * u).sum() sends a gradient to w; ours first kept v
+    # a leaf and silently dropped that gradient (w.grad None), then refused any recorded use of
+    # v. Now v is given a node that reads b's current value when it is read, as torch
     def program(lib):
         w = lib.tensor(X, requires_grad=True, dtype=lib.float64)
         u = lib.tensor(W[:2], requires_grad=True, dtype=lib.float64)
         b = lib.zeros(4, dtype=lib.float64)
         v = b[:2]
         b.add_(w)
+        flags = (v.requires_grad, v.is_leaf)
         ((v * u).sum() + u.sum()).backward()
-        return w.grad
+        return flags, w.grad.numpy(), u.grad.numpy()
 
-    expected = program(torch).numpy()
-    np.testing.assert_array_equal(expected, [*W[:2], 0.0, 0.0])  # closed form: u on v
-    _kept("K1 stale tensor without a node", lambda: program(ac))
+    theirs, ours = program(torch), program(ac)
+    assert ours[0] == theirs[0] == (True, False)
+    np.testing.assert_array_equal(theirs[1], [*W[:2], 0.0, 0.0])  # closed form: u on v
+    for o, t in zip(ours[1:], theirs[1:], strict=True):
+        np.testing.assert_array_equal(o, t)
 
 
 def test_the_base_of_a_view_written_in_place_joins_the_graph():
