@@ -109,8 +109,11 @@ def view_base(name: str, x: Tensor, write: bool = True) -> tuple[Tensor, Any, An
     after a backward (unless ``write`` is False: x is only to be read), and a view of a tensor
     an in-place shape method (``as_strided_``) left without some of its elements."""
     root = root_of(x.data)
-    t, reader = x, None
+    t, reader, seen = x, None, set()
     while True:
+        if id(t) in seen:  # (a cycle would be a bug: say so rather than loop for ever)
+            raise GraphError(f"{name}: the views of x (shape {tuple(x.shape)}) form a cycle.")
+        seen.add(id(t))
         # (a view made with grad mode on of a tensor without a node, or one written in place
         # since, whose node reads a copy: the tensor it views, PyTorch's ``_base``)
         if (p := getattr(t, "_view_parent", None)) is not None and root_of(p.data) is root:
@@ -130,7 +133,9 @@ def view_base(name: str, x: Tensor, write: bool = True) -> tuple[Tensor, Any, An
         inputs = reader.inputs
         if inputs is None:
             inputs = _released_leaves(reader)
-        t = next((u for u in inputs if root_of(u.data) is root), None)
+        # (not t itself: a node that read the tensor it made, as x.copy_(x) or x.clamp_(min=x)
+        # record, reached it through the copy of its old value, also an input)
+        t = next((u for u in inputs if u is not t and root_of(u.data) is root), None)
         if t is None:
             return None
     if t is x:
