@@ -141,8 +141,10 @@ def view_base(name: str, x: Tensor, write: bool = True) -> tuple[Tensor, Any, An
     if t is x:
         return None
     # (a leaf that required grad when the view was made, detach_()-ed since, counts too,
-    # before a backward released the view's node and after)
-    if write and t.node is None and (t.requires_grad or _required_grad(reader, t)):
+    # before a backward released the view's node and after; so does any leaf base of a view
+    # that requires grad, as PyTorch's check reads only the view's flag and the base's leaf)
+    leafy = t.node is None
+    if write and leafy and (x._requires_grad or t.requires_grad or _required_grad(reader, t)):
         raise GraphError(
             f"{name}: x (shape {tuple(x.shape)}) is a view of a leaf tensor that requires grad "
             f"(shape {tuple(t.shape)}), and is being changed in place; the leaf's gradient "
