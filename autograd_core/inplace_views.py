@@ -242,6 +242,7 @@ def regenerated(name: str, view: Tensor) -> bool:
     old = Tensor._make(view.data, view._requires_grad, moved, view.output_nr)
     mark_rebound(view, old_value(old))
     view.node, view.output_nr, view._requires_grad = new.node, 0, True
+    view._view_parent = base  # (its node reads a copy: a next write finds the base so)
     move_retained(view, moved)
     return True
 
