@@ -49,6 +49,7 @@ from autograd_core.version import (
     WRITES,
     mark_owner,
     mark_rebound,
+    mark_recorded,
     mark_written,
     refuse_stale,
     root_of,
@@ -101,6 +102,8 @@ def reshape_in_place(name: str, x: Tensor, view: Callable[[Tensor], Tensor]) -> 
         mark_owner(x.data)
     if recorded:
         x.node, x.output_nr = out.node, out.output_nr
+        # (PyTorch bumps the version: another view of x is regenerated from x's new node)
+        mark_recorded(x.data, (x.node,))
     if x._requires_grad:  # (a leaf under no_grad: no old value kept, its old nodes refuse)
         mark_rebound(x, old_value(before) if recorded else None)
     mark_written(x.data)

@@ -1312,3 +1312,31 @@ def test_a_regenerated_view_written_in_place_still_reaches_its_base():
             ("inplace", 1, "add_", 2.0),
         ],
     )
+
+
+def test_a_view_of_a_tensor_reshaped_in_place_reaches_its_new_node():
+    # explore fuzz (run 183): a = abs(x); v = a.reshape(-1); a.t_(); a.retain_grad();
+    # v.backward(w): torch bumps a's version at t_, regenerates v from a's new node, and a.grad
+    # is set; ours sent v's gradient through a's old node, past the retained one (a.grad None)
+    x0 = np.array([0.548, -0.921, -1.836])
+    run_program(
+        [(x0, True), (x0, False)],
+        [
+            ("unary", 0, "abs"),
+            ("view", 2, "reshape", (-1,)),
+            ("inplace", 2, "t_"),
+            ("autograd", 2, "retain_grad"),
+            ("autograd", 3, "backward", np.array([1.137, 0.77, 0.541]), "sum", False),
+        ],
+    )
+    results = []
+    for lib in (torch, ac):  # (a matrix, so that t_ moves the elements)
+        x = lib.tensor(np.arange(1.0, 7.0).reshape(2, 3), requires_grad=True)
+        a = x * x
+        v = a[0]
+        a.t_()
+        a.retain_grad()
+        v.backward(lib.tensor(W[:3]))
+        results.append((a.grad.numpy().copy(), x.grad.numpy().copy()))
+    for o, t in zip(results[1], results[0], strict=True):
+        np.testing.assert_allclose(o, t, rtol=1e-12)
