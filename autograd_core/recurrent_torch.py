@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd_core.errors import DTypeError, ShapeError
+from autograd_core.errors import ShapeError
 from autograd_core.ops.common import lift
 from autograd_core.ops.join import cat, stack
 from autograd_core.ops.nn_ops import linear
 from autograd_core.ops.recurrent_cells import gru_cell as _gru_cell
 from autograd_core.ops.recurrent_cells import lstm_cell as _lstm_cell
 from autograd_core.ops.recurrent_cells import rnn_cell
-from autograd_core.ops.recurrent_functions import gru, lstm, rnn
+from autograd_core.ops.recurrent_functions import check_dtypes, gru, lstm, rnn
 from autograd_core.tensor import Tensor
 
 __all__ = ["rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell", "rnn_tanh", "rnn_relu"]
@@ -60,12 +60,7 @@ def _check_cell(name: str, x: Tensor, hs: Sequence[Tensor], w_ih: Tensor, w_hh: 
             raise ShapeError(
                 f"{name}: {label} must have shape ({gates * H},); got {tuple(b.shape)}."
             )
-    tensors = [x, *hs, w_ih, w_hh, *(b for b in biases if b is not None)]
-    if tensors[0].dtype.kind != "f" or any(t.dtype != tensors[0].dtype for t in tensors):
-        raise DTypeError(
-            f"{name}: every input must have the same floating dtype; got "
-            f"{', '.join(str(t.dtype) for t in tensors)}. Cast them with .to(w_ih.dtype)."
-        )
+    check_dtypes(name, [x, *hs, w_ih, w_hh, *biases])
 
 
 def _lifted(*ts: Any) -> list[Any]:

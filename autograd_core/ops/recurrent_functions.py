@@ -61,6 +61,12 @@ def _check(name: str, xw: tuple[int, ...], gates: int, states, weights, tensors)
                 f"{name}: {label} must have shape {shape} for xw of shape {xw}; got "
                 f"{tuple(t.shape)}. Check hidden_size (and proj_size) against the weights."
             )
+    check_dtypes(name, tensors)
+    return T, B, H
+
+
+def check_dtypes(name: str, tensors: Sequence[Tensor | None]) -> None:
+    """Refuse tensors (None skipped) that are not all of one floating dtype."""
     tensors = [t for t in tensors if t is not None]
     if tensors[0].dtype.kind != "f" or any(t.dtype != tensors[0].dtype for t in tensors):
         shown = ", ".join(str(t.dtype) for t in tensors)
@@ -68,7 +74,6 @@ def _check(name: str, xw: tuple[int, ...], gates: int, states, weights, tensors)
             f"{name}: every input must have the same floating dtype; got {shown}. Cast them "
             "with .to(dtype) (the weights' dtype, usually)."
         )
-    return T, B, H
 
 
 def _no_more(name: str, extra: tuple[Any, ...]) -> None:
