@@ -112,7 +112,10 @@ def view_base(name: str, x: Tensor, write: bool = True) -> tuple[Tensor, Any, An
     t, reader, seen = x, None, set()
     while True:
         if id(t) in seen:  # (a cycle would be a bug: say so rather than loop for ever)
-            raise GraphError(f"{name}: the views of x (shape {tuple(x.shape)}) form a cycle.")
+            raise GraphError(
+                f"{name}: the views of x (shape {tuple(x.shape)}) form a cycle in the graph (a "
+                "bug of autograd-core: please report it). Write into a copy: x = x.clone()."
+            )
         seen.add(id(t))
         # (a view made with grad mode on of a tensor without a node, or one written in place
         # since, whose node reads a copy: the tensor it views, PyTorch's ``_base``)

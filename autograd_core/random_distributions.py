@@ -155,11 +155,21 @@ def binomial(count: Tensor, prob: Tensor, generator: Generator | None = None) ->
     shape = broadcast_shapes(count.shape, prob.shape)
     xp = count.xp
     n, p = xp.broadcast_to(count.data, shape), xp.broadcast_to(prob.data, shape)
-    if n.size and bool(to_device((~((n >= 0) & (n == xp.floor(n)))).any(), "cpu")):
-        raise ValueError("binomial: count must hold non-negative whole numbers of trials.")
+    bad = ~((n >= 0) & (n == xp.floor(n)))
+    if n.size and bool(to_device(bad.any(), "cpu")):
+        raise ValueError(
+            f"binomial: count must hold non-negative whole numbers of trials; got "
+            f"{float(to_device(n[bad][0], 'cpu'))} (shape {tuple(count.shape)}). Round it with "
+            "count.floor().clamp(min=0)."
+        )
     nan = xp.isnan(p)
-    if p.size and bool(to_device(((p < 0) | (p > 1)).any(), "cpu")):
-        raise ValueError("binomial: prob must lie in [0, 1] (or be NaN).")
+    bad = (p < 0) | (p > 1)
+    if p.size and bool(to_device(bad.any(), "cpu")):
+        raise ValueError(
+            f"binomial: prob must lie in [0, 1] (or be NaN); got "
+            f"{float(to_device(p[bad][0], 'cpu'))} (shape {tuple(prob.shape)}). Clamp it with "
+            "prob.clamp(0, 1)."
+        )
     trials, chances = n.astype(numpy.int64), xp.where(nan, 0.0, p).astype(numpy.float64)
     dev = count.device
     with on_device(dev):

@@ -100,7 +100,11 @@ def lstm_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh:
         ((2, 4), (2, 4))
     """
     if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-        raise ShapeError("lstm_cell: expects two hidden states, hx = (h, c); pass both.")
+        got = f"{len(hx)} tensors" if isinstance(hx, (tuple, list)) else type(hx).__name__
+        raise ShapeError(
+            f"lstm_cell: expects two hidden states, hx = (h, c); got {got}. Pass both, "
+            "each (batch, hidden_size)."
+        )
     x, h, c, w_ih, w_hh, b_ih, b_hh = _lifted(input, *hx, w_ih, w_hh, b_ih, b_hh)
     _check_cell("lstm_cell", x, [h, c], w_ih, w_hh, (b_ih, b_hh))
     return _lstm_cell(linear(x, w_ih, b_ih), h, c, w_hh, b_hh)
